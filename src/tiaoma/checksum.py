@@ -74,8 +74,13 @@ _WEIGHT_3 = (0, 3, 6, 9, 2, 5, 8, 1, 4, 7)
 _WEIGHT_5_PLUS = (0, 5, 1, 6, 2, 7, 3, 8, 4, 9)
 _WEIGHT_5_MINUS = (0, 5, 9, 4, 8, 3, 7, 2, 6, 1)
 _FOUR_DIGIT_WEIGHTS = (_WEIGHT_2_MINUS, _WEIGHT_2_MINUS, _WEIGHT_3, _WEIGHT_5_MINUS)
-_FIVE_DIGIT_WEIGHTS = (_WEIGHT_5_PLUS, _WEIGHT_2_MINUS, _WEIGHT_5_MINUS, _WEIGHT_5_PLUS,
-                       _WEIGHT_2_MINUS)
+_FIVE_DIGIT_WEIGHTS = (
+    _WEIGHT_5_PLUS,
+    _WEIGHT_2_MINUS,
+    _WEIGHT_5_MINUS,
+    _WEIGHT_5_PLUS,
+    _WEIGHT_2_MINUS,
+)
 
 
 def price_check_digit(field: str) -> str:
@@ -84,8 +89,9 @@ def price_check_digit(field: str) -> str:
     Four digits: the weighted sum times 3, units digit. Five digits: the digit whose "5-"
     product equals 10 minus the units digit of the weighted sum (mod 10).
     """
-    field = _text.require_digits(compact(field), expected="a 4- or 5-digit price",
-                                 expected_zh="4 位或 5 位价格")
+    field = _text.require_digits(
+        compact(field), expected="a 4- or 5-digit price", expected_zh="4 位或 5 位价格"
+    )
     if len(field) == 4:
         total = sum(table[int(d)] for table, d in zip(_FOUR_DIGIT_WEIGHTS, field, strict=True))
         return str(total * 3 % 10)

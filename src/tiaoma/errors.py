@@ -9,8 +9,12 @@ languages; modules register their own codes with :func:`define` when they are im
 >>> try:
 ...     gtin.validate("6901234567890")
 ... except InvalidChecksum as error:
-...     print(error.code, "|", error, "|", error.message_zh)
-checksum | Invalid check digit for '6901234567890': expected 2, got 0 | 校验码错误：“6901234567890”的校验码应为 2，实为 0
+...     print(error.code)
+...     print(error)
+...     print(error.message_zh)
+checksum
+Invalid check digit for '6901234567890': expected 2, got 0
+校验码错误：“6901234567890”的校验码应为 2，实为 0
 """
 
 from __future__ import annotations
@@ -91,8 +95,12 @@ class TiaomaError(ValueError):
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready description: code, both messages and the parameters."""
         params = {name: _shown(value) for name, value in self.params.items()}
-        return {"code": self.code, "message": self.message, "message_zh": self.message_zh,
-                "params": params}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "params": params,
+        }
 
 
 class InvalidFormat(TiaomaError):

@@ -66,7 +66,7 @@ def _data_lines(name: str) -> list[str]:
 
 @functools.cache
 def _issuers() -> dict[str, str]:
-    return dict(line.split("\t", 1) for line in _data_lines("gs1_prefixes.tsv"))  # type: ignore[misc]
+    return dict(line.split("\t", 1) for line in _data_lines("gs1_prefixes.tsv"))
 
 
 @functools.cache

@@ -1,0 +1,21 @@
+"""Run every benchmark: `python -m bench [NAME...]` (`make bench`)."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import numbers
+
+SUITES = {"numbers": numbers.main}
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or list(SUITES)
+    failed = [name for name in chosen if SUITES[name]() != 0]
+    if failed:
+        print(f"targets missed in: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

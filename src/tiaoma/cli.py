@@ -1,0 +1,324 @@
+"""The ``tiaoma`` command: explain, check and bulk-validate codes.
+
+    tiaoma info 6936983800013            what a code is, part by part
+    tiaoma check CODE... | -f FILE | -   validate codes (exit status 1 if any is invalid)
+    tiaoma check-digit 977167121601      the GS1 mod-10 check digit (``--price`` for price fields)
+    tiaoma bulk FILE [-o invalid.csv]    validate millions of lines, report the invalid ones
+
+Every command takes ``--json``; ``--lang zh`` gives messages in Chinese. Exit status: 0 all
+valid, 1 something invalid, 2 bad usage or unreadable file. No traceback reaches a user
+(set ``TIAOMA_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import decimal
+import enum
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+from tiaoma import __version__, checksum
+from tiaoma.errors import TiaomaError
+from tiaoma.identify import Identified, identify
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class UsageError(Exception):
+    """A problem with the command line or its files, reported without a traceback."""
+
+
+# --- Output helpers --------------------------------------------------------------------------
+
+
+def to_jsonable(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
+    """Dataclasses, enums, dates and decimals as plain JSON values."""
+    as_dict = getattr(value, "as_dict", None)
+    if callable(as_dict) and not isinstance(value, type):
+        return to_jsonable(as_dict())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def _print_json(data: Any, out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _message(error: TiaomaError, lang: str) -> str:
+    return error.message_zh if lang == "zh" else error.message
+
+
+def _error_json(value: str, error: TiaomaError) -> dict[str, Any]:
+    return {"value": value, "valid": False, "error": error.as_dict()}
+
+
+# --- info ------------------------------------------------------------------------------------
+
+
+def describe(found: Identified) -> list[tuple[str, str]]:
+    """Label/value rows explaining a code, for people."""
+    from tiaoma import describe as describers  # noqa: PLC0415 - only `info` needs it
+
+    return describers.rows(found)
+
+
+def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
+    status = EXIT_OK
+    results = []
+    for code in args.codes:
+        try:
+            found = identify(code)
+        except TiaomaError as error:
+            status = EXIT_INVALID
+            results.append(_error_json(code, error))
+            if not args.json:
+                out.write(f"{code}: invalid: {_message(error, args.lang)}\n")
+            continue
+        results.append(
+            {
+                "value": code,
+                "valid": True,
+                "kind": found.kind,
+                "canonical": found.canonical,
+                "parsed": to_jsonable(found.parsed),
+            }
+        )
+        if not args.json:
+            rows = describe(found)
+            width = max(len(label) for label, _ in rows)
+            out.write(f"{found.canonical}\n")
+            out.writelines(f"  {label.ljust(width)}  {text}\n" for label, text in rows)
+    if args.json:
+        _print_json(results if len(results) > 1 else results[0], out)
+    return status
+
+
+# --- check -----------------------------------------------------------------------------------
+
+
+def _codes_from(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
+    if args.file is not None:
+        yield from _lines(_open_text(args.file))
+    if args.codes == ["-"] or (not args.codes and args.file is None):
+        yield from _lines(stdin)
+    elif args.codes:
+        yield from args.codes
+
+
+def _open_text(path: str) -> TextIO:
+    try:
+        return open(path, encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from error
+
+
+def _lines(stream: Iterable[str]) -> Iterator[str]:
+    for line in stream:
+        if code := line.strip():
+            yield code
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    status = EXIT_OK
+    results = []
+    for code in _codes_from(args, stdin):
+        try:
+            found = identify(code)
+        except TiaomaError as error:
+            status = EXIT_INVALID
+            entry = _error_json(code, error)
+            line = f"{code}\tinvalid\t{_message(error, args.lang)}"
+        else:
+            entry = {"value": code, "valid": True, "kind": found.kind, "canonical": found.canonical}
+            line = f"{code}\tvalid\t{found.kind}"
+        if args.json:
+            results.append(entry)
+        else:
+            out.write(line + "\n")
+    if args.json:
+        _print_json(results, out)
+    return status
+
+
+# --- check-digit -----------------------------------------------------------------------------
+
+
+def cmd_check_digit(args: argparse.Namespace, out: TextIO) -> int:
+    calculate = checksum.price_check_digit if args.price else checksum.calc_check_digit
+    results = []
+    status = EXIT_OK
+    for body in args.bodies:
+        try:
+            digit = calculate(body)
+        except TiaomaError as error:
+            status = EXIT_INVALID
+            results.append(_error_json(body, error))
+            if not args.json:
+                out.write(f"{body}: invalid: {_message(error, args.lang)}\n")
+            continue
+        compact = checksum.compact(body)
+        results.append(
+            {
+                "body": compact,
+                "check_digit": digit,
+                "number": None if args.price else compact + digit,
+            }
+        )
+        if not args.json:
+            out.write(f"{digit}\n")
+    if args.json:
+        _print_json(results if len(results) > 1 else results[0], out)
+    return status
+
+
+# --- bulk ------------------------------------------------------------------------------------
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal's standard error; silent elsewhere."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total, self.done, self.stream = max(total, 1), 0, stream
+        self.shown = -1
+
+    def __call__(self, count: int) -> None:
+        self.done += count
+        percent = min(100, self.done * 100 // self.total)
+        if percent != self.shown:
+            self.shown = percent
+            bar = "#" * (percent // 4)
+            self.stream.write(f"\r[{bar:<25}] {percent:3d}%")
+            self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+
+
+def cmd_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from tiaoma import bulk  # noqa: PLC0415 - numpy is only loaded for bulk work
+
+    source = Path(args.file)
+    try:
+        stream: IO[bytes] = open(source, "rb")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise UsageError(f"cannot read {args.file}: {error.strerror}") from error
+    report_path = Path(args.output) if args.output else source.with_suffix(".invalid.csv")
+    try:
+        report = open(report_path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as error:
+        stream.close()
+        raise UsageError(f"cannot write {report_path}: {error.strerror}") from error
+    bar = _ProgressBar(source.stat().st_size, err) if err.isatty() and not args.quiet else None
+    with stream, report:
+        result = bulk.validate_stream(stream, report, progress=bar)
+    if bar is not None:
+        bar.close()
+    summary = {**result.as_dict(), "report": str(report_path)}
+    if args.json:
+        _print_json(summary, out)
+    else:
+        out.write(
+            f"{result.lines} lines: {result.valid} valid, {result.invalid} invalid, "
+            f"{result.blank} blank; invalid lines written to {report_path}\n"
+        )
+    return EXIT_INVALID if result.invalid else EXIT_OK
+
+
+# --- Parser and entry point ------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    common.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of error messages (default en; zh: 简体中文)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="tiaoma", description="China's commodity barcode numbers: explain, check, validate."
+    )
+    parser.add_argument("--version", action="version", version=f"tiaoma {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    info = commands.add_parser("info", parents=[common], help="explain codes part by part")
+    info.add_argument("codes", nargs="+", metavar="CODE")
+
+    check = commands.add_parser(
+        "check", parents=[common], help="validate codes from arguments, a file or standard input"
+    )
+    check.add_argument("codes", nargs="*", metavar="CODE", help="codes, or - for standard input")
+    check.add_argument("-f", "--file", help="a file with one code per line")
+
+    digit = commands.add_parser(
+        "check-digit", parents=[common], help="compute the GS1 mod-10 check digit of a body"
+    )
+    digit.add_argument("bodies", nargs="+", metavar="BODY")
+    digit.add_argument(
+        "--price", action="store_true", help="the 4- or 5-digit price/weight check digit instead"
+    )
+
+    bulk = commands.add_parser(
+        "bulk", parents=[common], help="validate a file of millions of codes, one per line"
+    )
+    bulk.add_argument("file", metavar="FILE")
+    bulk.add_argument("-o", "--output", help="CSV of the invalid lines (default FILE.invalid.csv)")
+    bulk.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def run(argv: Sequence[str], out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "info":
+        return cmd_info(args, out)
+    if args.command == "check":
+        return cmd_check(args, out, stdin)
+    if args.command == "check-digit":
+        return cmd_check_digit(args, out)
+    return cmd_bulk(args, out, err)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``tiaoma`` command."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return run(arguments, sys.stdout, sys.stderr, sys.stdin)
+    except UsageError as error:
+        sys.stderr.write(f"tiaoma: {error}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # the promise: no traceback reaches a user
+        if os.environ.get("TIAOMA_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"tiaoma: internal error ({type(error).__name__}: {error}); "
+            "please report it (TIAOMA_DEBUG=1 shows the details)\n"
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

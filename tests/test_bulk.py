@@ -1,0 +1,113 @@
+"""Bulk validation: the vectorised path and the per-line path give the same answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum import ean
+
+from tiaoma import bulk, checksum, gtin
+
+
+def run(data: bytes) -> tuple[bulk.BulkResult, list[dict[str, str]]]:
+    report = io.StringIO()
+    result = bulk.validate_stream(io.BytesIO(data), report)
+    rows = list(csv.DictReader(io.StringIO(report.getvalue())))
+    return result, rows
+
+
+def test_fixed_width_file() -> None:
+    # The common case: every line a 13-digit GTIN, read as a strided view without copying.
+    lines = [b"6936983800013", b"6901234567892", b"6936983800010", b"6901234567892"]
+    result, rows = run(b"\n".join(lines) + b"\n")
+    assert result.as_dict() == {"lines": 4, "valid": 3, "invalid": 1, "blank": 0}
+    assert rows == [
+        {
+            "line": "3",
+            "value": "6936983800010",
+            "code": "checksum",
+            "message": "Invalid check digit for '6936983800010': expected 3, got 0",
+            "message_zh": "校验码错误：“6936983800010”的校验码应为 3，实为 0",
+        }
+    ]
+
+
+def test_mixed_lines_crlf_blank_and_no_final_newline() -> None:
+    data = (
+        "6936983800013\r\n69012341\r\n\r\n  \n６９３６９８３８０００１３\n16936983800010\n"
+        "614141000036\nnonsense\n693698380001"
+    ).encode()
+    result, rows = run(data)
+    assert result.as_dict() == {"lines": 9, "valid": 5, "invalid": 2, "blank": 2}
+    assert [(row["line"], row["code"]) for row in rows] == [
+        ("8", "unrecognised"),
+        ("9", "checksum"),
+    ]
+
+
+def test_binary_garbage_and_megabyte_lines_are_reported_and_reading_goes_on() -> None:
+    data = b"\x00\xff\xfe\x1b[31m\n" + b"6" * 3_000_000 + b"\n6936983800013\n"
+    result, rows = run(data)
+    assert result.as_dict() == {"lines": 3, "valid": 1, "invalid": 2, "blank": 0}
+    assert rows[0]["line"] == "1"
+    assert rows[1]["line"] == "2"
+    assert len(rows[1]["value"]) < 300
+    assert len(rows[1]["message"]) < 200
+
+
+def test_lines_span_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Chunks end at newlines: a line is never split between two chunks.
+    monkeypatch.setattr(bulk, "CHUNK_BYTES", 10)
+    result, rows = run(b"6936983800013\n6936983800010\n6901234567892\n")
+    assert result.as_dict() == {"lines": 3, "valid": 2, "invalid": 1, "blank": 0}
+    assert rows[0]["line"] == "2"
+
+
+def test_no_report_and_progress() -> None:
+    seen: list[int] = []
+    result = bulk.validate_stream(io.BytesIO(b"6936983800013\n"), None, progress=seen.append)
+    assert result.valid == 1
+    assert sum(seen) == 14
+
+
+def test_empty_file() -> None:
+    result, rows = run(b"")
+    assert result.as_dict() == {"lines": 0, "valid": 0, "invalid": 0, "blank": 0}
+    assert rows == []
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.sampled_from([8, 12, 13, 14]).flatmap(
+            lambda n: st.text("0123456789", min_size=n, max_size=n)
+        ),
+        min_size=1,
+        max_size=50,
+    )
+)
+def test_verdicts_agree_with_stdnum_per_line(numbers: list[str]) -> None:
+    _result, rows = run(("\n".join(numbers) + "\n").encode())
+    invalid = {int(row["line"]) for row in rows}
+    for line, number in enumerate(numbers, 1):
+        assert (line not in invalid) == ean.is_valid(number)
+    for row in rows:
+        expected = checksum.calc_check_digit(row["value"][:-1])
+        assert f"expected {expected}," in row["message"]
+
+
+def test_large_random_file_agrees_with_the_single_validator() -> None:
+    rng = random.Random(5)
+    numbers = []
+    for _ in range(20_000):
+        body = "".join(rng.choice("0123456789") for _ in range(12))
+        digit = checksum.calc_check_digit(body)
+        numbers.append(body + (digit if rng.random() < 0.9 else str((int(digit) + 3) % 10)))
+    result, rows = run(("\n".join(numbers) + "\n").encode())
+    assert result.valid == sum(gtin.is_valid(number) for number in numbers)
+    assert result.invalid == len(rows) == len(numbers) - result.valid

@@ -1,0 +1,186 @@
+"""The tiaoma command: the issue's examples, every command, and no traceback for nonsense."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tiaoma import cli
+
+
+def tiaoma(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        status = cli.run(list(argv), out, err, io.StringIO(stdin))
+    except cli.UsageError as error:
+        return cli.EXIT_USAGE, out.getvalue(), str(error)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_info_seed_001() -> None:
+    # The issue's acceptance example: GS1 China, company prefix 69369838 (8 digits), item 0001,
+    # check digit 3 valid.
+    status, out, _ = tiaoma("info", "6936983800013")
+    assert status == 0
+    assert "GS1 China" in out
+    assert "69369838 (8 digits" in out
+    assert "item reference  0001" in out
+    assert "check digit     3 (valid" in out
+
+
+def test_check_digit_seed_004() -> None:
+    assert tiaoma("check-digit", "977167121601") == (0, "4\n", "")
+
+
+def test_check_digit_json_and_price() -> None:
+    _, out, _ = tiaoma("check-digit", "--json", "693698380001")
+    assert json.loads(out) == {
+        "body": "693698380001",
+        "check_digit": "3",
+        "number": "6936983800013",
+    }
+    _status, out, _ = tiaoma("check-digit", "--price", "--json", "2875", "14685")
+    assert [entry["check_digit"] for entry in json.loads(out)] == ["9", "6"]
+
+
+def test_check_digit_bad_body() -> None:
+    status, out, _ = tiaoma("check-digit", "12a")
+    assert status == 1
+    assert "Invalid character 'a'" in out
+
+
+def test_info_json() -> None:
+    status, out, _ = tiaoma("info", "--json", "6936983800013")
+    data = json.loads(out)
+    assert status == 0
+    assert data["parsed"]["company_prefix"] == "69369838"
+    assert data["parsed"]["organisation_zh"] == "中国物品编码中心"
+
+
+def test_info_invalid_in_both_languages() -> None:
+    status, out, _ = tiaoma("info", "6936983800010")
+    assert status == 1
+    assert "expected 3, got 0" in out
+    status, out, _ = tiaoma("info", "--lang", "zh", "6936983800010")
+    assert "校验码应为 3" in out
+    status, out, _ = tiaoma("info", "--json", "6936983800010", "6936983800013")
+    data = json.loads(out)
+    assert [entry["valid"] for entry in data] == [False, True]
+    assert data[0]["error"]["code"] == "checksum"
+
+
+def test_check_arguments_stdin_and_file(tmp_path: Path) -> None:
+    assert tiaoma("check", "6936983800013")[0] == 0
+    status, out, _ = tiaoma("check", "6936983800013", "123")
+    assert status == 1
+    assert out.splitlines()[1].startswith("123\tinvalid\t")
+    status, out, _ = tiaoma("check", stdin="6936983800013\n\n6901234567892\n")
+    assert status == 0
+    assert out.count("\tvalid\t") == 2
+    assert tiaoma("check", "-", stdin="x\n")[0] == 1
+    listing = tmp_path / "codes.txt"
+    listing.write_text("6936983800013\n6936983800010\n", encoding="utf-8")
+    status, out, _ = tiaoma("check", "--json", "-f", str(listing))
+    assert status == 1
+    assert [entry["valid"] for entry in json.loads(out)] == [True, False]
+
+
+def test_check_missing_file() -> None:
+    status, _, message = tiaoma("check", "-f", "/no/such/file")
+    assert status == cli.EXIT_USAGE
+    assert "cannot read /no/such/file" in message
+
+
+def test_bulk(tmp_path: Path) -> None:
+    source = tmp_path / "codes.txt"
+    source.write_text("6936983800013\n6936983800010\n", encoding="utf-8")
+    status, out, _ = tiaoma("bulk", str(source))
+    assert status == 1
+    assert "2 lines: 1 valid, 1 invalid" in out
+    assert (tmp_path / "codes.invalid.csv").read_text(encoding="utf-8").count("\n") == 2
+    status, out, _ = tiaoma("bulk", "--json", str(source), "-o", str(tmp_path / "r.csv"))
+    assert json.loads(out)["invalid"] == 1
+    source.write_text("6936983800013\n", encoding="utf-8")
+    assert tiaoma("bulk", "-q", str(source))[0] == 0
+
+
+def test_bulk_unreadable_and_unwritable(tmp_path: Path) -> None:
+    status, _, message = tiaoma("bulk", str(tmp_path / "missing.txt"))
+    assert status == cli.EXIT_USAGE
+    assert "cannot read" in message
+    source = tmp_path / "codes.txt"
+    source.write_text("6936983800013\n", encoding="utf-8")
+    status, _, message = tiaoma("bulk", str(source), "-o", str(tmp_path / "no" / "dir.csv"))
+    assert status == cli.EXIT_USAGE
+    assert "cannot write" in message
+
+
+def test_progress_bar() -> None:
+    stream = io.StringIO()
+    bar = cli._ProgressBar(200, stream)
+    bar(100)
+    bar(100)
+    bar.close()
+    assert stream.getvalue() == f"\r[{'#' * 12:<25}]  50%\r[{'#' * 25}] 100%\n"
+
+
+def test_to_jsonable() -> None:
+    import datetime
+    import decimal
+
+    assert cli.to_jsonable(
+        {"d": datetime.date(2026, 12, 31), "n": decimal.Decimal("1.50"), "t": (1, 2)}
+    ) == {"d": "2026-12-31", "n": "1.50", "t": [1, 2]}
+
+
+def test_main_reports_usage_errors_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", "-f", "/no/such/file"]) == cli.EXIT_USAGE
+    assert capsys.readouterr().err.startswith("tiaoma: cannot read")
+
+
+def test_main_hides_internal_errors(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def explode(*_: object) -> int:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(cli, "run", explode)
+    monkeypatch.delenv("TIAOMA_DEBUG", raising=False)
+    assert cli.main(["info", "1"]) == cli.EXIT_INTERNAL
+    assert "internal error (ZeroDivisionError: boom)" in capsys.readouterr().err
+    monkeypatch.setenv("TIAOMA_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        cli.main(["info", "1"])
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, BrokenPipeError])
+def test_main_interruptions(
+    monkeypatch: pytest.MonkeyPatch, interruption: type[BaseException]
+) -> None:
+    def stop(*_: object) -> int:
+        raise interruption
+
+    monkeypatch.setattr(cli, "run", stop)
+    assert cli.main([]) in (130, 0)
+
+
+def test_installed_command_runs() -> None:
+    # The real console script, as a newcomer runs it; argparse errors exit 2 without traceback.
+    command = Path(sys.executable).parent / "tiaoma"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        [command, "info", "6936983800013"], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0
+    assert "69369838" in done.stdout
+    done = subprocess.run(
+        [command, "no-such-command"], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
