@@ -10,7 +10,7 @@ Lines may be of any length: a line of megabytes is one invalid line with a short
 >>> validate_stream(io.BytesIO(b"6936983800013\\n6936983800010\\n\\nABC\\n"), report).as_dict()
 {'lines': 4, 'valid': 1, 'invalid': 2, 'blank': 1}
 >>> print(report.getvalue().splitlines()[1][:60])
-2,6936983800010,checksum,"Invalid check digit for '69369838000
+2,6936983800010,checksum,"Invalid check digit for '693698380
 """
 
 from __future__ import annotations
