@@ -80,9 +80,11 @@ def gcp_lengths(shared: Path) -> tuple[str, list[str]]:
     by_length: dict[int, list[str]] = {}
     for prefix, length in sorted(table.items()):
         by_length.setdefault(length, []).append(prefix)
-    lines = [*stamp(path, date[1] if date else "unknown"),
-             "# One line per company-prefix length: the length, then every GS1 prefix",
-             "# (of a GTIN-13, or '0' + GTIN-12) whose company prefix has that length."]
+    lines = [
+        *stamp(path, date[1] if date else "unknown"),
+        "# One line per company-prefix length: the length, then every GS1 prefix",
+        "# (of a GTIN-13, or '0' + GTIN-12) whose company prefix has that length.",
+    ]
     lines += [f"{length} {' '.join(prefixes)}" for length, prefixes in sorted(by_length.items())]
     return "gcp_lengths.txt", lines
 
@@ -93,8 +95,10 @@ def gcp_lengths(shared: Path) -> tuple[str, list[str]]:
 def gs1_prefixes(shared: Path) -> tuple[str, list[str]]:
     path = shared / "gs1-prefixes.json"
     entries = json.loads(path.read_text(encoding="utf-8"))
-    lines = [*stamp(path, "2025-10 (GS1 prefix list shipped with biip 5.2.0)"),
-             "# prefix<TAB>usage: the longest prefix that starts a GTIN-13 names who issued it."]
+    lines = [
+        *stamp(path, "2025-10 (GS1 prefix list shipped with biip 5.2.0)"),
+        "# prefix<TAB>usage: the longest prefix that starts a GTIN-13 names who issued it.",
+    ]
     for entry in sorted(entries, key=lambda e: e["prefix"]):
         if len(entry["prefix"]) != entry["length"]:
             raise SystemExit(f"unexpected key length in {entry}")
@@ -102,7 +106,173 @@ def gs1_prefixes(shared: Path) -> tuple[str, list[str]]:
     return "gs1_prefixes.tsv", lines
 
 
-GENERATORS: list[Callable[[Path], tuple[str, list[str]]]] = [gcp_lengths, gs1_prefixes]
+# --- GS1 Application Identifiers (GS1 Barcode Syntax Dictionary) -------------------------
+
+_AI_FLAGS = set("*!?\"$%&'()+,-./:;<=>@[\\]^_`{|}~")
+_AI_COMPONENT = re.compile(r"^(\[)?([NXYZ])(\d*)(?:\.\.(\d+))?(\])?((?:,\w+)*)$")
+_AI_RANGE = re.compile(r"^(\d{2,4})(?:-(\d{2,4}))?$")
+
+
+def _ai_numbers(token: str) -> list[str]:
+    """``3100-3105`` -> 3100, 3101, ..., 3105 (same width); ``01`` -> 01."""
+    match = _AI_RANGE.match(token)
+    if not match:
+        raise SystemExit(f"bad AI token {token!r}")
+    first, last = match[1], match[2] or match[1]
+    return [f"{n:0{len(first)}d}" for n in range(int(first), int(last) + 1)]
+
+
+def _ai_component(token: str) -> str | None:
+    """One specification component in the table's notation: ``[?]T<min>..<max>[,linter...]``.
+
+    The dictionary writes ``N6`` (exactly 6), ``X..20`` (1 to 20) and ``[N3],iso3166``
+    (optional, linted); the table writes ``N6..6``, ``X1..20`` and ``?N3..3,iso3166``.
+    """
+    match = _AI_COMPONENT.match(token)
+    if not match or bool(match[1]) != bool(match[5]):
+        return None
+    _, kind, fixed, maximum, _, linters = match.groups()
+    low, high = (fixed, fixed) if not maximum else ("1", maximum)
+    if not low:
+        return None
+    return f"{'?' if match[1] else ''}{kind}{low}..{high}{linters}"
+
+
+def _ai_entry(line: str) -> tuple[list[str], dict[str, str]]:
+    body, _, title = line.partition("#")
+    tokens = body.split()
+    ais = _ai_numbers(tokens.pop(0))
+    flags = tokens.pop(0) if tokens and set(tokens[0]) <= _AI_FLAGS else ""
+    components: list[str] = []
+    while tokens and (component := _ai_component(tokens[0])) is not None:
+        components.append(component)
+        tokens.pop(0)
+    attributes: dict[str, list[str]] = {"req": [], "ex": [], "dlpkey": []}
+    for token in tokens:
+        key, _, value = token.partition("=")
+        if key not in attributes:
+            raise SystemExit(f"unknown attribute {token!r} in {line!r}")
+        attributes[key].append(value or ".")
+    if not components or len(attributes["dlpkey"]) > 1:
+        raise SystemExit(f"cannot read {line!r}")
+    return ais, {
+        "flags": flags or "-",
+        "components": " ".join(components),
+        "req": " ".join(attributes["req"]) or "-",
+        "ex": ",".join(attributes["ex"]) or "-",
+        "dlpkey": attributes["dlpkey"][0] if attributes["dlpkey"] else "-",
+        "title": " ".join(title.split()),
+    }
+
+
+def gs1_ai(shared: Path) -> tuple[str, list[str]]:
+    path = shared / "gs1-syntax-dictionary.txt"
+    rows: dict[str, dict[str, str]] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        ais, entry = _ai_entry(line)
+        for ai in ais:
+            if ai in rows:
+                raise SystemExit(f"AI {ai} defined twice")
+            rows[ai] = entry
+    # Raw element strings are split by reading the AI as a prefix, so no AI may start another.
+    for ai in rows:
+        clash = [other for other in rows if other != ai and other.startswith(ai)]
+        if clash:
+            raise SystemExit(f"AI {ai} is a prefix of {clash}")
+    release = re.search(r"^# Release: (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    lines = [
+        *stamp(path, release[1].strip() if release else "unknown"),
+        "# One line per AI (ranges expanded), tab-separated:",
+        "# ai, flags ('*' predefined length: no FNC1 after it; '?' GS1 Digital Link",
+        "# data attribute; '-' none), components ('?' optional, type N/X/Y/Z, min..max",
+        "# length, ',linter' each), req (space-separated rules; ',' alternatives; '+' all",
+        "# of a group), ex (',' patterns; 'n' any digit), dlpkey ('-' not a key, '.' key",
+        "# without qualifiers, else ',' ordered qualifiers, '|' between alternatives), title.",
+    ]
+    columns = ("flags", "components", "req", "ex", "dlpkey", "title")
+    lines += ["\t".join([ai, *(rows[ai][column] for column in columns)]) for ai in sorted(rows)]
+    return "gs1_ai.tsv", lines
+
+
+# --- Code lists for the AI linters -----------------------------------------------------------
+
+
+def _content_stamp(source: str, source_date: str, body: list[str]) -> list[str]:
+    """The stamp of a table whose source is not a file beside the project: hash the content."""
+    digest = hashlib.sha256("\n".join(body).encode("utf-8")).hexdigest()
+    return [
+        "# Generated by scripts/generate_data.py: do not edit.",
+        f"# source: {source}",
+        f"# source-date: {source_date}",
+        f"# content-sha256: {digest}",
+    ]
+
+
+def iso_codes(shared: Path) -> tuple[str, list[str]]:
+    """ISO 3166-1 numeric (with alpha-2) and ISO 4217 numeric codes, from pycountry (dev only)."""
+    del shared  # pycountry carries its own copy of the Debian iso-codes databases
+    import importlib.metadata  # noqa: PLC0415 - dev-only dependency, needed only here
+
+    import pycountry  # noqa: PLC0415
+
+    countries = sorted(f"{c.numeric}:{c.alpha_2}" for c in pycountry.countries)
+    currencies = sorted(f"{c.numeric}:{c.alpha_3}" for c in pycountry.currencies)
+    body = [f"iso3166 {' '.join(countries)}", f"iso4217 {' '.join(currencies)}"]
+    version = importlib.metadata.version("pycountry")
+    source = (
+        f"pycountry {version} (ISO 3166-1 and ISO 4217 tables of Debian's iso-codes, "
+        "as shipped in the pycountry package)"
+    )
+    header = ["# 'iso3166' then numeric:alpha-2 pairs; 'iso4217' then numeric:alpha-3 pairs."]
+    return "iso_codes.txt", [*_content_stamp(source, f"pycountry {version}", body), *header, *body]
+
+
+# UN/ECE Recommendation 21 package type codes as extended by GS1: the PackageTypeCode code
+# list (https://navigator.gs1.org/edi/codelist-details?name=PackageTypeCode), in the form the
+# GS1 Barcode Syntax Tests check AI (7041) against (gs1/gs1-syntax-dictionary,
+# src/lint_packagetype.c at 2282515344890c8911b680af4c8204b3429485ea). Facts, not code.
+PACKAGE_TYPES = """
+1A 1B 1D 1F 1G 1W 200 201 202 203 204 205 206 210 211 212 2C 3A 3H 43 44 4A 4B 4C 4D 4F 4G 4H
+5H 5L 5M 6H 6P 7A 7B 8 8A 8B 8C 9 AA AB AC AD AF AG AH AI AJ AL AM AP APE AT AV B4 BB BC BD BE
+BF BG BGE BH BI BJ BK BL BM BME BN BO BP BQ BR BRI BS BT BU BV BW BX BY BZ CA CB CBL CC CCE CD
+CE CF CG CH CI CJ CK CL CM CN CO CP CQ CR CS CT CU CV CW CX CY CZ DA DB DC DG DH DI DJ DK DL DM
+DN DP DPE DR DS DT DU DV DW DX DY E1 E2 E3 EC ED EE EF EG EH EI EN FB FC FD FE FI FL FO FOB FP
+FPE FR FT FW FX GB GI GL GR GU GY GZ HA HB HC HG HN HR IA IB IC ID IE IF IG IH IK IL IN IZ JB JC
+JG JR JT JY KG KI LAB LE LG LT LU LV LZ MA MB MC ME MPE MR MS MT MW MX NA NE NF NG NS NT NU NV
+OA OB OC OD OE OF OK OPE OT OU P2 PA PAE PB PC PD PE PF PG PH PI PJ PK PL PLP PN PO POP PP PPE
+PR PT PU PUE PV PX PY PZ QA QB QC QD QF QG QH QJ QK QL QM QN QP QQ QR QS RB1 RB2 RB3 RCB RD RG
+RJ RK RL RO RT RZ S1 SA SB SC SD SE SEC SH SI SK SL SM SO SP SS ST STL SU SV SW SX SY SZ T1 TB
+TC TD TE TEV TG THE TI TK TL TN TO TR TRE TS TT TTE TU TV TW TWE TY TZ UC UN UUE VA VG VI VK VL
+VN VO VP VQ VR VS VY WA WB WC WD WF WG WH WJ WK WL WM WN WP WQ WR WRP WS WT WU WV WW WX WY WZ
+X11 X12 X15 X16 X17 X18 X19 X20 X3 XA XB XC XD XF XG XH XJ XK YA YB YC YD YF YG YH YJ YK YL YM
+YN YP YQ YR YS YT YV YW YX YY YZ ZA ZB ZC ZD ZF ZG ZH ZJ ZK ZL ZM ZN ZP ZQ ZR ZS ZT ZU ZV ZW ZX
+ZY ZZ
+"""
+
+
+def package_types(shared: Path) -> tuple[str, list[str]]:
+    del shared  # the list lives in this script (see PACKAGE_TYPES)
+    codes = sorted(set(PACKAGE_TYPES.split()))
+    body = [" ".join(codes[i : i + 20]) for i in range(0, len(codes), 20)]
+    source = (
+        "GS1 PackageTypeCode code list (UN/ECE Recommendation 21 codes extended by GS1), "
+        "as checked by the GS1 Barcode Syntax Tests' packagetype linter "
+        "(gs1/gs1-syntax-dictionary src/lint_packagetype.c @ 2282515)"
+    )
+    header = [f"# {len(codes)} codes, space-separated, for AI (7041)."]
+    return "package_types.txt", [*_content_stamp(source, "2024", body), *header, *body]
+
+
+GENERATORS: list[Callable[[Path], tuple[str, list[str]]]] = [
+    gcp_lengths,
+    gs1_prefixes,
+    gs1_ai,
+    iso_codes,
+    package_types,
+]
 
 
 def generate(shared: Path, out: Path) -> list[Path]:
