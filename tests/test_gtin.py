@@ -253,3 +253,13 @@ def test_issuer_agrees_with_biip(body: str) -> None:
     if theirs.prefix is not None and ours.format is not gtin.GtinFormat.GTIN_8:
         assert ours.issuer is not None
         assert ours.issuer.organisation == theirs.prefix.usage
+
+
+@pytest.mark.parametrize("body", ["0123456", "2123456", "0000000"])
+def test_gtin8_starting_with_0_or_2_is_company_internal(body: str) -> None:
+    # GS1 GenSpecs 2.1.11.1: RCN-8. The GTIN-13 prefix list would wrongly say "GS1 US" for 0xx.
+    parsed = gtin.parse(with_check(body))
+    assert parsed.kind is GtinKind.RESTRICTED_CIRCULATION
+    theirs = biip.parse(parsed.value)
+    assert isinstance(theirs.gtin, biip.rcn.Rcn)  # biip reads them as restricted circulation too
+    assert parsed.issuer.organisation == theirs.gtin.prefix.usage  # type: ignore[union-attr]

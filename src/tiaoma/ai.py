@@ -468,6 +468,19 @@ class Gs1Message:
         """One line per element string, with title and meaning."""
         return "\n".join(element.describe() for element in self.elements)
 
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: each element's AI, title, value and meaning, and the written forms."""
+        return {
+            "elements": [
+                {"ai": e.ai, "title": e.title, "value": e.value, "meaning": e.meaning}
+                for e in self.elements
+            ],
+            "bracketed": self.bracketed(),
+            "fnc1": self.caret(),
+            "form": self.form.value,
+            "symbology_identifier": self.symbology_identifier,
+        }
+
     def get(self, ai: str) -> ElementString | None:
         """The first element string with this AI, or ``None``."""
         return next((element for element in self.elements if element.ai == ai), None)

@@ -14,11 +14,21 @@ check digit: 3 (valid; 校验码)
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
+from tiaoma import digital_link
+from tiaoma.ai import Gs1Message
+from tiaoma.digital_link import DigitalLink
+from tiaoma.errors import TiaomaError
 from tiaoma.gtin import Gtin, GtinFormat
 from tiaoma.identify import Identified
+from tiaoma.isbn import Isbn
+from tiaoma.issn import Issn
+from tiaoma.rcn import InStoreCode
+from tiaoma.sscc import Sscc
+from tiaoma.upc import Upc
 
 Rows = list[tuple[str, str]]
 
@@ -48,15 +58,99 @@ def _gtin_rows(number: Gtin) -> Rows:
     return rows
 
 
-def _fields_rows(parsed: Any) -> Rows:
-    """Fallback: the parsed result's public fields."""
-    fields = getattr(parsed, "__dataclass_fields__", {})
-    return [(name.replace("_", " "), str(getattr(parsed, name))) for name in fields]
+def _upc_rows(number: Upc) -> Rows:
+    rows: Rows = [
+        ("type", "UPC-E (zero-suppressed UPC-A)"),
+        ("number system", number.number_system),
+        ("UPC-A", f"{number.upc_a} (GTIN-12; 北美 UPC 商品条码)"),
+    ]
+    rows.append(("check digit", f"{number.check_digit} (valid; carried over from the UPC-A)"))
+    return rows
 
 
-_DESCRIBERS: dict[str, Callable[[Any], Rows]] = {"gtin": _gtin_rows}
+def _addon_row(addon: str | None) -> Rows:
+    return [("add-on", f"{addon} ({len(addon)}-digit add-on; 附加码)")] if addon else []
+
+
+def _isbn_rows(book: Isbn) -> Rows:
+    rows: Rows = [("type", "ISBN, book (图书，中国标准书号)"), ("ISBN-13 / EAN-13", book.isbn13)]
+    rows.append(("ISBN-10", book.isbn10 or "none (979 numbers have no ISBN-10)"))
+    return rows + _addon_row(book.addon)
+
+
+def _issn_rows(serial: Issn) -> Rows:
+    rows: Rows = [
+        ("type", "ISSN, serial publication (连续出版物)"),
+        ("ISSN", f"{serial.issn[:4]}-{serial.issn[4:]}"),
+    ]
+    if serial.ean13:
+        rows += [
+            (
+                "EAN-13",
+                f"{serial.ean13} (977 + ISSN without its check character + "
+                f"variant {serial.variant} + check digit)",
+            )
+        ]
+    return rows + _addon_row(serial.addon)
+
+
+def _in_store_rows(code: InStoreCode) -> Rows:
+    return [
+        ("type", "in-store code (店内码, GB/T 18283), restricted circulation"),
+        ("prefix", f"{code.prefix} (20-29: valid only inside the shop or region that issued it)"),
+        ("layout", "the shop's own: item number, price or weight (see tiaoma.rcn.Layout)"),
+        (
+            "rule",
+            "goods that carry a valid commodity barcode must be sold under it, "
+            "not under an in-store code (已有商品条码的不得另编店内码)",
+        ),
+        ("check digit", f"{code.check_digit} (valid; 校验码)"),
+    ]
+
+
+def _sscc_rows(number: Sscc) -> Rows:
+    issuer = number.issuer
+    return [
+        ("type", "SSCC, serial shipping container code (系列货运包装箱代码)"),
+        ("extension digit", number.extension_digit),
+        ("GS1 prefix", f"{issuer.prefix} — {issuer.organisation}" if issuer else "unknown"),
+        ("company prefix", number.company_prefix or "none in GS1's table for this range"),
+        ("serial reference", number.serial_reference or "-"),
+        ("check digit", f"{number.check_digit} (valid; 校验码)"),
+    ]
+
+
+def _message_rows(message: Gs1Message) -> Rows:
+    rows: Rows = [("type", "GS1 element string (应用标识符数据串)")]
+    rows += [
+        (f"({element.ai})", element.describe().split(": ", 1)[1] + f"  [{element.title}]")
+        for element in message.elements
+    ]
+    rows += [("FNC1 form", message.caret()), ("bracketed", message.bracketed())]
+    # A message without a Digital Link primary key (e.g. (3202) alone) has no URI to show.
+    with contextlib.suppress(TiaomaError):
+        rows.append(("Digital Link", digital_link.to_uri(message.bracketed())))
+    return rows
+
+
+def _digital_link_rows(link: DigitalLink) -> Rows:
+    rows = _message_rows(link.message)[:-1]
+    rows[0] = ("type", "GS1 Digital Link URI (GS1 数字链接)")
+    return [*rows, ("resolver", link.resolver)]
+
+
+_DESCRIBERS: dict[str, Callable[[Any], Rows]] = {
+    "gtin": _gtin_rows,
+    "upc_e": _upc_rows,
+    "isbn": _isbn_rows,
+    "issn": _issn_rows,
+    "in_store": _in_store_rows,
+    "sscc": _sscc_rows,
+    "element_string": _message_rows,
+    "digital_link": _digital_link_rows,
+}
 
 
 def rows(found: Identified) -> Rows:
     """Label/value rows describing an identified code."""
-    return _DESCRIBERS.get(found.kind, _fields_rows)(found.parsed)
+    return _DESCRIBERS[found.kind](found.parsed)

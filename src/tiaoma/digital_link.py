@@ -135,6 +135,17 @@ class DigitalLink:
         """The bracketed element string: key, qualifiers, then attributes."""
         return self.message.bracketed()
 
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready: the URI, its resolver and the element string it carries."""
+        return {
+            "uri": self.uri(),
+            "resolver": self.resolver,
+            "primary_key": self.primary_key.ai,
+            "other_params": [list(pair) for pair in self.other_params],
+            "fragment": self.fragment,
+            **self.message.as_dict(),
+        }
+
     def __str__(self) -> str:
         return self.uri()
 

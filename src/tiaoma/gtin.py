@@ -236,10 +236,18 @@ def parse(number: str) -> Gtin:
     return Gtin(value, gtin_format, issuer, digits13[:length], digits13[length:12], value[-1])
 
 
+# GS1 GenSpecs 2.1.11.1: GTIN-8s starting with 0 or 2 are restricted circulation numbers for
+# use inside a company (RCN-8), whatever the GS1-8 prefix list would say of their first digits.
+_RCN8 = Issuer("0", "Used to issue Restricted Circulation Numbers within a company")
+
+
 def _parse_gtin8(value: str) -> Gtin:
     # GTIN-8s are looked up on their own digits: padded to 13 they would collide with the
     # "unused to avoid collision with GTIN-8" ranges 0000001-0000099.
-    issuer = prefixes.issuer(value)
+    if value[0] in "02":
+        issuer: Issuer | None = Issuer(value[0], _RCN8.organisation)
+    else:
+        issuer = prefixes.issuer(value)
     return Gtin(value, GtinFormat.GTIN_8, issuer, None, value[3:7] if issuer else None, value[-1])
 
 

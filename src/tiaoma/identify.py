@@ -1,21 +1,33 @@
 """Tell what a code is: any number or element string a user may paste, one entry point.
 
 The command line's ``info``/``check``/``bulk`` and the hall's search box use this: give it a
-GTIN, a UPC-E, an ISBN or ISSN (with or without add-on), an SSCC, an element string in any of
-its forms or a GS1 Digital Link URI, and it answers which kind it is with the parsed result, or
-raises the error of the most likely kind.
+GTIN, a UPC-E, an ISBN or ISSN (with or without add-on), an in-store code, an SSCC, an element
+string in any of its forms or a GS1 Digital Link URI, and it answers which kind it is with the
+parsed result, or raises the error of the most likely kind.
 
 >>> identify("6936983800013").kind
 'gtin'
+>>> identify("978-7-111-21382-6 52499").kind, identify("1671-2161").kind
+('isbn', 'issn')
+>>> identify("(01)06936983800013(17)261231").canonical
+'(01)06936983800013(17)261231'
+>>> identify("https://id.gs1.org/01/06936983800013").kind
+'digital_link'
+
+Ambiguous digit strings are read in the order people most often mean them: eight digits are a
+GTIN-8 before an ISSN before a UPC-E; a 13-digit number starting 977/978/979 or 20-29 is the
+GTIN-13 of an ISSN, an ISBN or an in-store code.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tiaoma import _text, gtin
-from tiaoma.errors import InvalidFormat, TiaomaError, define
+from tiaoma import _text, ai, digital_link, gtin, isbn, issn, rcn, sscc, upc
+from tiaoma.errors import EMPTY, InvalidFormat, TiaomaError, define
 
 __all__ = ["Identified", "identify", "is_valid"]
 
@@ -25,6 +37,10 @@ UNRECOGNISED = define(
     "element string nor GS1 Digital Link URI",
     "无法识别“{value}”：不是商品条码、UPC-E、ISBN、ISSN、SSCC、应用标识符数据串或 GS1 数字链接",
 )
+
+_ISSN_WRITTEN = re.compile(r"\d{4}-\d{3}[\dXx]")
+_ISBN10_WITH_X = re.compile(r"\d{9}[Xx]")
+_AI_START = re.compile(r"\d{2}")
 
 
 @dataclass(frozen=True)
@@ -38,20 +54,134 @@ class Identified:
 
 def identify(value: str) -> Identified:
     """Identify ``value`` and parse it; raise the specific error of the most likely kind."""
-    text = _text.require_text(value).strip()
-    number = _text.compact(text)
-    if not number:
-        raise InvalidFormat(UNRECOGNISED, value=value)
-    if number.isascii() and number.isdigit() and len(number) in (8, 12, 13, 14):
-        parsed = gtin.parse(number)
-        return Identified("gtin", parsed.value, parsed)
+    text = _text.halfwidth(_text.require_text(value)).strip()
+    if not text:
+        raise InvalidFormat(EMPTY, expected="a code", expected_zh="条码代码")
+    for looks_like, handler in _TEXT_SHAPES:
+        if looks_like(text):
+            return handler(text)
+    return _number(_text.compact(text), text)
+
+
+def _number(number: str, text: str) -> Identified:
     if number.isascii() and number.isdigit():
-        return _by_length(number)
-    raise InvalidFormat(UNRECOGNISED, value=value)
+        return _digits(number, text)
+    if _ISBN10_WITH_X.fullmatch(number):
+        return _isbn(number)
+    if len(number) == 8 and number[-1] in "Xx":
+        return _issn(number)
+    if _AI_START.match(text) and len(number) > 14:
+        return _element_string(text)
+    if len(number) in (8, 12, 13, 14) and 2 * sum(c.isdigit() for c in number) > len(number):
+        gtin.validate(number)  # mostly digits: the GTIN error names the mistyped character
+    raise InvalidFormat(UNRECOGNISED, value=text)
 
 
-def _by_length(number: str) -> Identified:
-    return Identified("gtin", gtin.validate(number), gtin.parse(number))
+def _digits(number: str, text: str) -> Identified:
+    handler = _BY_LENGTH.get(len(number))
+    if handler is not None:
+        return handler(number)
+    if len(number) > 14:
+        return _element_string(text)
+    return _gtin(number)  # raises the GTIN length error: the likeliest intent
+
+
+def _eight(number: str) -> Identified:
+    for kind in (_gtin, _issn, _upc):
+        try:
+            return kind(number)
+        except TiaomaError:
+            continue
+    return _gtin(number)
+
+
+def _thirteen(number: str) -> Identified:
+    parsed = gtin.parse(number)
+    special = _BY_GTIN_KIND.get(parsed.kind)
+    return special(number) if special is not None else Identified("gtin", parsed.value, parsed)
+
+
+def _with_addon(number: str) -> Identified:
+    if number.startswith("977"):
+        return _issn(number)
+    if number.startswith(("978", "979")):
+        return _isbn(number)
+    if len(number) == 18:
+        return _sscc(number)
+    return _gtin(number)
+
+
+def _gtin(number: str) -> Identified:
+    parsed = gtin.parse(number)
+    return Identified("gtin", parsed.value, parsed)
+
+
+def _upc(number: str) -> Identified:
+    parsed = upc.parse(number)
+    return Identified("upc_e", upc.validate(number), parsed)
+
+
+def _isbn(number: str) -> Identified:
+    parsed = isbn.parse(number)
+    return Identified("isbn", isbn.validate(number), parsed)
+
+
+def _issn(number: str) -> Identified:
+    parsed = issn.parse(number)
+    return Identified("issn", issn.validate(number), parsed)
+
+
+def _in_store(number: str) -> Identified:
+    parsed = rcn.parse(number)
+    return Identified("in_store", rcn.validate(number), parsed)
+
+
+def _sscc(number: str) -> Identified:
+    parsed = sscc.parse(number)
+    return Identified("sscc", parsed.value, parsed)
+
+
+def _element_string(text: str) -> Identified:
+    message = ai.parse(text)
+    return Identified("element_string", message.bracketed(), message)
+
+
+def _digital_link(text: str) -> Identified:
+    link = digital_link.parse(text)
+    return Identified("digital_link", link.uri(), link)
+
+
+def _is_uri(text: str) -> bool:
+    return text[:8].lower().startswith(("http://", "https://"))
+
+
+def _is_element_string(text: str) -> bool:
+    return text[0] in "([]" or "\x1d" in text
+
+
+_TEXT_SHAPES: tuple[tuple[Callable[[str], object], Callable[[str], Identified]], ...] = (
+    (_is_uri, _digital_link),
+    (_is_element_string, _element_string),
+    (_ISSN_WRITTEN.fullmatch, _issn),
+)
+
+
+_BY_LENGTH: dict[int, Callable[[str], Identified]] = {
+    6: _upc,
+    7: _upc,
+    8: _eight,
+    10: _isbn,
+    12: _gtin,
+    13: _thirteen,
+    14: _gtin,
+    15: _with_addon,
+    18: _with_addon,
+}
+_BY_GTIN_KIND: dict[gtin.GtinKind, Callable[[str], Identified]] = {
+    gtin.GtinKind.ISBN: _isbn,
+    gtin.GtinKind.ISSN: _issn,
+    gtin.GtinKind.RESTRICTED_CIRCULATION: _in_store,
+}
 
 
 def is_valid(value: str) -> bool:
