@@ -70,7 +70,7 @@ def _number(number: str, text: str) -> Identified:
         return _isbn(number)
     if len(number) == 8 and number[-1] in "Xx":
         return _issn(number)
-    if _AI_START.match(text) and len(number) > 14:
+    if _AI_START.match(text) and len(number) > 14 and _starts_with_predefined_ai(number):
         return _element_string(text)
     if len(number) in (8, 12, 13, 14) and 2 * sum(c.isdigit() for c in number) > len(number):
         gtin.validate(number)  # mostly digits: the GTIN error names the mistyped character
@@ -81,9 +81,20 @@ def _digits(number: str, text: str) -> Identified:
     handler = _BY_LENGTH.get(len(number))
     if handler is not None:
         return handler(number)
-    if len(number) > 14:
+    if len(number) > 14 and _starts_with_predefined_ai(number):
         return _element_string(text)
     return _gtin(number)  # raises the GTIN length error: the likeliest intent
+
+
+def _starts_with_predefined_ai(digits: str) -> bool:
+    """Whether raw digits open with an AI of predefined length, (01), (17), (3103)...
+
+    Only those make a run of digits believable as an element string: any long number starting
+    with 91-99 would otherwise pass as company-internal data (AIs 91-99, X..90).
+    """
+    definitions = ai.definitions()
+    found = next((digits[:n] for n in (2, 3, 4) if digits[:n] in definitions), None)
+    return found is not None and definitions[found].predefined_length
 
 
 def _eight(number: str) -> Identified:
