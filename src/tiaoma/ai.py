@@ -49,8 +49,8 @@ from tiaoma.errors import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
-    TiaomaError,
     define,
+    passes,
 )
 
 __all__ = [
@@ -778,11 +778,7 @@ def validate(value: str, options: Options | None = None) -> str:
 
 def is_valid(value: str, options: Options | None = None) -> bool:
     """Whether the message is valid."""
-    try:
-        parse(value, options)
-    except TiaomaError:
-        return False
-    return True
+    return passes(parse, value, options)
 
 
 Style: TypeAlias = Literal["bracketed", "fnc1", "caret"]

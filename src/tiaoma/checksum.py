@@ -17,10 +17,19 @@ GSIN, GSRN and the rest alike.
 
 from __future__ import annotations
 
-from tiaoma import _text
-from tiaoma.errors import CHECKSUM, LENGTH, InvalidChecksum, InvalidLength, TiaomaError
+from dataclasses import dataclass
 
-__all__ = ["calc_check_digit", "compact", "is_valid", "price_check_digit", "validate"]
+from tiaoma import _text
+from tiaoma.errors import CHECKSUM, LENGTH, InvalidChecksum, InvalidLength, passes
+
+__all__ = [
+    "KeySpec",
+    "calc_check_digit",
+    "compact",
+    "is_valid",
+    "price_check_digit",
+    "validate",
+]
 
 
 def compact(number: str) -> str:
@@ -57,13 +66,36 @@ def validate(number: str) -> str:
     return number
 
 
+@dataclass(frozen=True)
+class KeySpec:
+    """A fixed-length GS1 key (GLN, SSCC, ...): its length and its names for messages."""
+
+    length: int
+    name: str
+    name_zh: str
+
+    def _digits(self, number: str, length: int) -> str:
+        value = _text.require_digits(compact(number), expected=self.name, expected_zh=self.name_zh)
+        if len(value) != length:
+            raise InvalidLength(LENGTH, value=value, expected=f"{length} digits", found=len(value))
+        return value
+
+    def validate(self, number: str) -> str:
+        """Digits, length, then the mod-10 check digit; the compact key or an error."""
+        value = self._digits(number, self.length)
+        if not mod10_ok(value):
+            expected = calc_check_digit(value[:-1])
+            raise InvalidChecksum(CHECKSUM, value=value, expected=expected, found=value[-1])
+        return value
+
+    def check_digit(self, body: str) -> str:
+        """The check digit of a body of ``length - 1`` digits."""
+        return calc_check_digit(self._digits(body, self.length - 1))
+
+
 def is_valid(number: str) -> bool:
     """Whether ``number`` ends in a correct mod-10 check digit."""
-    try:
-        validate(number)
-    except TiaomaError:
-        return False
-    return True
+    return passes(validate, number)
 
 
 # GS1 General Specifications 7.9.3, the weighting factors of the price/weight check digits:

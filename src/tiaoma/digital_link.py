@@ -23,7 +23,14 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from tiaoma import _text, ai
-from tiaoma.errors import EMPTY, InvalidComponent, InvalidFormat, InvalidLength, TiaomaError, define
+from tiaoma.errors import (
+    EMPTY,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    define,
+    passes,
+)
 
 __all__ = [
     "DEFAULT_RESOLVER",
@@ -343,11 +350,7 @@ def validate(value: str, options: DigitalLinkOptions | None = None) -> str:
 
 def is_valid(value: str, options: DigitalLinkOptions | None = None) -> bool:
     """Whether the URI is a valid GS1 Digital Link URI."""
-    try:
-        parse(value, options)
-    except TiaomaError:
-        return False
-    return True
+    return passes(parse, value, options)
 
 
 def format(value: str, options: DigitalLinkOptions | None = None) -> str:

@@ -19,6 +19,7 @@ Invalid check digit for '6901234567890': expected 2, got 0
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = [
     "InvalidLength",
     "TiaomaError",
     "define",
+    "passes",
     "registered_codes",
 ]
 
@@ -101,6 +103,15 @@ class TiaomaError(ValueError):
             "message_zh": self.message_zh,
             "params": params,
         }
+
+
+def passes(validate: Callable[..., object], *args: Any) -> bool:
+    """Whether ``validate(*args)`` returns without a :class:`TiaomaError`: every ``is_valid``."""
+    try:
+        validate(*args)
+    except TiaomaError:
+        return False
+    return True
 
 
 class InvalidFormat(TiaomaError):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tiaoma import _text, checksum, prefixes
-from tiaoma.errors import CHECKSUM, LENGTH, InvalidChecksum, InvalidLength, TiaomaError
+from tiaoma.errors import passes
 from tiaoma.prefixes import Issuer
 
 __all__ = ["Gln", "calc_check_digit", "compact", "format", "is_valid", "parse", "validate"]
@@ -42,18 +42,12 @@ def compact(number: str) -> str:
     return _text.compact(number)
 
 
-def _digits(number: str, expected_length: int) -> str:
-    value = _text.require_digits(compact(number), expected="a GLN", expected_zh="参与方位置代码")
-    if len(value) != expected_length:
-        raise InvalidLength(
-            LENGTH, value=value, expected=f"{expected_length} digits", found=len(value)
-        )
-    return value
+_KEY = checksum.KeySpec(_LENGTH, "a GLN", "参与方位置代码")
 
 
 def calc_check_digit(body: str) -> str:
     """The check digit of the first 12 digits of a GLN."""
-    return checksum.calc_check_digit(_digits(body, _LENGTH - 1))
+    return _KEY.check_digit(body)
 
 
 def validate(number: str) -> str:
@@ -64,20 +58,12 @@ def validate(number: str) -> str:
       ...
     tiaoma.errors.InvalidChecksum: Invalid check digit for '6936983800010': expected 3, got 0
     """
-    value = _digits(number, _LENGTH)
-    if not checksum.mod10_ok(value):
-        expected = checksum.calc_check_digit(value[:-1])
-        raise InvalidChecksum(CHECKSUM, value=value, expected=expected, found=value[-1])
-    return value
+    return _KEY.validate(number)
 
 
 def is_valid(number: str) -> bool:
     """Whether ``number`` is a valid GLN."""
-    try:
-        validate(number)
-    except TiaomaError:
-        return False
-    return True
+    return passes(validate, number)
 
 
 def parse(number: str) -> Gln:

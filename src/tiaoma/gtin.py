@@ -30,8 +30,8 @@ from tiaoma.errors import (
     InvalidChecksum,
     InvalidComponent,
     InvalidLength,
-    TiaomaError,
     define,
+    passes,
 )
 from tiaoma.prefixes import Issuer
 
@@ -213,11 +213,7 @@ def is_valid(number: str) -> bool:
     """Whether ``number`` is a valid GTIN of any length (fast path for clean digit strings)."""
     if type(number) is str and len(number) in _LENGTHS and number.isascii() and number.isdigit():
         return checksum.mod10_ok(number)
-    try:
-        validate(number)
-    except TiaomaError:
-        return False
-    return True
+    return passes(validate, number)
 
 
 def parse(number: str) -> Gtin:

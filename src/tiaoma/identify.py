@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tiaoma import _text, ai, digital_link, gtin, isbn, issn, rcn, sscc, upc
-from tiaoma.errors import EMPTY, InvalidFormat, TiaomaError, define
+from tiaoma.errors import EMPTY, InvalidFormat, TiaomaError, define, passes
 
 __all__ = ["Identified", "identify", "is_valid"]
 
@@ -197,8 +197,4 @@ _BY_GTIN_KIND: dict[gtin.GtinKind, Callable[[str], Identified]] = {
 
 def is_valid(value: str) -> bool:
     """Whether ``value`` is any valid code tiaoma knows."""
-    try:
-        identify(value)
-    except TiaomaError:
-        return False
-    return True
+    return passes(identify, value)

@@ -33,8 +33,8 @@ from tiaoma.errors import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
-    TiaomaError,
     define,
+    passes,
 )
 
 __all__ = [
@@ -215,11 +215,7 @@ def validate(number: str) -> str:
 
 def is_valid(number: str) -> bool:
     """Whether ``number`` is a valid ISBN-10 or ISBN-13 (with or without an add-on)."""
-    try:
-        validate(number)
-    except TiaomaError:
-        return False
-    return True
+    return passes(validate, number)
 
 
 def to_isbn13(number: str) -> str:

@@ -31,8 +31,8 @@ from tiaoma.errors import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
-    TiaomaError,
     define,
+    passes,
 )
 from tiaoma.isbn import CHECK_CHAR, split_addon
 from tiaoma.isbn import compact as _compact_labelled
@@ -168,11 +168,7 @@ def validate(number: str) -> str:
 
 def is_valid(number: str) -> bool:
     """Whether ``number`` is a valid ISSN or ISSN EAN-13 (with or without an add-on)."""
-    try:
-        validate(number)
-    except TiaomaError:
-        return False
-    return True
+    return passes(validate, number)
 
 
 def _issn_of(main: str) -> str:

@@ -47,6 +47,7 @@ from tiaoma.errors import (
     InvalidLength,
     TiaomaError,
     define,
+    passes,
 )
 from tiaoma.prefixes import Issuer
 
@@ -530,11 +531,7 @@ def validate(number: str) -> str:
 
 def is_valid(number: str) -> bool:
     """Whether ``number`` is a valid 13-digit in-store code (prefix 20-29)."""
-    try:
-        validate(number)
-    except TiaomaError:
-        return False
-    return True
+    return passes(validate, number)
 
 
 def parse(number: str) -> InStoreCode:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tiaoma import _text, checksum, prefixes
-from tiaoma.errors import CHECKSUM, LENGTH, InvalidChecksum, InvalidLength, TiaomaError
+from tiaoma.errors import passes
 from tiaoma.prefixes import Issuer
 
 __all__ = ["Sscc", "calc_check_digit", "compact", "format", "is_valid", "parse", "validate"]
@@ -44,18 +44,12 @@ def compact(number: str) -> str:
     return _text.compact(number)
 
 
-def _digits(number: str, expected_length: int) -> str:
-    value = _text.require_digits(compact(number), expected="an SSCC", expected_zh="SSCC")
-    if len(value) != expected_length:
-        raise InvalidLength(
-            LENGTH, value=value, expected=f"{expected_length} digits", found=len(value)
-        )
-    return value
+_KEY = checksum.KeySpec(_LENGTH, "an SSCC", "SSCC")
 
 
 def calc_check_digit(body: str) -> str:
     """The check digit of the first 17 digits of an SSCC."""
-    return checksum.calc_check_digit(_digits(body, _LENGTH - 1))
+    return _KEY.check_digit(body)
 
 
 def validate(number: str) -> str:
@@ -66,20 +60,12 @@ def validate(number: str) -> str:
       ...
     tiaoma.errors.InvalidChecksum: Invalid check digit for '106141411234567890': expected 7, got 0
     """
-    value = _digits(number, _LENGTH)
-    if not checksum.mod10_ok(value):
-        expected = checksum.calc_check_digit(value[:-1])
-        raise InvalidChecksum(CHECKSUM, value=value, expected=expected, found=value[-1])
-    return value
+    return _KEY.validate(number)
 
 
 def is_valid(number: str) -> bool:
     """Whether ``number`` is a valid SSCC."""
-    try:
-        validate(number)
-    except TiaomaError:
-        return False
-    return True
+    return passes(validate, number)
 
 
 def parse(number: str) -> Sscc:

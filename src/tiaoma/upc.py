@@ -39,8 +39,8 @@ from tiaoma.errors import (
     InvalidChecksum,
     InvalidComponent,
     InvalidLength,
-    TiaomaError,
     define,
+    passes,
 )
 from tiaoma.prefixes import Issuer
 
@@ -217,11 +217,7 @@ def validate(number: str) -> str:
 
 def is_valid(number: str) -> bool:
     """Whether ``number`` is a valid UPC-A or UPC-E."""
-    try:
-        validate(number)
-    except TiaomaError:
-        return False
-    return True
+    return passes(validate, number)
 
 
 def to_upc_a(number: str) -> str:
