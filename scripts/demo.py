@@ -29,11 +29,35 @@ EXAMPLES: list[tuple[str, list[str]]] = [
         ["check-digit", "--price", "2875", "14685"],
     ),
     ("A wrong check digit, explained in Chinese", ["check", "--lang", "zh", "6936983800010"]),
+    (
+        "Seed 004's number is an ISSN's EAN-13; with a 2-digit issue add-on",
+        ["info", "9771671216014 05"],
+    ),
+    ("A Chinese book's ISBN with its 5-digit price add-on", ["info", "978-7-111-21382-6 52499"]),
+    ("UPC-E, the zero-suppressed UPC-A (goods exported to North America)", ["info", "04252614"]),
+    ("An in-store code (店内码, GB/T 18283) for weighed goods", ["info", "2112345912349"]),
+    (
+        "Seed 002: a variable-measure GTIN (indicator 9) with net weight 1.5 lb in AI (3202)",
+        ["info", "(01)96901234567895(3202)000150"],
+    ),
+    (
+        "An element string as a scanner sends it, and the same data as a GS1 Digital Link",
+        [
+            "check",
+            "]C1010693698380001310ABC123\x1d17261231",  # GS ends the batch number
+            "https://id.gs1.org/01/06936983800013/10/ABC123?17=261231",
+        ],
+    ),
+    (
+        "Nonsense gets a reason, never a traceback",
+        ["check", "69369838OOO13", "(17)261331", "hello"],
+    ),
 ]
 
 
 def show(title: str, argv: list[str]) -> None:
-    print(f"\n# {title}\n$ tiaoma {shlex.join(argv)}", flush=True)
+    command = shlex.join(argv).replace("\x1d", "<GS>")
+    print(f"\n# {title}\n$ tiaoma {command}", flush=True)
     main(argv)
     sys.stdout.flush()
 

@@ -184,3 +184,14 @@ def test_installed_command_runs() -> None:
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
+
+
+def test_control_characters_are_escaped_when_echoed() -> None:
+    # A line of binary garbage must not drive the user's terminal (escape sequences, GS).
+    status, out, _ = tiaoma("check", "\x1b[31mred\x07")
+    assert status == 1
+    assert "\x1b" not in out
+    assert "\\x1b[31mred\\x07" in out
+    status, out, _ = tiaoma("check", "]C1010693698380001310ABC123\x1d17261231")
+    assert out.startswith("]C1010693698380001310ABC123\\x1d17261231\tvalid")
+    assert cli.shown("6936983800013") == "6936983800013"

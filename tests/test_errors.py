@@ -74,3 +74,10 @@ def test_redefining_a_code_differently_is_refused() -> None:
     assert errors.define("test.same", "A {x}", "甲 {x}") == "test.same"
     with pytest.raises(RuntimeError, match="defined twice"):
         errors.define("test.same", "B {x}", "乙 {x}")
+
+
+def test_control_characters_are_escaped_in_both_languages() -> None:
+    error = InvalidChecksum(errors.CHECKSUM, value="\x1b[2J69", expected="2", found="0")
+    assert "\x1b" not in str(error)
+    assert "\x1b" not in error.message_zh
+    assert "\\x1b[2J69" in error.message_zh

@@ -58,6 +58,14 @@ def to_jsonable(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of va
     return value
 
 
+def shown(value: str) -> str:
+    """``value`` safe to echo on a terminal: control characters (a GS, an escape sequence in a
+    line of binary garbage) appear as ``\\x1d``-style escapes instead of acting on the screen."""
+    if value.isprintable():
+        return value
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+
+
 def _print_json(data: Any, out: TextIO) -> None:
     json.dump(data, out, ensure_ascii=False, indent=2)
     out.write("\n")
@@ -105,7 +113,7 @@ def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
         if not args.json:
             rows = describe(found)
             width = max(len(label) for label, _ in rows)
-            out.write(f"{found.canonical}\n")
+            out.write(f"{shown(found.canonical)}\n")
             out.writelines(f"  {label.ljust(width)}  {text}\n" for label, text in rows)
     if args.json:
         _print_json(results if len(results) > 1 else results[0], out)
@@ -146,10 +154,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         except TiaomaError as error:
             status = EXIT_INVALID
             entry = _error_json(code, error)
-            line = f"{code}\tinvalid\t{_message(error, args.lang)}"
+            line = f"{shown(code)}\tinvalid\t{_message(error, args.lang)}"
         else:
             entry = {"value": code, "valid": True, "kind": found.kind, "canonical": found.canonical}
-            line = f"{code}\tvalid\t{found.kind}"
+            line = f"{shown(code)}\tvalid\t{found.kind}"
         if args.json:
             results.append(entry)
         else:
@@ -173,7 +181,7 @@ def cmd_check_digit(args: argparse.Namespace, out: TextIO) -> int:
             status = EXIT_INVALID
             results.append(_error_json(body, error))
             if not args.json:
-                out.write(f"{body}: invalid: {_message(error, args.lang)}\n")
+                out.write(f"{shown(body)}: invalid: {_message(error, args.lang)}\n")
             continue
         compact = checksum.compact(body)
         results.append(

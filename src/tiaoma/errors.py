@@ -66,9 +66,14 @@ def registered_codes() -> dict[str, tuple[str, str]]:
 
 
 def _shown(value: Any) -> Any:
-    if isinstance(value, str) and len(value) > SHOWN_MAX:
-        return f"{value[:SHOWN_MAX]}…({len(value)} chars)"
-    return value
+    """A string parameter as messages quote it: at most SHOWN_MAX characters, and control
+    characters escaped (``\\x1b``) so a message can be printed or logged safely."""
+    if not isinstance(value, str):
+        return value
+    text = value[:SHOWN_MAX]
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return f"{text}…({len(value)} chars)" if len(value) > SHOWN_MAX else text
 
 
 class TiaomaError(ValueError):
