@@ -152,3 +152,15 @@ def test_describe_other_kinds() -> None:
     sscc = "0" + "000000000000000000"[:16]
     sscc += checksum.calc_check_digit(sscc)
     assert dict(describe.rows(identify.identify(sscc)))["company prefix"]
+
+
+def test_eight_digits_starting_0_or_1_prefer_upc_e() -> None:
+    from tiaoma import gtin, upc
+
+    both = next(
+        value
+        for n in range(100_000)
+        for value in [upc.validate(f"0{n:06d}")]
+        if gtin.is_valid(value)
+    )
+    assert identify.identify(both).kind == "upc_e"

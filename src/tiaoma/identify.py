@@ -15,7 +15,7 @@ parsed result, or raises the error of the most likely kind.
 'digital_link'
 
 Ambiguous digit strings are read in the order people most often mean them: eight digits are a
-GTIN-8 before an ISSN before a UPC-E; a 13-digit number starting 977/978/979 or 20-29 is the
+GTIN-8 before an ISSN (a UPC-E first when they start with 0 or 1); a 13-digit number starting 977/978/979 or 20-29 is the
 GTIN-13 of an ISSN, an ISBN or an in-store code.
 """
 
@@ -98,7 +98,10 @@ def _starts_with_predefined_ai(digits: str) -> bool:
 
 
 def _eight(number: str) -> Identified:
-    for kind in (_gtin, _issn, _upc):
+    # Eight digits starting 0 or 1 that read as a UPC-E almost always are one: as a GTIN-8 a
+    # leading 0 would make it a company-internal RCN-8 (GS1 GenSpecs 2.1.11.1).
+    order = (_upc, _gtin, _issn) if number[0] in "01" else (_gtin, _issn, _upc)
+    for kind in order:
         try:
             return kind(number)
         except TiaomaError:
