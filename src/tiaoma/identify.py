@@ -15,8 +15,8 @@ parsed result, or raises the error of the most likely kind.
 'digital_link'
 
 Ambiguous digit strings are read in the order people most often mean them: eight digits are a
-GTIN-8 before an ISSN (a UPC-E first when they start with 0 or 1); a 13-digit number starting 977/978/979 or 20-29 is the
-GTIN-13 of an ISSN, an ISBN or an in-store code.
+GTIN-8 before an ISSN (a UPC-E first when they start with 0 or 1); a 13-digit number starting
+977/978/979 or 20-29 is the GTIN-13 of an ISSN, an ISBN or an in-store code.
 """
 
 from __future__ import annotations
