@@ -11,6 +11,7 @@ project and never edited by hand. Nobody edits the generated files: change this 
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import json
 import re
@@ -165,6 +166,22 @@ def _ai_entry(line: str) -> tuple[list[str], dict[str, str]]:
     }
 
 
+_GIT_DATE = re.compile(r"[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d{1,2}) [\d:]{8} (\d{4})")
+
+
+def _dictionary_date(path: Path, release: str) -> str:
+    """The dictionary's release, or (an unreleased checkout says "UNSET") the date of the
+    commit its .SOURCE names."""
+    if release != "UNSET":
+        return release
+    found = _GIT_DATE.search(source_note(path))
+    if found is None:
+        return "unknown"
+    month, day, year = found.groups()
+    moment = datetime.datetime.strptime(f"{year} {month} {day}", "%Y %b %d").date()
+    return f"{moment.isoformat()} (commit named in {path.with_suffix('.SOURCE').name})"
+
+
 def gs1_ai(shared: Path) -> tuple[str, list[str]]:
     path = shared / "gs1-syntax-dictionary.txt"
     rows: dict[str, dict[str, str]] = {}
@@ -184,7 +201,7 @@ def gs1_ai(shared: Path) -> tuple[str, list[str]]:
             raise SystemExit(f"AI {ai} is a prefix of {clash}")
     release = re.search(r"^# Release: (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
     lines = [
-        *stamp(path, release[1].strip() if release else "unknown"),
+        *stamp(path, _dictionary_date(path, release[1].strip() if release else "UNSET")),
         "# One line per AI (ranges expanded), tab-separated:",
         "# ai, flags ('*' predefined length: no FNC1 after it; '?' GS1 Digital Link",
         "# data attribute; '-' none), components ('?' optional, type N/X/Y/Z, min..max",

@@ -422,3 +422,19 @@ def test_pairs_from_elsewhere_are_checked_too() -> None:
     with pytest.raises(InvalidComponent) as caught:
         ai.message_from_pairs([("23", "1")])
     assert caught.value.code == "ai_unknown"
+
+
+def test_year_0000_has_no_meaning_but_no_crash() -> None:
+    # The dictionary's yyyymmdd linter accepts year 0000; Python's calendar starts at year 1.
+    message = ai.parse("(7250)00000101(8018)795260646688514634")
+    assert message["7250"].meaning is None
+    assert "(7250)" in message.describe()
+
+
+def test_as_dict_is_json_ready() -> None:
+    import json
+
+    message = ai.parse("(01)06901234567892(3103)001500(17)261231(7007)260101260131")
+    data = json.loads(json.dumps(message.as_dict()))
+    meanings = [element["meaning"] for element in data["elements"]]
+    assert meanings == [None, "1.5 kg", "2026-12-31", ["2026-01-01", "2026-01-31"]]

@@ -43,8 +43,8 @@ def test_price_check_digit(field: str, digit: str) -> None:
 @pytest.mark.parametrize(
     ("field", "error", "message"),
     [
-        ("123", InvalidLength, "expected 4 or 5, got 3"),
-        ("123456", InvalidLength, "expected 4 or 5, got 6"),
+        ("123", InvalidLength, "expected 4 or 5 digits, got 3"),
+        ("123456", InvalidLength, "expected 4 or 5 digits, got 6"),
         ("12a4", InvalidFormat, "Invalid character 'a' at position 3"),
         ("", InvalidFormat, "Empty value: expected a 4- or 5-digit price"),
     ],
@@ -71,7 +71,7 @@ def test_five_digit_price_check_digit_property() -> None:
     ("number", "error", "message"),
     [
         ("6936983800010", InvalidChecksum, "expected 3, got 0"),
-        ("7", InvalidLength, "expected at least 2, got 1"),
+        ("7", InvalidLength, "expected at least 2 digits, got 1"),
         ("69369838OOO13", InvalidFormat, "'O' at position 9"),
     ],
 )

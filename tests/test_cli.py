@@ -40,11 +40,10 @@ def test_check_digit_seed_004() -> None:
 
 def test_check_digit_json_and_price() -> None:
     _, out, _ = tiaoma("check-digit", "--json", "693698380001")
-    assert json.loads(out) == {
-        "body": "693698380001",
-        "check_digit": "3",
-        "number": "6936983800013",
-    }
+    # --json always gives a list, one entry per argument.
+    assert json.loads(out) == [
+        {"body": "693698380001", "check_digit": "3", "number": "6936983800013"}
+    ]
     _status, out, _ = tiaoma("check-digit", "--price", "--json", "2875", "14685")
     assert [entry["check_digit"] for entry in json.loads(out)] == ["9", "6"]
 
@@ -57,7 +56,7 @@ def test_check_digit_bad_body() -> None:
 
 def test_info_json() -> None:
     status, out, _ = tiaoma("info", "--json", "6936983800013")
-    data = json.loads(out)
+    [data] = json.loads(out)  # always a list, one entry per code
     assert status == 0
     assert data["parsed"]["company_prefix"] == "69369838"
     assert data["parsed"]["organisation_zh"] == "中国物品编码中心"
@@ -195,3 +194,41 @@ def test_control_characters_are_escaped_when_echoed() -> None:
     status, out, _ = tiaoma("check", "]C1010693698380001310ABC123\x1d17261231")
     assert out.startswith("]C1010693698380001310ABC123\\x1d17261231\tvalid")
     assert cli.shown("6936983800013") == "6936983800013"
+
+
+def test_dash_among_codes_reads_stdin_in_its_place() -> None:
+    status, out, _ = tiaoma("check", "6936983800013", "-", stdin="6901234567892\n")
+    assert status == 0
+    assert [line.split("\t")[0] for line in out.splitlines()] == ["6936983800013", "6901234567892"]
+
+
+def test_bulk_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
+    source = tmp_path / "s.txt"
+    source.write_text("6936983800010\n", encoding="utf-8")
+    status, _, message = tiaoma("bulk", str(source), "-o", str(source))
+    assert status == cli.EXIT_USAGE
+    assert "would overwrite" in message
+    assert source.read_text(encoding="utf-8") == "6936983800010\n"
+
+
+def test_info_escapes_control_characters() -> None:
+    _, out, _ = tiaoma("info", "\x1b[31mRED")
+    assert "\x1b" not in out
+
+
+def test_invalid_utf8_and_bom_on_stdin_of_the_real_command(tmp_path: Path) -> None:
+    command = Path(sys.executable).parent / "tiaoma"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    data = b"\xef\xbb\xbf6936983800013\n\xff\n6901234567892\n"
+    done = subprocess.run(
+        [command, "check", "--json"], input=data, capture_output=True, env=env, check=False
+    )
+    assert done.returncode == 1
+    results = json.loads(done.stdout.decode("utf-8"))
+    assert [entry["valid"] for entry in results] == [True, False, True]
+    listing = tmp_path / "bom.txt"
+    listing.write_bytes(b"\xef\xbb\xbf6936983800013\n")
+    done = subprocess.run(
+        [command, "check", "-f", str(listing)], capture_output=True, env=env, check=False
+    )
+    assert done.returncode == 0

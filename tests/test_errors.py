@@ -81,3 +81,31 @@ def test_control_characters_are_escaped_in_both_languages() -> None:
     assert "\x1b" not in str(error)
     assert "\x1b" not in error.message_zh
     assert "\\x1b[2J69" in error.message_zh
+
+
+@pytest.mark.parametrize(
+    ("expected", "chinese"),
+    [
+        ("8, 12, 13 or 14 digits", "8、12、13 或 14 位"),
+        ("at least 2 digits", "至少 2 位"),
+        (
+            "10 or 13 characters, optionally followed by a 2- or 5-digit add-on",
+            "10 或 13 个字符、后可接 2 位或 5 位附加码",
+        ),
+    ],
+)
+def test_length_messages_are_chinese_whole(expected: str, chinese: str) -> None:
+    # The most common error must read as Chinese, and what we expected is never cut short.
+    error = errors.InvalidLength(errors.LENGTH, value="123", expected=expected, found=3)
+    assert chinese in error.message_zh
+    assert expected in str(error)
+
+
+def test_as_dict_is_json_ready() -> None:
+    import decimal
+    import json
+
+    error = errors.InvalidComponent(
+        errors.CHECKSUM, value="1", expected=decimal.Decimal("9.99"), found=decimal.Decimal("10.00")
+    )
+    assert json.loads(json.dumps(error.as_dict()))["params"]["expected"] == "9.99"

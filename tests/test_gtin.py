@@ -205,7 +205,7 @@ def test_validity_agrees_with_stdnum(number: str) -> None:
 
 @settings(max_examples=500)
 @given(
-    st.sampled_from([7, 11, 12, 13, 17]).flatmap(
+    st.sampled_from([7, 11, 12, 13]).flatmap(
         lambda n: st.text("0123456789", min_size=n, max_size=n)
     )
 )
@@ -263,3 +263,39 @@ def test_gtin8_starting_with_0_or_2_is_company_internal(body: str) -> None:
     theirs = biip.parse(parsed.value)
     assert isinstance(theirs.gtin, biip.rcn.Rcn)  # biip reads them as restricted circulation too
     assert parsed.issuer.organisation == theirs.gtin.prefix.usage  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("written", ["00000069012341", "0000069012341", "000069012341"])
+def test_gtin8_in_a_longer_field_is_a_gtin8(written: str) -> None:
+    # AI (01), Digital Link and databases hold a GTIN-8 as 000000 + the eight digits.
+    eight = with_check("6901234")
+    value = written[:-8] + eight
+    parsed = gtin.parse(value)
+    assert parsed.company_prefix is None
+    assert parsed.issuer is not None
+    assert parsed.issuer.organisation == "GS1 China"
+    theirs = biip.parse(value).gtin
+    assert theirs is not None
+    assert theirs.prefix is not None
+    assert theirs.prefix.usage == "GS1 China"
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [("123", InvalidLength), ("69369838000", None), ("6936983800X", InvalidFormat)],
+)
+def test_calc_check_digit_takes_gtin_bodies_only(body: str, error: type[Exception] | None) -> None:
+    if error is None:
+        assert gtin.calc_check_digit(body) == checksum.calc_check_digit(body)
+    else:
+        with pytest.raises(error):
+            gtin.calc_check_digit(body)
+
+
+def test_indicator_forgiving_and_strict() -> None:
+    assert gtin.to_gtin14("6936983800013", indicator="１") == "16936983800010"
+    with pytest.raises(InvalidFormat, match="Expected text, got int"):
+        gtin.to_gtin14("6936983800013", indicator=1)  # type: ignore[arg-type]
+    with pytest.raises(InvalidComponent) as raised:
+        gtin.to_gtin14("6936983800013", indicator="0")
+    assert raised.value.message_zh == "GTIN-14 的指示符“0”无效：应为 1-8 之间的数字"

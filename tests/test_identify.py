@@ -29,7 +29,6 @@ GS = "\x1d"
         ("978-7-111-21382-6 52499", "isbn", "978711121382652499"),  # price add-on
         ("7111213823", "isbn", "7111213823"),  # ISBN-10
         ("04252614", "upc_e", "04252614"),  # eight digits: not a GTIN-8, a UPC-E
-        ("425261", "upc_e", "04252614"),  # six digits: UPC-E with number system 0
         ("2112345912349", "in_store", "2112345912349"),  # 店内码
         ("106141411234567897", "sscc", "106141411234567897"),
         ("(01)06936983800013(17)261231", "element_string", "(01)06936983800013(17)261231"),
@@ -72,6 +71,9 @@ def _issn_check(body: str) -> str:
     ("value", "error", "code"),
     [
         ("", InvalidFormat, "empty"),
+        # Six or seven digits: a UPC-E without its check digit cannot be verified.
+        ("425261", InvalidLength, "upc_e.no_check_digit"),
+        ("1999999", InvalidLength, "upc_e.no_check_digit"),
         ("   ", InvalidFormat, "empty"),
         ("hello", InvalidFormat, "unrecognised"),
         ("6936983800010", InvalidChecksum, "checksum"),  # GTIN with a wrong check digit
@@ -164,3 +166,12 @@ def test_eight_digits_starting_0_or_1_prefer_upc_e() -> None:
         if gtin.is_valid(value)
     )
     assert identify.identify(both).kind == "upc_e"
+
+
+def test_describe_twelve_digit_company_prefix() -> None:
+    from tiaoma import prefixes
+
+    block = next(p for p, n in prefixes._gcp_lengths().items() if n == 12 and p[0] != "0")
+    body = block.ljust(12, "0")
+    rows = dict(describe.rows(identify.identify(body + checksum.calc_check_digit(body))))
+    assert rows["item reference"].startswith("none: a 12-digit company prefix is one GTIN")

@@ -7,6 +7,8 @@ many dashes are treated as the ASCII space and hyphen.
 '6936983800013'
 >>> halfwidth("（０１）０６９０１２３４５６７８９２")
 '(01)06901234567892'
+>>> compact("\ufeff6936983800013")   # the byte-order mark of a file saved as "UTF-8" by Excel
+'6936983800013'
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from typing import Any
 from tiaoma.errors import EMPTY, NOT_DIGITS, NOT_TEXT, InvalidFormat
 
 # U+FF01..U+FF5E are the full-width forms of ASCII 0x21..0x7E; U+3000 is the ideographic space.
-_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_HALFWIDTH: dict[int, int | None] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _HALFWIDTH[0x3000] = ord(" ")
 for _dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63":
     _HALFWIDTH[ord(_dash)] = ord("-")
+# The byte-order mark Excel and Notepad put before "UTF-8" files, and the zero-width characters
+# web pages hide in copied text, are not part of any code.
+for _invisible in "\ufeff\u200b\u200c\u200d\u2060":
+    _HALFWIDTH[ord(_invisible)] = None
 _SEPARATORS = re.compile(r"[\s\-]+")
 
 

@@ -353,6 +353,8 @@ def _date_meaning(definition: AIDefinition, value: str) -> Meaning:
     for component, piece in zip(definition.components, _pieces(definition, value), strict=False):
         linter = component.linters[0] if component.linters else ""
         if linter in _DATE_LINTERS:
+            if linter == "yyyymmdd" and piece.startswith("0000"):
+                return None  # the dictionary lets year 0000 through; no calendar has it
             stamps.append(_to_date(linter, piece))
         elif linter in {"hhmi", "hh", "mi", "ss"} and stamps:
             stamps[-1] = _with_time(stamps[-1], linter, piece)
@@ -427,6 +429,17 @@ def _country_note(definition: AIDefinition, value: str) -> str:
     return ""
 
 
+def _meaning_json(meaning: Meaning) -> Any:
+    """A meaning as JSON: dates and times in ISO 8601, quantities as their text."""
+    if meaning is None:
+        return None
+    if isinstance(meaning, tuple):
+        return [stamp.isoformat() for stamp in meaning]
+    if isinstance(meaning, date):
+        return meaning.isoformat()
+    return str(meaning)
+
+
 class InputForm(enum.Enum):
     """How the message was written when it was read."""
 
@@ -472,7 +485,12 @@ class Gs1Message:
         """JSON-ready: each element's AI, title, value and meaning, and the written forms."""
         return {
             "elements": [
-                {"ai": e.ai, "title": e.title, "value": e.value, "meaning": e.meaning}
+                {
+                    "ai": e.ai,
+                    "title": e.title,
+                    "value": e.value,
+                    "meaning": _meaning_json(e.meaning),
+                }
                 for e in self.elements
             ],
             "bracketed": self.bracketed(),

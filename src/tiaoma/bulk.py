@@ -109,6 +109,9 @@ def _mod10_verdicts(column: Callable[[int], Bytes], count: int, length: int) -> 
     last = column(length - 1).astype(np.int16) - 48
     expected = ((last - total.astype(np.int16)) % 10).astype(np.int8)
     verdicts = np.where(expected == last, np.int8(VALID), expected).astype(np.int8)
+    if length == 8:
+        # Eight digits that fail as a GTIN-8 may be a valid UPC-E or ISSN: ask the parser.
+        verdicts[verdicts != VALID] = NOT_CLEAN
     verdicts[largest > 9] = NOT_CLEAN
     return verdicts
 
@@ -174,5 +177,11 @@ def _other_line(text: str, verdict: int, number: int, result: BulkResult, writer
         return
     result.invalid += 1
     if writer is not None:
-        shown = text if len(text) <= _SHOWN else f"{text[:_SHOWN]}…"
-        writer.writerow((number, shown, error.code, error.message, error.message_zh))
+        writer.writerow((number, _cell(text), error.code, error.message, error.message_zh))
+
+
+def _cell(text: str) -> str:
+    """A value as the report shows it: shortened, and never read as a formula by a spreadsheet
+    (OWASP's advice on CSV injection: a leading quote before = + - @ and control characters)."""
+    shown = text if len(text) <= _SHOWN else f"{text[:_SHOWN]}…"
+    return "'" + shown if shown[:1] in ("=", "+", "-", "@", "\t", "\r") else shown

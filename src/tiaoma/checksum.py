@@ -59,7 +59,7 @@ def validate(number: str) -> str:
     """Return the compact number if its last digit is its mod-10 check digit, else raise."""
     number = _text.require_digits(compact(number))
     if len(number) < 2:
-        raise InvalidLength(LENGTH, value=number, expected="at least 2", found=len(number))
+        raise InvalidLength(LENGTH, value=number, expected="at least 2 digits", found=len(number))
     expected = calc_check_digit(number[:-1])
     if number[-1] != expected:
         raise InvalidChecksum(CHECKSUM, value=number, expected=expected, found=number[-1])
@@ -130,4 +130,4 @@ def price_check_digit(field: str) -> str:
     if len(field) == 5:
         total = sum(table[int(d)] for table, d in zip(_FIVE_DIGIT_WEIGHTS, field, strict=True))
         return str(_WEIGHT_5_MINUS.index(-total % 10))
-    raise InvalidLength(LENGTH, value=field, expected="4 or 5", found=len(field))
+    raise InvalidLength(LENGTH, value=field, expected="4 or 5 digits", found=len(field))

@@ -17,6 +17,7 @@ import dataclasses
 import datetime
 import decimal
 import enum
+import io
 import json
 import os
 import sys
@@ -99,7 +100,7 @@ def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
             status = EXIT_INVALID
             results.append(_error_json(code, error))
             if not args.json:
-                out.write(f"{code}: invalid: {_message(error, args.lang)}\n")
+                out.write(f"{shown(code)}: invalid: {_message(error, args.lang)}\n")
             continue
         results.append(
             {
@@ -116,7 +117,7 @@ def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"{shown(found.canonical)}\n")
             out.writelines(f"  {label.ljust(width)}  {text}\n" for label, text in rows)
     if args.json:
-        _print_json(results if len(results) > 1 else results[0], out)
+        _print_json(results, out)
     return status
 
 
@@ -124,12 +125,16 @@ def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _codes_from(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
+    """Codes from ``--file``, then the arguments, where ``-`` (or no argument and no file)
+    stands for standard input."""
     if args.file is not None:
         yield from _lines(_open_text(args.file))
-    if args.codes == ["-"] or (not args.codes and args.file is None):
-        yield from _lines(stdin)
-    elif args.codes:
-        yield from args.codes
+    codes = args.codes or ([] if args.file is not None else ["-"])
+    for code in codes:
+        if code == "-":
+            yield from _lines(stdin)
+        else:
+            yield code
 
 
 def _open_text(path: str) -> TextIO:
@@ -194,7 +199,7 @@ def cmd_check_digit(args: argparse.Namespace, out: TextIO) -> int:
         if not args.json:
             out.write(f"{digit}\n")
     if args.json:
-        _print_json(results if len(results) > 1 else results[0], out)
+        _print_json(results, out)
     return status
 
 
@@ -230,6 +235,9 @@ def cmd_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror}") from error
     report_path = Path(args.output) if args.output else source.with_suffix(".invalid.csv")
+    if report_path.resolve() == source.resolve():
+        stream.close()
+        raise UsageError(f"the report {report_path} would overwrite the file being checked")
     try:
         report = open(report_path, "w", encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as error:
@@ -309,6 +317,11 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO, stdin: TextIO) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tiaoma`` command."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    # Whatever the locale, bytes that are not UTF-8 become U+FFFD (reported as invalid codes)
+    # instead of an exception, and output stays valid UTF-8 for --json consumers.
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8", errors="replace")
     try:
         return run(arguments, sys.stdout, sys.stderr, sys.stdin)
     except UsageError as error:

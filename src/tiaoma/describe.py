@@ -51,7 +51,8 @@ def _gtin_rows(number: Gtin) -> Rows:
     elif number.company_prefix is not None:
         size = len(number.company_prefix)
         rows.append(("company prefix", f"{number.company_prefix} ({size} digits; 厂商识别代码)"))
-        rows.append(("item reference", f"{number.item_reference} (商品项目代码)"))
+        reference = number.item_reference or "none: a 12-digit company prefix is one GTIN"
+        rows.append(("item reference", f"{reference} (商品项目代码)"))
     else:
         rows.append(("company prefix", "none in GS1's table for this range"))
     rows.append(("check digit", f"{number.check_digit} (valid; 校验码)"))

@@ -65,10 +65,37 @@ def registered_codes() -> dict[str, tuple[str, str]]:
     return {code: (t.english, t.chinese) for code, t in sorted(_REGISTRY.items())}
 
 
-def _shown(value: Any) -> Any:
-    """A string parameter as messages quote it: at most SHOWN_MAX characters, and control
-    characters escaped (``\\x1b``) so a message can be printed or logged safely."""
+# English fragments of "expected ..." parameters and their Chinese, for callers that give only
+# the English (lengths above all: "8, 12, 13 or 14 digits" -> "8、12、13 或 14 位").
+_PHRASES_ZH = (
+    ("optionally followed by a 2- or 5-digit add-on", "后可接 2 位或 5 位附加码"),
+    ("at least ", "至少 "),
+    (" characters", " 个字符"),
+    (" digits", " 位"),
+    ("a digit ", "数字 "),
+    (" or ", " 或 "),
+    (", ", "、"),
+)
+
+
+def chinese_expectation(text: str) -> str:
+    """The Chinese of a formulaic English expectation (lengths, ranges); unknown words stay."""
+    for english, chinese in _PHRASES_ZH:
+        text = text.replace(english, chinese)
+    return text
+
+
+def _jsonable(value: Any) -> Any:
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
+
+
+def _shown(value: Any, name: str = "value") -> Any:
+    """A parameter as messages quote it: a user's string at most SHOWN_MAX characters (what
+    the code expected is ours and shown whole), control characters escaped (``\\x1b``) so a
+    message can be printed or logged safely."""
     if not isinstance(value, str):
+        return value
+    if name.startswith("expected"):
         return value
     text = value[:SHOWN_MAX]
     if not text.isprintable():
@@ -87,7 +114,10 @@ class TiaomaError(ValueError):
         super().__init__(self._format(_REGISTRY[code].english))
 
     def _format(self, template: str) -> str:
-        return template.format(**{name: _shown(value) for name, value in self.params.items()})
+        params = {name: _shown(value, name) for name, value in self.params.items()}
+        if "expected" in params and "expected_zh" not in params:
+            params["expected_zh"] = chinese_expectation(str(params["expected"]))
+        return template.format(**params)
 
     @property
     def message(self) -> str:
@@ -101,7 +131,7 @@ class TiaomaError(ValueError):
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready description: code, both messages and the parameters."""
-        params = {name: _shown(value) for name, value in self.params.items()}
+        params = {name: _jsonable(_shown(value, name)) for name, value in self.params.items()}
         return {
             "code": self.code,
             "message": self.message,
@@ -154,7 +184,7 @@ NOT_DIGITS = define(
 LENGTH = define(
     "length",
     "Invalid length for {value!r}: expected {expected}, got {found}",
-    "“{value}”长度错误：应为 {expected} 位，实为 {found} 位",
+    "“{value}”长度错误：应为 {expected_zh}，实为 {found} 位",
 )
 CHECKSUM = define(
     "checksum",

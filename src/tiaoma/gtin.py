@@ -52,7 +52,7 @@ __all__ = [
 INDICATOR = define(
     "gtin.indicator",
     "Invalid indicator digit {found!r} for a GTIN-14: expected {expected}",
-    "GTIN-14 的指示符“{found}”无效：应为 {expected}",
+    "GTIN-14 的指示符“{found}”无效：应为 1-8 之间的数字",
 )
 NOT_GTIN13 = define(
     "gtin.not_gtin13",
@@ -185,6 +185,9 @@ def compact(number: str) -> str:
 
 def calc_check_digit(body: str) -> str:
     """The check digit for the first 7, 11, 12 or 13 digits of a GTIN."""
+    body = _text.require_digits(compact(body), expected="a GTIN body", expected_zh="商品条码代码")
+    if len(body) + 1 not in _LENGTHS:
+        raise InvalidLength(LENGTH, value=body, expected="7, 11, 12 or 13 digits", found=len(body))
     return checksum.calc_check_digit(body)
 
 
@@ -220,8 +223,10 @@ def parse(number: str) -> Gtin:
     """Validate ``number`` and split it into its parts."""
     value = validate(number)
     gtin_format = GtinFormat(len(value))
-    if gtin_format is GtinFormat.GTIN_8:
-        return _parse_gtin8(value)
+    if gtin_format is GtinFormat.GTIN_8 or value.zfill(14).startswith("000000"):
+        # A GTIN-8 in a 12-14 digit field (AI (01), databases) keeps six leading zeros; GS1
+        # keeps GTIN-13 prefixes 0000000-0000099 free so that the two never collide.
+        return _parse_gtin8(value, gtin_format)
     digits13 = value.zfill(13)[-13:]
     issuer = prefixes.issuer(digits13)
     length = prefixes.company_prefix_length(digits13)
@@ -237,14 +242,16 @@ def parse(number: str) -> Gtin:
 _RCN8 = Issuer("0", "Used to issue Restricted Circulation Numbers within a company")
 
 
-def _parse_gtin8(value: str) -> Gtin:
+def _parse_gtin8(value: str, gtin_format: GtinFormat) -> Gtin:
     # GTIN-8s are looked up on their own digits: padded to 13 they would collide with the
     # "unused to avoid collision with GTIN-8" ranges 0000001-0000099.
-    if value[0] in "02":
-        issuer: Issuer | None = Issuer(value[0], _RCN8.organisation)
+    eight = value[-8:]
+    if eight[0] in "02":
+        issuer: Issuer | None = Issuer(eight[0], _RCN8.organisation)
     else:
-        issuer = prefixes.issuer(value)
-    return Gtin(value, GtinFormat.GTIN_8, issuer, None, value[3:7] if issuer else None, value[-1])
+        issuer = prefixes.issuer(eight)
+    item = eight[3:7] if issuer else None
+    return Gtin(value, gtin_format, issuer, None, item, value[-1])
 
 
 def to_gtin14(number: str, *, indicator: str) -> str:
@@ -256,9 +263,10 @@ def to_gtin14(number: str, *, indicator: str) -> str:
     '36901234567893'
     """
     value = validate(number)
-    if indicator not in tuple("12345678"):
-        raise InvalidComponent(INDICATOR, found=indicator, expected="a digit 1-8")
-    body = indicator + value.zfill(13)[-13:-1]
+    digit = _text.compact(indicator)
+    if digit not in tuple("12345678"):
+        raise InvalidComponent(INDICATOR, found=digit, expected="a digit 1-8")
+    body = digit + value.zfill(13)[-13:-1]
     return body + calc_check_digit(body)
 
 

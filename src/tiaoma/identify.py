@@ -21,16 +21,23 @@ GTIN-8 before an ISSN (a UPC-E first when they start with 0 or 1); a 13-digit nu
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from tiaoma import _text, ai, digital_link, gtin, isbn, issn, rcn, sscc, upc
-from tiaoma.errors import EMPTY, InvalidFormat, TiaomaError, define, passes
+from tiaoma.errors import EMPTY, InvalidFormat, InvalidLength, TiaomaError, define, passes
 
 __all__ = ["Identified", "identify", "is_valid"]
 
+UPC_E_WITHOUT_CHECK_DIGIT = define(
+    "upc_e.no_check_digit",
+    "{value!r} cannot be checked: a UPC-E is 8 digits (number system, six digits, check digit), "
+    "got {found}",
+    "无法校验“{value}”：UPC-E 为 8 位（数字系统字符、6 位数字、校验码），实为 {found} 位",
+)
 UNRECOGNISED = define(
     "unrecognised",
     "Not a code tiaoma knows: {value!r} is neither a GTIN, UPC-E, ISBN, ISSN, SSCC, "
@@ -39,6 +46,10 @@ UNRECOGNISED = define(
 )
 
 _ISSN_WRITTEN = re.compile(r"\d{4}-\d{3}[\dXx]")
+_LABELLED = re.compile(r"(?i)(ISBN|ISSN)")
+# ISO/IEC 15424 symbology identifiers of symbols that carry no GS1 element string: EAN/UPC
+# (]E0, ]E4 EAN-8, ]E3 with add-on), Code 39 (]A0), plain QR Code (]Q1: a Digital Link URL).
+_PLAIN_SYMBOLOGY = re.compile(r"\](E[0-4]|A[0-7]|Q[01]|I0|d1)")
 _ISBN10_WITH_X = re.compile(r"\d{9}[Xx]")
 _AI_START = re.compile(r"\d{2}")
 
@@ -112,17 +123,32 @@ def _eight(number: str) -> Identified:
 def _thirteen(number: str) -> Identified:
     parsed = gtin.parse(number)
     special = _BY_GTIN_KIND.get(parsed.kind)
-    return special(number) if special is not None else Identified("gtin", parsed.value, parsed)
+    if special is not None and (
+        parsed.kind is not gtin.GtinKind.RESTRICTED_CIRCULATION or number[0] == "2"
+    ):
+        # A valid GTIN-13 stays valid when its special reading fails: 979-0 is sheet music
+        # (ISMN), not an ISBN; 02x/04x are restricted numbers but not China's in-store 20-29.
+        with contextlib.suppress(TiaomaError):
+            return special(number)
+    return Identified("gtin", parsed.value, parsed)
 
 
 def _with_addon(number: str) -> Identified:
+    """15 or 18 digits: an EAN-13 with a 2- or 5-digit add-on, an SSCC or raw AI data."""
+    if len(number) == 18 and sscc.is_valid(number):
+        return _sscc(number)
     if number.startswith("977"):
         return _issn(number)
     if number.startswith(("978", "979")):
         return _isbn(number)
-    if len(number) == 18:
-        return _sscc(number)
-    return _gtin(number)
+    if _starts_with_predefined_ai(number):
+        return _element_string(number)
+    return _sscc(number) if len(number) == 18 else _gtin(number)
+
+
+def _upc_without_check_digit(number: str) -> Identified:
+    # Six or seven digits have no check digit to verify: saying "valid" would hide any typo.
+    raise InvalidLength(UPC_E_WITHOUT_CHECK_DIGIT, value=number, found=len(number))
 
 
 def _gtin(number: str) -> Identified:
@@ -173,16 +199,27 @@ def _is_element_string(text: str) -> bool:
     return text[0] in "([]" or "\x1d" in text
 
 
+def _labelled(text: str) -> Identified:
+    return _isbn(text) if text[:4].upper() == "ISBN" else _issn(text)
+
+
+def _plain_scan(text: str) -> Identified:
+    """A scanner's output of a symbol without GS1 data: identify what follows the identifier."""
+    return identify(text[3:])
+
+
 _TEXT_SHAPES: tuple[tuple[Callable[[str], object], Callable[[str], Identified]], ...] = (
+    (_PLAIN_SYMBOLOGY.match, _plain_scan),
     (_is_uri, _digital_link),
+    (_LABELLED.match, _labelled),
     (_is_element_string, _element_string),
     (_ISSN_WRITTEN.fullmatch, _issn),
 )
 
 
 _BY_LENGTH: dict[int, Callable[[str], Identified]] = {
-    6: _upc,
-    7: _upc,
+    6: _upc_without_check_digit,
+    7: _upc_without_check_digit,
     8: _eight,
     10: _isbn,
     12: _gtin,
