@@ -1,0 +1,93 @@
+"""What every encoder returns: the module pattern and the layout facts; nothing drawn.
+
+A :class:`Symbol` is rows of modules (``"1"`` dark, ``"0"`` light) plus what a renderer needs
+to place them: each row's height, the quiet zones, the guard bars that reach down into the text
+band (EAN/UPC), the human-readable text and where it goes, the ``>`` light-margin mark. The
+renderers (:mod:`tiaoma.render`) take only this and the physical geometry, so an encoder never
+knows about millimetres and a renderer never knows about symbologies (segno's "writers operate
+upon a matrix").
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["QuietZone", "Row", "Symbol", "Symbology", "TextItem"]
+
+
+class Symbology(enum.Enum):
+    """The symbologies tiaoma encodes: a display name and the ISO/IEC 15424 identifier."""
+
+    EAN13 = ("EAN-13", "]E0")
+    EAN8 = ("EAN-8", "]E4")
+    UPCA = ("UPC-A", "]E0")  # UPC-A reads as the EAN-13 with a leading 0 (ISO/IEC 15420)
+    UPCE = ("UPC-E", "]E0")  # and UPC-E as its UPC-A expanded
+    EAN2 = ("EAN-2 add-on", "]E1")  # an add-on alone; after its main symbol it is ]E3
+    EAN5 = ("EAN-5 add-on", "]E2")
+
+    @property
+    def label(self) -> str:
+        return self.value[0]
+
+    @property
+    def identifier(self) -> str:
+        """The ISO/IEC 15424 symbology identifier a scanner prefixes to the data."""
+        return self.value[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of modules; ``height`` in modules, or ``None`` for the symbol's bar height."""
+
+    modules: str
+    height: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuietZone:
+    """Light margins in modules on each side (GB 12904: EAN-13 left 11, right 7)."""
+
+    left: int
+    right: int
+    top: int = 0
+    bottom: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TextItem:
+    """Human-readable text placed under the bars.
+
+    ``x`` is the centre of the text in modules from the left edge of the first module (negative
+    in the left quiet zone, as EAN-13's leading digit); ``width`` the span of modules it may fill.
+    """
+
+    text: str
+    x: float
+    width: float
+    anchor: Literal["middle"] = "middle"
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """An encoded symbol: rows of modules and the facts needed to lay it out."""
+
+    symbology: Symbology
+    data: str
+    rows: tuple[Row, ...]
+    quiet_zone: QuietZone
+    #: Module ranges [start, end) whose bars extend down into the text band (EAN/UPC guards).
+    guards: tuple[tuple[int, int], ...] = ()
+    text: tuple[TextItem, ...] = ()
+    #: Whether a ``>`` may mark the right quiet zone (GB 12904, EAN-13 and EAN-8).
+    light_margin_mark: bool = False
+
+    @property
+    def width(self) -> int:
+        """Width in modules, quiet zones excluded."""
+        return len(self.rows[0].modules)
+
+    @property
+    def symbology_identifier(self) -> str:
+        return self.symbology.identifier
