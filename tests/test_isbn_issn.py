@@ -198,6 +198,42 @@ def test_issn_variant_must_be_two_digits(variant: str) -> None:
     assert info.value.code == "issn.variant"
 
 
+@pytest.mark.parametrize(
+    ("function", "args", "kwargs", "shown"),
+    [
+        # The reviewer's case: an int variant raised TypeError; 1 is not "01", so no guessing.
+        (issn.to_ean13, ("1671-2161",), {"variant": 1}, "got int"),
+        (issn.to_ean13, ("1671-2161",), {"variant": True}, "got bool"),  # a flag, not a variant
+        (issn.to_ean13, ("1671-2161",), {"variant": b"01"}, "got bytes"),  # undecoded bytes
+        # Numbers where text is expected: leading zeros and the check character X would be lost.
+        (issn.to_ean13, (16712161,), {}, "got int"),
+        (issn.from_ean13, (9771671216014,), {}, "got int"),
+        (issn.validate, (16712161,), {}, "got int"),
+        (issn.parse, (16712161,), {}, "got int"),
+        (issn.format, (16712161,), {}, "got int"),
+        (issn.calc_check_digit, (1671216,), {}, "got int"),
+        (issn.compact, (16712161,), {}, "got int"),
+        (isbn.validate, (9787111213826,), {}, "got int"),
+        (isbn.parse, (9787111213826,), {}, "got int"),
+        (isbn.format, (9787111213826,), {}, "got int"),
+        (isbn.to_isbn10, (9787111213826,), {}, "got int"),
+        (isbn.to_isbn13, (7111213823,), {}, "got int"),
+        (isbn.calc_check_digit, (711121382,), {}, "got int"),
+        (isbn.compact, (9787111213826,), {}, "got int"),
+        # split_addon is public too, and raised TypeError on len() of an int.
+        (isbn.split_addon, (977167121601405,), {}, "got int"),
+    ],
+)
+def test_not_text_is_refused(
+    function: Any, args: tuple[Any, ...], kwargs: dict[str, Any], shown: str
+) -> None:
+    with pytest.raises(InvalidFormat) as info:
+        function(*args, **kwargs)
+    assert info.value.code == "not_text"
+    assert shown in str(info.value)
+    assert info.value.message_zh
+
+
 def test_issn_parse() -> None:
     serial = issn.parse("9771671216014 05")
     assert serial == issn.Issn(
@@ -334,6 +370,7 @@ PUBLIC_FUNCTIONS = (
     isbn.to_isbn10,
     isbn.to_isbn13,
     isbn.calc_check_digit,
+    isbn.split_addon,
     issn.validate,
     issn.parse,
     issn.format,
@@ -345,8 +382,15 @@ messy_text = st.text(st.sampled_from("0123456789０９X x-: ２IBSN٣²\u3000"),
 
 
 @given(
-    st.sampled_from(PUBLIC_FUNCTIONS), st.one_of(messy_text, st.text(max_size=20), st.integers())
+    st.sampled_from(PUBLIC_FUNCTIONS),
+    st.one_of(messy_text, st.text(max_size=20), st.integers(), st.just(10**5000), st.none()),
 )
 def test_bad_input_raises_only_library_errors(function: Any, value: Any) -> None:
     with contextlib.suppress(TiaomaError):
         function(value)
+
+
+@given(st.one_of(st.integers(), st.just(10**5000), st.none(), st.binary(max_size=2), messy_text))
+def test_any_variant_gives_an_ean13_or_a_library_error(variant: Any) -> None:
+    with contextlib.suppress(TiaomaError):
+        issn.to_ean13("1671-2161", variant=variant)

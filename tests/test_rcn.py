@@ -14,7 +14,7 @@ from biip.rcn import Rcn as BiipRcn
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tiaoma import checksum, rcn
+from tiaoma import _text, checksum, rcn, upc
 from tiaoma.errors import (
     InvalidChecksum,
     InvalidComponent,
@@ -42,6 +42,8 @@ def _with_check(body: str) -> str:
         (rcn.PRICE_4_CHECKED, rcn.Measure.PRICE, Decimal("99.99")),  # 4 digits + check digit
         (rcn.WEIGHT_5, rcn.Measure.WEIGHT, Decimal("99.999")),  # 5 weight digits in grams
         (rcn.Layout("2F IIIIII PPPP C", decimals=0), rcn.Measure.PRICE, Decimal(9999)),  # yuan
+        # The most places a layout may have (MAX_DECIMALS): 4 digits of millionths.
+        (rcn.Layout("2F IIIIII PPPP C", decimals=6), rcn.Measure.PRICE, Decimal("0.009999")),
     ],
 )
 def test_layout_measure_and_maximum(
@@ -77,16 +79,34 @@ def test_layout_rejects_bad_templates(template: str, shown: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("template", "decimals", "shown"),
+    ("template", "decimals", "code", "shown"),
     [
-        ("21 IIIII PPPPP C", -1, "expected zero or more decimal places, got -1"),  # negative
-        ("21 IIIII PPPPP C", "2", "got '2'"),  # text from a settings file, not an int
-        (None, 2, "Expected text, got NoneType"),  # no template at all
+        # A negative number of places.
+        ("21 IIIII PPPPP C", -1, "rcn.layout_decimals", "places -1 for layout"),
+        # Text from a settings file, not an int.
+        ("21 IIIII PPPPP C", "2", "rcn.layout_decimals", "places '2' for layout"),
+        # True is an int to Python, not a number of places.
+        ("21 IIIII PPPPP C", True, "rcn.layout_decimals", "places True for layout"),
+        # One past MAX_DECIMALS: the error names the limit and the value, when the layout is made.
+        ("21 IIIII PPPPP C", 7, "rcn.layout_decimals", "places 7 for layout"),
+        # The reviewer's absurd value, once accepted and only failing later (Decimal.scaleb).
+        ("21 IIIII PPPPP C", 10**9, "rcn.layout_decimals", "places 1000000000 for layout"),
+        # Too long for str(): quoted shortened, not a ValueError from the message itself.
+        pytest.param(  # (an id of its own: pytest's would be str() of the int)
+            "21 IIIII PPPPP C", 10**5000, "rcn.layout_decimals", "(5001 chars)", id="10**5000"
+        ),
+        # No template at all.
+        (None, 2, "not_text", "Expected text, got NoneType"),
     ],
 )
-def test_layout_rejects_bad_arguments(template: Any, decimals: Any, shown: str) -> None:
-    with pytest.raises(InvalidFormat, match=shown):
+def test_layout_rejects_bad_arguments(template: Any, decimals: Any, code: str, shown: str) -> None:
+    with pytest.raises(InvalidFormat) as info:
         rcn.Layout(template, decimals=decimals)
+    assert info.value.code == code
+    assert shown in str(info.value)
+    if code == "rcn.layout_decimals":
+        assert "expected an int from 0 to 6" in str(info.value)
+        assert "应为 0 至 6 的整数" in info.value.message_zh
 
 
 # --- build and read ----------------------------------------------------------------------------
@@ -151,6 +171,21 @@ def test_layout_rejects_bad_arguments(template: Any, decimals: Any, shown: str) 
             _with_check("210040100150"),
             {"price": Decimal("1.50")},
         ),
+        # Full-width digits and point, as typed with a Chinese input method.
+        (
+            rcn.PRICE_4_CHECKED,
+            {"item": "12345", "price": "１２．３４"},
+            "2212345912346",
+            {"price": Decimal("12.34")},
+        ),
+        # The reviewer's 5000 trailing zeros: exactly 1 yuan, without int()'s 4300-digit limit.
+        (rcn.PRICE_4_CHECKED, {"item": "12345", "price": "1." + "0" * 5000}, None, {"price": 1}),
+        # Plain decimal text may have a plus sign, a bare point either side and spaces around.
+        (rcn.PRICE_5, {"item": 1, "price": " +12.5 "}, None, {"price": Decimal("12.50")}),
+        (rcn.PRICE_5, {"item": 1, "price": ".5"}, None, {"price": Decimal("0.50")}),
+        (rcn.PRICE_5, {"item": 1, "price": "7."}, None, {"price": Decimal("7.00")}),
+        # A Decimal may still use an exponent: only text is held to the plain grammar.
+        (rcn.PRICE_5, {"item": 1, "price": Decimal("1E+2")}, None, {"price": Decimal(100)}),
         # The largest amount that fits, and zero.
         (rcn.PRICE_4_CHECKED, {"item": 1, "price": "99.99"}, None, {"price": Decimal("99.99")}),
         (rcn.WEIGHT_5, {"item": 1, "weight": 0}, None, {"weight": Decimal("0.000")}),
@@ -193,17 +228,39 @@ def test_build_and_read(
         # Absurd magnitudes are range errors, not arithmetic overflows or silent zeros.
         (
             rcn.PRICE_5,
-            {"item": 1, "price": "1E+999999999"},
+            {"item": 1, "price": Decimal("1E+999999999")},
             InvalidComponent,
             "rcn.too_large",
             "expected at most 999.99",
         ),
         (
             rcn.PRICE_5,
-            {"item": 1, "price": "1E-999999999"},
+            {"item": 1, "price": Decimal("1E-999999999")},
             InvalidComponent,
             "rcn.decimals",
             "at most 2 decimal places",
+        ),
+        # Too many digits for int() (4300): still a range error, quoted shortened.
+        (
+            rcn.PRICE_4_CHECKED,
+            {"item": "12345", "price": "1." + "0" * 5000 + "1"},
+            InvalidComponent,
+            "rcn.decimals",
+            "(5003 chars): expected at most 2 decimal places",
+        ),
+        (
+            rcn.PRICE_4_CHECKED,
+            {"item": "12345", "price": "1." + "2" * 5000},
+            InvalidComponent,
+            "rcn.decimals",
+            "at most 2 decimal places",
+        ),
+        (
+            rcn.PRICE_4_CHECKED,
+            {"item": "12345", "price": 10**5000},
+            InvalidComponent,
+            "rcn.too_large",
+            "(5001 chars) does not fit",
         ),
         (
             rcn.PRICE_5,
@@ -261,8 +318,36 @@ def test_build_and_read(
             "expected a Decimal, an int or a decimal string",
         ),
         (rcn.PRICE_5, {"item": 1, "price": True}, InvalidFormat, "rcn.amount", "True"),
-        (rcn.PRICE_5, {"item": 1, "price": "12,34"}, InvalidFormat, "rcn.amount", "'12,34'"),
         (rcn.PRICE_5, {"item": 1, "price": "NaN"}, InvalidFormat, "rcn.amount", "'NaN'"),
+        # Text is digits with at most one point: Decimal's exponents, a second point and
+        # non-ASCII digits (Arabic-Indic three) are refused, though Decimal() takes the first and
+        # the last.
+        (rcn.PRICE_5, {"item": 1, "price": "1E+2"}, InvalidFormat, "rcn.amount", "'1E+2'"),
+        (rcn.PRICE_5, {"item": 1, "price": "1.2.3"}, InvalidFormat, "rcn.amount", "'1.2.3'"),
+        (rcn.PRICE_5, {"item": 1, "price": "\u0663"}, InvalidFormat, "rcn.amount", "digits with"),
+        (rcn.PRICE_5, {"item": 1, "price": ""}, InvalidFormat, "rcn.amount", "''"),
+        # Separators are refused, not read: Decimal took "1_2.34" for 12.34; "12,34" may be a
+        # decimal comma or a thousands comma; a full-width comma is still a comma.
+        (
+            rcn.PRICE_4_CHECKED,
+            {"item": "12345", "price": "1_2.34"},
+            InvalidFormat,
+            "rcn.separator",
+            "separator '_' at position 2",
+        ),
+        (rcn.PRICE_5, {"item": 1, "price": "12,34"}, InvalidFormat, "rcn.separator", "','"),
+        (
+            rcn.PRICE_5,
+            {"item": 1, "price": " 1,234.50"},
+            InvalidFormat,
+            "rcn.separator",
+            "separator ',' at position 3",
+        ),
+        (rcn.PRICE_5, {"item": 1, "price": "1 234"}, InvalidFormat, "rcn.separator", "' '"),
+        (rcn.PRICE_5, {"item": 1, "price": "1'234"}, InvalidFormat, "rcn.separator", '"\'"'),
+        (rcn.PRICE_5, {"item": 1, "price": "１，２３４"}, InvalidFormat, "rcn.separator", "'，'"),
+        # A sign is read, then a minus refused as negative, full-width or not.
+        (rcn.PRICE_5, {"item": 1, "price": "－1.00"}, InvalidComponent, "rcn.negative", "-1.00"),
         (
             rcn.WEIGHT_5,
             {"item": 1, "weight": Decimal("Infinity")},
@@ -275,6 +360,23 @@ def test_build_and_read(
         (rcn.PRICE_5, {"item": 123456, "price": 1}, InvalidLength, "length", "got 6"),
         (rcn.PRICE_5, {"item": -1, "price": 1}, InvalidComponent, "rcn.negative", "item number -1"),
         (rcn.PRICE_5, {"item": "12a45", "price": 1}, InvalidFormat, "not_digits", "'a'"),
+        # Too long for str() (4300 digits): a length error, not Python's ValueError.
+        (
+            rcn.PRICE_4_CHECKED,
+            {"item": 10**5000, "price": "1"},
+            InvalidLength,
+            "length",
+            "expected 5, got 5001",
+        ),
+        (
+            rcn.PRICE_5,
+            {"item": -(10**5000), "price": 1},
+            InvalidComponent,
+            "rcn.negative",
+            "(5002 chars)",
+        ),
+        # True is an int to Python, but no item number.
+        (rcn.PRICE_5, {"item": True, "price": 1}, InvalidFormat, "not_text", "got bool"),
         # Flag digits: required by an F layout, refused by the others, one digit wide.
         (FLAGGED, {"item": 1, "price": 1}, InvalidComponent, "rcn.flag", "Invalid flag None"),
         (
@@ -285,6 +387,21 @@ def test_build_and_read(
             "expected 1 digit(s)",
         ),
         (FLAGGED, {"item": 1, "price": 1, "flag": "a"}, InvalidComponent, "rcn.flag", "'a'"),
+        # A flag too long for str(), on a layout with and one without flag digits.
+        (
+            FLAGGED,
+            {"item": 1, "price": 1, "flag": 10**5000},
+            InvalidComponent,
+            "rcn.flag",
+            "(5001 chars)",
+        ),
+        (
+            rcn.PRICE_5,
+            {"item": 1, "price": 1, "flag": 10**5000},
+            InvalidComponent,
+            "rcn.flag",
+            "(5001 chars)",
+        ),
         (
             rcn.PRICE_5,
             {"item": 1, "price": 1, "flag": 3},
@@ -389,7 +506,7 @@ def test_format_validate_and_check_digit() -> None:
         "",  # nothing entered
         "2112345912349",  # another in-store code (prefix 21)
         "20123451",  # an 8-digit in-store code (GS1-8 prefix 2)
-        "01234565",  # RCN-8 with GS1-8 prefix 0, company-internal
+        "07654329",  # RCN-8 with GS1-8 prefix 0, company-internal, and no valid UPC-E
         _with_check("21234567890"),  # UPC number system 2: restricted circulation
         "6936983800010",  # not a valid GTIN (check digit): no commodity code to honour
     ],
@@ -407,6 +524,9 @@ def test_may_assign(existing: str | None) -> None:
         "042100005264",  # a UPC-A
         "16936983800010",  # a GTIN-14 of a trade unit
         "69012341",  # an EAN-8 (缩短码) from GS1 China
+        "04252614",  # a UPC-E (of UPC-A 042100005264), though it starts with 0 like an RCN-8
+        "01234565",  # valid both as RCN-8 and as UPC-E: the goods' UPC-A code comes first
+        "14252611",  # a UPC-E of number system 1 (no valid EAN-8): a commodity code too
     ],
 )
 def test_may_not_assign(existing: str) -> None:
@@ -492,7 +612,12 @@ def test_may_assign_agrees_with_biip(body_and_check: str) -> None:
         allowed = True
     except InvalidComponent:
         allowed = False
-    assert allowed == isinstance(theirs, BiipRcn)
+    if len(code) == 8 and upc.is_valid(code):
+        # Disagreement: biip reads 0xxxxxxx as an RCN-8, but the same digits are a UPC-E, the
+        # commodity code of goods from North America, which must be sold under it.
+        assert not allowed
+    else:
+        assert allowed == isinstance(theirs, BiipRcn)
     assert rcn.is_valid(code) == (len(code) == 13 and code[0] == "2")
 
 
@@ -511,7 +636,8 @@ messy_text = st.text(st.sampled_from("0123456789０９X x-: ２IBSN٣²\u3000"),
 
 
 @given(
-    st.sampled_from(PUBLIC_FUNCTIONS), st.one_of(messy_text, st.text(max_size=20), st.integers())
+    st.sampled_from(PUBLIC_FUNCTIONS),
+    st.one_of(messy_text, st.text(max_size=20), st.integers(), st.just(10**5000)),
 )
 def test_bad_input_raises_only_library_errors(function: Any, value: Any) -> None:
     with contextlib.suppress(TiaomaError):
@@ -521,11 +647,34 @@ def test_bad_input_raises_only_library_errors(function: Any, value: Any) -> None
 @given(
     st.decimals(allow_nan=True, allow_infinity=True)
     | st.integers(-(10**30), 10**30)
+    | st.sampled_from([10**5000, -(10**5000)])
     | st.text(max_size=12)
+    | st.text("0123456789.,_+-eE ０１．", max_size=12)
 )
 def test_any_amount_builds_exactly_or_raises_a_library_error(amount: Any) -> None:
     try:
         code = rcn.PRICE_4_CHECKED.build(item=1, price=amount)
     except TiaomaError:
         return
-    assert rcn.PRICE_4_CHECKED.read(code).price == Decimal(amount)
+    if isinstance(amount, str):
+        # Accepted text is plain: digits, at most one point, a sign (not a minus).
+        text = _text.halfwidth(amount).strip().lstrip("+")
+        assert set(text) <= set(DIGITS + ".")
+        assert text.count(".") <= 1
+        amount = Decimal(text)
+    assert rcn.PRICE_4_CHECKED.read(code).price == amount
+
+
+@given(
+    st.builds(
+        lambda head, separator, tail: head + separator + tail,
+        st.text(DIGITS, min_size=1, max_size=4),
+        st.sampled_from(",_'’ \u3000\u00a0\u2009，"),
+        st.from_regex(r"[0-9]+(\.[0-9]*)?", fullmatch=True),
+    )
+)
+def test_amount_with_a_separator_is_refused(amount: str) -> None:
+    # However the digits around it read, a separator between them is never skipped over.
+    with pytest.raises(InvalidFormat) as info:
+        rcn.PRICE_5.build(item=1, price=amount)
+    assert info.value.code == "rcn.separator"

@@ -123,7 +123,7 @@ def split_addon(value: str) -> tuple[str, str | None]:
     >>> split_addon("977167121601405"), split_addon("9787111213826")
     (('9771671216014', '05'), ('9787111213826', None))
     """
-    if len(value) - 13 not in _ADDON_LENGTHS:
+    if len(_text.require_text(value)) - 13 not in _ADDON_LENGTHS:
         return value, None
     for position, char in enumerate(value[13:], 14):
         if char not in _DIGITS:

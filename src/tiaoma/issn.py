@@ -184,6 +184,7 @@ def from_ean13(number: str) -> str:
 
 
 def _require_variant(variant: str) -> str:
+    _text.require_text(variant)  # an int 1 is no variant "01": say so rather than guess
     if len(variant) != 2 or not variant.isdigit() or not variant.isascii():
         raise InvalidFormat(VARIANT, value=variant)
     return variant

@@ -16,8 +16,11 @@ layouts *(design: a template string)*:
 ``C``    the GTIN-13 check digit, last
 =======  ============================================================================
 
-Spaces in a template are ignored. Goods that already carry a valid commodity code must be sold
-under it (《商品条码管理办法》 art. 26, seed 004): :func:`check_may_assign`.
+Spaces in a template are ignored; ``decimals`` is 0 to 6. A price or weight is a
+:class:`~decimal.Decimal`, an int or plain decimal text: ASCII or full-width digits with at most
+one decimal point (no digit group separators, exponents or ``NaN``). Goods that already carry a
+valid commodity code must be sold under it (《商品条码管理办法》 art. 26, seed 004):
+:func:`check_may_assign`.
 
 >>> from decimal import Decimal
 >>> layout = Layout("2F IIIII V PPPP C", decimals=2)
@@ -34,13 +37,15 @@ under it (《商品条码管理办法》 art. 26, seed 004): :func:`check_may_as
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from tiaoma import _text, checksum, gtin, prefixes
+from tiaoma import _text, checksum, gtin, prefixes, upc
 from tiaoma.errors import (
     CHECKSUM,
     LENGTH,
+    SHOWN_MAX,
     InvalidChecksum,
     InvalidComponent,
     InvalidFormat,
@@ -98,8 +103,22 @@ MEASURE = define(
 )
 AMOUNT = define(
     "rcn.amount",
-    "Invalid {measure} {value!r}: expected a Decimal, an int or a decimal string",
-    "{measure_zh}“{value}”无效：应为 Decimal、整数或十进制数字字符串",
+    "Invalid {measure} {value!r}: expected a Decimal, an int or a decimal string (digits with at"
+    " most one decimal point)",
+    "{measure_zh}“{value}”无效：应为 Decimal、整数或十进制数字字符串（只含数字和至多一个小数点）",
+)
+SEPARATOR = define(
+    "rcn.separator",
+    "Invalid {measure} {value!r}: expected digits with at most one decimal point '.', got the"
+    " separator {char!r} at position {position} (write 1234.50, not 1,234.50, 1_234.50 or 1234,50)",
+    "{measure_zh}“{value}”无效：第 {position} 位是分隔符“{char}”；只能写数字和至多一个小数点“.”"
+    "（应写 1234.50，不能写 1,234.50、1_234.50 或 1234,50）",
+)
+LAYOUT_DECIMALS = define(
+    "rcn.layout_decimals",
+    "Invalid decimal places {decimals!r} for layout {template!r}: expected an int from 0 to"
+    " {maximum}",
+    "格式“{template}”的小数位数 {decimals} 无效：应为 0 至 {maximum} 的整数",
 )
 NEGATIVE = define(
     "rcn.negative",
@@ -124,13 +143,23 @@ FLAG = define(
 HAS_GTIN = define(
     "rcn.has_gtin",
     "Goods carrying the commodity code {value!r} must be sold under it: expected no valid GTIN"
-    " outside prefixes 20-29 before assigning an in-store code",
+    " or UPC-E outside prefixes 20-29 before assigning an in-store code",
     "已标注商品条码“{value}”的商品应直接使用该商品条码，不得另行编制店内码",
 )
 
 _LENGTH = 13
 _SYMBOLS = frozenset("0123456789FIPWVC")
 _DIGITS = "0123456789"
+# Fen (2) and grams (3) are the usual places; 6 leaves room for finer units, and more could not
+# share 13 digits with a flag, an item number and the check digits anyway.
+MAX_DECIMALS = 6
+# Plain decimal text with an optional sign (a minus is then refused as negative). Not Decimal's
+# own grammar, which also takes 1_234.5, 1e3, NaN and non-ASCII digits such as ٣.
+_AMOUNT_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+# Digit group separators (1,234.50 1_234.50 1'234.50 1 234.50) and the decimal comma (1234,50).
+_AMOUNT_SEPARATOR = re.compile(r"[,_'’\s]")
+# Ints from here on are quoted as text in errors, which shortens them.
+_SHORT_INT = 10**SHOWN_MAX
 
 
 class Measure(enum.Enum):
@@ -198,6 +227,18 @@ def _check_fields(template: str, pattern: str) -> None:
         )
 
 
+def _check_decimals(template: str, decimals: object) -> None:
+    """An int from 0 to MAX_DECIMALS, checked at run time: layouts often come from settings."""
+    if (
+        isinstance(decimals, bool)
+        or not isinstance(decimals, int)
+        or not (0 <= decimals <= MAX_DECIMALS)
+    ):
+        raise InvalidFormat(
+            LAYOUT_DECIMALS, template=template, decimals=_printable(decimals), maximum=MAX_DECIMALS
+        )
+
+
 def _span(pattern: str, symbol: str) -> slice:
     return slice(pattern.find(symbol), pattern.rfind(symbol) + 1)
 
@@ -206,7 +247,8 @@ def _span(pattern: str, symbol: str) -> slice:
 class Layout:
     """A shop's in-store code layout, from a template such as ``"2F IIIII V PPPP C"``.
 
-    ``decimals`` is the number of decimal places of the price (yuan) or weight (kg) field.
+    ``decimals`` is the number of decimal places of the price (yuan) or weight (kg) field,
+    0 to :data:`MAX_DECIMALS`.
     """
 
     template: str
@@ -217,13 +259,7 @@ class Layout:
         pattern = "".join(_text.require_text(self.template).split())
         _check_shape(self.template, pattern)
         _check_fields(self.template, pattern)
-        decimals: object = self.decimals  # checked at run time: layouts often come from settings
-        if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
-            raise _template_error(
-                self.template,
-                f"expected zero or more decimal places, got {decimals!r}",
-                f"小数位数应为非负整数，实为 {decimals!r}",
-            )
+        _check_decimals(self.template, self.decimals)
         object.__setattr__(self, "pattern", pattern)
 
     @property
@@ -297,10 +333,14 @@ class Layout:
 
     def _digits_for(self, symbol: str, value: str | int, name: str, name_zh: str) -> str:
         width = self.pattern.count(symbol)
-        if isinstance(value, int) and value < 0:
-            raise InvalidComponent(NEGATIVE, measure=name, measure_zh=name_zh, value=value)
-        text = str(value).zfill(width) if isinstance(value, int) else compact(value)
-        _text.require_digits(text, expected=name, expected_zh=name_zh)
+        if isinstance(value, int) and not isinstance(value, bool):  # True is no item number
+            if value < 0:
+                raise InvalidComponent(
+                    NEGATIVE, measure=name, measure_zh=name_zh, value=_printable(value)
+                )
+            text = _int_text(value).zfill(width)
+        else:
+            text = _text.require_digits(_text.compact(value), expected=name, expected_zh=name_zh)
         if len(text) != width:
             raise InvalidLength(LENGTH, value=text, expected=width, found=len(text))
         return text
@@ -310,7 +350,11 @@ class Layout:
         expected = f"{width} digit(s)" if width else "no flag (the layout has no F)"
         expected_zh = f" {width} 位数字" if width else "空（该格式没有标志位 F）"
         return InvalidComponent(
-            FLAG, template=self.template, found=flag, expected=expected, expected_zh=expected_zh
+            FLAG,
+            template=self.template,
+            found=_printable(flag),
+            expected=expected,
+            expected_zh=expected_zh,
         )
 
     def _flag_digits(self, flag: str | int | None) -> str:
@@ -335,14 +379,14 @@ class Layout:
             raise InvalidComponent(
                 TOO_LARGE,
                 **_named(self.measure),
-                value=value,
+                value=_printable(value),
                 template=self.template,
                 maximum=self.maximum,
             )
         units = _in_units(value, self.decimals)
         if units is None:
             raise InvalidComponent(
-                DECIMALS, **_named(self.measure), value=value, decimals=self.decimals
+                DECIMALS, **_named(self.measure), value=_printable(value), decimals=self.decimals
             )
         return str(units).zfill(self._amount_width)
 
@@ -461,40 +505,70 @@ def _describe_zh(measures: list[Measure]) -> str:
     return "和".join(measure.chinese for measure in measures)
 
 
+def _int_text(number: int) -> str:
+    """``str(number)`` without Python's 4300-digit limit on converting ints to text."""
+    return str(number) if abs(number) < _SHORT_INT else str(Decimal(number))
+
+
+def _printable(value: object) -> object:
+    """``value`` as an error parameter: an int or a Decimal too long to quote becomes text,
+    which messages shorten (``str()`` of an int past 4300 digits even raises)."""
+    if isinstance(value, int) and abs(value) >= _SHORT_INT:
+        return _int_text(value)
+    if isinstance(value, Decimal) and len(text := str(value)) > SHOWN_MAX:
+        return text
+    return value
+
+
 def _decimal(amount: object, measure: Measure) -> Decimal:
-    """A finite, non-negative Decimal from a Decimal, an int or a decimal string (not a float)."""
-    try:
-        if isinstance(amount, bool) or not isinstance(amount, Decimal | int | str):
-            raise InvalidOperation
-        value = Decimal(_text.halfwidth(amount).strip() if isinstance(amount, str) else amount)
-    except InvalidOperation:
-        raise InvalidFormat(AMOUNT, **_named(measure), value=amount) from None
+    """A finite, non-negative Decimal from a Decimal, an int or plain decimal text (not a float).
+
+    Text is half-widthed and stripped, then must be digits with at most one decimal point.
+    """
+    if isinstance(amount, str):
+        value = _decimal_of_text(amount, measure)
+    elif isinstance(amount, Decimal | int) and not isinstance(amount, bool):
+        value = Decimal(amount)  # exact, and without int's 4300-digit limit
+    else:
+        raise InvalidFormat(AMOUNT, **_named(measure), value=amount)
     if not value.is_finite():
         raise InvalidFormat(AMOUNT, **_named(measure), value=amount)
     if value < 0:
-        raise InvalidComponent(NEGATIVE, **_named(measure), value=value)
+        raise InvalidComponent(NEGATIVE, **_named(measure), value=_printable(value))
     return value
+
+
+def _decimal_of_text(amount: str, measure: Measure) -> Decimal:
+    text = _text.halfwidth(amount).strip()
+    if _AMOUNT_TEXT.fullmatch(text):
+        return Decimal(text)
+    start = len(amount) - len(amount.lstrip())
+    for position, char in enumerate(amount.strip(), start + 1):
+        if _AMOUNT_SEPARATOR.fullmatch(_text.halfwidth(char)):
+            raise InvalidFormat(
+                SEPARATOR, **_named(measure), value=amount, char=char, position=position
+            )
+    raise InvalidFormat(AMOUNT, **_named(measure), value=amount)
 
 
 def _in_units(value: Decimal, decimals: int) -> int | None:
     """``value`` in units of 10**-decimals (fen, grams), or ``None`` if it has more places.
 
-    Integer arithmetic on the digits, not ``Decimal.scaleb``: the context would silently round
-    1E-999999999 to zero.
+    ``value`` is finite, non-negative and at most the layout's maximum. Integer arithmetic on
+    the digits, not ``Decimal.scaleb`` or ``normalize``: the context would silently round
+    1E-999999999 to zero and 1.0000000000000000000000000001 to 1.
     """
-    if value == 0:
-        return 0
     _, digits, exponent = value.as_tuple()
-    coefficient = int("".join(map(str, digits)))
-    shift = int(exponent) + decimals
-    if shift >= 0:
-        scale: int = 10**shift
-        return coefficient * scale
-    if -shift > len(digits):  # more trailing places than the coefficient has digits
+    # Trailing zeros are no precision (1.500 yuan is 150 fen); without them the coefficient is
+    # at most the field's width, so int() stays far below its 4300-digit limit.
+    significant = "".join(map(str, digits)).rstrip("0")
+    if not significant:
+        return 0
+    shift = int(exponent) + len(digits) - len(significant) + decimals
+    if shift < 0:
         return None
-    divisor: int = 10**-shift
-    units, rest = divmod(coefficient, divisor)
-    return units if rest == 0 else None
+    scale: int = 10**shift
+    return int(significant) * scale
 
 
 def compact(number: str) -> str:
@@ -550,9 +624,12 @@ def check_may_assign(existing_gtin: str | None) -> None:
     """Raise if goods that carry ``existing_gtin`` must not get an in-store code.
 
     A valid GTIN outside restricted circulation is the goods' commodity code, and the seller
-    must use it (《商品条码管理办法》 art. 26, seed 004; GB/T 18283). ``None``, an empty string,
-    an in-store code or a number that is not a valid GTIN allow an in-store code; check a
-    hand-typed number with :func:`tiaoma.gtin.validate` first to catch typing errors.
+    must use it (《商品条码管理办法》 art. 26, seed 004; GB/T 18283). So is a valid UPC-E: its 8
+    digits stand for a GTIN-12 (GS1 GenSpecs 5.2.2.4), even where they would also pass as an
+    RCN-8 (GenSpecs 2.1.11.1), because nobody can tell from the digits which symbol they came
+    from. ``None``, an empty string, an in-store code, an RCN-8 that is no valid UPC-E or a
+    number that is not a valid GTIN allow an in-store code; check a hand-typed number with
+    :func:`tiaoma.gtin.validate` first to catch typing errors.
 
     >>> check_may_assign("2112345012346")      # another in-store code: allowed
     >>> check_may_assign("6936983800013")      # doctest: +ELLIPSIS
@@ -560,10 +637,15 @@ def check_may_assign(existing_gtin: str | None) -> None:
       ...
     tiaoma.errors.InvalidComponent: Goods carrying the commodity code '6936983800013' must be ...
     """
-    # A number (not text) would fail gtin.is_valid and slip through: refuse it instead.
-    if existing_gtin is None or not gtin.is_valid(_text.require_text(existing_gtin)):
+    if existing_gtin is None:
         return
-    number = gtin.parse(existing_gtin)
+    # A number (not text) would fail gtin.is_valid and slip through: refuse it instead.
+    value = compact(_text.require_text(existing_gtin))
+    if len(value) == 8 and upc.is_valid(value):
+        raise InvalidComponent(HAS_GTIN, value=value)
+    if not gtin.is_valid(value):
+        return
+    number = gtin.parse(value)
     if number.issuer is None or not number.issuer.is_restricted_circulation:
         raise InvalidComponent(HAS_GTIN, value=number.value)
 
