@@ -26,6 +26,24 @@ class Symbology(enum.Enum):
     UPCE = ("UPC-E", "]E0")  # and UPC-E as its UPC-A expanded
     EAN2 = ("EAN-2 add-on", "]E1")  # an add-on alone; after its main symbol it is ]E3
     EAN5 = ("EAN-5 add-on", "]E2")
+    ITF = ("ITF", "]I0")
+    ITF14 = ("ITF-14", "]I1")  # check digit present and checked
+    CODE128 = ("Code 128", "]C0")
+    GS1_128 = ("GS1-128", "]C1")
+    CODE39 = ("Code 39", "]A0")
+    CODE39_EXTENDED = ("Code 39 full ASCII", "]A4")
+    DATABAR_OMNI = ("GS1 DataBar Omnidirectional", "]e0")
+    DATABAR_TRUNCATED = ("GS1 DataBar Truncated", "]e0")
+    DATABAR_STACKED = ("GS1 DataBar Stacked", "]e0")
+    DATABAR_STACKED_OMNI = ("GS1 DataBar Stacked Omnidirectional", "]e0")
+    DATABAR_LIMITED = ("GS1 DataBar Limited", "]e0")
+    DATABAR_EXPANDED = ("GS1 DataBar Expanded", "]e0")
+    DATABAR_EXPANDED_STACKED = ("GS1 DataBar Expanded Stacked", "]e0")
+    QR = ("QR Code", "]Q1")
+    GS1_QR = ("GS1 QR Code", "]Q3")
+    DATAMATRIX = ("Data Matrix", "]d1")
+    GS1_DATAMATRIX = ("GS1 DataMatrix", "]d2")
+    PDF417 = ("PDF417", "]L2")
 
     @property
     def label(self) -> str:
@@ -82,6 +100,13 @@ class Symbol:
     text: tuple[TextItem, ...] = ()
     #: Whether a ``>`` may mark the right quiet zone (GB 12904, EAN-13 and EAN-8).
     light_margin_mark: bool = False
+    #: Bearer bars around (ITF-14, GS1 GenSpecs 5.3.2.5): their thickness in modules, 0 for none.
+    bearer_bars: int = 0
+
+    @property
+    def is_matrix(self) -> bool:
+        """A two-dimensional symbol: every row one module high, no bar height to choose."""
+        return all(row.height is not None for row in self.rows)
 
     @property
     def width(self) -> int:
