@@ -85,3 +85,24 @@ def test_issuer_lookups() -> None:
     assert prefixes.issuer("9810000000000").organisation_zh == "优惠券"  # type: ignore[union-attr]
     assert prefixes.issuer("0010000000000").organisation_zh == "GS1 US"  # type: ignore[union-attr]
     assert prefixes.issuer("1") is None
+
+
+def test_ocrb_outlines_are_what_the_font_script_makes(tmp_path: Path) -> None:
+    import json
+
+    from tests import system
+
+    data = json.loads((DATA / "ocrb.json").read_text(encoding="utf-8"))
+    assert data["_generated"].startswith("scripts/generate_font.py")
+    assert set("0123456789>") <= set(data["glyphs"])
+    system.require(system.OCRB_FONT.exists(), "fonts-ocr-b")
+    spec = importlib.util.spec_from_file_location(
+        "generate_font", ROOT / "scripts/generate_font.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "ocrb.json"
+    assert module.main(["--out", str(out)]) == 0
+    assert out.read_bytes() == (DATA / "ocrb.json").read_bytes()

@@ -102,6 +102,8 @@ class Symbol:
     light_margin_mark: bool = False
     #: Bearer bars around (ITF-14, GS1 GenSpecs 5.3.2.5): their thickness in modules, 0 for none.
     bearer_bars: int = 0
+    #: Where an EAN/UPC add-on begins (module index): its bars start lower, digits above them.
+    addon_start: int | None = None
 
     @property
     def is_matrix(self) -> bool:

@@ -223,9 +223,9 @@ def _with_addon(main: Symbol, addon_digits: str | None) -> Symbol:
     extra = addon(addon_digits)
     offset = main.width + ADDON_GAP[main.symbology]
     modules = main.rows[0].modules + "0" * ADDON_GAP[main.symbology] + extra.rows[0].modules
-    # The add-on's digits sit above its bars (GS1 GenSpecs 5.2.3.6): marked by a negative width.
+    # The add-on's digits sit above its bars (GS1 GenSpecs 5.2.3.6); addon_start tells where.
     text = main.text + tuple(
-        TextItem(item.text, item.x + offset, -item.width) for item in extra.text
+        TextItem(item.text, item.x + offset, item.width) for item in extra.text
     )
     return Symbol(
         main.symbology,
@@ -235,4 +235,5 @@ def _with_addon(main: Symbol, addon_digits: str | None) -> Symbol:
         guards=main.guards,
         text=text,
         light_margin_mark=False,
+        addon_start=offset,
     )

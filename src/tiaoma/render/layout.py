@@ -1,0 +1,318 @@
+"""Lay a symbol out on paper: bars, text and marks in module units, ready for any writer.
+
+The writers multiply by one scale: millimetres per module for vector output (SVG, PDF, EPS),
+whole pixels per module for PNG. Sizes follow GB 12904 for EAN/UPC (module 0.330 mm at
+magnification 1.00, 0.80-2.00 allowed; bar height 22.85 mm; the whole symbol 37.29 × 26.26 mm;
+guard bars 5X longer; quiet zones 11X/7X) and GS1 General Specifications 5.2-5.5 otherwise.
+
+>>> from tiaoma.symbols import upcean
+>>> drawing = layout(upcean.ean13("6936983800013"), geometry_for(upcean.ean13("6936983800013")))
+>>> round(drawing.width * drawing.module_mm, 2), round(drawing.height * drawing.module_mm, 2)
+(37.29, 26.26)
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from tiaoma.errors import InvalidComponent, define
+from tiaoma.symbols.base import Symbol, Symbology
+
+__all__ = ["ArtworkWarning", "Drawing", "Geometry", "Glyphs", "Rect", "geometry_for", "layout"]
+
+MAGNIFICATION = define(
+    "render.magnification",
+    "Magnification {found} is outside {low:.2f}-{high:.2f} (GB 12904): pass "
+    "allow_any_magnification=True to draw it anyway",
+    "放大系数 {found} 超出 GB 12904 规定的 {low:.2f}-{high:.2f}：如确需使用请显式允许",
+)
+GEOMETRY = define(
+    "render.geometry",
+    "Impossible {what}: {found} (expected {expected})",
+    "{what_zh}无效：{found}（应为 {expected}）",
+)
+
+NOMINAL_MODULE_MM = 0.330  # GB 12904 7.1.1
+MAGNIFICATION_RANGE = (0.80, 2.00)  # GB 12904 7.1.3; seed 001
+_UPC_EAN = {Symbology.EAN13, Symbology.EAN8, Symbology.UPCA, Symbology.UPCE}
+# Bar heights at magnification 1.00 (GB 12904 table 5; ISO/IEC 15420 annex): EAN-8 is lower.
+_BAR_HEIGHT_MM = {Symbology.EAN8: 18.23}
+EAN_BAR_HEIGHT_MM = 22.85
+GUARD_EXTENSION = 5.0  # modules the guard bars reach below the others (GB 12904 figure 9)
+# Modules from the bars' foot to the symbol's foot: (26.26 mm - 22.85 mm) / 0.330 mm.
+EAN_TEXT_BAND = (26.26 - EAN_BAR_HEIGHT_MM) / NOMINAL_MODULE_MM
+# Default module widths of the other families (GS1 GenSpecs 5.12.3 symbol specification
+# tables, the "target" X for general retail and logistics).
+_DEFAULT_MODULE_MM = {
+    Symbology.ITF14: 0.635, Symbology.ITF: 0.635, Symbology.GS1_128: 0.495,
+    Symbology.CODE128: 0.33, Symbology.CODE39: 0.33, Symbology.CODE39_EXTENDED: 0.33,
+    Symbology.QR: 0.5, Symbology.GS1_QR: 0.5, Symbology.DATAMATRIX: 0.5,
+    Symbology.GS1_DATAMATRIX: 0.5, Symbology.PDF417: 0.33,
+}  # fmt: skip
+RED_LIGHT_CONTRAST_MIN = 0.40  # ISO/IEC 15416 symbol contrast grade C (1.5 needs C or better)
+
+
+class ArtworkWarning(UserWarning):
+    """Artwork that can be drawn but may not scan or may break the rules (red bars...)."""
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The physical choices: module width, bar height, print-gain compensation, text, colours."""
+
+    module_mm: float
+    bar_height_mm: float
+    bwr_mm: float = 0.0
+    show_text: bool = True
+    light_margin_mark: bool = True
+    foreground: str = "#000000"
+    background: str = "#FFFFFF"
+
+    @property
+    def magnification(self) -> float:
+        return self.module_mm / NOMINAL_MODULE_MM
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    """A dark rectangle in module units, y downwards from the top-left of the quiet zone."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True, slots=True)
+class Glyphs:
+    """Text drawn from the OCR-B outlines: ``em`` is the font size, in module units."""
+
+    text: str
+    x: float  # left edge of the first glyph
+    baseline: float
+    em: float
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """Everything a writer draws, in module units, and the scale to millimetres."""
+
+    width: float
+    height: float
+    bars: tuple[Rect, ...]
+    texts: tuple[Glyphs, ...]
+    module_mm: float
+    bwr_modules: float
+    foreground: str
+    background: str
+
+
+@cache
+def font() -> dict[str, Any]:
+    """The OCR-B outlines (``scripts/generate_font.py``), read on first use."""
+    text = resources.files("tiaoma.data").joinpath("ocrb.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _advance(em: float) -> float:
+    """The width of one OCR-B character (a monospaced face) at font size ``em``."""
+    ratio: float = font()["glyphs"]["0"]["advance"] / font()["units_per_em"]
+    return em * ratio
+
+
+def _require_range(value: float, low: float, high: float, what: str, what_zh: str) -> None:
+    if not low <= value <= high:
+        raise InvalidComponent(GEOMETRY, what=what, what_zh=what_zh, found=value,
+                               expected=f"{low:g} to {high:g}")  # fmt: skip
+
+
+def geometry_for(
+    symbol: Symbol,
+    *,
+    magnification: float | None = None,
+    module_mm: float | None = None,
+    bar_height_mm: float | None = None,
+    bwr_mm: float = 0.0,
+    show_text: bool = True,
+    light_margin_mark: bool = True,
+    foreground: str = "#000000",
+    background: str = "#FFFFFF",
+    allow_any_magnification: bool = False,
+) -> Geometry:
+    """The geometry of ``symbol`` from the choices a designer makes, checked against the rules.
+
+    EAN/UPC: ``magnification`` 0.80-2.00 sets X = 0.330 mm × magnification and the bar height
+    (GB 12904); outside that range only with ``allow_any_magnification`` and a warning.
+    """
+    module = _module_mm(symbol, magnification, module_mm, allow_any_magnification)
+    scale = module / NOMINAL_MODULE_MM
+    height = bar_height_mm
+    if height is None:
+        default = _BAR_HEIGHT_MM.get(symbol.symbology, EAN_BAR_HEIGHT_MM)
+        height = default * scale if symbol.symbology in _UPC_EAN else max(15.0, 40 * module)
+    _require_range(height, 2 * module, 1000.0, "bar height (mm)", "条高（毫米）")
+    _require_range(bwr_mm, 0.0, 0.5 * module, "bar width reduction (mm)", "条宽减少量（毫米）")
+    _check_colours(foreground, background)
+    return Geometry(module, height, bwr_mm, show_text, light_margin_mark, foreground, background)
+
+
+def _module_mm(symbol: Symbol, magnification: float | None, module_mm: float | None,
+               allow_any: bool) -> float:  # fmt: skip
+    if module_mm is not None and magnification is not None:
+        raise InvalidComponent(GEOMETRY, what="size", what_zh="尺寸", found="both given",
+                               expected="magnification or module width, not both")  # fmt: skip
+    if module_mm is None:
+        nominal = _DEFAULT_MODULE_MM.get(symbol.symbology, NOMINAL_MODULE_MM)
+        module_mm = nominal * (1.0 if magnification is None else magnification)
+    if symbol.symbology in _UPC_EAN:
+        found = round(module_mm / NOMINAL_MODULE_MM, 4)
+        low, high = MAGNIFICATION_RANGE
+        if not low <= found <= high:
+            if not allow_any:
+                raise InvalidComponent(MAGNIFICATION, found=found, low=low, high=high)
+            warnings.warn(f"magnification {found} is outside {low}-{high} (GB 12904): use it "
+                          "only where the print process is accurate enough", ArtworkWarning,
+                          stacklevel=3)  # fmt: skip
+    _require_range(module_mm, 0.05, 50.0, "module width (mm)", "模块宽度（毫米）")
+    return module_mm
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    text = colour.lstrip("#")
+    if len(text) != 6 or any(c not in "0123456789abcdefABCDEF" for c in text):
+        raise InvalidComponent(GEOMETRY, what="colour", what_zh="颜色", found=colour,
+                               expected="#RRGGBB")  # fmt: skip
+    red, green, blue = (int(text[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return red, green, blue
+
+
+def _check_colours(foreground: str, background: str) -> None:
+    """Warn where scanners' red light (660-670 nm) would not see the bars (seed 001, GB 12904
+    7.2): the red channel stands in for the reflectance under red light."""
+    dark, light = _rgb(foreground), _rgb(background)
+    contrast = light[0] - dark[0]
+    if dark[0] > 0.5 and dark[0] > 2 * max(dark[1], dark[2], 0.01):
+        warnings.warn(f"red bars ({foreground}) do not scan: scanners use red light",
+                      ArtworkWarning, stacklevel=3)  # fmt: skip
+    elif contrast < RED_LIGHT_CONTRAST_MIN:
+        warnings.warn(f"low contrast under red light between {foreground} and {background}: "
+                      f"{contrast:.0%}, below {RED_LIGHT_CONTRAST_MIN:.0%}", ArtworkWarning,
+                      stacklevel=3)  # fmt: skip
+
+
+def layout(symbol: Symbol, geometry: Geometry) -> Drawing:
+    """Place every bar, guard, text and mark of ``symbol`` at ``geometry``."""
+    module = geometry.module_mm
+    quiet = symbol.quiet_zone
+    frame = symbol.bearer_bars
+    bar_height = geometry.bar_height_mm / module
+    texts = _texts(symbol, geometry, bar_height) if geometry.show_text else []
+    addon_drop = _addon_drop(symbol, geometry)
+    origin_x, origin_y = quiet.left + frame, quiet.top + frame
+    bars = _bars(symbol, bar_height, origin_x, origin_y, addon_drop)
+    below = _below_bars(symbol, geometry)
+    height = origin_y + _rows_height(symbol, bar_height) + below + quiet.bottom + frame
+    width = quiet.left + symbol.width + quiet.right + 2 * frame
+    placed = [Glyphs(g.text, g.x + origin_x, g.baseline + origin_y, g.em) for g in texts]
+    if frame:
+        bars += _frame(width, height, frame)
+    return Drawing(width, height, tuple(bars), tuple(placed), module,
+                   geometry.bwr_mm / module, geometry.foreground, geometry.background)  # fmt: skip
+
+
+def _rows_height(symbol: Symbol, bar_height: float) -> float:
+    return sum(bar_height if row.height is None else row.height for row in symbol.rows)
+
+
+def _below_bars(symbol: Symbol, geometry: Geometry) -> float:
+    if symbol.symbology in _UPC_EAN:
+        return EAN_TEXT_BAND if geometry.show_text else GUARD_EXTENSION
+    if geometry.show_text and symbol.text:
+        return _text_em(symbol, geometry) * 1.25
+    return 0.0
+
+
+def _addon_drop(symbol: Symbol, geometry: Geometry) -> float:
+    """Room above an add-on's bars for its digits (GS1 GenSpecs 5.2.3.6)."""
+    return _ean_em() if symbol.addon_start is not None and geometry.show_text else 0.0
+
+
+def _ean_em() -> float:
+    # Seven modules per digit: the OCR-B advance fills one symbol character's width.
+    return 7.0 / _advance(1.0)
+
+
+def _text_em(symbol: Symbol, geometry: Geometry) -> float:
+    """Font size of the other symbologies: about 2.5 mm, narrower if the text must fit."""
+    longest = max(len(item.text) for item in symbol.text)
+    fits = symbol.width / max(longest, 1) / (_advance(1.0) * 1.05)
+    return min(2.5 / geometry.module_mm * 1.4, fits)
+
+
+def _bars(symbol: Symbol, bar_height: float, x0: float, y0: float,
+          addon_drop: float) -> list[Rect]:  # fmt: skip
+    bars: list[Rect] = []
+    guards = symbol.guards
+    guard_extension = GUARD_EXTENSION if symbol.symbology in _UPC_EAN else 0.0
+    y = y0
+    for row in symbol.rows:
+        height = bar_height if row.height is None else row.height
+        for start, end in _runs(row.modules):
+            extra = guard_extension if any(g0 <= start < g1 for g0, g1 in guards) else 0.0
+            top = y
+            if symbol.addon_start is not None and start >= symbol.addon_start:
+                # Add-on bars start below their digits and end level with the guard bars.
+                top, extra = y + addon_drop, guard_extension - addon_drop
+            bars.append(Rect(x0 + start, top, end - start, height + extra))
+        y += height
+    return bars
+
+
+def _runs(modules: str) -> list[tuple[int, int]]:
+    """[start, end) of every run of dark modules."""
+    runs: list[tuple[int, int]] = []
+    index, size = 0, len(modules)
+    while True:
+        start = modules.find("1", index)
+        if start < 0:
+            return runs
+        end = modules.find("0", start)
+        end = size if end < 0 else end
+        runs.append((start, end))
+        index = end
+
+
+def _texts(symbol: Symbol, geometry: Geometry, bar_height: float) -> list[Glyphs]:
+    if not symbol.text:
+        return []
+    rows_height = _rows_height(symbol, bar_height)
+    if symbol.symbology in _UPC_EAN:
+        em = _ean_em()
+        baseline = rows_height + EAN_TEXT_BAND - 1.0
+    else:
+        em = _text_em(symbol, geometry)
+        baseline = rows_height + em * 1.05
+    advance = _advance(em)
+    glyphs = []
+    for item in symbol.text:
+        is_addon = symbol.addon_start is not None and item.x >= symbol.addon_start
+        line = em * 0.82 if is_addon else baseline
+        glyphs.append(Glyphs(item.text, item.x - advance * len(item.text) / 2, line, em))
+    if symbol.light_margin_mark and geometry.light_margin_mark:
+        # GB 12904: ">" at the right edge of the right quiet zone marks its extent.
+        right = symbol.width + symbol.quiet_zone.right - advance
+        glyphs.append(Glyphs(">", right, baseline, em))
+    return glyphs
+
+
+def _frame(width: float, height: float, thickness: int) -> list[Rect]:
+    """Bearer bars framing the symbol and its quiet zones (ITF-14, GS1 GenSpecs 5.3.2.5)."""
+    t = float(thickness)
+    return [Rect(0, 0, width, t), Rect(0, height - t, width, t),
+            Rect(0, t, t, height - 2 * t), Rect(width - t, t, t, height - 2 * t)]  # fmt: skip

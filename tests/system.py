@@ -1,0 +1,33 @@
+"""System packages some tests need: present in CI (.ci/run installs them), maybe not on a laptop.
+
+On a developer's machine without them such a test skips with the reason; in CI (CI=true) it
+fails instead, so CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+OCRB_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")
+
+
+def require(condition: bool, package: str) -> None:
+    """Skip (or, in CI, fail) unless ``condition``; ``package`` says what to install."""
+    if condition:
+        return
+    message = f"needs the system package {package} (apt-get install {package})"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}: .ci/run should have installed it")
+    pytest.skip(message)
+
+
+def cairosvg():  # type: ignore[no-untyped-def]
+    """The cairosvg module, whose import needs the system's libcairo."""
+    try:
+        import cairosvg as module
+    except OSError:
+        require(False, "libcairo2")
+    return module

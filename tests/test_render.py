@@ -1,0 +1,181 @@
+"""Renderers: exact geometry, whole-pixel PNGs, and zxing-cpp decoding what we draw."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import warnings
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from tests import system
+from tiaoma import checksum
+from tiaoma.errors import InvalidComponent
+from tiaoma.render import ArtworkWarning, geometry_for, layout
+from tiaoma.render.png import pixels_per_module, to_image, to_png
+from tiaoma.render.svg import to_svg
+from tiaoma.symbols import upcean
+
+
+def with_check(body: str) -> str:
+    return body + checksum.calc_check_digit(body)
+
+
+def decode(png: bytes) -> list[tuple[str, str, str]]:
+    image = Image.open(io.BytesIO(png)).convert("L")
+    results = zxingcpp.read_barcodes(image, try_downscale=False)
+    return [(r.format.name, r.text, r.symbology_identifier) for r in results]
+
+
+def test_standard_ean13_size() -> None:
+    # Seed 001 / GB 12904: 37.29 mm x 26.26 mm at magnification 1.00, bars 22.85 mm.
+    symbol = upcean.ean13("6936983800013")
+    geometry = geometry_for(symbol)
+    drawing = layout(symbol, geometry)
+    assert round(drawing.width * drawing.module_mm, 3) == 37.29
+    assert round(drawing.height * drawing.module_mm, 3) == 26.26
+    assert geometry.bar_height_mm == pytest.approx(22.85)
+    assert geometry.magnification == pytest.approx(1.0)
+    svg = to_svg(drawing).decode()
+    assert 'width="37.29mm" height="26.26mm"' in svg
+
+
+def test_svg_bar_edges_lie_where_the_specification_puts_them() -> None:
+    # Every bar's left edge is (11 + module index) x 0.330 mm x magnification, within 0.001 mm.
+    for magnification in (0.8, 1.0, 1.37, 2.0):
+        symbol = upcean.ean13("6901234567892")
+        drawing = layout(symbol, geometry_for(symbol, magnification=magnification))
+        svg = to_svg(drawing).decode()
+        path = re.search(r'<path d="(M[^"]+)"', svg)
+        assert path is not None
+        bars = [(float(x), float(w)) for x, w in re.findall(r"M([\d.]+) [\d.]+h([\d.]+)", path[1])]
+        module = 0.330 * magnification
+        modules = symbol.rows[0].modules
+        starts = [
+            i
+            for i in range(len(modules))
+            if modules[i] == "1" and (i == 0 or modules[i - 1] == "0")
+        ]
+        assert len(bars) == len(starts)
+        for (x, width), start in zip(bars, starts, strict=True):
+            assert abs(x - (11 + start) * module) < 0.001
+            end = modules.find("0", start) % (len(modules) + 1)  # the last bar ends the symbol
+            assert abs(width - (end - start) * module) < 0.001
+
+
+def test_bar_width_reduction_keeps_centres() -> None:
+    symbol = upcean.ean13("6901234567892")
+    plain = layout(symbol, geometry_for(symbol))
+    reduced = layout(symbol, geometry_for(symbol, bwr_mm=0.02))
+    svg = to_svg(reduced).decode()
+    first = re.search(r'<path d="M([\d.]+) [\d.]+h([\d.]+)', svg)
+    assert first is not None
+    assert float(first[1]) == pytest.approx(11 * 0.33 + 0.01, abs=1e-4)
+    assert float(first[2]) == pytest.approx(0.33 - 0.02, abs=1e-4)
+    assert plain.bwr_modules == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"magnification": 0.1}, "Magnification 0.1 is outside 0.80-2.00"),
+        ({"magnification": 2.5}, "Magnification 2.5 is outside"),
+        ({"bar_height_mm": 0.1}, "Impossible bar height"),
+        ({"bwr_mm": 0.3}, "Impossible bar width reduction"),
+        ({"foreground": "black"}, "Impossible colour: black"),
+        ({"magnification": 1.0, "module_mm": 0.33}, "magnification or module width, not both"),
+    ],
+)
+def test_impossible_geometry_says_the_limit_and_the_value(
+    kwargs: dict[str, object], message: str
+) -> None:
+    symbol = upcean.ean13("6936983800013")
+    with pytest.raises(InvalidComponent, match=message) as raised:
+        geometry_for(symbol, **kwargs)  # type: ignore[arg-type]
+    assert raised.value.message_zh
+
+
+def test_out_of_range_magnification_on_request_warns() -> None:
+    symbol = upcean.ean13("6936983800013")
+    with pytest.warns(ArtworkWarning, match="outside 0.8-2.0"):
+        geometry = geometry_for(symbol, magnification=0.6, allow_any_magnification=True)
+    assert geometry.module_mm == pytest.approx(0.198)
+
+
+@pytest.mark.parametrize(
+    ("foreground", "background", "warning"),
+    [
+        ("#FF0000", "#FFFFFF", "red bars"),  # red bars vanish under red scanner light
+        ("#000000", "#FF2020", None),  # black on red: fine for scanners
+        ("#777777", "#999999", "low contrast"),
+        ("#000080", "#FFFFFF", None),  # navy on white: dark under red light
+    ],
+)
+def test_colour_warnings(foreground: str, background: str, warning: str | None) -> None:
+    symbol = upcean.ean13("6936983800013")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        geometry_for(symbol, foreground=foreground, background=background)
+    messages = [str(w.message) for w in caught if issubclass(w.category, ArtworkWarning)]
+    assert bool(messages) == (warning is not None)
+    if warning:
+        assert warning in messages[0]
+
+
+def test_pixels_per_module_and_too_low_dpi() -> None:
+    symbol = upcean.ean13("6936983800013")
+    drawing = layout(symbol, geometry_for(symbol, magnification=0.8))
+    assert pixels_per_module(drawing, dpi=300) == (3, 0.254)
+    with pytest.raises(InvalidComponent, match=r"too low for a 0\.264 mm module") as raised:
+        pixels_per_module(drawing, dpi=40)
+    assert "至少需要" in raised.value.message_zh
+
+
+def test_png_edges_are_whole_pixels() -> None:
+    symbol = upcean.ean13("6901234567892")
+    image = to_image(layout(symbol, geometry_for(symbol)), module_px=3)
+    row = image[10]
+    modules = symbol.rows[0].modules
+    assert "".join("1" if v else "0" for v in row[11 * 3 : (11 + 95) * 3 : 3]) == modules
+    transitions = [i for i in range(1, len(row)) if row[i] != row[i - 1]]
+    assert all(t % 3 == 0 for t in transitions)
+    reduced = to_image(layout(symbol, geometry_for(symbol)), module_px=3, bwr_px=1)
+    assert reduced[10].sum() == row.sum() - sum(
+        1 for i in range(len(modules)) if modules[i] == "1" and (i == 0 or modules[i - 1] == "0")
+    )
+
+
+@pytest.mark.parametrize("encoder_length", [("ean13", 12), ("ean8", 7), ("upca", 11)])
+def test_pngs_decode_with_zxing_at_every_size(encoder_length: tuple[str, int]) -> None:
+    name, length = encoder_length
+    encoder = getattr(upcean, name)
+    rng = random.Random(length)
+    for _ in range(40):
+        number = with_check("".join(rng.choice("0123456789") for _ in range(length)))
+        symbol = encoder(number)
+        magnification = rng.choice([0.8, 0.9, 1.0, 1.25, 1.5, 2.0])
+        dpi = rng.choice([150, 200, 300, 600, 1200])
+        drawing = layout(symbol, geometry_for(symbol, magnification=magnification))
+        found = decode(to_png(drawing, dpi=dpi))
+        expected = "0" + number if name == "upca" else number
+        assert len(found) == 1, (number, magnification, dpi, found)
+        assert found[0][1] in (number, expected)
+        assert found[0][2] == "]E0" if name != "ean8" else found[0][2] in ("]E4", "]E0")
+
+
+def test_upce_png_decodes_to_its_upca() -> None:
+    symbol = upcean.upce("04252614")
+    found = decode(to_png(layout(symbol, geometry_for(symbol)), dpi=300))
+    assert found == [("UPCE", "0042100005264", "]E0")]
+
+
+def test_svg_rasterised_decodes() -> None:
+    cairosvg = system.cairosvg()
+    for number in ("6936983800013", "6901234567892", with_check("690123456780")):
+        symbol = upcean.ean13(number)
+        svg = to_svg(layout(symbol, geometry_for(symbol)))
+        png = cairosvg.svg2png(bytestring=svg, dpi=400)
+        assert decode(png) == [("EAN13", number, "]E0")]
