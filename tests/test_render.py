@@ -6,6 +6,7 @@ import io
 import random
 import re
 import warnings
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -179,3 +180,50 @@ def test_svg_rasterised_decodes() -> None:
         svg = to_svg(layout(symbol, geometry_for(symbol)))
         png = cairosvg.svg2png(bytestring=svg, dpi=400)
         assert decode(png) == [("EAN13", number, "]E0")]
+
+
+def _pdf_png(pdf: bytes, dpi: int) -> bytes:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    image = document[0].render(scale=dpi / 72).to_pil()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_pdf_decodes_and_has_the_exact_size() -> None:
+    from tiaoma.render.vector import to_pdf
+
+    for number, magnification in (("6936983800013", 1.0), ("6901234567892", 0.8)):
+        symbol = upcean.ean13(number)
+        drawing = layout(symbol, geometry_for(symbol, magnification=magnification))
+        pdf = to_pdf(drawing)
+        width_pt = 113 * 0.33 * magnification * 72 / 25.4
+        assert f"/MediaBox [0 0 {width_pt:.4f}".rstrip("0").encode() in pdf
+        assert decode(_pdf_png(pdf, 600)) == [("EAN13", number, "]E0")]
+
+
+def test_pdf_bar_edges_are_exact() -> None:
+    from tiaoma.render.vector import page_content
+
+    symbol = upcean.ean13("6901234567892")
+    content = page_content(layout(symbol, geometry_for(symbol)), background=False)
+    first = content.splitlines()[1].split()
+    assert float(first[0]) == pytest.approx(11 * 0.33 * 72 / 25.4, abs=0.001 * 72 / 25.4)
+    assert float(first[2]) == pytest.approx(0.33 * 72 / 25.4, abs=1e-4)
+
+
+def test_eps_decodes(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from tiaoma.render.vector import to_eps
+
+    system.require(shutil.which("gs") is not None, "ghostscript")
+    symbol = upcean.ean13("6936983800013", addon_digits="12")
+    (tmp_path / "a.eps").write_bytes(to_eps(layout(symbol, geometry_for(symbol))))
+    subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dEPSCrop", "-sDEVICE=pnggray",
+                    "-r600", f"-sOutputFile={tmp_path / 'a.png'}", str(tmp_path / "a.eps")],
+                   check=True)  # fmt: skip
+    assert decode((tmp_path / "a.png").read_bytes()) == [("EAN13", "6936983800013", "]E0")]
