@@ -232,3 +232,62 @@ def test_invalid_utf8_and_bom_on_stdin_of_the_real_command(tmp_path: Path) -> No
         [command, "check", "-f", str(listing)], capture_output=True, env=env, check=False
     )
     assert done.returncode == 0
+
+
+def test_encode_prints_the_pattern() -> None:
+    status, out, _ = tiaoma("encode", "6901234567892")
+    assert status == 0
+    assert out.startswith("10100010110100111011001100110110111101")
+    _, out, _ = tiaoma("encode", "--json", "04252614")
+    data = json.loads(out)
+    assert data["symbology"] == "UPC-E"
+    assert data["rows"][0]["modules"] == "101001110100100110111001001101101011110011001010101"
+    assert data["quiet_zone"]["left"] == 9
+    assert tiaoma("encode", "6901234567890")[0] == 1
+
+
+@pytest.mark.parametrize("suffix", ["svg", "pdf", "eps", "png"])
+def test_render_every_format(tmp_path: Path, suffix: str) -> None:
+    target = tmp_path / f"code.{suffix}"
+    status, out, _ = tiaoma("render", "6936983800013", "-o", str(target), "--dpi", "300")
+    assert status == 0
+    assert "37.29 x 26.26 mm" in out
+    assert target.stat().st_size > 200
+    if suffix == "png":
+        assert "4 px per module at 300 dpi, so X is really 0.3387 mm" in out
+
+
+def test_render_options_and_refusals(tmp_path: Path) -> None:
+    target = str(tmp_path / "a.svg")
+    status, out, _ = tiaoma(
+        "render",
+        "--json",
+        "6936983800013",
+        "-o",
+        target,
+        "--magnification",
+        "2",
+        "--bwr",
+        "0.02",
+        "--no-text",
+    )
+    assert status == 0
+    assert json.loads(out)["module_mm"] == 0.66
+    status, out, _ = tiaoma("render", "6936983800013", "-o", target, "--magnification", "0.5")
+    assert status == 1
+    assert "outside 0.80-2.00" in out
+    status, _, err = tiaoma(
+        "render", "6936983800013", "-o", target, "--magnification", "0.7", "--any-magnification"
+    )
+    assert status == 0
+    assert "warning: magnification 0.7" in err
+    assert tiaoma("render", "6936983800013", "-o", str(tmp_path / "a.doc"))[0] == cli.EXIT_USAGE
+    assert tiaoma("render", "6936983800013", "-o", target, "--symbology", "x")[0] == cli.EXIT_USAGE
+    status, out, _ = tiaoma("render", "--json", "6936983800010", "-o", target)
+    assert json.loads(out)["error"]["code"] == "checksum"
+    status, _, message = tiaoma("render", "6936983800013", "-o", str(tmp_path / "no" / "a.svg"))
+    assert status == cli.EXIT_USAGE
+    assert "cannot write" in message
+    status, out, _ = tiaoma("render", "6936983800013", "-o", target, "--symbology", "pdf417")
+    assert status == 1
+    assert "No encoder for PDF417" in out or "PDF417" in out

@@ -17,17 +17,21 @@ import dataclasses
 import datetime
 import decimal
 import enum
+import functools
 import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from tiaoma import __version__, checksum
 from tiaoma.errors import TiaomaError
 from tiaoma.identify import Identified, identify
+
+if TYPE_CHECKING:
+    from tiaoma.render import Drawing
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -259,6 +263,99 @@ def cmd_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_INVALID if result.invalid else EXIT_OK
 
 
+# --- encode and render ------------------------------------------------------------------------
+
+RENDER_FORMATS = ("svg", "pdf", "eps", "png")
+
+
+def _symbology(name: str | None) -> Any:
+    from tiaoma.symbols import Symbology  # noqa: PLC0415 - symbols are only loaded to draw
+
+    if name is None:
+        return None
+    wanted = name.replace("-", "").replace("_", "").lower()
+    for member in Symbology:
+        if member.name.replace("_", "").lower() == wanted:
+            return member
+    names = ", ".join(m.name.lower().replace("_", "-") for m in Symbology)
+    raise UsageError(f"unknown symbology {name!r}: choose one of {names}")
+
+
+def _encode(args: argparse.Namespace) -> Any:
+    from tiaoma.symbols.choose import encode  # noqa: PLC0415
+
+    return encode(args.data, _symbology(args.symbology))
+
+
+def cmd_encode(args: argparse.Namespace, out: TextIO) -> int:
+    symbol = _encode(args)
+    if args.json:
+        _print_json({"symbology": symbol.symbology.label,
+                     "symbology_identifier": symbol.symbology_identifier, "data": symbol.data,
+                     "rows": [{"modules": row.modules, "height": row.height}
+                              for row in symbol.rows],
+                     "quiet_zone": to_jsonable(symbol.quiet_zone),
+                     "guards": [list(guard) for guard in symbol.guards],
+                     "text": [to_jsonable(item) for item in symbol.text]}, out)  # fmt: skip
+    else:
+        out.writelines(row.modules + "\n" for row in symbol.rows)
+    return EXIT_OK
+
+
+def _render_format(args: argparse.Namespace) -> str:
+    chosen = (args.format or Path(args.output).suffix.lstrip(".")).lower()
+    if chosen not in RENDER_FORMATS:
+        raise UsageError(f"cannot tell the format of {args.output!r}: give a .svg, .pdf, .eps "
+                         "or .png name, or --format")  # fmt: skip
+    return chosen
+
+
+def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import warnings  # noqa: PLC0415
+
+    from tiaoma.render import geometry_for, layout, png, svg, vector  # noqa: PLC0415  # noqa: PLC0415
+
+    kind = _render_format(args)
+    symbol = _encode(args)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        geometry = geometry_for(symbol, magnification=args.magnification, module_mm=args.module,
+                                bar_height_mm=args.height, bwr_mm=args.bwr,
+                                show_text=not args.no_text,
+                                allow_any_magnification=args.any_magnification)  # fmt: skip
+    for warning in caught:
+        err.write(f"tiaoma: warning: {warning.message}\n")
+    drawing = layout(symbol, geometry)
+    writers: dict[str, Callable[[Drawing], bytes]] = {
+        "svg": svg.to_svg,
+        "pdf": vector.to_pdf,
+        "eps": vector.to_eps,
+        "png": functools.partial(png.to_png, dpi=args.dpi),
+    }
+    try:
+        Path(args.output).write_bytes(writers[kind](drawing))
+    except OSError as error:
+        raise UsageError(f"cannot write {args.output}: {error.strerror}") from error
+    size = (
+        f"{drawing.width * geometry.module_mm:.2f} x {drawing.height * geometry.module_mm:.2f} mm"
+    )
+    facts = {"output": args.output, "symbology": symbol.symbology.label, "data": symbol.data,
+             "size_mm": [round(drawing.width * geometry.module_mm, 3),
+                         round(drawing.height * geometry.module_mm, 3)],
+             "module_mm": round(geometry.module_mm, 4)}  # fmt: skip
+    line = (f"wrote {args.output}: {symbol.symbology.label} {symbol.data}, {size}, "
+            f"X = {geometry.module_mm:.3f} mm")  # fmt: skip
+    if kind == "png":
+        pixels, actual = png.pixels_per_module(drawing, dpi=args.dpi)
+        facts |= {"pixels_per_module": pixels, "actual_module_mm": actual}
+        line += f"; {pixels} px per module at {args.dpi:g} dpi, so X is really {actual} mm"
+    if args.json:
+        _print_json(facts, out)
+    else:
+        out.write(line + "\n")
+    return EXIT_OK
+
+
 # --- Parser and entry point ------------------------------------------------------------------
 
 
@@ -300,6 +397,37 @@ def build_parser() -> argparse.ArgumentParser:
     bulk.add_argument("file", metavar="FILE")
     bulk.add_argument("-o", "--output", help="CSV of the invalid lines (default FILE.invalid.csv)")
     bulk.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    encode = commands.add_parser(
+        "encode", parents=[common], help="print the module pattern of a symbol (1 dark, 0 light)"
+    )
+    encode.add_argument("data", metavar="DATA")
+    encode.add_argument("--symbology", help="e.g. ean13, upce, gs1-128 (default: from the data)")
+
+    render = commands.add_parser(
+        "render", parents=[common], help="draw a symbol as SVG, PDF, EPS or PNG at exact size"
+    )
+    render.add_argument("data", metavar="DATA")
+    render.add_argument("-o", "--output", required=True, help="out.svg, out.pdf, out.eps, out.png")
+    render.add_argument("--format", choices=RENDER_FORMATS, help="instead of the file's suffix")
+    render.add_argument("--symbology", help="e.g. ean13, upce, gs1-128 (default: from the data)")
+    render.add_argument("--magnification", type=float, help="EAN/UPC: 0.80-2.00 (default 1.00)")
+    render.add_argument("--module", type=float, metavar="MM", help="module width X in mm")
+    render.add_argument("--height", type=float, metavar="MM", help="bar height in mm")
+    render.add_argument(
+        "--bwr",
+        type=float,
+        default=0.0,
+        metavar="MM",
+        help="bar width reduction for print gain, in mm",
+    )
+    render.add_argument("--dpi", type=float, default=600, help="PNG resolution (default 600)")
+    render.add_argument("--no-text", action="store_true", help="no human-readable text")
+    render.add_argument(
+        "--any-magnification",
+        action="store_true",
+        help="allow a magnification outside 0.80-2.00, with a warning",
+    )
     return parser
 
 
@@ -311,7 +439,24 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO, stdin: TextIO) -> int:
         return cmd_check(args, out, stdin)
     if args.command == "check-digit":
         return cmd_check_digit(args, out)
+    if args.command == "encode":
+        return _reporting_errors(lambda: cmd_encode(args, out), args, out)
+    if args.command == "render":
+        return _reporting_errors(lambda: cmd_render(args, out, err), args, out)
     return cmd_bulk(args, out, err)
+
+
+def _reporting_errors(command: Any, args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``command``; a refused value is reported like `check` does, exit status 1."""
+    try:
+        result: int = command()
+    except TiaomaError as error:
+        if args.json:
+            _print_json(_error_json(args.data, error), out)
+        else:
+            out.write(f"{shown(args.data)}: invalid: {_message(error, args.lang)}\n")
+        return EXIT_INVALID
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,9 +27,10 @@ __all__ = ["ArtworkWarning", "Drawing", "Geometry", "Glyphs", "Rect", "geometry_
 
 MAGNIFICATION = define(
     "render.magnification",
-    "Magnification {found} is outside {low:.2f}-{high:.2f} (GB 12904): pass "
-    "allow_any_magnification=True to draw it anyway",
-    "放大系数 {found} 超出 GB 12904 规定的 {low:.2f}-{high:.2f}：如确需使用请显式允许",
+    "Magnification {found} is outside {low:.2f}-{high:.2f} (GB 12904): drawn only on explicit "
+    "request (allow_any_magnification=True, or tiaoma render --any-magnification)",
+    "放大系数 {found} 超出 GB 12904 规定的 {low:.2f}-{high:.2f}：仅在明确要求时绘制"
+    "（allow_any_magnification=True 或 tiaoma render --any-magnification）",
 )
 GEOMETRY = define(
     "render.geometry",

@@ -1,0 +1,45 @@
+"""Choosing the symbology from the data."""
+
+from __future__ import annotations
+
+import pytest
+
+from tiaoma.errors import InvalidComponent
+from tiaoma.symbols import Symbology
+from tiaoma.symbols.choose import ENCODERS, encode, encoder_for
+
+
+@pytest.mark.parametrize(
+    ("data", "symbology", "encoded"),
+    [
+        ("6936983800013", Symbology.EAN13, "6936983800013"),
+        ("012345678905", Symbology.UPCA, "012345678905"),
+        ("04252614", Symbology.UPCE, "04252614"),
+        ("2112345912349", Symbology.EAN13, "2112345912349"),  # an in-store code prints as EAN-13
+        # Books and serials print as their EAN-13 with the add-on.
+        ("978-7-111-21382-6 52499", Symbology.EAN13, "9787111213826+52499"),
+        ("7111213823", Symbology.EAN13, "9787111213826"),
+        ("9771671216014 05", Symbology.EAN13, "9771671216014+05"),
+        ("ISSN 1671-2161", Symbology.EAN13, "9771671216007"),  # a bare ISSN takes variant 00
+    ],
+)
+def test_chosen_from_the_data(data: str, symbology: Symbology, encoded: str) -> None:
+    symbol = encode(data)
+    assert symbol.symbology is symbology
+    assert symbol.data == encoded
+
+
+def test_explicit_symbology() -> None:
+    assert encode("6936983800013", Symbology.EAN13).width == 95
+    assert encode("12", Symbology.EAN2).symbology is Symbology.EAN2
+
+
+def test_every_listed_encoder_exists() -> None:
+    for symbology in ENCODERS:
+        assert callable(encoder_for(symbology))
+
+
+def test_symbology_without_encoder_is_a_clear_error() -> None:
+    missing = next(s for s in Symbology if s not in ENCODERS)
+    with pytest.raises(InvalidComponent, match=f"No encoder for {missing.label}"):
+        encoder_for(missing)
