@@ -43,3 +43,42 @@ def test_symbology_without_encoder_is_a_clear_error() -> None:
     missing = next(s for s in Symbology if s not in ENCODERS)
     with pytest.raises(InvalidComponent, match=f"No encoder for {missing.label}"):
         encoder_for(missing)
+
+
+@pytest.mark.parametrize(
+    ("data", "symbology", "text", "identifier"),
+    [
+        # A URL is a QR Code; a GS1 Digital Link URL stays plain QR (]Q1), as GS1 specifies.
+        (
+            "https://id.gs1.org/01/06936983800013/10/ABC?17=261231",
+            None,
+            "https://id.gs1.org/01/06936983800013/10/ABC?17=261231",
+            "]Q1",
+        ),
+        (
+            "(01)06936983800013(17)261231(10)ABC",
+            Symbology.GS1_QR,
+            "(01)06936983800013(17)261231(10)ABC",
+            "]Q3",
+        ),
+        ("(01)06936983800013(10)ABC", Symbology.GS1_DATAMATRIX, "(01)06936983800013(10)ABC", "]d2"),
+        ("条码 tiaoma", Symbology.QR, "条码 tiaoma", "]Q1"),
+        ("hello PDF417", Symbology.PDF417, "hello PDF417", "]L2"),
+    ],
+)
+def test_matrix_symbols_render_and_decode(data: str, symbology: Symbology | None, text: str,
+                                          identifier: str) -> None:  # fmt: skip
+    # Our own renderer's PNG of every matrix symbology, read back by zxing-cpp.
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from tiaoma.render import geometry_for, layout
+    from tiaoma.render.png import to_png
+
+    symbol = encode(data, symbology)
+    assert symbol.is_matrix
+    png = to_png(layout(symbol, geometry_for(symbol)), dpi=300)
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"), try_downscale=False)
+    assert [(r.text, r.symbology_identifier) for r in found] == [(text, identifier)]

@@ -13,6 +13,7 @@ QR Code, other text → Code 128. Data is validated by the numbers library first
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -40,7 +41,16 @@ ENCODERS: dict[Symbology, str] = {
     Symbology.UPCE: "tiaoma.symbols.upcean:upce",
     Symbology.EAN2: "tiaoma.symbols.upcean:addon",
     Symbology.EAN5: "tiaoma.symbols.upcean:addon",
+    Symbology.QR: "tiaoma.symbols.matrix:qr",
+    Symbology.GS1_QR: "tiaoma.symbols.matrix:qr",
+    Symbology.DATAMATRIX: "tiaoma.symbols.matrix:datamatrix",
+    Symbology.GS1_DATAMATRIX: "tiaoma.symbols.matrix:datamatrix",
+    Symbology.PDF417: "tiaoma.symbols.matrix:pdf417",
 }
+
+
+# The GS1 variants of the matrix symbologies: the same encoder in GS1 (FNC1) mode.
+_GS1_MODE = {Symbology.GS1_QR, Symbology.GS1_DATAMATRIX}
 
 
 def encoder_for(symbology: Symbology) -> Encoder:
@@ -50,7 +60,7 @@ def encoder_for(symbology: Symbology) -> Encoder:
         raise InvalidComponent(UNAVAILABLE, symbology=symbology.label)
     module, name = target.split(":")
     function: Encoder = getattr(importlib.import_module(module), name)
-    return function
+    return functools.partial(function, gs1=True) if symbology in _GS1_MODE else function
 
 
 def encode(data: str, symbology: Symbology | None = None, **options: Any) -> Symbol:
