@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tiaoma.errors import InvalidComponent
+from tiaoma.errors import InvalidComponent, TiaomaError
 from tiaoma.symbols import Symbology
 from tiaoma.symbols.choose import ENCODERS, encode, encoder_for
 
@@ -21,12 +21,26 @@ from tiaoma.symbols.choose import ENCODERS, encode, encoder_for
         ("7111213823", Symbology.EAN13, "9787111213826"),
         ("9771671216014 05", Symbology.EAN13, "9771671216014+05"),
         ("ISSN 1671-2161", Symbology.EAN13, "9771671216007"),  # a bare ISSN takes variant 00
+        ("16936983800010", Symbology.ITF14, "16936983800010"),  # a case's GTIN-14
+        ("(01)06936983800013(10)ABC", Symbology.GS1_128, "(01)06936983800013(10)ABC"),
+        ("106141411234567897", Symbology.GS1_128, "(00)106141411234567897"),  # SSCC
+        ("tiaoma 条码", Symbology.CODE128, None),  # plain text: Code 128 ... if it can carry it
     ],
 )
-def test_chosen_from_the_data(data: str, symbology: Symbology, encoded: str) -> None:
+def test_chosen_from_the_data(data: str, symbology: Symbology, encoded: str | None) -> None:
+    if encoded is None:
+        with pytest.raises(TiaomaError):  # Code 128 carries Latin-1 only: Chinese is refused
+            encode(data)
+        return
     symbol = encode(data)
     assert symbol.symbology is symbology
     assert symbol.data == encoded
+
+
+def test_text_and_mistyped_codes() -> None:
+    assert encode("HELLO-123").symbology is Symbology.CODE128
+    with pytest.raises(TiaomaError, match="expected 3, got 0"):
+        encode("6936983800010")  # a wrong check digit is never drawn as plain text
 
 
 def test_explicit_symbology() -> None:

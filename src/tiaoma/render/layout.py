@@ -151,7 +151,9 @@ def geometry_for(
     EAN/UPC: ``magnification`` 0.80-2.00 sets X = 0.330 mm × magnification and the bar height
     (GB 12904); outside that range only with ``allow_any_magnification`` and a warning.
     """
+    # X may span several modules (a 5:2 wide:narrow ratio draws X as 2): size the module.
     module = _module_mm(symbol, magnification, module_mm, allow_any_magnification)
+    module /= symbol.modules_per_x
     scale = module / NOMINAL_MODULE_MM
     height = bar_height_mm
     if height is None:

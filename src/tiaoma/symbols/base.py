@@ -104,6 +104,10 @@ class Symbol:
     bearer_bars: int = 0
     #: Where an EAN/UPC add-on begins (module index): its bars start lower, digits above them.
     addon_start: int | None = None
+    #: Modules per X: a wide:narrow ratio of 5:2 draws X as 2 modules (Code 39, ITF).
+    modules_per_x: int = 1
+    #: The identifier when it is not the symbology's usual one (]A1: Code 39 with check).
+    identifier: str | None = None
 
     @property
     def is_matrix(self) -> bool:
@@ -117,4 +121,5 @@ class Symbol:
 
     @property
     def symbology_identifier(self) -> str:
-        return self.symbology.identifier
+        """The ISO/IEC 15424 identifier a scanner sends before the data."""
+        return self.identifier or self.symbology.identifier

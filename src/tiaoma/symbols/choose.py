@@ -20,7 +20,7 @@ from typing import Any
 
 from tiaoma import identify as identify_module
 from tiaoma import issn
-from tiaoma.errors import InvalidComponent, define
+from tiaoma.errors import InvalidComponent, TiaomaError, define
 from tiaoma.symbols import upcean
 from tiaoma.symbols.base import Symbol, Symbology
 
@@ -41,6 +41,12 @@ ENCODERS: dict[Symbology, str] = {
     Symbology.UPCE: "tiaoma.symbols.upcean:upce",
     Symbology.EAN2: "tiaoma.symbols.upcean:addon",
     Symbology.EAN5: "tiaoma.symbols.upcean:addon",
+    Symbology.ITF: "tiaoma.symbols.itf:itf",
+    Symbology.ITF14: "tiaoma.symbols.itf:itf14",
+    Symbology.CODE128: "tiaoma.symbols.code128:code128",
+    Symbology.GS1_128: "tiaoma.symbols.code128:gs1_128",
+    Symbology.CODE39: "tiaoma.symbols.code39:code39",
+    Symbology.CODE39_EXTENDED: "tiaoma.symbols.code39:code39_extended",
     Symbology.QR: "tiaoma.symbols.matrix:qr",
     Symbology.GS1_QR: "tiaoma.symbols.matrix:qr",
     Symbology.DATAMATRIX: "tiaoma.symbols.matrix:datamatrix",
@@ -64,10 +70,16 @@ def encoder_for(symbology: Symbology) -> Encoder:
 
 
 def encode(data: str, symbology: Symbology | None = None, **options: Any) -> Symbol:
-    """Encode ``data``; without ``symbology``, choose it from what the data is."""
+    """Encode ``data``; without ``symbology``, choose it from what the data is: a code tiaoma
+    knows by its kind, any other text as Code 128."""
     if symbology is not None:
         return encoder_for(symbology)(data, **options)
-    found = identify_module.identify(data)
+    try:
+        found = identify_module.identify(data)
+    except TiaomaError as error:
+        if error.code != identify_module.UNRECOGNISED:
+            raise  # a code with a mistake in it is refused, never drawn as plain text
+        return encoder_for(Symbology.CODE128)(data, **options)
     if found.kind in ("isbn", "issn"):
         # Books and serials are printed as their EAN-13; a bare ISSN takes variant 00.
         parsed = found.parsed
@@ -75,6 +87,8 @@ def encode(data: str, symbology: Symbology | None = None, **options: Any) -> Sym
             parsed.isbn13 if found.kind == "isbn" else parsed.ean13 or issn.to_ean13(parsed.issn)
         )
         return upcean.ean13(ean13, addon_digits=parsed.addon, **options)
+    if found.kind == "sscc":  # a logistic unit's SSCC is printed as GS1-128, AI (00)
+        return encoder_for(Symbology.GS1_128)(f"(00){found.canonical}", **options)
     chosen = _BY_KIND.get(found.kind, _gtin_symbology)(found)
     return encoder_for(chosen)(found.canonical, **options)
 
@@ -87,7 +101,6 @@ def _gtin_symbology(found: identify_module.Identified) -> Symbology:
 _BY_KIND: dict[str, Callable[[identify_module.Identified], Symbology]] = {
     "upc_e": lambda _: Symbology.UPCE,
     "in_store": lambda _: Symbology.EAN13,
-    "sscc": lambda _: Symbology.GS1_128,
     "element_string": lambda _: Symbology.GS1_128,
     "digital_link": lambda _: Symbology.QR,
 }
