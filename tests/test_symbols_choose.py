@@ -53,10 +53,14 @@ def test_every_listed_encoder_exists() -> None:
         assert callable(encoder_for(symbology))
 
 
-def test_symbology_without_encoder_is_a_clear_error() -> None:
-    missing = next(s for s in Symbology if s not in ENCODERS)
-    with pytest.raises(InvalidComponent, match=f"No encoder for {missing.label}"):
-        encoder_for(missing)
+def test_every_symbology_has_an_encoder() -> None:
+    assert set(ENCODERS) == set(Symbology)
+
+
+def test_symbology_without_encoder_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(ENCODERS, Symbology.PDF417)
+    with pytest.raises(InvalidComponent, match="No encoder for PDF417"):
+        encoder_for(Symbology.PDF417)
 
 
 @pytest.mark.parametrize(
@@ -96,3 +100,41 @@ def test_matrix_symbols_render_and_decode(data: str, symbology: Symbology | None
     png = to_png(layout(symbol, geometry_for(symbol)), dpi=300)
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"), try_downscale=False)
     assert [(r.text, r.symbology_identifier) for r in found] == [(text, identifier)]
+
+
+@pytest.mark.parametrize(
+    ("symbology", "data", "text"),
+    [
+        (Symbology.DATABAR_OMNI, "24012345678905", "(01)24012345678905"),
+        (Symbology.DATABAR_TRUNCATED, "24012345678905", "(01)24012345678905"),
+        (Symbology.DATABAR_STACKED, "24012345678905", "(01)24012345678905"),
+        (Symbology.DATABAR_STACKED_OMNI, "24012345678905", "(01)24012345678905"),
+        (Symbology.DATABAR_LIMITED, "15012345678907", "(01)15012345678907"),
+        # Seed 002: a variable-measure GTIN with net weight 1.5 lb.
+        (
+            Symbology.DATABAR_EXPANDED,
+            "(01)96901234567895(3202)000150",
+            "(01)96901234567895(3202)000150",
+        ),
+        (
+            Symbology.DATABAR_EXPANDED_STACKED,
+            "(01)96901234567895(3202)000150(10)ABC123",
+            "(01)96901234567895(3202)000150(10)ABC123",
+        ),
+    ],
+)
+def test_databar_renders_and_decodes(symbology: Symbology, data: str, text: str) -> None:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from tiaoma.render import geometry_for, layout
+    from tiaoma.render.png import to_png
+
+    symbol = encode(data, symbology)
+    for dpi in (300, 600):
+        png = to_png(layout(symbol, geometry_for(symbol)), dpi=dpi)
+        image = Image.open(io.BytesIO(png)).convert("L")
+        found = zxingcpp.read_barcodes(image, try_downscale=False)
+        assert [(r.text, r.symbology_identifier) for r in found] == [(text, "]e0")]
