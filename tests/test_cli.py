@@ -291,3 +291,48 @@ def test_render_options_and_refusals(tmp_path: Path) -> None:
     status, out, _ = tiaoma("render", "hello", "-o", target, "--symbology", "pdf417")
     assert status == 0
     assert "PDF417 hello" in out
+
+
+def test_labels_sheet(tmp_path: Path) -> None:
+    listing = tmp_path / "codes.csv"
+    listing.write_text(
+        "code,caption\n6936983800013,示例商品\n6901234567892,Sample\n16936983800010\n",
+        encoding="utf-8-sig",
+    )
+    target = tmp_path / "sheet.pdf"
+    # An ITF-14 is 84 mm wide at magnification 0.8: two columns to an A4 page.
+    status, out, _ = tiaoma("labels", str(listing), "-o", str(target), "--magnification", "0.8",
+                            "--columns", "2")  # fmt: skip
+    assert status == 0
+    assert "3 labels on 1 page(s)" in out
+    assert target.read_bytes().startswith(b"%PDF-1.4")
+
+
+def test_labels_refuse_a_sheet_with_bad_codes(tmp_path: Path) -> None:
+    listing = tmp_path / "codes.csv"
+    listing.write_text("6936983800013\n6936983800010\nhello 条码\n", encoding="utf-8")
+    target = tmp_path / "sheet.pdf"
+    status, out, _ = tiaoma("labels", str(listing), "-o", str(target))
+    assert status == 1
+    assert "line 2: 6936983800010: Invalid check digit" in out
+    assert "2 code(s) cannot be printed; no sheet written" in out
+    assert not target.exists()
+
+
+def test_labels_usage_errors(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("\n", encoding="utf-8")
+    assert tiaoma("labels", str(empty), "-o", str(tmp_path / "a.pdf"))[0] == cli.EXIT_USAGE
+    assert tiaoma("labels", str(tmp_path / "none.csv"), "-o", "a.pdf")[0] == cli.EXIT_USAGE
+    one = tmp_path / "one.csv"
+    one.write_text("6936983800013\n", encoding="utf-8")
+    assert tiaoma("labels", str(one), "-o", "a.pdf", "--columns", "0")[0] == cli.EXIT_USAGE
+    # 20 x 40 cells are too small for an EAN-13: the limit and the value are named.
+    status, out, _ = tiaoma(
+        "labels", str(one), "-o", str(tmp_path / "a.pdf"), "--columns", "20", "--rows", "40"
+    )
+    assert status == 1
+    assert "cannot hold the" in out
+    status, _, message = tiaoma("labels", str(one), "-o", str(tmp_path / "no" / "a.pdf"))
+    assert status == cli.EXIT_USAGE
+    assert "cannot write" in message

@@ -356,6 +356,39 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+# --- labels ---------------------------------------------------------------------------------
+
+
+def cmd_labels(args: argparse.Namespace, out: TextIO) -> int:
+    from tiaoma.render import labels  # noqa: PLC0415
+
+    if not (1 <= args.columns <= 20 and 1 <= args.rows <= 40):
+        raise UsageError("--columns must be 1-20 and --rows 1-40")
+    try:
+        text = Path(args.file).read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise UsageError(f"cannot read {args.file}: {error.strerror}") from error
+    codes, bad = labels.read_codes(text)
+    if bad:  # a sheet with a bad code is refused whole: reprinting costs more than fixing
+        for row in bad:
+            out.write(f"line {row.line}: {shown(row.value)}: {_message(row.error, args.lang)}\n")
+        out.write(f"{len(bad)} code(s) cannot be printed; no sheet written\n")
+        return EXIT_INVALID
+    if not codes:
+        raise UsageError(f"{args.file} holds no codes")
+    sheet = labels.SheetLayout(crop_marks=not args.no_crop_marks)
+    pdf = labels.label_sheet(codes, sheet=sheet, columns=args.columns, rows=args.rows,
+                             magnification=args.magnification)  # fmt: skip
+    try:
+        Path(args.output).write_bytes(pdf)
+    except OSError as error:
+        raise UsageError(f"cannot write {args.output}: {error.strerror}") from error
+    pages = -(-len(codes) // (args.columns * args.rows))
+    out.write(f"wrote {args.output}: {len(codes)} labels on {pages} page(s), "
+              f"{args.columns} x {args.rows} per A4 page\n")  # fmt: skip
+    return EXIT_OK
+
+
 # --- Parser and entry point ------------------------------------------------------------------
 
 
@@ -428,22 +461,31 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow a magnification outside 0.80-2.00, with a warning",
     )
+
+    sheet = commands.add_parser(
+        "labels", parents=[common], help="a PDF sheet of labels from a CSV of code[,caption]"
+    )
+    sheet.add_argument("file", metavar="CSV")
+    sheet.add_argument("-o", "--output", required=True, help="sheet.pdf")
+    sheet.add_argument("--columns", type=int, default=3, help="labels across (default 3)")
+    sheet.add_argument("--rows", type=int, default=8, help="labels down (default 8)")
+    sheet.add_argument("--magnification", type=float, help="EAN/UPC magnification (0.80-2.00)")
+    sheet.add_argument("--no-crop-marks", action="store_true", help="leave out the crop marks")
     return parser
 
 
 def run(argv: Sequence[str], out: TextIO, err: TextIO, stdin: TextIO) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "info":
-        return cmd_info(args, out)
-    if args.command == "check":
-        return cmd_check(args, out, stdin)
-    if args.command == "check-digit":
-        return cmd_check_digit(args, out)
-    if args.command == "encode":
-        return _reporting_errors(lambda: cmd_encode(args, out), args, out)
-    if args.command == "render":
-        return _reporting_errors(lambda: cmd_render(args, out, err), args, out)
-    return cmd_bulk(args, out, err)
+    commands: dict[str, Callable[[], int]] = {
+        "info": lambda: cmd_info(args, out),
+        "check": lambda: cmd_check(args, out, stdin),
+        "check-digit": lambda: cmd_check_digit(args, out),
+        "bulk": lambda: cmd_bulk(args, out, err),
+        "encode": lambda: _reporting_errors(lambda: cmd_encode(args, out), args, out),
+        "render": lambda: _reporting_errors(lambda: cmd_render(args, out, err), args, out),
+        "labels": lambda: _reporting_errors(lambda: cmd_labels(args, out), args, out),
+    }
+    return commands[args.command]()
 
 
 def _reporting_errors(command: Any, args: argparse.Namespace, out: TextIO) -> int:
@@ -451,10 +493,11 @@ def _reporting_errors(command: Any, args: argparse.Namespace, out: TextIO) -> in
     try:
         result: int = command()
     except TiaomaError as error:
+        subject = str(getattr(args, "data", None) or getattr(args, "file", ""))
         if args.json:
-            _print_json(_error_json(args.data, error), out)
+            _print_json(_error_json(subject, error), out)
         else:
-            out.write(f"{shown(args.data)}: invalid: {_message(error, args.lang)}\n")
+            out.write(f"{shown(subject)}: invalid: {_message(error, args.lang)}\n")
         return EXIT_INVALID
     return result
 

@@ -15,6 +15,9 @@ True
 
 from __future__ import annotations
 
+import re
+import zlib
+
 from tiaoma.render.layout import Drawing, font
 from tiaoma.render.outlines import glyph_operations
 
@@ -84,21 +87,69 @@ def page_content(drawing: Drawing, x0: float = 0.0, y0: float = 0.0, *,
     parts.append(f"{_colour(drawing.foreground)} rg")
     parts += _bars(drawing, "re", x0, y0)
     parts.append("f")
-    parts += _glyphs(drawing, _PDF_OPERATORS, "f", x0, y0)
+    parts += _glyph_uses(drawing, x0, y0)
     return "\n".join(parts)
 
 
-def pdf_document(pages: list[tuple[float, float, str]]) -> bytes:
-    """A PDF of pages given as (width pt, height pt, content stream)."""
+def _glyph_name(char: str) -> str:
+    return f"G{ord(char):x}"
+
+
+def _glyph_uses(drawing: Drawing, x0: float, y0: float) -> list[str]:
+    """Each glyph placed as a form XObject: its outline is written once per document
+    (ISO 32000-1 8.10), which keeps a sheet of 10,000 labels small."""
+    scale = drawing.module_mm * POINTS_PER_MM
+    units = font()["units_per_em"]
+    uses = []
+    for run in drawing.texts:
+        size = run.em * scale / units
+        x = x0 + run.x * scale
+        y = _pt(y0 + (drawing.height - run.baseline) * scale)
+        for char in run.text:
+            if glyph_operations(char):
+                uses.append(
+                    f"q {size:.6g} 0 0 {size:.6g} {_pt(x)} {y} cm /{_glyph_name(char)} Do Q"
+                )
+            x += font()["glyphs"].get(char, {"advance": 723})["advance"] * size
+    return uses
+
+
+def _glyph_form(char: str, colour: str) -> bytes:
+    """The outline of ``char`` in font units as a form XObject stream."""
+    path = " ".join(f"{' '.join(_pt(v) for v in points)} {_PDF_OPERATORS[command]}".lstrip()
+                    for command, points in glyph_operations(char))  # fmt: skip
+    stream = zlib.compress(f"{colour} rg {path} f".encode("ascii"))
+    return (
+        b"<< /Type /XObject /Subtype /Form /BBox [-100 -400 1100 1100] /Filter /FlateDecode "
+        + f"/Length {len(stream)} >>\nstream\n".encode()
+        + stream
+        + b"\nendstream"
+    )
+
+
+_GLYPH_USE = re.compile(r"/G([0-9a-f]+) Do")
+
+
+def pdf_document(pages: list[tuple[float, float, str]], fonts: str = "",
+                 colour: str = "0 0 0") -> bytes:  # fmt: skip
+    """A PDF of pages given as (width pt, height pt, content stream). The glyph XObjects the
+    pages use are defined once; ``fonts`` is a ``/Font << ... >>`` resource entry if needed."""
+    used = sorted({chr(int(code, 16)) for _, _, content in pages
+                   for code in _GLYPH_USE.findall(content)})  # fmt: skip
+    first_glyph = 3 + 2 * len(pages)
+    xobjects = " ".join(f"/{_glyph_name(c)} {first_glyph + i} 0 R" for i, c in enumerate(used))
+    resources = f"<< /XObject << {xobjects} >> {fonts} >>"
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(len(pages)))
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
     for index, (width, height, content) in enumerate(pages):
-        stream = content.encode("ascii")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {_pt(width)} {_pt(height)}]"
-                       f" /Contents {4 + 2 * index} 0 R /Resources << >> >>".encode())  # fmt: skip
-        objects.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream
-                       + b"\nendstream")  # fmt: skip
+        stream = zlib.compress(content.encode("ascii"), 6)
+        box = f"[0 0 {_pt(width)} {_pt(height)}]"
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox {box} /Contents {4 + 2 * index}"
+                       f" 0 R /Resources {resources} >>".encode())  # fmt: skip
+        objects.append(f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode()
+                       + stream + b"\nendstream")  # fmt: skip
+    objects += [_glyph_form(char, colour) for char in used]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -115,7 +166,9 @@ def pdf_document(pages: list[tuple[float, float, str]]) -> bytes:
 def to_pdf(drawing: Drawing) -> bytes:
     """The drawing as a one-page PDF exactly its own size."""
     width, height = _size_pt(drawing)
-    return pdf_document([(width, height, page_content(drawing))])
+    return pdf_document(
+        [(width, height, page_content(drawing))], colour=_colour(drawing.foreground)
+    )
 
 
 def to_eps(drawing: Drawing) -> bytes:
