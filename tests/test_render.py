@@ -227,3 +227,24 @@ def test_eps_decodes(tmp_path: Path) -> None:
                     "-r600", f"-sOutputFile={tmp_path / 'a.png'}", str(tmp_path / "a.eps")],
                    check=True)  # fmt: skip
     assert decode((tmp_path / "a.png").read_bytes()) == [("EAN13", "6936983800013", "]E0")]
+
+
+def test_text_with_spaces_and_characters_ocrb_lacks() -> None:
+    # Code 39 data "CODE 39": the space glyph has an advance but no outline to fill.
+    from tiaoma.symbols.choose import encode
+    from tiaoma.symbols.base import Symbology
+
+    symbol = encode("CODE 39", Symbology.CODE39)
+    drawing = layout(symbol, geometry_for(symbol))
+    assert decode(to_png(drawing, dpi=300)) == [("Code39", "CODE 39", "]A0")]
+    assert b"<use" in to_svg(drawing)
+
+
+def test_gallery_draws_every_symbology(tmp_path: Path) -> None:
+    from tiaoma.render.gallery import EXAMPLES, write_gallery
+    from tiaoma.symbols.base import Symbology
+
+    page = write_gallery(tmp_path)
+    assert {symbology for symbology, _, _ in EXAMPLES} == set(Symbology)
+    assert page.read_text(encoding="utf-8").count("<figure>") == len(EXAMPLES)
+    assert len(list(tmp_path.glob("*.png"))) == len(EXAMPLES)

@@ -389,6 +389,17 @@ def cmd_labels(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
+    from tiaoma.render.gallery import write_gallery  # noqa: PLC0415
+
+    try:
+        page = write_gallery(Path(args.folder))
+    except OSError as error:
+        raise UsageError(f"cannot write to {args.folder}: {error.strerror}") from error
+    out.write(f"wrote {page}: every symbology as PNG and SVG\n")
+    return EXIT_OK
+
+
 # --- Parser and entry point ------------------------------------------------------------------
 
 
@@ -471,6 +482,9 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument("--rows", type=int, default=8, help="labels down (default 8)")
     sheet.add_argument("--magnification", type=float, help="EAN/UPC magnification (0.80-2.00)")
     sheet.add_argument("--no-crop-marks", action="store_true", help="leave out the crop marks")
+
+    gallery = commands.add_parser("gallery", help="every symbology drawn, with an index.html")
+    gallery.add_argument("folder", metavar="FOLDER")
     return parser
 
 
@@ -484,6 +498,7 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO, stdin: TextIO) -> int:
         "encode": lambda: _reporting_errors(lambda: cmd_encode(args, out), args, out),
         "render": lambda: _reporting_errors(lambda: cmd_render(args, out, err), args, out),
         "labels": lambda: _reporting_errors(lambda: cmd_labels(args, out), args, out),
+        "gallery": lambda: cmd_gallery(args, out),
     }
     return commands[args.command]()
 

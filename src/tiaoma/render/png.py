@@ -78,7 +78,7 @@ def _draw_text(image: Image, run: Glyphs, scale: float) -> None:
     for char in run.text:
         glyph = data["glyphs"].get(char)
         advance = (glyph["advance"] if glyph else 723) * size
-        if glyph:
+        if glyph and glyph["polygons"]:  # a space has an advance but nothing to fill
             bitmap, left, top = _glyph_bitmap(char, round(size, 6), round(x % 1, 2))
             _paste(image, bitmap, int(x) + left, round(top_of_line) + top)
         x += advance
