@@ -231,8 +231,8 @@ def test_eps_decodes(tmp_path: Path) -> None:
 
 def test_text_with_spaces_and_characters_ocrb_lacks() -> None:
     # Code 39 data "CODE 39": the space glyph has an advance but no outline to fill.
-    from tiaoma.symbols.choose import encode
     from tiaoma.symbols.base import Symbology
+    from tiaoma.symbols.choose import encode
 
     symbol = encode("CODE 39", Symbology.CODE39)
     drawing = layout(symbol, geometry_for(symbol))
