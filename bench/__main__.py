@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import numbers
+from bench import numbers, symbols
 
-SUITES = {"numbers": numbers.main}
+SUITES = {"numbers": numbers.main, "symbols": symbols.main}
 
 
 def main(argv: list[str]) -> int:
