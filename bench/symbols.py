@@ -70,8 +70,10 @@ def python_barcode_svg(number: str) -> bytes:
 
 
 def dl_urls(count: int) -> list[str]:
-    return [f"https://id.gs1.org/01/0{gtin}/10/LOT{i}?17=261231"
-            for i, gtin in enumerate(sample_gtins(count, seed=5))]  # fmt: skip
+    return [
+        f"https://id.gs1.org/01/0{gtin}/10/LOT{i}?17=261231"
+        for i, gtin in enumerate(sample_gtins(count, seed=5))
+    ]
 
 
 def tiaoma_qr_svg(url: str) -> bytes:
@@ -128,13 +130,13 @@ def main() -> int:
             per_call(tiaoma_qr_svg, urls),
             per_call(segno_svg, urls),
             5,
-        ),  # fmt: skip
+        ),
         report(
             f"{LABELS:,}-label A4 sheet PDF vs reportlab",
             *_sheet_times(sample_gtins(LABELS, 9)),
             1,
             unit="s",
-        ),  # fmt: skip
+        ),
     ]
     return 0 if all(results) else 1
 
