@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import zint
+import zxingcpp
+
+from tiaoma.render import geometry_for, layout
+from tiaoma.render.png import to_image
+from tiaoma.symbols import Symbol
 
 
 def zint_modules(
@@ -22,3 +27,13 @@ def zint_modules(
     symbol.encode(data)
     bits = np.unpackbits(np.array(symbol.encoded_data), axis=1, bitorder="little")
     return ["".join(map(str, bits[row, : symbol.width])) for row in range(symbol.rows)]
+
+
+def zxing_read(symbol: Symbol, pixels: int = 2) -> zxingcpp.Barcode:
+    """The one result zxing-cpp reads from ``symbol`` drawn by tiaoma's own PNG renderer."""
+    image = ~to_image(layout(symbol, geometry_for(symbol)), module_px=pixels)
+    results = zxingcpp.read_barcodes(
+        image.astype(np.uint8) * 255, try_downscale=False, text_mode=zxingcpp.TextMode.Plain
+    )
+    assert len(results) == 1, results
+    return results[0]

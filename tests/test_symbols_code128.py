@@ -11,16 +11,13 @@ import heapq
 import random
 from collections.abc import Callable
 
-import numpy as np
 import pytest
 import zint
-import zxingcpp
-from PIL import Image
 
-from tests.oracles import zint_modules
+from tests.oracles import zint_modules, zxing_read
 from tiaoma import ai, checksum
 from tiaoma.errors import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
-from tiaoma.symbols import Symbol, Symbology, code128
+from tiaoma.symbols import Symbology, code128
 
 RANDOM_CASES = 1000
 FNC1 = "<FNC1>"
@@ -130,21 +127,6 @@ def assert_as_good_as_zint(ours: str, theirs: str, expected: list[str]) -> bool:
 def random_text(rng: random.Random, alphabets: list[str], longest: int = 30) -> str:
     alphabet = rng.choice(alphabets)
     return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, longest)))
-
-
-def render(symbol: Symbol, pixels: int = 2) -> Image.Image:
-    zone = symbol.quiet_zone
-    modules = "0" * zone.left + symbol.rows[0].modules + "0" * zone.right
-    row = np.repeat(np.array([c == "0" for c in modules]), pixels).astype(np.uint8) * 255
-    return Image.fromarray(np.tile(row, (40, 1)))
-
-
-def zxing_read(symbol: Symbol) -> zxingcpp.Barcode:
-    results = zxingcpp.read_barcodes(
-        render(symbol), try_downscale=False, text_mode=zxingcpp.TextMode.Plain
-    )
-    assert len(results) == 1
-    return results[0]
 
 
 # --- golden cases --------------------------------------------------------------------------

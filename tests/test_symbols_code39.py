@@ -7,36 +7,18 @@ import random
 from collections.abc import Callable
 from fractions import Fraction
 
-import numpy as np
 import pytest
 import zint
-import zxingcpp
-from PIL import Image
 
-from tests.oracles import zint_modules
+from tests.oracles import zint_modules, zxing_read
 from tiaoma.errors import InvalidComponent, InvalidFormat
-from tiaoma.symbols import Symbol, Symbology, code39
+from tiaoma.symbols import Symbology, code39
 
 RANDOM_CASES = 1000
 
 
 def runs(modules: str) -> list[int]:
     return [len(list(group)) for _, group in itertools.groupby(modules)]
-
-
-def render(symbol: Symbol, pixels: int = 2) -> Image.Image:
-    zone = symbol.quiet_zone
-    modules = "0" * zone.left + symbol.rows[0].modules + "0" * zone.right
-    row = np.repeat(np.array([c == "0" for c in modules]), pixels).astype(np.uint8) * 255
-    return Image.fromarray(np.tile(row, (40, 1)))
-
-
-def zxing_read(symbol: Symbol) -> zxingcpp.Barcode:
-    results = zxingcpp.read_barcodes(
-        render(symbol), try_downscale=False, text_mode=zxingcpp.TextMode.Plain
-    )
-    assert len(results) == 1
-    return results[0]
 
 
 # --- golden cases --------------------------------------------------------------------------
