@@ -24,6 +24,7 @@ import enum
 from dataclasses import dataclass
 
 from tiaoma import _text, checksum, prefixes
+from tiaoma._bilingual import Bilingual
 from tiaoma.errors import (
     CHECKSUM,
     LENGTH,
@@ -73,7 +74,7 @@ class GtinFormat(enum.Enum):
     GTIN_14 = 14
 
 
-class GtinKind(enum.Enum):
+class GtinKind(Bilingual):
     """What a number is used for, read from its GS1 prefix (GS1 GenSpecs 1.4.4 prefix list)."""
 
     TRADE_ITEM = ("trade item", "商品条码")
@@ -87,14 +88,6 @@ class GtinKind(enum.Enum):
     REFUND_RECEIPT = ("refund receipt", "退款凭证")
     DEMONSTRATION = ("demonstration number", "GS1 示例号码")
     UNALLOCATED = ("prefix not allocated by GS1", "GS1 未分配的前缀")
-
-    @property
-    def english(self) -> str:
-        return self.value[0]
-
-    @property
-    def chinese(self) -> str:
-        return self.value[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,39 +146,27 @@ def _with_addon(number: str) -> Identified:
     return _sscc(number) if len(number) == 18 else _gtin(number)
 
 
+def _parsed_by(kind: str, parse: Callable[[str], Any]) -> Callable[[str], Identified]:
+    """A handler that parses once; the canonical text is the parsed value and its add-on."""
+
+    def handler(number: str) -> Identified:
+        parsed = parse(number)
+        return Identified(kind, parsed.value + (getattr(parsed, "addon", None) or ""), parsed)
+
+    return handler
+
+
+_gtin = _parsed_by("gtin", gtin.parse)
+_upc = _parsed_by("upc_e", upc.parse)
+_isbn = _parsed_by("isbn", isbn.parse)
+_issn = _parsed_by("issn", issn.parse)
+_in_store = _parsed_by("in_store", rcn.parse)
+_sscc = _parsed_by("sscc", sscc.parse)
+
+
 def _upc_without_check_digit(number: str) -> Identified:
     # Six or seven digits have no check digit to verify: saying "valid" would hide any typo.
     raise InvalidLength(UPC_E_WITHOUT_CHECK_DIGIT, value=number, found=len(number))
-
-
-def _gtin(number: str) -> Identified:
-    parsed = gtin.parse(number)
-    return Identified("gtin", parsed.value, parsed)
-
-
-def _upc(number: str) -> Identified:
-    parsed = upc.parse(number)
-    return Identified("upc_e", upc.validate(number), parsed)
-
-
-def _isbn(number: str) -> Identified:
-    parsed = isbn.parse(number)
-    return Identified("isbn", isbn.validate(number), parsed)
-
-
-def _issn(number: str) -> Identified:
-    parsed = issn.parse(number)
-    return Identified("issn", issn.validate(number), parsed)
-
-
-def _in_store(number: str) -> Identified:
-    parsed = rcn.parse(number)
-    return Identified("in_store", rcn.validate(number), parsed)
-
-
-def _sscc(number: str) -> Identified:
-    parsed = sscc.parse(number)
-    return Identified("sscc", parsed.value, parsed)
 
 
 def _element_string(text: str) -> Identified:

@@ -36,12 +36,12 @@ valid commodity code must be sold under it (《商品条码管理办法》 art. 
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tiaoma import _text, checksum, gtin, prefixes, upc
+from tiaoma._bilingual import Bilingual
 from tiaoma.errors import (
     CHECKSUM,
     LENGTH,
@@ -162,20 +162,12 @@ _AMOUNT_SEPARATOR = re.compile(r"[,_'’\s]")
 _SHORT_INT = 10**SHOWN_MAX
 
 
-class Measure(enum.Enum):
+class Measure(Bilingual):
     """What a layout's variable field carries."""
 
     NONE = ("nothing", "无")
     PRICE = ("price", "价格")
     WEIGHT = ("weight", "重量")
-
-    @property
-    def english(self) -> str:
-        return self.value[0]
-
-    @property
-    def chinese(self) -> str:
-        return self.value[1]
 
 
 def _template_error(template: str, problem: str, problem_zh: str) -> InvalidFormat:
