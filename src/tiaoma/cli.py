@@ -17,7 +17,6 @@ import dataclasses
 import datetime
 import decimal
 import enum
-import functools
 import io
 import json
 import os
@@ -31,7 +30,7 @@ from tiaoma.errors import TiaomaError
 from tiaoma.identify import Identified, identify
 
 if TYPE_CHECKING:
-    from tiaoma.render import Drawing
+    from tiaoma.render import Format
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -48,6 +47,8 @@ def to_jsonable(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of va
     as_dict = getattr(value, "as_dict", None)
     if callable(as_dict) and not isinstance(value, type):
         return to_jsonable(as_dict())
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a named tuple
+        return {str(k): to_jsonable(v) for k, v in value._asdict().items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
@@ -265,7 +266,7 @@ def cmd_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 # --- encode and render ------------------------------------------------------------------------
 
-RENDER_FORMATS = ("svg", "pdf", "eps", "png")
+RENDER_FORMATS: tuple[Format, ...] = ("svg", "pdf", "eps", "png")
 
 
 def _symbology(name: str | None) -> Any:
@@ -302,18 +303,19 @@ def cmd_encode(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _render_format(args: argparse.Namespace) -> str:
+def _render_format(args: argparse.Namespace) -> Format:
     chosen = (args.format or Path(args.output).suffix.lstrip(".")).lower()
-    if chosen not in RENDER_FORMATS:
-        raise UsageError(f"cannot tell the format of {args.output!r}: give a .svg, .pdf, .eps "
-                         "or .png name, or --format")  # fmt: skip
-    return chosen
+    for known in RENDER_FORMATS:
+        if chosen == known:
+            return known
+    raise UsageError(f"cannot tell the format of {args.output!r}: give a .svg, .pdf, .eps "
+                     "or .png name, or --format")  # fmt: skip
 
 
 def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import warnings  # noqa: PLC0415
 
-    from tiaoma.render import geometry_for, layout, png, svg, vector  # noqa: PLC0415  # noqa: PLC0415
+    from tiaoma.render import artwork, geometry_for, layout, png  # noqa: PLC0415
 
     kind = _render_format(args)
     symbol = _encode(args)
@@ -326,14 +328,8 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for warning in caught:
         err.write(f"tiaoma: warning: {warning.message}\n")
     drawing = layout(symbol, geometry)
-    writers: dict[str, Callable[[Drawing], bytes]] = {
-        "svg": svg.to_svg,
-        "pdf": vector.to_pdf,
-        "eps": vector.to_eps,
-        "png": functools.partial(png.to_png, dpi=args.dpi),
-    }
     try:
-        Path(args.output).write_bytes(writers[kind](drawing))
+        Path(args.output).write_bytes(artwork(symbol, geometry, kind, dpi=args.dpi))
     except OSError as error:
         raise UsageError(f"cannot write {args.output}: {error.strerror}") from error
     size = (

@@ -11,9 +11,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from tiaoma.render import template
 from tiaoma.render.layout import geometry_for, layout
-from tiaoma.render.png import to_png
-from tiaoma.render.svg import to_svg
 from tiaoma.symbols.base import Symbology
 from tiaoma.symbols.choose import encode
 
@@ -57,10 +56,11 @@ def write_gallery(folder: Path, *, dpi: float = 300) -> Path:
     cards = []
     for symbology, data, caption in EXAMPLES:
         symbol = encode(data, symbology)
-        drawing = layout(symbol, geometry_for(symbol))
+        geometry = geometry_for(symbol)
+        drawing = layout(symbol, geometry)
         name = symbology.name.lower()
-        (folder / f"{name}.png").write_bytes(to_png(drawing, dpi=dpi))
-        (folder / f"{name}.svg").write_bytes(to_svg(drawing))
+        (folder / f"{name}.png").write_bytes(template.png(symbol, geometry, dpi=dpi))
+        (folder / f"{name}.svg").write_bytes(template.svg(symbol, geometry))
         size = (
             f"{drawing.width * drawing.module_mm:.2f} × {drawing.height * drawing.module_mm:.2f} mm"
         )

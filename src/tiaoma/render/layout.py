@@ -23,7 +23,10 @@ from typing import Any
 from tiaoma.errors import InvalidComponent, define
 from tiaoma.symbols.base import Symbol, Symbology
 
-__all__ = ["ArtworkWarning", "Drawing", "Geometry", "Glyphs", "Rect", "geometry_for", "layout"]
+__all__ = [
+    "ArtworkWarning", "Drawing", "Geometry", "Glyphs", "Placement", "Rect",
+    "geometry_for", "layout", "placement", "runs",
+]  # fmt: skip
 
 MAGNIFICATION = define(
     "render.magnification",
@@ -209,24 +212,81 @@ def _check_colours(foreground: str, background: str) -> None:
                       stacklevel=3)  # fmt: skip
 
 
-def layout(symbol: Symbol, geometry: Geometry) -> Drawing:
-    """Place every bar, guard, text and mark of ``symbol`` at ``geometry``."""
+@dataclass(frozen=True)
+class Placement:
+    """Where ``layout`` puts things for one symbol shape and geometry, before any bar is known.
+
+    Everything here follows from the symbol's shape (symbology, size, rows, guards, text
+    positions) and the geometry, never from its modules or characters: the template writers
+    (:mod:`tiaoma.render.template`) reuse one placement for every symbol of that shape.
+    """
+
+    symbol: Symbol
+    geometry: Geometry
+    origin_x: float
+    origin_y: float
+    rows: tuple[tuple[float, float], ...]  # (top, height) of each row, in modules
+    addon_drop: float
+    guard_extension: float
+    width: float
+    height: float
+
+    def bar(self, row: int, start: int, end: int) -> Rect:
+        """The rectangle of the dark run [start, end) of row ``row``."""
+        top, height = self.rows[row]
+        symbol = self.symbol
+        extra = self.guard_extension if any(g0 <= start < g1 for g0, g1 in symbol.guards) else 0.0
+        if symbol.addon_start is not None and start >= symbol.addon_start:
+            # Add-on bars start below their digits and end level with the guard bars.
+            top, extra = top + self.addon_drop, self.guard_extension - self.addon_drop
+        return Rect(self.origin_x + start, top, end - start, height + extra)
+
+    def glyphs(self) -> list[Glyphs]:
+        """The text runs, placed."""
+        symbol, geometry = self.symbol, self.geometry
+        if not geometry.show_text:
+            return []
+        bar_height = geometry.bar_height_mm / geometry.module_mm
+        return [Glyphs(g.text, g.x + self.origin_x, g.baseline + self.origin_y, g.em)
+                for g in _texts(symbol, geometry, bar_height)]  # fmt: skip
+
+    def frame(self) -> list[Rect]:
+        """The bearer bars, if any."""
+        thickness = self.symbol.bearer_bars
+        return _frame(self.width, self.height, thickness) if thickness else []
+
+
+def placement(symbol: Symbol, geometry: Geometry) -> Placement:
+    """The :class:`Placement` of ``symbol`` at ``geometry``."""
     module = geometry.module_mm
     quiet = symbol.quiet_zone
     frame = symbol.bearer_bars
     bar_height = geometry.bar_height_mm / module
-    texts = _texts(symbol, geometry, bar_height) if geometry.show_text else []
-    addon_drop = _addon_drop(symbol, geometry)
     origin_x, origin_y = quiet.left + frame, quiet.top + frame
-    bars = _bars(symbol, bar_height, origin_x, origin_y, addon_drop)
+    rows = []
+    y = float(origin_y)
+    for row in symbol.rows:
+        height = bar_height if row.height is None else row.height
+        rows.append((y, height))
+        y += height
     below = _below_bars(symbol, geometry)
-    height = origin_y + _rows_height(symbol, bar_height) + below + quiet.bottom + frame
+    height = y + below + quiet.bottom + frame
     width = quiet.left + symbol.width + quiet.right + 2 * frame
-    placed = [Glyphs(g.text, g.x + origin_x, g.baseline + origin_y, g.em) for g in texts]
-    if frame:
-        bars += _frame(width, height, frame)
-    return Drawing(width, height, tuple(bars), tuple(placed), module,
-                   geometry.bwr_mm / module, geometry.foreground, geometry.background)  # fmt: skip
+    guard_extension = GUARD_EXTENSION if symbol.symbology in _UPC_EAN else 0.0
+    addon_drop = _addon_drop(symbol, geometry)
+    return Placement(symbol, geometry, origin_x, origin_y, tuple(rows), addon_drop,
+                     guard_extension, width, height)  # fmt: skip
+
+
+def layout(symbol: Symbol, geometry: Geometry) -> Drawing:
+    """Place every bar, guard, text and mark of ``symbol`` at ``geometry``."""
+    place = placement(symbol, geometry)
+    bars = [place.bar(index, start, end) for index, row in enumerate(symbol.rows)
+            for start, end in runs(row.modules)]  # fmt: skip
+    bars += place.frame()
+    return Drawing(place.width, place.height, tuple(bars), tuple(place.glyphs()),
+                   geometry.module_mm, geometry.bwr_mm / geometry.module_mm, geometry.foreground,
+                   geometry.background)  # fmt: skip
 
 
 def _rows_height(symbol: Symbol, bar_height: float) -> float:
@@ -258,26 +318,7 @@ def _text_em(symbol: Symbol, geometry: Geometry) -> float:
     return min(2.5 / geometry.module_mm * 1.4, fits)
 
 
-def _bars(symbol: Symbol, bar_height: float, x0: float, y0: float,
-          addon_drop: float) -> list[Rect]:  # fmt: skip
-    bars: list[Rect] = []
-    guards = symbol.guards
-    guard_extension = GUARD_EXTENSION if symbol.symbology in _UPC_EAN else 0.0
-    y = y0
-    for row in symbol.rows:
-        height = bar_height if row.height is None else row.height
-        for start, end in _runs(row.modules):
-            extra = guard_extension if any(g0 <= start < g1 for g0, g1 in guards) else 0.0
-            top = y
-            if symbol.addon_start is not None and start >= symbol.addon_start:
-                # Add-on bars start below their digits and end level with the guard bars.
-                top, extra = y + addon_drop, guard_extension - addon_drop
-            bars.append(Rect(x0 + start, top, end - start, height + extra))
-        y += height
-    return bars
-
-
-def _runs(modules: str) -> list[tuple[int, int]]:
+def runs(modules: str) -> list[tuple[int, int]]:
     """[start, end) of every run of dark modules."""
     runs: list[tuple[int, int]] = []
     index, size = 0, len(modules)

@@ -21,14 +21,28 @@ from __future__ import annotations
 import struct
 import zlib
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from tiaoma.errors import InvalidComponent, define
-from tiaoma.render.layout import Drawing, Glyphs, font
+from tiaoma.render._deflate import zlib_stream
+from tiaoma.render.layout import Drawing, Glyphs, Rect, font
+from tiaoma.render.svg import MISSING_ADVANCE
 
-__all__ = ["pixels_per_module", "to_image", "to_png"]
+__all__ = [
+    "Scanlines",
+    "encode",
+    "font_extent",
+    "packed_rows",
+    "paint_bar",
+    "pixel_scale",
+    "pixels_per_module",
+    "place_glyph",
+    "to_image",
+    "to_png",
+]
 
 RESOLUTION = define(
     "render.resolution",
@@ -42,11 +56,14 @@ Image = npt.NDArray[np.bool_]
 
 def pixels_per_module(drawing: Drawing, *, dpi: float) -> tuple[int, float]:
     """Whole pixels per module at ``dpi``, and the module width in mm they really give."""
-    exact = drawing.module_mm * dpi / MM_PER_INCH
-    pixels = round(exact)
+    return _whole_pixels(drawing.module_mm, dpi)
+
+
+def _whole_pixels(module_mm: float, dpi: float) -> tuple[int, float]:
+    pixels = round(module_mm * dpi / MM_PER_INCH)
     if pixels < 1:
-        needed = int(MM_PER_INCH / drawing.module_mm / 0.5) + 1
-        raise InvalidComponent(RESOLUTION, dpi=dpi, module_mm=drawing.module_mm, needed=needed)
+        needed = int(MM_PER_INCH / module_mm / 0.5) + 1
+        raise InvalidComponent(RESOLUTION, dpi=dpi, module_mm=module_mm, needed=needed)
     return pixels, round(pixels * MM_PER_INCH / dpi, 4)
 
 
@@ -57,34 +74,50 @@ def to_image(drawing: Drawing, *, dpi: float = 600, module_px: int | None = None
     ``module_px`` fixes the pixels per module (then ``dpi`` only labels the file); ``bwr_px``
     the bar width reduction in pixels (else the drawing's, rounded to whole pixels).
     """
-    scale = module_px if module_px is not None else pixels_per_module(drawing, dpi=dpi)[0]
-    reduction = bwr_px if bwr_px is not None else round(drawing.bwr_modules * scale)
+    scale, reduction = pixel_scale(drawing.module_mm, drawing.bwr_modules, dpi=dpi,
+                                   module_px=module_px, bwr_px=bwr_px)  # fmt: skip
     image = np.zeros((round(drawing.height * scale), round(drawing.width * scale)), dtype=bool)
     for bar in drawing.bars:
-        x0, x1 = round(bar.x * scale), round((bar.x + bar.w) * scale)
-        cut_left, cut_right = reduction // 2, reduction - reduction // 2
-        image[round(bar.y * scale) : round((bar.y + bar.h) * scale),
-              x0 + cut_left : max(x0 + cut_left, x1 - cut_right)] = True  # fmt: skip
+        paint_bar(image, bar, scale, reduction)
     for run in drawing.texts:
-        _draw_text(image, run, scale)
+        for index, char in enumerate(run.text):
+            glyph = place_glyph(run, index, char, scale)
+            if glyph is not None:
+                paste(image, *glyph)
     return image
 
 
-def _draw_text(image: Image, run: Glyphs, scale: float) -> None:
+def pixel_scale(module_mm: float, bwr_modules: float, *, dpi: float, module_px: int | None,
+                bwr_px: int | None) -> tuple[int, int]:  # fmt: skip
+    """Pixels per module and the bar width reduction in whole pixels."""
+    scale = module_px if module_px is not None else _whole_pixels(module_mm, dpi)[0]
+    reduction = bwr_px if bwr_px is not None else round(bwr_modules * scale)
+    return scale, reduction
+
+
+def paint_bar(image: Image, bar: Rect, scale: int, reduction: int) -> None:
+    """Darken one bar, ``reduction`` pixels narrower (the odd one taken off the right)."""
+    x0, x1 = round(bar.x * scale), round((bar.x + bar.w) * scale)
+    cut_left, cut_right = reduction // 2, reduction - reduction // 2
+    image[round(bar.y * scale) : round((bar.y + bar.h) * scale),
+          x0 + cut_left : max(x0 + cut_left, x1 - cut_right)] = True  # fmt: skip
+
+
+def place_glyph(run: Glyphs, index: int, char: str, scale: float) -> tuple[Image, int, int] | None:
+    """The bitmap of the ``index``-th character of ``run`` and its top-left pixel, if it draws."""
     data = font()
+    glyph = data["glyphs"].get(char)
+    if not glyph or not glyph["polygons"]:  # a space has an advance but nothing to fill
+        return None
     size = run.em * scale / data["units_per_em"]
     x = run.x * scale
-    top_of_line = run.baseline * scale
-    for char in run.text:
-        glyph = data["glyphs"].get(char)
-        advance = (glyph["advance"] if glyph else 723) * size
-        if glyph and glyph["polygons"]:  # a space has an advance but nothing to fill
-            bitmap, left, top = _glyph_bitmap(char, round(size, 6), round(x % 1, 2))
-            _paste(image, bitmap, int(x) + left, round(top_of_line) + top)
-        x += advance
+    for _ in range(index):  # added up as a reader's pen moves, one advance at a time
+        x += MISSING_ADVANCE * size
+    bitmap, left, top = _glyph_bitmap(char, round(size, 6), round(x % 1, 2))
+    return bitmap, int(x) + left, round(run.baseline * scale) + top
 
 
-def _paste(image: Image, bitmap: Image, left: int, top: int) -> None:
+def paste(image: Image, bitmap: Image, left: int, top: int) -> None:
     height, width = image.shape
     y0, x0 = max(top, 0), max(left, 0)
     y1, x1 = min(top + bitmap.shape[0], height), min(left + bitmap.shape[1], width)
@@ -119,15 +152,22 @@ def _glyph_bitmap(char: str, size: float, shift: float) -> tuple[Image, int, int
     return bitmap, left, top
 
 
+@cache
+def font_extent() -> tuple[float, float]:
+    """The lowest and highest y of any OCR-B glyph, in font units (y up)."""
+    ys = [y for glyph in font()["glyphs"].values() for polygon in glyph["polygons"]
+          for y in polygon[1::2]]  # fmt: skip
+    return min(ys), max(ys)
+
+
 def _chunk(kind: bytes, payload: bytes) -> bytes:
     body = kind + payload
     return struct.pack(">I", len(payload)) + body + struct.pack(">I", zlib.crc32(body))
 
 
-def _palette(drawing: Drawing) -> bytes:
-    light = bytes.fromhex(drawing.background.lstrip("#"))
-    dark = bytes.fromhex(drawing.foreground.lstrip("#"))
-    return light + dark
+def palette(foreground: str, background: str) -> bytes:
+    """The PLTE entries: index 0 the light colour, 1 the dark."""
+    return bytes.fromhex(background.lstrip("#")) + bytes.fromhex(foreground.lstrip("#"))
 
 
 def to_png(drawing: Drawing, *, dpi: float = 600, module_px: int | None = None,
@@ -135,16 +175,59 @@ def to_png(drawing: Drawing, *, dpi: float = 600, module_px: int | None = None,
     """The drawing as a 1-bit palette PNG, its resolution recorded (pHYs) for print and grading."""
     image = to_image(drawing, dpi=dpi, module_px=module_px, bwr_px=bwr_px)
     height, width = image.shape
+    colours = palette(drawing.foreground, drawing.background)
+    return encode(Scanlines.of(image), width, height, colours, dpi)
+
+
+class Scanlines(NamedTuple):
+    """The PNG's uncompressed image data, each row a filter byte (0, none) and its packed bits:
+    ``top + row * repeat + bottom``, the repeated row told apart so it need not be compressed."""
+
+    top: bytes
+    row: bytes
+    repeat: int
+    bottom: bytes
+
+    @classmethod
+    def of(cls, image: Image) -> Scanlines:
+        """The image's scanlines, its longest run of equal rows as the repeated row."""
+        rows = packed_rows(image)
+        start, stop = _longest_repeat(rows)
+        return cls(rows[:start].tobytes(), rows[start].tobytes() if stop > start else b"",
+                   stop - start, rows[stop:].tobytes())  # fmt: skip
+
+
+def packed_rows(image: Image) -> npt.NDArray[np.uint8]:
+    """Each row of the image as a PNG scanline: a filter byte (0, none) and its packed bits."""
     packed = np.packbits(image, axis=1)
-    rows = np.concatenate([np.zeros((height, 1), dtype=np.uint8), packed], axis=1)
+    return np.concatenate([np.zeros((len(packed), 1), dtype=np.uint8), packed], axis=1)
+
+
+def _longest_repeat(rows: npt.NDArray[np.uint8]) -> tuple[int, int]:
+    """[start, stop) of the longest run of equal consecutive rows."""
+    if not len(rows):
+        return 0, 0
+    same = np.concatenate([[False], (rows[1:] == rows[:-1]).all(axis=1), [False]])
+    # same[i]: row i equals row i - 1. Where it turns true, the run's first row is the one
+    # before; where it turns false, the run's last row is the one before.
+    edges = np.flatnonzero(np.diff(same.astype(np.int8)))
+    if not len(edges):
+        return 0, 1
+    starts, stops = edges[::2], edges[1::2] + 1
+    longest = int(np.argmax(stops - starts))
+    return int(starts[longest]), int(stops[longest])
+
+
+def encode(lines: Scanlines, width: int, height: int, palette: bytes, dpi: float) -> bytes:
+    """A 1-bit palette PNG of ``lines``, ``palette`` (light, dark), resolution ``dpi``."""
     per_metre = round(dpi / 0.0254)
     return b"".join(
         (
             b"\x89PNG\r\n\x1a\n",
             _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 3, 0, 0, 0)),
-            _chunk(b"PLTE", _palette(drawing)),
+            _chunk(b"PLTE", palette),
             _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            _chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)),
+            _chunk(b"IDAT", zlib_stream(*lines)),
             _chunk(b"IEND", b""),
         )
     )

@@ -5,6 +5,10 @@ the human-readable digits are OCR-B outlines defined once and placed with ``<use
 file needs no font and prints the same everywhere. Bar width reduction narrows each bar by the
 given amount, half on each side, keeping its centre (print-gain compensation).
 
+:func:`to_svg` writes any :class:`~tiaoma.render.layout.Drawing`; the pieces it is made of
+(:func:`bar_subpath`, :func:`glyph_use`, :func:`glyph_defs`, :func:`document_ends`...) are
+shared with :mod:`tiaoma.render.template`, which writes the same bytes faster by reusing them.
+
 >>> from tiaoma.symbols import upcean
 >>> from tiaoma.render import geometry_for, layout
 >>> symbol = upcean.ean13("6936983800013")
@@ -15,9 +19,22 @@ given amount, half on each side, keeping its centre (print-gain compensation).
 
 from __future__ import annotations
 
-from tiaoma.render.layout import Drawing, font
+from collections.abc import Iterable
 
-__all__ = ["to_svg"]
+from tiaoma.render.layout import Drawing, Glyphs, Rect, font
+
+__all__ = [
+    "bar_subpath",
+    "document_body",
+    "document_ends",
+    "glyph_defs",
+    "glyph_use",
+    "run_uses",
+    "to_svg",
+]
+
+#: The advance of a character OCR-B lacks (the face is monospaced: every glyph's advance).
+MISSING_ADVANCE = 723
 
 
 def _mm(value: float) -> str:
@@ -25,57 +42,66 @@ def _mm(value: float) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-def _bars_path(drawing: Drawing) -> str:
-    scale = drawing.module_mm
-    reduction = drawing.bwr_modules
-    parts = []
-    for bar in drawing.bars:
-        width = (bar.w - reduction) * scale
-        parts.append(f"M{_mm((bar.x + reduction / 2) * scale)} {_mm(bar.y * scale)}"
-                     f"h{_mm(width)}v{_mm(bar.h * scale)}h{_mm(-width)}z")  # fmt: skip
-    return "".join(parts)
+def bar_subpath(bar: Rect, scale: float, reduction: float) -> str:
+    """One bar as a closed subpath, ``reduction`` modules narrower, centred where it was."""
+    width = (bar.w - reduction) * scale
+    return (f"M{_mm((bar.x + reduction / 2) * scale)} {_mm(bar.y * scale)}"
+            f"h{_mm(width)}v{_mm(bar.h * scale)}h{_mm(-width)}z")  # fmt: skip
 
 
 def _glyph_id(char: str) -> str:
     return f"g{ord(char):x}"
 
 
-def _text(drawing: Drawing) -> tuple[str, str]:
-    """The ``<defs>`` of the glyphs used and the ``<use>`` elements placing them."""
+def glyph_use(run: Glyphs, index: int, char: str, module_mm: float) -> str:
+    """The ``<use>`` placing the ``index``-th character of ``run`` (``char``), or ``""``."""
     data = font()
-    units = data["units_per_em"]
-    used: dict[str, str] = {}
-    uses = []
-    for run in drawing.texts:
-        size = run.em * drawing.module_mm / units
-        x = run.x * drawing.module_mm
-        baseline = run.baseline * drawing.module_mm
-        for char in run.text:
-            glyph = data["glyphs"].get(char)
-            if glyph is None:  # a character OCR-B lacks: leave the space it would take
-                x += run.em * drawing.module_mm * 0.723
-                continue
-            if glyph["path"]:
-                used[char] = glyph["path"]
-                uses.append(f'<use xlink:href="#{_glyph_id(char)}" transform="matrix('
-                            f'{size:.6g} 0 0 {-size:.6g} {_mm(x)} {_mm(baseline)})"/>')  # fmt: skip
-            x += glyph["advance"] * size
-    defs = "".join(f'<path id="{_glyph_id(c)}" d="{path}"/>' for c, path in used.items())
-    return defs, "".join(uses)
+    size = run.em * module_mm / data["units_per_em"]
+    x = run.x * module_mm
+    for _ in range(index):  # added up as a reader's pen moves, one advance at a time
+        x += MISSING_ADVANCE * size
+    glyph = data["glyphs"].get(char)
+    if glyph is None or not glyph["path"]:  # a space, or a character OCR-B lacks
+        return ""
+    return (f'<use xlink:href="#{_glyph_id(char)}" transform="matrix('
+            f'{size:.6g} 0 0 {-size:.6g} {_mm(x)} {_mm(run.baseline * module_mm)})"/>')  # fmt: skip
+
+
+def run_uses(run: Glyphs, module_mm: float) -> str:
+    """Every ``<use>`` of one text run."""
+    return "".join(glyph_use(run, index, char, module_mm) for index, char in enumerate(run.text))
+
+
+def glyph_defs(chars: Iterable[str]) -> str:
+    """The outlines of ``chars`` that draw something, in code point order, for ``<defs>``."""
+    glyphs = font()["glyphs"]
+    drawn = sorted({c for c in chars if c in glyphs and glyphs[c]["path"]})
+    return "".join(f'<path id="{_glyph_id(c)}" d="{glyphs[c]["path"]}"/>' for c in drawn)
+
+
+def document_ends(width_mm: float, height_mm: float, colours: tuple[str, str]) -> tuple[str, str]:
+    """The SVG file's head (up to the bars' path data) and its tail."""
+    foreground, background = colours
+    width, height = _mm(width_mm), _mm(height_mm)
+    head = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="{width}mm" height="{height}mm" viewBox="0 0 {width} {height}">'
+            f'<rect width="{width}" height="{height}" fill="{background}"/>'
+            f'<g fill="{foreground}"><path d="')  # fmt: skip
+    return head, "</g></svg>"
+
+
+def document_body(head: str, path: str, defs: str, uses: str, tail: str) -> bytes:
+    """The whole file: the bars' path, then the glyph outlines and their uses, if any."""
+    text = f"<defs>{defs}</defs>{uses}" if uses else ""
+    return f'{head}{path}"/>{text}{tail}'.encode("ascii")
 
 
 def to_svg(drawing: Drawing) -> bytes:
     """The drawing as an SVG document whose user unit is the millimetre."""
-    width, height = _mm(drawing.width * drawing.module_mm), _mm(drawing.height * drawing.module_mm)
-    defs, uses = _text(drawing)
-    parts = [
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'width="{width}mm" height="{height}mm" viewBox="0 0 {width} {height}">',
-        f'<rect width="{width}" height="{height}" fill="{drawing.background}"/>',
-        f'<g fill="{drawing.foreground}">',
-        f'<path d="{_bars_path(drawing)}"/>',
-    ]
-    if uses:
-        parts += [f"<defs>{defs}</defs>", uses]
-    parts.append("</g></svg>")
-    return "".join(parts).encode("ascii")
+    scale = drawing.module_mm
+    path = "".join(bar_subpath(bar, scale, drawing.bwr_modules) for bar in drawing.bars)
+    uses = "".join(run_uses(run, scale) for run in drawing.texts)
+    defs = glyph_defs("".join(run.text for run in drawing.texts))
+    head, tail = document_ends(drawing.width * scale, drawing.height * scale,
+                               (drawing.foreground, drawing.background))  # fmt: skip
+    return document_body(head, path, defs, uses, tail)

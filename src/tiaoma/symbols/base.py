@@ -5,14 +5,14 @@ to place them: each row's height, the quiet zones, the guard bars that reach dow
 band (EAN/UPC), the human-readable text and where it goes, the ``>`` light-margin mark. The
 renderers (:mod:`tiaoma.render`) take only this and the physical geometry, so an encoder never
 knows about millimetres and a renderer never knows about symbologies (segno's "writers operate
-upon a matrix").
+upon a matrix"). Symbols and their parts are named tuples: artwork is drawn thousands of
+symbols a second, and a tuple is made several times faster than a frozen dataclass.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = ["QuietZone", "Row", "Symbol", "Symbology", "TextItem"]
 
@@ -55,16 +55,14 @@ class Symbology(enum.Enum):
         return self.value[1]
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One row of modules; ``height`` in modules, or ``None`` for the symbol's bar height."""
 
     modules: str
     height: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class QuietZone:
+class QuietZone(NamedTuple):
     """Light margins in modules on each side (GB 12904: EAN-13 left 11, right 7)."""
 
     left: int
@@ -73,8 +71,7 @@ class QuietZone:
     bottom: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class TextItem:
+class TextItem(NamedTuple):
     """Human-readable text placed under the bars.
 
     ``x`` is the centre of the text in modules from the left edge of the first module (negative
@@ -87,8 +84,7 @@ class TextItem:
     anchor: Literal["middle"] = "middle"
 
 
-@dataclass(frozen=True, slots=True)
-class Symbol:
+class Symbol(NamedTuple):
     """An encoded symbol: rows of modules and the facts needed to lay it out."""
 
     symbology: Symbology

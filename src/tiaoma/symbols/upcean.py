@@ -17,6 +17,8 @@ table 3: for 6, ``ABBBAA``).
 
 from __future__ import annotations
 
+from operator import getitem
+
 from tiaoma import gtin, upc
 from tiaoma._text import require_digits
 from tiaoma.errors import LENGTH, InvalidLength
@@ -93,8 +95,19 @@ ADDON_SEPARATOR = "01"
 ADDON_GAP = {Symbology.EAN13: 7, Symbology.EAN8: 7, Symbology.UPCA: 9, Symbology.UPCE: 7}
 
 
+# The same tables keyed by the digit character, one per set: encoding is then a look-up per
+# digit (an EAN-13 is encoded thousands of times a second for artwork).
+_BY_CHAR = {name: dict(zip("0123456789", codes, strict=True)) for name, codes in _SETS.items()}
+_EAN13_LEFT = {str(lead): tuple(_BY_CHAR[name] for name in sets)
+               for lead, sets in enumerate(EAN13_PARITY)}  # fmt: skip
+_RIGHT = (_BY_CHAR["C"],) * 6
+_EAN13_QUIET = QuietZone(11, 7)
+_EAN13_GUARDS = ((0, 3), (45, 50), (92, 95))
+_OUTSIDE_LEFT = {digit: TextItem(digit, -6.0, 7.0) for digit in "0123456789"}
+
+
 def _encode(digits: str, sets: str) -> str:
-    return "".join(_SETS[name][int(digit)] for digit, name in zip(digits, sets, strict=True))
+    return "".join(map(getitem, [_BY_CHAR[name] for name in sets], digits))
 
 
 def left_parity(number: str) -> str:
@@ -112,24 +125,19 @@ def _require_length(value: str, length: int, name: str) -> str:
 
 def ean13(number: str, *, addon_digits: str | None = None) -> Symbol:
     """An EAN-13 symbol: 95 modules, guards 101/01010/101, quiet zones 11 and 7 (GB 12904)."""
-    value = _require_length(gtin.validate(number), 13, "EAN-13")
-    left = _encode(value[1:7], EAN13_PARITY[int(value[0])])
-    right = _encode(value[7:], "CCCCCC")
-    modules = NORMAL_GUARD + left + CENTRE_GUARD + right + NORMAL_GUARD
+    value = gtin.validate(number)
+    if len(value) != 13:
+        _require_length(value, 13, "EAN-13")
+    left = "".join(map(getitem, _EAN13_LEFT[value[0]], value[1:7]))
+    right = "".join(map(getitem, _RIGHT, value[7:]))
+    modules = f"{NORMAL_GUARD}{left}{CENTRE_GUARD}{right}{NORMAL_GUARD}"
     text = (
-        TextItem(value[0], -6.0, 7.0),
+        _OUTSIDE_LEFT[value[0]],
         TextItem(value[1:7], 24.0, 42.0),
         TextItem(value[7:], 71.0, 42.0),
     )
-    symbol = Symbol(
-        Symbology.EAN13,
-        value,
-        (Row(modules),),
-        QuietZone(11, 7),
-        guards=((0, 3), (45, 50), (92, 95)),
-        text=text,
-        light_margin_mark=True,
-    )
+    symbol = Symbol(Symbology.EAN13, value, (Row(modules),), _EAN13_QUIET, _EAN13_GUARDS, text,
+                    light_margin_mark=True)  # fmt: skip
     return _with_addon(symbol, addon_digits)
 
 
