@@ -336,3 +336,10 @@ def test_labels_usage_errors(tmp_path: Path) -> None:
     status, _, message = tiaoma("labels", str(one), "-o", str(tmp_path / "no" / "a.pdf"))
     assert status == cli.EXIT_USAGE
     assert "cannot write" in message
+
+
+def test_render_adjust_digits(tmp_path: Path) -> None:
+    plain, adjusted = tmp_path / "plain.svg", tmp_path / "adjusted.svg"
+    assert tiaoma("render", "6901234567892", "-o", str(plain))[0] == 0
+    assert tiaoma("render", "6901234567892", "-o", str(adjusted), "--adjust-digits")[0] == 0
+    assert plain.read_bytes() != adjusted.read_bytes()

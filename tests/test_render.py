@@ -248,3 +248,35 @@ def test_gallery_draws_every_symbology(tmp_path: Path) -> None:
     assert {symbology for symbology, _, _ in EXAMPLES} == set(Symbology)
     assert page.read_text(encoding="utf-8").count("<figure>") == len(EXAMPLES)
     assert len(list(tmp_path.glob("*.png"))) == len(EXAMPLES)
+
+
+def test_digits_1_2_7_8_adjusted_by_a_thirteenth_of_a_module() -> None:
+    """GB 12904 7.1.2, table 4 (seed 001): 6901234567892 has 1 and 2 in set B (+1/13 bars),
+    7 and 8 in set C (-1/13) and 2 in set C (+1/13); characters keep their outer edges."""
+    symbol = upcean.ean13("6901234567892")
+    plain = layout(symbol, geometry_for(symbol))
+    adjusted = layout(symbol, geometry_for(symbol, adjust_digits=True))
+    x = 0.33
+    changes = {}
+    for before, after in zip(plain.bars, adjusted.bars, strict=True):
+        start = round(before.x) - 11
+        changes[start] = (round((after.w - before.w) * x, 4), round((after.x - before.x) * x, 4))
+    third = round(x / 13, 4)
+    assert changes[18] == changes[22] == (third, -third)  # 1 in set B: left edges move
+    assert changes[64] == changes[68] == (-third, 0.0)  # 7 in set C: right edges move
+    assert changes[85] == (third, 0.0)  # the check digit 2 in set C
+    assert changes[6] == changes[0] == (0.0, 0.0)  # 9 and the guard are not adjusted
+    assert sum(1 for w, _ in changes.values() if w) == 2 * 5
+    svg = to_svg(adjusted)
+    assert svg != to_svg(plain)
+    assert upcean.upce("04252614").adjustments[0] == (10, 17, -1 / 13)
+    assert upcean.addon("52495").adjustments == ((13, 20, -1 / 13),)
+    assert upcean.ean13("6901234567892", addon_digits="12").adjustments[-1] == (115, 122, -1 / 13)
+
+
+@pytest.mark.parametrize("dpi", [300, 600, 1200])
+def test_adjusted_digits_still_decode(dpi: int) -> None:
+    for number in ("6901234567892", "6921168509256", with_check("671278127812")):
+        symbol = upcean.ean13(number)
+        drawing = layout(symbol, geometry_for(symbol, adjust_digits=True))
+        assert decode(to_png(drawing, dpi=dpi)) == [("EAN13", number, "]E0")]

@@ -29,6 +29,7 @@ GEOMETRIES = [
     {"show_text": False},
     {"light_margin_mark": False, "foreground": "#003366", "background": "#FFFFEE"},
     {"bar_height_mm": 10.0, "bwr_mm": 0.05},
+    {"adjust_digits": True},
 ]
 
 

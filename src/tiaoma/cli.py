@@ -323,7 +323,7 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         warnings.simplefilter("always")
         geometry = geometry_for(symbol, magnification=args.magnification, module_mm=args.module,
                                 bar_height_mm=args.height, bwr_mm=args.bwr,
-                                show_text=not args.no_text,
+                                show_text=not args.no_text, adjust_digits=args.adjust_digits,
                                 allow_any_magnification=args.any_magnification)  # fmt: skip
     for warning in caught:
         err.write(f"tiaoma: warning: {warning.message}\n")
@@ -467,6 +467,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--any-magnification",
         action="store_true",
         help="allow a magnification outside 0.80-2.00, with a warning",
+    )
+    render.add_argument(
+        "--adjust-digits",
+        action="store_true",
+        help="EAN/UPC: bars of digits 1, 2, 7, 8 adjusted by 1/13 module (GB 12904 table 4)",
     )
 
     sheet = commands.add_parser(

@@ -76,6 +76,8 @@ class Geometry:
     light_margin_mark: bool = True
     foreground: str = "#000000"
     background: str = "#FFFFFF"
+    #: GB 12904 7.1.2 (table 4): bars of the digits 1, 2, 7, 8 narrowed or widened by X/13.
+    adjust_digits: bool = False
 
     @property
     def magnification(self) -> float:
@@ -148,11 +150,14 @@ def geometry_for(
     foreground: str = "#000000",
     background: str = "#FFFFFF",
     allow_any_magnification: bool = False,
+    adjust_digits: bool = False,
 ) -> Geometry:
     """The geometry of ``symbol`` from the choices a designer makes, checked against the rules.
 
     EAN/UPC: ``magnification`` 0.80-2.00 sets X = 0.330 mm × magnification and the bar height
     (GB 12904); outside that range only with ``allow_any_magnification`` and a warning.
+    ``adjust_digits`` draws the bars of the digits 1, 2, 7 and 8 1/13 module narrower or wider
+    as GB 12904 7.1.2 (table 4) has it, to help scanners tell them apart.
     """
     geometry, problems = _geometry(
         symbol.symbology,
@@ -166,6 +171,7 @@ def geometry_for(
         foreground=foreground,
         background=background,
         allow_any=allow_any_magnification,
+        adjust_digits=adjust_digits,
     )
     for problem in problems:
         warnings.warn(problem, ArtworkWarning, stacklevel=2)
@@ -176,7 +182,8 @@ def geometry_for(
 def _geometry(symbology: Symbology, modules_per_x: int, *, magnification: float | None,
               module_mm: float | None, bar_height_mm: float | None, bwr_mm: float,
               show_text: bool, light_margin_mark: bool, foreground: str, background: str,
-              allow_any: bool) -> tuple[Geometry, tuple[str, ...]]:  # fmt: skip
+              allow_any: bool, adjust_digits: bool,
+              ) -> tuple[Geometry, tuple[str, ...]]:  # fmt: skip
     """The geometry and the warnings it deserves (kept, so they are given on every call)."""
     # X may span several modules (a 5:2 wide:narrow ratio draws X as 2): size the module.
     module, problem = _module_mm(symbology, magnification, module_mm, allow_any)
@@ -190,7 +197,7 @@ def _geometry(symbology: Symbology, modules_per_x: int, *, magnification: float 
     _require_range(bwr_mm, 0.0, 0.5 * module, "bar width reduction (mm)", "条宽减少量（毫米）")
     problems = tuple(p for p in (problem, _colour_problem(foreground, background)) if p)
     geometry = Geometry(module, height, bwr_mm, show_text, light_margin_mark, foreground,
-                        background)  # fmt: skip
+                        background, adjust_digits)  # fmt: skip
     return geometry, problems
 
 
@@ -307,10 +314,29 @@ def layout(symbol: Symbol, geometry: Geometry) -> Drawing:
     place = placement(symbol, geometry)
     bars = [place.bar(index, start, end) for index, row in enumerate(symbol.rows)
             for start, end in runs(row.modules)]  # fmt: skip
+    if geometry.adjust_digits:
+        bars = _adjusted(symbol, bars, place.origin_x)
     bars += place.frame()
     return Drawing(place.width, place.height, tuple(bars), tuple(place.glyphs()),
                    geometry.module_mm, geometry.bwr_mm / geometry.module_mm, geometry.foreground,
                    geometry.background)  # fmt: skip
+
+
+def _adjusted(symbol: Symbol, bars: list[Rect], origin_x: float) -> list[Rect]:
+    """The bars with GB 12904 table 4 applied. A character's outer edges stay put: where it
+    begins with a space (left half, add-ons) its bars' left edges move, where it begins with a
+    bar (right half) their right edges, so the spaces take up what the bars give."""
+    modules = symbol.rows[0].modules
+    moves: dict[int, tuple[float, float]] = {}
+    for first, end, change in symbol.adjustments:
+        edge = (change, 0.0) if modules[first] == "0" else (0.0, change)
+        for start, _ in runs(modules[first:end]):
+            moves[first + start] = edge
+    adjusted = []
+    for bar in bars:
+        left, right = moves.get(round(bar.x - origin_x), (0.0, 0.0))
+        adjusted.append(Rect(bar.x - left, bar.y, bar.w + left + right, bar.h))
+    return adjusted
 
 
 def _rows_height(symbol: Symbol, bar_height: float) -> float:

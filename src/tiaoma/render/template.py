@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from tiaoma.render.layout import Geometry, Glyphs, Placement, font, placement, runs
+from tiaoma.render.layout import Geometry, Glyphs, Placement, font, layout, placement, runs
 from tiaoma.render.png import (
     Image,
     Scanlines,
@@ -46,8 +46,16 @@ from tiaoma.render.png import (
     paste,
     pixel_scale,
     place_glyph,
-)  # fmt: skip
-from tiaoma.render.svg import bar_subpath, document_body, document_ends, glyph_defs, glyph_use
+    to_png,
+)
+from tiaoma.render.svg import (
+    bar_subpath,
+    document_body,
+    document_ends,
+    glyph_defs,
+    glyph_use,
+    to_svg,
+)
 from tiaoma.symbols.base import Symbol
 
 __all__ = ["png", "svg"]
@@ -263,6 +271,8 @@ _png_shapes: _Kept = _Kept(MAX_SHAPES)
 
 def svg(symbol: Symbol, geometry: Geometry) -> bytes:
     """``to_svg(layout(symbol, geometry))``, from the pieces kept for the symbol's shape."""
+    if geometry.adjust_digits:  # bars that depend on their whole character: no pieces
+        return to_svg(layout(symbol, geometry))
     key = _shape_key(symbol, geometry)
     shape: _SvgShape | None = _svg_shapes.get(key)
     if shape is None:
@@ -273,6 +283,8 @@ def svg(symbol: Symbol, geometry: Geometry) -> bytes:
 def png(symbol: Symbol, geometry: Geometry, *, dpi: float = 600, module_px: int | None = None,
         bwr_px: int | None = None) -> bytes:  # fmt: skip
     """``to_png(layout(symbol, geometry), ...)``, from the pieces kept for the symbol's shape."""
+    if geometry.adjust_digits:  # bars that depend on their whole character: no pieces
+        return to_png(layout(symbol, geometry), dpi=dpi, module_px=module_px, bwr_px=bwr_px)
     place_key = _shape_key(symbol, geometry)
     scale, reduction = pixel_scale(geometry.module_mm, geometry.bwr_mm / geometry.module_mm,
                                    dpi=dpi, module_px=module_px, bwr_px=bwr_px)  # fmt: skip

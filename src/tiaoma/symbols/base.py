@@ -116,6 +116,15 @@ class Symbol(NamedTuple):
         return len(self.rows[0].modules)
 
     @property
+    def adjustments(self) -> tuple[tuple[int, int, float], ...]:
+        """Characters whose bars GB 12904 7.1.2 (table 4) widens or narrows by 1/13 module, the
+        EAN/UPC digits 1, 2, 7, 8: (first module, end module, change of each bar in modules).
+        Worked out on request: most artwork is drawn without them."""
+        from tiaoma.symbols.upcean import digit_adjustments  # noqa: PLC0415 - imports this
+
+        return digit_adjustments(self)
+
+    @property
     def symbology_identifier(self) -> str:
         """The ISO/IEC 15424 identifier a scanner sends before the data."""
         return self.identifier or self.symbology.identifier

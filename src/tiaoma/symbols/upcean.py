@@ -106,6 +106,13 @@ _EAN13_GUARDS = ((0, 3), (45, 50), (92, 95))
 _OUTSIDE_LEFT = {digit: TextItem(digit, -6.0, 7.0) for digit in "0123456789"}
 
 
+# GB 12904 7.1.2 and table 4: the bars of 1 and 2 in set A are 1/13 module narrower (spaces
+# wider), of 7 and 8 wider; sets B and C the other way round.
+_ADJUST = {("A", "1"): -1, ("A", "2"): -1, ("A", "7"): 1, ("A", "8"): 1,
+           ("B", "1"): 1, ("B", "2"): 1, ("B", "7"): -1, ("B", "8"): -1,
+           ("C", "1"): 1, ("C", "2"): 1, ("C", "7"): -1, ("C", "8"): -1}  # fmt: skip
+
+
 def _encode(digits: str, sets: str) -> str:
     return "".join(map(getitem, [_BY_CHAR[name] for name in sets], digits))
 
@@ -212,17 +219,58 @@ def addon(digits: str) -> Symbol:
     value = require_digits(
         digits, expected="a 2- or 5-digit add-on", expected_zh="2 位或 5 位附加码"
     )
-    if len(value) == 2:
-        sets, symbology = EAN2_PARITY[int(value) % 4], Symbology.EAN2
-    elif len(value) == 5:
-        weighted = 3 * sum(map(int, value[::2])) + 9 * sum(map(int, value[1::2]))
-        sets, symbology = EAN5_PARITY[weighted % 10], Symbology.EAN5
-    else:
+    if len(value) not in (2, 5):
         raise InvalidLength(LENGTH, value=value, expected="2 or 5 digits", found=len(value))
+    sets = _addon_sets(value)
+    symbology = Symbology.EAN2 if len(value) == 2 else Symbology.EAN5
     characters = [_SETS[name][int(digit)] for digit, name in zip(value, sets, strict=True)]
     modules = ADDON_START + ADDON_SEPARATOR.join(characters)
     text = (TextItem(value, len(modules) / 2, float(len(modules))),)
     return Symbol(symbology, value, (Row(modules),), QuietZone(7, 5), text=text)
+
+
+def _addon_sets(value: str) -> str:
+    if len(value) == 2:
+        return EAN2_PARITY[int(value) % 4]
+    weighted = 3 * sum(map(int, value[::2])) + 9 * sum(map(int, value[1::2]))
+    return EAN5_PARITY[weighted % 10]
+
+
+def _main_characters(symbology: Symbology, value: str) -> tuple[str, str, list[int]]:
+    """The digits drawn as bars, their sets and where each begins (module index)."""
+    halves = [3 + 7 * i for i in range(6)] + [50 + 7 * i for i in range(6)]
+    if symbology is Symbology.EAN13:
+        return value[1:], EAN13_PARITY[int(value[0])] + "C" * 6, halves
+    if symbology is Symbology.UPCA:
+        return value, "A" * 6 + "C" * 6, halves
+    if symbology is Symbology.EAN8:
+        return value, "AAAACCCC", [3 + 7 * i for i in range(4)] + [36 + 7 * i for i in range(4)]
+    if symbology is Symbology.UPCE:
+        sets = UPCE_PARITY[int(value[7])]
+        if value[0] == "1":
+            sets = sets.translate(str.maketrans("AB", "BA"))
+        return value[1:7], sets, [3 + 7 * i for i in range(6)]
+    return value, _addon_sets(value), [4 + 9 * i for i in range(len(value))]  # an add-on alone
+
+
+def digit_adjustments(symbol: Symbol) -> tuple[tuple[int, int, float], ...]:
+    """GB 12904 table 4 for ``symbol``: (first module, end module, bar change in modules) of
+    each character 1, 2, 7 or 8; empty for symbologies other than EAN/UPC."""
+    if symbol.symbology not in ADDON_GAP and symbol.symbology not in (Symbology.EAN2,
+                                                                      Symbology.EAN5):  # fmt: skip
+        return ()
+    main, _, extra = symbol.data.partition("+")
+    digits, sets, starts = _main_characters(symbol.symbology, main)
+    if extra and symbol.addon_start is not None:
+        digits += extra
+        sets += _addon_sets(extra)
+        starts += [symbol.addon_start + 4 + 9 * i for i in range(len(extra))]
+    found = []
+    for digit, name, start in zip(digits, sets, starts, strict=True):
+        sign = _ADJUST.get((name, digit))
+        if sign:
+            found.append((start, start + 7, sign / 13))
+    return tuple(found)
 
 
 def _with_addon(main: Symbol, addon_digits: str | None) -> Symbol:
