@@ -280,3 +280,29 @@ def test_adjusted_digits_still_decode(dpi: int) -> None:
         symbol = upcean.ean13(number)
         drawing = layout(symbol, geometry_for(symbol, adjust_digits=True))
         assert decode(to_png(drawing, dpi=dpi)) == [("EAN13", number, "]E0")]
+
+
+@pytest.mark.parametrize("bearer", ["frame", "horizontal"])
+def test_itf14_digits_go_below_the_bearer_bars(bearer: str) -> None:
+    """GS1 GenSpecs 5.3.2.5: the digits sit outside the bearer bars, at least 1.02 mm below."""
+    from tiaoma.symbols import itf
+
+    symbol = itf.itf14("16936983800010")
+    geometry = geometry_for(symbol, bearer=bearer)
+    drawing = layout(symbol, geometry)
+    x = geometry.module_mm
+    frame = [bar for bar in drawing.bars if bar.x == 0 or bar.x + bar.w == drawing.width]
+    assert len(frame) == (4 if bearer == "frame" else 2)
+    frame_foot = max(bar.y + bar.h for bar in frame)
+    (digits,) = drawing.texts
+    assert (digits.baseline - 0.773 * digits.em - frame_foot) * x >= 1.02 - 1e-9
+    assert drawing.height > frame_foot
+    png = to_png(drawing, dpi=300)
+    assert decode(png) == [("ITF", "16936983800010", "]I1")]
+
+
+def test_bearer_style_must_be_known() -> None:
+    from tiaoma.symbols import itf
+
+    with pytest.raises(InvalidComponent, match="bearer bars"):
+        geometry_for(itf.itf14("16936983800010"), bearer="round")

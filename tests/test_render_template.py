@@ -30,6 +30,7 @@ GEOMETRIES = [
     {"light_margin_mark": False, "foreground": "#003366", "background": "#FFFFEE"},
     {"bar_height_mm": 10.0, "bwr_mm": 0.05},
     {"adjust_digits": True},
+    {"bearer": "horizontal", "magnification": 0.5},
 ]
 
 

@@ -324,6 +324,7 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         geometry = geometry_for(symbol, magnification=args.magnification, module_mm=args.module,
                                 bar_height_mm=args.height, bwr_mm=args.bwr,
                                 show_text=not args.no_text, adjust_digits=args.adjust_digits,
+                                bearer=args.bearer,
                                 allow_any_magnification=args.any_magnification)  # fmt: skip
     for warning in caught:
         err.write(f"tiaoma: warning: {warning.message}\n")
@@ -467,6 +468,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--any-magnification",
         action="store_true",
         help="allow a magnification outside 0.80-2.00, with a warning",
+    )
+    render.add_argument(
+        "--bearer",
+        choices=("frame", "horizontal"),
+        default="frame",
+        help="ITF-14 bearer bars: a frame (default) or bars above and below only",
     )
     render.add_argument(
         "--adjust-digits",

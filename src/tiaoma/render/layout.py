@@ -58,6 +58,11 @@ _DEFAULT_MODULE_MM = {
     Symbology.QR: 0.5, Symbology.GS1_QR: 0.5, Symbology.DATAMATRIX: 0.5,
     Symbology.GS1_DATAMATRIX: 0.5, Symbology.PDF417: 0.33,
 }  # fmt: skip
+BEARER_STYLES = ("frame", "horizontal")
+#: Light space between the bottom bearer bar and the top of the digits (GS1 GenSpecs 5.3.2.5).
+BEARER_TEXT_GAP_MM = 1.02
+#: The height of OCR-B's digits, in em (their outlines reach 773 of 1000 units).
+DIGIT_HEIGHT = 0.773
 RED_LIGHT_CONTRAST_MIN = 0.40  # ISO/IEC 15416 symbol contrast grade C (1.5 needs C or better)
 
 
@@ -78,6 +83,9 @@ class Geometry:
     background: str = "#FFFFFF"
     #: GB 12904 7.1.2 (table 4): bars of the digits 1, 2, 7, 8 narrowed or widened by X/13.
     adjust_digits: bool = False
+    #: Bearer bars (ITF-14) as a frame round the symbol and its quiet zones, or "horizontal":
+    #: only above and below the bars, for printing without plates (GS1 GenSpecs 5.3.2.5).
+    bearer: str = "frame"
 
     @property
     def magnification(self) -> float:
@@ -151,13 +159,15 @@ def geometry_for(
     background: str = "#FFFFFF",
     allow_any_magnification: bool = False,
     adjust_digits: bool = False,
+    bearer: str = "frame",
 ) -> Geometry:
     """The geometry of ``symbol`` from the choices a designer makes, checked against the rules.
 
     EAN/UPC: ``magnification`` 0.80-2.00 sets X = 0.330 mm × magnification and the bar height
     (GB 12904); outside that range only with ``allow_any_magnification`` and a warning.
     ``adjust_digits`` draws the bars of the digits 1, 2, 7 and 8 1/13 module narrower or wider
-    as GB 12904 7.1.2 (table 4) has it, to help scanners tell them apart.
+    as GB 12904 7.1.2 (table 4) has it, to help scanners tell them apart. ``bearer`` draws an
+    ITF-14's bearer bars as a ``"frame"`` or ``"horizontal"`` bars above and below only.
     """
     geometry, problems = _geometry(
         symbol.symbology,
@@ -172,6 +182,7 @@ def geometry_for(
         background=background,
         allow_any=allow_any_magnification,
         adjust_digits=adjust_digits,
+        bearer=bearer,
     )
     for problem in problems:
         warnings.warn(problem, ArtworkWarning, stacklevel=2)
@@ -179,11 +190,22 @@ def geometry_for(
 
 
 @lru_cache(maxsize=4096)  # a run of artwork asks for one geometry thousands of times
-def _geometry(symbology: Symbology, modules_per_x: int, *, magnification: float | None,
-              module_mm: float | None, bar_height_mm: float | None, bwr_mm: float,
-              show_text: bool, light_margin_mark: bool, foreground: str, background: str,
-              allow_any: bool, adjust_digits: bool,
-              ) -> tuple[Geometry, tuple[str, ...]]:  # fmt: skip
+def _geometry(
+    symbology: Symbology,
+    modules_per_x: int,
+    *,
+    magnification: float | None,
+    module_mm: float | None,
+    bar_height_mm: float | None,
+    bwr_mm: float,
+    show_text: bool,
+    light_margin_mark: bool,
+    foreground: str,
+    background: str,
+    allow_any: bool,
+    adjust_digits: bool,
+    bearer: str,
+) -> tuple[Geometry, tuple[str, ...]]:
     """The geometry and the warnings it deserves (kept, so they are given on every call)."""
     # X may span several modules (a 5:2 wide:narrow ratio draws X as 2): size the module.
     module, problem = _module_mm(symbology, magnification, module_mm, allow_any)
@@ -195,9 +217,12 @@ def _geometry(symbology: Symbology, modules_per_x: int, *, magnification: float 
         height = default * scale if symbology in _UPC_EAN else max(15.0, 40 * module)
     _require_range(height, 2 * module, 1000.0, "bar height (mm)", "条高（毫米）")
     _require_range(bwr_mm, 0.0, 0.5 * module, "bar width reduction (mm)", "条宽减少量（毫米）")
+    if bearer not in BEARER_STYLES:
+        raise InvalidComponent(GEOMETRY, what="bearer bars", what_zh="保护框", found=bearer,
+                               expected=" or ".join(BEARER_STYLES))  # fmt: skip
     problems = tuple(p for p in (problem, _colour_problem(foreground, background)) if p)
     geometry = Geometry(module, height, bwr_mm, show_text, light_margin_mark, foreground,
-                        background, adjust_digits)  # fmt: skip
+                        background, adjust_digits, bearer)  # fmt: skip
     return geometry, problems
 
 
@@ -261,6 +286,8 @@ class Placement:
     guard_extension: float
     width: float
     height: float
+    #: The foot of the bearer bars' frame: above the text, which goes outside it.
+    frame_height: float
 
     def bar(self, row: int, start: int, end: int) -> Rect:
         """The rectangle of the dark run [start, end) of row ``row``."""
@@ -283,8 +310,16 @@ class Placement:
 
     def frame(self) -> list[Rect]:
         """The bearer bars, if any."""
-        thickness = self.symbol.bearer_bars
-        return _frame(self.width, self.height, thickness) if thickness else []
+        thickness = float(self.symbol.bearer_bars)
+        if not thickness:
+            return []
+        width, height = self.width, self.frame_height
+        bars = [Rect(0, 0, width, thickness), Rect(0, height - thickness, width, thickness)]
+        if self.geometry.bearer == "frame":  # GS1 GenSpecs 5.3.2.5: the frame's sides
+            side = height - 2 * thickness
+            bars += [Rect(0, thickness, thickness, side),
+                     Rect(width - thickness, thickness, thickness, side)]  # fmt: skip
+        return bars
 
 
 def placement(symbol: Symbol, geometry: Geometry) -> Placement:
@@ -292,21 +327,25 @@ def placement(symbol: Symbol, geometry: Geometry) -> Placement:
     module = geometry.module_mm
     quiet = symbol.quiet_zone
     frame = symbol.bearer_bars
+    sides = frame if geometry.bearer == "frame" else 0
     bar_height = geometry.bar_height_mm / module
-    origin_x, origin_y = quiet.left + frame, quiet.top + frame
+    origin_x, origin_y = quiet.left + sides, quiet.top + frame
     rows = []
     y = float(origin_y)
     for row in symbol.rows:
         height = bar_height if row.height is None else row.height
         rows.append((y, height))
         y += height
-    below = _below_bars(symbol, geometry)
-    height = y + below + quiet.bottom + frame
-    width = quiet.left + symbol.width + quiet.right + 2 * frame
+    frame_height = y + quiet.bottom + frame
+    if frame:  # the digits go below the frame (GS1 GenSpecs 5.3.2.5)
+        height = frame_height + _below_frame(symbol, geometry)
+    else:
+        height = y + _below_bars(symbol, geometry) + quiet.bottom
+    width = quiet.left + symbol.width + quiet.right + 2 * sides
     guard_extension = GUARD_EXTENSION if symbol.symbology in _UPC_EAN else 0.0
     addon_drop = _addon_drop(symbol, geometry)
     return Placement(symbol, geometry, origin_x, origin_y, tuple(rows), addon_drop,
-                     guard_extension, width, height)  # fmt: skip
+                     guard_extension, width, height, frame_height)  # fmt: skip
 
 
 def layout(symbol: Symbol, geometry: Geometry) -> Drawing:
@@ -351,6 +390,12 @@ def _below_bars(symbol: Symbol, geometry: Geometry) -> float:
     return 0.0
 
 
+def _below_frame(symbol: Symbol, geometry: Geometry) -> float:
+    if geometry.show_text and symbol.text:
+        return BEARER_TEXT_GAP_MM / geometry.module_mm + _text_em(symbol, geometry) * 1.0
+    return 0.0
+
+
 def _addon_drop(symbol: Symbol, geometry: Geometry) -> float:
     """Room above an add-on's bars for its digits (GS1 GenSpecs 5.2.3.6)."""
     return _ean_em() if symbol.addon_start is not None and geometry.show_text else 0.0
@@ -392,6 +437,10 @@ def _texts(symbol: Symbol, geometry: Geometry, bar_height: float) -> list[Glyphs
     else:
         em = _text_em(symbol, geometry)
         baseline = rows_height + em * 1.05
+        if symbol.bearer_bars:  # below the frame, 1.02 mm clear of it
+            below_frame = symbol.quiet_zone.bottom + symbol.bearer_bars
+            gap = BEARER_TEXT_GAP_MM / geometry.module_mm
+            baseline = rows_height + below_frame + gap + em * DIGIT_HEIGHT
     advance = _advance(em)
     glyphs = []
     for item in symbol.text:
@@ -403,10 +452,3 @@ def _texts(symbol: Symbol, geometry: Geometry, bar_height: float) -> list[Glyphs
         right = symbol.width + symbol.quiet_zone.right - advance
         glyphs.append(Glyphs(">", right, baseline, em))
     return glyphs
-
-
-def _frame(width: float, height: float, thickness: int) -> list[Rect]:
-    """Bearer bars framing the symbol and its quiet zones (ITF-14, GS1 GenSpecs 5.3.2.5)."""
-    t = float(thickness)
-    return [Rect(0, 0, width, t), Rect(0, height - t, width, t),
-            Rect(0, t, t, height - 2 * t), Rect(width - t, t, t, height - 2 * t)]  # fmt: skip
