@@ -31,3 +31,10 @@ def cairosvg():  # type: ignore[no-untyped-def]
     except OSError:
         require(False, "libcairo2")
     return module
+
+
+def unavailable(message: str) -> None:
+    """A service the tests need is not running: skip here, fail in CI (which runs it)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}: CI runs this service, so the tests must reach it")
+    pytest.skip(message)

@@ -171,3 +171,9 @@ def test_upce_with_addon_and_isbn_issn_addons() -> None:
 def test_invalid_data_is_never_drawn(call, error, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=message):
         call()
+
+
+def test_a_symbol_with_its_add_on_reads_as_e3() -> None:
+    """ISO/IEC 15424 / 15420: a scanner sends ]E3 for a main symbol with its add-on."""
+    assert upcean.ean13("9771671216014", addon_digits="05").symbology_identifier == "]E3"
+    assert upcean.ean13("9771671216014").symbology_identifier == "]E0"

@@ -292,4 +292,5 @@ def _with_addon(main: Symbol, addon_digits: str | None) -> Symbol:
         text=text,
         light_margin_mark=False,
         addon_start=offset,
+        identifier="]E3",  # ISO/IEC 15420: a main symbol read with its add-on
     )

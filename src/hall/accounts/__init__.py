@@ -1,0 +1,1 @@
+"""Users, SMS codes, captchas, login, password reset, change of mobile and activation."""

@@ -1,0 +1,71 @@
+"""The user center's forms: field checks only; the rules live in ``services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hall.accounts.mobile import InvalidMobile, normalise
+
+
+class MobileField(forms.CharField):
+    """A mainland mobile number, normalised to its 11 digits."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("手机号"))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(placeholder=_("请输入手机号"), inputmode="tel", autocomplete="tel")
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        try:
+            return normalise(text)
+        except InvalidMobile as error:
+            raise forms.ValidationError(str(error), code="mobile") from error
+
+
+def _code_field(label: Any) -> forms.CharField:
+    field = forms.CharField(label=label, max_length=8, required=False)
+    field.widget.attrs.update(placeholder=_("请输入验证码"), autocomplete="one-time-code")
+    return field
+
+
+class LoginForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("登录选择"),
+        choices=[("mobile", _("手机号")), ("gds", _("GDS卡号"))],
+        initial="mobile",
+        widget=forms.RadioSelect,
+    )
+    identifier = forms.CharField(label=_("手机号 / GDS卡号"), max_length=20)
+    password = forms.CharField(label=_("密码"), max_length=128, widget=forms.PasswordInput)
+    captcha = _code_field(_("验证码"))
+
+
+class MobileCodeForm(forms.Form):
+    """Step 1 of registration and of "forgot password": a mobile and its SMS code."""
+
+    mobile = MobileField()
+    sms_code = _code_field(_("短信验证码"))
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(label=_("设置密码"), max_length=128, widget=forms.PasswordInput)
+    confirm = forms.CharField(label=_("确认密码"), max_length=128, widget=forms.PasswordInput)
+
+
+class ActivateForm(forms.Form):
+    certificate_number = forms.CharField(
+        label=_("物编注字"), max_length=30, help_text=_("参考系统成员证书右上角")
+    )
+    company_name = forms.CharField(label=_("企业名称"), max_length=200)
+    captcha = _code_field(_("验证码"))
+
+
+class ChangeMobileForm(forms.Form):
+    old_mobile = MobileField(label=_("原手机号"))
+    new_mobile = MobileField(label=_("新手机号"))
+    sms_code = _code_field(_("短信验证码"))

@@ -1,0 +1,157 @@
+"""Users (identified by a mainland mobile number), SMS codes, the SMS outbox and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hall.members.models import BranchOffice, Member
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, mobile: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(mobile=mobile, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, mobile: str, password: str | None = None, **fields: Any) -> User:
+        fields.update(is_staff=True, is_superuser=True, role=User.Role.ADMIN)
+        return self.create_user(mobile, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account of the hall: its login name is the mobile number."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("系统成员用户")
+        BRANCH = "branch", _("分支机构审核员")
+        CENTER = "center", _("编码中心审核员")
+        ADMIN = "admin", _("管理员")
+
+    mobile = models.CharField(_("手机号"), max_length=11, unique=True)
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    gds_card = models.CharField(_("GDS卡号"), max_length=20, unique=True, null=True, blank=True)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("系统成员"),
+    )
+    branch = models.ForeignKey(
+        BranchOffice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewers",
+        verbose_name=_("分支机构"),
+    )
+    is_active = models.BooleanField(_("可用"), default=True)
+    is_staff = models.BooleanField(_("可进入管理后台"), default=False)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    activated_at = models.DateTimeField(_("激活时间"), null=True, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "mobile"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="branch") | models.Q(branch__isnull=False),
+                name="branch_reviewer_has_a_branch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.mobile
+
+    @property
+    def is_activated(self) -> bool:
+        """Bound to a member company: only then may it do member business."""
+        return self.member_id is not None
+
+    @property
+    def display_name(self) -> str:
+        return self.name or (self.member.name if self.member else self.mobile)
+
+
+class SmsCode(models.Model):
+    """A 6-digit code sent by SMS, kept only as a hash; valid 5 minutes, used once."""
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register", _("注册")
+        RESET = "reset", _("找回密码")
+        CHANGE_MOBILE = "change_mobile", _("修改手机")
+
+    mobile = models.CharField(max_length=11, db_index=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=128)
+    client_address = models.GenericIPAddressField(null=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+
+
+class SmsMessage(models.Model):
+    """The development outbox: every message the ``outbox`` backend would have sent."""
+
+    mobile = models.CharField(max_length=11, db_index=True)
+    text = models.TextField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("短信（开发发件箱）")
+        verbose_name_plural = _("短信（开发发件箱）")
+        ordering = ["-id"]
+
+
+class SecurityEvent(models.Model):
+    """The audit log of security events."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("注册")
+        LOGIN = "login", _("登录成功")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKED = "locked", _("账号锁定")
+        LOGOUT = "logout", _("退出")
+        PASSWORD_RESET = "password_reset", _("重置密码")
+        MOBILE_CHANGED = "mobile_changed", _("修改手机")
+        ACTIVATED = "activated", _("激活")
+        ACTIVATION_FAILED = "activation_failed", _("激活失败")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
+    mobile = models.CharField(max_length=20, blank=True)
+    client_address = models.GenericIPAddressField(null=True, db_index=True)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("安全日志")
+        verbose_name_plural = _("安全日志")
+        ordering = ["-id"]
+
+
+class SmsThrottle(models.Model):
+    """When a number was last sent a code: claimed atomically, one send per gap."""
+
+    mobile = models.CharField(max_length=11, unique=True)
+    last_sent_at = models.DateTimeField()

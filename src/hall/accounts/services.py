@@ -1,0 +1,171 @@
+"""The user center's transitions, one function each; views only call these.
+
+Each check that fails raises :class:`AccountError` with a message for the user (Chinese, or
+English when the page is in English). Nothing is written until every check has passed, and
+what is written is written in one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hall.accounts import security
+from hall.accounts.backends import find_user
+from hall.accounts.models import SecurityEvent, User
+from hall.members.models import Member
+
+Kind = SecurityEvent.Kind
+
+
+class AccountError(Exception):
+    """A refusal the user reads: the message says what is wrong."""
+
+
+def check_new_password(password: str, confirm: str, user: User | None = None) -> None:
+    if password != confirm:
+        raise AccountError(_("两次输入的密码不一致"))
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise AccountError(" ".join(error.messages)) from error
+
+
+def require_unused_mobile(mobile: str) -> None:
+    if User.objects.filter(mobile=mobile).exists():
+        raise AccountError(_("该手机号已注册"))
+
+
+def user_register(*, request: HttpRequest, mobile: str, password: str, confirm: str) -> User:
+    """Step 2 of registration: the verified mobile gets an account."""
+    check_new_password(password, confirm)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(mobile, password)
+    except IntegrityError:  # registered a moment ago by another request
+        raise AccountError(_("该手机号已注册")) from None
+    security.record(Kind.REGISTERED, request=request, user=user)
+    return user
+
+
+def _address_blocked(request: HttpRequest) -> bool:
+    limits = settings.LOGIN_LIMITS
+    since = timezone.now() - timedelta(minutes=limits["lock_minutes"])
+    failures = SecurityEvent.objects.filter(
+        kind=Kind.LOGIN_FAILED,
+        created_at__gt=since,
+        client_address=security.client_address(request),
+    )
+    return failures.count() >= limits["per_address"]
+
+
+def user_login(*, request: HttpRequest, identifier: str, password: str) -> User:
+    """Log in by mobile or GDS card number; lock the account after repeated failures."""
+    if _address_blocked(request):
+        raise AccountError(_("登录失败次数过多，请稍后再试"))
+    user = find_user(identifier)
+    now = timezone.now()
+    if user is not None and user.locked_until and user.locked_until > now:
+        minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+        raise AccountError(
+            _("账号已锁定，请 %(minutes)d 分钟后再试，或通过“忘记密码”重设密码")
+            % {"minutes": minutes}
+        )
+    authenticated = authenticate(request, username=identifier, password=password)
+    if authenticated is None:
+        _count_failure(request, user, identifier)
+        raise AccountError(_("账号或密码错误"))
+    assert isinstance(authenticated, User)
+    User.objects.filter(pk=authenticated.pk).update(failed_logins=0, locked_until=None)
+    login(request, authenticated)
+    security.record(Kind.LOGIN, request=request, user=authenticated)
+    return authenticated
+
+
+def _count_failure(request: HttpRequest, user: User | None, identifier: str) -> None:
+    security.record(Kind.LOGIN_FAILED, request=request, user=user, mobile=identifier[:20])
+    if user is None:
+        return
+    limits = settings.LOGIN_LIMITS
+    User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+    user.refresh_from_db(fields=["failed_logins"])
+    if user.failed_logins >= limits["failures"]:
+        until = timezone.now() + timedelta(minutes=limits["lock_minutes"])
+        User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
+        security.record(Kind.LOCKED, request=request, user=user)
+
+
+def password_reset(*, request: HttpRequest, mobile: str, password: str, confirm: str) -> None:
+    """Step 2 of "forgot password": a new password for the verified mobile."""
+    user = User.objects.filter(mobile=mobile).first()
+    if user is None:
+        raise AccountError(_("短信验证码错误或已过期"))
+    check_new_password(password, confirm, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.failed_logins, user.locked_until = 0, None
+        user.save(update_fields=["password", "failed_logins", "locked_until"])
+    security.record(Kind.PASSWORD_RESET, request=request, user=user)
+
+
+def _activation_throttled(user: User) -> bool:
+    since = timezone.now() - timedelta(hours=1)
+    failures = SecurityEvent.objects.filter(
+        kind=Kind.ACTIVATION_FAILED, user=user, created_at__gt=since
+    )
+    return failures.count() >= settings.LOGIN_LIMITS["failures"]
+
+
+def _normal_name(name: str) -> str:
+    """Company names compared without spaces, with （） and () alike."""
+    return "".join(name.split()).replace("（", "(").replace("）", ")")
+
+
+def user_activate(
+    *, request: HttpRequest, user: User, certificate_number: str, company_name: str
+) -> Member:
+    """Bind the account to the member company whose certificate number and name are given."""
+    if _activation_throttled(user):
+        raise AccountError(_("激活尝试次数过多，请一小时后再试"))
+    number = "".join(certificate_number.split())
+    member = Member.objects.filter(certificate_number=number).first()
+    if member is None or _normal_name(member.name) != _normal_name(company_name):
+        security.record(Kind.ACTIVATION_FAILED, request=request, user=user, detail=number[:60])
+        raise AccountError(_("物编注字或企业名称不正确"))
+    if member.status == Member.Status.CANCELLED:
+        raise AccountError(_("该系统成员已注销，不能激活；如需继续使用条码请重新办理注册"))
+    with transaction.atomic():
+        user.member, user.activated_at = member, timezone.now()
+        if member.gds_card and not User.objects.filter(gds_card=member.gds_card).exists():
+            user.gds_card = member.gds_card
+        user.save(update_fields=["member", "activated_at", "gds_card"])
+    security.record(Kind.ACTIVATED, request=request, user=user, detail=member.certificate_number)
+    return member
+
+
+def user_change_mobile(
+    *, request: HttpRequest, user: User, new_mobile: str, password: str, confirm: str
+) -> None:
+    """Step 2 of the change of mobile: the verified new number becomes the login name."""
+    check_new_password(password, confirm, user)
+    old = user.mobile
+    try:
+        with transaction.atomic():
+            user.mobile = new_mobile
+            user.set_password(password)
+            user.save(update_fields=["mobile", "password"])
+    except IntegrityError:
+        user.mobile = old
+        raise AccountError(_("该手机号已被其他账号使用")) from None
+    security.record(
+        Kind.MOBILE_CHANGED, request=request, user=user, detail=f"{old} -> {new_mobile}"
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from hall.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("captcha.png", views.captcha_image, name="captcha"),
+    path("register/", views.register, name="register"),
+    path("register/password/", views.register_password, name="register_password"),
+    path("forgot/", views.reset, name="reset"),
+    path("forgot/password/", views.reset_password, name="reset_password"),
+    path("center/", views.center, name="center"),
+    path("activate/", views.activate, name="activate"),
+    path("mobile/", views.change_mobile, name="change_mobile"),
+    path("mobile/password/", views.change_mobile_password, name="change_mobile_password"),
+    path("other/", views.other_information, name="other"),
+]

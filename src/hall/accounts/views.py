@@ -1,0 +1,275 @@
+"""The user center's pages (seed 000 §1, §3): thin views over ``forms`` and ``services``."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hall.accounts import captcha, security, services, sms
+from hall.accounts.forms import (
+    ActivateForm,
+    ChangeMobileForm,
+    LoginForm,
+    MobileCodeForm,
+    PasswordForm,
+)
+from hall.accounts.models import SecurityEvent, SmsCode, User
+from hall.members.models import BranchOffice
+
+#: How long a verified mobile may wait for step 2 of a flow.
+FLOW_SECONDS = 600
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@require_GET
+@never_cache
+def captcha_image(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(captcha.new_captcha(request), content_type="image/png")
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not captcha.check(request, data["captcha"]):
+            form.add_error("captcha", _("验证码错误，请重新输入"))
+        else:
+            try:
+                services.user_login(
+                    request=request, identifier=data["identifier"], password=data["password"]
+                )
+                return redirect("accounts:center")
+            except services.AccountError as error:
+                form.add_error(None, str(error))
+    return render(request, "accounts/login.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        security.record(SecurityEvent.Kind.LOGOUT, request=request, user=_user(request))
+    logout(request)
+    return redirect("accounts:login")
+
+
+# --- The three-step flows: 1 mobile + SMS code, 2 password, 3 done ---------------------------
+
+_FLOWS: dict[str, dict[str, Any]] = {
+    "register": {
+        "purpose": SmsCode.Purpose.REGISTER,
+        "title": "用户注册",
+        "steps": ("验证手机", "设置密码", "注册成功"),
+    },
+    "reset": {
+        "purpose": SmsCode.Purpose.RESET,
+        "title": "找回密码",
+        "steps": ("验证手机", "设置密码", "重置成功"),
+    },
+    "change_mobile": {
+        "purpose": SmsCode.Purpose.CHANGE_MOBILE,
+        "title": "重置手机号",
+        "steps": ("重置手机", "设置密码", "重置成功"),
+    },
+}
+
+
+def _flow_context(name: str, step: int, **extra: Any) -> dict[str, Any]:
+    flow = _FLOWS[name]
+    steps = [_(label) for label in flow["steps"]]
+    return {"flow": name, "title": _(flow["title"]), "steps": steps, "step": step, **extra}
+
+
+def _verified_mobile(request: HttpRequest, name: str) -> str | None:
+    state = request.session.get(f"hall.flow.{name}")
+    if not state or time.time() - state["at"] > FLOW_SECONDS:
+        return None
+    return str(state["mobile"])
+
+
+def _send_or_verify(
+    request: HttpRequest, name: str, mobile: str, code: str, deliver: bool = True
+) -> bool:
+    """Handle step 1's two buttons; True once the code is verified."""
+    purpose = _FLOWS[name]["purpose"]
+    if request.POST.get("action") == "send":
+        sms.send_code(
+            mobile=mobile,
+            purpose=purpose,
+            deliver=deliver,
+            client_address=security.client_address(request),
+        )
+        messages.success(request, _("验证码已发送至 %(mobile)s，5 分钟内有效") % {"mobile": mobile})
+        return False
+    sms.verify_code(mobile=mobile, purpose=purpose, code=code)
+    request.session[f"hall.flow.{name}"] = {"mobile": mobile, "at": time.time()}
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    form = MobileCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mobile = form.cleaned_data["mobile"]
+        try:
+            services.require_unused_mobile(mobile)
+            if _send_or_verify(request, "register", mobile, form.cleaned_data["sms_code"]):
+                return redirect("accounts:register_password")
+        except (services.AccountError, sms.SmsError) as error:
+            form.add_error(None, str(error))
+    return render(request, "accounts/flow_mobile.html", _flow_context("register", 1, form=form))
+
+
+@require_http_methods(["GET", "POST"])
+def register_password(request: HttpRequest) -> HttpResponse:
+    mobile = _verified_mobile(request, "register")
+    if mobile is None:
+        return redirect("accounts:register")
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_register(request=request, mobile=mobile, **form.cleaned_data)
+            del request.session["hall.flow.register"]
+            return render(request, "accounts/flow_done.html", _flow_context("register", 3))
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+    context = _flow_context("register", 2, form=form, mobile=mobile)
+    return render(request, "accounts/flow_password.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def reset(request: HttpRequest) -> HttpResponse:
+    form = MobileCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mobile = form.cleaned_data["mobile"]
+        known = User.objects.filter(mobile=mobile).exists()
+        try:  # an unknown number goes through the same steps: no hint whether it has an account
+            if _send_or_verify(request, "reset", mobile, form.cleaned_data["sms_code"], known):
+                return redirect("accounts:reset_password")
+        except sms.SmsError as error:
+            form.add_error(None, str(error))
+    return render(request, "accounts/flow_mobile.html", _flow_context("reset", 1, form=form))
+
+
+@require_http_methods(["GET", "POST"])
+def reset_password(request: HttpRequest) -> HttpResponse:
+    mobile = _verified_mobile(request, "reset")
+    if mobile is None:
+        return redirect("accounts:reset")
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset(request=request, mobile=mobile, **form.cleaned_data)
+            del request.session["hall.flow.reset"]
+            return render(request, "accounts/flow_done.html", _flow_context("reset", 3))
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+    context = _flow_context("reset", 2, form=form, mobile=mobile)
+    return render(request, "accounts/flow_password.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_mobile(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ChangeMobileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["old_mobile"] != user.mobile:
+                raise services.AccountError(_("原手机号不正确"))
+            services.require_unused_mobile(data["new_mobile"])
+            if _send_or_verify(request, "change_mobile", data["new_mobile"], data["sms_code"]):
+                return redirect("accounts:change_mobile_password")
+        except (services.AccountError, sms.SmsError) as error:
+            form.add_error(None, str(error))
+    context = _flow_context("change_mobile", 1, form=form)
+    return render(request, "accounts/flow_mobile.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_mobile_password(request: HttpRequest) -> HttpResponse:
+    mobile = _verified_mobile(request, "change_mobile")
+    if mobile is None:
+        return redirect("accounts:change_mobile")
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = _user(request)
+        try:
+            services.user_change_mobile(
+                request=request, user=user, new_mobile=mobile, **form.cleaned_data
+            )
+            update_session_auth_hash(request, user)
+            del request.session["hall.flow.change_mobile"]
+            return render(request, "accounts/flow_done.html", _flow_context("change_mobile", 3))
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+    context = _flow_context("change_mobile", 2, form=form, mobile=mobile)
+    return render(request, "accounts/flow_password.html", context)
+
+
+# --- The user center -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def center(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/center.html", {"member": _user(request).member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activate(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ActivateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not captcha.check(request, data["captcha"]):
+            form.add_error("captcha", _("验证码错误，请重新输入"))
+        else:
+            try:
+                member = services.user_activate(
+                    request=request,
+                    user=user,
+                    certificate_number=data["certificate_number"],
+                    company_name=data["company_name"],
+                )
+                messages.success(request, _("激活成功：%(name)s") % {"name": member.name})
+                return redirect("accounts:center")
+            except services.AccountError as error:
+                form.add_error(None, str(error))
+    return render(request, "accounts/activate.html", {"form": form})
+
+
+@login_required
+@require_GET
+def other_information(request: HttpRequest) -> HttpResponse:
+    """Seed 000 §4: the member's branch office, its phones and the center's bank account."""
+    member = _user(request).member
+    branches = [member.branch] if member else list(BranchOffice.objects.all())
+    return render(request, "accounts/other.html", {"branches": branches})
+
+
+# --- Test-only hooks (only routed when settings.TEST_HOOKS, refused in production) ----------
+
+
+@require_GET
+def test_captcha_answer(request: HttpRequest) -> JsonResponse:
+    if not settings.TEST_HOOKS:  # pragma: no cover - never routed then
+        raise Http404
+    return JsonResponse({"answer": request.session.get(captcha.TEST_KEY)})

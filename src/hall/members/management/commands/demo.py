@@ -1,0 +1,130 @@
+"""``python -m hall demo``: branch offices, a member due for renewal, and one login per role.
+
+Safe to run again: it updates what it made before. The logins are printed; they are demo
+accounts with known passwords, for a development machine only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from hall.accounts.models import User
+from hall.members.models import BranchOffice, CompanyPrefix, Member
+from tiaoma import uscc
+
+#: Seed 000 §4: the Zhejiang branch's address, phones per city and the center's bank account.
+BRANCHES: list[dict[str, Any]] = [
+    {
+        "code": "3301",
+        "name": "浙江分中心",
+        "region": "浙江",
+        "organisation": "浙江省标准化研究院",
+        "address": "杭州市西湖区天目山路 222 号 2 号楼 207 室",
+        "email": "zjancc@sina.com",
+        "contacts": [
+            {"area": "杭州地区", "person": "胡老师", "phone": "0571-85786900"},
+            {"area": "金华、绍兴、丽水、舟山", "person": "张老师", "phone": "0571-85786917"},
+            {"area": "温州、台州、嘉兴、湖州、衢州", "person": "王老师", "phone": "0571-85786931"},
+        ],
+    },
+    {
+        "code": "1101",
+        "name": "北京分中心",
+        "region": "北京",
+        "address": "北京市（示例地址）",
+        "contacts": [{"area": "北京", "person": "李老师", "phone": "010-00000000"}],
+    },
+    {
+        "code": "3101",
+        "name": "上海分中心",
+        "region": "上海",
+        "address": "上海市（示例地址）",
+        "contacts": [{"area": "上海", "person": "陈老师", "phone": "021-00000000"}],
+    },
+]
+BANK = {
+    "bank_account_name": "中国物品编码中心",
+    "bank_name": "交通银行北京分行和平里支行",
+    "bank_account": "1100 6022 4010 1490 84052",
+}
+
+#: The demo logins: mobile, password, role, and what the account is bound to.
+LOGINS = [
+    ("13800000001", "Member2026demo", User.Role.MEMBER, "系统成员用户（已激活）"),
+    ("13800000002", "Branch2026demo", User.Role.BRANCH, "分支机构审核员（浙江 3301）"),
+    ("13800000003", "Center2026demo", User.Role.CENTER, "编码中心审核员"),
+]
+
+
+def _uscc(body: str) -> str:
+    return body + uscc.calc_check_digit(body)
+
+
+class Command(BaseCommand):
+    help = "Create the demo branch offices, a member due for renewal and one login per role."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            branches = {row["code"]: self._branch(row) for row in BRANCHES}
+            member = self._member(branches["3301"])
+            self._logins(member, branches["3301"])
+        self.stdout.write(
+            f"demo member: {member.name}, {member.certificate_number}, "
+            f"prefix 69212345, valid until {member.valid_until}"
+        )
+        for mobile, password, _role, what in LOGINS:
+            self.stdout.write(f"  login {mobile} / {password}   {what}")
+
+    def _branch(self, row: dict[str, Any]) -> BranchOffice:
+        branch, _ = BranchOffice.objects.update_or_create(
+            code=row["code"], defaults={**row, **BANK}
+        )
+        return branch
+
+    def _member(self, branch: BranchOffice) -> Member:
+        today = date.today()
+        # Due for renewal: two years from registration, ending within the next three months.
+        until = today + timedelta(days=45)
+        member, _ = Member.objects.update_or_create(
+            certificate_number="物编注字第123456号",
+            defaults={
+                "name": "杭州示例食品有限公司",
+                "uscc": _uscc("91330106MA27XK5Q0"),
+                "company_type": Member.CompanyType.SINGLE,
+                "registered_address": "杭州市西湖区文三路 1 号",
+                "legal_representative": "张三",
+                "contact": "李四",
+                "contact_phone": "0571-88888888",
+                "archive_index": "2018023001",
+                "gds_card": "3301000123",
+                "branch": branch,
+                "valid_from": until - timedelta(days=730),
+                "valid_until": until,
+            },
+        )
+        CompanyPrefix.objects.update_or_create(
+            prefix="69212345",
+            defaults={
+                "member": member,
+                "kind": CompanyPrefix.Kind.EAN,
+                "allocated_on": member.valid_from,
+            },
+        )
+        return member
+
+    def _logins(self, member: Member, branch: BranchOffice) -> None:
+        bindings = {
+            User.Role.MEMBER: {"member": member, "name": "李四"},
+            User.Role.BRANCH: {"branch": branch, "name": "胡老师"},
+            User.Role.CENTER: {"name": "编码中心审核员", "is_staff": True},
+        }
+        for mobile, password, role, _what in LOGINS:
+            user, _ = User.objects.update_or_create(
+                mobile=mobile, defaults={"role": role, **bindings[role]}
+            )
+            user.set_password(password)
+            user.save()

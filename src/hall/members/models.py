@@ -1,0 +1,135 @@
+"""Branch offices, member companies and their company prefixes (domain.md §3.1).
+
+The database holds the invariants: a company prefix, a certificate number, an archive index
+number and a unified social credit code each belong to one member only.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tiaoma import uscc
+from tiaoma.errors import TiaomaError
+
+
+def validate_uscc(value: str) -> None:
+    """A model field validator: the GB 32100 check, with the library's bilingual message."""
+    try:
+        uscc.validate(value)
+    except TiaomaError as error:
+        message = _("统一社会信用代码无效：%(reason)s")
+        raise ValidationError(message, params={"reason": error.message_zh}, code="uscc") from error
+
+
+class BranchOffice(models.Model):
+    """A branch of the coding center (分支机构), e.g. 浙江分中心 3301: its region's members apply
+    through it, and the hall shows them its address, phones and the center's bank account."""
+
+    code = models.CharField(_("代码"), max_length=4, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    region = models.CharField(_("地区"), max_length=50)
+    organisation = models.CharField(_("单位"), max_length=100, blank=True)
+    address = models.CharField(_("地址"), max_length=200)
+    postcode = models.CharField(_("邮编"), max_length=6, blank=True)
+    email = models.EmailField(_("工作邮箱"), blank=True)
+    #: [{"area": "杭州地区", "person": "胡老师", "phone": "0571-85786900"}, ...]
+    contacts = models.JSONField(_("联系方式"), default=list, blank=True)
+    bank_account_name = models.CharField(_("开户名称"), max_length=100, blank=True)
+    bank_name = models.CharField(_("开户银行"), max_length=100, blank=True)
+    bank_account = models.CharField(_("银行账号"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("分支机构")
+        verbose_name_plural = _("分支机构")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Member(models.Model):
+    """A member company (系统成员) with the registration form's data and its certificate."""
+
+    class CompanyType(models.TextChoices):
+        SINGLE = "single", _("单一企业")
+        GROUP = "group", _("集团企业")
+        IMPORT_EXPORT = "import_export", _("进出口企业")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("有效")
+        EXPIRED = "expired", _("已过期")
+        CANCELLED = "cancelled", _("已注销")
+
+    name = models.CharField(_("企业名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    company_type = models.CharField(
+        _("企业类型"), max_length=20, choices=CompanyType.choices, default=CompanyType.SINGLE
+    )
+    registered_address = models.CharField(_("注册地址"), max_length=200)
+    office_address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    postcode = models.CharField(_("邮编"), max_length=6, blank=True)
+    registered_capital = models.CharField(_("注册资本"), max_length=50, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=50)
+    legal_representative_phone = models.CharField(_("法定代表人电话"), max_length=30, blank=True)
+    contact = models.CharField(_("联系人"), max_length=50)
+    contact_phone = models.CharField(_("联系人电话"), max_length=30, blank=True)
+    mobile = models.CharField(_("手机"), max_length=11, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    certificate_number = models.CharField(_("物编注字"), max_length=30, unique=True)
+    archive_index = models.CharField(_("档案索引号"), max_length=20, unique=True)
+    gds_card = models.CharField(_("GDS卡号"), max_length=20, unique=True, null=True, blank=True)
+    branch = models.ForeignKey(
+        BranchOffice, on_delete=models.PROTECT, related_name="members", verbose_name=_("分支机构")
+    )
+    valid_from = models.DateField(_("有效期起"))
+    valid_until = models.DateField(_("有效期至"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+
+    class Meta:
+        verbose_name = _("系统成员")
+        verbose_name_plural = _("系统成员")
+        ordering = ["certificate_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gt=models.F("valid_from")),
+                name="member_validity_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.certificate_number}）"
+
+
+class CompanyPrefix(models.Model):
+    """A company prefix (厂商识别代码) held by a member: EAN (69x...) or UPC."""
+
+    class Kind(models.TextChoices):
+        EAN = "ean", _("EAN码")
+        UPC = "upc", _("UPC码")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="prefixes", verbose_name=_("系统成员")
+    )
+    prefix = models.CharField(_("厂商识别代码"), max_length=12, unique=True)
+    kind = models.CharField(_("类型"), max_length=3, choices=Kind.choices, default=Kind.EAN)
+    allocated_on = models.DateField(_("分配日期"))
+
+    class Meta:
+        verbose_name = _("厂商识别代码")
+        verbose_name_plural = _("厂商识别代码")
+        ordering = ["prefix"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(prefix__regex=r"^[0-9]{6,12}$"), name="prefix_is_6_to_12_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.prefix

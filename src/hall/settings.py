@@ -1,0 +1,178 @@
+"""The hall's one settings module, configured from the environment (see ``hall.env``).
+
+Every variable and its default:
+
+- ``HALL_DEBUG`` (no): development mode; ``make run`` sets it.
+- ``HALL_SECRET_KEY`` (or ``HALL_SECRET_KEY_FILE``): required unless ``HALL_DEBUG``.
+- ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/hall``; default a SQLite file in
+  ``HALL_DATA_DIR`` (``var/`` beside the checkout).
+- ``HALL_CACHE_URL``: ``redis://127.0.0.1:6379/0``; default local memory.
+- ``HALL_NAME``: the hall's name in its header (never an official body's).
+- ``HALL_ALLOWED_HOSTS`` (``127.0.0.1,localhost``), ``HALL_SECURE_COOKIES`` (not ``HALL_DEBUG``).
+- ``HALL_SMS_BACKEND``: ``outbox`` (recorded in the database), ``console``, or a dotted path.
+- ``HALL_TEST_HOOKS`` (no): test-only views that read captchas; refused unless ``HALL_DEBUG``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+
+from hall.env import env_bool, env_int, env_list, env_str
+
+django_stubs_ext.monkeypatch()  # ModelAdmin[Model] and friends at run time, as the types say
+
+HALL_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("HALL_DATA_DIR", default=str(HALL_DIR.parent.parent / "var")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file, uploads and static files
+
+DEBUG = env_bool("HALL_DEBUG", default=False)
+SECRET_KEY = env_str("HALL_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("HALL_SECRET_KEY (or HALL_SECRET_KEY_FILE) must be set")
+    SECRET_KEY = "development-only-key-never-used-in-production-" + "x" * 20
+TEST_HOOKS = env_bool("HALL_TEST_HOOKS", default=False)
+if TEST_HOOKS and not DEBUG:
+    raise ImproperlyConfigured("HALL_TEST_HOOKS is for tests: it needs HALL_DEBUG")
+
+HALL_NAME = env_str("HALL_NAME", default="tiaoma 条码业务大厅")
+ALLOWED_HOSTS = env_list("HALL_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "hall.members",
+    "hall.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "hall.middleware.ChosenLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hall.urls"
+WSGI_APPLICATION = "hall.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [HALL_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hall.context.hall",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'hall.sqlite3'}"),
+        conn_max_age=env_int("HALL_DB_CONN_MAX_AGE", default=0, high=3600),
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several requests write at once: wait for the lock rather than fail at once.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+_cache_url = env_str("HALL_CACHE_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["hall.accounts.backends.MobileOrCardBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "hall.accounts.passwords.LettersAndDigitsValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:center"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+SECURE = env_bool("HALL_SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("HALL_SESSION_SECONDS", default=2 * 3600, low=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if SECURE:
+    SECURE_HSTS_SECONDS = env_int("HALL_HSTS_SECONDS", default=0, high=63072000)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [HALL_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [HALL_DIR / "static"]
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+SMS_BACKEND = env_str("HALL_SMS_BACKEND", default="outbox")
+#: SMS codes: 6 digits, valid 5 minutes, one send per 60 s per number, at most 5 an hour and
+#: 10 a day per number, 20 an hour and 50 a day per client address.
+SMS_CODE_SECONDS = 300
+SMS_LIMITS = {
+    "gap_seconds": 60,
+    "per_mobile_hour": 5,
+    "per_mobile_day": 10,
+    "per_address_hour": 20,
+    "per_address_day": 50,
+}
+#: Login: after 5 wrong passwords in a row the account is locked for 15 minutes; a client
+#: address with 20 failures in 15 minutes is refused for the rest of that time.
+LOGIN_LIMITS = {"failures": 5, "lock_minutes": 15, "per_address": 20}
+CAPTCHA_SECONDS = 300
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"hall": {"handlers": ["console"], "level": "INFO"}},
+}

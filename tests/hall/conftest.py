@@ -1,0 +1,109 @@
+"""Named personas (conventions.md 15): two members in two branches, their users, a branch
+reviewer of another region and a center reviewer; and a client that can read captchas."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from hall.accounts.models import SmsMessage, User
+from hall.members.models import BranchOffice, CompanyPrefix, Member
+from tests import system
+from tiaoma import uscc
+
+PASSWORD = "Secret2026pass"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _database_reachable(django_db_blocker: object) -> None:
+    """On PostgreSQL (DATABASE_URL), the server must answer: skipped here, failed under CI."""
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        try:
+            connection.ensure_connection()
+        except Exception as error:
+            system.unavailable(f"PostgreSQL at {os.environ.get('DATABASE_URL')}: {error}")
+
+
+def make_uscc(body: str) -> str:
+    return body + uscc.calc_check_digit(body)
+
+
+def make_member(code: str, name: str, certificate: str, prefix: str, body: str) -> Member:
+    branch, _ = BranchOffice.objects.get_or_create(
+        code=code, defaults={"name": f"{code} 分中心", "region": code, "address": "地址"}
+    )
+    today = date.today()
+    member = Member.objects.create(
+        name=name,
+        uscc=make_uscc(body),
+        registered_address="地址",
+        legal_representative="法人",
+        contact="联系人",
+        certificate_number=certificate,
+        archive_index=certificate[-6:],
+        branch=branch,
+        valid_from=today - timedelta(days=700),
+        valid_until=today + timedelta(days=30),
+        gds_card=f"GDS{certificate[-6:]}",
+    )
+    CompanyPrefix.objects.create(member=member, prefix=prefix, allocated_on=member.valid_from)
+    return member
+
+
+@pytest.fixture
+def member(db: None) -> Member:
+    return make_member(
+        "3301", "杭州示例食品有限公司", "物编注字第100001号", "69212345", "91330106MA27XK5Q0"
+    )
+
+
+@pytest.fixture
+def other_member(db: None) -> Member:
+    return make_member(
+        "1101", "北京另一家有限公司", "物编注字第200002号", "69254321", "91110105MA01ABCD0"
+    )
+
+
+@pytest.fixture
+def member_user(member: Member) -> User:
+    return User.objects.create_user(
+        "13900000001", PASSWORD, member=member, gds_card=member.gds_card
+    )
+
+
+@pytest.fixture
+def other_user(other_member: Member) -> User:
+    return User.objects.create_user("13900000002", PASSWORD, member=other_member)
+
+
+@pytest.fixture
+def fresh_user(db: None) -> User:
+    return User.objects.create_user("13900000003", PASSWORD)
+
+
+def captcha_answer(client: Client) -> str:
+    """Draw a captcha for the client's session and read its answer through the test hook."""
+    assert client.get("/accounts/captcha.png").status_code == 200
+    answer = client.get("/__test__/captcha").json()["answer"]
+    assert isinstance(answer, str)
+    return answer
+
+
+def last_code(mobile: str) -> str:
+    """The code in the latest SMS recorded for ``mobile`` by the outbox backend."""
+    message = SmsMessage.objects.filter(mobile=mobile).first()
+    assert message is not None, f"no SMS to {mobile}"
+    return "".join(c for c in message.text.split("验证码是")[1][:8] if c.isdigit())
+
+
+def log_in(client: Client, identifier: str, password: str = PASSWORD) -> object:
+    data = {"method": "mobile", "identifier": identifier, "password": password,
+            "captcha": captcha_answer(client)}  # fmt: skip
+    return client.post("/accounts/login/", data)

@@ -1,0 +1,66 @@
+"""Settings fail loudly on bad values (conventions.md 14)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hall.env import env_bool, env_int, env_list, env_str
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("Yes", True), ("off", False), ("", False)]
+)
+def test_booleans(monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool) -> None:
+    monkeypatch.setenv("HALL_X", raw)
+    assert env_bool("HALL_X", default=not expected) is expected
+
+
+def test_bad_values_are_refused_with_the_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HALL_X", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="HALL_X='maybe'"):
+        env_bool("HALL_X", default=False)
+    monkeypatch.setenv("HALL_N", "ten")
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        env_int("HALL_N", default=1)
+    monkeypatch.setenv("HALL_N", "99")
+    with pytest.raises(ImproperlyConfigured, match="outside 0-10"):
+        env_int("HALL_N", default=1, high=10)
+
+
+def test_defaults_lists_and_secret_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("HALL_MISSING", raising=False)
+    assert env_str("HALL_MISSING", default="d") == "d"
+    assert env_int("HALL_MISSING", default=3) == 3
+    assert env_list("HALL_MISSING", default=["a"]) == ["a"]
+    monkeypatch.setenv("HALL_HOSTS", " a.example, ,b.example ")
+    assert env_list("HALL_HOSTS", default=[]) == ["a.example", "b.example"]
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n", encoding="utf-8")
+    monkeypatch.setenv("HALL_KEY_FILE", str(secret))
+    assert env_str("HALL_KEY", default="") == "s3cret"
+    monkeypatch.setenv("HALL_KEY_FILE", str(tmp_path / "nothing"))
+    with pytest.raises(ImproperlyConfigured, match="HALL_KEY_FILE"):
+        env_str("HALL_KEY", default="")
+
+
+def test_production_settings_need_a_key_and_refuse_test_hooks(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def start(**env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", "import hall.settings"],
+            text=True,
+            capture_output=True,
+            check=False,
+            env={"PYTHONPATH": "src", "HALL_DATA_DIR": str(tmp_path), **env},
+        )
+
+    missing = start()
+    assert "HALL_SECRET_KEY" in missing.stderr
+    hooks = start(HALL_SECRET_KEY="k" * 50, HALL_TEST_HOOKS="1")
+    assert "HALL_TEST_HOOKS is for tests" in hooks.stderr
+    assert start(HALL_SECRET_KEY="k" * 50).returncode == 0

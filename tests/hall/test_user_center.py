@@ -1,0 +1,194 @@
+"""The user center through its pages (seed 000 §1, §3): register, log in, activate, change
+mobile, forgot password; each refusal with its message, nothing half-done after it."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from hall.accounts.mobile import normalise
+from hall.accounts.models import SecurityEvent, User
+from hall.members.models import Member
+from tests.hall.conftest import PASSWORD, captcha_answer, last_code, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+Kind = SecurityEvent.Kind
+
+
+def _text(response: object) -> str:
+    return response.content.decode()  # type: ignore[attr-defined, no-any-return]
+
+
+def register(client: Client, mobile: str, password: str = PASSWORD) -> object:
+    client.post("/accounts/register/", {"mobile": mobile, "action": "send"})
+    code = last_code(normalise(mobile))
+    response = client.post(
+        "/accounts/register/", {"mobile": mobile, "sms_code": code, "action": "next"}
+    )
+    assert response.status_code == 302, _text(response)
+    return client.post("/accounts/register/password/", {"password": password, "confirm": password})
+
+
+def test_register_in_three_steps_then_log_in(client: Client) -> None:
+    done = register(client, "+86 137 0000 0009")
+    assert "注册成功" in _text(done)
+    user = User.objects.get(mobile="13700000009")
+    assert user.password.startswith("argon2")
+    assert SecurityEvent.objects.filter(kind=Kind.REGISTERED, user=user).exists()
+    assert log_in(client, "13700000009").status_code == 302  # type: ignore[attr-defined]
+    assert "尚未激活" in _text(client.get("/accounts/center/"))
+
+
+def test_register_refusals(client: Client, member_user: User) -> None:
+    taken = client.post("/accounts/register/", {"mobile": member_user.mobile, "action": "send"})
+    assert "该手机号已注册" in _text(taken)
+    bad = client.post("/accounts/register/", {"mobile": "12345", "action": "send"})
+    assert "手机号无效" in _text(bad)
+    client.post("/accounts/register/", {"mobile": "13700000008", "action": "send"})
+    wrong = client.post(
+        "/accounts/register/", {"mobile": "13700000008", "sms_code": "000000x", "action": "next"}
+    )
+    assert "短信验证码错误或已过期" in _text(wrong)
+    # Step 2 without step 1 goes back to step 1.
+    assert Client().get("/accounts/register/password/").status_code == 302
+    client.post(
+        "/accounts/register/",
+        {"mobile": "13700000008", "sms_code": last_code("13700000008"), "action": "next"},
+    )
+    weak = client.post(
+        "/accounts/register/password/", {"password": "12345678", "confirm": "12345678"}
+    )
+    assert "字母和数字" in _text(weak)
+    differ = client.post("/accounts/register/password/", {"password": PASSWORD, "confirm": "x"})
+    assert "两次输入的密码不一致" in _text(differ)
+    assert not User.objects.filter(mobile="13700000008").exists()
+
+
+def test_login_needs_the_captcha_and_gives_no_hint(client: Client, member_user: User) -> None:
+    data = {
+        "method": "mobile",
+        "identifier": member_user.mobile,
+        "password": PASSWORD,
+        "captcha": "WRONG",
+    }
+    captcha_answer(client)
+    assert "验证码错误" in _text(client.post("/accounts/login/", data))
+    wrong_password = log_in(client, member_user.mobile, "Wrong2026pass")
+    unknown = log_in(client, "13911112222", "Wrong2026pass")
+    assert "账号或密码错误" in _text(wrong_password)
+    assert "账号或密码错误" in _text(unknown)
+    assert log_in(client, member_user.gds_card or "", PASSWORD).status_code == 302  # type: ignore[attr-defined]
+
+
+def test_lockout_after_five_failures(client: Client, member_user: User) -> None:
+    for _ in range(5):
+        log_in(client, member_user.mobile, "Wrong2026pass")
+    locked = log_in(client, member_user.mobile)
+    assert "账号已锁定" in _text(locked)
+    assert SecurityEvent.objects.filter(kind=Kind.LOCKED, user=member_user).exists()
+
+
+def test_one_address_failing_everywhere_is_stopped(client: Client, fresh_user: User) -> None:
+    for index in range(20):
+        log_in(client, f"139{index:08d}", "Wrong2026pass")
+    assert "登录失败次数过多" in _text(log_in(client, fresh_user.mobile))
+
+
+def test_activate_with_certificate_and_name(
+    client: Client, fresh_user: User, member: Member
+) -> None:
+    client.force_login(fresh_user)
+    data = {
+        "certificate_number": member.certificate_number,
+        "company_name": "别的公司",
+        "captcha": captcha_answer(client),
+    }
+    assert "物编注字或企业名称不正确" in _text(client.post("/accounts/activate/", data))
+    data |= {
+        "certificate_number": "物编注字第999999号",
+        "company_name": member.name,
+        "captcha": captcha_answer(client),
+    }
+    assert "物编注字或企业名称不正确" in _text(client.post("/accounts/activate/", data))
+    data |= {"certificate_number": member.certificate_number, "captcha": "NOPE"}
+    captcha_answer(client)
+    assert "验证码错误" in _text(client.post("/accounts/activate/", data))
+    fresh_user.refresh_from_db()
+    assert fresh_user.member is None
+    data |= {
+        "company_name": member.name.replace("有限公司", "有限 公司"),
+        "captcha": captcha_answer(client),
+    }
+    assert client.post("/accounts/activate/", data).status_code == 302
+    fresh_user.refresh_from_db()
+    assert fresh_user.member == member
+    assert fresh_user.gds_card == member.gds_card
+    assert "69212345" in _text(client.get("/accounts/center/"))
+
+
+def test_activation_attempts_are_throttled(
+    client: Client, fresh_user: User, member: Member
+) -> None:
+    client.force_login(fresh_user)
+    for _ in range(5):
+        client.post(
+            "/accounts/activate/",
+            {"certificate_number": "x", "company_name": "y", "captcha": captcha_answer(client)},
+        )
+    right = {
+        "certificate_number": member.certificate_number,
+        "company_name": member.name,
+        "captcha": captcha_answer(client),
+    }
+    assert "激活尝试次数过多" in _text(client.post("/accounts/activate/", right))
+
+
+def test_change_mobile_then_log_in_with_the_new_one(
+    client: Client, member_user: User, other_user: User
+) -> None:
+    client.force_login(member_user)
+    step1 = {"old_mobile": "13900000009", "new_mobile": "13600000001", "action": "send"}
+    assert "原手机号不正确" in _text(client.post("/accounts/mobile/", step1))
+    step1 |= {"old_mobile": member_user.mobile, "new_mobile": other_user.mobile}
+    assert "该手机号已注册" in _text(client.post("/accounts/mobile/", step1))
+    step1 |= {"new_mobile": "13600000001"}
+    client.post("/accounts/mobile/", step1)
+    step1 |= {"sms_code": last_code("13600000001"), "action": "next"}
+    assert client.post("/accounts/mobile/", step1).status_code == 302
+    new_password = "Another2026pass"
+    done = client.post(
+        "/accounts/mobile/password/", {"password": new_password, "confirm": new_password}
+    )
+    assert "重置成功" in _text(done)
+    assert client.get("/accounts/center/").status_code == 200  # still logged in
+    client.post("/accounts/logout/")
+    assert log_in(client, "13600000001", new_password).status_code == 302  # type: ignore[attr-defined]
+    assert SecurityEvent.objects.filter(kind=Kind.MOBILE_CHANGED, user=member_user).exists()
+
+
+def test_forgot_password(client: Client, member_user: User) -> None:
+    client.post("/accounts/forgot/", {"mobile": member_user.mobile, "action": "send"})
+    client.post(
+        "/accounts/forgot/",
+        {"mobile": member_user.mobile, "action": "next", "sms_code": last_code(member_user.mobile)},
+    )
+    new_password = "Reset2026pass"
+    done = client.post(
+        "/accounts/forgot/password/", {"password": new_password, "confirm": new_password}
+    )
+    assert "重置成功" in _text(done)
+    assert log_in(client, member_user.mobile, new_password).status_code == 302  # type: ignore[attr-defined]
+
+
+def test_forgot_password_for_an_unknown_number_looks_the_same(client: Client, db: None) -> None:
+    response = client.post(
+        "/accounts/forgot/", {"mobile": "13511112222", "action": "send"}, follow=True
+    )
+    assert "验证码已发送" in _text(response)
+
+
+def test_english_when_switched(client: Client, member_user: User) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    page = _text(client.get("/accounts/login/"))
+    assert "Log in" in page
+    assert "not the official website" in page
