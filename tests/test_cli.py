@@ -343,3 +343,15 @@ def test_render_adjust_digits(tmp_path: Path) -> None:
     assert tiaoma("render", "6901234567892", "-o", str(plain))[0] == 0
     assert tiaoma("render", "6901234567892", "-o", str(adjusted), "--adjust-digits")[0] == 0
     assert plain.read_bytes() != adjusted.read_bytes()
+
+
+def test_render_bar_width_reduction_in_pixels(tmp_path: Path) -> None:
+    plain, reduced = tmp_path / "plain.png", tmp_path / "reduced.png"
+    assert tiaoma("render", "6901234567892", "-o", str(plain), "--dpi", "300")[0] == 0
+    assert tiaoma("render", "6901234567892", "-o", str(reduced), "--dpi", "300",
+                  "--bwr-px", "1")[0] == 0  # fmt: skip
+    assert plain.read_bytes() != reduced.read_bytes()
+    status, _, err = tiaoma("render", "6901234567892", "-o", str(tmp_path / "a.svg"),
+                            "--bwr-px", "1")  # fmt: skip
+    assert status == 2
+    assert "--bwr-px" in err

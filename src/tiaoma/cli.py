@@ -318,6 +318,8 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tiaoma.render import artwork, geometry_for, layout, png  # noqa: PLC0415
 
     kind = _render_format(args)
+    if args.bwr_px is not None and (kind != "png" or not 0 <= args.bwr_px <= 50):
+        raise UsageError("--bwr-px is a whole number of pixels from 0 to 50, for PNG output")
     symbol = _encode(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -330,7 +332,8 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"tiaoma: warning: {warning.message}\n")
     drawing = layout(symbol, geometry)
     try:
-        Path(args.output).write_bytes(artwork(symbol, geometry, kind, dpi=args.dpi))
+        Path(args.output).write_bytes(artwork(symbol, geometry, kind, dpi=args.dpi,
+                                              bwr_px=args.bwr_px))  # fmt: skip
     except OSError as error:
         raise UsageError(f"cannot write {args.output}: {error.strerror}") from error
     size = (
@@ -461,6 +464,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         metavar="MM",
         help="bar width reduction for print gain, in mm",
+    )
+    render.add_argument(
+        "--bwr-px",
+        type=int,
+        metavar="PX",
+        help="PNG: bar width reduction in whole pixels (instead of --bwr)",
     )
     render.add_argument("--dpi", type=float, default=600, help="PNG resolution (default 600)")
     render.add_argument("--no-text", action="store_true", help="no human-readable text")
