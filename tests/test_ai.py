@@ -10,8 +10,8 @@ import pytest
 from biip.gs1_messages import GS1Message
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_ai_samples import ALL, NO_PAIRINGS, valid_value, zint_accepts
 
+from tests.test_ai_samples import ALL, NO_PAIRINGS, valid_value, zint_accepts
 from tiaoma import ai, errors
 from tiaoma.errors import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 

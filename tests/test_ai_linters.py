@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_ai_samples import zint_accepts
 
+from tests.test_ai_samples import zint_accepts
 from tiaoma import _ai_lint, ai, errors
 
 PASS = None

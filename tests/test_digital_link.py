@@ -6,8 +6,8 @@ import pytest
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_ai_samples import valid_value
 
+from tests.test_ai_samples import valid_value
 from tiaoma import ai, digital_link, errors
 from tiaoma.errors import InvalidComponent, InvalidFormat, InvalidLength
 
