@@ -9,7 +9,8 @@ Every variable and its default:
 - ``HALL_CACHE_URL``: ``redis://127.0.0.1:6379/0``; default local memory.
 - ``HALL_NAME``: the hall's name in its header (never an official body's).
 - ``HALL_ALLOWED_HOSTS`` (``127.0.0.1,localhost``), ``HALL_SECURE_COOKIES`` (not ``HALL_DEBUG``).
-- ``HALL_SMS_BACKEND``: ``outbox`` (recorded in the database), ``console``, or a dotted path.
+- ``HALL_SMS_BACKEND``: ``outbox`` (recorded in the database; the development default),
+  ``console``, or the dotted path of a provider's backend (required unless ``HALL_DEBUG``).
 - ``HALL_TEST_HOOKS`` (no): test-only views that read captchas; refused unless ``HALL_DEBUG``.
 """
 
@@ -154,7 +155,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-SMS_BACKEND = env_str("HALL_SMS_BACKEND", default="outbox")
+# Production names its provider (a class with send(mobile, text)); the outbox and the console
+# keep codes readable, so they are development's defaults only.
+SMS_BACKEND = env_str("HALL_SMS_BACKEND", default="outbox" if DEBUG else "")
+if not SMS_BACKEND:
+    raise ImproperlyConfigured("HALL_SMS_BACKEND must name the SMS provider's backend class")
 #: SMS codes: 6 digits, valid 5 minutes, one send per 60 s per number, at most 5 an hour and
 #: 10 a day per number, 20 an hour and 50 a day per client address.
 SMS_CODE_SECONDS = 300

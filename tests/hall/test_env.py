@@ -63,4 +63,6 @@ def test_production_settings_need_a_key_and_refuse_test_hooks(tmp_path: Path) ->
     assert "HALL_SECRET_KEY" in missing.stderr
     hooks = start(HALL_SECRET_KEY="k" * 50, HALL_TEST_HOOKS="1")
     assert "HALL_TEST_HOOKS is for tests" in hooks.stderr
-    assert start(HALL_SECRET_KEY="k" * 50).returncode == 0
+    assert "HALL_SMS_BACKEND" in start(HALL_SECRET_KEY="k" * 50).stderr
+    provider = "hall.accounts.sms.ConsoleBackend"
+    assert start(HALL_SECRET_KEY="k" * 50, HALL_SMS_BACKEND=provider).returncode == 0

@@ -1,0 +1,41 @@
+"""``python -m hall demo``: what `make run` loads, safe to run twice, its logins work."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from hall.accounts.models import User
+from hall.members.management.commands.demo import LOGINS
+from hall.members.models import BranchOffice, CompanyPrefix, Member
+from tests.hall.conftest import captcha_answer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_twice_then_every_login_works(client: Client) -> None:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    call_command("demo", stdout=out)
+    assert BranchOffice.objects.get(code="3301").contacts[0]["phone"] == "0571-85786900"
+    member = Member.objects.get()
+    assert CompanyPrefix.objects.get(member=member).prefix.startswith("692")
+    assert date.today() < member.valid_until <= date.today() + timedelta(days=92)
+    assert User.objects.get(role=User.Role.BRANCH).branch.code == "3301"  # type: ignore[union-attr]
+    for mobile, password, _role, _what in LOGINS:
+        assert f"login {mobile} / {password}" in out.getvalue()
+        response = client.post(
+            "/accounts/login/",
+            {
+                "method": "mobile",
+                "identifier": mobile,
+                "password": password,
+                "captcha": captcha_answer(client),
+            },
+        )
+        assert response.status_code == 302, mobile
+        client.post("/accounts/logout/")
