@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -134,21 +135,31 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/flow_mobile.html", _flow_context("register", 1, form=form))
 
 
-@require_http_methods(["GET", "POST"])
-def register_password(request: HttpRequest) -> HttpResponse:
-    mobile = _verified_mobile(request, "register")
+def _password_step(
+    request: HttpRequest, name: str, back: str, finish: Callable[[str, dict[str, str]], None]
+) -> HttpResponse:
+    """Step 2 of a flow: a new password for the mobile step 1 verified, then step 3."""
+    mobile = _verified_mobile(request, name)
     if mobile is None:
-        return redirect("accounts:register")
+        return redirect(back)
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_register(request=request, mobile=mobile, **form.cleaned_data)
-            del request.session["hall.flow.register"]
-            return render(request, "accounts/flow_done.html", _flow_context("register", 3))
+            finish(mobile, form.cleaned_data)
+            del request.session[f"hall.flow.{name}"]
+            return render(request, "accounts/flow_done.html", _flow_context(name, 3))
         except services.AccountError as error:
             form.add_error(None, str(error))
-    context = _flow_context("register", 2, form=form, mobile=mobile)
+    context = _flow_context(name, 2, form=form, mobile=mobile)
     return render(request, "accounts/flow_password.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def register_password(request: HttpRequest) -> HttpResponse:
+    def finish(mobile: str, data: dict[str, str]) -> None:
+        services.user_register(request=request, mobile=mobile, **data)
+
+    return _password_step(request, "register", "accounts:register", finish)
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,19 +178,10 @@ def reset(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reset_password(request: HttpRequest) -> HttpResponse:
-    mobile = _verified_mobile(request, "reset")
-    if mobile is None:
-        return redirect("accounts:reset")
-    form = PasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.password_reset(request=request, mobile=mobile, **form.cleaned_data)
-            del request.session["hall.flow.reset"]
-            return render(request, "accounts/flow_done.html", _flow_context("reset", 3))
-        except services.AccountError as error:
-            form.add_error(None, str(error))
-    context = _flow_context("reset", 2, form=form, mobile=mobile)
-    return render(request, "accounts/flow_password.html", context)
+    def finish(mobile: str, data: dict[str, str]) -> None:
+        services.password_reset(request=request, mobile=mobile, **data)
+
+    return _password_step(request, "reset", "accounts:reset", finish)
 
 
 @login_required
@@ -204,23 +206,13 @@ def change_mobile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_mobile_password(request: HttpRequest) -> HttpResponse:
-    mobile = _verified_mobile(request, "change_mobile")
-    if mobile is None:
-        return redirect("accounts:change_mobile")
-    form = PasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = _user(request)
-        try:
-            services.user_change_mobile(
-                request=request, user=user, new_mobile=mobile, **form.cleaned_data
-            )
-            update_session_auth_hash(request, user)
-            del request.session["hall.flow.change_mobile"]
-            return render(request, "accounts/flow_done.html", _flow_context("change_mobile", 3))
-        except services.AccountError as error:
-            form.add_error(None, str(error))
-    context = _flow_context("change_mobile", 2, form=form, mobile=mobile)
-    return render(request, "accounts/flow_password.html", context)
+    user = _user(request)
+
+    def finish(mobile: str, data: dict[str, str]) -> None:
+        services.user_change_mobile(request=request, user=user, new_mobile=mobile, **data)
+        update_session_auth_hash(request, user)  # stay logged in under the new number
+
+    return _password_step(request, "change_mobile", "accounts:change_mobile", finish)
 
 
 # --- The user center -----------------------------------------------------------------------
