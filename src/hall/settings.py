@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "hall.members",
     "hall.accounts",
+    "hall.applications",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,4 @@ os.environ.setdefault("HALL_DATA_DIR", tempfile.mkdtemp(prefix="hall-tests-"))
 
 from hall.settings import *  # noqa: F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+PASSWORD_HASHERS = ["tests.hall.hashers.QuickArgon2PasswordHasher"]

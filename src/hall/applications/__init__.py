@@ -1,0 +1,1 @@
+"""Applications (registration, renewal, change, ...), their review, and the working-day calendar."""

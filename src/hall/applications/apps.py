@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationsConfig(AppConfig):
+    name = "hall.applications"
+    verbose_name = _("业务申请")
+
+    def ready(self) -> None:
+        from hall.applications import renewal  # noqa: F401, PLC0415 - registers what approval means

@@ -1,0 +1,96 @@
+"""Renewal (续展, seed 000 §2): within the three months before expiry, two more years from the
+old expiry (domain.md §3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hall.accounts.models import User
+from hall.applications.models import Application
+from hall.applications.workflow import ON_APPROVAL, WorkflowError
+from hall.members.models import Member
+
+WINDOW_MONTHS = 3
+VALIDITY_YEARS = 2
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError(day)  # pragma: no cover - day 28 exists in every month
+
+
+@dataclass(frozen=True)
+class Window:
+    opens: date
+    closes: date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.opens <= day <= self.closes
+
+
+def renewal_window(member: Member) -> Window:
+    """The three months before expiry, the expiry day included."""
+    return Window(_add_months(member.valid_until, -WINDOW_MONTHS), member.valid_until)
+
+
+def renewal_start(*, user: User, today: date | None = None) -> Application:
+    """Open a renewal for the user's member, pre-filled from the member's data (step 1)."""
+    member = user.member
+    if member is None:
+        raise WorkflowError(_("账号尚未激活：请先用系统成员证书激活"))
+    today = today or timezone.localdate()
+    window = renewal_window(member)
+    if today not in window:
+        raise WorkflowError(_("续展办理时间为有效期届满前三个月内：%(opens)s 至 %(closes)s")
+                            % {"opens": window.opens, "closes": window.closes})  # fmt: skip
+    try:
+        with transaction.atomic():
+            return Application.objects.create(kind=Application.Kind.RENEWAL, member=member,
+                                              applicant=user, branch=member.branch,
+                                              data=prefilled(member))  # fmt: skip
+    except IntegrityError:
+        raise WorkflowError(_("已有一项未办结的续展申请")) from None
+
+
+def prefilled(member: Member) -> dict[str, object]:
+    """Step 1's fields from the member's data (seed 000 §2.1)."""
+    return {
+        "archive_index": member.archive_index, "renewal_type": "by_name",
+        "legal_representative": member.legal_representative,
+        "legal_representative_phone": member.legal_representative_phone,
+        "contact": member.contact, "contact_phone": member.contact_phone,
+        "mobile": member.mobile, "fax": member.fax, "email": member.email,
+        "website": member.website, "invoice_title": member.name, "taxpayer_number": member.uscc,
+        "prefixes": [{"prefix": p.prefix, "kind": p.kind} for p in member.prefixes.all()],
+    }  # fmt: skip
+
+
+def _approve_renewal(application: Application, today: date) -> None:
+    """Two more years from the old expiry; the membership valid again."""
+    assert application.member_id is not None  # a renewal always has its member
+    member = Member.objects.select_for_update().get(pk=application.member_id)
+    member.valid_from = member.valid_until
+    member.valid_until = _add_years(member.valid_until, VALIDITY_YEARS)
+    member.status = Member.Status.ACTIVE
+    member.save(update_fields=["valid_from", "valid_until", "status"])
+
+
+ON_APPROVAL[Application.Kind.RENEWAL] = _approve_renewal

@@ -1,0 +1,119 @@
+"""Every application moves through one table of allowed transitions (conventions.md 10).
+
+:func:`application_transition` opens a transaction, locks the application, checks that the
+actor may see it (a member its own, a branch reviewer its region, the center all: anything else
+is "not found", so that nothing leaks), that the form was not stale, that the action is allowed
+from the current status and for the actor's role, and that a return or rejection has a reason;
+then it moves the status, writes the history row and applies what approval means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hall.accounts.models import User
+from hall.applications.models import Application, ApplicationEvent
+from hall.applications.workdays import add_working_days
+
+Status = Application.Status
+Role = User.Role
+
+#: Working days the branch has for its preliminary review (domain.md §3).
+BRANCH_REVIEW_DAYS = 5
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    needs_reason: bool = False
+
+
+def _t(sources: set[str], target: str, roles: set[str], needs_reason: bool = False) -> Transition:
+    return Transition(frozenset(sources), target, frozenset(roles), needs_reason)
+
+
+ALLOWED_TRANSITIONS: dict[str, Transition] = {
+    "submit": _t({Status.DRAFT}, Status.MATERIALS, {Role.MEMBER}),
+    "materials_done": _t({Status.MATERIALS}, Status.PAYMENT, {Role.MEMBER}),
+    "payment_received": _t({Status.PAYMENT}, Status.BRANCH_REVIEW, {Role.BRANCH, Role.CENTER}),
+    "branch_approve": _t({Status.BRANCH_REVIEW}, Status.CENTER_REVIEW, {Role.BRANCH}),
+    "branch_return": _t({Status.BRANCH_REVIEW}, Status.RETURNED, {Role.BRANCH}, True),
+    "resubmit": _t({Status.RETURNED}, Status.BRANCH_REVIEW, {Role.MEMBER}),
+    "center_approve": _t({Status.CENTER_REVIEW}, Status.APPROVED, {Role.CENTER}),
+    "center_return": _t({Status.CENTER_REVIEW}, Status.RETURNED, {Role.CENTER}, True),
+    "center_reject": _t({Status.CENTER_REVIEW}, Status.REJECTED, {Role.CENTER}, True),
+    "withdraw": _t({Status.DRAFT, Status.MATERIALS, Status.PAYMENT, Status.RETURNED},
+                   Status.WITHDRAWN, {Role.MEMBER}),
+}  # fmt: skip
+
+
+class WorkflowError(Exception):
+    """A refused action; the message says why (never whether a hidden application exists)."""
+
+
+class NotFound(WorkflowError):
+    def __init__(self) -> None:
+        super().__init__(_("申请不存在"))
+
+
+def visible_to(actor: User) -> QuerySet[Application]:
+    """The applications ``actor`` may see."""
+    everything = Application.objects.all()
+    if actor.role in (Role.CENTER, Role.ADMIN):
+        return everything
+    if actor.role == Role.BRANCH:
+        return everything.filter(branch_id=actor.branch_id)
+    if actor.member_id is not None:
+        return everything.filter(member_id=actor.member_id)
+    return everything.filter(applicant=actor, member__isnull=True)
+
+
+#: What approval means, per kind: filled in by ``hall.applications.effects``.
+ON_APPROVAL: dict[str, Callable[[Application, date], None]] = {}
+
+
+def application_transition(*, application_id: int, action: str, actor: User, version: int,
+                           reason: str = "", today: date | None = None) -> Application:  # fmt: skip
+    """Apply ``action`` by ``actor`` to the application, as the table allows."""
+    rule = ALLOWED_TRANSITIONS.get(action)
+    if rule is None:
+        raise WorkflowError(_("未知的操作：%(action)s") % {"action": action})
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        application = visible_to(actor).select_for_update().filter(pk=application_id).first()
+        if application is None or actor.role not in rule.roles:
+            raise NotFound
+        _check(application, rule, action, version, reason)
+        old = application.status
+        application.status = rule.target
+        application.version += 1
+        if rule.target == Status.BRANCH_REVIEW:
+            application.submitted_at = timezone.now()
+            application.branch_due = add_working_days(today, BRANCH_REVIEW_DAYS).day
+        application.save()
+        ApplicationEvent.objects.create(application=application, actor=actor, action=action,
+                                        old_status=old, new_status=rule.target,
+                                        reason=reason.strip())  # fmt: skip
+        if rule.target == Status.APPROVED and application.kind in ON_APPROVAL:
+            ON_APPROVAL[application.kind](application, today)
+    return application
+
+
+def _check(application: Application, rule: Transition, action: str, version: int,
+           reason: str) -> None:  # fmt: skip
+    if version != application.version:
+        raise WorkflowError(_("申请已被更新，请刷新页面后重试"))
+    if application.status not in rule.sources:
+        raise WorkflowError(_("申请当前状态为“%(status)s”，不能执行此操作")
+                            % {"status": application.get_status_display()})  # fmt: skip
+    if rule.needs_reason and not reason.strip():
+        raise WorkflowError(_("请填写退回或不批准的原因"))
