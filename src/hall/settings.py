@@ -175,6 +175,8 @@ SMS_LIMITS = {
 #: address with 20 failures in 15 minutes is refused for the rest of that time.
 LOGIN_LIMITS = {"failures": 5, "lock_minutes": 15, "per_address": 20}
 CAPTCHA_SECONDS = 300
+#: Where a registration's company prefix comes from unless the center chooses: 8-digit 692...
+REGISTRATION_POOL = ("692", 8)
 
 LOGGING = {
     "version": 1,

@@ -11,3 +11,8 @@ os.environ.setdefault("HALL_DATA_DIR", tempfile.mkdtemp(prefix="hall-tests-"))
 from hall.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["tests.hall.hashers.QuickArgon2PasswordHasher"]
+
+# SQLite's test database as a file, so that threads (the concurrency tests) wait for the lock
+# instead of failing on a shared in-memory database's table locks.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

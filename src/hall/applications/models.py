@@ -79,6 +79,13 @@ class Application(models.Model):
                 condition=~models.Q(status__in=["approved", "rejected", "withdrawn"]),
                 name="one_open_application_per_member_and_kind",
             ),
+            # A company registering has no member yet: one open registration per applicant.
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(kind="registration")
+                & ~models.Q(status__in=["approved", "rejected", "withdrawn"]),
+                name="one_open_registration_per_applicant",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ WINDOW_MONTHS = 3
 VALIDITY_YEARS = 2
 
 
-def _add_years(day: date, years: int) -> date:
+def add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February into a common year
@@ -88,7 +88,7 @@ def _approve_renewal(application: Application, today: date) -> None:
     assert application.member_id is not None  # a renewal always has its member
     member = Member.objects.select_for_update().get(pk=application.member_id)
     member.valid_from = member.valid_until
-    member.valid_until = _add_years(member.valid_until, VALIDITY_YEARS)
+    member.valid_until = add_years(member.valid_until, VALIDITY_YEARS)
     member.status = Member.Status.ACTIVE
     member.save(update_fields=["valid_from", "valid_until", "status"])
 

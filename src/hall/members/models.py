@@ -126,6 +126,8 @@ class CompanyPrefix(models.Model):
     prefix = models.CharField(_("厂商识别代码"), max_length=12, unique=True)
     kind = models.CharField(_("类型"), max_length=3, choices=Kind.choices, default=Kind.EAN)
     allocated_on = models.DateField(_("分配日期"))
+    #: Set when the membership ends: the prefix is never given to anyone else.
+    retired_on = models.DateField(_("停用日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("厂商识别代码")
@@ -139,3 +141,32 @@ class CompanyPrefix(models.Model):
 
     def __str__(self) -> str:
         return self.prefix
+
+
+class PrefixPool(models.Model):
+    """A block the center allocates company prefixes from, e.g. 8-digit prefixes in 692."""
+
+    block = models.CharField(_("前缀段"), max_length=11)
+    length = models.PositiveSmallIntegerField(_("厂商识别代码长度"))
+    kind = models.CharField(
+        _("类型"), max_length=3, choices=CompanyPrefix.Kind.choices, default=CompanyPrefix.Kind.EAN
+    )
+    #: The next number to try after the block (every number below it was looked at).
+    next_number = models.PositiveBigIntegerField(_("下一个候选号"), default=0)
+
+    class Meta:
+        verbose_name = _("厂商识别代码池")
+        verbose_name_plural = _("厂商识别代码池")
+        constraints = [
+            models.UniqueConstraint(fields=["block", "length"], name="one_pool_per_block_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block}… ({self.length})"
+
+
+class Sequence(models.Model):
+    """A counter handed out under a row lock: certificate numbers, archive index numbers."""
+
+    name = models.CharField(max_length=30, unique=True)
+    value = models.PositiveBigIntegerField(default=0)

@@ -1,0 +1,52 @@
+"""Numbers the center hands out: company prefixes from its pools, certificate numbers and
+archive index numbers. Each takes a row lock, so concurrent approvals never get the same one,
+and a prefix once allocated is never allocated again (its row stays when it is retired)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hall.members.models import CompanyPrefix, Member, PrefixPool, Sequence
+
+
+class PoolExhausted(Exception):
+    """No free prefix is left in the pool."""
+
+
+def next_in_sequence(name: str) -> int:
+    """The next value of the named counter (1, 2, 3, ...), under a row lock."""
+    with transaction.atomic():
+        Sequence.objects.get_or_create(name=name)
+        counter = Sequence.objects.select_for_update().get(name=name)
+        counter.value += 1
+        counter.save(update_fields=["value"])
+        return counter.value
+
+
+def certificate_number() -> str:
+    """``物编注字第NNNNNN号`` (domain.md §3.1, our design), six digits at least."""
+    return f"物编注字第{next_in_sequence('certificate'):06d}号"
+
+
+def archive_index(today: date) -> str:
+    """The year and a serial, as seed 000's ``2018023…``."""
+    return f"{today.year}{next_in_sequence(f'archive-{today.year}'):06d}"
+
+
+def prefix_allocate(*, member: Member, block: str, length: int, today: date) -> CompanyPrefix:
+    """The next free prefix of ``length`` digits in ``block`` for ``member``."""
+    with transaction.atomic():
+        pool = PrefixPool.objects.select_for_update().get(block=block, length=length)
+        width = length - len(block)
+        while pool.next_number < 10**width:
+            candidate = f"{block}{pool.next_number:0{width}d}"
+            pool.next_number += 1
+            if not CompanyPrefix.objects.filter(prefix=candidate).exists():
+                pool.save(update_fields=["next_number"])
+                return CompanyPrefix.objects.create(
+                    member=member, prefix=candidate, kind=pool.kind, allocated_on=today
+                )
+        raise PoolExhausted(_("厂商识别代码池 %(pool)s 已无可分配的代码") % {"pool": pool})
