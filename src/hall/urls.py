@@ -10,6 +10,7 @@ from hall.accounts import views as account_views
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:center", permanent=False)),
     path("accounts/", include("hall.accounts.urls")),
+    path("applications/", include("hall.applications.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -157,3 +157,9 @@ def verify_code(*, mobile: str, purpose: SmsCode.Purpose, code: str) -> None:
             row.save(update_fields=["attempts", "used_at"])
     if not matched:
         raise SmsError(_("短信验证码错误或已过期"))
+
+
+def notify(mobile: str, text: str) -> None:
+    """Send ``text`` to ``mobile`` once the current transaction commits (nothing if it fails)."""
+    if mobile:
+        transaction.on_commit(lambda: backend().send(mobile, text))

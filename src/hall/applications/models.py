@@ -67,6 +67,8 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     branch_due = models.DateField(_("初审期限"), null=True, blank=True)
+    #: All materials merged into one multi-page TIFF, for the archive.
+    archive = models.FileField(_("归档文件"), upload_to="archive/%Y/", blank=True)
 
     class Meta:
         verbose_name = _("业务申请")
@@ -90,6 +92,11 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def company_name(self) -> str:
+        """The member's name, or the registering company's from the form."""
+        return self.member.name if self.member else str(self.data.get("name", ""))
 
 
 class ApplicationEvent(models.Model):
@@ -139,3 +146,22 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.note}"
+
+
+class Material(models.Model):
+    """An uploaded document of an application, cleaned (``uploads.clean_image``)."""
+
+    class Kind(models.TextChoices):
+        LICENCE = "licence", _("营业执照")
+        REMITTANCE = "remittance", _("汇款证明")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(_("资料类型"), max_length=20, choices=Kind.choices)
+    image = models.FileField(_("图片"), upload_to="materials/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("申请资料")
+        verbose_name_plural = _("申请资料")
+        ordering = ["id"]

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hall.accounts import sms
 from hall.accounts.models import User
 from hall.applications.models import Application, ApplicationEvent
 from hall.applications.workdays import add_working_days
@@ -105,7 +107,24 @@ def application_transition(*, application_id: int, action: str, actor: User, ver
                                         reason=reason.strip())  # fmt: skip
         if rule.target == Status.APPROVED and application.kind in ON_APPROVAL:
             ON_APPROVAL[application.kind](application, today)
+        _notify(application, reason)
     return application
+
+
+#: The statuses the applicant hears about by SMS (seed 000: "submit -> an SMS confirms").
+_NOTIFIED = {Status.MATERIALS, Status.RETURNED, Status.APPROVED, Status.REJECTED}
+
+
+def _notify(application: Application, reason: str) -> None:
+    if application.status not in _NOTIFIED:
+        return
+    text = _("【%(hall)s】您的%(kind)s申请（编号 %(number)s）状态：%(status)s。") % {
+        "hall": settings.HALL_NAME, "kind": application.get_kind_display(),
+        "number": application.pk, "status": application.get_status_display(),
+    }  # fmt: skip
+    if reason.strip():
+        text += _("原因：%(reason)s") % {"reason": reason.strip()[:200]}
+    sms.notify(application.applicant.mobile, text)
 
 
 def _check(application: Application, rule: Transition, action: str, version: int,

@@ -1,0 +1,82 @@
+"""Step 1 of the renewal (seed 000 §2.1) and the reviewers' action form."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hall.accounts.forms import MobileField
+from tiaoma import uscc
+
+_OLD_TAXPAYER = re.compile(r"[0-9A-Z]{15}|[0-9A-Z]{17}|[0-9A-Z]{20}")
+
+
+def clean_taxpayer_number(value: str) -> str:
+    """The 18-character unified social credit code, or an older 15/17/20-character number."""
+    text = "".join(value.split()).upper()
+    if len(text) == 18:
+        if not uscc.is_valid(text):
+            raise forms.ValidationError(_("纳税人识别号（统一社会信用代码）校验不通过"))
+        return text
+    if not _OLD_TAXPAYER.fullmatch(text):
+        raise forms.ValidationError(
+            _("纳税人识别号应为 18 位统一社会信用代码，或 15、17、20 位旧税号")
+        )
+    return text
+
+
+class RenewalForm(forms.Form):
+    renewal_type = forms.ChoiceField(label=_("续展类型"), widget=forms.RadioSelect, choices=[
+        ("by_name", _("按企业名称续展")), ("by_code", _("按码续展"))])  # fmt: skip
+    legal_representative = forms.CharField(label=_("法定代表人"), max_length=50)
+    legal_representative_phone = forms.CharField(label=_("法定代表人电话"), max_length=30,
+                                                 required=False)  # fmt: skip
+    mobile = MobileField(label=_("手机"))
+    contact = forms.CharField(label=_("联系人"), max_length=50)
+    area_code = forms.RegexField(
+        label=_("区号"),
+        regex=r"^0\d{2,3}$",
+        max_length=4,
+        error_messages={"invalid": _("区号应为 0 开头的 3-4 位数字")},
+    )
+    contact_phone = forms.RegexField(
+        label=_("联系电话"),
+        regex=r"^\d{7,8}(-\d{1,6})?$",
+        max_length=20,
+        error_messages={"invalid": _("电话应为 7-8 位数字，可带分机号")},
+    )
+    contact_mobile = MobileField(label=_("联系人手机"))
+    fax = forms.CharField(label=_("传真"), max_length=30, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    receive_mail = forms.BooleanField(label=_("是否接收邮件"), required=False)
+    website = forms.CharField(label=_("网址"), max_length=200, required=False)
+    barcodes_in_use = forms.IntegerField(label=_("使用条码数量"), min_value=0, max_value=10**6,
+                                         required=False)  # fmt: skip
+    invoice_title = forms.CharField(label=_("发票抬头"), max_length=200)
+    taxpayer_number = forms.CharField(label=_("纳税人识别号"), max_length=25)
+    tax_address = forms.CharField(label=_("税务注册地址"), max_length=200, required=False)
+    tax_bank = forms.CharField(label=_("开户银行"), max_length=100, required=False)
+    tax_account = forms.CharField(label=_("银行账号"), max_length=40, required=False)
+    tax_phone = forms.CharField(label=_("税务注册电话"), max_length=30, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_taxpayer_number(self) -> str:
+        return clean_taxpayer_number(self.cleaned_data["taxpayer_number"])
+
+    def application_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class MaterialForm(forms.Form):
+    image = forms.FileField(label=_("图片"), allow_empty_file=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField(max_length=30)
+    reason = forms.CharField(label=_("原因"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput)

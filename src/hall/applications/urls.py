@@ -1,0 +1,15 @@
+from django.urls import path
+
+from hall.applications import views
+
+app_name = "applications"
+urlpatterns = [
+    path("", views.application_list, name="list"),
+    path("renewal/", views.renewal_start, name="renewal_start"),
+    path("review/", views.review_queue, name="queue"),
+    path("<int:application_id>/", views.detail, name="detail"),
+    path("<int:application_id>/fill/", views.fill, name="fill"),
+    path("<int:application_id>/upload/<str:kind>/", views.upload, name="upload"),
+    path("<int:application_id>/act/", views.act, name="act"),
+    path("<int:application_id>/materials/<int:material_id>/", views.material, name="material"),
+]

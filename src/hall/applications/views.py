@@ -1,0 +1,215 @@
+"""The member's applications (the renewal wizard, seed 000 §2) and the reviewers' back office."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hall.accounts.models import User
+from hall.applications import renewal, services
+from hall.applications.forms import ActionForm, MaterialForm, RenewalForm
+from hall.applications.models import Application, Material
+from hall.applications.uploads import UploadError
+from hall.applications.workflow import (
+    ALLOWED_TRANSITIONS,
+    NotFound,
+    WorkflowError,
+    application_transition,
+    visible_to,
+)
+
+Status = Application.Status
+#: Seed 000's progress bar, and the step each status stands at.
+STEPS = [
+    gettext_noop("续展申请"),
+    gettext_noop("资料上传"),
+    gettext_noop("网上支付"),
+    gettext_noop("分支机构初审"),
+    gettext_noop("编码中心审核"),
+]
+STEP_OF: dict[str, int] = {
+    Status.DRAFT: 1, Status.RETURNED: 1, Status.MATERIALS: 2, Status.PAYMENT: 3,
+    Status.BRANCH_REVIEW: 4, Status.CENTER_REVIEW: 5, Status.APPROVED: 6, Status.REJECTED: 6,
+    Status.WITHDRAWN: 6,
+}  # fmt: skip
+#: The statuses waiting for each reviewer role: a branch confirms transfers and reviews first.
+WAITING_FOR: dict[str, list[str]] = {
+    User.Role.BRANCH: [Status.PAYMENT, Status.BRANCH_REVIEW],
+    User.Role.CENTER: [Status.CENTER_REVIEW],
+}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _get(request: HttpRequest, application_id: int) -> Application:
+    application = visible_to(_user(request)).filter(pk=application_id).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+@login_required
+@require_GET
+def application_list(request: HttpRequest) -> HttpResponse:
+    applications = visible_to(_user(request)).select_related("member", "branch")[:200]
+    return render(request, "applications/list.html", {"applications": applications})
+
+
+@login_required
+@require_POST
+def renewal_start(request: HttpRequest) -> HttpResponse:
+    try:
+        application = renewal.renewal_start(user=_user(request))
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("accounts:center")
+    return redirect("applications:fill", application.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fill(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _get(request, application_id)
+    initial = {**application.data, "version": application.version}
+    form = RenewalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_fill(application_id=application.pk, user=_user(request),
+                                      data=form.application_data(),
+                                      version=form.cleaned_data["version"])  # fmt: skip
+            return redirect("applications:detail", application.pk)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+    context = _context(application, _user(request), form=form)
+    return render(request, "applications/fill.html", context)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, application_id: int, kind: str) -> HttpResponse:
+    application = _get(request, application_id)
+    if kind not in Material.Kind.values:
+        raise Http404
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["image"]
+        try:
+            services.material_add(
+                application_id=application.pk,
+                user=_user(request),
+                kind=kind,
+                name=upload.name,
+                data=upload.read(2 * 1024 * 1024 + 1),
+            )
+            messages.success(request, _("上传成功"))
+        except (UploadError, WorkflowError) as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, _("请选择要上传的图片"))
+    return redirect("applications:detail", application.pk)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _get(request, application_id)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("操作无效"))
+        return redirect("applications:detail", application.pk)
+    data = form.cleaned_data
+    try:
+        if data["action"] == "materials_done":
+            services.materials_done(application_id=application.pk, user=_user(request),
+                                    version=data["version"])  # fmt: skip
+        else:
+            application_transition(application_id=application.pk, action=data["action"],
+                                   actor=_user(request), version=data["version"],
+                                   reason=data["reason"])  # fmt: skip
+        messages.success(request, _("操作成功"))
+    except NotFound:
+        raise Http404 from None
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect("applications:detail", application.pk)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _get(request, application_id)
+    return render(request, "applications/detail.html", _context(application, _user(request)))
+
+
+@login_required
+@require_GET
+def material(request: HttpRequest, application_id: int, material_id: int) -> FileResponse:
+    application = _get(request, application_id)
+    found = application.materials.filter(pk=material_id).first()
+    if found is None:
+        raise Http404
+    return FileResponse(found.image.open("rb"), content_type="image/png")
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    waiting = WAITING_FOR.get(user.role)
+    if waiting is None:
+        raise Http404
+    queue = visible_to(user).filter(status__in=waiting).select_related("member", "branch")
+    today = timezone.localdate()
+    return render(
+        request,
+        "applications/queue.html",
+        {"queue": queue.order_by("branch_due", "id"), "today": today},
+    )
+
+
+#: What each action's button says.
+ACTION_LABELS = {
+    "materials_done": gettext_noop("资料上传完成，下一步"),
+    "payment_received": gettext_noop("确认已收到汇款"),
+    "branch_approve": gettext_noop("初审通过"),
+    "branch_return": gettext_noop("退回修改"),
+    "resubmit": gettext_noop("修改完成，重新提交"),
+    "center_approve": gettext_noop("审核通过"),
+    "center_return": gettext_noop("退回修改"),
+    "center_reject": gettext_noop("不予批准"),
+    "withdraw": gettext_noop("撤回申请"),
+}
+
+
+def _context(application: Application, user: User, **extra: Any) -> dict[str, Any]:
+    actions = [(name, _(ACTION_LABELS[name]), rule.needs_reason)
+               for name, rule in ALLOWED_TRANSITIONS.items()
+               if name in ACTION_LABELS and application.status in rule.sources
+               and user.role in rule.roles]  # fmt: skip
+    return {
+        "application": application, "steps": [_(s) for s in STEPS],
+        "step": STEP_OF[application.status], "actions": actions,
+        "events": application.events.select_related("actor"),
+        "materials": application.materials.all(), "fee": _fee(application),
+        "is_member": user.role == User.Role.MEMBER,
+        "upload_kinds": [(kind.value, kind.label) for kind in Material.Kind],
+        "uploadable": application.status in services.UPLOADABLE, **extra,
+    }  # fmt: skip
+
+
+def _fee(application: Application) -> int | None:
+    from hall.applications.fees import renewal_fee_fen  # noqa: PLC0415
+
+    member = application.member
+    return renewal_fee_fen(member) if member and application.kind == "renewal" else None
