@@ -14,6 +14,7 @@ from django.test import Client
 from hall.accounts.models import SmsMessage, User
 from hall.members.models import BranchOffice, CompanyPrefix, Member
 from tests import system
+from tests.hall.browser import page  # noqa: F401 - the browser fixture
 from tiaoma import uscc
 
 PASSWORD = "Secret2026pass"

@@ -6,50 +6,18 @@ the new mobile, and the failures' messages. Screenshots of each screen go to
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from hall.members.models import Member
-from tests import system
+from tests.hall.browser import captcha, shot, text
 from tests.hall.conftest import PASSWORD, last_code
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # Playwright's sync API runs an event loop in this thread; the test reads the SMS outbox
 # through the ORM between steps, which Django would otherwise refuse in such a thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "hall"
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def page(live_server: object) -> Iterator[object]:
-    system.require(CHROMIUM.exists(), "chromium")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context(
-            base_url=str(live_server), viewport={"width": 1100, "height": 760}
-        )
-        yield context.new_page()
-        browser.close()
-
-
-def shot(page: object, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
-
-
-def captcha(page: object) -> str:
-    """The answer of the captcha the page shows, through the test-only hook."""
-    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-    answer: str = page.request.get("/__test__/captcha").json()["answer"]  # type: ignore[attr-defined]
-    return answer
 
 
 def log_in(page: object, identifier: str, password: str, *, right_captcha: bool = True) -> None:
@@ -75,11 +43,6 @@ def password_step(page: object, password: str) -> None:
     page.fill("#id_password", password)  # type: ignore[attr-defined]
     page.fill("#id_confirm", password)  # type: ignore[attr-defined]
     page.click("#next")  # type: ignore[attr-defined]
-
-
-def text(page: object) -> str:
-    content: str = page.inner_text("body")  # type: ignore[attr-defined]
-    return content
 
 
 def test_register_log_in_activate_change_mobile_and_back(page: object, member: Member) -> None:

@@ -100,6 +100,7 @@ def test_renewal_from_step_one_to_the_new_validity(member_user: User, member: Me
     assert member.valid_until == old.replace(year=old.year + 2)
     history = client.get(f"/applications/{application.pk}/").content.decode()
     assert "营业执照未盖章" in history
+    assert "退回修改" in history
 
 
 def test_outside_the_window_the_member_is_told_the_dates(member_user: User, member: Member) -> None:

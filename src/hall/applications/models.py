@@ -112,6 +112,10 @@ class ApplicationEvent(models.Model):
     reason = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
+    @property
+    def new_status_label(self) -> str:
+        return str(Application.Status(self.new_status).label)
+
     class Meta:
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")

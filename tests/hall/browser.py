@@ -1,0 +1,52 @@
+"""The real browser for the hall's tests: Playwright driving Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import system
+
+# Playwright's sync API runs an event loop in this thread; the tests read the SMS outbox
+# through the ORM between steps, which Django would otherwise refuse in such a thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "hall"
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def page(live_server: object) -> Iterator[object]:
+    system.require(CHROMIUM.exists(), "chromium")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        context = browser.new_context(
+            base_url=str(live_server), viewport={"width": 1100, "height": 760}
+        )
+        yield context.new_page()
+        browser.close()
+
+
+def shot(page: object, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def captcha(page: object) -> str:
+    """The answer of the captcha the page shows, through the test-only hook."""
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    answer: str = page.request.get("/__test__/captcha").json()["answer"]  # type: ignore[attr-defined]
+    return answer
+
+
+def text(page: object) -> str:
+    content: str = page.inner_text("body")  # type: ignore[attr-defined]
+    return content

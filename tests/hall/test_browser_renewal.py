@@ -1,0 +1,104 @@
+"""The complete renewal in a real browser, paid by transfer: from the demo member's login to
+the center's approval and the new validity on the member's page, with a return and resubmit
+on the way. Screenshots in ``test-artifacts/hall/renewal-*.png``."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from PIL import Image
+
+from hall.members.models import Member
+from tests.hall.browser import captcha, shot, text
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _log_in(page: object, mobile: str, password: str) -> None:
+    page.goto("/accounts/login/")  # type: ignore[attr-defined]
+    page.fill("#id_identifier", mobile)  # type: ignore[attr-defined]
+    page.fill("#id_password", password)  # type: ignore[attr-defined]
+    page.fill("#id_captcha", captcha(page))  # type: ignore[attr-defined]
+    page.click("#login")  # type: ignore[attr-defined]
+
+
+def _log_out(page: object) -> None:
+    page.click("#logout")  # type: ignore[attr-defined]
+
+
+def _stamped_scan(tmp_path: Path, name: str) -> str:
+    path = tmp_path / name
+    image = Image.new("RGB", (600, 400), "white")
+    image.save(path, format="JPEG")
+    return str(path)
+
+
+def _open_first_in_queue(page: object) -> None:
+    page.click("nav.menu >> text=待审核")  # type: ignore[attr-defined]
+    page.click("#queue a")  # type: ignore[attr-defined]
+
+
+def test_renewal_paid_by_transfer_through_both_reviews(page: object, tmp_path: Path) -> None:
+    call_command("demo", stdout=io.StringIO())
+    member = Member.objects.get()
+    old_expiry = member.valid_until
+    _log_in(page, "13800000001", "Member2026demo")
+    page.click("#renew")  # type: ignore[attr-defined]
+    assert member.archive_index in text(page)
+    shot(page, "renewal-1-application")
+    for selector, value in {
+        "#id_mobile": "13800000001",
+        "#id_area_code": "0571",
+        "#id_contact_phone": "88888888",
+        "#id_contact_mobile": "13800000001",
+    }.items():
+        page.fill(selector, value)  # type: ignore[attr-defined]
+    page.click("#submit")  # type: ignore[attr-defined]
+    assert "待上传资料" in text(page)
+    page.set_input_files("#upload-licence", _stamped_scan(tmp_path, "licence.jpg"))  # type: ignore[attr-defined]
+    page.click("#upload-licence-button")  # type: ignore[attr-defined]
+    shot(page, "renewal-2-materials")
+    page.click("#action-materials_done")  # type: ignore[attr-defined]
+    assert "待付款" in text(page)
+    page.set_input_files("#upload-remittance", _stamped_scan(tmp_path, "proof.jpg"))  # type: ignore[attr-defined]
+    page.click("#upload-remittance-button")  # type: ignore[attr-defined]
+    assert "汇款证明" in text(page)
+    shot(page, "renewal-3-payment")
+    _log_out(page)
+
+    _log_in(page, "13800000002", "Branch2026demo")
+    _open_first_in_queue(page)
+    page.click("#action-payment_received")  # type: ignore[attr-defined]
+    page.fill("#reason-branch_return", "营业执照复印件未加盖公章")  # type: ignore[attr-defined]
+    page.click("#action-branch_return")  # type: ignore[attr-defined]
+    assert "退回修改" in text(page)
+    shot(page, "renewal-4-returned")
+    _log_out(page)
+
+    _log_in(page, "13800000001", "Member2026demo")
+    page.click("nav.menu >> text=我的业务")  # type: ignore[attr-defined]
+    page.click("table.grid a")  # type: ignore[attr-defined]
+    assert "营业执照复印件未加盖公章" in text(page)
+    page.click("#action-resubmit")  # type: ignore[attr-defined]
+    assert "分支机构初审" in text(page)
+    _log_out(page)
+
+    _log_in(page, "13800000002", "Branch2026demo")
+    _open_first_in_queue(page)
+    page.click("#action-branch_approve")  # type: ignore[attr-defined]
+    _log_out(page)
+    _log_in(page, "13800000003", "Center2026demo")
+    _open_first_in_queue(page)
+    shot(page, "renewal-5-center-review")
+    page.click("#action-center_approve")  # type: ignore[attr-defined]
+    assert "已批准" in text(page)
+    _log_out(page)
+
+    _log_in(page, "13800000001", "Member2026demo")
+    new_expiry = date(old_expiry.year + 2, old_expiry.month, old_expiry.day)
+    assert new_expiry.isoformat() in text(page)
+    shot(page, "renewal-6-new-validity")
