@@ -175,6 +175,8 @@ SMS_LIMITS = {
 #: address with 20 failures in 15 minutes is refused for the rest of that time.
 LOGIN_LIMITS = {"failures": 5, "lock_minutes": 15, "per_address": 20}
 CAPTCHA_SECONDS = 300
+#: Days after expiry the center waits for a late renewal before it cancels (hall.members.lifecycle).
+MEMBERSHIP_GRACE_DAYS = env_int("HALL_MEMBERSHIP_GRACE_DAYS", default=90, high=3650)
 #: Where a registration's company prefix comes from unless the center chooses: 8-digit 692...
 REGISTRATION_POOL = ("692", 8)
 

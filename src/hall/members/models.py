@@ -170,3 +170,23 @@ class Sequence(models.Model):
 
     name = models.CharField(max_length=30, unique=True)
     value = models.PositiveBigIntegerField(default=0)
+
+
+class Notice(models.Model):
+    """A message to a member shown in the hall (and sent by SMS): renewal reminders and the like.
+
+    ``key`` makes each notice once only: the daily job may run twice without repeating itself.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notices")
+    key = models.CharField(max_length=60)
+    text = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "key"], name="one_notice_per_key"),
+        ]

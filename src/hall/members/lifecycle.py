@@ -1,0 +1,77 @@
+"""The calendar of a membership (domain.md §3): reminders 90, 30 and 7 days before expiry, the
+membership expired the day after, cancelled when the grace for a late renewal has passed, its
+prefixes retired for good. Run daily: ``python -m hall membership_calendar``.
+
+Our reading of "not renewed by expiry → cancelled": the center allows ``MEMBERSHIP_GRACE_DAYS``
+(90 by default, a setting) for a late renewal before it cancels; set it to 0 for the letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from hall.accounts import sms
+from hall.members.models import CompanyPrefix, Member, Notice
+
+REMINDER_DAYS = (90, 30, 7)
+
+
+@dataclass
+class Report:
+    reminded: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+
+
+def membership_calendar(today: date) -> Report:
+    """Do today's reminders, expiries and cancellations; safe to run more than once a day."""
+    report = Report()
+    for days in REMINDER_DAYS:
+        for member in Member.objects.filter(status=Member.Status.ACTIVE,
+                                            valid_until=today + timedelta(days=days)):  # fmt: skip
+            if _remind(member, days):
+                report.reminded.append(member.certificate_number)
+    with transaction.atomic():
+        lapsed = Member.objects.select_for_update().filter(status=Member.Status.ACTIVE,
+                                                           valid_until__lt=today)  # fmt: skip
+        report.expired = [m.certificate_number for m in lapsed]
+        lapsed.update(status=Member.Status.EXPIRED)
+    grace = timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
+    for member in Member.objects.filter(status=Member.Status.EXPIRED,
+                                        valid_until__lt=today - grace):  # fmt: skip
+        member_cancel(member=member, today=today)
+        report.cancelled.append(member.certificate_number)
+    return report
+
+
+def _remind(member: Member, days: int) -> bool:
+    text = _(
+        "【%(hall)s】%(name)s：系统成员证书（%(number)s）将于 %(until)s 到期，"
+        "请在到期前办理续展。"
+    ) % {
+        "hall": settings.HALL_NAME, "name": member.name, "number": member.certificate_number,
+        "until": member.valid_until,
+    }  # fmt: skip
+    try:
+        with transaction.atomic():
+            Notice.objects.create(member=member, key=f"renewal-{member.valid_until}-{days}",
+                                  text=text)  # fmt: skip
+            for mobile in {user.mobile for user in member.users.all()} | {member.mobile}:
+                sms.notify(mobile, text)
+    except IntegrityError:  # already reminded today
+        return False
+    return True
+
+
+def member_cancel(*, member: Member, today: date) -> None:
+    """End the membership; its prefixes are retired, never to be allocated again."""
+    with transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(status=Member.Status.CANCELLED)
+        CompanyPrefix.objects.filter(member=member, retired_on__isnull=True).update(
+            retired_on=today
+        )
