@@ -41,6 +41,12 @@ if TEST_HOOKS and not DEBUG:
     raise ImproperlyConfigured("HALL_TEST_HOOKS is for tests: it needs HALL_DEBUG")
 
 HALL_NAME = env_str("HALL_NAME", default="tiaoma 条码业务大厅")
+#: The public address of the hall: certificates' QR codes point at its verification page.
+HALL_PUBLIC_URL = env_str("HALL_PUBLIC_URL", default="http://127.0.0.1:8000")
+#: The CJK font whose outlines draw Chinese text in PDFs (Debian: fonts-noto-cjk).
+CJK_FONT = env_str(
+    "HALL_CJK_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
 ALLOWED_HOSTS = env_list("HALL_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [

@@ -16,4 +16,5 @@ urlpatterns = [
     path("mobile/", views.change_mobile, name="change_mobile"),
     path("mobile/password/", views.change_mobile_password, name="change_mobile_password"),
     path("other/", views.other_information, name="other"),
+    path("certificate.pdf", views.certificate, name="certificate"),
 ]

@@ -257,6 +257,26 @@ def other_information(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/other.html", {"branches": branches})
 
 
+@login_required
+@require_GET
+def certificate(request: HttpRequest) -> HttpResponse:
+    """The signed-in member's certificate as PDF."""
+    from hall.cjk import FontMissing  # noqa: PLC0415 - fontTools only when asked
+    from hall.members.certificates import certificate_pdf  # noqa: PLC0415
+
+    member = _user(request).member
+    if member is None:
+        raise Http404
+    try:
+        pdf = certificate_pdf(member)
+    except FontMissing as error:
+        messages.error(request, str(error))
+        return redirect("accounts:center")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="certificate.pdf"'
+    return response
+
+
 # --- Test-only hooks (only routed when settings.TEST_HOOKS, refused in production) ----------
 
 

@@ -1,0 +1,48 @@
+"""Member certificates as PDF (系统成员证书, and the renewal and change certificates): number,
+company, prefixes, validity, and a QR code for the public verification page, drawn by tiaoma's
+own encoder and writer. Chinese text is drawn as outlines (``hall.cjk``)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+
+from hall.cjk import text_operators, text_width
+from hall.members.models import Member
+from tiaoma.render import geometry_for, layout
+from tiaoma.render.vector import POINTS_PER_MM, page_content, pdf_document
+from tiaoma.symbols.matrix import qr
+
+A4 = (210 * POINTS_PER_MM, 297 * POINTS_PER_MM)
+TITLES = {"member": "系统成员证书", "renewal": "系统成员证书（续展）", "change": "系统成员变更证书"}
+
+
+def verification_url(member: Member) -> str:
+    """Where the QR code points: the public page that tells whether the certificate is genuine."""
+    return f"{settings.HALL_PUBLIC_URL.rstrip('/')}/verify/{quote(member.certificate_number)}"
+
+
+def certificate_pdf(member: Member, kind: str = "member") -> bytes:
+    """One A4 page: the certificate of ``member``."""
+    width, height = A4
+    parts = ["0.12 0.31 0.61 RG 2 w 28 28 "
+             f"{width - 56:.2f} {height - 56:.2f} re S"]  # fmt: skip
+    title = TITLES[kind]
+    parts.append(text_operators(title, (width - text_width(title, 30)) / 2, height - 140, 30))
+    parts.append(text_operators(member.certificate_number, width - 230, height - 70, 12))
+    prefixes = "、".join(p.prefix for p in member.prefixes.filter(retired_on__isnull=True))
+    rows = [("企业名称", member.name), ("统一社会信用代码", member.uscc),
+            ("厂商识别代码", prefixes), ("有效期", f"{member.valid_from} 至 {member.valid_until}"),
+            ("分支机构", member.branch.name), ("发证", settings.HALL_NAME)]  # fmt: skip
+    y = height - 230
+    for label, value in rows:
+        parts.append(text_operators(f"{label}：", 80, y, 14))
+        parts.append(text_operators(value, 210, y, 14))
+        y -= 34
+    symbol = qr(verification_url(member))
+    drawing = layout(symbol, geometry_for(symbol, module_mm=0.6))
+    size = drawing.width * drawing.module_mm * POINTS_PER_MM
+    parts.append(page_content(drawing, width - 80 - size, 80, background=False))
+    parts.append(text_operators("扫码核验", width - 80 - size, 66, 10))
+    return pdf_document([(width, height, "\n".join(parts))])
