@@ -64,3 +64,27 @@ def test_without_the_font_the_message_says_what_to_install(
     finally:
         cjk._font.cache_clear()
         cjk._glyph.cache_clear()
+
+
+def test_the_prefilled_renewal_form(client: Client, member_user: User, other_user: User) -> None:
+    from hall.applications.models import Application
+    from hall.applications.renewal import prefilled
+
+    _font_present()
+    member = member_user.member
+    assert member is not None
+    application = Application.objects.create(
+        kind="renewal",
+        member=member,
+        applicant=member_user,
+        branch=member.branch,
+        data=prefilled(member),
+    )
+    client.force_login(member_user)
+    response = client.get(f"/applications/{application.pk}/renewal-form.pdf")
+    assert response.status_code == 200
+    image = pypdfium2.PdfDocument(response.content)[0].render(scale=150 / 72).to_pil()
+    image.save(SHOTS / "renewal-form.png")
+    assert image.convert("L").getextrema()[0] == 0  # something is drawn
+    client.force_login(other_user)
+    assert client.get(f"/applications/{application.pk}/renewal-form.pdf").status_code == 404

@@ -9,6 +9,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="queue"),
     path("<int:application_id>/", views.detail, name="detail"),
     path("<int:application_id>/fill/", views.fill, name="fill"),
+    path("<int:application_id>/renewal-form.pdf", views.renewal_form, name="renewal_form"),
     path("<int:application_id>/upload/<str:kind>/", views.upload, name="upload"),
     path("<int:application_id>/act/", views.act, name="act"),
     path("<int:application_id>/materials/<int:material_id>/", views.material, name="material"),

@@ -164,6 +164,26 @@ def material(request: HttpRequest, application_id: int, material_id: int) -> Fil
 
 @login_required
 @require_GET
+def renewal_form(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The pre-filled renewal registration form, to print, stamp and upload (step 2)."""
+    from hall.applications.documents import renewal_form_pdf  # noqa: PLC0415 - fontTools
+    from hall.cjk import FontMissing  # noqa: PLC0415
+
+    application = _get(request, application_id)
+    if application.kind != Application.Kind.RENEWAL:
+        raise Http404
+    try:
+        pdf = renewal_form_pdf(application)
+    except FontMissing as error:
+        messages.error(request, str(error))
+        return redirect("applications:detail", application.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="renewal-{application.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     waiting = WAITING_FOR.get(user.role)
