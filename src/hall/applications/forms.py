@@ -9,7 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hall.accounts.forms import MobileField
+from hall.members.models import BranchOffice, Member
 from tiaoma import uscc
+from tiaoma.errors import TiaomaError
 
 _OLD_TAXPAYER = re.compile(r"[0-9A-Z]{15}|[0-9A-Z]{17}|[0-9A-Z]{20}")
 
@@ -28,7 +30,14 @@ def clean_taxpayer_number(value: str) -> str:
     return text
 
 
-class RenewalForm(forms.Form):
+class ApplicationForm(forms.Form):
+    """A kind's step-1 form: ``application_data`` is what the application keeps."""
+
+    def application_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class RenewalForm(ApplicationForm):
     renewal_type = forms.ChoiceField(label=_("续展类型"), widget=forms.RadioSelect, choices=[
         ("by_name", _("按企业名称续展")), ("by_code", _("按码续展"))])  # fmt: skip
     legal_representative = forms.CharField(label=_("法定代表人"), max_length=50)
@@ -66,9 +75,6 @@ class RenewalForm(forms.Form):
     def clean_taxpayer_number(self) -> str:
         return clean_taxpayer_number(self.cleaned_data["taxpayer_number"])
 
-    def application_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
-
 
 class MaterialForm(forms.Form):
     image = forms.FileField(label=_("图片"), allow_empty_file=False)
@@ -80,3 +86,67 @@ class ActionForm(forms.Form):
     reason = forms.CharField(label=_("原因"), required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RegistrationForm(ApplicationForm):
+    """The registration form's data (注册登记表, domain.md §3.1)."""
+
+    name = forms.CharField(label=_("企业名称"), max_length=200)
+    name_en = forms.CharField(label=_("英文名称"), max_length=200, required=False)
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=25)
+    company_type = forms.ChoiceField(label=_("企业类型"), choices=Member.CompanyType.choices)
+    registered_address = forms.CharField(label=_("注册地址"), max_length=200)
+    office_address = forms.CharField(label=_("办公地址"), max_length=200, required=False)
+    postcode = forms.RegexField(
+        label=_("邮编"),
+        regex=r"^\d{6}$",
+        required=False,
+        error_messages={"invalid": _("邮编应为 6 位数字")},
+    )
+    registered_capital = forms.CharField(label=_("注册资本"), max_length=50, required=False)
+    legal_representative = forms.CharField(label=_("法定代表人"), max_length=50)
+    legal_representative_phone = forms.CharField(label=_("法定代表人电话"), max_length=30,
+                                                 required=False)  # fmt: skip
+    contact = forms.CharField(label=_("联系人"), max_length=50)
+    contact_phone = forms.CharField(label=_("联系人电话"), max_length=30, required=False)
+    mobile = MobileField(label=_("手机"))
+    fax = forms.CharField(label=_("传真"), max_length=30, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    website = forms.CharField(label=_("网址"), max_length=200, required=False)
+    economic_type_code = forms.RegexField(
+        label=_("经济类型代码（GB/T 12402）"),
+        regex=r"^\d{3}$",
+        required=False,
+        error_messages={"invalid": _("应为 3 位数字")},
+    )
+    industry_code = forms.RegexField(
+        label=_("行业代码（GB/T 4754）"),
+        regex=r"^[A-T]?\d{2,4}$",
+        required=False,
+        error_messages={"invalid": _("行业代码格式不正确")},
+    )
+    division_code = forms.RegexField(
+        label=_("行政区划代码（GB/T 2260）"),
+        regex=r"^\d{6}$",
+        required=False,
+        error_messages={"invalid": _("应为 6 位数字")},
+    )
+    estimated_products = forms.IntegerField(label=_("预计编码产品数"), min_value=1,
+                                            max_value=10**6, required=False)  # fmt: skip
+    branch = forms.ModelChoiceField(
+        label=_("分支机构"), queryset=BranchOffice.objects.all(), to_field_name="code"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_uscc(self) -> str:
+        code = self.cleaned_data["uscc"]
+        try:
+            code = uscc.validate(code)
+        except TiaomaError as error:
+            raise forms.ValidationError(error.message_zh) from error
+        if Member.objects.filter(uscc=code).exclude(status=Member.Status.CANCELLED).exists():
+            raise forms.ValidationError(_("该统一社会信用代码的企业已是系统成员，请用证书激活账号"))
+        return code
+
+    def application_data(self) -> dict[str, Any]:
+        return {**super().application_data(), "branch": self.cleaned_data["branch"].code}

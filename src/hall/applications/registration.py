@@ -4,15 +4,22 @@ prefix of its pool, a certificate number, an archive index number and two years'
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.applications.fees import RENEWAL_YEARS, YEARLY_MAINTENANCE_YUAN
 from hall.applications.models import Application
 from hall.applications.renewal import VALIDITY_YEARS, add_years
-from hall.applications.workflow import ON_APPROVAL
-from hall.members.models import Member
+from hall.applications.workflow import ON_APPROVAL, WorkflowError, application_transition
+from hall.members.models import BranchOffice, Member
 from hall.members.numbering import archive_index, certificate_number, prefix_allocate
+
+JOINING_FEE_YUAN = 800
 
 #: The member fields a registration form carries (domain.md §3.1).
 MEMBER_FIELDS = (
@@ -23,12 +30,38 @@ MEMBER_FIELDS = (
 )  # fmt: skip
 
 
+def registration_submit(*, user: User, data: dict[str, Any]) -> Application:
+    """A company's registration: created and submitted at once (step 1 done)."""
+    if user.member_id is not None or user.role != User.Role.MEMBER:
+        raise WorkflowError(_("此账号已是系统成员的账号，无需注册"))
+    branch = BranchOffice.objects.get(code=data["branch"])
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                kind=Application.Kind.REGISTRATION, applicant=user, branch=branch, data=data
+            )
+    except IntegrityError:
+        raise WorkflowError(_("已有一项未办结的注册申请")) from None
+    return application_transition(
+        application_id=application.pk, action="submit", actor=user, version=application.version
+    )
+
+
+def registration_fee_fen(company_type: str) -> int:
+    """The joining fee and the first two years' maintenance (domain.md §5; our reading)."""
+    yearly = YEARLY_MAINTENANCE_YUAN[Member.CompanyType(company_type)]
+    return (JOINING_FEE_YUAN + RENEWAL_YEARS * yearly) * 100
+
+
 def _approve_registration(application: Application, today: date) -> None:
     fields = {name: application.data[name] for name in MEMBER_FIELDS if name in application.data}
     member = Member(**fields, branch=application.branch, certificate_number=certificate_number(),
                     archive_index=archive_index(today), valid_from=today,
                     valid_until=add_years(today, VALIDITY_YEARS))  # fmt: skip
-    member.full_clean()
+    try:
+        member.full_clean()
+    except ValidationError as error:  # e.g. the same company registered meanwhile
+        raise WorkflowError(" ".join(error.messages)) from error
     member.save()
     block, length = application.data.get("pool", settings.REGISTRATION_POOL)
     prefix_allocate(member=member, block=block, length=length, today=today)

@@ -6,6 +6,7 @@ app_name = "applications"
 urlpatterns = [
     path("", views.application_list, name="list"),
     path("renewal/", views.renewal_start, name="renewal_start"),
+    path("registration/", views.registration_new, name="registration"),
     path("review/", views.review_queue, name="queue"),
     path("<int:application_id>/", views.detail, name="detail"),
     path("<int:application_id>/fill/", views.fill, name="fill"),

@@ -14,8 +14,15 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hall.accounts.models import User
-from hall.applications import renewal, services
-from hall.applications.forms import ActionForm, MaterialForm, RenewalForm
+from hall.applications import registration, renewal, services
+from hall.applications.fees import renewal_fee_fen
+from hall.applications.forms import (
+    ActionForm,
+    ApplicationForm,
+    MaterialForm,
+    RegistrationForm,
+    RenewalForm,
+)
 from hall.applications.models import Application, Material
 from hall.applications.uploads import UploadError
 from hall.applications.workflow import (
@@ -79,10 +86,38 @@ def renewal_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def registration_new(request: HttpRequest) -> HttpResponse:
+    """A company applies to become a member (注册): its data, then the same steps as a renewal."""
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = registration.registration_submit(
+                user=_user(request), data=form.application_data()
+            )
+            return redirect("applications:detail", application.pk)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+    context = {"form": form, "steps": _steps(Application.Kind.REGISTRATION), "step": 1,
+               "title": _("注册")}  # fmt: skip
+    return render(request, "applications/fill.html", context)
+
+
+#: The step-1 form of each kind that has its own screens so far.
+FORMS: dict[str, type[ApplicationForm]] = {
+    Application.Kind.RENEWAL: RenewalForm,
+    Application.Kind.REGISTRATION: RegistrationForm,
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def fill(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _get(request, application_id)
+    form_class = FORMS.get(application.kind)
+    if form_class is None:
+        raise Http404
     initial = {**application.data, "version": application.version}
-    form = RenewalForm(request.POST or None, initial=initial)
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_fill(application_id=application.pk, user=_user(request),
@@ -218,7 +253,8 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
                if name in ACTION_LABELS and application.status in rule.sources
                and user.role in rule.roles]  # fmt: skip
     return {
-        "application": application, "steps": [_(s) for s in STEPS],
+        "application": application, "steps": _steps(application.kind),
+        "title": application.get_kind_display(),
         "step": STEP_OF[application.status], "actions": actions,
         "events": application.events.select_related("actor"),
         "materials": application.materials.all(), "fee": _fee(application),
@@ -228,8 +264,16 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
     }  # fmt: skip
 
 
-def _fee(application: Application) -> int | None:
-    from hall.applications.fees import renewal_fee_fen  # noqa: PLC0415
+def _steps(kind: str) -> list[str]:
+    """Seed 000's progress bar; its first step named after the kind of application."""
+    first = _("%(kind)s申请") % {"kind": Application.Kind(kind).label}
+    return [first, *(_(step) for step in STEPS[1:])]
 
+
+def _fee(application: Application) -> int | None:
     member = application.member
-    return renewal_fee_fen(member) if member and application.kind == "renewal" else None
+    if application.kind == Application.Kind.RENEWAL and member:
+        return renewal_fee_fen(member)
+    if application.kind == Application.Kind.REGISTRATION and "company_type" in application.data:
+        return registration.registration_fee_fen(application.data["company_type"])
+    return None

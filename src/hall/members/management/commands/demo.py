@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from hall.accounts.models import User
-from hall.members.models import BranchOffice, CompanyPrefix, Member
+from hall.members.models import BranchOffice, CompanyPrefix, Member, PrefixPool
 from tiaoma import uscc
 
 #: Seed 000 §4: the Zhejiang branch's address, phones per city and the center's bank account.
@@ -70,6 +70,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             branches = {row["code"]: self._branch(row) for row in BRANCHES}
+            # New members get the next free 8-digit 692... prefix (domain.md §2.1).
+            PrefixPool.objects.get_or_create(block="692", length=8)
             member = self._member(branches["3301"])
             self._logins(member, branches["3301"])
         self.stdout.write(
