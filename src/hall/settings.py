@@ -185,6 +185,8 @@ CAPTCHA_SECONDS = 300
 MEMBERSHIP_GRACE_DAYS = env_int("HALL_MEMBERSHIP_GRACE_DAYS", default=90, high=3650)
 #: Where a registration's company prefix comes from unless the center chooses: 8-digit 692...
 REGISTRATION_POOL = ("692", 8)
+#: The first three digits of the EAN-8s the center allocates one by one (69x, domain.md §2.3).
+EAN8_BLOCK = env_str("HALL_EAN8_BLOCK", default="690")
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,8 @@ class MobileField(forms.CharField):
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)
+        if not text and not self.required:
+            return ""
         try:
             return normalise(text)
         except InvalidMobile as error:

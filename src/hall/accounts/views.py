@@ -221,7 +221,11 @@ def change_mobile_password(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def center(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/center.html", {"member": _user(request).member})
+    from hall.applications.kinds import MEMBER_KINDS  # noqa: PLC0415 - the app above accounts
+
+    kinds = [(kind.value, kind.label) for kind in MEMBER_KINDS]
+    context = {"member": _user(request).member, "member_kinds": kinds}
+    return render(request, "accounts/center.html", context)
 
 
 @login_required

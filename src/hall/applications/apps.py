@@ -7,4 +7,4 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("业务申请")
 
     def ready(self) -> None:
-        from hall.applications import registration, renewal  # noqa: F401, PLC0415 - what approval means
+        from hall.applications import kinds, registration, renewal  # noqa: F401, PLC0415 - approval

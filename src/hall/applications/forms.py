@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hall.accounts.forms import MobileField
 from hall.members.models import BranchOffice, Member
-from tiaoma import uscc
+from tiaoma import gtin, uscc
 from tiaoma.errors import TiaomaError
 
 _OLD_TAXPAYER = re.compile(r"[0-9A-Z]{15}|[0-9A-Z]{17}|[0-9A-Z]{20}")
@@ -83,6 +83,11 @@ class MaterialForm(forms.Form):
 
 class ActionForm(forms.Form):
     action = forms.CharField(max_length=30)
+    upc_prefix = forms.RegexField(
+        regex=r"^\d{6,11}$",
+        required=False,
+        error_messages={"invalid": _("UPC 厂商识别代码应为 6-11 位数字")},
+    )
     reason = forms.CharField(label=_("原因"), required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -150,3 +155,110 @@ class RegistrationForm(ApplicationForm):
 
     def application_data(self) -> dict[str, Any]:
         return {**super().application_data(), "branch": self.cleaned_data["branch"].code}
+
+
+class ChangeForm(ApplicationForm):
+    """The member's data as it is to be; empty fields stay as they are."""
+
+    name = forms.CharField(label=_("企业名称"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("英文名称"), max_length=200, required=False)
+    registered_address = forms.CharField(label=_("注册地址"), max_length=200, required=False)
+    office_address = forms.CharField(label=_("办公地址"), max_length=200, required=False)
+    postcode = forms.RegexField(
+        label=_("邮编"),
+        regex=r"^\d{6}$",
+        required=False,
+        error_messages={"invalid": _("邮编应为 6 位数字")},
+    )
+    registered_capital = forms.CharField(label=_("注册资本"), max_length=50, required=False)
+    legal_representative = forms.CharField(label=_("法定代表人"), max_length=50, required=False)
+    legal_representative_phone = forms.CharField(label=_("法定代表人电话"), max_length=30,
+                                                 required=False)  # fmt: skip
+    contact = forms.CharField(label=_("联系人"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("联系人电话"), max_length=30, required=False)
+    mobile = MobileField(label=_("手机"), required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    reason = forms.CharField(label=_("变更原因"), max_length=500, widget=forms.Textarea)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(name) for name in self.fields if name not in ("reason", "version")):
+            raise forms.ValidationError(_("请填写要变更的内容"))
+        return data
+
+
+class ReasonForm(ApplicationForm):
+    """Cancellation and reissue: why."""
+
+    reason = forms.CharField(label=_("原因"), max_length=500, widget=forms.Textarea)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+#: GB 12904 / domain.md §2.3: an EAN-13 symbol at magnification 1.00 is 37.29 x 26.26 mm.
+EAN13_AREA_CM2 = 3.729 * 2.626
+
+
+class Ean8Form(ApplicationForm):
+    """An EAN-8 only where an EAN-13 would not fit (domain.md §2.3): the answers are checked."""
+
+    product = forms.CharField(label=_("产品名称"), max_length=200)
+    largest_face_cm2 = forms.FloatField(label=_("包装最大面面积（cm²）"), min_value=0.1,
+                                        max_value=10_000)  # fmt: skip
+    printable_area_cm2 = forms.FloatField(label=_("可印刷面积（cm²）"), min_value=0.1,
+                                          max_value=10_000)  # fmt: skip
+    cylinder_diameter_cm = forms.FloatField(
+        label=_("圆柱形包装直径（cm，非圆柱形不填）"), min_value=0.1, max_value=1000, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        face, printable = data.get("largest_face_cm2"), data.get("printable_area_cm2")
+        diameter = data.get("cylinder_diameter_cm")
+        if face is None or printable is None:
+            return data
+        allowed = (face / 4 < EAN13_AREA_CM2 or printable / 8 < EAN13_AREA_CM2 or face < 40
+                   or printable < 80 or (diameter is not None and diameter < 3))  # fmt: skip
+        if not allowed:
+            raise forms.ValidationError(_(
+                "不符合缩短码申请条件：EAN-13 条码未超过最大面的 1/4 或可印刷面积的 1/8，"
+                "最大面不小于 40 cm²（可印刷面积不小于 80 cm²），也不是直径小于 3 cm 的圆柱形包装"
+            ))  # fmt: skip
+        return data
+
+
+class UpcForm(ApplicationForm):
+    reason = forms.CharField(label=_("申请理由（出口北美、客户要求）"), max_length=500,
+                             widget=forms.Textarea)  # fmt: skip
+    customer = forms.CharField(label=_("北美客户"), max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ForeignFilingForm(ApplicationForm):
+    gtin = forms.CharField(label=_("境外注册的商品条码"), max_length=20)
+    brand = forms.CharField(label=_("品牌"), max_length=100)
+    product = forms.CharField(label=_("产品名称"), max_length=200)
+    owner = forms.CharField(label=_("境外厂商识别代码持有者"), max_length=200)
+    authorisation = forms.CharField(label=_("授权情况"), max_length=500, widget=forms.Textarea)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_gtin(self) -> str:
+        try:
+            number = gtin.validate(self.cleaned_data["gtin"])
+        except TiaomaError as error:
+            raise forms.ValidationError(error.message_zh) from error
+        if number.zfill(14)[1:4] in {f"69{d}" for d in "0123456789"}:
+            raise forms.ValidationError(_("这是中国的商品条码（前缀 690-699），无需境外码备案"))
+        return number
+
+
+class GroupAuthorisationForm(ApplicationForm):
+    group_name = forms.CharField(label=_("集团公司名称"), max_length=200)
+    group_certificate = forms.CharField(label=_("集团系统成员证书号（物编注字）"), max_length=30)
+    prefixes = forms.CharField(label=_("授权使用的厂商识别代码"), max_length=200)
+    until = forms.DateField(label=_("授权期限至"), widget=forms.DateInput(attrs={"type": "date"}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def application_data(self) -> dict[str, Any]:
+        return {**super().application_data(), "until": self.cleaned_data["until"].isoformat()}

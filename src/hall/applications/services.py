@@ -21,6 +21,8 @@ from hall.applications.workflow import (
 Status = Application.Status
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 UPLOADABLE = {Status.MATERIALS, Status.PAYMENT, Status.RETURNED}
+#: The kinds that are paid for (domain.md §5); the others skip the payment step.
+FEE_KINDS = {Application.Kind.REGISTRATION, Application.Kind.RENEWAL}
 
 
 def _locked(application_id: int, user: User) -> Application:
@@ -79,6 +81,7 @@ def materials_done(*, application_id: int, user: User, version: int) -> Applicat
         application = _locked(application_id, user)
         if not application.materials.filter(kind=Material.Kind.LICENCE).exists():
             raise WorkflowError(_("请先上传加盖公章的营业执照"))
+        action = "materials_done" if application.kind in FEE_KINDS else "materials_done_free"
         return application_transition(
-            application_id=application.pk, action="materials_done", actor=user, version=version
+            application_id=application.pk, action=action, actor=user, version=version
         )

@@ -14,14 +14,20 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hall.accounts.models import User
-from hall.applications import registration, renewal, services
+from hall.applications import kinds, registration, renewal, services
 from hall.applications.fees import renewal_fee_fen
 from hall.applications.forms import (
     ActionForm,
     ApplicationForm,
+    ChangeForm,
+    Ean8Form,
+    ForeignFilingForm,
+    GroupAuthorisationForm,
     MaterialForm,
+    ReasonForm,
     RegistrationForm,
     RenewalForm,
+    UpcForm,
 )
 from hall.applications.models import Application, Material
 from hall.applications.uploads import UploadError
@@ -106,7 +112,34 @@ def registration_new(request: HttpRequest) -> HttpResponse:
 FORMS: dict[str, type[ApplicationForm]] = {
     Application.Kind.RENEWAL: RenewalForm,
     Application.Kind.REGISTRATION: RegistrationForm,
+    Application.Kind.CHANGE: ChangeForm,
+    Application.Kind.CANCELLATION: ReasonForm,
+    Application.Kind.REISSUE: ReasonForm,
+    Application.Kind.EAN8: Ean8Form,
+    Application.Kind.UPC: UpcForm,
+    Application.Kind.FOREIGN_FILING: ForeignFilingForm,
+    Application.Kind.GROUP_AUTHORISATION: GroupAuthorisationForm,
 }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_new(request: HttpRequest, kind: str) -> HttpResponse:
+    """A member's change, cancellation, reissue, EAN-8, UPC or filing: its form, then the steps."""
+    if kind not in kinds.MEMBER_KINDS:
+        raise Http404
+    form = FORMS[kind](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = kinds.application_start(
+                user=_user(request), kind=kind, data=form.application_data()
+            )
+            return redirect("applications:detail", application.pk)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+    context = {"form": form, "steps": _steps(kind), "step": 1,
+               "title": Application.Kind(kind).label}  # fmt: skip
+    return render(request, "applications/fill.html", context)
 
 
 @login_required
@@ -161,7 +194,7 @@ def act(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _get(request, application_id)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("操作无效"))
+        messages.error(request, " ".join(str(m) for e in form.errors.values() for m in e))
         return redirect("applications:detail", application.pk)
     data = form.cleaned_data
     try:
@@ -169,9 +202,10 @@ def act(request: HttpRequest, application_id: int) -> HttpResponse:
             services.materials_done(application_id=application.pk, user=_user(request),
                                     version=data["version"])  # fmt: skip
         else:
+            extra = {"upc_prefix": data["upc_prefix"]} if data["upc_prefix"] else None
             application_transition(application_id=application.pk, action=data["action"],
                                    actor=_user(request), version=data["version"],
-                                   reason=data["reason"])  # fmt: skip
+                                   reason=data["reason"], data=extra)  # fmt: skip
         messages.success(request, _("操作成功"))
     except NotFound:
         raise Http404 from None

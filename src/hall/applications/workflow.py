@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -46,6 +47,8 @@ def _t(sources: set[str], target: str, roles: set[str], needs_reason: bool = Fal
 ALLOWED_TRANSITIONS: dict[str, Transition] = {
     "submit": _t({Status.DRAFT}, Status.MATERIALS, {Role.MEMBER}),
     "materials_done": _t({Status.MATERIALS}, Status.PAYMENT, {Role.MEMBER}),
+    # Kinds without a fee go from their materials straight to the branch.
+    "materials_done_free": _t({Status.MATERIALS}, Status.BRANCH_REVIEW, {Role.MEMBER}),
     "payment_received": _t({Status.PAYMENT}, Status.BRANCH_REVIEW, {Role.BRANCH, Role.CENTER}),
     "branch_approve": _t({Status.BRANCH_REVIEW}, Status.CENTER_REVIEW, {Role.BRANCH}),
     "branch_return": _t({Status.BRANCH_REVIEW}, Status.RETURNED, {Role.BRANCH}, True),
@@ -84,8 +87,10 @@ ON_APPROVAL: dict[str, Callable[[Application, date], None]] = {}
 
 
 def application_transition(*, application_id: int, action: str, actor: User, version: int,
-                           reason: str = "", today: date | None = None) -> Application:  # fmt: skip
-    """Apply ``action`` by ``actor`` to the application, as the table allows."""
+                           reason: str = "", today: date | None = None,
+                           data: dict[str, Any] | None = None) -> Application:  # fmt: skip
+    """Apply ``action`` by ``actor`` to the application, as the table allows; ``data`` is what
+    the reviewer adds (the UPC prefix the center assigns)."""
     rule = ALLOWED_TRANSITIONS.get(action)
     if rule is None:
         raise WorkflowError(_("未知的操作：%(action)s") % {"action": action})
@@ -96,6 +101,7 @@ def application_transition(*, application_id: int, action: str, actor: User, ver
             raise NotFound
         _check(application, rule, action, version, reason)
         old = application.status
+        application.data = {**application.data, **(data or {})}
         application.status = rule.target
         application.version += 1
         if rule.target == Status.BRANCH_REVIEW:

@@ -97,6 +97,8 @@ class Member(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
+    #: Raised by each reissue (补办): the certificate printed says which edition it is.
+    certificate_edition = models.PositiveSmallIntegerField(_("证书版次"), default=1)
 
     class Meta:
         verbose_name = _("系统成员")
@@ -190,3 +192,48 @@ class Notice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "key"], name="one_notice_per_key"),
         ]
+
+
+class MemberVersion(models.Model):
+    """A member's data before a change (变更) was approved: the version history."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="versions")
+    data = models.JSONField(_("变更前"))
+    changed = models.JSONField(_("变更内容"))
+    changed_at = models.DateTimeField(_("变更时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+        ordering = ["-id"]
+
+
+class Ean8Code(models.Model):
+    """An EAN-8 (缩短码) the center allocated one by one to a member's product."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="ean8_codes")
+    number = models.CharField(_("缩短码"), max_length=8, unique=True)
+    product = models.CharField(_("产品"), max_length=200)
+    allocated_on = models.DateField(_("分配日期"))
+
+    class Meta:
+        verbose_name = _("缩短码")
+        verbose_name_plural = _("缩短码")
+
+
+class Filing(models.Model):
+    """A filed record: a foreign code used by a domestic producer (境外码备案), or a group
+    subsidiary's authorisation to use the group's codes (集团授权备案)."""
+
+    class Kind(models.TextChoices):
+        FOREIGN_CODE = "foreign_code", _("境外码备案")
+        GROUP_AUTHORISATION = "group_authorisation", _("集团授权备案")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="filings")
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    data = models.JSONField(_("备案内容"))
+    filed_on = models.DateField(_("备案日期"))
+
+    class Meta:
+        verbose_name = _("备案")
+        verbose_name_plural = _("备案")
