@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from PIL import Image
 
@@ -80,6 +82,11 @@ def test_change_keeps_the_old_data(
     assert application.status == Application.Status.APPROVED
     member.refresh_from_db()
     assert member.name == "杭州示例食品股份有限公司"
+    client = Client()
+    client.force_login(member_user)
+    if Path(settings.CJK_FONT).exists():
+        pdf = client.get(f"/applications/{application.pk}/certificate.pdf")
+        assert pdf.content.startswith(b"%PDF")
     assert MemberVersion.objects.get(member=member).data == {"name": old_name}
 
 
@@ -103,9 +110,20 @@ def test_cancellation_retires_the_prefixes(
 def test_reissue_raises_the_edition(
     member_user: User, member: Member, reviewers: tuple[User, User]
 ) -> None:
-    _through(member_user, reviewers, "reissue", {"reason": "证书遗失"})
+    application = _through(member_user, reviewers, "reissue", {"reason": "证书遗失"})
     member.refresh_from_db()
     assert member.certificate_edition == 2
+    client = Client()
+    client.force_login(member_user)
+    assert client.get(f"/applications/{application.pk}/certificate.pdf").status_code in (200, 302)
+    cancelled = Application.objects.create(
+        kind="cancellation",
+        member=member,
+        applicant=member_user,
+        branch=member.branch,
+        status="approved",
+    )
+    assert client.get(f"/applications/{cancelled.pk}/certificate.pdf").status_code == 404
 
 
 def test_ean8_only_where_an_ean13_would_not_fit(

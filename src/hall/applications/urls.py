@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:application_id>/renewal-form.pdf", views.renewal_form, name="renewal_form"),
     path("<int:application_id>/upload/<str:kind>/", views.upload, name="upload"),
     path("<int:application_id>/act/", views.act, name="act"),
+    path("<int:application_id>/certificate.pdf", views.certificate, name="certificate"),
     path("<int:application_id>/materials/<int:material_id>/", views.material, name="material"),
 ]

@@ -251,6 +251,34 @@ def renewal_form(request: HttpRequest, application_id: int) -> HttpResponse:
     return response
 
 
+#: The certificate an approved application issues (domain.md §3; issue 6 item 5).
+CERTIFICATE_OF: dict[str, str] = {
+    Application.Kind.REGISTRATION: "member",
+    Application.Kind.RENEWAL: "renewal",
+    Application.Kind.CHANGE: "change",
+    Application.Kind.REISSUE: "member",
+}
+
+
+@login_required
+@require_GET
+def certificate(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The certificate an approved registration, renewal, change or reissue issued."""
+    from hall.cjk import FontMissing  # noqa: PLC0415 - fontTools only when asked
+    from hall.members.certificates import certificate_pdf  # noqa: PLC0415
+
+    application = _get(request, application_id)
+    kind = CERTIFICATE_OF.get(application.kind)
+    if kind is None or application.status != Status.APPROVED or application.member is None:
+        raise Http404
+    try:
+        pdf = certificate_pdf(application.member, kind)
+    except FontMissing as error:
+        messages.error(request, str(error))
+        return redirect("applications:detail", application.pk)
+    return HttpResponse(pdf, content_type="application/pdf")
+
+
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
@@ -293,6 +321,8 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
         "events": application.events.select_related("actor"),
         "materials": application.materials.all(), "fee": _fee(application),
         "is_member": user.role == User.Role.MEMBER,
+        "has_certificate": application.status == Status.APPROVED
+        and application.kind in CERTIFICATE_OF,
         "upload_kinds": [(kind.value, kind.label) for kind in Material.Kind],
         "uploadable": application.status in services.UPLOADABLE, **extra,
     }  # fmt: skip

@@ -30,7 +30,10 @@ def certificate_pdf(member: Member, kind: str = "member") -> bytes:
              f"{width - 56:.2f} {height - 56:.2f} re S"]  # fmt: skip
     title = TITLES[kind]
     parts.append(text_operators(title, (width - text_width(title, 30)) / 2, height - 140, 30))
-    parts.append(text_operators(member.certificate_number, width - 230, height - 70, 12))
+    number = member.certificate_number
+    if member.certificate_edition > 1:  # a reissued certificate says which edition it is
+        number += f"（第{member.certificate_edition}版）"
+    parts.append(text_operators(number, width - 260, height - 70, 12))
     prefixes = "、".join(p.prefix for p in member.prefixes.filter(retired_on__isnull=True))
     rows = [("企业名称", member.name), ("统一社会信用代码", member.uscc),
             ("厂商识别代码", prefixes), ("有效期", f"{member.valid_from} 至 {member.valid_until}"),
