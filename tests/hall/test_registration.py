@@ -135,3 +135,39 @@ def test_fifty_concurrent_approvals_never_share_a_prefix(center: User) -> None:
     assert len(prefixes) == len(set(prefixes)) == 50
     assert sorted(prefixes) == [f"692{n:05d}" for n in range(50)]
     assert Member.objects.values("certificate_number").distinct().count() == 50
+
+
+def test_a_double_submitted_registration_makes_one_application(db: None) -> None:
+    from hall.applications.registration import registration_submit
+    from hall.applications.workflow import WorkflowError
+
+    BranchOffice.objects.create(code="3301", name="浙江分中心", region="浙江", address="杭州")
+    user = User.objects.create_user("13500000077", "x")
+    data = {
+        "name": "双击有限公司",
+        "uscc": make_uscc("91330106MA0000077"),
+        "branch": "3301",
+        "registered_address": "a",
+        "legal_representative": "b",
+        "contact": "c",
+    }
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def submit() -> None:
+        try:
+            start.wait()
+            registration_submit(user=user, data=data)
+            outcomes.append("made")
+        except WorkflowError as error:
+            outcomes.append(str(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["made", "已有一项未办结的注册申请"]
+    assert Application.objects.count() == 1
