@@ -50,3 +50,13 @@ def captcha(page: object) -> str:
 def text(page: object) -> str:
     content: str = page.inner_text("body")  # type: ignore[attr-defined]
     return content
+
+
+def log_in(page: object, identifier: str, password: str, *, right_captcha: bool = True) -> None:
+    """Log in through the login page, reading its captcha through the test hook."""
+    page.goto("/accounts/login/")  # type: ignore[attr-defined]
+    page.fill("#id_identifier", identifier)  # type: ignore[attr-defined]
+    page.fill("#id_password", password)  # type: ignore[attr-defined]
+    answer = captcha(page)
+    page.fill("#id_captcha", answer if right_captcha else "XXXX")  # type: ignore[attr-defined]
+    page.click("#login")  # type: ignore[attr-defined]

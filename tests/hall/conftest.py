@@ -3,6 +3,7 @@ reviewer of another region and a center reviewer; and a client that can read cap
 
 from __future__ import annotations
 
+import io
 import os
 from datetime import date, timedelta
 
@@ -10,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from PIL import Image
 
 from hall.accounts.models import SmsMessage, User
 from hall.members.models import BranchOffice, CompanyPrefix, Member
@@ -95,6 +97,15 @@ def captcha_answer(client: Client) -> str:
     answer = client.get("/__test__/captcha").json()["answer"]
     assert isinstance(answer, str)
     return answer
+
+
+def scan_png(name: str = "scan.png") -> io.BytesIO:
+    """A small white PNG, named as a browser would send it: a stand-in for a stamped scan."""
+    out = io.BytesIO()
+    Image.new("RGB", (80, 50), "white").save(out, format="PNG")
+    out.seek(0)
+    out.name = name
+    return out
 
 
 def last_code(mobile: str) -> str:

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from hall.members.models import Member
-from tests.hall.browser import captcha, shot, text
+from tests.hall.browser import captcha, log_in, shot, text
 from tests.hall.conftest import PASSWORD, last_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,15 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Playwright's sync API runs an event loop in this thread; the test reads the SMS outbox
 # through the ORM between steps, which Django would otherwise refuse in such a thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def log_in(page: object, identifier: str, password: str, *, right_captcha: bool = True) -> None:
-    page.goto("/accounts/login/")  # type: ignore[attr-defined]
-    page.fill("#id_identifier", identifier)  # type: ignore[attr-defined]
-    page.fill("#id_password", password)  # type: ignore[attr-defined]
-    answer = captcha(page)
-    page.fill("#id_captcha", answer if right_captcha else "XXXX")  # type: ignore[attr-defined]
-    page.click("#login")  # type: ignore[attr-defined]
 
 
 def sms_step(page: object, mobile: str, fields: dict[str, str]) -> None:

@@ -13,7 +13,7 @@ from PIL import Image
 
 from hall.accounts.models import User
 from hall.members.models import Member
-from tests.hall.browser import captcha, shot, text
+from tests.hall.browser import log_in, shot, text
 from tests.hall.conftest import PASSWORD, make_uscc
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,16 +24,8 @@ def _wrong_check(body: str) -> str:
     return body + ("1" if right != "1" else "2")
 
 
-def _log_in(page: object, mobile: str, password: str) -> None:
-    page.goto("/accounts/login/")  # type: ignore[attr-defined]
-    page.fill("#id_identifier", mobile)  # type: ignore[attr-defined]
-    page.fill("#id_password", password)  # type: ignore[attr-defined]
-    page.fill("#id_captcha", captcha(page))  # type: ignore[attr-defined]
-    page.click("#login")  # type: ignore[attr-defined]
-
-
 def _approve_as(page: object, mobile: str, password: str, actions: list[str]) -> None:
-    _log_in(page, mobile, password)
+    log_in(page, mobile, password)
     page.click("nav.menu >> text=待审核")  # type: ignore[attr-defined]
     page.click("#queue a")  # type: ignore[attr-defined]
     for action in actions:
@@ -44,7 +36,7 @@ def _approve_as(page: object, mobile: str, password: str, actions: list[str]) ->
 def test_a_new_company_becomes_a_member(page: object, tmp_path: Path) -> None:
     call_command("demo", stdout=io.StringIO())
     User.objects.create_user("13700000055", PASSWORD)
-    _log_in(page, "13700000055", PASSWORD)
+    log_in(page, "13700000055", PASSWORD)
     page.click("#register-member")  # type: ignore[attr-defined]
     fields = {
         "#id_name": "宁波新企业有限公司",
@@ -76,7 +68,7 @@ def test_a_new_company_becomes_a_member(page: object, tmp_path: Path) -> None:
     _approve_as(page, "13800000002", "Branch2026demo", ["payment_received", "branch_approve"])
     _approve_as(page, "13800000003", "Center2026demo", ["center_approve"])
 
-    _log_in(page, "13700000055", PASSWORD)
+    log_in(page, "13700000055", PASSWORD)
     member = Member.objects.get(name="宁波新企业有限公司")
     prefix = member.prefixes.get().prefix
     assert prefix.startswith("692")

@@ -13,17 +13,9 @@ from django.core.management import call_command
 from PIL import Image
 
 from hall.members.models import Member
-from tests.hall.browser import captcha, shot, text
+from tests.hall.browser import log_in, shot, text
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(page: object, mobile: str, password: str) -> None:
-    page.goto("/accounts/login/")  # type: ignore[attr-defined]
-    page.fill("#id_identifier", mobile)  # type: ignore[attr-defined]
-    page.fill("#id_password", password)  # type: ignore[attr-defined]
-    page.fill("#id_captcha", captcha(page))  # type: ignore[attr-defined]
-    page.click("#login")  # type: ignore[attr-defined]
 
 
 def _log_out(page: object) -> None:
@@ -46,7 +38,7 @@ def test_renewal_paid_by_transfer_through_both_reviews(page: object, tmp_path: P
     call_command("demo", stdout=io.StringIO())
     member = Member.objects.get()
     old_expiry = member.valid_until
-    _log_in(page, "13800000001", "Member2026demo")
+    log_in(page, "13800000001", "Member2026demo")
     page.click("#renew")  # type: ignore[attr-defined]
     assert member.archive_index in text(page)
     shot(page, "renewal-1-application")
@@ -70,7 +62,7 @@ def test_renewal_paid_by_transfer_through_both_reviews(page: object, tmp_path: P
     shot(page, "renewal-3-payment")
     _log_out(page)
 
-    _log_in(page, "13800000002", "Branch2026demo")
+    log_in(page, "13800000002", "Branch2026demo")
     _open_first_in_queue(page)
     page.click("#action-payment_received")  # type: ignore[attr-defined]
     page.fill("#reason-branch_return", "营业执照复印件未加盖公章")  # type: ignore[attr-defined]
@@ -79,7 +71,7 @@ def test_renewal_paid_by_transfer_through_both_reviews(page: object, tmp_path: P
     shot(page, "renewal-4-returned")
     _log_out(page)
 
-    _log_in(page, "13800000001", "Member2026demo")
+    log_in(page, "13800000001", "Member2026demo")
     page.click("nav.menu >> text=我的业务")  # type: ignore[attr-defined]
     page.click("table.grid a")  # type: ignore[attr-defined]
     assert "营业执照复印件未加盖公章" in text(page)
@@ -87,18 +79,18 @@ def test_renewal_paid_by_transfer_through_both_reviews(page: object, tmp_path: P
     assert "分支机构初审" in text(page)
     _log_out(page)
 
-    _log_in(page, "13800000002", "Branch2026demo")
+    log_in(page, "13800000002", "Branch2026demo")
     _open_first_in_queue(page)
     page.click("#action-branch_approve")  # type: ignore[attr-defined]
     _log_out(page)
-    _log_in(page, "13800000003", "Center2026demo")
+    log_in(page, "13800000003", "Center2026demo")
     _open_first_in_queue(page)
     shot(page, "renewal-5-center-review")
     page.click("#action-center_approve")  # type: ignore[attr-defined]
     assert "已批准" in text(page)
     _log_out(page)
 
-    _log_in(page, "13800000001", "Member2026demo")
+    log_in(page, "13800000001", "Member2026demo")
     new_expiry = date(old_expiry.year + 2, old_expiry.month, old_expiry.day)
     assert new_expiry.isoformat() in text(page)
     shot(page, "renewal-6-new-validity")

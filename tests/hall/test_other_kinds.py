@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,11 +9,11 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from PIL import Image
 
 from hall.accounts.models import User
 from hall.applications.models import Application
 from hall.members.models import CompanyPrefix, Ean8Code, Filing, Member, MemberVersion
+from tests.hall.conftest import scan_png
 from tiaoma import gtin
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,14 +26,6 @@ def reviewers(member: Member) -> tuple[User, User]:
     )
     center = User.objects.create_user("13900000051", "x", role=User.Role.CENTER)
     return branch, center
-
-
-def _png() -> io.BytesIO:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), "white").save(out, format="PNG")
-    out.seek(0)
-    out.name = "scan.png"
-    return out
 
 
 def _act(client: Client, application: Application, action: str, **extra: str) -> str:
@@ -59,7 +50,9 @@ def _through(
     response = client.post(f"/applications/new/{kind}/", form)
     assert response.status_code == 302, response.content.decode()
     application = Application.objects.get(kind=kind)
-    client.post(f"/applications/{application.pk}/upload/licence/", {"image": _png(), "version": 1})
+    client.post(
+        f"/applications/{application.pk}/upload/licence/", {"image": scan_png(), "version": 1}
+    )
     _act(client, application, "materials_done")
     application.refresh_from_db()
     assert application.status == Application.Status.BRANCH_REVIEW  # no fee: no payment step

@@ -3,27 +3,17 @@ the branch's and the center's review, the new validity; another member or region
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
 from django.test import Client
-from PIL import Image
 
 from hall.accounts.models import SmsMessage, User
 from hall.applications.models import Application
 from hall.members.models import Member
-from tests.hall.conftest import make_member
+from tests.hall.conftest import make_member, scan_png
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _png() -> io.BytesIO:
-    out = io.BytesIO()
-    Image.new("RGB", (80, 50), "white").save(out, format="PNG")
-    out.seek(0)
-    out.name = "licence.png"
-    return out
 
 
 def _step1(application: Application) -> dict[str, object]:
@@ -72,10 +62,12 @@ def test_renewal_from_step_one_to_the_new_validity(member_user: User, member: Me
     _act(client, application, "materials_done")
     application.refresh_from_db()
     assert application.status == Application.Status.MATERIALS  # no licence yet
-    client.post(f"/applications/{application.pk}/upload/licence/", {"image": _png(), "version": 1})
+    client.post(
+        f"/applications/{application.pk}/upload/licence/", {"image": scan_png(), "version": 1}
+    )
     _act(client, application, "materials_done")
     client.post(
-        f"/applications/{application.pk}/upload/remittance/", {"image": _png(), "version": 1}
+        f"/applications/{application.pk}/upload/remittance/", {"image": scan_png(), "version": 1}
     )
     application.refresh_from_db()
     assert application.status == Application.Status.PAYMENT

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,6 +37,16 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _valid_with_captcha(request: HttpRequest, form: Form) -> bool:
+    """The form's fields, then its captcha (used up either way, so each try needs a new one)."""
+    if not form.is_valid():
+        return False
+    if not captcha.check(request, form.cleaned_data["captcha"]):
+        form.add_error("captcha", _("验证码错误，请重新输入"))
+        return False
+    return True
+
+
 @require_GET
 @never_cache
 def captcha_image(request: HttpRequest) -> HttpResponse:
@@ -45,18 +56,15 @@ def captcha_image(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _valid_with_captcha(request, form):
         data = form.cleaned_data
-        if not captcha.check(request, data["captcha"]):
-            form.add_error("captcha", _("验证码错误，请重新输入"))
-        else:
-            try:
-                services.user_login(
-                    request=request, identifier=data["identifier"], password=data["password"]
-                )
-                return redirect("accounts:center")
-            except services.AccountError as error:
-                form.add_error(None, str(error))
+        try:
+            services.user_login(
+                request=request, identifier=data["identifier"], password=data["password"]
+            )
+            return redirect("accounts:center")
+        except services.AccountError as error:
+            form.add_error(None, str(error))
     return render(request, "accounts/login.html", {"form": form})
 
 
@@ -233,22 +241,19 @@ def center(request: HttpRequest) -> HttpResponse:
 def activate(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ActivateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _valid_with_captcha(request, form):
         data = form.cleaned_data
-        if not captcha.check(request, data["captcha"]):
-            form.add_error("captcha", _("验证码错误，请重新输入"))
-        else:
-            try:
-                member = services.user_activate(
-                    request=request,
-                    user=user,
-                    certificate_number=data["certificate_number"],
-                    company_name=data["company_name"],
-                )
-                messages.success(request, _("激活成功：%(name)s") % {"name": member.name})
-                return redirect("accounts:center")
-            except services.AccountError as error:
-                form.add_error(None, str(error))
+        try:
+            member = services.user_activate(
+                request=request,
+                user=user,
+                certificate_number=data["certificate_number"],
+                company_name=data["company_name"],
+            )
+            messages.success(request, _("激活成功：%(name)s") % {"name": member.name})
+            return redirect("accounts:center")
+        except services.AccountError as error:
+            form.add_error(None, str(error))
     return render(request, "accounts/activate.html", {"form": form})
 
 
