@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hall.members",
     "hall.accounts",
     "hall.applications",
+    "hall.jobs",
 ]
 
 MIDDLEWARE = [

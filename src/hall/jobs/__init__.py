@@ -1,0 +1,1 @@
+"""Background work: the task registry, the daily scheduler and the record of its runs."""

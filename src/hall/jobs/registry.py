@@ -1,0 +1,72 @@
+"""Background work through one interface (architecture.md: tasks).
+
+A task is a named function registered here; :func:`run` runs it now (the embedded default:
+inline, no extra server) and :func:`run_due` runs the daily ones that have not run for the day,
+recording each run once in the database so that several schedulers never repeat a day's job.
+``python -m hall scheduler`` is the process that calls :func:`run_due` every minute; at scale a
+broker's workers (Celery on Redis or RabbitMQ) can call the same tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+__all__ = ["DAILY", "TASKS", "run", "run_due", "task"]
+
+from django.db import IntegrityError, transaction
+
+from hall.jobs.models import TaskRun
+
+logger = logging.getLogger("hall.tasks")
+TASKS: dict[str, Callable[..., Any]] = {}  # name -> function
+#: The daily tasks and the hour (local time) from which each runs.
+DAILY: dict[str, int] = {}
+
+
+Task = Callable[..., Any]
+
+
+def task(name: str, *, daily_at: int | None = None) -> Callable[[Task], Task]:
+    """Register ``name``; ``daily_at`` makes it a daily task from that hour."""
+
+    def register(function: Task) -> Task:
+        TASKS[name] = function
+        if daily_at is not None:
+            DAILY[name] = daily_at
+        return function
+
+    return register
+
+
+def run(name: str, **kwargs: Any) -> Any:
+    """Run a registered task now."""
+    return TASKS[name](**kwargs)
+
+
+def run_due(now: datetime) -> list[str]:
+    """Run every daily task whose hour has come and that has not run for ``now``'s date."""
+    ran = []
+    for name, hour in sorted(DAILY.items()):
+        if now.hour < hour:
+            continue
+        try:
+            with transaction.atomic():
+                TaskRun.objects.create(name=name, day=now.date())
+        except IntegrityError:  # another scheduler, or an earlier minute, has it
+            continue
+        logger.info("running %s for %s", name, now.date())
+        run(name, today=now.date())
+        ran.append(name)
+    return ran
+
+
+def _daily_membership(today: date) -> None:
+    from hall.members.lifecycle import membership_calendar  # noqa: PLC0415
+
+    membership_calendar(today)
+
+
+task("membership_calendar", daily_at=2)(_daily_membership)
