@@ -51,10 +51,16 @@ def test_renewal_from_step_one_to_the_new_validity(member_user: User, member: Me
     page = client.get(f"/applications/{application.pk}/fill/").content.decode()
     assert member.archive_index in page
     assert "1280 元" in page  # 2 years x 640 yuan, computed
-    bad = {**_step1(application), "taxpayer_number": "12345", "area_code": "571"}
+    bad = {
+        **_step1(application),
+        "taxpayer_number": "12345",
+        "area_code": "571",
+        "renewal_type": "by_code",
+    }
     page = client.post(f"/applications/{application.pk}/fill/", bad).content.decode()
     assert "纳税人识别号应为" in page
     assert "区号应为" in page
+    assert "按码续展请选择要续展的代码" in page
     client.post(f"/applications/{application.pk}/fill/", _step1(application))
     application.refresh_from_db()
     assert application.status == Application.Status.MATERIALS

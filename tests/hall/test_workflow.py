@@ -202,3 +202,49 @@ def test_renewal_window_and_two_more_years(people: dict[str, User], member: Memb
     assert member.valid_from == old_expiry
     assert member.valid_until == old_expiry.replace(year=old_expiry.year + 2)
     assert application.events.count() == 5
+
+
+def test_renewal_by_code_renews_each_chosen_code_on_its_own(
+    people: dict[str, User], member: Member
+) -> None:
+    from hall.applications.fees import renewal_fee_fen
+    from hall.applications.renewal import renewal_start, renewal_window
+    from hall.members.models import CompanyPrefix
+
+    merged = CompanyPrefix.objects.create(
+        member=member, prefix="69355555", allocated_on=member.valid_from
+    )
+    user = people["member"]
+    application = renewal_start(user=user, today=renewal_window(member).opens)
+    application.data |= {"renewal_type": "by_code", "codes": ["69355555"]}
+    application.save()
+    assert renewal_fee_fen(member, codes=1) == renewal_fee_fen(member)
+    assert renewal_fee_fen(member, codes=2) == 2 * renewal_fee_fen(member)
+    old = member.valid_until
+    for action, actor in [
+        ("submit", user),
+        ("materials_done", user),
+        ("payment_received", people["branch"]),
+        ("branch_approve", people["branch"]),
+        ("center_approve", people["center"]),
+    ]:
+        application = application_transition(
+            application_id=application.pk, action=action, actor=actor, version=application.version
+        )
+    merged.refresh_from_db()
+    member.refresh_from_db()
+    assert merged.valid_until == old.replace(year=old.year + 2)
+    assert CompanyPrefix.objects.get(prefix="69212345").valid_until == old  # not renewed
+    assert member.valid_until == old.replace(year=old.year + 2)
+
+
+def test_a_code_renewed_on_its_own_lapses_on_its_own_date(member: Member) -> None:
+    from django.test import override_settings
+
+    from hall.members.lifecycle import membership_calendar
+    from hall.members.models import CompanyPrefix
+
+    CompanyPrefix.objects.filter(prefix="69212345").update(valid_until=date(2026, 1, 1))
+    with override_settings(MEMBERSHIP_GRACE_DAYS=10):
+        membership_calendar(date(2026, 1, 12))
+    assert CompanyPrefix.objects.get(prefix="69212345").retired_on == date(2026, 1, 12)

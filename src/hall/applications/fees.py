@@ -15,5 +15,8 @@ YEARLY_MAINTENANCE_YUAN = {
 RENEWAL_YEARS = 2
 
 
-def renewal_fee_fen(member: Member) -> int:
-    return YEARLY_MAINTENANCE_YUAN[Member.CompanyType(member.company_type)] * RENEWAL_YEARS * 100
+def renewal_fee_fen(member: Member, *, codes: int = 0) -> int:
+    """By company name one membership's fee; by code (a merged company's several codes, each
+    from a former membership) that fee for each code renewed."""
+    one = YEARLY_MAINTENANCE_YUAN[Member.CompanyType(member.company_type)] * RENEWAL_YEARS * 100
+    return one * max(codes, 1)

@@ -33,6 +33,10 @@ def clean_taxpayer_number(value: str) -> str:
 class ApplicationForm(forms.Form):
     """A kind's step-1 form: ``application_data`` is what the application keeps."""
 
+    def __init__(self, *args: Any, member: Member | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+
     def application_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
@@ -40,6 +44,8 @@ class ApplicationForm(forms.Form):
 class RenewalForm(ApplicationForm):
     renewal_type = forms.ChoiceField(label=_("续展类型"), widget=forms.RadioSelect, choices=[
         ("by_name", _("按企业名称续展")), ("by_code", _("按码续展"))])  # fmt: skip
+    codes = forms.MultipleChoiceField(label=_("按码续展的代码"), required=False,
+                                      widget=forms.CheckboxSelectMultiple)  # fmt: skip
     legal_representative = forms.CharField(label=_("法定代表人"), max_length=50)
     legal_representative_phone = forms.CharField(label=_("法定代表人电话"), max_length=30,
                                                  required=False)  # fmt: skip
@@ -72,8 +78,23 @@ class RenewalForm(ApplicationForm):
     tax_phone = forms.CharField(label=_("税务注册电话"), max_length=30, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        prefixes = self.member.prefixes.filter(retired_on__isnull=True) if self.member else []
+        codes = self.fields["codes"]
+        assert isinstance(codes, forms.MultipleChoiceField)
+        codes.choices = [(p.prefix, f"{p.prefix}（{p.get_kind_display()}）") for p in prefixes]
+
     def clean_taxpayer_number(self) -> str:
         return clean_taxpayer_number(self.cleaned_data["taxpayer_number"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("renewal_type") == "by_code" and not data.get("codes"):
+            self.add_error("codes", _("按码续展请选择要续展的代码"))
+        if data.get("renewal_type") == "by_name":
+            data["codes"] = []
+        return data
 
 
 class MaterialForm(forms.Form):

@@ -80,15 +80,32 @@ def prefilled(member: Member) -> dict[str, object]:
         "mobile": member.mobile, "fax": member.fax, "email": member.email,
         "website": member.website, "invoice_title": member.name, "taxpayer_number": member.uscc,
         "prefixes": [{"prefix": p.prefix, "kind": p.kind} for p in member.prefixes.all()],
+        "codes": [],
     }  # fmt: skip
 
 
 def _approve_renewal(application: Application, today: date) -> None:
-    """Two more years from the old expiry; the membership valid again."""
+    """By company name: the membership two more years from the old expiry, its codes with it.
+    By code: each code chosen two more years from its own expiry; the membership lasts as long
+    as its longest-lived code."""
     assert application.member_id is not None  # a renewal always has its member
     member = Member.objects.select_for_update().get(pk=application.member_id)
-    member.valid_from = member.valid_until
-    member.valid_until = add_years(member.valid_until, VALIDITY_YEARS)
+    codes = application.data.get("codes") or []
+    prefixes = member.prefixes.filter(retired_on__isnull=True)
+    if codes:
+        # The codes not renewed keep the date they had: pinned before the member's moves.
+        prefixes.exclude(prefix__in=codes).filter(valid_until__isnull=True).update(
+            valid_until=member.valid_until
+        )
+        for prefix in prefixes.filter(prefix__in=codes):
+            prefix.valid_until = add_years(prefix.valid_until or member.valid_until, VALIDITY_YEARS)
+            prefix.save(update_fields=["valid_until"])
+        longest = max(p.valid_until or member.valid_until for p in prefixes)
+        member.valid_from, member.valid_until = member.valid_until, max(longest, member.valid_until)
+    else:
+        prefixes.update(valid_until=None)
+        member.valid_from = member.valid_until
+        member.valid_until = add_years(member.valid_until, VALIDITY_YEARS)
     member.status = Member.Status.ACTIVE
     member.save(update_fields=["valid_from", "valid_until", "status"])
 

@@ -128,7 +128,7 @@ def application_new(request: HttpRequest, kind: str) -> HttpResponse:
     """A member's change, cancellation, reissue, EAN-8, UPC or filing: its form, then the steps."""
     if kind not in kinds.MEMBER_KINDS:
         raise Http404
-    form = FORMS[kind](request.POST or None)
+    form = FORMS[kind](request.POST or None, member=_user(request).member)
     if request.method == "POST" and form.is_valid():
         try:
             application = kinds.application_start(
@@ -150,7 +150,7 @@ def fill(request: HttpRequest, application_id: int) -> HttpResponse:
     if form_class is None:
         raise Http404
     initial = {**application.data, "version": application.version}
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST or None, initial=initial, member=application.member)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_fill(application_id=application.pk, user=_user(request),
@@ -320,6 +320,7 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
         "step": STEP_OF[application.status], "actions": actions,
         "events": application.events.select_related("actor"),
         "materials": application.materials.all(), "fee": _fee(application),
+        "fee_each": renewal_fee_fen(application.member) if application.member else None,
         "is_member": user.role == User.Role.MEMBER,
         "has_certificate": application.status == Status.APPROVED
         and application.kind in CERTIFICATE_OF,
@@ -337,7 +338,7 @@ def _steps(kind: str) -> list[str]:
 def _fee(application: Application) -> int | None:
     member = application.member
     if application.kind == Application.Kind.RENEWAL and member:
-        return renewal_fee_fen(member)
+        return renewal_fee_fen(member, codes=len(application.data.get("codes") or []))
     if application.kind == Application.Kind.REGISTRATION and "company_type" in application.data:
         return registration.registration_fee_fen(application.data["company_type"])
     return None

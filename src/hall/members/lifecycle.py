@@ -42,6 +42,10 @@ def membership_calendar(today: date) -> Report:
         report.expired = [m.certificate_number for m in lapsed]
         lapsed.update(status=Member.Status.EXPIRED)
     grace = timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
+    # A code renewed on its own (按码续展) lapses on its own date, after the same grace.
+    CompanyPrefix.objects.filter(retired_on__isnull=True, valid_until__lt=today - grace).update(
+        retired_on=today
+    )
     for member in Member.objects.filter(status=Member.Status.EXPIRED,
                                         valid_until__lt=today - grace):  # fmt: skip
         member_cancel(member=member, today=today)

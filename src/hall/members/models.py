@@ -130,6 +130,9 @@ class CompanyPrefix(models.Model):
     allocated_on = models.DateField(_("分配日期"))
     #: Set when the membership ends: the prefix is never given to anyone else.
     retired_on = models.DateField(_("停用日期"), null=True, blank=True)
+    #: A code renewed on its own (按码续展: a merged company's codes keep their own dates);
+    #: empty while the code follows its member's validity.
+    valid_until = models.DateField(_("单独续展的有效期至"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("厂商识别代码")
