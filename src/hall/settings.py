@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hall.accounts",
     "hall.applications",
     "hall.jobs",
+    "hall.payments",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,18 @@ def _database_reachable(django_db_blocker: object) -> None:
             system.unavailable(f"PostgreSQL at {os.environ.get('DATABASE_URL')}: {error}")
 
 
+@pytest.fixture(autouse=True)
+def _fee_schedules(request: pytest.FixtureRequest) -> None:
+    """The schedules the migration loads: transactional tests flush them between tests."""
+    if "django_db_setup" not in request.fixturenames:
+        return
+    from hall.payments.models import FeeSchedule
+    from hall.payments.schedules import load_known
+
+    if not FeeSchedule.objects.exists():
+        load_known(FeeSchedule)
+
+
 def make_uscc(body: str) -> str:
     return body + uscc.calc_check_digit(body)
 

@@ -1,22 +1,18 @@
-"""The renewal fee shown in step 1 (domain.md §5): two years of the yearly maintenance fee by
-company type, in fen. The schedules become data with effective dates in the payments issue;
-until then this is the current schedule, and no amount is ever typed by hand."""
+"""What an application costs, from the fee schedule in force (``hall.payments.fees``)."""
 
 from __future__ import annotations
 
 from hall.members.models import Member
+from hall.payments.fees import RENEWAL_YEARS, registration_fen, renewal_fen
 
-#: Yearly maintenance in yuan (domain.md §5, the schedule after the 2020-2022 reduction).
-YEARLY_MAINTENANCE_YUAN = {
-    Member.CompanyType.SINGLE: 640,
-    Member.CompanyType.GROUP: 1200,
-    Member.CompanyType.IMPORT_EXPORT: 1200,
-}
-RENEWAL_YEARS = 2
+__all__ = ["RENEWAL_YEARS", "registration_fee_fen", "renewal_fee_fen"]
 
 
 def renewal_fee_fen(member: Member, *, codes: int = 0) -> int:
-    """By company name one membership's fee; by code (a merged company's several codes, each
-    from a former membership) that fee for each code renewed."""
-    one = YEARLY_MAINTENANCE_YUAN[Member.CompanyType(member.company_type)] * RENEWAL_YEARS * 100
-    return one * max(codes, 1)
+    """By company name one membership's two years; by code, that for each code renewed."""
+    return renewal_fen(member.company_type, codes=codes)
+
+
+def registration_fee_fen(company_type: str) -> int:
+    """The joining fee and the first two years' maintenance."""
+    return registration_fen(company_type)

@@ -12,14 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
-from hall.applications.fees import RENEWAL_YEARS, YEARLY_MAINTENANCE_YUAN
 from hall.applications.models import Application
 from hall.applications.renewal import VALIDITY_YEARS, add_years
 from hall.applications.workflow import ON_APPROVAL, WorkflowError, application_transition
 from hall.members.models import BranchOffice, Member
 from hall.members.numbering import archive_index, certificate_number, prefix_allocate
-
-JOINING_FEE_YUAN = 800
 
 #: The member fields a registration form carries (domain.md §3.1).
 MEMBER_FIELDS = (
@@ -45,12 +42,6 @@ def registration_submit(*, user: User, data: dict[str, Any]) -> Application:
     return application_transition(
         application_id=application.pk, action="submit", actor=user, version=application.version
     )
-
-
-def registration_fee_fen(company_type: str) -> int:
-    """The joining fee and the first two years' maintenance (domain.md §5; our reading)."""
-    yearly = YEARLY_MAINTENANCE_YUAN[Member.CompanyType(company_type)]
-    return (JOINING_FEE_YUAN + RENEWAL_YEARS * yearly) * 100
 
 
 def _approve_registration(application: Application, today: date) -> None:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hall.accounts.models import User
 from hall.applications import kinds, registration, renewal, services
-from hall.applications.fees import renewal_fee_fen
+from hall.applications.fees import registration_fee_fen, renewal_fee_fen
 from hall.applications.forms import (
     ActionForm,
     ApplicationForm,
@@ -340,5 +340,5 @@ def _fee(application: Application) -> int | None:
     if application.kind == Application.Kind.RENEWAL and member:
         return renewal_fee_fen(member, codes=len(application.data.get("codes") or []))
     if application.kind == Application.Kind.REGISTRATION and "company_type" in application.data:
-        return registration.registration_fee_fen(application.data["company_type"])
+        return registration_fee_fen(application.data["company_type"])
     return None

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from hall.payments.models import FeeSchedule, Notification, Order
+
+
+@admin.register(FeeSchedule)
+class FeeScheduleAdmin(admin.ModelAdmin[FeeSchedule]):
+    list_display = ["company_type", "effective_from", "joining_fen", "joining_with_ean8_fen",
+                    "yearly_fen", "note"]  # fmt: skip
+    list_filter = ["company_type"]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin[Order]):
+    list_display = ["number", "application", "amount_fen", "status", "method", "paid_at"]
+    list_filter = ["status", "method"]
+    search_fields = ["number", "provider_transaction"]
+    readonly_fields = ["number", "amount_fen", "status", "provider_transaction", "paid_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin[Notification]):
+    list_display = ["received_at", "gateway", "order_number", "transaction", "outcome"]
+    list_filter = ["gateway", "outcome"]
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False  # the trail of the money is read-only

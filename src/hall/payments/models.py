@@ -1,0 +1,102 @@
+"""Fee schedules with effective dates, orders, and every payment notification received."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hall.applications.models import Application
+from hall.members.models import Member
+
+
+class FeeSchedule(models.Model):
+    """The fees of one company type from a date (domain.md §5), in fen; editable in the admin."""
+
+    company_type = models.CharField(
+        _("企业类型"), max_length=20, choices=Member.CompanyType.choices
+    )
+    effective_from = models.DateField(_("生效日期"))
+    joining_fen = models.PositiveIntegerField(_("入网费（分）"))
+    joining_with_ean8_fen = models.PositiveIntegerField(_("含缩短码的入网费（分）"))
+    yearly_fen = models.PositiveIntegerField(_("年度维护费（分）"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("收费标准")
+        verbose_name_plural = _("收费标准")
+        ordering = ["company_type", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company_type", "effective_from"], name="one_schedule_per_type_and_date"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(yearly_fen__gt=0), name="yearly_fee_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_company_type_display()} {self.effective_from}"
+
+
+class Order(models.Model):
+    """What an application owes: pending until paid (or closed unpaid), refunded if need be."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待付款")
+        PAID = "paid", _("已付款")
+        CLOSED = "closed", _("已关闭")
+        REFUNDED = "refunded", _("已退款")
+
+    number = models.CharField(_("订单号"), max_length=20, unique=True)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="orders")
+    amount_fen = models.PositiveIntegerField(_("金额（分）"))
+    currency = models.CharField(_("币种"), max_length=3, default="CNY")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    method = models.CharField(_("支付方式"), max_length=20, blank=True)
+    provider_transaction = models.CharField(
+        _("支付平台交易号"), max_length=64, unique=True, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("下单时间"), default=timezone.now)
+    closes_at = models.DateTimeField(_("关闭时间"))
+    paid_at = models.DateTimeField(_("付款时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("订单")
+        verbose_name_plural = _("订单")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(status="pending"),
+                name="one_payable_order_per_application",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="order_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def amount_yuan(self) -> str:
+        return f"{self.amount_fen // 100}.{self.amount_fen % 100:02d}"
+
+
+class Notification(models.Model):
+    """Every payment notification, whatever became of it: the audit trail of the money."""
+
+    gateway = models.CharField(max_length=20)
+    order_number = models.CharField(max_length=40, blank=True)
+    transaction = models.CharField(max_length=64, blank=True)
+    body = models.JSONField()
+    outcome = models.CharField(max_length=40)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("支付通知")
+        verbose_name_plural = _("支付通知")
+        ordering = ["-id"]
