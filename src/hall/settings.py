@@ -189,6 +189,12 @@ MEMBERSHIP_GRACE_DAYS = env_int("HALL_MEMBERSHIP_GRACE_DAYS", default=90, high=3
 REGISTRATION_POOL = ("692", 8)
 #: The first three digits of the EAN-8s the center allocates one by one (69x, domain.md §2.3).
 EAN8_BLOCK = env_str("HALL_EAN8_BLOCK", default="690")
+#: Orders left unpaid this long close; a new one can then be made.
+ORDER_CLOSE_MINUTES = env_int("HALL_ORDER_CLOSE_MINUTES", default=120, low=5, high=60 * 24 * 30)
+#: The sandbox gateway's signing key (derived from the secret key unless set).
+SANDBOX_GATEWAY_KEY = env_str("HALL_SANDBOX_KEY", default="sandbox:" + SECRET_KEY)
+#: A notification older than this is a replay, whatever its signature.
+NOTIFICATION_MAX_AGE_SECONDS = 600
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:center", permanent=False)),
     path("accounts/", include("hall.accounts.urls")),
     path("applications/", include("hall.applications.urls")),
+    path("payments/", include("hall.payments.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

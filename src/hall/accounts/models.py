@@ -32,6 +32,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         BRANCH = "branch", _("分支机构审核员")
         CENTER = "center", _("编码中心审核员")
         ADMIN = "admin", _("管理员")
+        SYSTEM = "system", _("系统")  # the hall itself, acting on a gateway's word
 
     mobile = models.CharField(_("手机号"), max_length=11, unique=True)
     name = models.CharField(_("姓名"), max_length=50, blank=True)

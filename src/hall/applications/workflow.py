@@ -49,7 +49,8 @@ ALLOWED_TRANSITIONS: dict[str, Transition] = {
     "materials_done": _t({Status.MATERIALS}, Status.PAYMENT, {Role.MEMBER}),
     # Kinds without a fee go from their materials straight to the branch.
     "materials_done_free": _t({Status.MATERIALS}, Status.BRANCH_REVIEW, {Role.MEMBER}),
-    "payment_received": _t({Status.PAYMENT}, Status.BRANCH_REVIEW, {Role.BRANCH, Role.CENTER}),
+    "payment_received": _t({Status.PAYMENT}, Status.BRANCH_REVIEW,
+                           {Role.BRANCH, Role.CENTER, Role.SYSTEM}),
     "branch_approve": _t({Status.BRANCH_REVIEW}, Status.CENTER_REVIEW, {Role.BRANCH}),
     "branch_return": _t({Status.BRANCH_REVIEW}, Status.RETURNED, {Role.BRANCH}, True),
     "resubmit": _t({Status.RETURNED}, Status.BRANCH_REVIEW, {Role.MEMBER}),
@@ -73,7 +74,7 @@ class NotFound(WorkflowError):
 def visible_to(actor: User) -> QuerySet[Application]:
     """The applications ``actor`` may see."""
     everything = Application.objects.all()
-    if actor.role in (Role.CENTER, Role.ADMIN):
+    if actor.role in (Role.CENTER, Role.ADMIN, Role.SYSTEM):
         return everything
     if actor.role == Role.BRANCH:
         return everything.filter(branch_id=actor.branch_id)

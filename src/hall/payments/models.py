@@ -100,3 +100,14 @@ class Notification(models.Model):
         verbose_name = _("支付通知")
         verbose_name_plural = _("支付通知")
         ordering = ["-id"]
+
+
+class SandboxPayment(models.Model):
+    """The sandbox gateway's own ledger: what its payer did, for its order query and refunds."""
+
+    order_number = models.CharField(max_length=20, db_index=True)
+    transaction = models.CharField(max_length=64, unique=True)
+    amount_fen = models.PositiveIntegerField()
+    method = models.CharField(max_length=20)
+    succeeded = models.BooleanField()
+    at = models.DateTimeField(default=timezone.now)

@@ -1,0 +1,97 @@
+"""Orders: the 20-digit number, one payable order per application, closing unpaid orders, and
+crediting a payment exactly once (however many notifications, queries or reviewers say so)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hall.accounts.models import User
+from hall.applications.fees import registration_fee_fen, renewal_fee_fen
+from hall.applications.models import Application
+from hall.applications.workflow import WorkflowError, application_transition
+from hall.members.numbering import next_in_sequence
+from hall.payments.models import Order
+
+logger = logging.getLogger("hall.payments")
+Status = Order.Status
+
+
+def order_number(branch_code: str, when: datetime) -> str:
+    """Year and month, province, branch, serial (seed 000: ``20200433010000314467``)."""
+    serial = next_in_sequence(f"order-{when:%Y%m}")
+    return f"{when:%Y%m}{branch_code[:2]}{branch_code[2:4]}{serial:010d}"
+
+
+def amount_fen(application: Application) -> int:
+    """What the application costs, computed from the schedule in force."""
+    if application.kind == Application.Kind.RENEWAL and application.member:
+        return renewal_fee_fen(application.member, codes=len(application.data.get("codes") or []))
+    if application.kind == Application.Kind.REGISTRATION:
+        return registration_fee_fen(str(application.data.get("company_type", "single")))
+    raise WorkflowError(_("此类申请无需缴费"))
+
+
+def order_for(application: Application) -> Order:
+    """The application's payable order: the pending one, or a new one."""
+    if application.status != Application.Status.PAYMENT:
+        raise WorkflowError(_("申请当前状态为“%(status)s”，无需付款")
+                            % {"status": application.get_status_display()})  # fmt: skip
+    order_close_expired(timezone.now())
+    pending = application.orders.filter(status=Status.PENDING).first()
+    if pending is not None:
+        return pending
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            return Order.objects.create(
+                number=order_number(application.branch.code, timezone.localtime(now)),
+                application=application, amount_fen=amount_fen(application), created_at=now,
+                closes_at=now + timedelta(minutes=settings.ORDER_CLOSE_MINUTES),
+            )  # fmt: skip
+    except IntegrityError:  # made a moment ago by another request
+        return application.orders.get(status=Status.PENDING)
+
+
+def order_close_expired(now: datetime) -> int:
+    """Close the unpaid orders whose time is up."""
+    return Order.objects.filter(status=Status.PENDING, closes_at__lte=now).update(
+        status=Status.CLOSED
+    )
+
+
+def system_user() -> User:
+    """The hall itself, the actor of what a gateway's word does (it cannot log in)."""
+    user, created = User.objects.get_or_create(
+        mobile="10000000000", defaults={"role": User.Role.SYSTEM, "is_active": False,
+                                        "name": "系统"},
+    )  # fmt: skip
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def order_credit(
+    order: Order, *, transaction_id: str, method: str, actor: User | None = None
+) -> bool:
+    """Mark a locked, pending order paid and move its application on; False if it was not
+    pending (the caller holds the row lock, so two callers never both credit it)."""
+    if order.status != Status.PENDING:
+        return False
+    order.status, order.paid_at = Status.PAID, timezone.now()
+    order.provider_transaction, order.method = transaction_id or None, method
+    order.save(update_fields=["status", "paid_at", "provider_transaction", "method"])
+    application = order.application
+    application_transition(
+        application_id=application.pk,
+        action="payment_received",
+        actor=actor or system_user(),
+        version=application.version,
+    )
+    return True

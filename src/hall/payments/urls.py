@@ -1,0 +1,12 @@
+from django.urls import path
+
+from hall.payments import views
+
+app_name = "payments"
+urlpatterns = [
+    path("applications/<int:application_id>/pay/", views.pay, name="pay"),
+    path("orders/<str:number>/", views.order_page, name="order"),
+    path("orders/<str:number>/start/", views.start, name="start"),
+    path("sandbox/<str:number>/", views.sandbox, name="sandbox"),
+    path("notify/<str:gateway>/", views.notify, name="notify"),
+]

@@ -1,0 +1,108 @@
+"""Step 3 (seed 000 §2.3): the order, the payer's choice of bank or wallet, the sandbox
+gateway's page, and the notification endpoint gateways call."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hall.accounts.models import User
+from hall.applications.workflow import WorkflowError, visible_to
+from hall.payments import notifications
+from hall.payments.gateways import BANKS, GATEWAYS, WALLETS, SandboxGateway
+from hall.payments.models import Order
+from hall.payments.orders import order_for
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _order(request: HttpRequest, number: str) -> Order:
+    """An order of an application the user may see, else 404."""
+    order = Order.objects.filter(number=number).select_related("application").first()
+    if order is None or not visible_to(_user(request)).filter(pk=order.application_id).exists():
+        raise Http404
+    return order
+
+
+@login_required
+@require_POST
+def pay(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = visible_to(_user(request)).filter(pk=application_id).first()
+    if application is None or _user(request).role != User.Role.MEMBER:
+        raise Http404
+    try:
+        order = order_for(application)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("applications:detail", application_id)
+    return redirect("payments:order", order.number)
+
+
+@login_required
+@require_GET
+def order_page(request: HttpRequest, number: str) -> HttpResponse:
+    order = _order(request, number)
+    return render(request, "payments/order.html",
+                  {"order": order, "banks": BANKS, "wallets": WALLETS})  # fmt: skip
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, number: str) -> HttpResponse:
+    order = _order(request, number)
+    if order.status != Order.Status.PENDING:
+        messages.error(
+            request, _("订单已%(status)s，不能付款") % {"status": order.get_status_display()}
+        )
+        return redirect("applications:detail", order.application_id)
+    method = request.POST.get("method", "")
+    if method not in BANKS + WALLETS:
+        messages.error(request, _("请选择付款银行或支付方式"))
+        return redirect("payments:order", number)
+    request.session[f"hall.pay.{number}"] = method
+    return redirect(GATEWAYS["sandbox"].start(order))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sandbox(request: HttpRequest, number: str) -> HttpResponse:
+    """The sandbox gateway's own page: succeed, fail or abandon, as a payer can."""
+    order = _order(request, number)
+    method = request.session.get(f"hall.pay.{number}", WALLETS[0])
+    if request.method == "POST":
+        choice = request.POST.get("outcome")
+        if choice == "abandon" or choice not in ("succeed", "fail"):
+            return redirect("payments:order", number)
+        gateway = GATEWAYS["sandbox"]
+        assert isinstance(gateway, SandboxGateway)
+        gateway.post(gateway.pay(order, method, succeeded=choice == "succeed"))
+        order.refresh_from_db()
+        if order.status == Order.Status.PAID:
+            messages.success(request, _("付款成功"))
+            return redirect("applications:detail", order.application_id)
+        messages.error(request, _("付款未成功，订单仍可支付"))
+        return redirect("payments:order", number)
+    return render(request, "payments/sandbox.html", {"order": order, "method": method})
+
+
+@csrf_exempt  # gateways sign their notifications; they cannot send our CSRF token
+@require_POST
+def notify(request: HttpRequest, gateway: str) -> HttpResponse:
+    try:
+        params = json.loads(request.body or b"{}")
+    except ValueError:
+        params = request.POST.dict()
+    if not isinstance(params, dict):
+        params = {}
+    status, body = notifications.receive(gateway, {str(k): str(v) for k, v in params.items()})
+    return HttpResponse(body, status=status, content_type="text/plain")

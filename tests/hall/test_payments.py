@@ -1,0 +1,162 @@
+"""Orders and notifications: every case a payment provider's notification can be, and money
+credited exactly once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from hall.accounts.models import User
+from hall.applications.models import Application
+from hall.members.models import Member
+from hall.payments.gateways import GATEWAYS, SandboxGateway
+from hall.payments.models import FeeSchedule, Notification, Order
+from hall.payments.notifications import receive
+from hall.payments.orders import order_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SANDBOX = GATEWAYS["sandbox"]
+assert isinstance(SANDBOX, SandboxGateway)
+
+
+@pytest.fixture
+def order(member_user: User, member: Member) -> Order:
+    application = Application.objects.create(
+        kind="renewal", member=member, applicant=member_user, branch=member.branch, status="payment"
+    )
+    return order_for(application)
+
+
+def _notification(order: Order, **changes: str) -> dict[str, str]:
+    params = SANDBOX.pay(order, "支付宝支付", succeeded=changes.pop("succeeded", "1") == "1")
+    params.update(changes)
+    if "sign" not in changes:
+        params["sign"] = SANDBOX.sign(params)
+    return params
+
+
+def test_the_order(order: Order, member: Member) -> None:
+    assert len(order.number) == 20
+    assert order.number[6:10] == "3301"  # province 33, branch 01
+    assert order.number[:6] == timezone.localtime().strftime("%Y%m")
+    assert order.amount_fen == 2 * 640 * 100  # two years of the schedule in force
+    assert order_for(order.application) == order  # one payable order at a time
+
+
+def test_a_valid_notification_credits_and_moves_the_application(order: Order) -> None:
+    assert receive("sandbox", _notification(order)) == (200, "success")
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.application.status == Application.Status.BRANCH_REVIEW
+    assert order.application.events.get().actor.role == User.Role.SYSTEM  # type: ignore[union-attr]
+
+
+def test_a_duplicate_answers_success_and_changes_nothing(order: Order) -> None:
+    params = _notification(order)
+    receive("sandbox", params)
+    paid_at = Order.objects.get(pk=order.pk).paid_at
+    assert receive("sandbox", params) == (200, "success")
+    assert Order.objects.get(pk=order.pk).paid_at == paid_at
+    assert Notification.objects.filter(outcome="duplicate").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "outcome"),
+    [
+        ({"sign": "0" * 64}, "forged signature"),
+        ({"total_fen": "1"}, "amount or currency mismatch"),  # tampered, re-signed: still wrong
+        ({"currency": "USD"}, "amount or currency mismatch"),
+        ({"out_trade_no": "20261133019999999999"}, "unknown order"),
+        ({"timestamp": str(int(time.time()) - 3600)}, "replayed: too old"),
+        ({"total_fen": "-128000"}, "amount or currency mismatch"),
+    ],
+)
+def test_refused_notifications_change_nothing(
+    order: Order, changes: dict[str, str], outcome: str
+) -> None:
+    status, _ = receive("sandbox", _notification(order, **changes))
+    assert status == 400
+    assert Notification.objects.get().outcome == outcome
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
+
+
+def test_a_tampered_amount_without_resigning_is_forged(order: Order) -> None:
+    params = _notification(order)
+    params["total_fen"] = "1"
+    assert receive("sandbox", params)[0] == 400
+    assert Notification.objects.get().outcome == "forged signature"
+
+
+def test_a_failed_payment_leaves_the_order_payable(order: Order) -> None:
+    assert receive("sandbox", _notification(order, succeeded="0")) == (200, "success")
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
+    assert order_for(order.application) == order
+
+
+def test_after_closing_nothing_is_credited(order: Order) -> None:
+    Order.objects.filter(pk=order.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    assert receive("sandbox", _notification(order)) == (200, "success")
+    order.refresh_from_db()
+    assert order.status == Order.Status.CLOSED
+    assert order.application.status == Application.Status.PAYMENT
+    assert Notification.objects.get().outcome.startswith("late")
+    fresh = order_for(order.application)  # a new payable order
+    assert fresh.number != order.number
+
+
+def test_unknown_gateways_and_malformed_bodies(order: Order) -> None:
+    assert receive("paypal", {}) == (404, "unknown gateway")
+    params = {"sign": SANDBOX.sign({"x": "1"}), "x": "1"}
+    assert receive("sandbox", params)[0] == 400
+
+
+def test_fee_schedules_are_data(member: Member, order: Order) -> None:
+    assert FeeSchedule.objects.filter(company_type="single").count() == 4
+    FeeSchedule.objects.create(
+        company_type="single",
+        effective_from=timezone.localdate(),
+        joining_fen=90000,
+        joining_with_ean8_fen=130000,
+        yearly_fen=70000,
+    )
+    Order.objects.filter(pk=order.pk).update(status="closed")
+    Application.objects.filter(pk=order.application_id).update(status="approved")
+    application = Application.objects.create(
+        kind="renewal",
+        member=member,
+        status="payment",
+        applicant=order.application.applicant,
+        branch=member.branch,
+    )
+    assert order_for(application).amount_fen == 140000
+
+
+def test_twenty_concurrent_duplicates_credit_once(order: Order) -> None:
+    params = _notification(order)
+    answers: list[tuple[int, str]] = []
+    start = threading.Barrier(20)
+
+    def deliver() -> None:
+        try:
+            start.wait()
+            answers.append(receive("sandbox", dict(params)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deliver) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [(200, "success")] * 20
+    outcomes = sorted(Notification.objects.values_list("outcome", flat=True))
+    assert outcomes == ["credited"] + ["duplicate"] * 19
+    order.refresh_from_db()
+    assert order.application.events.filter(action="payment_received").count() == 1
