@@ -18,11 +18,15 @@ pytestmark = pytest.mark.django_db
 def test_the_membership_job_runs_once_a_day_from_two_oclock(member: Member) -> None:
     assert DAILY["membership_calendar"] == 2
     day = member.valid_until - timedelta(days=30)  # a reminder is due that day
-    assert run_due(datetime(day.year, day.month, day.day, 1, 59)) == []
-    assert run_due(datetime(day.year, day.month, day.day, 2, 0)) == ["membership_calendar"]
-    assert run_due(datetime(day.year, day.month, day.day, 23, 0)) == []
+    assert run_due(datetime(day.year, day.month, day.day, 1, 59)) == ["orders_settle"]
+    assert run_due(datetime(day.year, day.month, day.day, 2, 0)) == [
+        "membership_calendar",
+        "orders_settle",
+    ]
+    assert run_due(datetime(day.year, day.month, day.day, 2, 9)) == []
+    assert run_due(datetime(day.year, day.month, day.day, 23, 0)) == ["orders_settle"]
     assert Notice.objects.filter(member=member).count() == 1
-    assert TaskRun.objects.count() == 1
+    assert TaskRun.objects.filter(name="membership_calendar").count() == 1
 
 
 def test_the_scheduler_command(member: Member) -> None:

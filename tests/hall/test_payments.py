@@ -160,3 +160,33 @@ def test_twenty_concurrent_duplicates_credit_once(order: Order) -> None:
     assert outcomes == ["credited"] + ["duplicate"] * 19
     order.refresh_from_db()
     assert order.application.events.filter(action="payment_received").count() == 1
+
+
+def test_a_lost_notification_still_settles(order: Order) -> None:
+    from hall.payments.orders import orders_settle
+
+    SANDBOX.pay(order, "微信支付", succeeded=True)  # the gateway took the money; no notification
+    assert orders_settle(timezone.now()) == [order.number]
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert orders_settle(timezone.now()) == []
+
+
+def test_a_reviewer_confirming_a_transfer_pays_the_order(order: Order, member: Member) -> None:
+    from django.test import Client
+
+    reviewer = User.objects.create_user(
+        "13900000060", "x", role=User.Role.BRANCH, branch=member.branch
+    )
+    client = Client()
+    client.force_login(reviewer)
+    application = order.application
+    client.post(
+        f"/applications/{application.pk}/act/",
+        {"action": "payment_received", "version": application.version},
+    )
+    order.refresh_from_db()
+    assert (order.status, order.method) == (Order.Status.PAID, "transfer")
+    application.refresh_from_db()
+    assert application.status == Application.Status.BRANCH_REVIEW
+    assert application.events.get().actor == reviewer

@@ -198,7 +198,15 @@ def act(request: HttpRequest, application_id: int) -> HttpResponse:
         return redirect("applications:detail", application.pk)
     data = form.cleaned_data
     try:
-        if data["action"] == "materials_done":
+        if data["action"] == "payment_received":  # a transfer seen: its order is paid
+            from hall.payments.orders import transfer_confirm  # noqa: PLC0415
+
+            if not visible_to(_user(request)).filter(pk=application.pk).exists():
+                raise NotFound
+            if _user(request).role not in ALLOWED_TRANSITIONS["payment_received"].roles:
+                raise NotFound
+            transfer_confirm(application=application, reviewer=_user(request))
+        elif data["action"] == "materials_done":
             services.materials_done(application_id=application.pk, user=_user(request),
                                     version=data["version"])  # fmt: skip
         else:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["DAILY", "TASKS", "run", "run_due", "task"]
+__all__ = ["DAILY", "EVERY", "TASKS", "run", "run_due", "task"]
 
 from django.db import IntegrityError, transaction
 
@@ -24,18 +24,24 @@ logger = logging.getLogger("hall.tasks")
 TASKS: dict[str, Callable[..., Any]] = {}  # name -> function
 #: The daily tasks and the hour (local time) from which each runs.
 DAILY: dict[str, int] = {}
+#: The tasks that run every few minutes, and how many.
+EVERY: dict[str, int] = {}
 
 
 Task = Callable[..., Any]
 
 
-def task(name: str, *, daily_at: int | None = None) -> Callable[[Task], Task]:
-    """Register ``name``; ``daily_at`` makes it a daily task from that hour."""
+def task(name: str, *, daily_at: int | None = None,
+         every_minutes: int | None = None) -> Callable[[Task], Task]:  # fmt: skip
+    """Register ``name``; ``daily_at`` makes it daily from that hour, ``every_minutes``
+    periodic."""
 
     def register(function: Task) -> Task:
         TASKS[name] = function
         if daily_at is not None:
             DAILY[name] = daily_at
+        if every_minutes is not None:
+            EVERY[name] = every_minutes
         return function
 
     return register
@@ -48,16 +54,18 @@ def run(name: str, **kwargs: Any) -> Any:
 
 def run_due(now: datetime) -> list[str]:
     """Run every daily task whose hour has come and that has not run for ``now``'s date."""
+    due = [(name, "") for name, hour in sorted(DAILY.items()) if now.hour >= hour]
+    for name, minutes in sorted(EVERY.items()):
+        start = (now.hour * 60 + now.minute) // minutes * minutes
+        due.append((name, f"{start // 60:02d}:{start % 60:02d}"))
     ran = []
-    for name, hour in sorted(DAILY.items()):
-        if now.hour < hour:
-            continue
+    for name, slot in due:
         try:
             with transaction.atomic():
-                TaskRun.objects.create(name=name, day=now.date())
+                TaskRun.objects.create(name=name, day=now.date(), slot=slot)
         except IntegrityError:  # another scheduler, or an earlier minute, has it
             continue
-        logger.info("running %s for %s", name, now.date())
+        logger.info("running %s for %s %s", name, now.date(), slot)
         run(name, today=now.date())
         ran.append(name)
     return ran
@@ -69,4 +77,14 @@ def _daily_membership(today: date) -> None:
     membership_calendar(today)
 
 
+def _settle_orders(today: date) -> None:
+    from django.utils import timezone  # noqa: PLC0415
+
+    from hall.payments.orders import orders_settle  # noqa: PLC0415
+
+    orders_settle(timezone.now())
+
+
 task("membership_calendar", daily_at=2)(_daily_membership)
+#: Lost notifications: every 10 minutes the gateway is asked about the pending orders.
+task("orders_settle", every_minutes=10)(_settle_orders)

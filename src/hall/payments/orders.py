@@ -95,3 +95,28 @@ def order_credit(
         version=application.version,
     )
     return True
+
+
+def transfer_confirm(*, application: Application, reviewer: User) -> Order:
+    """A reviewer saw the transfer arrive (seed 000 §4): the order is paid by transfer."""
+    with transaction.atomic():
+        order = order_for(application)
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if not order_credit(order, transaction_id="", method="transfer", actor=reviewer):
+            raise WorkflowError(_("订单已%(status)s") % {"status": order.get_status_display()})
+        return order
+
+
+def orders_settle(now: datetime) -> list[str]:
+    """Close what is overdue, then ask the gateway about each pending order: a payment whose
+    notification was lost is credited all the same (the periodic job)."""
+    from hall.payments.gateways import GATEWAYS  # noqa: PLC0415 - gateways import orders
+    from hall.payments.notifications import settle  # noqa: PLC0415
+
+    order_close_expired(now)
+    credited = []
+    for order in Order.objects.filter(status=Status.PENDING):
+        paid = GATEWAYS["sandbox"].query(order)
+        if paid is not None and settle(paid)[0] == "credited":
+            credited.append(order.number)
+    return credited
