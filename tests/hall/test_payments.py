@@ -190,3 +190,90 @@ def test_a_reviewer_confirming_a_transfer_pays_the_order(order: Order, member: M
     application.refresh_from_db()
     assert application.status == Application.Status.BRANCH_REVIEW
     assert application.events.get().actor == reviewer
+
+
+def test_a_paid_order_has_its_invoice(order: Order, member: Member) -> None:
+    from hall.payments.models import Invoice
+
+    receive("sandbox", _notification(order))
+    record = Invoice.objects.get(order=order)
+    assert record.number.startswith("TM")
+    assert record.amount_fen == order.amount_fen
+    assert record.item == "系统成员续展费"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("91110000600037341A", "校验不通过"), ("12345", "旧税号"), ("", "旧税号")],
+)
+def test_taxpayer_numbers(value: str, message: str) -> None:
+    from hall.payments.taxpayer import InvalidTaxpayer, invoice_title, taxpayer_number
+
+    with pytest.raises(InvalidTaxpayer, match=message):
+        taxpayer_number(value)
+    assert taxpayer_number("110108123456789") == "110108123456789"  # an older 15-character one
+    with pytest.raises(InvalidTaxpayer, match="发票抬头"):
+        invoice_title("x")
+
+
+def test_refunds_never_exceed_what_was_paid(order: Order) -> None:
+    from hall.applications.workflow import WorkflowError
+    from hall.payments.refunds import refund, refundable_fen
+
+    with pytest.raises(WorkflowError, match="不能退款"):
+        refund(order_id=order.pk, amount_fen=100, reason="x")  # not paid yet
+    receive("sandbox", _notification(order))
+    with pytest.raises(WorkflowError, match=r"不超过可退金额 1280\.00 元"):
+        refund(order_id=order.pk, amount_fen=order.amount_fen + 1, reason="x")
+    with pytest.raises(WorkflowError, match="大于 0"):
+        refund(order_id=order.pk, amount_fen=0, reason="x")
+    refund(order_id=order.pk, amount_fen=28000, reason="部分退款")
+    assert refundable_fen(order) == order.amount_fen - 28000
+    refund(order_id=order.pk, amount_fen=refundable_fen(order), reason="余款")
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+
+
+def test_a_rejected_application_is_refunded(order: Order, member: Member) -> None:
+    from hall.applications.workflow import application_transition
+
+    receive("sandbox", _notification(order))
+    branch = User.objects.create_user(
+        "13900000070", "x", role=User.Role.BRANCH, branch=member.branch
+    )
+    center = User.objects.create_user("13900000071", "x", role=User.Role.CENTER)
+    application = Application.objects.get(pk=order.application_id)
+    application = application_transition(
+        application_id=application.pk,
+        action="branch_approve",
+        actor=branch,
+        version=application.version,
+    )
+    application_transition(
+        application_id=application.pk,
+        action="center_reject",
+        actor=center,
+        version=application.version,
+        reason="材料不符",
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert order.refunds.get().amount_fen == order.amount_fen
+
+
+def test_the_invoice_pdf_is_the_members_own(
+    order: Order, member_user: User, other_user: User
+) -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.test import Client
+
+    receive("sandbox", _notification(order))
+    client = Client()
+    client.force_login(other_user)
+    assert client.get(f"/payments/orders/{order.number}/invoice.pdf").status_code == 404
+    client.force_login(member_user)
+    if Path(settings.CJK_FONT).exists():
+        response = client.get(f"/payments/orders/{order.number}/invoice.pdf")
+        assert response.content.startswith(b"%PDF")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -10,24 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from hall.accounts.forms import MobileField
 from hall.members.models import BranchOffice, Member
+from hall.payments.taxpayer import InvalidTaxpayer, taxpayer_number
 from tiaoma import gtin, uscc
 from tiaoma.errors import TiaomaError
 
-_OLD_TAXPAYER = re.compile(r"[0-9A-Z]{15}|[0-9A-Z]{17}|[0-9A-Z]{20}")
-
 
 def clean_taxpayer_number(value: str) -> str:
-    """The 18-character unified social credit code, or an older 15/17/20-character number."""
-    text = "".join(value.split()).upper()
-    if len(text) == 18:
-        if not uscc.is_valid(text):
-            raise forms.ValidationError(_("纳税人识别号（统一社会信用代码）校验不通过"))
-        return text
-    if not _OLD_TAXPAYER.fullmatch(text):
-        raise forms.ValidationError(
-            _("纳税人识别号应为 18 位统一社会信用代码，或 15、17、20 位旧税号")
-        )
-    return text
+    """The payments' rule, as a form field's error."""
+    try:
+        return taxpayer_number(value)
+    except InvalidTaxpayer as error:
+        raise forms.ValidationError(str(error)) from error
 
 
 class ApplicationForm(forms.Form):

@@ -83,8 +83,10 @@ def visible_to(actor: User) -> QuerySet[Application]:
     return everything.filter(applicant=actor, member__isnull=True)
 
 
-#: What approval means, per kind: filled in by ``hall.applications.effects``.
+#: What approval means, per kind: filled in by the kinds' modules.
 ON_APPROVAL: dict[str, Callable[[Application, date], None]] = {}
+#: What a rejection or withdrawal sets going (the payments' refunds).
+ON_CLOSED: list[Callable[[Application], None]] = []
 
 
 def application_transition(*, application_id: int, action: str, actor: User, version: int,
@@ -114,6 +116,9 @@ def application_transition(*, application_id: int, action: str, actor: User, ver
                                         reason=reason.strip())  # fmt: skip
         if rule.target == Status.APPROVED and application.kind in ON_APPROVAL:
             ON_APPROVAL[application.kind](application, today)
+        if rule.target in (Status.REJECTED, Status.WITHDRAWN):
+            for closed in ON_CLOSED:
+                closed(application)
         _notify(application, reason)
     return application
 

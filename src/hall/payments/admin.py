@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hall.payments.models import FeeSchedule, Notification, Order
+from hall.payments.models import FeeSchedule, Invoice, Notification, Order, Refund
 
 
 @admin.register(FeeSchedule)
@@ -25,3 +25,14 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False  # the trail of the money is read-only
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin[Invoice]):
+    list_display = ["number", "order", "title", "taxpayer_number", "amount_fen", "issued_at"]
+    search_fields = ["number", "title", "taxpayer_number", "order__number"]
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin[Refund]):
+    list_display = ["created_at", "order", "amount_fen", "via", "reference", "reason"]

@@ -111,3 +111,39 @@ class SandboxPayment(models.Model):
     method = models.CharField(max_length=20)
     succeeded = models.BooleanField()
     at = models.DateTimeField(default=timezone.now)
+
+
+class Invoice(models.Model):
+    """The invoice record of a paid order, with the payer's title and taxpayer number."""
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="invoice")
+    number = models.CharField(_("票据号"), max_length=20, unique=True)
+    title = models.CharField(_("发票抬头"), max_length=200)
+    taxpayer_number = models.CharField(_("纳税人识别号"), max_length=20)
+    item = models.CharField(_("项目"), max_length=100)
+    amount_fen = models.PositiveIntegerField(_("金额（分）"))
+    issued_at = models.DateTimeField(_("开具时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("发票")
+        verbose_name_plural = _("发票")
+
+
+class Refund(models.Model):
+    """Money given back on a paid order: through its gateway, or recorded for a transfer."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    amount_fen = models.PositiveIntegerField(_("退款金额（分）"))
+    reason = models.CharField(_("原因"), max_length=200)
+    via = models.CharField(_("退款方式"), max_length=20)
+    reference = models.CharField(_("退款流水号"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("退款时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("退款")
+        verbose_name_plural = _("退款")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="refund_amount_positive"
+            ),
+        ]

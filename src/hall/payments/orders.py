@@ -87,6 +87,9 @@ def order_credit(
     order.status, order.paid_at = Status.PAID, timezone.now()
     order.provider_transaction, order.method = transaction_id or None, method
     order.save(update_fields=["status", "paid_at", "provider_transaction", "method"])
+    from hall.payments.invoices import invoice_issue  # noqa: PLC0415 - invoices import orders
+
+    invoice_issue(order)
     application = order.application
     application_transition(
         application_id=application.pk,

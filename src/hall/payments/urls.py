@@ -7,6 +7,7 @@ urlpatterns = [
     path("applications/<int:application_id>/pay/", views.pay, name="pay"),
     path("orders/<str:number>/", views.order_page, name="order"),
     path("orders/<str:number>/start/", views.start, name="start"),
+    path("orders/<str:number>/invoice.pdf", views.invoice, name="invoice"),
     path("sandbox/<str:number>/", views.sandbox, name="sandbox"),
     path("notify/<str:gateway>/", views.notify, name="notify"),
 ]
