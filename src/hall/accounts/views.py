@@ -270,20 +270,13 @@ def other_information(request: HttpRequest) -> HttpResponse:
 @require_GET
 def certificate(request: HttpRequest) -> HttpResponse:
     """The signed-in member's certificate as PDF."""
-    from hall.cjk import FontMissing  # noqa: PLC0415 - fontTools only when asked
-    from hall.members.certificates import certificate_pdf  # noqa: PLC0415
+    from hall.members.certificates import certificate_pdf  # noqa: PLC0415 - fontTools on demand
+    from hall.pdf import pdf_response  # noqa: PLC0415
 
     member = _user(request).member
     if member is None:
         raise Http404
-    try:
-        pdf = certificate_pdf(member)
-    except FontMissing as error:
-        messages.error(request, str(error))
-        return redirect("accounts:center")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="certificate.pdf"'
-    return response
+    return pdf_response(request, lambda: certificate_pdf(member), back="accounts:center")
 
 
 # --- Test-only hooks (only routed when settings.TEST_HOOKS, refused in production) ----------

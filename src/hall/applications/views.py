@@ -38,6 +38,7 @@ from hall.applications.workflow import (
     application_transition,
     visible_to,
 )
+from hall.pdf import pdf_response
 
 Status = Application.Status
 #: Seed 000's progress bar, and the step each status stands at.
@@ -244,19 +245,13 @@ def material(request: HttpRequest, application_id: int, material_id: int) -> Fil
 def renewal_form(request: HttpRequest, application_id: int) -> HttpResponse:
     """The pre-filled renewal registration form, to print, stamp and upload (step 2)."""
     from hall.applications.documents import renewal_form_pdf  # noqa: PLC0415 - fontTools
-    from hall.cjk import FontMissing  # noqa: PLC0415
 
     application = _get(request, application_id)
     if application.kind != Application.Kind.RENEWAL:
         raise Http404
-    try:
-        pdf = renewal_form_pdf(application)
-    except FontMissing as error:
-        messages.error(request, str(error))
-        return redirect("applications:detail", application.pk)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="renewal-{application.pk}.pdf"'
-    return response
+    return pdf_response(request, lambda: renewal_form_pdf(application),
+                        back="applications:detail", back_args=(application.pk,),
+                        filename=f"renewal-{application.pk}.pdf")  # fmt: skip
 
 
 #: The certificate an approved application issues (domain.md §3; issue 6 item 5).
@@ -272,19 +267,19 @@ CERTIFICATE_OF: dict[str, str] = {
 @require_GET
 def certificate(request: HttpRequest, application_id: int) -> HttpResponse:
     """The certificate an approved registration, renewal, change or reissue issued."""
-    from hall.cjk import FontMissing  # noqa: PLC0415 - fontTools only when asked
-    from hall.members.certificates import certificate_pdf  # noqa: PLC0415
+    from hall.members.certificates import certificate_pdf  # noqa: PLC0415 - fontTools
 
     application = _get(request, application_id)
     kind = CERTIFICATE_OF.get(application.kind)
-    if kind is None or application.status != Status.APPROVED or application.member is None:
+    member = application.member
+    if kind is None or application.status != Status.APPROVED or member is None:
         raise Http404
-    try:
-        pdf = certificate_pdf(application.member, kind)
-    except FontMissing as error:
-        messages.error(request, str(error))
-        return redirect("applications:detail", application.pk)
-    return HttpResponse(pdf, content_type="application/pdf")
+    return pdf_response(
+        request,
+        lambda: certificate_pdf(member, kind),
+        back="applications:detail",
+        back_args=(application.pk,),
+    )
 
 
 @login_required

@@ -99,20 +99,20 @@ def sandbox(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def invoice(request: HttpRequest, number: str) -> HttpResponse:
     """The invoice record of a paid order, as PDF."""
-    from hall.cjk import FontMissing  # noqa: PLC0415
-    from hall.payments.invoices import invoice_pdf  # noqa: PLC0415
+    from hall.payments.invoices import invoice_pdf  # noqa: PLC0415 - fontTools on demand
     from hall.payments.models import Invoice  # noqa: PLC0415
+    from hall.pdf import pdf_response  # noqa: PLC0415
 
     order = _order(request, number)
     record = Invoice.objects.filter(order=order).first()
     if record is None:
         raise Http404
-    try:
-        pdf = invoice_pdf(record)
-    except FontMissing as error:
-        messages.error(request, str(error))
-        return redirect("applications:detail", order.application_id)
-    return HttpResponse(pdf, content_type="application/pdf")
+    return pdf_response(
+        request,
+        lambda: invoice_pdf(record),
+        back="applications:detail",
+        back_args=(order.application_id,),
+    )
 
 
 @csrf_exempt  # gateways sign their notifications; they cannot send our CSRF token
