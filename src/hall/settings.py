@@ -195,6 +195,43 @@ ORDER_CLOSE_MINUTES = env_int("HALL_ORDER_CLOSE_MINUTES", default=120, low=5, hi
 SANDBOX_GATEWAY_KEY = env_str("HALL_SANDBOX_KEY", default="sandbox:" + SECRET_KEY)
 #: A notification older than this is a replay, whatever its signature.
 NOTIFICATION_MAX_AGE_SECONDS = 600
+#: The gateways that take payments (hall.payments.gateways): sandbox, alipay, wechat, unionpay.
+#: The sandbox credits orders with no money, so only a development hall may have it.
+PAYMENT_GATEWAYS = env_list("HALL_PAYMENT_GATEWAYS", default=["sandbox"] if DEBUG else [])
+if unknown_gateways := set(PAYMENT_GATEWAYS) - {"sandbox", "alipay", "wechat", "unionpay"}:
+    raise ImproperlyConfigured(f"HALL_PAYMENT_GATEWAYS: unknown {sorted(unknown_gateways)}")
+if "sandbox" in PAYMENT_GATEWAYS and not DEBUG:
+    raise ImproperlyConfigured("the sandbox gateway credits orders without money: HALL_DEBUG only")
+
+
+def _gateway_settings(
+    gateway: str, prefix: str, names: list[str], optional: dict[str, str]
+) -> dict[str, str]:
+    """A gateway's keys from HALL_<PREFIX>_<NAME> (each may be a _FILE), all needed if it is on."""
+    values = {name: env_str(f"HALL_{prefix}_{name.upper()}", default="") for name in names}
+    missing = [f"HALL_{prefix}_{name.upper()}" for name, value in values.items() if not value]
+    if gateway in PAYMENT_GATEWAYS and missing:
+        raise ImproperlyConfigured(f"{', '.join(missing)} must be set for {gateway}")
+    for name, default in optional.items():
+        values[name] = env_str(f"HALL_{prefix}_{name.upper()}", default=default)
+    return values
+
+
+PAYMENT_GATEWAY_SETTINGS = {
+    "alipay": _gateway_settings(
+        "alipay", "ALIPAY", ["app_id", "private_key", "alipay_public_key"],
+        {"gateway_url": "https://openapi.alipay.com/gateway.do"},
+    ),
+    "wechat": _gateway_settings(
+        "wechat", "WECHATPAY", ["mchid", "appid", "private_key", "cert_serial_no", "apiv3_key",
+                      "public_key", "public_key_id"],
+        {"api_url": "https://api.mch.weixin.qq.com"},
+    ),
+    "unionpay": _gateway_settings(
+        "unionpay", "UNIONPAY", ["mer_id", "private_key", "cert_id", "root_cert", "middle_cert"],
+        {"api_url": "https://gateway.95516.com/gateway/api"},
+    ),
+}  # fmt: skip
 
 LOGGING = {
     "version": 1,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from hall.accounts.models import User
 from hall.applications.models import Application
 from hall.members.models import Member
-from hall.payments.gateways import GATEWAYS, SandboxGateway
+from hall.payments.gateways import GATEWAYS, Incoming, SandboxGateway
 from hall.payments.models import FeeSchedule, Notification, Order
 from hall.payments.notifications import receive
 from hall.payments.orders import order_for
@@ -30,6 +30,12 @@ def order(member_user: User, member: Member) -> Order:
         kind="renewal", member=member, applicant=member_user, branch=member.branch, status="payment"
     )
     return order_for(application)
+
+
+def _deliver(params: dict[str, str]) -> tuple[int, str]:
+    """Post a sandbox notification as the notify view hands it on."""
+    answer = receive("sandbox", Incoming(b"", {}, params))
+    return answer.status, answer.body
 
 
 def _notification(order: Order, **changes: str) -> dict[str, str]:
@@ -49,7 +55,7 @@ def test_the_order(order: Order, member: Member) -> None:
 
 
 def test_a_valid_notification_credits_and_moves_the_application(order: Order) -> None:
-    assert receive("sandbox", _notification(order)) == (200, "success")
+    assert _deliver(_notification(order)) == (200, "success")
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
     assert order.application.status == Application.Status.BRANCH_REVIEW
@@ -58,9 +64,9 @@ def test_a_valid_notification_credits_and_moves_the_application(order: Order) ->
 
 def test_a_duplicate_answers_success_and_changes_nothing(order: Order) -> None:
     params = _notification(order)
-    receive("sandbox", params)
+    _deliver(params)
     paid_at = Order.objects.get(pk=order.pk).paid_at
-    assert receive("sandbox", params) == (200, "success")
+    assert _deliver(params) == (200, "success")
     assert Order.objects.get(pk=order.pk).paid_at == paid_at
     assert Notification.objects.filter(outcome="duplicate").count() == 1
 
@@ -79,7 +85,7 @@ def test_a_duplicate_answers_success_and_changes_nothing(order: Order) -> None:
 def test_refused_notifications_change_nothing(
     order: Order, changes: dict[str, str], outcome: str
 ) -> None:
-    status, _ = receive("sandbox", _notification(order, **changes))
+    status, _ = _deliver(_notification(order, **changes))
     assert status == 400
     assert Notification.objects.get().outcome == outcome
     order.refresh_from_db()
@@ -89,12 +95,12 @@ def test_refused_notifications_change_nothing(
 def test_a_tampered_amount_without_resigning_is_forged(order: Order) -> None:
     params = _notification(order)
     params["total_fen"] = "1"
-    assert receive("sandbox", params)[0] == 400
+    assert _deliver(params)[0] == 400
     assert Notification.objects.get().outcome == "forged signature"
 
 
 def test_a_failed_payment_leaves_the_order_payable(order: Order) -> None:
-    assert receive("sandbox", _notification(order, succeeded="0")) == (200, "success")
+    assert _deliver(_notification(order, succeeded="0")) == (200, "success")
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING
     assert order_for(order.application) == order
@@ -102,19 +108,25 @@ def test_a_failed_payment_leaves_the_order_payable(order: Order) -> None:
 
 def test_after_closing_nothing_is_credited(order: Order) -> None:
     Order.objects.filter(pk=order.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
-    assert receive("sandbox", _notification(order)) == (200, "success")
+    assert _deliver(_notification(order)) == (200, "success")
     order.refresh_from_db()
     assert order.status == Order.Status.CLOSED
     assert order.application.status == Application.Status.PAYMENT
-    assert Notification.objects.get().outcome.startswith("late")
+    assert Notification.objects.get().outcome == "late or again (closed): refunded"
+    refund = order.refunds.get()  # the money goes back the way it came, in full
+    assert (refund.status, refund.via, refund.amount_fen) == (
+        "succeeded",
+        "sandbox",
+        order.amount_fen,
+    )
     fresh = order_for(order.application)  # a new payable order
     assert fresh.number != order.number
 
 
 def test_unknown_gateways_and_malformed_bodies(order: Order) -> None:
-    assert receive("paypal", {}) == (404, "unknown gateway")
+    assert receive("paypal", Incoming(b"", {}, {})).status == 404
     params = {"sign": SANDBOX.sign({"x": "1"}), "x": "1"}
-    assert receive("sandbox", params)[0] == 400
+    assert _deliver(params)[0] == 400
 
 
 def test_fee_schedules_are_data(member: Member, order: Order) -> None:
@@ -146,7 +158,7 @@ def test_twenty_concurrent_duplicates_credit_once(order: Order) -> None:
     def deliver() -> None:
         try:
             start.wait()
-            answers.append(receive("sandbox", dict(params)))
+            answers.append(_deliver(dict(params)))
         finally:
             connections.close_all()
 
@@ -163,8 +175,9 @@ def test_twenty_concurrent_duplicates_credit_once(order: Order) -> None:
 
 
 def test_a_lost_notification_still_settles(order: Order) -> None:
-    from hall.payments.orders import orders_settle
+    from hall.payments.orders import order_started, orders_settle
 
+    order_started(order, "sandbox")
     SANDBOX.pay(order, "微信支付", succeeded=True)  # the gateway took the money; no notification
     assert orders_settle(timezone.now()) == [order.number]
     order.refresh_from_db()
@@ -195,7 +208,7 @@ def test_a_reviewer_confirming_a_transfer_pays_the_order(order: Order, member: M
 def test_a_paid_order_has_its_invoice(order: Order, member: Member) -> None:
     from hall.payments.models import Invoice
 
-    receive("sandbox", _notification(order))
+    _deliver(_notification(order))
     record = Invoice.objects.get(order=order)
     assert record.number.startswith("TM")
     assert record.amount_fen == order.amount_fen
@@ -222,7 +235,8 @@ def test_refunds_never_exceed_what_was_paid(order: Order) -> None:
 
     with pytest.raises(WorkflowError, match="不能退款"):
         refund(order_id=order.pk, amount_fen=100, reason="x")  # not paid yet
-    receive("sandbox", _notification(order))
+    _deliver(_notification(order))
+    order.refresh_from_db()
     with pytest.raises(WorkflowError, match=r"不超过可退金额 1280\.00 元"):
         refund(order_id=order.pk, amount_fen=order.amount_fen + 1, reason="x")
     with pytest.raises(WorkflowError, match="大于 0"):
@@ -237,7 +251,7 @@ def test_refunds_never_exceed_what_was_paid(order: Order) -> None:
 def test_a_rejected_application_is_refunded(order: Order, member: Member) -> None:
     from hall.applications.workflow import application_transition
 
-    receive("sandbox", _notification(order))
+    _deliver(_notification(order))
     branch = User.objects.create_user(
         "13900000070", "x", role=User.Role.BRANCH, branch=member.branch
     )
@@ -269,7 +283,7 @@ def test_the_invoice_pdf_is_the_members_own(
     from django.conf import settings
     from django.test import Client
 
-    receive("sandbox", _notification(order))
+    _deliver(_notification(order))
     client = Client()
     client.force_login(other_user)
     assert client.get(f"/payments/orders/{order.number}/invoice.pdf").status_code == 404
@@ -277,3 +291,73 @@ def test_the_invoice_pdf_is_the_members_own(
     if Path(settings.CJK_FONT).exists():
         response = client.get(f"/payments/orders/{order.number}/invoice.pdf")
         assert response.content.startswith(b"%PDF")
+
+
+def test_a_second_payment_is_refunded_once(order: Order) -> None:
+    from hall.payments.models import SandboxRefund, StrayPayment
+
+    assert _deliver(_notification(order)) == (200, "success")
+    second = _notification(order)  # the payer paid again, in another tab
+    assert _deliver(second) == (200, "success")
+    assert _deliver(second) == (200, "success")  # and the gateway said so twice
+    outcomes = list(Notification.objects.order_by("id").values_list("outcome", flat=True))
+    assert outcomes == ["credited", "late or again (paid): refunded", "duplicate"]
+    stray = StrayPayment.objects.get()
+    assert stray.transaction == second["trade_no"]
+    assert SandboxRefund.objects.get().transaction == second["trade_no"]
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID  # the first payment stands
+    assert order.application.events.filter(action="payment_received").count() == 1
+
+
+def test_a_refund_the_gateway_cannot_take_is_retried(
+    order: Order, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hall.payments.refunds import refund, refunds_send
+
+    _deliver(_notification(order))
+    monkeypatch.delitem(GATEWAYS, "sandbox")  # the gateway is down
+    made = refund(order_id=order.pk, amount_fen=order.amount_fen, reason="退回")
+    made.refresh_from_db()
+    assert (made.status, made.attempts) == ("requested", 1)
+    assert "not configured" in made.last_error
+    monkeypatch.setitem(GATEWAYS, "sandbox", SANDBOX)  # back again
+    assert refunds_send() == [made.number]
+    made.refresh_from_db()
+    assert (made.status, made.attempts, made.last_error) == ("succeeded", 2, "")
+    assert refunds_send() == []
+
+
+def test_the_sandbox_refuses_a_refund_above_its_payment(order: Order) -> None:
+    from hall.payments.gateways import GatewayError
+    from hall.payments.models import Refund
+
+    params = _notification(order)
+    _deliver(params)
+    too_much = Refund(order=order, number="RX1", transaction=params["trade_no"],
+                      amount_fen=order.amount_fen + 1, reason="x", via="sandbox")  # fmt: skip
+    with pytest.raises(GatewayError, match="above"):
+        SANDBOX.refund(too_much)
+    unknown = Refund(order=order, number="RX2", transaction="SBXNONE", amount_fen=1,
+                     reason="x", via="sandbox")  # fmt: skip
+    with pytest.raises(GatewayError, match="no payment"):
+        SANDBOX.refund(unknown)
+
+
+def test_a_transfer_refund_is_paid_back_by_the_center(order: Order, member: Member) -> None:
+    from hall.applications.workflow import WorkflowError
+    from hall.payments.orders import transfer_confirm
+    from hall.payments.refunds import refund, transfer_refund_paid
+
+    reviewer = User.objects.create_user("13900000061", "x", role=User.Role.BRANCH,
+                                        branch=member.branch)  # fmt: skip
+    transfer_confirm(application=order.application, reviewer=reviewer)
+    made = refund(order_id=order.pk, amount_fen=order.amount_fen, reason="退回")
+    made.refresh_from_db()
+    assert (made.via, made.status) == ("transfer", "requested")  # waits for the bank
+    with pytest.raises(WorkflowError, match="银行流水号"):
+        transfer_refund_paid(refund_id=made.pk, reference="  ")
+    done = transfer_refund_paid(refund_id=made.pk, reference="BOC20261121001")
+    assert (done.status, done.reference) == ("succeeded", "BOC20261121001")
+    with pytest.raises(WorkflowError, match="不是待付"):
+        transfer_refund_paid(refund_id=made.pk, reference="again")

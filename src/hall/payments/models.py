@@ -56,6 +56,10 @@ class Order(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     method = models.CharField(_("支付方式"), max_length=20, blank=True)
+    gateway = models.CharField(_("支付渠道"), max_length=20, blank=True)
+    started_with = models.CharField(
+        max_length=100, blank=True, help_text="the gateways the payer went to, comma-separated"
+    )
     provider_transaction = models.CharField(
         _("支付平台交易号"), max_length=64, unique=True, null=True, blank=True
     )
@@ -113,6 +117,31 @@ class SandboxPayment(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
 
+class SandboxRefund(models.Model):
+    """The sandbox gateway's refunds, one per refund number (a retry is the same refund)."""
+
+    number = models.CharField(max_length=32, unique=True)
+    transaction = models.CharField(max_length=64, db_index=True)
+    amount_fen = models.PositiveIntegerField()
+    reference = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+
+class StrayPayment(models.Model):
+    """Money a gateway took for an order that was no longer payable (closed, or paid by
+    another transaction): kept once per transaction and refunded in full."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="stray_payments")
+    gateway = models.CharField(max_length=20)
+    transaction = models.CharField(max_length=64, unique=True)
+    amount_fen = models.PositiveIntegerField()
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("重复或逾期付款")
+        verbose_name_plural = _("重复或逾期付款")
+
+
 class Invoice(models.Model):
     """The invoice record of a paid order, with the payer's title and taxpayer number."""
 
@@ -130,20 +159,38 @@ class Invoice(models.Model):
 
 
 class Refund(models.Model):
-    """Money given back on a paid order: through its gateway, or recorded for a transfer."""
+    """Money given back on a payment: sent through the gateway it came by (retried until the
+    gateway accepts; its refund number makes a retry the same refund), or, for a bank
+    transfer, recorded for the center to pay back."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("待退款")
+        SUCCEEDED = "succeeded", _("已退款")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    number = models.CharField(_("退款单号"), max_length=32, unique=True)
+    transaction = models.CharField(_("原支付交易号"), max_length=64, blank=True)
     amount_fen = models.PositiveIntegerField(_("退款金额（分）"))
     reason = models.CharField(_("原因"), max_length=200)
     via = models.CharField(_("退款方式"), max_length=20)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
     reference = models.CharField(_("退款流水号"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("退款时间"), default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    done_at = models.DateTimeField(_("退款时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("退款")
         verbose_name_plural = _("退款")
+        ordering = ["-id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_fen__gt=0), name="refund_amount_positive"
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.number

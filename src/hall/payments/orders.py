@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,15 +79,17 @@ def system_user() -> User:
 
 
 def order_credit(
-    order: Order, *, transaction_id: str, method: str, actor: User | None = None
-) -> bool:
+    order: Order, *, transaction_id: str, method: str, gateway: str = "",
+    actor: User | None = None,
+) -> bool:  # fmt: skip
     """Mark a locked, pending order paid and move its application on; False if it was not
     pending (the caller holds the row lock, so two callers never both credit it)."""
     if order.status != Status.PENDING:
         return False
     order.status, order.paid_at = Status.PAID, timezone.now()
     order.provider_transaction, order.method = transaction_id or None, method
-    order.save(update_fields=["status", "paid_at", "provider_transaction", "method"])
+    order.gateway = gateway
+    order.save(update_fields=["status", "paid_at", "provider_transaction", "method", "gateway"])
     from hall.payments.invoices import invoice_issue  # noqa: PLC0415 - invoices import orders
 
     invoice_issue(order)
@@ -111,15 +114,37 @@ def transfer_confirm(*, application: Application, reviewer: User) -> Order:
 
 
 def orders_settle(now: datetime) -> list[str]:
-    """Close what is overdue, then ask the gateway about each pending order: a payment whose
-    notification was lost is credited all the same (the periodic job)."""
+    """Close what is overdue, then ask each gateway the payer went to about every order still
+    pending or closed in the last day: a payment whose notification was lost is credited (or,
+    for a closed order, refunded) all the same. The periodic job; the orders credited."""
     from hall.payments.gateways import GATEWAYS  # noqa: PLC0415 - gateways import orders
     from hall.payments.notifications import settle  # noqa: PLC0415
+    from hall.payments.refunds import refunds_send  # noqa: PLC0415
 
     order_close_expired(now)
     credited = []
-    for order in Order.objects.filter(status=Status.PENDING):
-        paid = GATEWAYS["sandbox"].query(order)
-        if paid is not None and settle(paid)[0] == "credited":
-            credited.append(order.number)
+    recent = Q(status=Status.PENDING) | Q(
+        status=Status.CLOSED, closes_at__gte=now - timedelta(days=1)
+    )
+    for order in Order.objects.filter(recent).exclude(started_with=""):
+        for name in order_gateways(order):
+            gateway = GATEWAYS.get(name)
+            paid = gateway.query(order) if gateway else None
+            if paid is not None and settle(paid, name)[0] == "credited":
+                credited.append(order.number)
+    refunds_send()
     return credited
+
+
+def order_gateways(order: Order) -> list[str]:
+    return [name for name in order.started_with.split(",") if name]
+
+
+def order_started(order: Order, gateway_name: str) -> None:
+    """Remember that the payer went to this gateway with the order (the query asks each)."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        names = order_gateways(locked)
+        if gateway_name not in names:
+            locked.started_with = ",".join([*names, gateway_name])
+            locked.save(update_fields=["started_with"])

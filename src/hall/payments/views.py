@@ -16,9 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hall.accounts.models import User
 from hall.applications.workflow import WorkflowError, visible_to
 from hall.payments import notifications
-from hall.payments.gateways import BANKS, GATEWAYS, WALLETS, SandboxGateway
+from hall.payments.gateways import (
+    GATEWAYS,
+    GatewayError,
+    Incoming,
+    SandboxGateway,
+    gateway_for_method,
+    offered_methods,
+)
 from hall.payments.models import Order
-from hall.payments.orders import order_for
+from hall.payments.orders import order_for, order_started
 
 
 def _user(request: HttpRequest) -> User:
@@ -52,8 +59,9 @@ def pay(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_GET
 def order_page(request: HttpRequest, number: str) -> HttpResponse:
     order = _order(request, number)
+    banks, wallets = offered_methods()
     return render(request, "payments/order.html",
-                  {"order": order, "banks": BANKS, "wallets": WALLETS})  # fmt: skip
+                  {"order": order, "banks": banks, "wallets": wallets})  # fmt: skip
 
 
 @login_required
@@ -66,25 +74,50 @@ def start(request: HttpRequest, number: str) -> HttpResponse:
         )
         return redirect("applications:detail", order.application_id)
     method = request.POST.get("method", "")
-    if method not in BANKS + WALLETS:
+    gateway = gateway_for_method(method)
+    if gateway is None:
         messages.error(request, _("请选择付款银行或支付方式"))
         return redirect("payments:order", number)
+    try:
+        start = gateway.start(order)
+    except GatewayError:
+        messages.error(request, _("支付渠道暂时无法连接，请稍后再试或改用其他方式"))
+        return redirect("payments:order", number)
+    order_started(order, gateway.name)
     request.session[f"hall.pay.{number}"] = method
-    return redirect(GATEWAYS["sandbox"].start(order))
+    if start.redirect:
+        return redirect(start.redirect)
+    return render(
+        request,
+        "payments/handover.html",
+        {"order": order, "start": start, "qr_svg": _qr_svg(start.qr_text)},
+    )
+
+
+def _qr_svg(text: str) -> str:
+    """The code a WeChat payer scans, drawn by tiaoma (inline SVG)."""
+    if not text:
+        return ""
+    from tiaoma.render import artwork, geometry_for  # noqa: PLC0415
+    from tiaoma.symbols.matrix import qr  # noqa: PLC0415
+
+    symbol = qr(text)
+    return artwork(symbol, geometry_for(symbol), "svg").decode()
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def sandbox(request: HttpRequest, number: str) -> HttpResponse:
     """The sandbox gateway's own page: succeed, fail or abandon, as a payer can."""
+    gateway = GATEWAYS.get("sandbox")
+    if not isinstance(gateway, SandboxGateway):
+        raise Http404  # a hall taking real money has no sandbox
     order = _order(request, number)
-    method = request.session.get(f"hall.pay.{number}", WALLETS[0])
+    method = request.session.get(f"hall.pay.{number}", "支付宝支付")
     if request.method == "POST":
         choice = request.POST.get("outcome")
         if choice == "abandon" or choice not in ("succeed", "fail"):
             return redirect("payments:order", number)
-        gateway = GATEWAYS["sandbox"]
-        assert isinstance(gateway, SandboxGateway)
         gateway.post(gateway.pay(order, method, succeeded=choice == "succeed"))
         order.refresh_from_db()
         if order.status == Order.Status.PAID:
@@ -118,11 +151,22 @@ def invoice(request: HttpRequest, number: str) -> HttpResponse:
 @csrf_exempt  # gateways sign their notifications; they cannot send our CSRF token
 @require_POST
 def notify(request: HttpRequest, gateway: str) -> HttpResponse:
-    try:
-        params = json.loads(request.body or b"{}")
-    except ValueError:
+    answer = notifications.receive(gateway, _incoming(request))
+    return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
+
+
+def _incoming(request: HttpRequest) -> Incoming:
+    """The notification as it came: form fields, or a JSON object's top-level text fields."""
+    body = request.body  # first: the form is then parsed from it, and it stays readable
+    params: dict[str, str] = {}
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(body or b"{}")
+        except ValueError:
+            data = {}
+        if isinstance(data, dict) and all(not isinstance(v, dict | list) for v in data.values()):
+            params = {str(k): str(v) for k, v in data.items()}
+    else:
         params = request.POST.dict()
-    if not isinstance(params, dict):
-        params = {}
-    status, body = notifications.receive(gateway, {str(k): str(v) for k, v in params.items()})
-    return HttpResponse(body, status=status, content_type="text/plain")
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    return Incoming(body=body, headers=headers, params=params)

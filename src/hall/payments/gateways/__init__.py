@@ -1,0 +1,89 @@
+"""Payment gateways behind one interface (:class:`~hall.payments.gateways.base.Gateway`), built
+from the settings: the sandbox for development, Alipay, WeChat Pay and UnionPay for real money.
+
+The payer's choice on the order page decides the gateway: a bank goes to UnionPay, the two
+wallets to their own; where that gateway is not configured, the sandbox stands in (in
+development only); a choice no configured gateway takes is not offered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from hall.payments.gateways.base import (
+    Answer,
+    Gateway,
+    GatewayError,
+    Incoming,
+    NotificationRefused,
+    Paid,
+    Start,
+)
+from hall.payments.gateways.sandbox import SandboxGateway
+
+__all__ = [
+    "BANKS", "GATEWAYS", "WALLETS", "Answer", "Gateway", "GatewayError", "Incoming",
+    "NotificationRefused", "Paid", "SandboxGateway", "Start", "gateway_for_method",
+    "offered_methods",
+]  # fmt: skip
+
+#: Seed 000 §2.3: the banks of the UnionPay page, then the two wallets.
+BANKS = [
+    "工商银行", "建设银行", "农业银行", "中国银行", "招商银行", "浦发银行", "广发银行",
+    "邮储银行", "交通银行", "中信银行", "光大银行", "华夏银行", "民生银行", "兴业银行",
+]  # fmt: skip
+WALLETS = ["微信支付", "支付宝支付"]
+_WALLET_GATEWAYS = {"微信支付": "wechat", "支付宝支付": "alipay"}
+
+
+def _build(name: str, config: dict[str, Any]) -> Gateway:
+    """One configured gateway; a missing SDK or a bad key stops the hall at start-up."""
+    try:
+        if name == "alipay":
+            from hall.payments.gateways.alipay import AlipayConfig, AlipayGateway  # noqa: PLC0415
+
+            return AlipayGateway(AlipayConfig(**config))
+        if name == "wechat":
+            from hall.payments.gateways.wechat import WechatConfig, WechatGateway  # noqa: PLC0415
+
+            return WechatGateway(WechatConfig(**config))
+        from hall.payments.gateways.unionpay import UnionpayConfig, UnionpayGateway  # noqa: PLC0415
+
+        return UnionpayGateway(UnionpayConfig(**config))
+    except ImportError as error:
+        raise ImproperlyConfigured(
+            f"payment gateway {name}: install tiaoma[pay] ({error.name} is missing)"
+        ) from error
+    except (TypeError, ValueError) as error:
+        raise ImproperlyConfigured(f"payment gateway {name}: {error}") from error
+
+
+def _gateways() -> dict[str, Gateway]:
+    built: dict[str, Gateway] = {}
+    for name in settings.PAYMENT_GATEWAYS:
+        built[name] = (
+            SandboxGateway()
+            if name == "sandbox"
+            else _build(name, settings.PAYMENT_GATEWAY_SETTINGS[name])
+        )
+    return built
+
+
+GATEWAYS: dict[str, Gateway] = _gateways()
+
+
+def gateway_for_method(method: str) -> Gateway | None:
+    """The gateway that takes this bank or wallet, or None if none is configured for it."""
+    name = _WALLET_GATEWAYS.get(method, "unionpay" if method in BANKS else "")
+    if not name:
+        return None
+    return GATEWAYS.get(name) or GATEWAYS.get("sandbox")
+
+
+def offered_methods() -> tuple[list[str], list[str]]:
+    """The banks and wallets the order page offers: those some configured gateway takes."""
+    banks = BANKS if gateway_for_method(BANKS[0]) else []
+    return banks, [wallet for wallet in WALLETS if gateway_for_method(wallet)]

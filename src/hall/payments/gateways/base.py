@@ -1,0 +1,101 @@
+"""What every payment gateway offers the hall, and what it says back.
+
+A gateway turns an order into something for the payer (a page to go to, a form posted to the
+bank, or a QR code to scan), reads and verifies its asynchronous notifications, answers an order
+query and takes refunds. Each provider's notification says "paid" in its own words; :class:`Paid`
+is the one thing the hall acts on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from hall.payments.models import Order, Refund
+
+
+@dataclass(frozen=True)
+class Paid:
+    """What a notification or a query says happened to one payment."""
+
+    order_number: str
+    amount_fen: int
+    currency: str
+    transaction: str
+    succeeded: bool
+    method: str
+    timestamp: int | None
+    """When the provider sent it (seconds since 1970); None where the provider does not say."""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A notification as it arrived: raw body, headers (lower-case names), form or JSON fields."""
+
+    body: bytes
+    headers: Mapping[str, str]
+    params: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where the payer goes next: a redirect, a form posted to the bank, or a code to scan."""
+
+    redirect: str = ""
+    form_action: str = ""
+    form_fields: Mapping[str, str] = field(default_factory=dict)
+    qr_text: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The HTTP answer a provider expects to a notification."""
+
+    status: int
+    body: str
+    content_type: str = "text/plain"
+
+
+class NotificationRefused(Exception):
+    """A notification not to be believed: forged, malformed, or not for this merchant."""
+
+    def __init__(self, outcome: str) -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
+
+
+class GatewayError(Exception):
+    """A gateway could not be reached or refused a call; the text says which and why."""
+
+
+class Gateway(Protocol):
+    name: str
+
+    def start(self, order: Order) -> Start: ...
+
+    def read(self, incoming: Incoming) -> Paid: ...
+
+    def answer(self, ok: bool) -> Answer: ...
+
+    def query(self, order: Order) -> Paid | None: ...
+
+    def refund(self, refund: Refund) -> str: ...
+
+
+def yuan_to_fen(text: str) -> int:
+    """``"1280.00"`` -> 128000; at most two decimals, never negative (providers write yuan)."""
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {text!r}") from None
+    fen = amount * 100
+    if not amount.is_finite() or fen != fen.to_integral_value() or amount < 0:
+        raise ValueError(f"not an amount in yuan and fen: {text!r}")
+    return int(fen)
+
+
+def fen_to_yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
