@@ -24,7 +24,7 @@ def test_the_membership_job_runs_once_a_day_from_two_oclock(member: Member) -> N
         "orders_settle",
     ]
     assert run_due(datetime(day.year, day.month, day.day, 2, 9)) == []
-    assert run_due(datetime(day.year, day.month, day.day, 23, 0)) == ["orders_settle"]
+    assert run_due(datetime(day.year, day.month, day.day, 23, 0)) == ["reconcile", "orders_settle"]
     assert Notice.objects.filter(member=member).count() == 1
     assert TaskRun.objects.filter(name="membership_calendar").count() == 1
 
@@ -33,5 +33,6 @@ def test_the_scheduler_command(member: Member) -> None:
     out = StringIO()
     call_command("scheduler", now="2026-12-01T03:00", stdout=out)
     assert "ran membership_calendar" in out.getvalue()
+    assert "ran reconcile" in out.getvalue()  # yesterday's, from three o'clock
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("scheduler", now="tonight")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 __all__ = ["DAILY", "EVERY", "TASKS", "run", "run_due", "task"]
@@ -85,6 +85,14 @@ def _settle_orders(today: date) -> None:
     orders_settle(timezone.now())
 
 
+def _reconcile_yesterday(today: date) -> None:
+    from hall.payments.reconciliation import reconcile  # noqa: PLC0415
+
+    reconcile(today - timedelta(days=1))
+
+
 task("membership_calendar", daily_at=2)(_daily_membership)
+#: Yesterday's orders against notifications and gateway queries, for the center's finance staff.
+task("reconcile", daily_at=3)(_reconcile_yesterday)
 #: Lost notifications: every 10 minutes the gateway is asked about the pending orders.
 task("orders_settle", every_minutes=10)(_settle_orders)

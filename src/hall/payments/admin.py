@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from hall.payments.models import FeeSchedule, Invoice, Notification, Order, Refund
+from hall.payments.models import (
+    FeeSchedule,
+    Invoice,
+    Notification,
+    Order,
+    ReconciliationRun,
+    Refund,
+    StrayPayment,
+)
 
 
 @admin.register(FeeSchedule)
@@ -35,4 +43,26 @@ class InvoiceAdmin(admin.ModelAdmin[Invoice]):
 
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin[Refund]):
-    list_display = ["created_at", "order", "amount_fen", "via", "reference", "reason"]
+    list_display = ["created_at", "number", "order", "amount_fen", "via", "status", "reference",
+                    "attempts", "reason"]  # fmt: skip
+    list_filter = ["status", "via"]
+    search_fields = ["number", "order__number", "transaction", "reference"]
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False  # refunds move by the hall's rules only (hall.payments.refunds)
+
+
+@admin.register(StrayPayment)
+class StrayPaymentAdmin(admin.ModelAdmin[StrayPayment]):
+    list_display = ["received_at", "order", "gateway", "transaction", "amount_fen"]
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ReconciliationRun)
+class ReconciliationRunAdmin(admin.ModelAdmin[ReconciliationRun]):
+    list_display = ["day", "made_at", "mismatches"]
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -194,3 +194,23 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def amount_yuan(self) -> str:
+        return f"{self.amount_fen // 100}.{self.amount_fen % 100:02d}"
+
+
+class ReconciliationRun(models.Model):
+    """One day's reconciliation as it was made (hall.payments.reconciliation)."""
+
+    day = models.DateField(_("对账日期"), unique=True)
+    made_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    lines = models.JSONField(default=list)
+    refused = models.JSONField(default=list)
+    totals = models.JSONField(default=dict)
+    mismatches = models.PositiveIntegerField(_("差异笔数"), default=0)
+
+    class Meta:
+        verbose_name = _("对账单")
+        verbose_name_plural = _("对账单")
+        ordering = ["-day"]

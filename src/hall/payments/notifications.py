@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import transaction
@@ -36,14 +37,22 @@ def receive(gateway_name: str, incoming: Incoming) -> Answer:
         outcome, ok = _fresh(paid) or settle(paid, gateway_name)
     except NotificationRefused as refused:
         outcome, ok = refused.outcome, refused.outcome in ACKNOWLEDGED
+    order_number, transaction_id = (
+        (paid.order_number, paid.transaction) if paid else _claimed(incoming.params)
+    )
     Notification.objects.create(
         gateway=gateway_name, body=_loggable(incoming), outcome=outcome,
-        order_number=paid.order_number[:40] if paid else "",
-        transaction=paid.transaction[:64] if paid else "",
+        order_number=order_number[:40], transaction=transaction_id[:64],
     )  # fmt: skip
     if not ok:
         logger.warning("%s notification refused: %s", gateway_name, outcome)
     return gateway.answer(ok)
+
+
+def _claimed(params: Mapping[str, str]) -> tuple[str, str]:
+    """The order and transaction an unverified notification claims (for the staff's eyes)."""
+    order = params.get("out_trade_no") or params.get("orderId") or ""
+    return order, params.get("trade_no") or params.get("queryId") or ""
 
 
 def _loggable(incoming: Incoming) -> dict[str, object]:

@@ -10,4 +10,7 @@ urlpatterns = [
     path("orders/<str:number>/invoice.pdf", views.invoice, name="invoice"),
     path("sandbox/<str:number>/", views.sandbox, name="sandbox"),
     path("notify/<str:gateway>/", views.notify, name="notify"),
+    path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("reconciliation/<str:day>.csv", views.reconciliation_csv, name="reconciliation_csv"),
+    path("refunds/<int:refund_id>/paid/", views.refund_paid, name="refund_paid"),
 ]

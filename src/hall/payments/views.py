@@ -4,11 +4,14 @@ gateway's page, and the notification endpoint gateways call."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -170,3 +173,78 @@ def _incoming(request: HttpRequest) -> Incoming:
         params = request.POST.dict()
     headers = {name.lower(): value for name, value in request.headers.items()}
     return Incoming(body=body, headers=headers, params=params)
+
+
+def _finance(request: HttpRequest) -> User:
+    """The coding center's staff (and administrators); anyone else sees nothing here."""
+    user = _user(request)
+    if user.role not in (User.Role.CENTER, User.Role.ADMIN):
+        raise Http404
+    return user
+
+
+def _day(text: str | None) -> date:
+    """The day asked for (yesterday if none); a malformed one is a message, not an error."""
+    if not text:
+        return timezone.localdate() - timedelta(days=1)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    from hall.payments.models import ReconciliationRun, Refund  # noqa: PLC0415
+    from hall.payments.reconciliation import reconcile  # noqa: PLC0415
+
+    _finance(request)
+    text = request.POST.get("day") or request.GET.get("day")
+    try:
+        day = _day(text)
+    except Http404:
+        messages.error(request, _("日期格式应为 YYYY-MM-DD"))
+        day = _day(None)
+    if day > timezone.localdate():
+        messages.error(request, _("不能对未来的日期对账"))
+        day = timezone.localdate()
+    run = ReconciliationRun.objects.filter(day=day).first()
+    if run is None or request.method == "POST":
+        run = reconcile(day)
+        if request.method == "POST":
+            return redirect(f"{reverse('payments:reconciliation')}?day={day.isoformat()}")
+    waiting = Refund.objects.filter(status=Refund.Status.REQUESTED).select_related("order")
+    return render(request, "payments/reconciliation.html",
+                  {"run": run, "day": day, "waiting": waiting})  # fmt: skip
+
+
+@login_required
+@require_GET
+def reconciliation_csv(request: HttpRequest, day: str) -> HttpResponse:
+    from hall.payments.models import ReconciliationRun  # noqa: PLC0415
+    from hall.payments.reconciliation import run_csv  # noqa: PLC0415
+
+    _finance(request)
+    run = ReconciliationRun.objects.filter(day=_day(day)).first()
+    if run is None:
+        raise Http404
+    response = HttpResponse(run_csv(run), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="reconciliation-{run.day}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def refund_paid(request: HttpRequest, refund_id: int) -> HttpResponse:
+    """The center paid a transfer's refund back by bank and records the bank's reference."""
+    from hall.payments.refunds import transfer_refund_paid  # noqa: PLC0415
+
+    _finance(request)
+    try:
+        transfer_refund_paid(refund_id=refund_id, reference=request.POST.get("reference", ""))
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已记录退款汇款"))
+    return redirect("payments:reconciliation")
