@@ -198,16 +198,62 @@ WECHAT_KEY_ID = "PUB_KEY_ID_0114232134912410000000000000"
 APIV3_KEY = "a" * 16 + "b" * 16
 
 
+def _wechat_merchant_signed(method: str, path: str, headers: dict[str, str], body: bytes) -> bool:
+    """WeChat Pay's check of our request: the Authorization header's RSA signature."""
+    _scheme, _, credentials = headers.get("authorization", "").partition(" ")
+    pairs = (part.partition("=") for part in credentials.split(","))
+    fields = {key: value.strip('"') for key, _, value in pairs}
+    message = f"{method}\n{path}\n{fields.get('timestamp')}\n{fields.get('nonce_str')}\n"
+    signed = (message + body.decode() + "\n").encode()
+    return p.rsa_sha256_valid(p.rsa_key("wechat-merchant"), signed, fields.get("signature", ""))
+
+
 @pytest.fixture
-def wechat(monkeypatch: pytest.MonkeyPatch) -> WechatGateway:
-    gateway = WechatGateway(WechatConfig(
-        mchid="1900000001", appid="wx0000000000000001",
-        private_key=p.private_pem(p.rsa_key("wechat-merchant")), cert_serial_no="4F4864EA9B34",
-        apiv3_key=APIV3_KEY, public_key=p.public_pem(p.rsa_key("wechat")),
-        public_key_id=WECHAT_KEY_ID,
-    ))  # fmt: skip
-    monkeypatch.setitem(GATEWAYS, "wechat", gateway)
-    return gateway
+def wechat(monkeypatch: pytest.MonkeyPatch) -> Iterator[WechatGateway]:
+    """WeChat Pay with generated keys; its API a local server checking our Authorization
+    header and signing its answers with the platform key."""
+    trades: dict[str, dict[str, Any]] = {}
+
+    def answer(method: str, path: str, headers: dict[str, str], body: bytes) -> Any:
+        if not _wechat_merchant_signed(method, path, headers, body):
+            return 401, {}, b'{"code": "SIGN_ERROR"}'
+        if path == "/v3/pay/transactions/native":
+            status, reply = 200, {"code_url": "weixin://wxpay/bizpayurl?pr=" + secrets.token_hex(4)}
+        elif path.startswith("/v3/pay/transactions/out-trade-no/"):
+            number = path.rpartition("/")[2].partition("?")[0]
+            trade = trades.get(number)
+            status, reply = (200, trade) if trade else (404, {"code": "ORDER_NOT_EXIST"})
+        else:
+            asked = json.loads(body)
+            status, reply = (
+                200,
+                {
+                    "refund_id": "50000000382019052709732678859",
+                    "out_refund_no": asked["out_refund_no"],
+                    "status": "PROCESSING",
+                },
+            )
+        text = json.dumps(reply)
+        stamp, nonce = str(int(time.time())), secrets.token_hex(16)
+        signature = p.rsa_sha256(p.rsa_key("wechat"), f"{stamp}\n{nonce}\n{text}\n".encode())
+        signed_headers = {
+            "Content-Type": "application/json", "Wechatpay-Timestamp": stamp,
+            "Wechatpay-Nonce": nonce, "Wechatpay-Serial": WECHAT_KEY_ID,
+            "Wechatpay-Signature": signature,
+            "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
+        }  # fmt: skip
+        return status, signed_headers, text.encode()
+
+    with p.provider_server(answer) as url:
+        gateway = WechatGateway(WechatConfig(
+            mchid="1900000001", appid="wx0000000000000001",
+            private_key=p.private_pem(p.rsa_key("wechat-merchant")), cert_serial_no="4F4864EA9B34",
+            apiv3_key=APIV3_KEY, public_key=p.public_pem(p.rsa_key("wechat")),
+            public_key_id=WECHAT_KEY_ID, api_url=url,
+        ))  # fmt: skip
+        gateway.trades = trades  # type: ignore[attr-defined]
+        monkeypatch.setitem(GATEWAYS, "wechat", gateway)
+        yield gateway
 
 
 def wechat_notice(order: Order, *, key: str = "wechat", apiv3: str = APIV3_KEY,
@@ -284,6 +330,45 @@ def test_wechat_tampered_body_and_odd_headers(wechat: WechatGateway, order: Orde
     assert _post_json("wechat", body, {**headers, "HTTP_WECHATPAY_SIGNATURE": "%%%"})[0] == 400
     assert _post_json("wechat", b"[1, 2]", headers)[0] == 400
     assert _status(order) == Order.Status.PENDING
+
+
+def test_wechat_pays_by_code_settles_by_query_and_refunds(
+    wechat: WechatGateway, member_user: User, order: Order
+) -> None:
+    client = Client()
+    client.force_login(member_user)
+    page = client.post(f"/payments/orders/{order.number}/start/", {"method": "微信支付"})
+    assert 'id="pay-qr"' in page.content.decode()
+    assert "<svg" in page.content.decode()
+    assert orders_settle(timezone.now()) == []  # WeChat Pay has no such trade yet
+    wechat.trades[order.number] = {  # type: ignore[attr-defined]
+        "mchid": "1900000001", "appid": "wx0000000000000001", "out_trade_no": order.number,
+        "transaction_id": "4200000000202611210000000042", "trade_state": "SUCCESS",
+        "amount": {"total": order.amount_fen, "currency": "CNY"},
+    }  # fmt: skip
+    assert orders_settle(timezone.now()) == [order.number]
+    made = refund(order_id=order.pk, amount_fen=order.amount_fen, reason="退回")
+    made.refresh_from_db()
+    assert (made.status, made.reference) == ("succeeded", "50000000382019052709732678859")
+
+
+def test_a_gateway_that_cannot_be_reached_leaves_the_order_payable(
+    member_user: User, order: Order, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gateway = WechatGateway(WechatConfig(
+        mchid="1900000001", appid="wx0000000000000001",
+        private_key=p.private_pem(p.rsa_key("wechat-merchant")), cert_serial_no="4F4864EA9B34",
+        apiv3_key=APIV3_KEY, public_key=p.public_pem(p.rsa_key("wechat")),
+        public_key_id=WECHAT_KEY_ID, api_url="http://127.0.0.1:9",  # nothing listens there
+    ))  # fmt: skip
+    monkeypatch.setitem(GATEWAYS, "wechat", gateway)
+    client = Client()
+    client.force_login(member_user)
+    page = client.post(f"/payments/orders/{order.number}/start/", {"method": "微信支付"},
+                       follow=True)  # fmt: skip
+    assert "暂时无法连接" in page.content.decode()
+    assert _status(order) == Order.Status.PENDING
+    assert gateway.query(order) is None
 
 
 # UnionPay ---------------------------------------------------------------------------------
@@ -417,6 +502,18 @@ def test_unionpay_start_form_is_signed_with_the_merchant_key(
     )
     assert p.rsa_sha256_valid(p.rsa_key("unionpay-merchant"), signing_text(fields),
                               fields["signature"])  # fmt: skip
+
+
+def test_unionpay_start_page_posts_the_signed_form(
+    unionpay: UnionpayGateway, member_user: User, order: Order
+) -> None:
+    client = Client()
+    client.force_login(member_user)
+    page = client.post(f"/payments/orders/{order.number}/start/", {"method": "工商银行"})
+    text = page.content.decode()
+    assert f'action="{unionpay.config.api_url}/frontTransReq.do"' in text
+    assert f'name="orderId" value="{order.number}"' in text
+    assert 'name="signature"' in text
 
 
 def test_unionpay_query_settles_and_refunds(unionpay: UnionpayGateway, order: Order) -> None:
