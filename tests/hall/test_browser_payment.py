@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from hall.payments.models import Notification, Order
 from tests.hall.browser import log_in, shot, text
@@ -61,3 +62,12 @@ def test_pay_the_renewal_in_the_sandbox(
         "payment failed",
         "credited",
     }
+    # The center's finance staff reconcile the day: the order, its notification, the gateway.
+    page.click("text=退出")  # type: ignore[attr-defined]
+    log_in(page, "13800000003", "Center2026demo")
+    page.click("text=对账")  # type: ignore[attr-defined]
+    page.fill("#day", timezone.localdate().isoformat())  # type: ignore[attr-defined]
+    page.click("text=查看")  # type: ignore[attr-defined]
+    assert number in page.inner_text("#lines")  # type: ignore[attr-defined]
+    assert page.inner_text("#mismatches") == "0"  # type: ignore[attr-defined]
+    shot(page, "payment-4-reconciliation")

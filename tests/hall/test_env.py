@@ -66,3 +66,20 @@ def test_production_settings_need_a_key_and_refuse_test_hooks(tmp_path: Path) ->
     assert "HALL_SMS_BACKEND" in start(HALL_SECRET_KEY="k" * 50).stderr
     provider = "hall.accounts.sms.ConsoleBackend"
     assert start(HALL_SECRET_KEY="k" * 50, HALL_SMS_BACKEND=provider).returncode == 0
+    production = {"HALL_SECRET_KEY": "k" * 50, "HALL_SMS_BACKEND": provider}
+    sandbox = start(**production, HALL_PAYMENT_GATEWAYS="sandbox")
+    assert "credits orders without money" in sandbox.stderr
+    assert "unknown ['paypal']" in start(**production, HALL_PAYMENT_GATEWAYS="paypal").stderr
+    alipay = start(**production, HALL_PAYMENT_GATEWAYS="alipay", HALL_ALIPAY_APP_ID="2021")
+    assert "HALL_ALIPAY_PRIVATE_KEY, HALL_ALIPAY_ALIPAY_PUBLIC_KEY must be set" in alipay.stderr
+
+
+def test_a_gateway_with_a_bad_key_stops_the_hall() -> None:
+    from hall.payments.gateways import _build
+
+    with pytest.raises(ImproperlyConfigured, match="payment gateway unionpay"):
+        _build("unionpay", {"mer_id": "1", "private_key": "not a key", "cert_id": "1",
+                            "root_cert": "", "middle_cert": ""})  # fmt: skip
+    with pytest.raises(ImproperlyConfigured, match="payment gateway alipay"):
+        _build("alipay", {"app_id": "1", "private_key": "x", "alipay_public_key": "y",
+                          "unexpected": "z"})  # fmt: skip

@@ -54,7 +54,7 @@ def test_a_clean_day_has_no_mismatch(member: Member, member_user: User) -> None:
     run = reconcile(timezone.localdate())
     assert run.mismatches == 0
     (line,) = run.lines
-    assert (line["order"], line["notified"], line["problem"]) == (order.number, "credited", "")
+    assert (line["order"], line["notified"], line["problem"]) == (order.number, "已入账", "")
     assert "已付 1280.00 元" in line["gateway_says"]
     assert run.totals == {"paid_orders": 1, "paid": "1280.00", "refunded": "0.00",
                           "stray_payments": 0}  # fmt: skip
@@ -74,7 +74,7 @@ def test_mismatches_are_listed(member: Member, member_user: User, other_member: 
     assert problems[credited_but_unknown.number] == "本系统已入账，网关查无此付款"
     assert problems[taken_but_not_credited.number].startswith("网关已收款（SBX")
     assert run.mismatches == 2
-    assert [item["outcome"] for item in run.refused] == ["forged signature"]
+    assert [item["outcome"] for item in run.refused] == ["签名无效"]
 
 
 def test_an_unfinished_refund_is_a_mismatch(member: Member, member_user: User,

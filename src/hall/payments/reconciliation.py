@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hall.payments.gateways import GATEWAYS
 from hall.payments.gateways.base import fen_to_yuan
@@ -24,6 +25,25 @@ from hall.payments.orders import order_gateways
 
 #: Outcomes that are the normal life of an order, not a thing to look into.
 ROUTINE = {"credited", "duplicate", "payment failed", "refund notice"}
+#: The ledger writes outcomes in English (hall.payments.notifications); staff read these.
+OUTCOME_LABELS = {
+    "credited": gettext_noop("已入账"),
+    "duplicate": gettext_noop("重复通知"),
+    "payment failed": gettext_noop("支付失败"),
+    "refund notice": gettext_noop("退款结果通知"),
+    "forged signature": gettext_noop("签名无效"),
+    "malformed": gettext_noop("格式错误"),
+    "not for this merchant": gettext_noop("非本商户"),
+    "replayed: too old": gettext_noop("重放（已过时）"),
+    "unknown order": gettext_noop("订单不存在"),
+    "amount or currency mismatch": gettext_noop("金额或币种不符"),
+    "late or again": gettext_noop("逾期或重复付款，已退回"),
+}
+
+
+def outcome_label(outcome: str) -> str:
+    key = "late or again" if outcome.startswith("late or again") else outcome
+    return _(OUTCOME_LABELS[key]) if key in OUTCOME_LABELS else outcome
 
 
 @dataclass(frozen=True)
@@ -109,7 +129,8 @@ def _line(order: Order, day: dt.date) -> Line:
         order=order.number, gateway=order.gateway or order.method or order.started_with,
         amount=fen_to_yuan(order.amount_fen), status=order.get_status_display(),
         transaction=order.provider_transaction or "",
-        notified="、".join(outcomes.values_list("outcome", flat=True)) or _("无"),
+        notified="、".join(map(outcome_label, outcomes.values_list("outcome", flat=True)))
+        or _("无"),
         gateway_says=said, refunds="；".join(refunds), problem=_problem(order, seen, trouble),
     )  # fmt: skip
 
@@ -119,7 +140,8 @@ def _refused_notifications(day: dt.date) -> list[dict[str, str]]:
     refused = (Notification.objects.filter(received_at__gte=start, received_at__lt=end)
                .exclude(outcome__in=ROUTINE).order_by("id"))  # fmt: skip
     return [{"at": timezone.localtime(n.received_at).strftime("%H:%M:%S"), "gateway": n.gateway,
-             "order": n.order_number, "transaction": n.transaction, "outcome": n.outcome}
+             "order": n.order_number, "transaction": n.transaction,
+             "outcome": outcome_label(n.outcome)}
             for n in refused]  # fmt: skip
 
 
