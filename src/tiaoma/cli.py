@@ -4,6 +4,7 @@
     tiaoma check CODE... | -f FILE | -   validate codes (exit status 1 if any is invalid)
     tiaoma check-digit 977167121601      the GS1 mod-10 check digit (``--price`` for price fields)
     tiaoma bulk FILE [-o invalid.csv]    validate millions of lines, report the invalid ones
+    tiaoma scan IMAGE...                 read the barcodes in photos, scans and PDFs
 
 Every command takes ``--json``; ``--lang zh`` gives messages in Chinese. Exit status: 0 all
 valid, 1 something invalid, 2 bad usage or unreadable file. No traceback reaches a user
@@ -403,6 +404,41 @@ def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
 # --- Parser and entry point ------------------------------------------------------------------
 
 
+def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
+    """Read every file; exit 1 if one holds no barcode or cannot be read."""
+    from tiaoma.scan import ScanError, read  # noqa: PLC0415
+
+    if not 1 <= args.pages <= 100:
+        raise UsageError("--pages is a whole number from 1 to 100")
+    status, report = EXIT_OK, []
+    for name in args.images:
+        try:
+            found = read(Path(name), pages=args.pages)
+        except ScanError as error:
+            status = EXIT_INVALID
+            report.append({"file": name, **_error_json(name, error)})
+            if not args.json:
+                out.write(_message(error, args.lang) + "\n")  # the message names the file
+            continue
+        if not found:
+            status = EXIT_INVALID
+        report.append({"file": name, "found": [to_jsonable(item) for item in found]})
+        if not args.json:
+            out.writelines(_scan_line(name, item) for item in found)
+            if not found:
+                out.write(f"{shown(name)}: " + ("未找到条码" if args.lang == "zh" else
+                                               "no barcode found") + "\n")  # fmt: skip
+    if args.json:
+        _print_json(report, out)
+    return status
+
+
+def _scan_line(name: str, found: Any) -> str:
+    x, y = found.corners[0]
+    where = f"page {found.page + 1}, " if found.page else ""
+    return f"{shown(name)}: {found.symbology} {found.data}  ({where}at {x},{y})\n"
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="machine-readable output")
@@ -500,6 +536,11 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument("--magnification", type=float, help="EAN/UPC magnification (0.80-2.00)")
     sheet.add_argument("--no-crop-marks", action="store_true", help="leave out the crop marks")
 
+    scan = commands.add_parser(
+        "scan", parents=[common], help="read barcodes from images and PDFs (tiaoma[scan])"
+    )
+    scan.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, BMP, TIFF, GIF, PDF")
+    scan.add_argument("--pages", type=int, default=3, help="pages or frames read (default 3)")
     gallery = commands.add_parser("gallery", help="every symbology drawn, with an index.html")
     gallery.add_argument("folder", metavar="FOLDER")
     return parser
@@ -516,6 +557,7 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO, stdin: TextIO) -> int:
         "render": lambda: _reporting_errors(lambda: cmd_render(args, out, err), args, out),
         "labels": lambda: _reporting_errors(lambda: cmd_labels(args, out), args, out),
         "gallery": lambda: cmd_gallery(args, out),
+        "scan": lambda: cmd_scan(args, out),
     }
     return commands[args.command]()
 

@@ -1,0 +1,163 @@
+"""tiaoma.scan: every symbology read back from our own artwork, in every image format and from
+PDF pages, named in tiaoma's words and in agreement with zxing-cpp's own reading; every kind of
+bad file answered with its own message."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from tiaoma.cli import run
+from tiaoma.render import artwork, geometry_for
+from tiaoma.render.gallery import EXAMPLES
+from tiaoma.scan import Found, ScanError, read
+from tiaoma.symbols.base import Symbology
+from tiaoma.symbols.choose import encode
+
+#: What zxing-cpp cannot read alone (an add-on without its main symbol).
+UNREADABLE_ALONE = {Symbology.EAN2, Symbology.EAN5}
+#: Where the name read differs from the one drawn: the bars cannot tell truncated DataBar from
+#: omnidirectional, nor the two stacked forms apart (they differ in height only).
+READ_AS = {
+    Symbology.DATABAR_TRUNCATED: Symbology.DATABAR_OMNI,
+    Symbology.DATABAR_STACKED_OMNI: Symbology.DATABAR_STACKED,
+}
+
+
+def _png(data: str, symbology: Symbology | None = None, dpi: int = 600) -> bytes:
+    symbol = encode(data, symbology)
+    return artwork(symbol, geometry_for(symbol), "png", dpi=dpi)
+
+
+@pytest.mark.parametrize(("symbology", "data"), [(s, d) for s, d, _ in EXAMPLES
+                                                  if s not in UNREADABLE_ALONE])  # fmt: skip
+def test_every_symbology_reads_back_as_zxing_reads_it(symbology: Symbology, data: str) -> None:
+    png = _png(data, symbology)
+    (found,) = read(png)
+    oracle = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"),
+                                    text_mode=zxingcpp.TextMode.HRI)  # fmt: skip
+    assert (found.data, found.symbology_identifier) == (oracle[0].text,
+                                                        oracle[0].symbology_identifier)  # fmt: skip
+    named = READ_AS.get(symbology, symbology).label
+    assert found.symbology == named
+    assert found.dpi == 600.0
+    if found.symbology_identifier in ("]C1", "]e0", "]Q3", "]d2"):
+        assert found.gs1 is not None
+        assert found.gs1.bracketed() == found.data
+
+
+def test_what_the_data_is_comes_with_it() -> None:
+    (found,) = read(_png("6936983800013"))
+    assert found.identified is not None
+    assert found.identified.kind == "gtin"
+    assert found.identified.parsed.company_prefix == "69369838"
+    (found,) = read(_png("(01)06936983800013(17)271231(10)A1", Symbology.GS1_128))
+    assert found.symbology == "GS1-128"
+    assert str(found.gs1["17"].meaning) == "2027-12-31"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG", "BMP", "TIFF", "GIF", "WEBP"])
+def test_image_formats(kind: str) -> None:
+    image = Image.open(io.BytesIO(_png("6936983800013", dpi=300))).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, kind, **({"quality": 90} if kind == "JPEG" else {}))
+    assert [f.data for f in read(out.getvalue())] == ["6936983800013"]
+
+
+def test_pdf_pages_and_tiff_frames(tmp_path: Path) -> None:
+    symbol = encode("6936983800013", None)
+    pdf = tmp_path / "proof.pdf"
+    pdf.write_bytes(artwork(symbol, geometry_for(symbol), "pdf"))
+    (found,) = read(pdf)
+    assert (found.data, found.dpi, found.page) == ("6936983800013", 300, 0)
+    frames = [Image.open(io.BytesIO(_png(code, dpi=300))) for code in
+              ("6936983800013", "6901234567892", "96385074")]  # fmt: skip
+    tiff = io.BytesIO()
+    frames[0].save(tiff, "TIFF", save_all=True, append_images=frames[1:])
+    assert [(f.page, f.data) for f in read(tiff.getvalue())] == [
+        (0, "6936983800013"),
+        (1, "6901234567892"),
+        (2, "96385074"),
+    ]
+    assert len(read(tiff.getvalue(), pages=2)) == 2
+
+
+def test_transparent_artwork_and_turned_photos() -> None:
+    grey = Image.open(io.BytesIO(_png("6936983800013", dpi=300))).convert("L")
+    clear = Image.new("LA", grey.size)
+    clear.putalpha(grey.point(lambda value: 255 - value))  # black bars on nothing
+    (found,) = read(clear)
+    assert found.data == "6936983800013"
+    (turned,) = read(grey.rotate(90, expand=True, fillcolor=255))
+    assert turned.orientation in (90, -90, 270)
+
+
+def test_an_image_without_a_barcode_is_an_empty_list() -> None:
+    blank = io.BytesIO()
+    Image.new("L", (200, 100), 255).save(blank, "PNG")
+    assert read(blank.getvalue()) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"", "scan-empty"),
+        (b"hello, not an image", "scan-not-image"),
+        (b"%PDF-1.7 but nothing else", "scan-damaged"),
+    ],
+)
+def test_bad_files(content: bytes, code: str) -> None:
+    with pytest.raises(ScanError) as caught:
+        read(content)
+    assert caught.value.code == code
+    assert caught.value.message_zh
+
+
+def test_truncated_missing_and_enormous_files(tmp_path: Path) -> None:
+    png = _png("6936983800013")
+    with pytest.raises(ScanError, match="truncated or damaged"):
+        read(png[: len(png) // 2])
+    with pytest.raises(ScanError, match="cannot be opened") as missing:
+        read(tmp_path / "missing.png")
+    assert "无法打开" in missing.value.message_zh
+    bomb = io.BytesIO()
+    Image.new("1", (12_000, 11_000), 1).save(bomb, "PNG")  # 132 Mpx in a few kilobytes
+    with pytest.raises(ScanError, match="more than the 120000000 allowed"):
+        read(bomb.getvalue())
+
+
+def _cli(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = run(list(argv), out, io.StringIO(), io.StringIO())
+    return status, out.getvalue()
+
+
+def test_the_scan_command(tmp_path: Path) -> None:
+    good, empty, text = tmp_path / "good.png", tmp_path / "empty.png", tmp_path / "notes.txt"
+    good.write_bytes(_png("6936983800013"))
+    Image.new("L", (50, 50), 255).save(empty)
+    text.write_text("not an image")
+    status, printed = _cli("scan", str(good))
+    assert (status, printed) == (0, f"{good}: EAN-13 6936983800013  (at 88,0)\n")
+    status, printed = _cli("scan", str(good), str(empty), str(text), "--lang", "zh")
+    assert status == 1
+    assert f"{empty}: 未找到条码" in printed
+    assert "不是可读取的图像或 PDF" in printed
+    status, printed = _cli("scan", str(good), str(text), "--json")
+    report = json.loads(printed)
+    assert report[0]["found"][0]["identified"]["parsed"]["company_prefix"] == "69369838"
+    assert report[1]["error"]["code"] == "scan-not-image"
+    with pytest.raises(Exception, match="--pages"):
+        _cli("scan", str(good), "--pages", "0")
+
+
+def test_found_is_plain_data() -> None:
+    (found,) = read(_png("96385074"))
+    assert isinstance(found, Found)
+    assert found.symbology == "EAN-8"
+    assert len(found.corners) == 4
