@@ -15,7 +15,7 @@ from hall.accounts.models import User
 from hall.applications.models import Application
 from hall.members.models import Member
 from hall.payments.gateways import GATEWAYS, Incoming, SandboxGateway
-from hall.payments.models import FeeSchedule, Notification, Order
+from hall.payments.models import FeeSchedule, Notification, Order, SandboxPayment
 from hall.payments.notifications import receive
 from hall.payments.orders import order_for
 
@@ -361,3 +361,15 @@ def test_a_transfer_refund_is_paid_back_by_the_center(order: Order, member: Memb
     assert (done.status, done.reference) == ("succeeded", "BOC20261121001")
     with pytest.raises(WorkflowError, match="不是待付"):
         transfer_refund_paid(refund_id=made.pk, reference="again")
+
+
+def test_a_paid_order_cannot_be_paid_again(order: Order, member_user: User) -> None:
+    from django.test import Client
+
+    _deliver(_notification(order))
+    client = Client()
+    client.force_login(member_user)
+    page = client.post(f"/payments/orders/{order.number}/start/", {"method": "工商银行"},
+                       follow=True)  # fmt: skip
+    assert "订单状态为“已付款”，不能付款" in page.content.decode()
+    assert SandboxPayment.objects.filter(order_number=order.number).count() == 1

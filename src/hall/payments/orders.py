@@ -109,7 +109,8 @@ def transfer_confirm(*, application: Application, reviewer: User) -> Order:
         order = order_for(application)
         order = Order.objects.select_for_update().get(pk=order.pk)
         if not order_credit(order, transaction_id="", method="transfer", actor=reviewer):
-            raise WorkflowError(_("订单已%(status)s") % {"status": order.get_status_display()})
+            status = order.get_status_display()
+            raise WorkflowError(_("订单状态为“%(status)s”") % {"status": status})
         return order
 
 

@@ -45,7 +45,7 @@ def refund(*, order_id: int, amount_fen: int, reason: str) -> Refund:
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status != Order.Status.PAID:
             raise WorkflowError(
-                _("订单%(status)s，不能退款") % {"status": order.get_status_display()}
+                _("订单状态为“%(status)s”，不能退款") % {"status": order.get_status_display()}
             )
         left = refundable_fen(order)
         if not 0 < amount_fen <= left:

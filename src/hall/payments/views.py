@@ -73,7 +73,7 @@ def start(request: HttpRequest, number: str) -> HttpResponse:
     order = _order(request, number)
     if order.status != Order.Status.PENDING:
         messages.error(
-            request, _("订单已%(status)s，不能付款") % {"status": order.get_status_display()}
+            request, _("订单状态为“%(status)s”，不能付款") % {"status": order.get_status_display()}
         )
         return redirect("applications:detail", order.application_id)
     method = request.POST.get("method", "")
