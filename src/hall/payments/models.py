@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hall.applications.models import Application
 from hall.members.models import Member
+from hall.payments.gateways.base import fen_to_yuan
 
 
 class FeeSchedule(models.Model):
@@ -87,7 +88,7 @@ class Order(models.Model):
 
     @property
     def amount_yuan(self) -> str:
-        return f"{self.amount_fen // 100}.{self.amount_fen % 100:02d}"
+        return fen_to_yuan(self.amount_fen)
 
 
 class Notification(models.Model):
@@ -197,7 +198,7 @@ class Refund(models.Model):
 
     @property
     def amount_yuan(self) -> str:
-        return f"{self.amount_fen // 100}.{self.amount_fen % 100:02d}"
+        return fen_to_yuan(self.amount_fen)
 
 
 class ReconciliationRun(models.Model):
