@@ -11,6 +11,7 @@ from django.utils import timezone
 from hall.applications.models import Application
 from hall.members.numbering import next_in_sequence
 from hall.payments.models import Invoice, Order
+from hall.payments.money import fen_to_yuan
 from hall.payments.taxpayer import InvalidTaxpayer, invoice_title, taxpayer_number
 
 ITEMS = {
@@ -49,7 +50,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     parts = [text_operators(title, (width - text_width(title, 20)) / 2, height - 50, 20)]
     rows = [("票据号", invoice.number), ("订单号", invoice.order.number),
             ("发票抬头", invoice.title), ("纳税人识别号", invoice.taxpayer_number),
-            ("项目", invoice.item), ("金额", f"{invoice.amount_fen / 100:.2f} 元"),
+            ("项目", invoice.item), ("金额", f"{fen_to_yuan(invoice.amount_fen)} 元"),
             ("开具时间", f"{timezone.localtime(invoice.issued_at):%Y-%m-%d %H:%M}"),
             ("开具单位", settings.HALL_NAME)]  # fmt: skip
     y = height - 95

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hall.applications.models import Application
 from hall.members.models import Member
-from hall.payments.gateways.base import fen_to_yuan
+from hall.payments.money import fen_to_yuan
 
 
 class FeeSchedule(models.Model):

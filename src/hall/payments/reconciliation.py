@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hall.payments.gateways import GATEWAYS
-from hall.payments.gateways.base import fen_to_yuan
 from hall.payments.models import Notification, Order, ReconciliationRun, Refund, StrayPayment
+from hall.payments.money import fen_to_yuan
 from hall.payments.orders import order_gateways
 
 #: Outcomes that are the normal life of an order, not a thing to look into.

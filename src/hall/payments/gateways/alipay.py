@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import reverse
 
 from hall.payments.gateways.base import (
     Answer,
@@ -26,9 +25,9 @@ from hall.payments.gateways.base import (
     NotificationRefused,
     Paid,
     Start,
-    fen_to_yuan,
-    yuan_to_fen,
+    public_url,
 )
+from hall.payments.money import fen_to_yuan, yuan_to_fen
 
 if TYPE_CHECKING:
     from hall.payments.models import Order, Refund
@@ -68,17 +67,13 @@ class AlipayGateway:
         )
         self.client._gateway = config.gateway_url  # the SDK knows production and its sandbox only
 
-    def _notify_url(self) -> str:
-        return settings.HALL_PUBLIC_URL.rstrip("/") + reverse("payments:notify", args=[self.name])
-
     def start(self, order: Order) -> Start:
         query = self.client.api_alipay_trade_page_pay(
             subject=f"{settings.HALL_NAME} {order.number}",
             out_trade_no=order.number,
             total_amount=fen_to_yuan(order.amount_fen),
-            notify_url=self._notify_url(),
-            return_url=settings.HALL_PUBLIC_URL.rstrip("/")
-            + reverse("payments:order", args=[order.number]),
+            notify_url=public_url("payments:notify", self.name),
+            return_url=public_url("payments:order", order.number),
         )
         return Start(redirect=f"{self.config.gateway_url}?{query}")
 

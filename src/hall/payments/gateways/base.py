@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Protocol
+
+from django.conf import settings
+from django.urls import reverse
 
 if TYPE_CHECKING:
     from hall.payments.models import Order, Refund
@@ -85,17 +87,6 @@ class Gateway(Protocol):
     def refund(self, refund: Refund) -> str: ...
 
 
-def yuan_to_fen(text: str) -> int:
-    """``"1280.00"`` -> 128000; at most two decimals, never negative (providers write yuan)."""
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"not an amount: {text!r}") from None
-    fen = amount * 100
-    if not amount.is_finite() or fen != fen.to_integral_value() or amount < 0:
-        raise ValueError(f"not an amount in yuan and fen: {text!r}")
-    return int(fen)
-
-
-def fen_to_yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
+def public_url(name: str, *args: str) -> str:
+    """The hall's address of a named view as a provider outside must call it (HALL_PUBLIC_URL)."""
+    return settings.HALL_PUBLIC_URL.rstrip("/") + reverse(name, args=args)

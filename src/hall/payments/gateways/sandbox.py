@@ -30,6 +30,7 @@ from hall.payments.gateways.base import (
     NotificationRefused,
     Paid,
     Start,
+    public_url,
 )
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class SandboxGateway:
 
     def post(self, params: dict[str, str]) -> None:
         """Send the notification to the hall's notify address, as the real gateway would."""
-        url = settings.HALL_PUBLIC_URL.rstrip("/") + reverse("payments:notify", args=[self.name])
+        url = public_url("payments:notify", self.name)
         request = urllib.request.Request(
             url, data=json.dumps(params).encode(), headers={"Content-Type": "application/json"}
         )

@@ -31,9 +31,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.urls import reverse
-
 from hall.payments.gateways.base import (
     Answer,
     GatewayError,
@@ -41,6 +38,7 @@ from hall.payments.gateways.base import (
     NotificationRefused,
     Paid,
     Start,
+    public_url,
 )
 
 if TYPE_CHECKING:
@@ -150,15 +148,12 @@ class UnionpayGateway:
                 "txnType": txn_type, "txnSubType": txn_sub_type, "bizType": biz_type,
                 "accessType": "0", "channelType": "07", "merId": self.config.mer_id}  # fmt: skip
 
-    def _hall_url(self, name: str, *args: str) -> str:
-        return settings.HALL_PUBLIC_URL.rstrip("/") + reverse(name, args=args)
-
     def start(self, order: Order) -> Start:
         fields = {**self._common("01", "01", "000201"), "orderId": order.number,
                   "txnTime": txn_time(order.created_at), "txnAmt": str(order.amount_fen),
                   "currencyCode": CNY,
-                  "frontUrl": self._hall_url("payments:order", order.number),
-                  "backUrl": self._hall_url("payments:notify", self.name)}  # fmt: skip
+                  "frontUrl": public_url("payments:order", order.number),
+                  "backUrl": public_url("payments:notify", self.name)}  # fmt: skip
         return Start(form_action=f"{self.config.api_url}/frontTransReq.do",
                      form_fields=self.sign(fields))  # fmt: skip
 
@@ -215,7 +210,7 @@ class UnionpayGateway:
         fields = {**self._common("04", "00", "000201"), "orderId": refund.number,
                   "origQryId": refund.transaction, "txnTime": txn_time(refund.created_at),
                   "txnAmt": str(refund.amount_fen),
-                  "backUrl": self._hall_url("payments:notify", self.name)}  # fmt: skip
+                  "backUrl": public_url("payments:notify", self.name)}  # fmt: skip
         answer = self._post("backTransReq.do", fields)
         if answer.get("respCode") not in SUCCESS_CODES:
             raise GatewayError(f"unionpay refund: {answer.get('respCode')} {answer.get('respMsg')}")

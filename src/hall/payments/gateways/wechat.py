@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.urls import reverse
 
 from hall.payments.gateways.base import (
     Answer,
@@ -29,6 +28,7 @@ from hall.payments.gateways.base import (
     NotificationRefused,
     Paid,
     Start,
+    public_url,
 )
 
 if TYPE_CHECKING:
@@ -62,14 +62,12 @@ class WechatGateway:
         self.client: Any = WeChatPay(
             wechatpay_type=WeChatPayType.NATIVE, mchid=config.mchid,
             private_key=config.private_key, cert_serial_no=config.cert_serial_no,
-            appid=config.appid, apiv3_key=config.apiv3_key, notify_url=self._notify_url(),
+            appid=config.appid, apiv3_key=config.apiv3_key,
+            notify_url=public_url("payments:notify", self.name),
             public_key=config.public_key, public_key_id=config.public_key_id, timeout=(5, 15),
         )  # fmt: skip
         self.client._core._gate_way = config.api_url  # the SDK has no setting for it
         self.platform_key = load_public_key(config.public_key)
-
-    def _notify_url(self) -> str:
-        return settings.HALL_PUBLIC_URL.rstrip("/") + reverse("payments:notify", args=[self.name])
 
     def _request(self, call: str, **kwargs: Any) -> dict[str, Any]:
         try:
