@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import numbers, symbols
+from bench import numbers, symbols, verify
 
-SUITES = {"numbers": numbers.main, "symbols": symbols.main}
+SUITES = {"numbers": numbers.main, "symbols": symbols.main, "verify": verify.main}
 
 
 def main(argv: list[str]) -> int:

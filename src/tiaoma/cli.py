@@ -5,6 +5,7 @@
     tiaoma check-digit 977167121601      the GS1 mod-10 check digit (``--price`` for price fields)
     tiaoma bulk FILE [-o invalid.csv]    validate millions of lines, report the invalid ones
     tiaoma scan IMAGE...                 read the barcodes in photos, scans and PDFs
+    tiaoma verify IMAGE [--report R]     grade print quality (ISO/IEC 15416)
 
 Every command takes ``--json``; ``--lang zh`` gives messages in Chinese. Exit status: 0 all
 valid, 1 something invalid, 2 bad usage or unreadable file. No traceback reaches a user
@@ -439,6 +440,94 @@ def _scan_line(name: str, found: Any) -> str:
     return f"{shown(name)}: {found.symbology} {found.data}  ({where}at {x},{y})\n"
 
 
+def _calibration(text: str | None) -> Any:
+    """``--calibration 245=85,18=5``: the grey levels of a light and a dark surface of known
+    reflectance (%)."""
+    if text is None:
+        return None
+    from tiaoma.verify.image import Calibration  # noqa: PLC0415
+
+    try:
+        (light_grey, light), (dark_grey, dark) = (
+            (float(grey), float(percent))
+            for grey, percent in (pair.split("=") for pair in text.split(","))
+        )
+        return Calibration(light_grey, light, dark_grey, dark)
+    except ValueError:
+        raise UsageError(
+            "--calibration is LIGHT_GREY=PERCENT,DARK_GREY=PERCENT, e.g. 245=85,18=5 "
+            "(grey levels 0-255 of two surfaces of known reflectance, the light one first)"
+        ) from None
+
+
+def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    """Grade the symbols in one image; exit 0 if each reaches 1.5 (GB/T 18348), 1 if not."""
+    from tiaoma.scan import ScanError  # noqa: PLC0415
+    from tiaoma.verify import report  # noqa: PLC0415
+    from tiaoma.verify.grading import VerifyError, verify  # noqa: PLC0415
+
+    if args.index is not None and args.index < 1:
+        raise UsageError("--index counts the symbols from 1")
+    try:
+        graded = verify(Path(args.image), dpi=args.dpi, aperture=args.aperture,
+                        wavelength=args.wavelength, calibration=_calibration(args.calibration),
+                        index=args.index)  # fmt: skip
+    except (ScanError, VerifyError) as error:
+        if args.json:
+            _print_json(_error_json(args.image, error), out)
+        else:
+            out.write(_message(error, args.lang) + "\n")
+        return EXIT_INVALID
+    if args.report:
+        _write_report(args.report, graded, report.html)
+    if args.json:
+        _print_json([report.as_json(item) for item in graded], out)
+    else:
+        out.writelines(_verify_lines(item, args.lang) for item in graded)
+    return EXIT_OK if all(item.grade.value >= 1.5 for item in graded) else EXIT_INVALID
+
+
+def _write_report(name: str, graded: list[Any], page: Callable[[Any], str]) -> None:
+    pages = [page(item) for item in graded]
+    path = Path(name)
+    try:
+        if len(pages) == 1:
+            path.write_text(pages[0], encoding="utf-8")
+        for number, text in enumerate(pages if len(pages) > 1 else [], start=1):
+            path.with_name(f"{path.stem}-{number}{path.suffix}").write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {name}: {error.strerror}") from None
+
+
+def _verify_lines(item: Any, lang: str) -> str:
+    zh = lang == "zh"
+    verdicts = "; ".join(
+        f"{verdict.name_zh if zh else verdict.name} "
+        + {True: "合格" if zh else "pass", False: "不合格" if zh else "FAIL",
+           None: "不适用" if zh else "n/a"}[verdict.passed]
+        for verdict in item.verdicts
+    )  # fmt: skip
+    x = "" if item.x_mm is None else f"  X {item.x_mm:.3f} mm"
+    lines = [f"{shown(item.source)} #{item.index}: {item.symbology} {item.data}  "
+             f"{item.result} ({item.grade.letter}){x}\n", f"  {verdicts}\n"]  # fmt: skip
+    lines.extend(f"  - {chinese if zh else english}\n" for english, chinese in item.advice)
+    return "".join(lines)
+
+
+def _add_verify(commands: Any, common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "verify", parents=[common],
+        help="grade a barcode's print quality from an image (ISO/IEC 15416; tiaoma[scan])",
+    )  # fmt: skip
+    parser.add_argument("image", metavar="IMAGE", help="a scan of the print proof")
+    parser.add_argument("--dpi", type=float, help="the image's resolution, if it does not say")
+    parser.add_argument("--aperture", default="06", help="aperture reference number (06)")
+    parser.add_argument("--wavelength", type=int, default=670, help="nm, recorded (670)")
+    parser.add_argument("--calibration", help="LIGHT_GREY=PERCENT,DARK_GREY=PERCENT")
+    parser.add_argument("--index", type=int, help="grade only the Nth symbol (from 1)")
+    parser.add_argument("--report", metavar="OUT.html", help="write the report page")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="machine-readable output")
@@ -541,6 +630,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, BMP, TIFF, GIF, PDF")
     scan.add_argument("--pages", type=int, default=3, help="pages or frames read (default 3)")
+    _add_verify(commands, common)
     gallery = commands.add_parser("gallery", help="every symbology drawn, with an index.html")
     gallery.add_argument("folder", metavar="FOLDER")
     return parser
@@ -558,6 +648,7 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO, stdin: TextIO) -> int:
         "labels": lambda: _reporting_errors(lambda: cmd_labels(args, out), args, out),
         "gallery": lambda: cmd_gallery(args, out),
         "scan": lambda: cmd_scan(args, out),
+        "verify": lambda: cmd_verify(args, out),
     }
     return commands[args.command]()
 
