@@ -17,7 +17,7 @@ from PIL import Image, ImageFilter
 
 from tiaoma import upc
 from tiaoma.cli import run
-from tiaoma.render import artwork, geometry_for
+from tiaoma.render import ArtworkWarning, artwork, geometry_for
 from tiaoma.scan import ScanError, read
 from tiaoma.symbols.base import Symbology
 from tiaoma.symbols.choose import encode
@@ -435,3 +435,55 @@ def test_command_line_nonsense(tmp_path: Path) -> None:
                 io.StringIO())  # fmt: skip
     with pytest.raises(Exception, match="--index"):
         run(["verify", str(proof), "--index", "0"], io.StringIO(), io.StringIO(), io.StringIO())
+
+
+def test_a_spot_read_as_a_bar_fails_the_scans_through_it_by_hand() -> None:
+    """A black 8 px spot in the 32 px space, over rows 0-279: scans 1-5 (rows 55, 104, 154,
+    203, 252) see an extra bar and do not decode (grade 0), scans 6-10 grade 4: the symbol
+    grades (5 × 0 + 5 × 4) / 10 = 2.0 (C), and the advice says the decode failed."""
+    pixels = _pixels()
+    middle = (WIDE_SPACE[0] + WIDE_SPACE[1]) // 2
+    pixels[0:280, middle - 4 : middle + 4] = 0
+    graded = _graded(pixels)
+    assert [scan.decoded is None for scan in graded.scans] == [True] * 5 + [False] * 5
+    assert graded.result == "2.0/06/670"
+    assert graded.grade.letter == "C"
+    assert graded.decoded_data == EAN
+    assert "reference decode failed on 5 of 10 scans" in graded.advice[0][0]
+
+
+def test_an_unreadable_symbol_on_its_side_is_still_found() -> None:
+    """zxing-cpp refuses a symbol whose quiet zone is too narrow; the grader finds it lying on
+    its side too, and fails its quiet zone."""
+    pixels = _pixels()
+    pixels[_bar_rows(pixels), FIRST_BAR - 5 * PX - 2 * PX : FIRST_BAR - 5 * PX] = 0
+    turned = np.rot90(pixels).copy()
+    assert read(_png(turned)) == []
+    graded = _graded(turned)
+    assert graded.decoded_data == EAN
+    assert graded.angle in (90, 270)
+    assert graded.scans[0].grades["quiet_zones"].value == 0.0
+
+
+def test_magnification_outside_gb_12904_is_pointed_out() -> None:
+    """X of 5 whole pixels at 600 dpi = 0.2117 mm, 64 % of 0.330 mm: below GB 12904's 80 %."""
+    with pytest.warns(ArtworkWarning, match="outside 0.8-2.0"):
+        pixels = _pixels(magnification=0.7, allow_any_magnification=True)  # type: ignore[arg-type]
+    graded = _graded(pixels)
+    assert graded.magnification == pytest.approx(0.64, abs=0.01)
+    assert any("GB 12904 allows 80% to 200%" in english for english, _ in graded.advice)
+
+
+def test_reports_for_several_symbols_and_unwritable_paths(tmp_path: Path) -> None:
+    first, second = _pixels(), _pixels("69012341", Symbology.EAN8)
+    page = np.full((len(first) + 40, first.shape[1] + second.shape[1] + 40), 255.0)
+    page[: len(first), : first.shape[1]] = first
+    page[: len(second), first.shape[1] + 40 :] = second
+    proof = tmp_path / "two.png"
+    proof.write_bytes(_png(page))
+    status, _ = _cli("verify", str(proof), "--report", str(tmp_path / "r.html"))
+    assert status == 0
+    assert sorted(path.name for path in tmp_path.glob("r-*.html")) == ["r-1.html", "r-2.html"]
+    with pytest.raises(Exception, match="cannot write"):
+        run(["verify", str(proof), "--report", str(tmp_path / "no" / "r.html")], io.StringIO(),
+            io.StringIO(), io.StringIO())  # fmt: skip

@@ -152,7 +152,7 @@ def _profile_svg(scan: Scan) -> str:
     ]  # fmt: skip
     lines = [
         f'<line x1="0" x2="{width}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="{c}" '
-        f'stroke-dasharray="6 4"/><text x="4" y="{y(v) - 3:.1f}" fill="{c}" '
+        f'stroke-dasharray="6 4"/><text x="4" y="{max(y(v) - 3, 12):.1f}" fill="{c}" '
         f'font-size="12">{name} {v:.0f}%</text>'
         for name, v, c in marks
     ]  # fmt: skip
