@@ -341,7 +341,7 @@ def test_a_wrong_ean13_check_digit() -> None:
     widths = runs(ean13_modules("6901234567893"))
     error = fails(widths, Symbology.EAN13)
     assert str(error) == "check digit 3, expected 2 (6901234567893)"
-    assert error.message_zh == "校验码为 3，应为 2（6901234567893）"
+    assert error.message_zh == "译码失败：校验码为 3，应为 2（6901234567893）"
     assert error.code == "verify-not-decoded"
     # not told the symbology, 59 elements could be Code 39 too: the reason names its reading
     assert str(fails(widths)) == "as EAN/UPC: check digit 3, expected 2 (6901234567893)"

@@ -44,11 +44,11 @@ def _lowest(scans: tuple[Scan, ...], name: str) -> float:
 def _decode(scans: tuple[Scan, ...]) -> Iterator[tuple[str, str]]:
     failed = [scan for scan in scans if scan.decoded is None]
     if failed:
-        reason = failed[0].failure or ""
+        reason, reason_zh = failed[0].failure or ("", "")
         yield (
             f"The reference decode failed on {len(failed)} of {len(scans)} scans ({reason}): "
             "bars or spaces are too wide, too narrow, broken or joined.",
-            f"{len(scans)} 次扫描中有 {len(failed)} 次参考译码失败（{reason}）："
+            f"{len(scans)} 次扫描中有 {len(failed)} 次参考译码失败（{reason_zh}）："
             "条或空过宽、过窄、断开或粘连。",
         )
     elif _lowest(scans, "decodability") < _WORTH_A_WORD:

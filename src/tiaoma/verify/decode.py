@@ -70,7 +70,7 @@ from tiaoma.symbols.base import Symbology
 
 __all__ = ["Decoded", "NotDecoded", "decode"]
 
-_NOT_DECODED = define("verify-not-decoded", "{reason}", "{reason_zh}")
+_NOT_DECODED = define("verify-not-decoded", "{reason}", "译码失败：{reason_zh}")
 
 #: Narrower elements than this fraction of the widest are refused: no symbology has them.
 _NARROWEST = 1e-6

@@ -145,7 +145,7 @@ class Scan:
     profile: tuple[float, ...]
     analysed: Analysed
     decoded: Decoded | None
-    failure: str | None
+    failure: tuple[str, str] | None
     """Why the reference decode failed, if it did."""
     quiet_zones_x: tuple[float, float]
     """The light space found left and right of the bars, in X."""
@@ -501,13 +501,20 @@ def _scan(reflect: NDArray[np.float64], located: image.Bars, number: int, *,
 
 
 def _decoded(analysed: Analysed, symbology: Symbology,
-             light: int) -> tuple[Decoded | None, str | None]:  # fmt: skip
+             light: int) -> tuple[Decoded | None, tuple[str, str] | None]:  # fmt: skip
+    """The reference decode's reading, or why it failed (English, Chinese)."""
     if light < 1:
-        return None, "no light margin: the bars run to the edge of the image or into print"
+        return None, _NO_MARGIN
     try:
         return decode(analysed.widths_mm, _hint(symbology)), None
     except NotDecoded as error:
-        return None, str(error)
+        return None, (str(error), error.message_zh)
+
+
+_NO_MARGIN = (
+    "no light margin: the bars run to the edge of the image or into print",
+    "没有空白区：条延伸到了图像边缘或其他图文中",
+)
 
 
 def _gain(analysed: Analysed, decoded: Decoded | None) -> float:
