@@ -487,3 +487,15 @@ def test_reports_for_several_symbols_and_unwritable_paths(tmp_path: Path) -> Non
     with pytest.raises(Exception, match="cannot write"):
         run(["verify", str(proof), "--report", str(tmp_path / "no" / "r.html")], io.StringIO(),
             io.StringIO(), io.StringIO())  # fmt: skip
+
+
+def test_the_page_says_why_a_scan_did_not_decode() -> None:
+    pixels = _pixels()
+    middle = (WIDE_SPACE[0] + WIDE_SPACE[1]) // 2
+    pixels[0:280, middle - 4 : middle + 4] = 0
+    graded = _graded(pixels)
+    reason, reason_zh = graded.scans[0].failure or ("", "")
+    assert reason
+    assert reason_zh.startswith("译码失败：")
+    assert as_json(graded)["scans"][0]["failure"] == reason
+    assert "✗ " + reason_zh in html(graded)

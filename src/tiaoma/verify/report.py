@@ -182,7 +182,7 @@ def _scan_rows(verification: Verification) -> str:
             f"{measured.edge_contrast_min:.0f}", f"{measured.modulation:.2f}",
             f"{measured.defects:.2f}",
             f"{scan.decoded.decodability:.2f}" if scan.decoded else "—",
-            "✓" if scan.decoded else "✗",
+            "✓" if scan.decoded else "✗ " + (scan.failure[1] if scan.failure else ""),
             f"{scan.quiet_zones_x[0]:.1f} / {scan.quiet_zones_x[1]:.1f}",
             dict(PARAMETERS)[scan.worst] + f" {scan.worst}",
         ]  # fmt: skip
