@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pypdfium2
 import pytest
 from PIL import Image, ImageFilter
 
@@ -403,6 +404,7 @@ def test_resolution_unknown_or_nonsense() -> None:
     assert "--dpi" in _refused(png, "verify-no-dpi")
     assert verify(png, dpi=600)[0].grade.value == 4.0
     _refused(png, "verify-bad-dpi", dpi=1)
+    _refused(_png(_pixels()), "verify-bad-dpi", dpi=0)  # not the file's 600 in its place
     _refused(png, "verify-bad-aperture", dpi=600, aperture="big")
 
 
@@ -499,3 +501,11 @@ def test_the_page_says_why_a_scan_did_not_decode() -> None:
     assert reason_zh.startswith("译码失败：")
     assert as_json(graded)["scans"][0]["failure"] == reason
     assert "✗ " + reason_zh in html(graded)
+
+
+def test_a_pdf_without_pages() -> None:
+    document = pypdfium2.PdfDocument.new()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    assert "damaged" in _refused(buffer.getvalue(), "scan-damaged")

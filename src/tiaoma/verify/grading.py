@@ -265,8 +265,9 @@ def verify(
     the synthetic aperture; ``wavelength`` (nm) is only recorded: an image's light is
     whatever its scanner's was. :class:`VerifyError` says why an image cannot be graded."""
     name = str(source) if isinstance(source, str | Path) else "<bytes>"
-    page, stated_dpi = scan.read_images(source, pages=1)[0]
-    settings = _settings(name, dpi or stated_dpi, aperture, wavelength, calibration)
+    page, stated_dpi = scan.read_images(source, pages=1)[0]  # PDFium refuses a page-less PDF
+    settings = _settings(name, stated_dpi if dpi is None else dpi, aperture, wavelength,
+                         calibration)  # fmt: skip
     found = scan.read(page)
     gradable = [item for item in found if item.symbology in GRADABLE]
     if found and not gradable:
