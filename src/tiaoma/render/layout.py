@@ -43,7 +43,7 @@ GEOMETRY = define(
 
 NOMINAL_MODULE_MM = 0.330  # GB 12904 7.1.1
 MAGNIFICATION_RANGE = (0.80, 2.00)  # GB 12904 7.1.3; seed 001
-_UPC_EAN = {Symbology.EAN13, Symbology.EAN8, Symbology.UPCA, Symbology.UPCE}
+UPC_EAN = {Symbology.EAN13, Symbology.EAN8, Symbology.UPCA, Symbology.UPCE}
 # Bar heights at magnification 1.00 (GB 12904 table 5; ISO/IEC 15420 annex): EAN-8 is lower.
 _BAR_HEIGHT_MM = {Symbology.EAN8: 18.23}
 EAN_BAR_HEIGHT_MM = 22.85
@@ -214,7 +214,7 @@ def _geometry(
     height = bar_height_mm
     if height is None:
         default = _BAR_HEIGHT_MM.get(symbology, EAN_BAR_HEIGHT_MM)
-        height = default * scale if symbology in _UPC_EAN else max(15.0, 40 * module)
+        height = default * scale if symbology in UPC_EAN else max(15.0, 40 * module)
     _require_range(height, 2 * module, 1000.0, "bar height (mm)", "条高（毫米）")
     _require_range(bwr_mm, 0.0, 0.5 * module, "bar width reduction (mm)", "条宽减少量（毫米）")
     if bearer not in BEARER_STYLES:
@@ -235,7 +235,7 @@ def _module_mm(symbology: Symbology, magnification: float | None, module_mm: flo
         nominal = _DEFAULT_MODULE_MM.get(symbology, NOMINAL_MODULE_MM)
         module_mm = nominal * (1.0 if magnification is None else magnification)
     problem = None
-    if symbology in _UPC_EAN:
+    if symbology in UPC_EAN:
         found = round(module_mm / NOMINAL_MODULE_MM, 4)
         low, high = MAGNIFICATION_RANGE
         if not low <= found <= high:
@@ -342,7 +342,7 @@ def placement(symbol: Symbol, geometry: Geometry) -> Placement:
     else:
         height = y + _below_bars(symbol, geometry) + quiet.bottom
     width = quiet.left + symbol.width + quiet.right + 2 * sides
-    guard_extension = GUARD_EXTENSION if symbol.symbology in _UPC_EAN else 0.0
+    guard_extension = GUARD_EXTENSION if symbol.symbology in UPC_EAN else 0.0
     addon_drop = _addon_drop(symbol, geometry)
     return Placement(symbol, geometry, origin_x, origin_y, tuple(rows), addon_drop,
                      guard_extension, width, height, frame_height)  # fmt: skip
@@ -383,7 +383,7 @@ def _rows_height(symbol: Symbol, bar_height: float) -> float:
 
 
 def _below_bars(symbol: Symbol, geometry: Geometry) -> float:
-    if symbol.symbology in _UPC_EAN:
+    if symbol.symbology in UPC_EAN:
         return EAN_TEXT_BAND if geometry.show_text else GUARD_EXTENSION
     if geometry.show_text and symbol.text:
         return _text_em(symbol, geometry) * 1.25
@@ -431,7 +431,7 @@ def _texts(symbol: Symbol, geometry: Geometry, bar_height: float) -> list[Glyphs
     if not symbol.text:
         return []
     rows_height = _rows_height(symbol, bar_height)
-    if symbol.symbology in _UPC_EAN:
+    if symbol.symbology in UPC_EAN:
         em = _ean_em()
         baseline = rows_height + EAN_TEXT_BAND - 1.0
     else:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tiaoma.render.layout import MAGNIFICATION_RANGE
 from tiaoma.verify.grading import (
     GRADABLE,
-    MAGNIFICATIONS,
     QUIET_ZONE_TOLERANCE_X,
     QUIET_ZONES,
 )  # fmt: skip
@@ -134,7 +134,7 @@ def _size(verification: Verification) -> Iterator[tuple[str, str]]:
     magnification = verification.magnification
     if magnification is None:
         return
-    low, high = MAGNIFICATIONS
+    low, high = MAGNIFICATION_RANGE
     if not low - 0.005 <= magnification <= high + 0.005:
         yield (
             f"X is {verification.x_mm:.3f} mm, a magnification of {magnification:.0%}; GB "

@@ -68,7 +68,7 @@ from tiaoma.errors import TiaomaError, define
 from tiaoma.symbols import code39, code128, itf, upcean
 from tiaoma.symbols.base import Symbology
 
-__all__ = ["Decoded", "NotDecoded", "decode"]
+__all__ = ["Decoded", "NotDecoded", "decode", "element_widths"]
 
 _NOT_DECODED = define("verify-not-decoded", "{reason}", "译码失败：{reason_zh}")
 
@@ -115,7 +115,7 @@ _READ, _CHECKED = 1 << 29, 1 << 30
 _Decoder = Callable[[tuple[float, ...], Symbology | None], Decoded]
 
 
-def _runs(modules: str) -> tuple[int, ...]:
+def element_widths(modules: str) -> tuple[int, ...]:
     """Element widths in modules of a module string."""
     return tuple(len(list(run)) for _, run in groupby(modules))
 
@@ -161,7 +161,7 @@ def _edge_table(patterns: dict[str, Sequence[str]]) -> dict[tuple[int, ...], lis
     table: dict[tuple[int, ...], list[_Character]] = {}
     for code_set, codes in patterns.items():
         for name, code in enumerate(codes):
-            key = tuple(map(int, _similar_edges(_runs(code))))
+            key = tuple(map(int, _similar_edges(element_widths(code))))
             table.setdefault(key, []).append(_Character(str(name), code_set, code.count("1")))
     return table
 

@@ -29,7 +29,7 @@ the minimum of :data:`MIN_PIXELS_PER_MODULE` pixels per X to grade at all; the a
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from itertools import groupby, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,10 +37,11 @@ import numpy as np
 
 from tiaoma import scan
 from tiaoma.errors import TiaomaError, define
+from tiaoma.render.layout import NOMINAL_MODULE_MM, UPC_EAN
 from tiaoma.symbols.base import Symbology
 from tiaoma.symbols.choose import encode
 from tiaoma.verify import grades, image
-from tiaoma.verify.decode import Decoded, NotDecoded, decode
+from tiaoma.verify.decode import Decoded, NotDecoded, decode, element_widths
 from tiaoma.verify.grades import Grade
 from tiaoma.verify.profile import Analysed, analyse
 
@@ -110,10 +111,6 @@ QUIET_ZONES = {
     Symbology.CODE39_EXTENDED: (10, 10),
 }  # fmt: skip
 GRADABLE = {symbology.label: symbology for symbology in QUIET_ZONES}
-#: EAN/UPC: X at 100 % and GB 12904's range of magnifications.
-NOMINAL_X_MM = 0.330
-MAGNIFICATIONS = (0.80, 2.00)
-_EAN_UPC = (Symbology.EAN13, Symbology.EAN8, Symbology.UPCA, Symbology.UPCE)
 #: (name, Chinese name, minimum symbol grade, aperture or None for any, wavelengths)
 _Requirement = tuple[str, str, float, str | None, range | None]
 _REQUIREMENTS: tuple[_Requirement, ...] = (
@@ -227,9 +224,9 @@ class Verification:
     @property
     def magnification(self) -> float | None:
         known = GRADABLE.get(self.symbology)
-        if self.x_mm is None or known not in _EAN_UPC:
+        if self.x_mm is None or known not in UPC_EAN:
             return None
-        return self.x_mm / NOMINAL_X_MM
+        return self.x_mm / NOMINAL_MODULE_MM
 
     @property
     def pixels_per_module(self) -> float | None:
@@ -287,11 +284,9 @@ def _found_by_us(page: Image.Image, source: str) -> list[scan.Found]:
     that a verifier must still grade as failing): the row with the most light/dark changes,
     bars standing upright or lying on their side, its tightest group of dark runs, trimmed
     of runs at either end until the reference decode reads it."""
-    from PIL import Image as PILImage  # noqa: PLC0415 - Pillow comes with tiaoma[scan]
-
     reasons = []
     for quarter in (0, 90):
-        turned = page if quarter == 0 else page.transpose(PILImage.Transpose.ROTATE_90)
+        turned, _ = image.turn_page(page, np.empty((0, 2)), quarter)
         try:
             located = _decodable_row(image.grey_array(turned).astype(np.float64))
         except _Undecodable as undecodable:
@@ -300,9 +295,9 @@ def _found_by_us(page: Image.Image, source: str) -> list[scan.Found]:
         if located is None:
             continue
         row, left, right, decoded = located
-        corners = [(left, row), (right, row), (right, row + 1), (left, row + 1)]
-        if quarter:  # back to the page's own pixels: (x, y) turned came from (W - y, x)
-            corners = [(page.width - y, x) for x, y in corners]
+        points = np.array([(left, row), (right, row), (right, row + 1), (left, row + 1)], float)
+        back = image.turn_points(points, -quarter, turned.size, page.size)  # the page's pixels
+        corners = [(round(x), round(y)) for x, y in back.tolist()]
         return [scan.Found(symbology=decoded.symbology.label, data=decoded.data,
                            symbology_identifier=decoded.symbology.identifier, gs1=None,
                            identified=None, corners=tuple(corners), orientation=quarter,
@@ -546,7 +541,7 @@ def _nominal_modules(widths: NDArray[np.float64], decoded: Decoded) -> NDArray[n
         modules = encode(decoded.data, decoded.symbology).rows[0].modules
     except TiaomaError:
         modules = ""
-    drawn = [len(list(run)) for _, run in groupby(modules)]
+    drawn = element_widths(modules)
     if len(drawn) == len(widths):
         return np.array(drawn[::-1] if decoded.reversed else drawn, dtype=np.float64)
     x = widths.sum() / decoded.modules

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Bars", "Calibration", "aperture_mm", "bars", "dark_runs", "disc", "reflectance",
-    "sample_line", "straightened",
+    "sample_line", "straightened", "turn_page", "turn_points",
 ]  # fmt: skip
 
 #: ISO/IEC 15416 §5.2.1: the aperture reference number is the diameter in thousandths of an
@@ -146,10 +146,7 @@ def _skew_degrees(region: NDArray[np.float64]) -> float:
     return -math.degrees(math.atan2(slide, rows_apart))
 
 
-_RIGHT_ANGLES = {90: 2, 180: 3, 270: 4}  # PIL's Transpose.ROTATE_90, _180, _270
-
-
-def _turn_points(points: NDArray[np.float64], degrees: float, size: tuple[int, int],
+def turn_points(points: NDArray[np.float64], degrees: float, size: tuple[int, int],
                  new_size: tuple[int, int]) -> NDArray[np.float64]:  # fmt: skip
     """Where points land when the page turns ``degrees`` anticlockwise about its centre."""
     angle = math.radians(degrees)
@@ -158,19 +155,21 @@ def _turn_points(points: NDArray[np.float64], degrees: float, size: tuple[int, i
     return np.stack([new_size[0] / 2 + x * cos + y * sin, new_size[1] / 2 - x * sin + y * cos], 1)
 
 
-def _turned(page: Image.Image, points: NDArray[np.float64],
+def turn_page(page: Image.Image, points: NDArray[np.float64],
             degrees: float) -> tuple[Image.Image, NDArray[np.float64]]:  # fmt: skip
     """The page turned ``degrees`` anticlockwise (right angles losslessly), the points with it."""
     if degrees % 360 == 0:
         return page, points
-    if degrees % 90 == 0:
-        turned = page.transpose(_RIGHT_ANGLES[int(degrees) % 360])  # type: ignore[arg-type]
-    else:
-        from PIL import Image  # noqa: PLC0415
+    from PIL import Image  # noqa: PLC0415 - Pillow comes with tiaoma[scan]
 
+    right_angles = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180,
+                    270: Image.Transpose.ROTATE_270}  # fmt: skip
+    if degrees % 90 == 0:
+        turned = page.transpose(right_angles[int(degrees) % 360])
+    else:
         turned = page.rotate(degrees, resample=Image.Resampling.BICUBIC, expand=True,
                              fillcolor=255)  # fmt: skip
-    return turned, _turn_points(points, degrees, page.size, turned.size)
+    return turned, turn_points(points, degrees, page.size, turned.size)
 
 
 def _region(page: Image.Image, points: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -186,11 +185,11 @@ def straightened(page: Image.Image, corners: tuple[tuple[int, int], ...],
     corners where they land, and the angle turned (anticlockwise)."""
     points = np.array(corners, dtype=np.float64)
     quarter = round(orientation / 90) * 90 % 360
-    upright, upright_points = _turned(page, points, quarter)
+    upright, upright_points = turn_page(page, points, quarter)
     skew = _skew_degrees(_region(upright, upright_points))
     if abs(skew) < STRAIGHT_ENOUGH_DEGREES:
         return upright, upright_points, float(quarter)
-    turned, turned_points = _turned(page, points, quarter + skew)
+    turned, turned_points = turn_page(page, points, quarter + skew)
     return turned, turned_points, quarter + skew
 
 
