@@ -11,6 +11,7 @@ Every variable and its default:
 - ``HALL_ALLOWED_HOSTS`` (``127.0.0.1,localhost``), ``HALL_SECURE_COOKIES`` (not ``HALL_DEBUG``).
 - ``HALL_SMS_BACKEND``: ``outbox`` (recorded in the database; the development default),
   ``console``, or the dotted path of a provider's backend (required unless ``HALL_DEBUG``).
+- ``HALL_GTIN_REUSE_MONTHS`` (0): the legacy rule for giving a discontinued GTIN again.
 - ``HALL_TEST_HOOKS`` (no): test-only views that read captchas; refused unless ``HALL_DEBUG``.
 """
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "hall.applications",
     "hall.jobs",
     "hall.payments",
+    "hall.products",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +191,9 @@ MEMBERSHIP_GRACE_DAYS = env_int("HALL_MEMBERSHIP_GRACE_DAYS", default=90, high=3
 REGISTRATION_POOL = ("692", 8)
 #: The first three digits of the EAN-8s the center allocates one by one (69x, domain.md §2.3).
 EAN8_BLOCK = env_str("HALL_EAN8_BLOCK", default="690")
+#: The legacy rule of domain.md §2.4: a GTIN discontinued this many months ago may be given to
+#: another product (48 in seed 001's day). 0, the default, never gives a GTIN twice (GS1 today).
+GTIN_REUSE_MONTHS = env_int("HALL_GTIN_REUSE_MONTHS", default=0, high=1200)
 #: Orders left unpaid this long close; a new one can then be made.
 ORDER_CLOSE_MINUTES = env_int("HALL_ORDER_CLOSE_MINUTES", default=120, low=5, high=60 * 24 * 30)
 #: The sandbox gateway's signing key (derived from the secret key unless set).

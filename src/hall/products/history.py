@@ -1,0 +1,31 @@
+"""The history of a product: every allocation, change and status move, with its actor."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from hall.accounts.models import User
+from hall.products.models import Product, ProductEvent
+
+
+def jsonable(value: object) -> object:
+    """A field's value as JSON keeps it: dates as ISO text, decimals as text, files by name."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "name") and not isinstance(value, str):
+        return getattr(value, "name", "") or ""
+    return value
+
+
+def record(product: Product, *, actor: User | None, action: str,
+           before: dict[str, object], after: dict[str, object]) -> ProductEvent:  # fmt: skip
+    return ProductEvent.objects.create(
+        product=product,
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        before={k: jsonable(v) for k, v in before.items()},
+        after={k: jsonable(v) for k, v in after.items()},
+    )
