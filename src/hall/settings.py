@@ -12,6 +12,8 @@ Every variable and its default:
 - ``HALL_SMS_BACKEND``: ``outbox`` (recorded in the database; the development default),
   ``console``, or the dotted path of a provider's backend (required unless ``HALL_DEBUG``).
 - ``HALL_GTIN_REUSE_MONTHS`` (0): the legacy rule for giving a discontinued GTIN again.
+- ``HALL_JOB_RUNNER`` (``thread``): background jobs in the hall's process, or ``worker``.
+- ``HALL_RATE_PER_ADDRESS`` (120), ``HALL_RATE_PER_KEY`` (1200): query and API requests a minute.
 - ``HALL_TEST_HOOKS`` (no): test-only views that read captchas; refused unless ``HALL_DEBUG``.
 """
 
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "hall.jobs",
     "hall.payments",
     "hall.products",
+    "hall.lookup",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +197,17 @@ EAN8_BLOCK = env_str("HALL_EAN8_BLOCK", default="690")
 #: The legacy rule of domain.md §2.4: a GTIN discontinued this many months ago may be given to
 #: another product (48 in seed 001's day). 0, the default, never gives a GTIN twice (GS1 today).
 GTIN_REUSE_MONTHS = env_int("HALL_GTIN_REUSE_MONTHS", default=0, high=1200)
+#: Who runs background jobs (hall.jobs.queue): "thread" in the hall's own process (the embedded
+#: default), or "worker" processes (``python -m hall worker``).
+JOB_RUNNER = env_str("HALL_JOB_RUNNER", default="thread")
+if JOB_RUNNER not in ("thread", "worker"):
+    raise ImproperlyConfigured(f"HALL_JOB_RUNNER must be thread or worker, not {JOB_RUNNER!r}")
+#: The public query and the API: requests a minute per client address, and per API key unless
+#: the key says otherwise (hall.lookup.limits). A batch costs one request per 100 GTINs.
+RATE_LIMITS = {
+    "address_per_minute": env_int("HALL_RATE_PER_ADDRESS", default=120, low=1),
+    "key_per_minute": env_int("HALL_RATE_PER_KEY", default=1200, low=1),
+}
 #: Orders left unpaid this long close; a new one can then be made.
 ORDER_CLOSE_MINUTES = env_int("HALL_ORDER_CLOSE_MINUTES", default=120, low=5, high=60 * 24 * 30)
 #: The sandbox gateway's signing key (derived from the secret key unless set).

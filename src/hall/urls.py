@@ -2,16 +2,23 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from hall.accounts import views as account_views
+from hall.lookup import views as lookup_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:center", permanent=False)),
     path("accounts/", include("hall.accounts.urls")),
     path("applications/", include("hall.applications.urls")),
     path("payments/", include("hall.payments.urls")),
+    path("products/", include("hall.products.urls")),
+    path("query/", include("hall.lookup.urls")),
+    # The certificate's QR code points here (hall.members.certificates.verification_url).
+    path("verify/<str:number>", lookup_views.certificate_page, name="verify_certificate"),
+    # GS1 Digital Link: /01/{gtin} with its qualifiers, at the hall's own address.
+    re_path(r"^(?P<path>01/.+)$", lookup_views.resolve, name="resolve"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hall.accounts.forms import MobileField
 from hall.members.models import BranchOffice, Member
 from hall.payments.taxpayer import InvalidTaxpayer, taxpayer_number
+from hall.reasons import reason
 from tiaoma import gtin, uscc
 from tiaoma.errors import TiaomaError
 
@@ -161,7 +162,7 @@ class RegistrationForm(ApplicationForm):
         try:
             code = uscc.validate(code)
         except TiaomaError as error:
-            raise forms.ValidationError(error.message_zh) from error
+            raise forms.ValidationError(reason(error)) from error
         if Member.objects.filter(uscc=code).exclude(status=Member.Status.CANCELLED).exists():
             raise forms.ValidationError(_("该统一社会信用代码的企业已是系统成员，请用证书激活账号"))
         return code
@@ -260,7 +261,7 @@ class ForeignFilingForm(ApplicationForm):
         try:
             number = gtin.validate(self.cleaned_data["gtin"])
         except TiaomaError as error:
-            raise forms.ValidationError(error.message_zh) from error
+            raise forms.ValidationError(reason(error)) from error
         if number.zfill(14)[1:4] in {f"69{d}" for d in "0123456789"}:
             raise forms.ValidationError(_("这是中国的商品条码（前缀 690-699），无需境外码备案"))
         return number

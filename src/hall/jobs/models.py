@@ -17,3 +17,38 @@ class TaskRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["name", "day", "slot"], name="one_run_per_slot"),
         ]
+
+
+class Job(models.Model):
+    """A piece of background work someone waits for (a bulk import, a batch verification): its
+    input, its progress and its result, so that a page can show how far it has come."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("处理中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    name = models.CharField(_("任务"), max_length=50)
+    #: Who may see it: "member:12", "key:3", or empty for staff.
+    owner = models.CharField(_("所属"), max_length=50, db_index=True)
+    arguments = models.JSONField(_("参数"), default=dict)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)  # fmt: skip
+    total = models.PositiveBigIntegerField(_("总数"), default=0)
+    done = models.PositiveBigIntegerField(_("已处理"), default=0)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    input = models.FileField(_("输入文件"), upload_to="jobs/%Y/", blank=True)
+    output = models.FileField(_("结果文件"), upload_to="jobs/%Y/", blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-id"]
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hall.reasons import reason
 from tiaoma import uscc
 from tiaoma.errors import TiaomaError
 
@@ -20,7 +21,7 @@ def validate_uscc(value: str) -> None:
         uscc.validate(value)
     except TiaomaError as error:
         message = _("统一社会信用代码无效：%(reason)s")
-        raise ValidationError(message, params={"reason": error.message_zh}, code="uscc") from error
+        raise ValidationError(message, params={"reason": reason(error)}, code="uscc") from error
 
 
 class BranchOffice(models.Model):

@@ -22,6 +22,7 @@ from hall.payments.gateways import GATEWAYS
 from hall.payments.models import Notification, Order, ReconciliationRun, Refund, StrayPayment
 from hall.payments.money import fen_to_yuan
 from hall.payments.orders import order_gateways
+from hall.spreadsheets import csv_safe
 
 #: Outcomes that are the normal life of an order, not a thing to look into.
 ROUTINE = {"credited", "duplicate", "payment failed", "refund notice"}
@@ -178,14 +179,9 @@ def run_csv(run: ReconciliationRun) -> bytes:
     writer = csv.writer(out)
     writer.writerow([title for _key, title in CSV_COLUMNS])
     for line in run.lines:
-        writer.writerow([_csv_safe(str(line[key])) for key, _title in CSV_COLUMNS])
+        writer.writerow([csv_safe(str(line[key])) for key, _title in CSV_COLUMNS])
     for refused in run.refused:
-        writer.writerow([_csv_safe(refused["order"]), refused["gateway"], "", "",
-                         _csv_safe(refused["transaction"]), _csv_safe(refused["outcome"]), "", "",
+        writer.writerow([csv_safe(refused["order"]), refused["gateway"], "", "",
+                         csv_safe(refused["transaction"]), csv_safe(refused["outcome"]), "", "",
                          _("被拒绝的通知 %(at)s") % {"at": refused["at"]}])  # fmt: skip
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _csv_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (order numbers come from outside too)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

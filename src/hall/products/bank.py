@@ -121,32 +121,48 @@ def gtin_allocate(*, member: Member, prefix: str, actor: User | None, today: dat
         if item is None:
             item = _next_free(locked)
         else:
-            _check_chosen(locked, item, today)
+            check_chosen(locked, item, today)
         kind = Kind.GTIN12 if locked.kind == CompanyPrefix.Kind.UPC else Kind.GTIN13
         return _create(member=member, prefix=locked, gtin=gtin14_of(locked, item), kind=kind,
                        actor=actor, data=data or {})  # fmt: skip
 
 
 def _next_free(prefix: CompanyPrefix) -> int:
-    bank, _created = NumberBank.objects.get_or_create(prefix=prefix)
-    total = item_count(prefix)
+    found = next_free_items(prefix, 1)
+    if found:
+        return found[0]
     reservations = list(prefix.reservations.order_by("first"))
-    candidate = bank.next_item
-    while candidate < total:
-        held = next((r for r in reservations if r.first <= candidate <= r.last), None)
-        if held is not None:
-            candidate = held.last + 1
-            continue
-        if not Product.objects.filter(gtin=gtin14_of(prefix, candidate)).exists():
-            bank.next_item = candidate + 1
-            bank.save(update_fields=["next_item"])
-            return candidate
-        candidate += 1
     if _first_unused(prefix, reservations) is not None:
         raise BankError(_("厂商识别代码 %(prefix)s 的未预留编码已用完，请从预留号段中选择编码")
                         % {"prefix": prefix.prefix})  # fmt: skip
     full = _("厂商识别代码 %(prefix)s 的编码已全部分配（%(total)d 个），请申请新的厂商识别代码")
-    raise BankError(full % {"prefix": prefix.prefix, "total": total})
+    raise BankError(full % {"prefix": prefix.prefix, "total": item_count(prefix)})
+
+
+def next_free_items(prefix: CompanyPrefix, count: int) -> list[int]:
+    """Up to ``count`` free item references outside the reservations, counting up from the
+    prefix's counter, which moves past them. The caller holds the prefix's row lock."""
+    bank, _created = NumberBank.objects.get_or_create(prefix=prefix)
+    total = item_count(prefix)
+    reservations = list(prefix.reservations.order_by("first"))
+    taken = set(
+        Product.objects.filter(gtin__range=_gtin_range(prefix, bank.next_item, total - 1))
+        .values_list("gtin", flat=True)
+    ) if bank.next_item < total else set()  # fmt: skip
+    found: list[int] = []
+    candidate = bank.next_item
+    while candidate < total and len(found) < count:
+        held = next((r for r in reservations if r.first <= candidate <= r.last), None)
+        if held is not None:
+            candidate = held.last + 1
+            continue
+        if gtin14_of(prefix, candidate) not in taken:
+            found.append(candidate)
+        candidate += 1
+    if found:
+        bank.next_item = found[-1] + 1
+        bank.save(update_fields=["next_item"])
+    return found
 
 
 def _first_unused(prefix: CompanyPrefix, reservations: list[Reservation]) -> int | None:
@@ -157,7 +173,9 @@ def _first_unused(prefix: CompanyPrefix, reservations: list[Reservation]) -> int
     return None
 
 
-def _check_chosen(prefix: CompanyPrefix, item: int, today: date) -> None:
+def check_chosen(prefix: CompanyPrefix, item: int, today: date) -> None:
+    """Refuse an item reference outside the prefix or held by a live product; under the legacy
+    rule, a long-discontinued holder is marked superseded."""
     if not 0 <= item < item_count(prefix):
         raise BankError(_("商品项目代码应为 0 至 %(last)d") % {"last": item_count(prefix) - 1})
     holder = Product.objects.filter(gtin=gtin14_of(prefix, item), superseded=False).first()

@@ -191,3 +191,28 @@ class Reservation(models.Model):
                 name="reservation_ends_after_it_starts",
             ),
         ]
+
+
+class ProofCheck(models.Model):
+    """A print proof graded for a product (ISO/IEC 15416, GB/T 18348): the image, the result
+    and the report, kept with the product."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="proofs")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    image = models.FileField(_("样张"), upload_to="proofs/%Y/")
+    report = models.FileField(_("检测报告"), upload_to="proofs/%Y/")
+    result = models.CharField(_("检测结果"), max_length=20)  # e.g. 3.6/06/670
+    grade = models.DecimalField(_("符号等级"), max_digits=2, decimal_places=1)
+    letter = models.CharField(_("等级"), max_length=1)
+    passed = models.BooleanField(_("合格（GB/T 18348，1.5 级以上）"))
+    decoded = models.CharField(_("译码结果"), max_length=100, blank=True)
+    matches = models.BooleanField(_("与产品编码一致"))
+    details = models.JSONField(_("检测数据"), default=dict)
+    at = models.DateTimeField(_("检测时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("印刷样张检测")
+        verbose_name_plural = _("印刷样张检测")
+        ordering = ["-id"]

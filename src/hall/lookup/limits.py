@@ -1,0 +1,47 @@
+"""Rate limits for the public query and the API: so many requests a minute per client address
+and per API key, counted in the cache (Redis at scale, shared by every app server) in fixed
+one-minute windows. Reasonable use never meets a captcha; a flood gets 429 and a retry time."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+from hall.accounts.security import client_address
+
+WINDOW_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    limit: int
+    remaining: int
+    retry_after: int
+
+
+def spend(bucket: str, limit: int, cost: int = 1) -> Verdict:
+    """Count ``cost`` requests against ``bucket``; refused once the minute's ``limit`` is spent."""
+    now = time.time()
+    window = int(now // WINDOW_SECONDS)
+    key = f"rate:{bucket}:{window}"
+    cache.add(key, 0, WINDOW_SECONDS + 5)
+    try:
+        used = cache.incr(key, cost)
+    except ValueError:  # the window's key expired between add and incr
+        cache.set(key, cost, WINDOW_SECONDS + 5)
+        used = cost
+    retry = int((window + 1) * WINDOW_SECONDS - now) + 1
+    return Verdict(used <= limit, limit, max(0, limit - used), retry)
+
+
+def for_address(request: object, cost: int = 1) -> Verdict:
+    address = client_address(request) or "unknown"  # type: ignore[arg-type]
+    return spend(f"address:{address}", settings.RATE_LIMITS["address_per_minute"], cost)
+
+
+def for_key(key_id: int, limit: int, cost: int = 1) -> Verdict:
+    return spend(f"key:{key_id}", limit, cost)

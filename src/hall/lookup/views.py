@@ -1,0 +1,148 @@
+"""The public query pages (no login) and the GS1 Digital Link resolver."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hall.lookup import limits, resolver, services
+from hall.products.models import Product
+
+View = Callable[..., HttpResponse]
+#: A photo of a barcode: phones take 12-megapixel pictures of 3-6 MB.
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+
+def rate_limited(view: View) -> View:
+    """Refuse a client address that has spent its minute's requests, with a 429 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        verdict = limits.for_address(request)
+        if not verdict.allowed:
+            response = render(request, "lookup/limited.html", {"verdict": verdict}, status=429)
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "lookup/index.html", {"kinds": _register_kinds()})
+
+
+def _register_kinds() -> list[tuple[str, str]]:
+    return [(str(kind.value), str(kind.label)) for kind in services.REGISTER_KINDS]
+
+
+@require_GET
+@rate_limited
+def gtin_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    answer = services.lookup_gtin(query) if query else None
+    status = 400 if answer and not answer["well_formed"] else 200
+    return render(request, "lookup/gtin.html", {"answer": answer, "query": query}, status=status)
+
+
+@require_GET
+@rate_limited
+def prefix_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    answer = services.lookup_prefix(query) if query else None
+    status = 400 if answer and not answer["well_formed"] else 200
+    return render(request, "lookup/prefix.html", {"answer": answer, "query": query}, status=status)
+
+
+@require_GET
+@rate_limited
+def certificate_page(request: HttpRequest, number: str = "") -> HttpResponse:
+    number = request.GET.get("number", number).strip()
+    company = request.GET.get("company", "").strip()
+    answer = services.check_certificate(number, company) if number and company else None
+    context = {"answer": answer, "number": number, "company": company}
+    return render(request, "lookup/certificate.html", context)
+
+
+@require_GET
+@rate_limited
+def companies_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    found = services.search_members(query) if query else []
+    context = {"members": found, "query": query, "too_short": bool(query) and len(query) < 2}
+    return render(request, "lookup/companies.html", context)
+
+
+@require_GET
+@rate_limited
+def register_page(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    context = {"entries": services.register(kind), "kind": kind, "kinds": _register_kinds()}
+    return render(request, "lookup/register.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited
+def photo_page(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("photo")
+        data = upload.read(MAX_PHOTO_BYTES + 1) if upload else b""
+        try:
+            context["answers"] = services.lookup_photo(data, limit=MAX_PHOTO_BYTES)
+        except services.PhotoError as error:
+            context["error"], status = str(error), 400
+    return render(request, "lookup/photo.html", context, status=status)
+
+
+@require_GET
+def product_image(request: HttpRequest, gtin: str) -> FileResponse:
+    """A filed product's picture (drafts are not public)."""
+    product = Product.objects.filter(gtin=gtin.zfill(14)[-14:], superseded=False,
+                                     status__in=services.PUBLIC_STATUSES).first()  # fmt: skip
+    if product is None or not product.image:
+        raise Http404
+    return FileResponse(product.image.open("rb"), content_type="image/png")
+
+
+@require_GET
+@rate_limited
+def resolve(request: HttpRequest, path: str) -> HttpResponse:
+    """GS1 Digital Link: ``/01/{gtin}[/10/{batch}][/21/{serial}]``: the product page for a
+    browser, the linkset (linkType=all) as JSON for a machine (content negotiation)."""
+    try:
+        link = resolver.parse_request(request)
+    except resolver.ResolverError as error:
+        return _resolver_answer(request, {"error": error.as_dict()}, status=400)
+    answer = services.lookup_gtin(link.gtin)
+    linkset = resolver.linkset(request, link, answer)
+    if answer["product"] is None and not answer["registered"]:
+        return _resolver_answer(request, {"error": {"code": "not_registered",
+                                                    "message": answer["message"]}},
+                                status=404, link=link, answer=answer)  # fmt: skip
+    return _resolver_answer(request, linkset, link=link, answer=answer)
+
+
+def _resolver_answer(request: HttpRequest, body: dict[str, Any], *, status: int = 200,
+                     link: resolver.Link | None = None,
+                     answer: dict[str, Any] | None = None) -> HttpResponse:  # fmt: skip
+    response: HttpResponse
+    if resolver.wants_json(request):
+        content_type = "application/linkset+json" if "linkset" in body else "application/json"
+        response = JsonResponse(body, status=status, content_type=content_type,
+                                json_dumps_params={"ensure_ascii": False})  # fmt: skip
+    else:
+        context = {"answer": answer, "link": link, "error": body.get("error"),
+                   "query": link.gtin if link else ""}  # fmt: skip
+        response = render(request, "lookup/gtin.html", context, status=status)
+    response["Vary"] = "Accept"
+    if "linkset" in body:
+        response["Link"] = f'<{request.build_absolute_uri()}>; rel="owl:sameAs"'
+    return response

@@ -1,0 +1,136 @@
+"""The number bank's and the product data's forms. :class:`ProductForm` is the one judge of
+product data: the hall's pages, the bulk import and the API all pass through it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from hall.applications.uploads import UploadError, clean_image
+from hall.members.models import Member
+from hall.products import bank
+from hall.products.models import Product
+from hall.products.services import EDITABLE
+
+
+def prefix_choices(member: Member) -> list[tuple[str, str]]:
+    return [(p.prefix, f"{p.prefix}（{p.get_kind_display()}）")
+            for p in member.prefixes.filter(retired_on__isnull=True)]  # fmt: skip
+
+
+class AllocateForm(forms.Form):
+    company_prefix = forms.ChoiceField(label=_("厂商识别代码"))
+    item = forms.IntegerField(label=_("指定商品项目代码（不填则分配下一个可用编码）"),
+                              required=False, min_value=0)  # fmt: skip
+    name = forms.CharField(label=_("产品名称"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company_prefix"].choices = prefix_choices(member)  # type: ignore[attr-defined]
+
+
+class Ean8Form(forms.Form):
+    number = forms.ChoiceField(label=_("缩短码"))
+    name = forms.CharField(label=_("产品名称"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(c.number, f"{c.number} {c.product}") for c in bank.unused_ean8(member)]
+        self.fields["number"].choices = choices  # type: ignore[attr-defined]
+
+
+class CaseForm(forms.Form):
+    indicator = forms.ChoiceField(
+        label=_("指示符"), choices=[(str(d), str(d)) for d in range(1, 9)]
+    )
+    quantity = forms.IntegerField(label=_("所含数量"), min_value=1, max_value=1_000_000)
+    level = forms.ChoiceField(label=_("包装层级"), choices=[
+        c for c in Product.Level.choices if c[0] != Product.Level.EACH])  # fmt: skip
+
+
+class ReserveForm(forms.Form):
+    company_prefix = forms.ChoiceField(label=_("厂商识别代码"))
+    first = forms.IntegerField(label=_("起始项目代码"), min_value=0)
+    last = forms.IntegerField(label=_("结束项目代码"), min_value=0)
+    note = forms.CharField(label=_("用途"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company_prefix"].choices = prefix_choices(member)  # type: ignore[attr-defined]
+
+
+class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The product data a member files (产品信息通报)."""
+
+    gpc_brick = forms.RegexField(
+        label=_("GPC 细块代码"), regex=r"^10\d{6}$", required=False,
+        error_messages={"invalid": _("GPC 细块代码为 10 开头的 8 位数字，例如 10000025")},
+    )  # fmt: skip
+    classification = forms.RegexField(
+        label=_("全国产品分类代码（GB/T 7635.1）"), regex=r"^\d{2,8}$", required=False,
+        error_messages={"invalid": _("全国产品分类代码为 2 至 8 位数字")},
+    )  # fmt: skip
+    net_content = forms.DecimalField(label=_("净含量"), required=False, max_digits=12,
+                                     decimal_places=3, min_value=Decimal("0.001"))  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Product
+        fields = EDITABLE
+        widgets = {"market_date": forms.DateInput(attrs={"type": "date"}),
+                   "description": forms.Textarea(attrs={"rows": 3})}  # fmt: skip
+
+    def clean_image(self) -> Any:
+        upload = self.cleaned_data.get("image")
+        if not upload or not hasattr(upload, "read") or getattr(upload, "_committed", False):
+            return upload
+        try:
+            cleaned = clean_image(upload.read(2 * 1024 * 1024 + 1))
+        except UploadError as error:
+            raise forms.ValidationError(str(error)) from error
+        return SimpleUploadedFile("product.png", cleaned.png, content_type="image/png")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("net_content") is None) != (not data.get("net_content_unit")):
+            raise forms.ValidationError(_("净含量与其单位应同时填写"))
+        return data
+
+    def product_data(self) -> dict[str, Any]:
+        """The changed editable fields, as the services take them."""
+        return {k: v for k, v in self.cleaned_data.items() if k in EDITABLE
+                and not (k == "image" and not v)}  # fmt: skip
+
+
+class ArtworkForm(forms.Form):
+    format = forms.ChoiceField(label=_("格式"), choices=[
+        ("svg", "SVG"), ("pdf", "PDF"), ("eps", "EPS"), ("png", "PNG")], initial="svg")  # fmt: skip
+    magnification = forms.DecimalField(label=_("放大系数"), min_value=Decimal("0.80"),
+                                       max_value=Decimal("2.00"), decimal_places=2,
+                                       initial=Decimal("1.00"))  # fmt: skip
+    dpi = forms.IntegerField(label=_("PNG 分辨率（dpi）"), min_value=72, max_value=2400,
+                             required=False, initial=600)  # fmt: skip
+
+
+class LabelsForm(forms.Form):
+    products = forms.ModelMultipleChoiceField(queryset=Product.objects.none())
+    magnification = forms.DecimalField(min_value=Decimal("0.80"), max_value=Decimal("2.00"),
+                                       decimal_places=2, initial=Decimal("1.00"))  # fmt: skip
+
+    def __init__(self, *args: Any, products: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["products"].queryset = products  # type: ignore[attr-defined]
+
+
+class ProofForm(forms.Form):
+    image = forms.FileField(label=_("印刷样张图片"))
+    dpi = forms.IntegerField(label=_("扫描分辨率（dpi）"), min_value=100, max_value=4800,
+                             required=False)  # fmt: skip
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel（.xlsx）或 CSV 文件"))

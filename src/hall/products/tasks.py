@@ -1,0 +1,34 @@
+"""The products' background jobs (thin: load, call the service, keep the result)."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from hall.accounts.models import User
+from hall.jobs.models import Job
+from hall.jobs.queue import job, progress
+from hall.members.models import Member
+from hall.products.transfer import import_table
+from hall.spreadsheets import TableError, kind_of
+
+
+@job("products_import")
+def products_import(current: Job) -> None:
+    member = Member.objects.get(pk=current.arguments["member"])
+    actor = User.objects.filter(pk=current.arguments.get("actor")).first()
+    with current.input.open("rb") as upload:
+        data = upload.read()
+    try:
+        report = import_table(member=member, actor=actor, data=data, today=timezone.localdate(),
+                              on_progress=lambda done, total: progress(current, done=done,
+                                                                       total=total))  # fmt: skip
+    except TableError as error:
+        current.result = {"refused": str(error)}
+        return
+    problems = [[line, problem] for line, _row, problem in report.failed[:200]]
+    current.result = {"created": report.created, "updated": report.updated,
+                      "failed": len(report.failed), "problems": problems}  # fmt: skip
+    if report.failed:
+        kind = kind_of(data)
+        current.output.save(f"errors.{kind}", ContentFile(report.error_file(kind)), save=False)

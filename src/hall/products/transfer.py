@@ -1,0 +1,325 @@
+"""Bulk import and export of product data as Excel or CSV (产品信息批量通报).
+
+A file's rows are judged one by one by the same form as the hall's page (:class:`ProductForm`);
+good rows are saved a thousand at a time, set-based (one lock per prefix, one query for the
+numbers already given, one insert), and every bad row comes back in an error file with its
+reason, ready to be fixed and uploaded again. A bad row never stops a good one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hall.accounts.models import User
+from hall.members.models import CompanyPrefix, Member
+from hall.products import bank
+from hall.products.bank import BankError
+from hall.products.forms import ProductForm
+from hall.products.history import jsonable
+from hall.products.models import Product, ProductEvent
+from hall.products.services import EDITABLE, label, missing_for_filing
+from hall.reasons import reason
+from hall.spreadsheets import TableError, read_rows, write_table
+from tiaoma import gtin
+from tiaoma.errors import TiaomaError
+
+#: (field, Chinese header, English header): the template's columns, in order.
+COLUMNS: list[tuple[str, str, str]] = [
+    ("gtin", "商品条码", "GTIN"),
+    ("prefix", "厂商识别代码", "Company prefix"),
+    ("name", "产品名称", "Name"),
+    ("name_en", "英文名称", "English name"),
+    ("brand", "品牌", "Brand"),
+    ("brand_en", "英文品牌", "English brand"),
+    ("specification", "规格型号", "Specification"),
+    ("net_content", "净含量", "Net content"),
+    ("net_content_unit", "净含量单位", "Unit"),
+    ("gpc_brick", "GPC细块代码", "GPC brick"),
+    ("classification", "全国产品分类代码", "National classification"),
+    ("level", "包装层级", "Packaging level"),
+    ("market_date", "上市日期", "Market date"),
+    ("description", "描述", "Description"),
+    ("status", "状态", "Status"),
+]
+ERROR_HEADER = "错误 / Error"
+EXAMPLE = ["", "69212345", "示例矿泉水", "Sample water", "示例", "Sample", "550mL 瓶装", "550",
+           "mL", "10000232", "", "零售单元", "2026-01-01", "", "使用中"]  # fmt: skip
+CHUNK = 1000
+MAX_ROWS = 200_000
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Report:
+    created: int = 0
+    updated: int = 0
+    header: list[str] = field(default_factory=list)
+    #: (line number in the file, the row as uploaded, the reason)
+    failed: list[tuple[int, list[str], str]] = field(default_factory=list)
+
+    def error_file(self, kind: str) -> bytes:
+        rows = [[*row, problem] for _line, row, problem in self.failed]
+        return write_table(kind, [*self.header, ERROR_HEADER], rows)
+
+
+def template(kind: str) -> bytes:
+    """The empty table to fill in, with one example row."""
+    header = [f"{zh} / {en}" for _f, zh, en in COLUMNS]
+    return write_table(kind, header, [EXAMPLE])
+
+
+def export(products: QuerySet[Product], kind: str) -> bytes:
+    """A member's products in the template's columns: what is exported can be imported again."""
+    header = [f"{zh} / {en}" for _f, zh, en in COLUMNS]
+    rows = (_export_row(p) for p in products.select_related("prefix").order_by("gtin"))
+    return write_table(kind, header, rows)
+
+
+def _export_row(product: Product) -> list[str]:
+    values = {name: getattr(product, name, "") for name, _zh, _en in COLUMNS}
+    values.update(gtin=product.display_gtin, prefix=product.prefix.prefix if product.prefix else "",
+                  level=product.get_level_display(), status=product.get_status_display(),
+                  net_content=_plain(product.net_content))  # fmt: skip
+    return ["" if values[name] is None else str(values[name]) for name, _zh, _en in COLUMNS]
+
+
+def _plain(value: object) -> str:
+    return "" if value is None else f"{value:f}".rstrip("0").rstrip(".")
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _columns(header: list[str]) -> dict[int, str]:
+    """Which field each column holds, from its header (Chinese, English, both, or the name)."""
+    names: dict[str, str] = {}
+    for name, zh, en in COLUMNS:
+        for spelling in (name, zh, en, f"{zh} / {en}", f"{zh}/{en}"):
+            names[_normal(spelling)] = name
+    return {i: names[_normal(text)] for i, text in enumerate(header) if _normal(text) in names}
+
+
+def _normal(text: str) -> str:
+    return "".join(text.split()).lower().lstrip("\ufeff")
+
+
+def _choice(value: str, choices: list[tuple[str, Any]]) -> str:
+    """A choice given by its value or by the label the hall shows (in either language)."""
+    for key, shown in choices:
+        if _normal(value) in (_normal(str(key)), _normal(str(shown))):
+            return str(key)
+    return value
+
+
+UNIT_ALIASES = {"ml": "mL", "l": "L", "m²": "m2", "个": "piece", "件": "piece", "片": "sheet",
+                "张": "sheet", "克": "g", "千克": "kg", "毫升": "mL", "升": "L"}  # fmt: skip
+STATUS_WORDS = {"": "draft", "草稿": "draft", "draft": "draft", "使用中": "in_use",
+                "inuse": "in_use", "in_use": "in_use"}  # fmt: skip
+
+
+@dataclass
+class _Row:
+    line: int
+    raw: list[str]
+    data: dict[str, Any]
+    gtin14: str | None
+    prefix: str
+    status: str
+
+
+def _parse(line: int, raw: list[str], columns: dict[int, str]) -> _Row | str:
+    """A row's cleaned values, or the reason it is refused."""
+    values = {name: (raw[i].strip() if i < len(raw) else "") for i, name in columns.items()}
+    unit = values.get("net_content_unit", "")
+    values["net_content_unit"] = UNIT_ALIASES.get(unit.lower(), _choice(unit, Product.Unit.choices))
+    values["level"] = _choice(values.get("level", ""), Product.Level.choices) or "each"
+    status = STATUS_WORDS.get(_normal(values.get("status", "")))
+    if status is None:
+        return _("状态应为“草稿”或“使用中”")
+    form = ProductForm(data={**values, "quantity": values.get("quantity") or "1"})
+    if not form.is_valid():
+        return "；".join(f"{_field_label(name)}：{' '.join(str(e) for e in errors)}"
+                        for name, errors in form.errors.items())  # fmt: skip
+    number = None
+    if values.get("gtin"):
+        try:
+            number = gtin.validate(values["gtin"]).zfill(14)
+        except TiaomaError as error:
+            return _("商品条码：%(reason)s") % {"reason": reason(error)}
+    data = {k: v for k, v in form.cleaned_data.items() if k in EDITABLE and k != "image"}
+    return _Row(line, raw, data, number, values.get("prefix", ""), status)
+
+
+def _field_label(name: str) -> str:
+    return _("表格") if name == "__all__" else label(name)
+
+
+# -- saving ----------------------------------------------------------------------------------
+
+
+def import_table(*, member: Member, actor: User | None, data: bytes, today: date,
+                 on_progress: Progress | None = None) -> Report:  # fmt: skip
+    """Import every good row of the file; the report lists the bad ones with their reasons."""
+    rows = read_rows(data)
+    header = next(rows, None) or []
+    columns = _columns(header)
+    if not columns:
+        raise TableError(_("第一行应为表头（请使用下载的模板）"))
+    body = [(number, row) for number, row in enumerate(rows, 2) if any(c.strip() for c in row)]
+    if len(body) > MAX_ROWS:
+        raise TableError(_("一次最多导入 %(limit)d 行，此文件有 %(rows)d 行")
+                         % {"limit": MAX_ROWS, "rows": len(body)})  # fmt: skip
+    importing = _Import(member, actor, today, columns, Report(header=list(header)))
+    for start in range(0, len(body), CHUNK):
+        importing.chunk(body[start : start + CHUNK])
+        if on_progress is not None:
+            on_progress(min(start + CHUNK, len(body)), len(body))
+    return importing.report
+
+
+@dataclass
+class _Import:
+    """One file's import: the rules applied a chunk at a time, each chunk one transaction."""
+
+    member: Member
+    actor: User | None
+    today: date
+    columns: dict[int, str]
+    report: Report
+    seen: set[str] = field(default_factory=set)
+    prefixes: dict[str, CompanyPrefix] = field(default_factory=dict)
+    existing: dict[str, Product] = field(default_factory=dict)
+    new: list[tuple[_Row, Product]] = field(default_factory=list)
+    updated: list[tuple[_Row, Product, dict[str, Any]]] = field(default_factory=list)
+    wanting: dict[str, list[_Row]] = field(default_factory=dict)
+
+    def fail(self, row: _Row, problem: str) -> None:
+        self.report.failed.append((row.line, row.raw, problem))
+
+    def chunk(self, chunk: list[tuple[int, list[str]]]) -> None:
+        parsed: list[_Row] = []
+        for line, raw in chunk:
+            row = _parse(line, raw, self.columns)
+            if isinstance(row, str):
+                self.report.failed.append((line, raw, row))
+            elif row.gtin14 is not None and row.gtin14 in self.seen:
+                self.fail(row, _("商品条码在文件中重复"))
+            else:
+                self.seen.update([row.gtin14] if row.gtin14 else [])
+                parsed.append(row)
+        with transaction.atomic():
+            self.save(parsed)
+
+    def save(self, rows: list[_Row]) -> None:
+        held = CompanyPrefix.objects.filter(member=self.member, retired_on__isnull=True)
+        self.prefixes = {p.prefix: p for p in held.select_for_update().order_by("prefix")}
+        numbers = [r.gtin14 for r in rows if r.gtin14]
+        self.existing = {p.gtin: p for p in Product.objects.select_for_update()
+                         .filter(gtin__in=numbers, superseded=False)}  # fmt: skip
+        self.new, self.updated, self.wanting = [], [], {}
+        for row in rows:
+            if problem := self.place(row):
+                self.fail(row, problem)
+        for prefix, waiting in self.wanting.items():
+            self.take_next_free(self.prefixes[prefix], waiting)
+        self.write()
+
+    def place(self, row: _Row) -> str | None:
+        """Decide what the row does (update, take a chosen GTIN, wait for the next free one),
+        or say why it cannot."""
+        if row.gtin14 is not None and row.gtin14 in self.existing:
+            product = self.existing[row.gtin14]
+            if product.member_id != self.member.pk:
+                return _("商品条码已分配给其他企业")
+            changed = {k: v for k, v in row.data.items() if getattr(product, k) != v}
+            self.updated.append((row, product, changed))
+            return None
+        if self.member.status != Member.Status.ACTIVE or self.member.valid_until < self.today:
+            return _("系统成员资格已过期或注销，不能分配新的商品条码")
+        if row.gtin14 is not None:
+            return self.place_chosen(row, row.gtin14)
+        only = next(iter(self.prefixes)) if len(self.prefixes) == 1 else ""
+        prefix = row.prefix or only
+        if prefix not in self.prefixes:
+            return _("请填写本企业的厂商识别代码（%(prefixes)s）") % {
+                "prefixes": "、".join(self.prefixes)}  # fmt: skip
+        self.wanting.setdefault(prefix, []).append(row)
+        return None
+
+    def place_chosen(self, row: _Row, number: str) -> str | None:
+        held = self.prefixes.values()
+        owner = next((p for p in held if number[-bank.body_length(p) - 1 :].startswith(p.prefix)),
+                     None)  # fmt: skip
+        if owner is None:
+            return _("商品条码不属于本企业的厂商识别代码")
+        try:
+            bank.check_chosen(owner, bank.item_of(owner, number), self.today)
+        except BankError as error:
+            return str(error)
+        self.new.append((row, self.product(owner, number, row)))
+        return None
+
+    def take_next_free(self, prefix: CompanyPrefix, waiting: list[_Row]) -> None:
+        items = bank.next_free_items(prefix, len(waiting))
+        for row, item in zip(waiting, items, strict=False):
+            self.new.append((row, self.product(prefix, bank.gtin14_of(prefix, item), row)))
+        for row in waiting[len(items) :]:
+            self.fail(row, _("厂商识别代码 %(prefix)s 的可分配编码已用完") % {"prefix": prefix})
+
+    def product(self, prefix: CompanyPrefix, number: str, row: _Row) -> Product:
+        upc = prefix.kind == CompanyPrefix.Kind.UPC
+        kind = Product.Kind.GTIN12 if upc else Product.Kind.GTIN13
+        return Product(member=self.member, prefix=prefix, gtin=number, kind=kind,
+                       status=row.status, **row.data)  # fmt: skip
+
+    def write(self) -> None:
+        creating = [p for row, p in self.new if not self.incomplete(row, p)]
+        made = Product.objects.bulk_create(creating)
+        events = [_event(p, self.actor, {}, {"gtin": p.gtin, "status": p.status}) for p in made]
+        changing = [(p, c) for row, p, c in self.updated if c and not self.badly(row, p, c)]
+        for product, changed in changing:
+            events.append(_event(product, self.actor,
+                                 {k: getattr(product, k) for k in changed}, changed))  # fmt: skip
+            for name, value in changed.items():
+                setattr(product, name, value)
+            product.version += 1
+            product.updated_at = timezone.now()
+        fields = sorted({k for _p, c in changing for k in c} | {"version", "updated_at"})
+        Product.objects.bulk_update([p for p, _c in changing], fields)
+        ProductEvent.objects.bulk_create(events)
+        self.report.created += len(made)
+        self.report.updated += len(changing) + sum(1 for _r, _p, c in self.updated if not c)
+
+    def incomplete(self, row: _Row, product: Product) -> bool:
+        if product.status == Product.Status.DRAFT or not (missing := missing_for_filing(product)):
+            return False
+        self.fail(row, _("状态为“使用中”的产品须填写：%(fields)s") % {"fields": "、".join(missing)})
+        return True
+
+    def badly(self, row: _Row, product: Product, changed: dict[str, Any]) -> bool:
+        """A product in use whose new data would be incomplete is left as it was."""
+        trial = Product(**{f.attname: getattr(product, f.attname)
+                           for f in Product._meta.concrete_fields})  # fmt: skip
+        for name, value in changed.items():
+            setattr(trial, name, value)
+        return self.incomplete(row, trial)
+
+
+def _event(product: Product, actor: User | None, before: dict[str, Any],
+           after: dict[str, Any]) -> ProductEvent:  # fmt: skip
+    return ProductEvent(product=product, actor=actor, action="imported",
+                        before={k: jsonable(v) for k, v in before.items()},
+                        after={k: jsonable(v) for k, v in after.items()})  # fmt: skip
+
+
+def lines(report: Report) -> Iterable[str]:
+    """The bad rows as one line each, for a page or a log."""
+    return (f"{line}: {problem}" for line, _raw, problem in report.failed)

@@ -1,0 +1,401 @@
+"""The member's number bank and product data pages; staff see their region's products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hall.accounts.models import User
+from hall.jobs.models import Job
+from hall.jobs.queue import enqueue
+from hall.members.models import Member
+from hall.products import bank, services
+from hall.products.artwork import ArtworkError, labels_pdf, product_artwork, proof_check
+from hall.products.bank import BankError
+from hall.products.forms import (
+    AllocateForm,
+    ArtworkForm,
+    CaseForm,
+    Ean8Form,
+    ImportForm,
+    LabelsForm,
+    ProductForm,
+    ProofForm,
+    ReserveForm,
+)
+from hall.products.models import Product
+from hall.products.services import ACTION_NAMES, ALLOWED_TRANSITIONS, ProductError
+from hall.products.transfer import export, template
+from hall.spreadsheets import CONTENT_TYPES as TABLE_TYPES
+from hall.spreadsheets import kind_of
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _member(request: HttpRequest) -> Member:
+    """The member a clerk acts for; staff and unactivated accounts have none."""
+    member = _user(request).member
+    if member is None or _user(request).role != User.Role.MEMBER:
+        raise Http404
+    return member
+
+
+def _product(request: HttpRequest, product_id: int) -> Product:
+    product = services.visible_to(_user(request)).filter(pk=product_id).first()
+    if product is None:
+        raise Http404
+    return product
+
+
+def _errors(form: Any) -> str:
+    return " ".join(str(m) for errors in form.errors.values() for m in errors)
+
+
+def _search(products: QuerySet[Product], request: HttpRequest) -> QuerySet[Product]:
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        digits = "".join(c for c in query if c.isdigit())
+        match = Q(name__icontains=query) | Q(brand__icontains=query)
+        products = products.filter(match | Q(gtin__contains=digits) if digits else match)
+    status = request.GET.get("status", "")
+    if status in Product.Status.values:
+        products = products.filter(status=status)
+    return products
+
+
+@login_required
+@require_GET
+def product_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    products = _search(services.visible_to(user).select_related("member"), request)
+    page = Paginator(products.order_by("gtin"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {"page": page, "statuses": Product.Status.choices,
+                               "query": request.GET.get("q", ""),
+                               "status": request.GET.get("status", "")}  # fmt: skip
+    if user.role == User.Role.MEMBER and user.member is not None:
+        member = user.member
+        context.update(
+            member=member,
+            usage=[(p, bank.capacity(p)) for p in member.prefixes.filter(retired_on__isnull=True)],
+            allocate_form=AllocateForm(member=member),
+            ean8_form=Ean8Form(member=member) if bank.unused_ean8(member).exists() else None,
+            labels_form=LabelsForm(products=products),
+        )
+    return render(request, "products/list.html", context)
+
+
+@login_required
+@require_POST
+def allocate(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    form = AllocateForm(request.POST, member=member)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("products:list")
+    data = form.cleaned_data
+    try:
+        product = bank.gtin_allocate(member=member, prefix=data["company_prefix"],
+                                     actor=_user(request), today=timezone.localdate(),
+                                     item=data["item"], data={"name": data["name"]})  # fmt: skip
+    except BankError as error:
+        messages.error(request, str(error))
+        return redirect("products:list")
+    messages.success(request, _("已分配商品条码 %(gtin)s") % {"gtin": product.display_gtin})
+    return redirect("products:detail", product.pk)
+
+
+@login_required
+@require_POST
+def ean8_assign(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    form = Ean8Form(request.POST, member=member)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("products:list")
+    data = {"name": form.cleaned_data["name"]} if form.cleaned_data["name"] else None
+    try:
+        product = bank.ean8_assign(member=member, number=form.cleaned_data["number"],
+                                   actor=_user(request), today=timezone.localdate(),
+                                   data=data)  # fmt: skip
+    except BankError as error:
+        messages.error(request, str(error))
+        return redirect("products:list")
+    return redirect("products:detail", product.pk)
+
+
+def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dict[str, Any]:
+    user = _user(request)
+    editable = services.editable_by(user).filter(pk=product.pk).exists()
+    actions = [(name, ACTION_NAMES[name]) for name, t in ALLOWED_TRANSITIONS.items()
+               if product.status in t.sources] if editable else []  # fmt: skip
+    return {
+        "product": product,
+        "editable": editable,
+        "actions": actions,
+        "missing": services.missing_for_filing(product),
+        "events": product.events.select_related("actor"),
+        "action_names": ACTION_NAMES,
+        "packages": product.packages.filter(superseded=False),
+        "proofs": product.proofs.all()[:10],
+        "artwork_form": ArtworkForm(),
+        "proof_form": ProofForm(),
+        "case_form": CaseForm() if editable and product.kind != Product.Kind.GTIN14 else None,
+        "form": ProductForm(instance=product, initial={"version": product.version}),
+        **forms,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = _product(request, product_id)
+    if request.method == "GET":
+        return render(request, "products/detail.html", _detail_context(request, product))
+    form = ProductForm(request.POST, request.FILES, instance=Product(member=product.member))
+    if form.is_valid():
+        try:
+            services.product_update(actor=_user(request), product_id=product.pk,
+                                    version=form.cleaned_data["version"] or 0,
+                                    data=form.product_data())  # fmt: skip
+            messages.success(request, _("已保存"))
+            return redirect("products:detail", product.pk)
+        except ProductError as error:
+            form.add_error(None, str(error))
+    context = _detail_context(request, product, form=form)
+    return render(request, "products/detail.html", context, status=400)
+
+
+@login_required
+@require_GET
+def image(request: HttpRequest, product_id: int) -> FileResponse:
+    product = _product(request, product_id)
+    if not product.image:
+        raise Http404
+    return FileResponse(product.image.open("rb"), content_type="image/png")
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = _product(request, product_id)
+    try:
+        services.product_transition(actor=_user(request), product_id=product.pk,
+                                    action=request.POST.get("action", ""),
+                                    today=timezone.localdate())  # fmt: skip
+    except ProductError as error:
+        messages.error(request, str(error))
+    return redirect("products:detail", product.pk)
+
+
+@login_required
+@require_POST
+def case_new(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = _product(request, product_id)
+    member = _member(request)
+    form = CaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("products:detail", product.pk)
+    data = form.cleaned_data
+    try:
+        case = bank.case_create(member=member, contained=product, indicator=data["indicator"],
+                                quantity=data["quantity"], level=data["level"],
+                                actor=_user(request), today=timezone.localdate())  # fmt: skip
+    except BankError as error:
+        messages.error(request, str(error))
+        return redirect("products:detail", product.pk)
+    return redirect("products:detail", case.pk)
+
+
+@login_required
+@require_GET
+def artwork(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = _product(request, product_id)
+    form = ArtworkForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("products:detail", product.pk)
+    data = form.cleaned_data
+    try:
+        made = product_artwork(product, data["format"], data["magnification"], data["dpi"] or 600)
+    except ArtworkError as error:
+        messages.error(request, str(error))
+        return redirect("products:detail", product.pk)
+    response = HttpResponse(made.data, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def labels(request: HttpRequest) -> HttpResponse:
+    form = LabelsForm(request.POST, products=services.visible_to(_user(request)))
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("products:list")
+    try:
+        pdf = labels_pdf(list(form.cleaned_data["products"]), form.cleaned_data["magnification"])
+    except ArtworkError as error:
+        messages.error(request, str(error))
+        return redirect("products:list")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="labels.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def proof(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = _product(request, product_id)
+    _member(request)  # staff look; the member checks its proofs
+    form = ProofForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("products:detail", product.pk)
+    upload = form.cleaned_data["image"]
+    if upload.size > 30 * 1024 * 1024:
+        messages.error(request, _("样张文件过大：上限 30 MB"))
+        return redirect("products:detail", product.pk)
+    try:
+        check = proof_check(product=product, actor=_user(request), image=upload.read(),
+                            filename=upload.name or "", dpi=form.cleaned_data["dpi"])  # fmt: skip
+    except ArtworkError as error:
+        messages.error(request, str(error))
+        return redirect("products:detail", product.pk)
+    if not check.matches:
+        messages.warning(request, _("样张上的条码（%(data)s）与本产品的编码不一致")
+                         % {"data": check.decoded})  # fmt: skip
+    messages.success(request, _("检测结果：%(result)s") % {"result": check.result})
+    return redirect("products:detail", product.pk)
+
+
+@login_required
+@require_GET
+def proof_report(request: HttpRequest, product_id: int, proof_id: int) -> FileResponse:
+    product = _product(request, product_id)
+    check = product.proofs.filter(pk=proof_id).first()
+    if check is None:
+        raise Http404
+    return FileResponse(check.report.open("rb"), content_type="text/html; charset=utf-8")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reservations(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    form = ReserveForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            bank.range_reserve(member=member, prefix=data["company_prefix"], first=data["first"],
+                               last=data["last"], note=data["note"], actor=_user(request),
+                               today=timezone.localdate())  # fmt: skip
+            messages.success(request, _("已预留号段"))
+            return redirect("products:reservations")
+        except BankError as error:
+            form.add_error(None, str(error))
+    context = {"form": form, "reservations": member.reservations.select_related("prefix")}
+    return render(request, "products/reservations.html", context)
+
+
+@login_required
+@require_POST
+def reservation_release(request: HttpRequest, reservation_id: int) -> HttpResponse:
+    try:
+        bank.range_release(member=_member(request), reservation_id=reservation_id)
+        messages.success(request, _("已释放号段"))
+    except BankError as error:
+        messages.error(request, str(error))
+    return redirect("products:reservations")
+
+
+#: A file of 200,000 rows with every column filled is about 40 MB as CSV.
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(MAX_IMPORT_BYTES + 1)
+        if len(data) > MAX_IMPORT_BYTES:
+            form.add_error("file", _("文件过大：上限 50 MB"))
+        elif not data.strip():
+            form.add_error("file", _("文件是空的"))
+        else:
+            started = enqueue("products_import", owner=_owner(member),
+                              arguments={"member": member.pk, "actor": _user(request).pk},
+                              input_name=f"import.{kind_of(data)}", input_data=data)  # fmt: skip
+            return redirect("products:job", started.pk)
+    jobs = Job.objects.filter(owner=_owner(member), name="products_import")[:10]
+    return render(request, "products/import.html", {"form": form, "jobs": jobs})
+
+
+def _owner(member: Member) -> str:
+    return f"member:{member.pk}"
+
+
+def _job(request: HttpRequest, job_id: int) -> Job:
+    found = Job.objects.filter(pk=job_id, owner=_owner(_member(request))).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    return render(request, "products/job.html", {"job": _job(request, job_id)})
+
+
+@login_required
+@require_GET
+def job_errors(request: HttpRequest, job_id: int) -> FileResponse:
+    found = _job(request, job_id)
+    if not found.output:
+        raise Http404
+    name = (found.output.name or "").rsplit("/", 1)[-1]
+    kind = "xlsx" if name.endswith(".xlsx") else "csv"
+    return FileResponse(found.output.open("rb"), as_attachment=True,
+                        filename=f"errors-{found.pk}.{kind}",
+                        content_type=TABLE_TYPES[kind])  # fmt: skip
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in TABLE_TYPES:
+        raise Http404
+    response = HttpResponse(template(kind), content_type=TABLE_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="products-template.{kind}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_view(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("format", "xlsx")
+    if kind not in TABLE_TYPES:
+        messages.error(request, _("导出格式应为 xlsx 或 csv"))
+        return redirect("products:list")
+    products = _search(services.visible_to(_user(request)), request)
+    response = HttpResponse(export(products, kind), content_type=TABLE_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="products.{kind}"'
+    return response

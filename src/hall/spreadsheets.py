@@ -1,0 +1,103 @@
+"""Tables in and out: CSV (UTF-8, or GB18030 as Chinese Excel saves it) and Excel (.xlsx).
+
+Every cell read comes back as text; every cell written is safe from spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+XLSX_MAGIC = b"PK\x03\x04"
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class TableError(Exception):
+    """A file that is not a readable table; the message says why."""
+
+
+def csv_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula (values come from outside)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def kind_of(data: bytes) -> str:
+    """``xlsx`` for an Excel workbook (a zip), ``csv`` for anything else."""
+    return "xlsx" if data.startswith(XLSX_MAGIC) else "csv"
+
+
+def read_rows(data: bytes) -> Iterator[list[str]]:
+    """The rows of the first sheet of a workbook, or of a CSV file, as lists of text."""
+    if not data.strip():
+        raise TableError(_("文件是空的"))
+    return _xlsx_rows(data) if kind_of(data) == "xlsx" else _csv_rows(data)
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes every byte sequence but a few
+        raise TableError(_("无法识别文件编码：请另存为 UTF-8 的 CSV 或 Excel 文件"))
+    if "\x00" in text:
+        raise TableError(_("不是 CSV 或 Excel 文件"))
+    return (row for row in csv.reader(io.StringIO(text, newline="")))
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook  # noqa: PLC0415 - only Excel files need it
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise TableError(_("Excel 文件已损坏或不是 .xlsx 格式")) from error
+    sheet = book.worksheets[0]
+    return ([_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True))
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a GTIN typed as a number
+    return str(value).strip()
+
+
+def write_table(kind: str, header: list[str], rows: Iterable[list[str]]) -> bytes:
+    """The rows as CSV (with a byte-order mark, so Excel reads the Chinese) or .xlsx."""
+    if kind == "xlsx":
+        return _xlsx(header, rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([csv_safe(cell) for cell in row] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _xlsx(header: list[str], rows: Iterable[list[str]]) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(header)
+    for row in rows:
+        # Text cells: a GTIN stays 13 digits, a formula stays text.
+        sheet.append([csv_safe(cell) for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
