@@ -227,8 +227,7 @@ def test_ten_clerks_allocating_at_once_never_share_a_gtin() -> None:
         thread.join()
     # Every clerk asked for item 500 too: one got it, nine were told it is taken.
     assert len(errors) == 9
-    assert all("6921234505007" in str(e) or "刚被分配" in str(e)
-                                    for e in errors)
+    assert all("6921234505007" in str(e) or "刚被分配" in str(e) for e in errors)
     numbers = list(Product.objects.values_list("gtin", flat=True))
     assert len(numbers) == len(set(numbers)) == 51
     prefix = CompanyPrefix.objects.get(prefix="69212345")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from hall.jobs.models import Job
@@ -74,7 +74,6 @@ def claim() -> Job | None:
 
 def run(job_id: int) -> Job:
     """Run a job now; a failure is recorded on the job, never lost."""
-    close_old_connections()
     with transaction.atomic():
         current = Job.objects.select_for_update().get(pk=job_id)
         if current.status in (Job.Status.DONE, Job.Status.FAILED):

@@ -139,9 +139,11 @@ def _next_free(prefix: CompanyPrefix) -> int:
     raise BankError(full % {"prefix": prefix.prefix, "total": item_count(prefix)})
 
 
-def next_free_items(prefix: CompanyPrefix, count: int) -> list[int]:
+def next_free_items(prefix: CompanyPrefix, count: int,
+                    pending: frozenset[str] = frozenset()) -> list[int]:  # fmt: skip
     """Up to ``count`` free item references outside the reservations, counting up from the
-    prefix's counter, which moves past them. The caller holds the prefix's row lock."""
+    prefix's counter, which moves past them; ``pending`` GTINs are about to be saved. The
+    caller holds the prefix's row lock."""
     bank, _created = NumberBank.objects.get_or_create(prefix=prefix)
     total = item_count(prefix)
     reservations = list(prefix.reservations.order_by("first"))
@@ -156,7 +158,8 @@ def next_free_items(prefix: CompanyPrefix, count: int) -> list[int]:
         if held is not None:
             candidate = held.last + 1
             continue
-        if gtin14_of(prefix, candidate) not in taken:
+        number = gtin14_of(prefix, candidate)
+        if number not in taken and number not in pending:
             found.append(candidate)
         candidate += 1
     if found:

@@ -268,7 +268,8 @@ class _Import:
         return None
 
     def take_next_free(self, prefix: CompanyPrefix, waiting: list[_Row]) -> None:
-        items = bank.next_free_items(prefix, len(waiting))
+        pending = frozenset(product.gtin for _row, product in self.new)
+        items = bank.next_free_items(prefix, len(waiting), pending)
         for row, item in zip(waiting, items, strict=False):
             self.new.append((row, self.product(prefix, bank.gtin14_of(prefix, item), row)))
         for row in waiting[len(items) :]:

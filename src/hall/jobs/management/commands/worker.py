@@ -11,6 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from django.db import close_old_connections
+
 from hall.jobs.queue import claim, run
 
 
@@ -22,6 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
+            close_old_connections()  # a worker lives long: reconnect as web requests would
             claimed = claim()
             if claimed is not None:
                 finished = run(claimed.pk)
