@@ -34,8 +34,9 @@ def csv_file(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes
 GOOD = ",69212345,示例矿泉水,示例,550mL,550,mL,10000232,使用中"
 
 
-def test_good_rows_are_saved_and_every_bad_row_is_reported(member: Member,
-                                                          other_member: Member) -> None:  # fmt: skip
+def test_good_rows_are_saved_and_every_bad_row_is_reported(
+    member: Member, other_member: Member
+) -> None:
     theirs = bank.gtin_allocate(member=other_member, prefix="69254321", actor=None, today=TODAY)
     data = csv_file(
         GOOD,                                           # next free: 6921234500019, in use
@@ -55,8 +56,12 @@ def test_good_rows_are_saved_and_every_bad_row_is_reported(member: Member,
     problems = {line: problem for line, _row, problem in report.failed}
     assert sorted(problems) == [5, 6, 7, 8, 9, 10, 11, 12]
     assert "校验码" in problems[5] or "check digit" in problems[5].lower()
-    assert "其他企业" in problems[6] and "品牌" in problems[7] and "净含量单位" in problems[8]
-    assert "净含量" in problems[9] and "厂商识别代码" in problems[10] and "重复" in problems[11]
+    assert "其他企业" in problems[6]
+    assert "品牌" in problems[7]
+    assert "净含量单位" in problems[8]
+    assert "净含量" in problems[9]
+    assert "厂商识别代码" in problems[10]
+    assert "重复" in problems[11]
     assert "状态" in problems[12]
     products = {p.name: p for p in Product.objects.filter(member=member)}
     assert products["示例矿泉水"].display_gtin == "6921234500019"
@@ -66,7 +71,8 @@ def test_good_rows_are_saved_and_every_bad_row_is_reported(member: Member,
     assert all(p.events.get().action == "imported" for p in products.values())
     # The error file: the rows as uploaded, each with its reason, ready to fix and upload again.
     rows = list(read_rows(report.error_file("csv")))
-    assert rows[0][-1] == "错误 / Error" and len(rows) == 9
+    assert rows[0][-1] == "错误 / Error"
+    assert len(rows) == 9
     assert rows[1][:3] == ["6921234500027", "", "坏校验码"]
 
 
@@ -95,17 +101,20 @@ def test_excel_files_and_the_template_go_in(member: Member) -> None:
     out = io.BytesIO()
     book.save(out)
     report = import_table(member=member, actor=None, data=out.getvalue(), today=TODAY)
-    assert report.created == 2 and report.failed == []  # the example row and ours
+    assert report.created == 2
+    assert report.failed == []
     product = Product.objects.get(name="Excel 产品")
     assert (str(product.net_content), product.market_date) == ("2.500", date(2026, 3, 1))
     errors = load_workbook(io.BytesIO(report.error_file("xlsx"))).active
-    assert errors is not None and errors.max_row == 1
+    assert errors is not None
+    assert errors.max_row == 1
 
 
 def test_gb18030_csv_from_chinese_excel_is_read(member: Member) -> None:
     report = import_table(member=member, actor=None, data=csv_file(GOOD, encoding="gb18030"),
                           today=TODAY)  # fmt: skip
-    assert report.created == 1 and Product.objects.get().name == "示例矿泉水"
+    assert report.created == 1
+    assert Product.objects.get().name == "示例矿泉水"
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -128,7 +137,8 @@ def test_formula_injection_is_exported_as_text(member: Member, member_user: User
     exported = client.get("/products/export/?format=csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in exported
     book = load_workbook(io.BytesIO(client.get("/products/export/?format=xlsx").content)).active
-    assert book is not None and book.cell(2, 3).value == '\'=HYPERLINK("http://x")'
+    assert book is not None
+    assert book.cell(2, 3).value == '\'=HYPERLINK("http://x")'
     assert len(next(iter(book.iter_rows(values_only=True)))) == len(COLUMNS)
     assert client.get("/products/export/?format=doc", follow=True).status_code == 200
 
@@ -143,13 +153,16 @@ def test_the_import_page_runs_a_job_with_progress_and_an_error_file(
     response = client.post("/products/import/", {"file": upload})
     job = Job.objects.get()
     assert response["Location"] == f"/products/import/{job.pk}/"
-    assert job.status == "queued" and job.owner == f"member:{member.pk}"
+    assert job.status == "queued"
+    assert job.owner == f"member:{member.pk}"
     queue.run(job.pk)
     job.refresh_from_db()
     assert (job.status, job.done, job.total, job.percent) == ("done", 2, 2, 100)
-    assert job.result["created"] == 1 and job.result["failed"] == 1
+    assert job.result["created"] == 1
+    assert job.result["failed"] == 1
     page = client.get(f"/products/import/{job.pk}/").content.decode()
-    assert "缺品牌" not in page and "第 3 行" in page
+    assert "缺品牌" not in page
+    assert "第 3 行" in page
     errors = client.get(f"/products/import/{job.pk}/errors/")
     assert b"".join(errors.streaming_content).decode("utf-8-sig").count("\n") == 2  # type: ignore[attr-defined]
     rival = Client()
@@ -165,7 +178,8 @@ def test_the_import_page_runs_a_job_with_progress_and_an_error_file(
 def test_a_failing_job_is_recorded_not_lost(member: Member) -> None:
     job = queue.enqueue("products_import", owner="member:0", arguments={"member": 0})
     finished = queue.run(job.pk)
-    assert finished.status == "failed" and "does not exist" in finished.error
+    assert finished.status == "failed"
+    assert "does not exist" in finished.error
     assert queue.run(job.pk).status == "failed"  # a finished job is not run twice
 
 
@@ -187,7 +201,8 @@ def test_the_thread_runner_imports_in_the_background() -> None:
         if job.status == "done":
             break
         time.sleep(0.05)
-    assert job.status == "done" and Product.objects.count() == 1
+    assert job.status == "done"
+    assert Product.objects.count() == 1
     connections.close_all()
 
 

@@ -44,11 +44,13 @@ def filed_data(**extra: str) -> dict[str, str]:
 
 def test_a_clerk_allocates_files_and_edits_a_product(clerk: Client, member: Member) -> None:
     page = clerk.get("/products/")
-    assert page.status_code == 200 and "10000" in page.content.decode()  # capacity
+    assert page.status_code == 200
+    assert "10000" in page.content.decode()
     response = clerk.post("/products/allocate/", {"company_prefix": "69212345", "name": "水"})
     product = Product.objects.get()
     assert response["Location"] == f"/products/{product.pk}/"
-    assert product.display_gtin == "6921234500019" and product.status == "draft"
+    assert product.display_gtin == "6921234500019"
+    assert product.status == "draft"
     refused = clerk.post(f"/products/{product.pk}/act/", {"action": "publish"}, follow=True)
     assert "请先填写" in refused.content.decode()
     saved = clerk.post(f"/products/{product.pk}/", filed_data())
@@ -59,7 +61,8 @@ def test_a_clerk_allocates_files_and_edits_a_product(clerk: Client, member: Memb
     assert [e.action for e in product.events.all()] == ["allocated", "changed", "publish"]
     assert product.events.all()[1].before["name"] == "水"
     stale = clerk.post(f"/products/{product.pk}/", filed_data(name="新名称", version="1"))
-    assert stale.status_code == 400 and "已被他人修改" in stale.content.decode()
+    assert stale.status_code == 400
+    assert "已被他人修改" in stale.content.decode()
     emptied = clerk.post(f"/products/{product.pk}/", filed_data(brand="", version="3"))
     assert "信息不完整" in emptied.content.decode()
 
@@ -70,7 +73,8 @@ def test_bad_product_data_gets_a_message_per_field(clerk: Client, member: Member
                                                              market_date="2026-13-01"))  # fmt: skip
     text = page.content.decode()
     assert page.status_code == 400
-    assert "GPC 细块代码为 10 开头的 8 位数字" in text and "日期" in text
+    assert "GPC 细块代码为 10 开头的 8 位数字" in text
+    assert "日期" in text
     assert Product.objects.get().version == 1
 
 
@@ -83,7 +87,8 @@ def test_artwork_downloads_decode_to_the_gtin(clerk: Client, member: Member) -> 
     assert [r.text for r in read] == ["6921234500019"]
     for kind, start in (("svg", b"<svg"), ("pdf", b"%PDF"), ("eps", b"%!PS")):
         made = clerk.get(f"/products/{product.pk}/artwork/?format={kind}&magnification=0.8")
-        assert made.status_code == 200 and made.content.startswith(start), kind
+        assert made.status_code == 200, kind
+        assert made.content.startswith(start), kind
     refused = clerk.get(f"/products/{product.pk}/artwork/?format=gif&magnification=5", follow=True)
     assert "放大系数" in refused.content.decode() or "gif" in refused.content.decode()
 
@@ -103,7 +108,8 @@ def test_labels_for_selected_products(clerk: Client, member: Member) -> None:
                                    data={"name": f"产品{i}"}) for i in range(3)]  # fmt: skip
     sheet = clerk.post("/products/labels.pdf", {"products": [p.pk for p in products],
                                                 "magnification": "0.80"})  # fmt: skip
-    assert sheet["Content-Type"] == "application/pdf" and sheet.content.startswith(b"%PDF")
+    assert sheet["Content-Type"] == "application/pdf"
+    assert sheet.content.startswith(b"%PDF")
     none = clerk.post("/products/labels.pdf", {"magnification": "1"}, follow=True)
     assert none.status_code == 200
 
@@ -127,7 +133,9 @@ def test_a_print_proof_is_graded_and_kept(clerk: Client, member: Member) -> None
     proof.name = "proof.png"
     page = clerk.post(f"/products/{product.pk}/proof/", {"image": proof}, follow=True)
     check = product.proofs.get()
-    assert check.result == "4.0/06/670" and check.passed and check.matches
+    assert check.result == "4.0/06/670"
+    assert check.passed
+    assert check.matches
     assert "4.0/06/670" in page.content.decode()
     report = clerk.get(f"/products/{product.pk}/proof/{check.pk}/")
     assert b"<html" in b"".join(report.streaming_content).lower()  # type: ignore[attr-defined]
@@ -138,7 +146,8 @@ def test_a_print_proof_is_graded_and_kept(clerk: Client, member: Member) -> None
     junk = io.BytesIO(b"not an image")
     junk.name = "x.png"
     refused = clerk.post(f"/products/{other.pk}/proof/", {"image": junk}, follow=True)
-    assert other.proofs.count() == 1 and refused.status_code == 200
+    assert other.proofs.count() == 1
+    assert refused.status_code == 200
 
 
 def test_another_member_reaches_nothing(clerk: Client, rival: Client, member: Member) -> None:

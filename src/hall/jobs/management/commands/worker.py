@@ -10,7 +10,6 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-
 from django.db import close_old_connections
 
 from hall.jobs.queue import claim, run
