@@ -117,17 +117,17 @@ def test_a_upc_prefix_gives_gtin_12(member: Member) -> None:
 def test_ean8_numbers_come_from_the_centers_allocation(
     member: Member, other_member: Member
 ) -> None:
-    Ean8Code.objects.create(member=member, number="69000018", product="小瓶", allocated_on=TODAY)
-    Ean8Code.objects.create(member=other_member, number="69000025", product="x",
+    Ean8Code.objects.create(member=member, number="69000010", product="小瓶", allocated_on=TODAY)
+    Ean8Code.objects.create(member=other_member, number="69000027", product="x",
                             allocated_on=TODAY)  # fmt: skip
-    assert [c.number for c in bank.unused_ean8(member)] == ["69000018"]
-    product = bank.ean8_assign(member=member, number="69000018", actor=None, today=TODAY)
-    assert (product.gtin, product.kind, product.name) == ("00000069000018", "gtin8", "小瓶")
+    assert [c.number for c in bank.unused_ean8(member)] == ["69000010"]
+    product = bank.ean8_assign(member=member, number="69000010", actor=None, today=TODAY)
+    assert (product.gtin, product.kind, product.name) == ("00000069000010", "gtin8", "小瓶")
     assert not bank.unused_ean8(member).exists()
     with pytest.raises(BankError, match="已用于其他产品"):
-        bank.ean8_assign(member=member, number="69000018", actor=None, today=TODAY)
+        bank.ean8_assign(member=member, number="69000010", actor=None, today=TODAY)
     with pytest.raises(BankError, match="不是编码中心分配给本企业的"):
-        bank.ean8_assign(member=member, number="69000025", actor=None, today=TODAY)
+        bank.ean8_assign(member=member, number="69000027", actor=None, today=TODAY)
 
 
 def test_cases_get_gtin_14_from_the_contained_product(member: Member, other_member: Member) -> None:

@@ -1,0 +1,190 @@
+"""The public query system without a login: GTINs, prefixes, certificates, company names, the
+register, photos, the certificate's QR page and the GS1 Digital Link resolver; rate limits."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+
+from hall.accounts.models import User
+from hall.members.models import Ean8Code, Member
+from hall.products import bank, services
+from hall.products.models import Product
+from tiaoma.render import artwork, geometry_for
+from tiaoma.symbols.choose import encode
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def filed(member: Member, member_user: User) -> Product:
+    product = bank.gtin_allocate(member=member, prefix="69212345", actor=None, today=TODAY,
+                                 data={"name": "示例矿泉水", "brand": "示例",
+                                       "specification": "550mL", "net_content": 550,
+                                       "net_content_unit": "mL", "gpc_brick": "10000232"})  # fmt: skip
+    return services.product_transition(actor=member_user, product_id=product.pk,
+                                       action="publish", today=TODAY)  # fmt: skip
+
+
+def test_a_filed_gtin_shows_its_product_member_and_issuer(client: Client, filed: Product) -> None:
+    page = client.get("/query/gtin/", {"q": "6921234500019"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "示例矿泉水" in text and "杭州示例食品有限公司" in text and "GS1 China" in text
+    assert "有效" in text
+
+
+def test_a_draft_is_not_public_but_its_prefix_holder_is(client: Client, member: Member) -> None:
+    bank.gtin_allocate(member=member, prefix="69212345", actor=None, today=TODAY,
+                       data={"name": "秘密新品"})  # fmt: skip
+    text = client.get("/query/gtin/", {"q": "6921234500019"}).content.decode()
+    assert "秘密新品" not in text and "尚未通报产品信息" in text and "杭州示例食品" in text
+
+
+def test_new_data_is_visible_at_once(client: Client, filed: Product, member_user: User) -> None:
+    services.product_update(actor=member_user, product_id=filed.pk, version=filed.version,
+                            data={"name": "改名后的水"})  # fmt: skip
+    assert "改名后的水" in client.get("/query/gtin/", {"q": "6921234500019"}).content.decode()
+
+
+@pytest.mark.parametrize(("query", "reason"), [
+    ("6921234500010", "校验码"),            # wrong check digit: the library's reason
+    ("abc", "数字"),
+    ("' OR 1=1 --", "数字"),                # injection is just bad input
+    ("６９２１２３４５０００１９", ""),        # full-width digits are fine
+])  # fmt: skip
+def test_malformed_gtins_get_the_libraries_reason(client: Client, filed: Product, query: str,
+                                                  reason: str) -> None:  # fmt: skip
+    page = client.get("/query/gtin/", {"q": query})
+    if not reason:
+        assert page.status_code == 200 and "示例矿泉水" in page.content.decode()
+        return
+    assert page.status_code == 400
+    assert reason in page.content.decode()
+
+
+def test_an_unknown_gtin_is_not_registered_with_what_its_prefix_says(client: Client,
+                                                                    db: None) -> None:  # fmt: skip
+    china = client.get("/query/gtin/", {"q": "6901234567892"}).content.decode()
+    assert "未注册" in china and "中国" in china
+    abroad = client.get("/query/gtin/", {"q": "4006381333931"}).content.decode()
+    assert "未注册" in abroad and "不属于本系统管理的编码" in abroad
+
+
+def test_an_ean8_and_a_lapsed_membership(client: Client, member: Member) -> None:
+    Ean8Code.objects.create(member=member, number="69000010", product="小瓶", allocated_on=TODAY)
+    Member.objects.filter(pk=member.pk).update(valid_until=TODAY - timedelta(days=1),
+                                               status=Member.Status.EXPIRED)  # fmt: skip
+    text = client.get("/query/gtin/", {"q": "69000010"}).content.decode()
+    assert "杭州示例食品" in text and "已过期" in text
+
+
+def test_a_prefix_names_its_member(client: Client, member: Member) -> None:
+    assert "杭州示例食品" in client.get("/query/prefix/", {"q": "69212345"}).content.decode()
+    assert "未注册" in client.get("/query/prefix/", {"q": "69299999"}).content.decode()
+    assert client.get("/query/prefix/", {"q": "12ab"}).status_code == 400
+
+
+def test_a_printer_checks_a_certificate(client: Client, member: Member) -> None:
+    genuine = client.get("/query/certificate/", {"number": "物编注字第100001号",
+                                                  "company": "杭州示例食品有限公司"})  # fmt: skip
+    assert "证书真实有效" in genuine.content.decode()
+    digits = client.get("/query/certificate/", {"number": "100001",
+                                                 "company": " 杭州示例食品有限公司 "})  # fmt: skip
+    assert "证书真实有效" in digits.content.decode()
+    wrong = client.get("/query/certificate/", {"number": "100001", "company": "冒名公司"})
+    assert "查无此证书" in wrong.content.decode() and "杭州" not in wrong.content.decode()
+    qr = client.get("/verify/物编注字第100001号")
+    assert qr.status_code == 200 and 'value="物编注字第100001号"' in qr.content.decode()
+
+
+def test_a_lapsed_certificate_is_genuine_but_not_valid(client: Client, member: Member) -> None:
+    Member.objects.filter(pk=member.pk).update(status=Member.Status.CANCELLED)
+    text = client.get("/query/certificate/", {"number": "100001",
+                                              "company": "杭州示例食品有限公司"}).content.decode()  # fmt: skip
+    assert "已失效" in text
+
+
+def test_partial_chinese_names_find_members(client: Client, member: Member,
+                                            other_member: Member) -> None:  # fmt: skip
+    text = client.get("/query/companies/", {"q": "示例食品"}).content.decode()
+    assert "杭州示例食品有限公司" in text and "北京另一家" not in text
+    assert "至少输入两个字" in client.get("/query/companies/", {"q": "杭"}).content.decode()
+    assert "没有名称含此关键词" in client.get("/query/companies/",
+                                              {"q": "%_%"}).content.decode()  # fmt: skip
+
+
+def test_the_register_lists_approved_business(client: Client, member: Member) -> None:
+    from hall.applications.models import Application, ApplicationEvent
+
+    application = Application.objects.create(kind="renewal", status="approved", member=member,
+                                             applicant=User.objects.create_user("13911112222"),
+                                             branch=member.branch)  # fmt: skip
+    ApplicationEvent.objects.create(application=application, action="center_approve",
+                                    old_status="center_review", new_status="approved")  # fmt: skip
+    text = client.get("/query/register/", {"kind": "renewal"}).content.decode()
+    assert "续展" in text and "杭州示例食品有限公司" in text
+    assert "杭州" not in client.get("/query/register/", {"kind": "change"}).content.decode()
+
+
+def test_a_photo_of_a_barcode_is_decoded_and_looked_up(client: Client, filed: Product) -> None:
+    symbol = encode(filed.display_gtin)
+    photo = io.BytesIO(artwork(symbol, geometry_for(symbol), "png", dpi=300))
+    photo.name = "photo.png"
+    text = client.post("/query/photo/", {"photo": photo}).content.decode()
+    assert "示例矿泉水" in text
+    junk = io.BytesIO(b"\x89PNG broken")
+    junk.name = "x.png"
+    assert client.post("/query/photo/", {"photo": junk}).status_code == 400
+    assert client.post("/query/photo/", {}).status_code == 400
+
+
+@override_settings(RATE_LIMITS={"address_per_minute": 3, "key_per_minute": 10})
+def test_a_flood_from_one_address_gets_429(client: Client, db: None) -> None:
+    codes = [client.get("/query/gtin/", {"q": "6901234567892"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    refused = client.get("/query/prefix/", {"q": "69212345"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) <= 61
+    other = Client(REMOTE_ADDR="10.0.0.2")
+    assert other.get("/query/gtin/", {"q": "6901234567892"}).status_code == 200
+
+
+def test_the_digital_link_resolver_negotiates(client: Client, filed: Product) -> None:
+    page = client.get("/01/06921234500019/10/ABC123", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and "示例矿泉水" in page.content.decode()
+    assert "ABC123" in page.content.decode() and "Accept" in page["Vary"]
+    machine = client.get("/01/06921234500019/10/ABC123/21/S1", HTTP_ACCEPT="application/json")
+    assert machine["Content-Type"] == "application/linkset+json"
+    entry = machine.json()["linkset"][0]
+    assert entry["anchor"] == "http://testserver/01/06921234500019/10/ABC123/21/S1"
+    assert entry["https://gs1.org/voc/pip"][0]["href"].endswith("/query/gtin/?q=06921234500019")
+    assert machine.json()["elementString"] == "(01)06921234500019(10)ABC123(21)S1"
+    all_links = client.get("/01/6921234500019?linkType=all")
+    assert all_links.json()["linkset"][0]["itemDescription"] == "示例矿泉水"
+
+
+def test_the_resolver_refuses_bad_links(client: Client, filed: Product) -> None:
+    bad = client.get("/01/06921234500010", HTTP_ACCEPT="application/json")
+    assert bad.status_code == 400 and bad.json()["error"]["code"]
+    order = client.get("/01/06921234500019/21/S1/10/B", HTTP_ACCEPT="application/json")
+    assert order.status_code == 400
+    unknown = client.get("/01/04006381333931", HTTP_ACCEPT="application/json")
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_registered"
+    html = client.get("/01/06921234500010")
+    assert html.status_code == 400 and "resolver-error" in html.content.decode()
+
+
+def test_the_query_pages_are_in_english_too(client: Client, filed: Product) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/query/"})
+    page = client.get("/query/gtin/", {"q": "6921234500010"}).content.decode()
+    assert "check digit" in page.lower()
