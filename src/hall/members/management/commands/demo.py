@@ -7,6 +7,7 @@ accounts with known passwords, for a development machine only.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -74,9 +75,14 @@ class Command(BaseCommand):
             PrefixPool.objects.get_or_create(block="692", length=8)
             member = self._member(branches["3301"])
             self._logins(member, branches["3301"])
+            self._products(member)
         self.stdout.write(
             f"demo member: {member.name}, {member.certificate_number}, "
             f"prefix 69212345, valid until {member.valid_until}"
+        )
+        self.stdout.write(
+            "demo products: 6921234500019, 6921234500026, case 16921234500023 "
+            "(public query: /query/, Digital Link: /01/06921234500019)"
         )
         for mobile, password, _role, what in LOGINS:
             self.stdout.write(f"  login {mobile} / {password}   {what}")
@@ -117,6 +123,28 @@ class Command(BaseCommand):
             },
         )
         return member
+
+    def _products(self, member: Member) -> None:
+        """Two filed products and a case, for the product pages and the public query."""
+        from hall.products.models import Product  # noqa: PLC0415 - the app above members
+
+        prefix = CompanyPrefix.objects.get(prefix="69212345")
+        items = [("06921234500019", "示例矿泉水", "550mL 瓶装", Decimal(550), "mL"),
+                 ("06921234500026", "示例绿茶", "500mL 瓶装", Decimal(500), "mL")]  # fmt: skip
+        for number, name, specification, content, unit in items:
+            unit_product, _ = Product.objects.update_or_create(
+                gtin=number, superseded=False,
+                defaults={"member": member, "prefix": prefix, "kind": Product.Kind.GTIN13,
+                          "status": Product.Status.IN_USE, "name": name, "brand": "示例",
+                          "specification": specification, "net_content": content,
+                          "net_content_unit": unit, "gpc_brick": "10000232"},
+            )  # fmt: skip
+        Product.objects.update_or_create(
+            gtin="16921234500023", superseded=False,
+            defaults={"member": member, "prefix": prefix, "kind": Product.Kind.GTIN14,
+                      "status": Product.Status.IN_USE, "name": "示例绿茶（箱）", "brand": "示例",
+                      "level": Product.Level.CASE, "contains": unit_product, "quantity": 24},
+        )  # fmt: skip
 
     def _logins(self, member: Member, branch: BranchOffice) -> None:
         bindings = {
