@@ -144,17 +144,17 @@ def _parse(line: int, raw: list[str], columns: dict[int, str]) -> _Row | str:
     status = STATUS_WORDS.get(_normal(values.get("status", "")))
     if status is None:
         return _("状态应为“草稿”或“使用中”")
-    form = ProductForm(data={**values, "quantity": values.get("quantity") or "1"})
-    if not form.is_valid():
-        return "；".join(f"{_field_label(name)}：{' '.join(str(e) for e in errors)}"
-                        for name, errors in form.errors.items())  # fmt: skip
+    cleaned, errors = ProductForm.clean_row({**values, "quantity": values.get("quantity") or "1"})
+    if errors:
+        return "；".join(f"{_field_label(name)}：{' '.join(messages)}"
+                        for name, messages in errors.items())  # fmt: skip
     number = None
     if values.get("gtin"):
         try:
             number = gtin.validate(values["gtin"]).zfill(14)
         except TiaomaError as error:
             return _("商品条码：%(reason)s") % {"reason": reason(error)}
-    data = {k: v for k, v in form.cleaned_data.items() if k in EDITABLE and k != "image"}
+    data = {k: v for k, v in cleaned.items() if k in EDITABLE}
     return _Row(line, raw, data, number, values.get("prefix", ""), status)
 
 
