@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 from hall.accounts import views as account_views
 from hall.lookup import views as lookup_views
+from hall.lookup.api import api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:center", permanent=False)),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("payments/", include("hall.payments.urls")),
     path("products/", include("hall.products.urls")),
     path("query/", include("hall.lookup.urls")),
+    path("api/v1/", api.urls),
     # The certificate's QR code points here (hall.members.certificates.verification_url).
     path("verify/<str:number>", lookup_views.certificate_page, name="verify_certificate"),
     # GS1 Digital Link: /01/{gtin} with its qualifiers, at the hall's own address.

@@ -45,3 +45,7 @@ def for_address(request: object, cost: int = 1) -> Verdict:
 
 def for_key(key_id: int, limit: int, cost: int = 1) -> Verdict:
     return spend(f"key:{key_id}", limit, cost)
+
+
+def key_limit() -> int:
+    return int(settings.RATE_LIMITS["key_per_minute"])

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hall.accounts.models import User
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
+from hall.lookup.models import ApiKey
 from hall.members.models import Member
 from hall.products import bank, services
 from hall.products.artwork import ArtworkError, labels_pdf, product_artwork, proof_check
@@ -399,3 +400,31 @@ def export_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(export(products, kind), content_type=TABLE_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="products.{kind}"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_keys(request: HttpRequest) -> HttpResponse:
+    """The member's API keys: made here (the secret shown once), revoked here."""
+    member = _member(request)
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:100]
+        if not name:
+            messages.error(request, _("请填写密钥名称（例如用在哪个系统）"))
+        else:
+            _key, secret = ApiKey.issue(name=name, member=member)
+            messages.success(request, _("新密钥（只显示这一次，请妥善保存）：%(secret)s")
+                             % {"secret": secret})  # fmt: skip
+        return redirect("products:keys")
+    keys = ApiKey.objects.filter(member=member, revoked_at__isnull=True).order_by("-id")
+    return render(request, "products/keys.html", {"keys": keys})
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    revoked = ApiKey.objects.filter(member=_member(request), pk=key_id, revoked_at__isnull=True)
+    if not revoked.update(revoked_at=timezone.now()):
+        raise Http404
+    messages.success(request, _("已停用密钥"))
+    return redirect("products:keys")

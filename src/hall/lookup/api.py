@@ -1,0 +1,374 @@
+"""The hall's JSON API (``/api/v1/``), its OpenAPI description at ``/api/v1/openapi.json`` and
+the interactive page at ``/api/v1/docs``.
+
+The lookups need no key (a key raises the limit); member endpoints need the member's API key
+in ``X-API-Key`` and reach only that member's data. Every error has one shape::
+
+    {"error": {"code": "not_registered", "message": "…", "details": …}}
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyHeader
+
+from hall.lookup import batch, limits, services
+from hall.lookup.models import ApiKey, digest
+from hall.members.models import Member
+from hall.products import bank
+from hall.products.artwork import ArtworkError, product_artwork
+from hall.products.bank import BankError
+from hall.products.forms import ProductForm
+from hall.products.models import Product
+from hall.products.services import ProductError, product_transition, product_update
+
+#: A batch costs one request of the limit per this many GTINs.
+BATCH_COST_UNIT = 100
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.details = status, code, details
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class KeyAuth(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
+        found = _key(key) if key else None
+        return found if found is not None and found.member_id is not None else None
+
+
+def _key(secret: str) -> ApiKey | None:
+    found = ApiKey.objects.filter(digest=digest(secret), revoked_at__isnull=True).first()
+    if found is not None:
+        ApiKey.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    return found
+
+
+api = NinjaAPI(
+    title="tiaoma 条码业务大厅 API",
+    version="1.0",
+    description="商品条码查询、批量核验与系统成员的编码、产品和图稿接口。"
+    " Lookups, batch verification, and the members' number bank, products and artwork.",
+    urls_namespace="api",
+)
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                                   413: ErrorOut, 429: ErrorOut}  # fmt: skip
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, details: Any = None, *,
+           headers: dict[str, str] | None = None) -> HttpResponse:  # fmt: skip
+    body = {"error": {"code": code, "message": message, "details": details}}
+    response = api.create_response(request, body, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, error: ApiError) -> HttpResponse:
+    headers = {"Retry-After": str(error.details["retry_after"])} if error.status == 429 else None
+    return _error(request, error.status, error.code, str(error), error.details, headers=headers)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    details = [{"loc": list(e.get("loc", [])), "message": str(e.get("msg", ""))}
+               for e in error.errors]  # fmt: skip
+    return _error(request, 400, "invalid_request", _("请求参数有误"), details)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthorised", _("缺少有效的 API 密钥（X-API-Key）"))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    return _error(request, error.status_code, "http_error", str(error))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, "too_large", _("请求过大：每次最多核验 %(limit)d 个编码")
+                  % {"limit": batch.MAX_PER_REQUEST}, {"limit": batch.MAX_PER_REQUEST})  # fmt: skip
+
+
+def _spend(request: HttpRequest, cost: int = 1) -> None:
+    """Count the request against its key's limit, or its client address's."""
+    secret = request.headers.get("X-API-Key")
+    if secret:
+        key = _key(secret)
+        if key is None:
+            raise ApiError(401, "unauthorised", _("API 密钥无效或已停用"))
+        verdict = limits.for_key(key.pk, key.per_minute or limits.key_limit(), cost)
+    else:
+        verdict = limits.for_address(request, cost)
+    if not verdict.allowed:
+        raise ApiError(429, "rate_limited", _("请求过于频繁：每分钟最多 %(limit)d 次")
+                       % {"limit": verdict.limit},
+                       {"limit": verdict.limit, "retry_after": verdict.retry_after})  # fmt: skip
+
+
+# -- lookups ---------------------------------------------------------------------------------
+
+
+@api.get("/gtins/{gtin}", response={200: dict[str, Any], **ERRORS}, tags=["lookup"])
+def gtin_lookup(request: HttpRequest, gtin: str) -> Any:
+    """Is the GTIN well formed, who issued its prefix, which member holds it, which product."""
+    _spend(request)
+    answer = services.lookup_gtin(gtin)
+    if not answer["well_formed"]:
+        error = answer["error"]
+        raise ApiError(400, error["code"], error["message"])
+    if not answer["registered"]:
+        raise ApiError(404, "not_registered", answer["message"],
+                       {"structure": answer["structure"]})  # fmt: skip
+    return answer
+
+
+class BatchIn(Schema):
+    gtins: list[str]
+
+
+@api.post("/verify", response={200: dict[str, Any], **ERRORS}, tags=["lookup"])
+def gtins_verify(request: HttpRequest, payload: BatchIn) -> Any:
+    """Up to 10,000 GTINs at once (a retailer's assortment): one answer each, in order."""
+    count = len(payload.gtins)
+    if count > batch.MAX_PER_REQUEST:
+        raise ApiError(413, "too_large", _("每次最多核验 %(limit)d 个编码，此请求有 %(count)d 个")
+                       % {"limit": batch.MAX_PER_REQUEST, "count": count},
+                       {"limit": batch.MAX_PER_REQUEST})  # fmt: skip
+    _spend(request, max(1, -(-count // BATCH_COST_UNIT)))
+    return {"count": count, "results": batch.verify_batch(payload.gtins)}
+
+
+@api.get("/prefixes/{prefix}", response={200: dict[str, Any], **ERRORS}, tags=["lookup"])
+def prefix_lookup(request: HttpRequest, prefix: str) -> Any:
+    """The member that holds a company prefix."""
+    _spend(request)
+    answer = services.lookup_prefix(prefix)
+    if not answer["well_formed"]:
+        raise ApiError(400, answer["error"]["code"], answer["error"]["message"])
+    if not answer["registered"]:
+        raise ApiError(404, "not_registered", _("未注册：此厂商识别代码不在本系统的注册记录中"))
+    return answer
+
+
+@api.get("/certificates/check", response={200: dict[str, Any], **ERRORS}, tags=["lookup"])
+def certificate_check(request: HttpRequest, number: str, company: str) -> Any:
+    """Is the certificate genuine and valid? The number and the company's name must match."""
+    _spend(request)
+    return services.check_certificate(number, company)
+
+
+@api.get("/companies", response={200: dict[str, Any], **ERRORS}, tags=["lookup"])
+def companies(request: HttpRequest, q: str) -> Any:
+    """Members whose name contains ``q`` (two characters at least)."""
+    _spend(request)
+    if len(q.strip()) < 2:
+        raise ApiError(400, "query_too_short", _("请至少输入两个字"))
+    return {"results": services.search_members(q)}
+
+
+@api.get("/register", response={200: dict[str, Any], **ERRORS}, tags=["lookup"])
+def register(request: HttpRequest, kind: str = "") -> Any:
+    """The published register of approved business, newest first."""
+    _spend(request)
+    return {"results": services.register(kind)}
+
+
+# -- the member's number bank and products ----------------------------------------------------
+
+member_auth = KeyAuth()
+
+
+def _member(request: HttpRequest) -> Member:
+    key = request.auth  # type: ignore[attr-defined]
+    assert isinstance(key, ApiKey)
+    assert key.member is not None
+    _spend(request)
+    return key.member
+
+
+def _own(request: HttpRequest, gtin: str) -> Product:
+    member = _member(request)
+    number = "".join(c for c in gtin if c.isdigit())[:14].zfill(14)
+    product = bank.member_products(member).filter(gtin=number).first()
+    if product is None:
+        raise ApiError(404, "not_found", _("本企业没有此商品条码的产品"))
+    return product
+
+
+def _product_out(product: Product) -> dict[str, Any]:
+    facts = services.product_facts(product)
+    facts.update(id=product.pk, version=product.version,
+                 net_content=None if product.net_content is None else str(product.net_content),
+                 market_date=product.market_date.isoformat() if product.market_date else None,
+                 description=product.description)  # fmt: skip
+    return facts
+
+
+@api.get("/bank", auth=member_auth, response={200: dict[str, Any], **ERRORS}, tags=["member"])
+def number_bank(request: HttpRequest) -> Any:
+    """Each company prefix's capacity: total, used, reserved, free."""
+    member = _member(request)
+    rows = []
+    for prefix in member.prefixes.filter(retired_on__isnull=True):
+        usage = bank.capacity(prefix)
+        rows.append({"prefix": prefix.prefix, "kind": prefix.kind, "total": usage.total,
+                     "used": usage.used, "reserved": usage.reserved,
+                     "free": usage.free})  # fmt: skip
+    return {"prefixes": rows}
+
+
+@api.get("/products", auth=member_auth, response={200: dict[str, Any], **ERRORS},
+         tags=["member"])  # fmt: skip
+def product_list(request: HttpRequest, status: str = "", page: int = 1) -> Any:
+    """The member's products, 100 a page."""
+    member = _member(request)
+    products = bank.member_products(member).order_by("gtin")
+    if status:
+        products = products.filter(status=status)
+    start = (max(page, 1) - 1) * 100
+    return {"count": products.count(), "page": max(page, 1),
+            "results": [_product_out(p) for p in products[start : start + 100]]}  # fmt: skip
+
+
+class ProductData(Schema):
+    name: str | None = None
+    name_en: str | None = None
+    brand: str | None = None
+    brand_en: str | None = None
+    specification: str | None = None
+    net_content: Decimal | None = None
+    net_content_unit: str | None = None
+    gpc_brick: str | None = None
+    classification: str | None = None
+    level: str | None = None
+    market_date: date | None = None
+    description: str | None = None
+
+
+class AllocateIn(ProductData):
+    prefix: str
+    item: int | None = None
+
+
+def _checked(data: ProductData, product: Product | None = None) -> dict[str, Any]:
+    """The given fields judged by the hall's product form (the one judge of product data)."""
+    given = data.dict(exclude_none=True, exclude={"prefix", "item", "version"})
+    current = {} if product is None else {k: getattr(product, k) for k in ProductData.model_fields}
+    values = {k: "" if v is None else str(v) for k, v in {**current, **given}.items()}
+    values.update(
+        level=values.get("level") or "each", quantity=str(product.quantity if product else 1)
+    )
+    cleaned, errors = ProductForm.clean_row(values)
+    if errors:
+        raise ApiError(400, "invalid_product", _("产品信息有误"), errors)
+    return {k: cleaned[k] for k in given}
+
+
+@api.post("/products", auth=member_auth, response={201: dict[str, Any], **ERRORS},
+          tags=["member"])  # fmt: skip
+def product_allocate(request: HttpRequest, payload: AllocateIn) -> Any:
+    """Allocate the next free GTIN of ``prefix`` (or item reference ``item``) to a new draft."""
+    member = _member(request)
+    data = _checked(payload)
+    try:
+        product = bank.gtin_allocate(member=member, prefix=payload.prefix, actor=None,
+                                     today=timezone.localdate(), item=payload.item,
+                                     data=data)  # fmt: skip
+    except BankError as error:
+        raise ApiError(400, "refused", str(error)) from error
+    return 201, _product_out(product)
+
+
+@api.get("/products/{gtin}", auth=member_auth, response={200: dict[str, Any], **ERRORS},
+         tags=["member"])  # fmt: skip
+def product_get(request: HttpRequest, gtin: str) -> Any:
+    return _product_out(_own(request, gtin))
+
+
+class ProductChange(ProductData):
+    version: int
+
+
+def _acting_user(product: Product) -> Any:
+    """The services act for a user: the member's first clerk stands for its API key."""
+    clerk = product.member.users.filter(role="member").first()
+    if clerk is None:
+        raise ApiError(400, "no_clerk", _("本企业还没有已激活的用户，不能通过接口修改产品"))
+    return clerk
+
+
+@api.patch("/products/{gtin}", auth=member_auth, response={200: dict[str, Any], **ERRORS},
+           tags=["member"])  # fmt: skip
+def product_change(request: HttpRequest, gtin: str, payload: ProductChange) -> Any:
+    """Change product data; ``version`` must be the product's current version."""
+    product = _own(request, gtin)
+    data = _checked(payload, product)
+    try:
+        changed = product_update(actor=_acting_user(product), product_id=product.pk,
+                                 version=payload.version, data=data)  # fmt: skip
+    except ProductError as error:
+        raise ApiError(409 if "刷新" in str(error) else 400, "refused", str(error)) from error
+    return _product_out(changed)
+
+
+class StatusIn(Schema):
+    action: str
+
+
+@api.post("/products/{gtin}/status", auth=member_auth,
+          response={200: dict[str, Any], **ERRORS}, tags=["member"])  # fmt: skip
+def product_status(request: HttpRequest, gtin: str, payload: StatusIn) -> Any:
+    """``publish``, ``discontinue`` or ``reinstate``."""
+    product = _own(request, gtin)
+    try:
+        moved = product_transition(actor=_acting_user(product), product_id=product.pk,
+                                   action=payload.action, today=timezone.localdate())  # fmt: skip
+    except ProductError as error:
+        raise ApiError(400, "refused", str(error)) from error
+    return _product_out(moved)
+
+
+@api.get("/products/{gtin}/artwork", auth=member_auth, response={200: None, **ERRORS},
+         tags=["member"])  # fmt: skip
+def product_artwork_file(request: HttpRequest, gtin: str, format: str = "svg",
+                         magnification: Decimal = Decimal("1.00"),
+                         dpi: int = 600) -> Any:  # fmt: skip
+    """The barcode as SVG, PDF, EPS or PNG at magnification 0.80-2.00."""
+    product = _own(request, gtin)
+    if not Decimal("0.80") <= magnification <= Decimal("2.00") or not 72 <= dpi <= 2400:
+        raise ApiError(
+            400, "invalid_request", _("放大系数应为 0.80 至 2.00，分辨率 72 至 2400 dpi")
+        )
+    try:
+        made = product_artwork(product, format, magnification, dpi)
+    except ArtworkError as error:
+        raise ApiError(400, "refused", str(error)) from error
+    response = HttpResponse(made.data, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    return response
