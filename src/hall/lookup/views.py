@@ -42,22 +42,25 @@ def _register_kinds() -> list[tuple[str, str]]:
     return [(str(kind.value), str(kind.label)) for kind in services.REGISTER_KINDS]
 
 
+def _answer_page(request: HttpRequest, lookup: Callable[[str], dict[str, Any]],
+                 template: str) -> HttpResponse:  # fmt: skip
+    """The ``q`` looked up; a malformed one answers 400 with the reason on the page."""
+    query = request.GET.get("q", "").strip()
+    answer = lookup(query) if query else None
+    status = 400 if answer and not answer["well_formed"] else 200
+    return render(request, template, {"answer": answer, "query": query}, status=status)
+
+
 @require_GET
 @rate_limited
 def gtin_page(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    answer = services.lookup_gtin(query) if query else None
-    status = 400 if answer and not answer["well_formed"] else 200
-    return render(request, "lookup/gtin.html", {"answer": answer, "query": query}, status=status)
+    return _answer_page(request, services.lookup_gtin, "lookup/gtin.html")
 
 
 @require_GET
 @rate_limited
 def prefix_page(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    answer = services.lookup_prefix(query) if query else None
-    status = 400 if answer and not answer["well_formed"] else 200
-    return render(request, "lookup/prefix.html", {"answer": answer, "query": query}, status=status)
+    return _answer_page(request, services.lookup_prefix, "lookup/prefix.html")
 
 
 @require_GET
