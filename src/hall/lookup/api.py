@@ -59,10 +59,16 @@ class KeyAuth(APIKeyHeader):
         return found if found is not None and found.member_id is not None else None
 
 
+#: "Last used" is written at most this often, not on every request of a busy key.
+LAST_USED_SECONDS = 60
+
+
 def _key(secret: str) -> ApiKey | None:
     found = ApiKey.objects.filter(digest=digest(secret), revoked_at__isnull=True).first()
-    if found is not None:
-        ApiKey.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    last = found.last_used_at if found is not None else None
+    if found is not None and (last is None or (now - last).total_seconds() > LAST_USED_SECONDS):
+        ApiKey.objects.filter(pk=found.pk).update(last_used_at=now)
     return found
 
 
@@ -119,7 +125,9 @@ def _spend(request: HttpRequest, cost: int = 1) -> None:
     """Count the request against its key's limit, or its client address's."""
     secret = request.headers.get("X-API-Key")
     if secret:
-        key = _key(secret)
+        # A member endpoint's authentication has found the key already.
+        known = getattr(request, "auth", None)
+        key = known if isinstance(known, ApiKey) else _key(secret)
         if key is None:
             raise ApiError(401, "unauthorised", _("API 密钥无效或已停用"))
         verdict = limits.for_key(key.pk, key.per_minute or limits.key_limit(), cost)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from hall.lookup.services import PUBLIC_STATUSES
+from hall.lookup.services import PUBLIC_STATUSES, prefix_candidates
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 from hall.products.models import Product
 from hall.reasons import reason
@@ -23,14 +23,6 @@ MAX_PER_REQUEST = 10_000
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
-
-
-def _candidates(number: str) -> list[tuple[str, str]]:
-    """(prefix, kind) pairs a GTIN-14 could fall under."""
-    found = [(number[1 : 1 + n], str(CompanyPrefix.Kind.EAN)) for n in range(6, 13)]
-    if number.startswith("00"):
-        found += [(number[2 : 2 + n], str(CompanyPrefix.Kind.UPC)) for n in range(6, 12)]
-    return found
 
 
 def verify_batch(texts: Sequence[str]) -> list[dict[str, Any]]:
@@ -65,7 +57,7 @@ def _products(numbers: list[str]) -> dict[str, tuple[str, str]]:
 
 def _holders(numbers: list[str]) -> dict[str, tuple[str, int]]:
     """GTIN-14 -> (company prefix or EAN-8, member id), the longest prefix winning."""
-    wanted = sorted({c for number in numbers for c in _candidates(number)})
+    wanted = sorted({c for number in numbers for c in prefix_candidates(number)})
     known: dict[tuple[str, str], int] = {}
     for chunk in _chunks([prefix for prefix, _kind in wanted]):
         rows = CompanyPrefix.objects.filter(prefix__in=chunk)
@@ -79,7 +71,7 @@ def _holders(numbers: list[str]) -> dict[str, tuple[str, int]]:
         if number[6:] in codes and number.startswith("000000"):
             holders[number] = (number[6:], codes[number[6:]])
             continue
-        matches = [(p, known[(p, k)]) for p, k in _candidates(number) if (p, k) in known]
+        matches = [(p, known[(p, k)]) for p, k in prefix_candidates(number) if (p, k) in known]
         if matches:
             holders[number] = max(matches, key=lambda match: len(match[0]))
     return holders

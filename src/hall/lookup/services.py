@@ -97,17 +97,25 @@ def lookup_gtin(text: str) -> dict[str, Any]:
     return answer
 
 
+def prefix_candidates(number: str) -> list[tuple[str, str]]:
+    """(prefix, kind) pairs a GTIN-14 could fall under: an EAN prefix of 6-12 digits after the
+    leading 0, or a UPC prefix of 6-11 digits of the GTIN-12."""
+    found = [(number[1 : 1 + n], str(CompanyPrefix.Kind.EAN)) for n in range(6, 13)]
+    if number.startswith("00"):
+        found += [(number[2 : 2 + n], str(CompanyPrefix.Kind.UPC)) for n in range(6, 12)]
+    return found
+
+
 def _holder(number: str) -> tuple[str, Member] | None:
     """The company prefix (or EAN-8) in this system's register that the GTIN falls under."""
     if number.startswith("000000"):
         code = Ean8Code.objects.filter(number=number[6:]).select_related("member__branch").first()
         if code is not None:
             return code.number, code.member
-    ean = [number[1:1 + n] for n in range(6, 13)]  # fmt: skip
-    upc = [number[2:2 + n] for n in range(6, 12)] if number.startswith("00") else []  # fmt: skip
-    found = (CompanyPrefix.objects.filter(Q(prefix__in=ean, kind=CompanyPrefix.Kind.EAN)
-                                          | Q(prefix__in=upc, kind=CompanyPrefix.Kind.UPC))
-             .select_related("member__branch"))  # fmt: skip
+    wanted = Q(pk__in=[])
+    for prefix, kind in prefix_candidates(number):
+        wanted |= Q(prefix=prefix, kind=kind)
+    found = CompanyPrefix.objects.filter(wanted).select_related("member__branch")
     best = max(found, key=lambda p: len(p.prefix), default=None)
     return (best.prefix, best.member) if best else None
 

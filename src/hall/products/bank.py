@@ -38,6 +38,11 @@ def body_length(prefix: CompanyPrefix) -> int:
     return 11 if prefix.kind == CompanyPrefix.Kind.UPC else 12
 
 
+def number_kind(prefix: CompanyPrefix) -> str:
+    """GTIN-12 from a UPC prefix, GTIN-13 from an EAN one."""
+    return Kind.GTIN12 if prefix.kind == CompanyPrefix.Kind.UPC else Kind.GTIN13
+
+
 def item_count(prefix: CompanyPrefix) -> int:
     """How many item references the prefix gives (10,000 for an 8-digit EAN prefix)."""
     return int(10 ** (body_length(prefix) - len(prefix.prefix)))
@@ -122,8 +127,8 @@ def gtin_allocate(*, member: Member, prefix: str, actor: User | None, today: dat
             item = _next_free(locked)
         else:
             check_chosen(locked, item, today)
-        kind = Kind.GTIN12 if locked.kind == CompanyPrefix.Kind.UPC else Kind.GTIN13
-        return _create(member=member, prefix=locked, gtin=gtin14_of(locked, item), kind=kind,
+        return _create(member=member, prefix=locked, gtin=gtin14_of(locked, item),
+                       kind=number_kind(locked),
                        actor=actor, data=data or {})  # fmt: skip
 
 
@@ -131,8 +136,7 @@ def _next_free(prefix: CompanyPrefix) -> int:
     found = next_free_items(prefix, 1)
     if found:
         return found[0]
-    reservations = list(prefix.reservations.order_by("first"))
-    if _first_unused(prefix, reservations) is not None:
+    if capacity(prefix).reserved:
         raise BankError(_("厂商识别代码 %(prefix)s 的未预留编码已用完，请从预留号段中选择编码")
                         % {"prefix": prefix.prefix})  # fmt: skip
     full = _("厂商识别代码 %(prefix)s 的编码已全部分配（%(total)d 个），请申请新的厂商识别代码")
@@ -166,14 +170,6 @@ def next_free_items(prefix: CompanyPrefix, count: int,
         bank.next_item = found[-1] + 1
         bank.save(update_fields=["next_item"])
     return found
-
-
-def _first_unused(prefix: CompanyPrefix, reservations: list[Reservation]) -> int | None:
-    for reservation in reservations:
-        for item in range(reservation.first, reservation.last + 1):
-            if not Product.objects.filter(gtin=gtin14_of(prefix, item)).exists():
-                return item
-    return None
 
 
 def check_chosen(prefix: CompanyPrefix, item: int, today: date) -> None:

@@ -20,12 +20,20 @@ def jsonable(value: object) -> object:
     return value
 
 
-def record(product: Product, *, actor: User | None, action: str,
-           before: dict[str, object], after: dict[str, object]) -> ProductEvent:  # fmt: skip
-    return ProductEvent.objects.create(
+def event(product: Product, *, actor: User | None, action: str,
+          before: dict[str, object], after: dict[str, object]) -> ProductEvent:  # fmt: skip
+    """A history row, not yet saved (the import saves them in bulk)."""
+    return ProductEvent(
         product=product,
         actor=actor if actor is not None and actor.pk else None,
         action=action,
         before={k: jsonable(v) for k, v in before.items()},
         after={k: jsonable(v) for k, v in after.items()},
     )
+
+
+def record(product: Product, *, actor: User | None, action: str,
+           before: dict[str, object], after: dict[str, object]) -> ProductEvent:  # fmt: skip
+    made = event(product, actor=actor, action=action, before=before, after=after)
+    made.save()
+    return made

@@ -23,7 +23,7 @@ from hall.members.models import CompanyPrefix, Member
 from hall.products import bank
 from hall.products.bank import BankError
 from hall.products.forms import ProductForm
-from hall.products.history import jsonable
+from hall.products.history import event
 from hall.products.models import Product, ProductEvent
 from hall.products.services import EDITABLE, label, missing_for_filing
 from hall.reasons import reason
@@ -276,19 +276,19 @@ class _Import:
             self.fail(row, _("厂商识别代码 %(prefix)s 的可分配编码已用完") % {"prefix": prefix})
 
     def product(self, prefix: CompanyPrefix, number: str, row: _Row) -> Product:
-        upc = prefix.kind == CompanyPrefix.Kind.UPC
-        kind = Product.Kind.GTIN12 if upc else Product.Kind.GTIN13
-        return Product(member=self.member, prefix=prefix, gtin=number, kind=kind,
-                       status=row.status, **row.data)  # fmt: skip
+        return Product(member=self.member, prefix=prefix, gtin=number,
+                       kind=bank.number_kind(prefix), status=row.status, **row.data)  # fmt: skip
 
     def write(self) -> None:
         creating = [p for row, p in self.new if not self.incomplete(row, p)]
         made = Product.objects.bulk_create(creating)
-        events = [_event(p, self.actor, {}, {"gtin": p.gtin, "status": p.status}) for p in made]
+        events = [event(p, actor=self.actor, action="imported", before={},
+                        after={"gtin": p.gtin, "status": p.status}) for p in made]  # fmt: skip
         changing = [(p, c) for row, p, c in self.updated if c and not self.badly(row, p, c)]
         for product, changed in changing:
-            events.append(_event(product, self.actor,
-                                 {k: getattr(product, k) for k in changed}, changed))  # fmt: skip
+            events.append(event(product, actor=self.actor, action="imported",
+                                before={k: getattr(product, k) for k in changed},
+                                after=changed))  # fmt: skip
             for name, value in changed.items():
                 setattr(product, name, value)
             product.version += 1
@@ -312,13 +312,6 @@ class _Import:
         for name, value in changed.items():
             setattr(trial, name, value)
         return self.incomplete(row, trial)
-
-
-def _event(product: Product, actor: User | None, before: dict[str, Any],
-           after: dict[str, Any]) -> ProductEvent:  # fmt: skip
-    return ProductEvent(product=product, actor=actor, action="imported",
-                        before={k: jsonable(v) for k, v in before.items()},
-                        after={k: jsonable(v) for k, v in after.items()})  # fmt: skip
 
 
 def lines(report: Report) -> Iterable[str]:
