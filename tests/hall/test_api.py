@@ -4,6 +4,8 @@ description by schemathesis."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -14,11 +16,14 @@ from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import ignored_auth, missing_required_header, positive_data_acceptance
 
 from hall.accounts.models import User
+from hall.jobs import queue
+from hall.lookup import batch
 from hall.lookup.models import ApiKey
 from hall.members.models import Member
 from hall.products import bank, services
@@ -105,6 +110,71 @@ def test_an_oversized_batch_gets_413_with_the_limit(client: Client, db: None) ->
     huge = client.post("/api/v1/verify", {"gtins": ["6921234500019"] * 200_000},
                        content_type="application/json")  # fmt: skip
     assert huge.status_code == 413
+
+
+def _upload(client: Client, key: str, data: bytes, name: str = "gtins.csv") -> Any:
+    return client.post("/api/v1/verify/jobs", {"file": SimpleUploadedFile(name, data)},
+                       HTTP_X_API_KEY=key)  # fmt: skip
+
+
+@override_settings(RATE_LIMITS=MANY)
+def test_a_file_of_gtins_is_verified_as_a_background_job(
+    client: Client, filed: Product, rival_key: str
+) -> None:
+    retailer = ApiKey.issue(name="超市")[1]
+    lines = ["GTIN", "6921234500019", "", "4006381333931", "=HYPERLINK(1)", "06921234500026"]
+    started = _upload(client, retailer, "\n".join(lines).encode())
+    assert started.status_code == 202
+    job = started.json()
+    assert (job["status"], job["result_url"]) == ("queued", None)
+    again = _upload(client, retailer, b"6921234500019")
+    assert again.status_code == 409
+    assert error_of(again)["details"] == {"job": job["id"]}
+    queue.run(job["id"])
+    status = client.get(f"/api/v1/verify/jobs/{job['id']}", HTTP_X_API_KEY=retailer).json()
+    assert (status["status"], status["total"], status["done"], status["percent"]) == (
+        "done", 4, 4, 100)  # fmt: skip
+    assert status["counts"] == {"total": 4, "malformed": 1, "registered": 2,
+                                "not_registered": 1, "filed": 1}  # fmt: skip
+    result = client.get(status["result_url"], HTTP_X_API_KEY=retailer)
+    assert result["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(b"".join(result.streaming_content).decode())))
+    assert rows[0][:3] == ["input", "well_formed", "gtin14"]
+    assert [row[0] for row in rows[1:]] == [
+        "6921234500019", "4006381333931", "'=HYPERLINK(1)", "06921234500026"]  # fmt: skip
+    assert rows[1][4:] == ["1", "69212345", "杭州示例食品有限公司", "1", "示例矿泉水", "in_use"]
+    assert rows[2][4] == "0"
+    assert rows[3][1] == "0"
+    assert "=HYPERLINK(1)" in rows[3][3]
+    for stranger in (rival_key, ApiKey.issue(name="另一家超市")[1]):
+        for path in (f"/api/v1/verify/jobs/{job['id']}", status["result_url"]):
+            refused = client.get(path, HTTP_X_API_KEY=stranger)
+            assert refused.status_code == 404
+            assert error_of(refused)["code"] == "not_found"
+    assert client.get(f"/api/v1/verify/jobs/{job['id']}").status_code == 401
+
+
+@override_settings(RATE_LIMITS=MANY)
+def test_a_file_that_cannot_be_verified_says_why(
+    client: Client, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retailer = ApiKey.issue(name="超市")[1]
+    for data, reason in ((b"GTIN\n\n", "文件中没有商品条码"), (b"\x00\x01\x02", "不是 CSV")):
+        job = _upload(client, retailer, data).json()
+        assert client.get(f"/api/v1/verify/jobs/{job['id']}/result",
+                          HTTP_X_API_KEY=retailer).status_code == 404  # fmt: skip
+        queue.run(job["id"])
+        status = client.get(f"/api/v1/verify/jobs/{job['id']}", HTTP_X_API_KEY=retailer).json()
+        assert (status["status"], status["counts"], status["result_url"]) == ("done", None, None)
+        assert status["error"].startswith(reason)
+    monkeypatch.setattr(batch, "MAX_PER_FILE", 2)
+    job = _upload(client, retailer, b"6921234500019\n6921234500026\n6921234500033").json()
+    assert queue.run(job["id"]).result["refused"].startswith("每个文件最多 2 个编码")
+    monkeypatch.setattr(batch, "MAX_FILE_BYTES", 10)
+    too_big = _upload(client, retailer, b"6921234500019\n6921234500026")
+    assert too_big.status_code == 413
+    assert error_of(too_big)["details"] == {"limit_bytes": 10}
+    assert client.post("/api/v1/verify/jobs", HTTP_X_API_KEY=retailer).status_code == 400
 
 
 @override_settings(RATE_LIMITS={"address_per_minute": 2, "key_per_minute": 3})

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, File, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader
 
+from hall.jobs.models import Job
+from hall.jobs.queue import enqueue
 from hall.lookup import batch, limits, services
 from hall.lookup.models import ApiKey, digest
 from hall.members.models import Member
@@ -51,11 +54,20 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
-class KeyAuth(APIKeyHeader):
+class AnyKeyAuth(APIKeyHeader):
+    """Any live key: a retailer's or a member's."""
+
     param_name = "X-API-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
-        found = _key(key) if key else None
+        return _key(key) if key else None
+
+
+class KeyAuth(AnyKeyAuth):
+    """A member's key."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
+        found = super().authenticate(request, key)
         return found if found is not None and found.member_id is not None else None
 
 
@@ -172,6 +184,75 @@ def gtins_verify(request: HttpRequest, payload: BatchIn) -> Any:
     return {"count": count, "results": batch.verify_batch(payload.gtins)}
 
 
+any_key_auth = AnyKeyAuth()
+
+
+def _job_owner(key: ApiKey) -> str:
+    """A member's jobs are seen by all its keys; a retailer's by the key that started them."""
+    return f"member:{key.member_id}" if key.member_id else f"key:{key.pk}"
+
+
+def _job_out(request: HttpRequest, found: Job) -> dict[str, Any]:
+    refused = found.result.get("refused") if isinstance(found.result, dict) else None
+    path = reverse("api:verify_job_result", args=[found.pk]) if found.output else None
+    return {"id": found.pk, "status": found.status, "total": found.total, "done": found.done,
+            "percent": found.percent, "counts": None if refused else found.result or None,
+            "error": refused or found.error or None,
+            "result_url": request.build_absolute_uri(path) if path else None}  # fmt: skip
+
+
+@api.post("/verify/jobs", auth=any_key_auth, response={202: dict[str, Any], **ERRORS},
+          tags=["lookup"])  # fmt: skip
+def verify_job_start(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """A file of GTINs (CSV or Excel, the first column; up to 2,000,000) verified in the
+    background: poll the job, then download its result as CSV. One job at a time per owner."""
+    key = request.auth  # type: ignore[attr-defined]
+    _spend(request)
+    if (file.size or 0) > batch.MAX_FILE_BYTES:
+        raise ApiError(413, "too_large", _("文件过大：最大 %(limit)d MB")
+                       % {"limit": batch.MAX_FILE_BYTES // 2**20},
+                       {"limit_bytes": batch.MAX_FILE_BYTES})  # fmt: skip
+    owner = _job_owner(key)
+    running = Job.objects.filter(
+        owner=owner, name="verify_file", status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+    ).first()
+    if running is not None:
+        raise ApiError(409, "job_running", _("上一个核验任务尚未完成，请完成后再提交"),
+                       {"job": running.pk})  # fmt: skip
+    kind = "xlsx" if (file.name or "").lower().endswith(".xlsx") else "csv"
+    started = enqueue("verify_file", owner=owner, arguments={"key": key.pk},
+                      input_name=f"gtins.{kind}", input_data=file.read())  # fmt: skip
+    return Status(202, _job_out(request, started))
+
+
+def _own_job(request: HttpRequest, job_id: int) -> Job:
+    _spend(request)
+    owner = _job_owner(request.auth)  # type: ignore[attr-defined]
+    found = Job.objects.filter(pk=job_id, owner=owner, name="verify_file").first()
+    if found is None:
+        raise ApiError(404, "not_found", _("没有这个核验任务"))
+    return found
+
+
+@api.get("/verify/jobs/{job_id}", auth=any_key_auth, response={200: dict[str, Any], **ERRORS},
+         tags=["lookup"])  # fmt: skip
+def verify_job(request: HttpRequest, job_id: int) -> Any:
+    """How far the job has come; when done, its counts and where its result is."""
+    return _job_out(request, _own_job(request, job_id))
+
+
+@api.get("/verify/jobs/{job_id}/result", auth=any_key_auth, url_name="verify_job_result",
+         response={200: None, **ERRORS}, tags=["lookup"])  # fmt: skip
+def verify_job_result(request: HttpRequest, job_id: int) -> Any:
+    """The result as CSV (UTF-8): one row per input line, in order."""
+    found = _own_job(request, job_id)
+    if not found.output:
+        raise ApiError(404, "not_ready", _("核验任务尚未完成"))
+    return FileResponse(found.output.open("rb"), as_attachment=True,
+                        filename=f"verify-{found.pk}.csv",
+                        content_type="text/csv; charset=utf-8")  # fmt: skip
+
+
 @api.get("/prefixes/{prefix}", response={200: dict[str, Any], **ERRORS}, tags=["lookup"])
 def prefix_lookup(request: HttpRequest, prefix: str) -> Any:
     """The member that holds a company prefix."""
@@ -251,17 +332,26 @@ def number_bank(request: HttpRequest) -> Any:
     return {"prefixes": rows}
 
 
+PAGE_SIZE = 100
+#: Ten million products, a hundred a page: beyond it a page number is nonsense, not a query.
+MAX_PAGE = 100_000
+
+
 @api.get("/products", auth=member_auth, response={200: dict[str, Any], **ERRORS},
          tags=["member"])  # fmt: skip
-def product_list(request: HttpRequest, status: str = "", page: int = 1) -> Any:
-    """The member's products, 100 a page."""
+def product_list(request: HttpRequest, status: str = "",
+                 page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1) -> Any:  # fmt: skip
+    """The member's products, 100 a page; ``status`` draft, in_use or discontinued."""
     member = _member(request)
     products = bank.member_products(member).order_by("gtin")
+    if status and status not in Product.Status.values:
+        raise ApiError(400, "invalid_request", _("状态应为 %(choices)s 之一")
+                       % {"choices": ", ".join(Product.Status.values)})  # fmt: skip
     if status:
         products = products.filter(status=status)
-    start = (max(page, 1) - 1) * 100
-    return {"count": products.count(), "page": max(page, 1),
-            "results": [_product_out(p) for p in products[start : start + 100]]}  # fmt: skip
+    start = (page - 1) * PAGE_SIZE
+    return {"count": products.count(), "page": page,
+            "results": [_product_out(p) for p in products[start : start + PAGE_SIZE]]}  # fmt: skip
 
 
 class ProductData(Schema):
@@ -310,7 +400,7 @@ def product_allocate(request: HttpRequest, payload: AllocateIn) -> Any:
                                      data=data)  # fmt: skip
     except BankError as error:
         raise ApiError(400, "refused", str(error)) from error
-    return 201, _product_out(product)
+    return Status(201, _product_out(product))
 
 
 @api.get("/products/{gtin}", auth=member_auth, response={200: dict[str, Any], **ERRORS},

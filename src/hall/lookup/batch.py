@@ -4,15 +4,18 @@ prefixes they fall under and those prefixes' members."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+import csv
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hall.lookup.services import PUBLIC_STATUSES, prefix_candidates
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 from hall.products.models import Product
 from hall.reasons import reason
+from hall.spreadsheets import TableError, csv_safe, read_rows
 from tiaoma import gtin
 from tiaoma.errors import TiaomaError
 
@@ -97,3 +100,75 @@ def _fill(answer: dict[str, Any], products: dict[str, tuple[str, str]],
     answer["membership_valid"] = member["membership_valid"] if member else None
     answer["product"] = product[0] if product else None
     answer["product_status"] = product[1] if product else None
+
+
+# -- a file of GTINs, verified as a background job ---------------------------------------------
+
+#: A file may hold this many GTINs (a large retailer's whole assortment, and then some).
+MAX_PER_FILE = 2_000_000
+#: Uploads above this size are refused before they are read.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: GTINs verified between two progress reports.
+FILE_CHUNK = 100_000
+RESULT_COLUMNS = ["input", "well_formed", "gtin14", "error", "registered", "company_prefix",
+                  "member", "membership_valid", "product", "product_status"]  # fmt: skip
+
+
+class FileRefused(Exception):
+    """A file that cannot be verified at all; the message says why."""
+
+
+def numbers_in(data: bytes) -> list[str]:
+    """The first cell of each non-empty row (CSV or Excel), without a header row."""
+    try:
+        rows = [row[0].strip() for row in read_rows(data) if row and row[0].strip()]
+    except TableError as error:
+        raise FileRefused(str(error)) from error
+    if rows and not any(c.isdigit() for c in rows[0]):
+        rows = rows[1:]
+    if not rows:
+        raise FileRefused(_("文件中没有商品条码"))
+    if len(rows) > MAX_PER_FILE:
+        raise FileRefused(_("每个文件最多 %(limit)d 个编码，此文件有 %(count)d 个")
+                          % {"limit": MAX_PER_FILE, "count": len(rows)})  # fmt: skip
+    return rows
+
+
+def verify_file(numbers: Sequence[str], out: IO[str],
+                on_progress: Callable[[int], None] | None = None) -> dict[str, int]:  # fmt: skip
+    """Write one result row per number to ``out`` (CSV with a header); return the counts."""
+    writer = csv.writer(out)
+    writer.writerow(RESULT_COLUMNS)
+    counts = dict.fromkeys(("total", "malformed", "registered", "not_registered", "filed"), 0)
+    for start in range(0, len(numbers), FILE_CHUNK):
+        answers = verify_batch(numbers[start : start + FILE_CHUNK])
+        writer.writerows(_result_row(answer) for answer in answers)
+        for answer in answers:
+            _count(counts, answer)
+        if on_progress is not None:
+            on_progress(min(len(numbers), start + FILE_CHUNK))
+    return counts
+
+
+def _count(counts: dict[str, int], answer: dict[str, Any]) -> None:
+    counts["total"] += 1
+    if not answer["well_formed"]:
+        counts["malformed"] += 1
+    elif answer["registered"]:
+        counts["registered"] += 1
+        counts["filed"] += answer["product"] is not None
+    else:
+        counts["not_registered"] += 1
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else str(int(value))
+
+
+def _result_row(answer: dict[str, Any]) -> list[str]:
+    if not answer["well_formed"]:
+        return [csv_safe(answer["input"]), "0", "", answer["error"]["message"]] + [""] * 6
+    return [answer["input"], "1", answer["gtin14"], "", _flag(answer["registered"]),
+            answer["company_prefix"] or "", csv_safe(answer["member"] or ""),
+            _flag(answer["membership_valid"]), csv_safe(answer["product"] or ""),
+            answer["product_status"] or ""]  # fmt: skip
