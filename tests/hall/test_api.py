@@ -14,9 +14,9 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import ignored_auth, missing_required_header, positive_data_acceptance

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
+
 from hall.accounts.models import User
 from hall.products.models import Product, ProductEvent
 
@@ -37,3 +39,29 @@ def record(product: Product, *, actor: User | None, action: str,
     made = event(product, actor=actor, action=action, before=before, after=after)
     made.save()
     return made
+
+
+def label(field: str) -> str:
+    """A product field's name as the hall shows it."""
+    try:
+        return str(Product._meta.get_field(field).verbose_name)  # type: ignore[union-attr]
+    except FieldDoesNotExist:
+        return field
+
+
+def _shown(field: str, value: object) -> str:
+    """A recorded value as a person reads it: choices by their names, nothing as a dash."""
+    if value in (None, ""):
+        return "—"
+    try:
+        choices = dict(Product._meta.get_field(field).flatchoices or [])  # type: ignore[union-attr]
+    except FieldDoesNotExist:
+        choices = {}
+    return str(choices.get(value, value))
+
+
+def changes(row: ProductEvent) -> list[tuple[str, str, str]]:
+    """(field's name, value before, value after) for each field the event touched."""
+    fields = dict.fromkeys([*row.before, *row.after])
+    return [(label(name), _shown(name, row.before.get(name)), _shown(name, row.after.get(name)))
+            for name in fields]  # fmt: skip

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hall.accounts.models import User
-from hall.products.history import record
+from hall.products.history import label, record
 from hall.products.models import Product
 
 Status = Product.Status
@@ -84,11 +84,6 @@ def missing_for_filing(product: Product) -> list[str]:
     if product.kind != Product.Kind.GTIN14 and not (product.gpc_brick or product.classification):
         missing.append(_("GPC 细块代码或全国产品分类代码"))
     return missing
-
-
-def label(field: str) -> str:
-    """A product field's name as the hall shows it."""
-    return str(getattr(Product._meta.get_field(field), "verbose_name", field))
 
 
 def _locked(actor: User, product_id: int) -> Product:

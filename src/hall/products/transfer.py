@@ -23,9 +23,9 @@ from hall.members.models import CompanyPrefix, Member
 from hall.products import bank
 from hall.products.bank import BankError
 from hall.products.forms import ProductForm
-from hall.products.history import event
+from hall.products.history import event, label
 from hall.products.models import Product, ProductEvent
-from hall.products.services import EDITABLE, label, missing_for_filing
+from hall.products.services import EDITABLE, missing_for_filing
 from hall.reasons import reason
 from hall.spreadsheets import TableError, read_rows, write_table
 from tiaoma import gtin

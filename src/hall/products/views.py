@@ -33,6 +33,7 @@ from hall.products.forms import (
     ProofForm,
     ReserveForm,
 )
+from hall.products.history import changes
 from hall.products.models import Product
 from hall.products.services import ACTION_NAMES, ALLOWED_TRANSITIONS, ProductError
 from hall.products.transfer import export, template
@@ -148,8 +149,10 @@ def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dic
         "editable": editable,
         "actions": actions,
         "missing": services.missing_for_filing(product),
-        "events": product.events.select_related("actor"),
-        "action_names": ACTION_NAMES,
+        "events": [
+            (row, ACTION_NAMES.get(row.action, row.action), changes(row))
+            for row in product.events.select_related("actor")
+        ],
         "packages": product.packages.filter(superseded=False),
         "proofs": product.proofs.all()[:10],
         "artwork_form": ArtworkForm(),
