@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import numbers, symbols, verify
+from bench import hall, numbers, symbols, verify
 
-SUITES = {"numbers": numbers.main, "symbols": symbols.main, "verify": verify.main}
+SUITES = {
+    "numbers": numbers.main,
+    "symbols": symbols.main,
+    "verify": verify.main,
+    "hall": hall.main,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,358 @@
+"""The hall at scale on PostgreSQL (issue: products, the number bank, the query and the API).
+
+Targets, on a products table the benchmark fills (10 million rows by default):
+- GTIN lookups through the HTTP API (gunicorn, driven by wrk over keep-alive connections):
+  throughput at least half of pgbench's single-row select on the same table with as many
+  connections, in the same run; p99 latency under 25 ms;
+- a file of 1,000,000 GTINs verified through the API's background job in under 10 s;
+- 100,000 product rows imported in under 60 s.
+
+Needs PostgreSQL, ``pgbench`` and ``wrk`` (``apt-get install postgresql-client wrk``).
+The database is generated once and kept between runs. Environment:
+``TIAOMA_BENCH_POSTGRES`` (``postgres://postgres@127.0.0.1:5432/tiaoma_bench``),
+``TIAOMA_BENCH_PRODUCTS`` (10,000,000), ``TIAOMA_BENCH_SECONDS`` (10 per load test),
+``TIAOMA_BENCH_CONNECTIONS`` (8), ``TIAOMA_BENCH_WORKERS`` (the server's processes: CPUs).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+
+from tiaoma import checksum
+
+URL = os.environ.get("TIAOMA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/tiaoma_bench")
+PRODUCTS = int(os.environ.get("TIAOMA_BENCH_PRODUCTS", "10000000"))
+SECONDS = int(os.environ.get("TIAOMA_BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("TIAOMA_BENCH_CONNECTIONS", "8"))
+WORKERS = int(os.environ.get("TIAOMA_BENCH_WORKERS", str(os.cpu_count() or 2)))
+OUT = Path(__file__).resolve().parent / "out" / "hall"
+PORT = 8765
+
+#: Each generated member holds one 7-digit prefix: 100,000 item references.
+PER_PREFIX = 100_000
+FIRST_PREFIX = 6_930_000
+#: The member the import fills (a prefix of its own, emptied before each run).
+IMPORT_PREFIX = "6929999"
+BATCH_LINES = 1_000_000
+IMPORT_ROWS = 100_000
+
+LOOKUP_RATIO, LOOKUP_P99_MS, BATCH_SECONDS, IMPORT_SECONDS = 0.5, 25.0, 10.0, 60.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    line: str
+    met: bool
+
+
+def gtin14(prefix: int, item: int) -> str:
+    body = f"{prefix:07d}{item:05d}"
+    return "0" + body + checksum.calc_check_digit(body)
+
+
+# -- the database --------------------------------------------------------------------------------
+
+
+def database_ready() -> None:
+    """Create the benchmark's database if needed, migrate it, and set Django up on it."""
+    parts = urlsplit(URL)
+    name = parts.path.lstrip("/")
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        if not connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+    OUT.mkdir(parents=True, exist_ok=True)
+    os.environ.update(
+        DATABASE_URL=URL, DJANGO_SETTINGS_MODULE="hall.settings", HALL_SECRET_KEY="bench",
+        HALL_SMS_BACKEND="console", HALL_DATA_DIR=str(OUT / "data"), HALL_DB_CONN_MAX_AGE="600",
+        HALL_ALLOWED_HOSTS="127.0.0.1,localhost", HALL_RATE_PER_ADDRESS="2000000000",
+        HALL_RATE_PER_KEY="2000000000", HALL_SECURE_COOKIES="no",
+    )  # fmt: skip
+    # Django is set up only here: after the environment names the benchmark's database.
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def generated() -> None:
+    """Members, prefixes and ``PRODUCTS`` filed products, unless the database has them."""
+    from hall.members.models import BranchOffice, CompanyPrefix, Member
+    from hall.products.models import NumberBank, Product
+
+    if Product.objects.filter(prefix__prefix__startswith="693").count() >= PRODUCTS:
+        return
+    started = time.perf_counter()
+    branch, _ = BranchOffice.objects.get_or_create(
+        code="9901", defaults={"name": "基准测试分中心", "region": "9901", "address": "—"}
+    )
+    members = -(-PRODUCTS // PER_PREFIX)
+    today = date.today()
+    for index in range(members + 1):
+        prefix = IMPORT_PREFIX if index == members else str(FIRST_PREFIX + index)
+        if CompanyPrefix.objects.filter(prefix=prefix).exists():
+            continue
+        member = Member.objects.create(
+            name=f"基准测试企业{index:04d}有限公司", uscc=_uscc(index), registered_address="—",
+            legal_representative="—", contact="—", certificate_number=f"物编注字第9{index:05d}号",
+            archive_index=f"B{index:06d}", branch=branch, valid_from=today - timedelta(days=30),
+            valid_until=today + timedelta(days=700), gds_card=f"BENCH{index:06d}",
+        )  # fmt: skip
+        made = CompanyPrefix.objects.create(member=member, prefix=prefix, allocated_on=today)
+        NumberBank.objects.create(prefix=made, next_item=0 if index == members else PER_PREFIX)
+    _copy_products(members)
+    print(f"  generated {PRODUCTS:,} products in {time.perf_counter() - started:.0f} s")
+
+
+def _uscc(index: int) -> str:
+    from tiaoma import uscc
+
+    body = f"91330100MA{index:07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def _copy_products(members: int) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, member_id, prefix FROM members_companyprefix "
+                       "WHERE prefix LIKE '693%%' ORDER BY prefix")  # fmt: skip
+        prefixes = cursor.fetchall()
+        cursor.execute("DELETE FROM products_product WHERE prefix_id = ANY(%s)",
+                       [[row[0] for row in prefixes]])  # fmt: skip
+        columns = ("member_id, prefix_id, gtin, kind, status, name, name_en, brand, brand_en, "
+                   "specification, net_content, net_content_unit, gpc_brick, classification, "
+                   "level, quantity, image, description, created_at, updated_at, superseded, "
+                   "version")  # fmt: skip
+        raw = cursor.connection  # psycopg's own connection: COPY
+        with raw.cursor().copy(f"COPY products_product ({columns}) FROM STDIN") as copy:
+            for prefix_id, member_id, prefix in prefixes[:members]:
+                for item in range(min(PER_PREFIX, PRODUCTS - (int(prefix) - FIRST_PREFIX)
+                                      * PER_PREFIX)):  # fmt: skip
+                    copy.write_row((member_id, prefix_id, gtin14(int(prefix), item), "gtin13",
+                                    "in_use", f"基准产品{item}", "", "基准", "", "500g", "500",
+                                    "g", "10000232", "", "each", 1, "", "", "now()", "now()",
+                                    False, 1))  # fmt: skip
+        cursor.execute("ANALYZE products_product")
+
+
+# -- the peer: pgbench ---------------------------------------------------------------------------
+
+
+def pgbench_rate() -> float:
+    """Single-row selects a second on the products table, ``CONNECTIONS`` clients."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM products_product")
+        low, high = cursor.fetchone()
+    script = OUT / "select.sql"
+    select = "SELECT id, gtin, name, status FROM products_product WHERE id = :id;"
+    script.write_text(f"\\set id random({low}, {high})\n{select}\n")
+    parts = urlsplit(URL)
+    done = subprocess.run(
+        ["pgbench", "-n", "-M", "prepared", "-f", str(script), "-c", str(CONNECTIONS),
+         "-j", str(min(CONNECTIONS, WORKERS)), "-T", str(SECONDS), "-h", parts.hostname or "",
+         "-p", str(parts.port or 5432), "-U", parts.username or "postgres",
+         parts.path.lstrip("/")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    found = re.search(r"tps = ([\d.]+)", done.stdout)
+    if found is None:
+        raise RuntimeError(done.stdout + done.stderr)
+    return float(found.group(1))
+
+
+# -- the hall under a real server ----------------------------------------------------------------
+
+
+def server() -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "hall.wsgi:application", "--workers", str(WORKERS),
+         "--bind", f"127.0.0.1:{PORT}", "--timeout", "120", "--log-level", "warning"],
+        env=os.environ.copy(),
+    )  # fmt: skip
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/openapi.json", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def lookups(sample: list[str]) -> tuple[float, float, int]:
+    """(requests a second, p99 ms, non-2xx answers) for random GTIN lookups over the API."""
+    (OUT / "gtins.txt").write_text("\n".join(sample) + "\n", encoding="ascii")
+    script = OUT / "lookup.lua"
+    script.write_text(
+        "local gtins = {}\n"
+        f'for line in io.lines("{OUT / "gtins.txt"}") do gtins[#gtins + 1] = line end\n'
+        "math.randomseed(os.time())\n"
+        "request = function()\n"
+        '  return wrk.format("GET", "/api/v1/gtins/" .. gtins[math.random(#gtins)])\n'
+        "end\n",
+        encoding="ascii",
+    )
+    done = subprocess.run(
+        ["wrk", "--latency", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{SECONDS}s",
+         "-s", str(script), f"http://127.0.0.1:{PORT}"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", done.stdout)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    if rate is None or p99 is None:
+        raise RuntimeError(done.stdout + done.stderr)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    return float(rate.group(1)), float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0
+
+
+def batch_file(rng: random.Random) -> bytes:
+    """A million lines: registered GTINs, numbers of other countries, and a few typos."""
+    lines = ["GTIN"]
+    members = -(-PRODUCTS // PER_PREFIX)
+    for index in range(BATCH_LINES):
+        if index % 100 == 99:
+            lines.append(f"69{rng.randrange(10**11):011d}")  # most fail their check digit
+        elif index % 10 == 9:
+            body = f"40{rng.randrange(10**10):010d}"
+            lines.append(body + checksum.calc_check_digit(body))
+        else:
+            number = rng.randrange(min(PRODUCTS, members * PER_PREFIX))
+            lines.append(gtin14(FIRST_PREFIX + number // PER_PREFIX, number % PER_PREFIX)[1:])
+    return ("\n".join(lines) + "\n").encode("ascii")
+
+
+def verify_job(data: bytes) -> tuple[float, dict[str, int]]:
+    """Seconds from upload to a finished job (its result file written), and its counts."""
+    from hall.lookup.models import ApiKey
+
+    secret = ApiKey.issue(name="bench")[1]
+    boundary = "tiaoma-bench"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"gtins.csv\"\r\nContent-Type: text/csv\r\n\r\n").encode() + data + (
+            f"\r\n--{boundary}--\r\n").encode()  # fmt: skip
+    headers = {"X-API-Key": secret, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    started = time.perf_counter()
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}/api/v1/verify/jobs", body,
+                                     headers, method="POST")  # fmt: skip
+    with urllib.request.urlopen(request, timeout=120) as response:
+        job = json.load(response)
+    while job["status"] in ("queued", "running"):
+        time.sleep(0.05)
+        status = urllib.request.Request(f"http://127.0.0.1:{PORT}/api/v1/verify/jobs/{job['id']}",
+                                         headers={"X-API-Key": secret})  # fmt: skip
+        with urllib.request.urlopen(status, timeout=30) as response:
+            job = json.load(response)
+    elapsed = time.perf_counter() - started
+    if job["status"] != "done" or job["error"]:
+        raise RuntimeError(f"the verification job failed: {job}")
+    return elapsed, job["counts"]
+
+
+def import_rows() -> tuple[float, int, int]:
+    """Seconds to import ``IMPORT_ROWS`` new products, and (created, failed)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from hall.members.models import CompanyPrefix
+    from hall.products.models import NumberBank
+    from hall.products.transfer import import_table
+
+    prefix = CompanyPrefix.objects.select_related("member").get(prefix=IMPORT_PREFIX)
+    with connection.cursor() as cursor:  # last run's rows go, so that the numbers are free
+        cursor.execute(
+            "DELETE FROM products_productevent WHERE product_id IN "
+            "(SELECT id FROM products_product WHERE prefix_id = %s)",
+            [prefix.pk],
+        )
+        cursor.execute("DELETE FROM products_product WHERE prefix_id = %s", [prefix.pk])
+    NumberBank.objects.filter(prefix=prefix).update(next_item=0)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["gtin", "prefix", "name", "brand", "specification", "net_content",
+                     "net_content_unit", "gpc_brick", "level", "quantity", "status"])  # fmt: skip
+    for item in range(IMPORT_ROWS):
+        writer.writerow([gtin14(int(IMPORT_PREFIX), item)[1:], IMPORT_PREFIX,
+                         f"导入产品{item}", "基准", "250mL", "250", "mL", "10000232",
+                         "each", "1", "in_use"])  # fmt: skip
+    data = out.getvalue().encode("utf-8")
+    started = time.perf_counter()
+    report = import_table(member=prefix.member, actor=None, data=data,
+                          today=timezone.localdate())  # fmt: skip
+    return time.perf_counter() - started, report.created, len(report.failed)
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+
+def missing_tools() -> list[str]:
+    return [tool for tool in ("pgbench", "wrk") if shutil.which(tool) is None]
+
+
+def main() -> int:
+    missing = missing_tools()
+    if missing:
+        print(f"hall: needs {', '.join(missing)} (apt-get install postgresql-client wrk)")
+        return 1
+    database_ready()
+    generated()
+    rng = random.Random(8)
+    sample = [gtin14(FIRST_PREFIX + n // PER_PREFIX, n % PER_PREFIX)
+              for n in (rng.randrange(PRODUCTS) for _ in range(100_000))]  # fmt: skip
+    verdicts: list[Verdict] = []
+    peer = pgbench_rate()
+    process = server()
+    try:
+        rate, p99, errors = lookups(sample)
+        seconds, counts = verify_job(batch_file(rng))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    ratio = rate / peer
+    verdicts.append(Verdict(
+        f"{'API GTIN lookup vs pgbench select':<44} tiaoma {rate:9,.0f}/s   pgbench "
+        f"{peer:9,.0f}/s   ratio {ratio:5.2f} (target >= {LOOKUP_RATIO})"
+        f"{'' if not errors else f'   {errors} non-2xx'}",
+        ratio >= LOOKUP_RATIO and not errors))  # fmt: skip
+    verdicts.append(Verdict(f"{'API GTIN lookup p99 latency':<44} {p99:8.1f} ms "
+                            f"(target < {LOOKUP_P99_MS:g} ms)", p99 < LOOKUP_P99_MS))  # fmt: skip
+    verdicts.append(Verdict(f"{'batch verification of 1,000,000 GTINs (job)':<44} "
+                            f"{seconds:8.1f} s  (target < {BATCH_SECONDS:g} s)  {counts}",
+                            seconds < BATCH_SECONDS))  # fmt: skip
+    took, created, failed = import_rows()
+    verdicts.append(Verdict(f"{'import of 100,000 product rows':<44} {took:8.1f} s  "
+                            f"(target < {IMPORT_SECONDS:g} s)  created {created:,}, "
+                            f"failed {failed}", took < IMPORT_SECONDS and not failed))  # fmt: skip
+    print(
+        f"hall on PostgreSQL, {PRODUCTS:,} products, {CONNECTIONS} connections, "
+        f"{WORKERS} server processes"
+    )
+    for verdict in verdicts:
+        print(f"  {verdict.line} {'ok' if verdict.met else 'MISSED'}")
+    return 0 if all(v.met for v in verdicts) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
