@@ -25,7 +25,7 @@ from hall.accounts.models import User
 from hall.jobs import queue
 from hall.lookup import batch
 from hall.lookup.models import ApiKey
-from hall.members.models import Member
+from hall.members.models import CompanyPrefix, Ean8Code, Member
 from hall.products import bank, services
 from hall.products.models import Product
 
@@ -323,3 +323,38 @@ def test_a_member_makes_and_revokes_keys_in_the_hall(client: Client, member_user
     assert rival.post(f"/products/keys/{key.pk}/revoke/").status_code == 404
     client.post(f"/products/keys/{key.pk}/revoke/")
     assert client.get("/api/v1/products", HTTP_X_API_KEY="tm_" + secret).status_code == 401
+
+
+def test_set_based_verification_answers_as_the_chunked_one(
+    filed: Product, other_member: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a large batch goes by COPY and joins; its answers must be the same."""
+    member = filed.member
+    Ean8Code.objects.create(member=other_member, number="69000010", product="小瓶",
+                            allocated_on=TODAY)  # fmt: skip
+    CompanyPrefix.objects.create(member=other_member, prefix="692123451", allocated_on=TODAY)
+    CompanyPrefix.objects.create(member=member, prefix="0412345", kind="upc", allocated_on=TODAY)
+    texts = ["6921234500019", "6921234510018", "69000010", "041234500003", "4006381333931",
+             "6921234500026", "6921234500010", "12345"]  # fmt: skip
+    chunked = batch.verify_batch(texts)
+    monkeypatch.setattr(batch, "SET_BASED_FROM", 0)
+    assert batch.verify_batch(texts) == chunked
+    holders = [(a.get("company_prefix"), a.get("member")) for a in chunked]
+    assert holders[:5] == [("69212345", member.name), ("692123451", other_member.name),
+                           ("69000010", other_member.name), ("0412345", member.name),
+                           (None, None)]  # fmt: skip
+
+
+def test_a_set_based_file_verification_writes_the_same_file(
+    filed: Product, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Product.objects.filter(pk=filed.pk).update(name="-20℃ 冰淇淋")  # a formula's first character
+    texts = ["6921234500019", "=1+2", "4006381333931", "6921234500026", "6921234500010"]
+    chunked, joined = io.StringIO(), io.StringIO()
+    counts = batch.verify_file(texts, chunked)
+    monkeypatch.setattr(batch, "SET_BASED_FROM", 0)
+    assert batch.verify_file(texts, joined) == counts
+    assert joined.getvalue() == chunked.getvalue()
+    assert "'-20℃ 冰淇淋" in chunked.getvalue()
+    assert counts == {"total": 5, "malformed": 2, "registered": 2, "not_registered": 1,
+                      "filed": 1}  # fmt: skip
