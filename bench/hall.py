@@ -111,11 +111,11 @@ def generated() -> None:
         prefix = IMPORT_PREFIX if index == members else str(FIRST_PREFIX + index)
         if CompanyPrefix.objects.filter(prefix=prefix).exists():
             continue
-        member = Member.objects.create(
-            name=f"基准测试企业{index:04d}有限公司", uscc=_uscc(index), registered_address="—",
-            legal_representative="—", contact="—", certificate_number=f"物编注字第9{index:05d}号",
-            archive_index=f"B{index:06d}", branch=branch, valid_from=today - timedelta(days=30),
-            valid_until=today + timedelta(days=700), gds_card=f"BENCH{index:06d}",
+        member = Member.objects.create(  # named after its prefix: unique however many there are
+            name=f"基准测试企业{prefix}有限公司", uscc=_uscc(prefix), registered_address="—",
+            legal_representative="—", contact="—", certificate_number=f"物编注字第{prefix}号",
+            archive_index=f"B{prefix}", branch=branch, valid_from=today - timedelta(days=30),
+            valid_until=today + timedelta(days=700), gds_card=f"BENCH{prefix}",
         )  # fmt: skip
         made = CompanyPrefix.objects.create(member=member, prefix=prefix, allocated_on=today)
         NumberBank.objects.create(prefix=made, next_item=0 if index == members else PER_PREFIX)
@@ -123,10 +123,10 @@ def generated() -> None:
     print(f"  generated {PRODUCTS:,} products in {time.perf_counter() - started:.0f} s")
 
 
-def _uscc(index: int) -> str:
+def _uscc(prefix: str) -> str:
     from tiaoma import uscc
 
-    body = f"91330100MA{index:07d}"
+    body = f"91330100MA{prefix}"
     return body + uscc.calc_check_digit(body)
 
 
