@@ -14,11 +14,11 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from hall.payments.gateways.base import (
+    BEIJING,
     Answer,
     GatewayError,
     Incoming,
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from hall.payments.models import Order, Refund
 
 logger = logging.getLogger("hall.payments")
-BEIJING = ZoneInfo("Asia/Shanghai")
 PAID_STATES = {"TRADE_SUCCESS", "TRADE_FINISHED"}
 PRODUCTION_URL = "https://openapi.alipay.com/gateway.do"
 

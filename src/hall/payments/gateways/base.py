@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
 
 if TYPE_CHECKING:
     from hall.payments.models import Order, Refund
+
+#: The providers write their times in Beijing time, whatever the hall's own zone.
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from hall.payments.gateways.base import (
+    BEIJING,
     Answer,
     GatewayError,
     Incoming,
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from hall.payments.models import Order, Refund
 
 logger = logging.getLogger("hall.payments")
-BEIJING = ZoneInfo("Asia/Shanghai")
 SUCCESS_CODES = {"00", "A6"}
 UNIONPAY_NAME = "中国银联股份有限公司"
 SIGN_USAGE = "00040000:SIGN"
