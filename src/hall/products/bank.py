@@ -172,11 +172,15 @@ def next_free_items(prefix: CompanyPrefix, count: int,
     return found
 
 
+def check_in_range(prefix: CompanyPrefix, item: int) -> None:
+    if not 0 <= item < item_count(prefix):
+        raise BankError(_("商品项目代码应为 0 至 %(last)d") % {"last": item_count(prefix) - 1})
+
+
 def check_chosen(prefix: CompanyPrefix, item: int, today: date) -> None:
     """Refuse an item reference outside the prefix or held by a live product; under the legacy
     rule, a long-discontinued holder is marked superseded."""
-    if not 0 <= item < item_count(prefix):
-        raise BankError(_("商品项目代码应为 0 至 %(last)d") % {"last": item_count(prefix) - 1})
+    check_in_range(prefix, item)
     holder = Product.objects.filter(gtin=gtin14_of(prefix, item), superseded=False).first()
     if holder is None:
         return

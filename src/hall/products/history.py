@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 
 from hall.accounts.models import User
 from hall.products.models import Product, ProductEvent
@@ -22,15 +23,16 @@ def jsonable(value: object) -> object:
     return value
 
 
-def event(product: Product, *, actor: User | None, action: str,
-          before: dict[str, object], after: dict[str, object]) -> ProductEvent:  # fmt: skip
-    """A history row, not yet saved (the import saves them in bulk)."""
+def event(product: Product, *, actor: User | None, action: str, before: dict[str, object],
+          after: dict[str, object], at: datetime | None = None) -> ProductEvent:  # fmt: skip
+    """A history row, not yet saved (the import saves them in bulk, all ``at`` one time)."""
     return ProductEvent(
         product=product,
         actor=actor if actor is not None and actor.pk else None,
         action=action,
         before={k: jsonable(v) for k, v in before.items()},
         after={k: jsonable(v) for k, v in after.items()},
+        at=at or timezone.now(),
     )
 
 

@@ -11,20 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.inserting import insert
 from hall.members.models import CompanyPrefix, Member
 from hall.products import bank
 from hall.products.bank import BankError
 from hall.products.forms import ProductForm
 from hall.products.history import event, label
-from hall.products.models import Product, ProductEvent
+from hall.products.models import Product
 from hall.products.services import EDITABLE, missing_for_filing
 from hall.reasons import reason
 from hall.spreadsheets import TableError, read_rows, write_table
@@ -111,12 +113,18 @@ def _normal(text: str) -> str:
     return "".join(text.split()).lower().lstrip("\ufeff")
 
 
-def _choice(value: str, choices: list[tuple[str, Any]]) -> str:
-    """A choice given by its value or by the label the hall shows (in either language)."""
-    for key, shown in choices:
-        if _normal(value) in (_normal(str(key)), _normal(str(shown))):
-            return str(key)
-    return value
+def _choice(value: str, choices: type[models.TextChoices]) -> str:
+    """A choice given by its value or by the label the hall shows in the current language."""
+    return _spellings(choices, translation.get_language()).get(_normal(value), value)
+
+
+@cache
+def _spellings(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    """Each value's and label's normal spelling → the value (built once, not once per row)."""
+    found: dict[str, str] = {}
+    for key, shown in reversed(choices.choices):  # the first choice wins where two spell alike
+        found[_normal(str(shown))] = found[_normal(str(key))] = str(key)
+    return found
 
 
 UNIT_ALIASES = {"ml": "mL", "l": "L", "m²": "m2", "个": "piece", "件": "piece", "片": "sheet",
@@ -139,8 +147,8 @@ def _parse(line: int, raw: list[str], columns: dict[int, str]) -> _Row | str:
     """A row's cleaned values, or the reason it is refused."""
     values = {name: (raw[i].strip() if i < len(raw) else "") for i, name in columns.items()}
     unit = values.get("net_content_unit", "")
-    values["net_content_unit"] = UNIT_ALIASES.get(unit.lower(), _choice(unit, Product.Unit.choices))
-    values["level"] = _choice(values.get("level", ""), Product.Level.choices) or "each"
+    values["net_content_unit"] = UNIT_ALIASES.get(unit.lower(), _choice(unit, Product.Unit))
+    values["level"] = _choice(values.get("level", ""), Product.Level) or "each"
     status = STATUS_WORDS.get(_normal(values.get("status", "")))
     if status is None:
         return _("状态应为“草稿”或“使用中”")
@@ -260,8 +268,8 @@ class _Import:
                      None)  # fmt: skip
         if owner is None:
             return _("商品条码不属于本企业的厂商识别代码")
-        try:
-            bank.check_chosen(owner, bank.item_of(owner, number), self.today)
+        try:  # the chunk's live holders are already known (self.existing): no query per row
+            bank.check_in_range(owner, bank.item_of(owner, number))
         except BankError as error:
             return str(error)
         self.new.append((row, self.product(owner, number, row)))
@@ -281,21 +289,23 @@ class _Import:
 
     def write(self) -> None:
         creating = [p for row, p in self.new if not self.incomplete(row, p)]
-        made = Product.objects.bulk_create(creating)
+        made = insert(creating)
+        now = timezone.now()
         events = [event(p, actor=self.actor, action="imported", before={},
-                        after={"gtin": p.gtin, "status": p.status}) for p in made]  # fmt: skip
+                        after={"gtin": p.gtin, "status": p.status}, at=now)
+                  for p in made]  # fmt: skip
         changing = [(p, c) for row, p, c in self.updated if c and not self.badly(row, p, c)]
         for product, changed in changing:
             events.append(event(product, actor=self.actor, action="imported",
                                 before={k: getattr(product, k) for k in changed},
-                                after=changed))  # fmt: skip
+                                after=changed, at=now))  # fmt: skip
             for name, value in changed.items():
                 setattr(product, name, value)
             product.version += 1
-            product.updated_at = timezone.now()
+            product.updated_at = now
         fields = sorted({k for _p, c in changing for k in c} | {"version", "updated_at"})
         Product.objects.bulk_update([p for p, _c in changing], fields)
-        ProductEvent.objects.bulk_create(events)
+        insert(events)
         self.report.created += len(made)
         self.report.updated += len(changing) + sum(1 for _r, _p, c in self.updated if not c)
 
