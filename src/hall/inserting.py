@@ -39,7 +39,7 @@ def insert(objects: Sequence[M]) -> list[M]:
                                                        len(objects)])  # fmt: skip
         for item, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             item.pk = pk
-        columns = ", ".join(quote(field.column) for field in fields)
+        columns = ", ".join(quote(str(field.column)) for field in fields)
         readers = [_reader(field, objects[0]) for field in fields]
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for item in objects:
