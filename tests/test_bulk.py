@@ -143,3 +143,32 @@ def test_verdicts_agree_with_identify() -> None:
 def test_report_cells_are_never_formulas(value: str) -> None:
     _, rows = run(f"{value}\n".encode())
     assert rows[0]["value"] == "'" + value
+
+
+@settings(max_examples=80)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([8, 12, 13, 14]).flatmap(
+                lambda n: st.text("0123456789", min_size=n, max_size=n)
+            ),
+            st.text(max_size=16),  # anything: spaces, full-width digits, line breaks, letters
+        ),
+        max_size=40,
+    )
+)
+def test_plain_valid_gtins_never_accept_what_the_validator_refuses(texts: list[str]) -> None:
+    """True exactly for plain digit GTINs the single validator accepts as they are written."""
+    mask = bulk.plain_valid_gtins(texts).tolist()
+    assert len(mask) == len(texts)
+    for text, plain in zip(texts, mask, strict=True):
+        written_plainly = text.isascii() and text.isdigit() and len(text) in (8, 12, 13, 14)
+        assert plain == (written_plainly and gtin.is_valid(text))
+        if plain:
+            assert gtin.validate(text) == text
+
+
+def test_plain_valid_gtins_of_a_large_list() -> None:
+    rng = random.Random(9)
+    texts = [f"69{rng.randrange(10**11):011d}" for _ in range(30_000)]  # a tenth are valid
+    assert bulk.plain_valid_gtins(texts).tolist() == [gtin.is_valid(t) for t in texts]

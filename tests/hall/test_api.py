@@ -325,10 +325,12 @@ def test_a_member_makes_and_revokes_keys_in_the_hall(client: Client, member_user
     assert client.get("/api/v1/products", HTTP_X_API_KEY="tm_" + secret).status_code == 401
 
 
+@pytest.mark.django_db(transaction=True)  # the probes' own connections see committed rows
 def test_set_based_verification_answers_as_the_chunked_one(
     filed: Product, other_member: Member, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On PostgreSQL a large batch goes by COPY and joins; its answers must be the same."""
+    """On PostgreSQL a large batch is probed by COPY on several connections; its answers must
+    be the IN lists' answers."""
     member = filed.member
     Ean8Code.objects.create(member=other_member, number="69000010", product="小瓶",
                             allocated_on=TODAY)  # fmt: skip
@@ -345,16 +347,26 @@ def test_set_based_verification_answers_as_the_chunked_one(
                            (None, None)]  # fmt: skip
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_set_based_file_verification_writes_the_same_file(
-    filed: Product, monkeypatch: pytest.MonkeyPatch
+    filed: Product, other_member: Member, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Product.objects.filter(pk=filed.pk).update(name="-20℃ 冰淇淋")  # a formula's first character
-    texts = ["6921234500019", "=1+2", "4006381333931", "6921234500026", "6921234500010"]
+    Ean8Code.objects.create(member=other_member, number="69000010", product="小瓶",
+                            allocated_on=TODAY)  # fmt: skip
+    CompanyPrefix.objects.create(member=other_member, prefix="692123451", allocated_on=TODAY)
+    Member.objects.filter(pk=other_member.pk).update(name='另一家, "有限"公司')  # quoted in CSV
+    texts = ["6921234500019", "=1+2", "4006381333931", "6921234500026", "6921234500010",
+             "6921234510018", "69000010", "6921234500019"]  # fmt: skip
     chunked, joined = io.StringIO(), io.StringIO()
     counts = batch.verify_file(texts, chunked)
     monkeypatch.setattr(batch, "SET_BASED_FROM", 0)
     assert batch.verify_file(texts, joined) == counts
     assert joined.getvalue() == chunked.getvalue()
     assert "'-20℃ 冰淇淋" in chunked.getvalue()
-    assert counts == {"total": 5, "malformed": 2, "registered": 2, "not_registered": 1,
-                      "filed": 1}  # fmt: skip
+    rows = list(csv.reader(io.StringIO(chunked.getvalue())))
+    assert rows[6][4:8] == ["1", "692123451", '另一家, "有限"公司', "1"]
+    assert rows[7][4:6] == ["1", "69000010"]
+    assert rows[8] == rows[1]
+    assert counts == {"total": 8, "malformed": 2, "registered": 5, "not_registered": 1,
+                      "filed": 2}  # fmt: skip
