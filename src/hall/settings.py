@@ -109,6 +109,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several requests write at once: wait for the lock rather than fail at once.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+elif env_bool("HALL_DB_PREPARED", default=True):
+    # Django turns psycopg's prepared statements off (for proxies that pool by transaction).
+    # Its own cursors bind in Python and are never prepared whatever this says; the hall's
+    # hot statement, the GTIN lookup, binds on the server and is prepared after psycopg's
+    # usual five runs. HALL_DB_PREPARED=no behind such a proxy.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env_str("HALL_CACHE_URL", default="")

@@ -4,14 +4,17 @@ register, photos, the certificate's QR page and the GS1 Digital Link resolver; r
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
 from hall.accounts.models import User
-from hall.members.models import Ean8Code, Member
+from hall.lookup import services as lookup
+from hall.members.models import CompanyPrefix, Ean8Code, Member
 from hall.products import bank, services
 from hall.products.models import Product
 from tiaoma.render import artwork, geometry_for
@@ -206,3 +209,56 @@ def test_the_query_pages_are_in_english_too(client: Client, filed: Product) -> N
     client.post("/i18n/setlang/", {"language": "en", "next": "/query/"})
     page = client.get("/query/gtin/", {"q": "6921234500010"}).content.decode()
     assert "check digit" in page.lower()
+
+
+def _expected(number: str, holder: str | None, member: Member | None,
+              product: Product | None) -> dict[str, object]:  # fmt: skip
+    """What a lookup must say, read through the ORM (not the lookup's own statement)."""
+    return {"company_prefix": holder, "registered": holder is not None,
+            "member": lookup.member_facts(member) if member else None,
+            "product": lookup.product_facts(Product.objects.get(pk=product.pk))
+            if product else None}  # fmt: skip
+
+
+@pytest.fixture
+def other_holder(other_member: Member) -> Member:
+    """Another member with an EAN-8 code, a UPC prefix and a prefix inside 69212345."""
+    Ean8Code.objects.create(member=other_member, number="69000010", product="小瓶",
+                            allocated_on=TODAY)  # fmt: skip
+    CompanyPrefix.objects.create(member=other_member, prefix="0123456", allocated_on=TODAY,
+                                 kind=CompanyPrefix.Kind.UPC)  # fmt: skip
+    CompanyPrefix.objects.create(member=other_member, prefix="692123456", allocated_on=TODAY)
+    return other_member
+
+
+def test_one_statement_answers_what_the_models_say(
+    client: Client, filed: Product, member_user: User, other_holder: Member,
+    django_assert_num_queries: Any,
+) -> None:  # fmt: skip
+    """Cases with their contents, EAN-8 codes, UPC prefixes and a longer prefix inside another
+    member's: the lookup's one statement agrees with the models, on the page and the API."""
+    member, other_member = filed.member, other_holder
+    case = bank.case_create(member=member, contained=filed, indicator="1", quantity=24,
+                            actor=None, today=TODAY)  # fmt: skip
+    services.product_transition(actor=member_user, product_id=case.pk, action="publish",
+                                today=TODAY)  # fmt: skip
+    cases = {
+        case.display_gtin: ("69212345", member, case),
+        "6921234500019": ("69212345", member, filed),
+        "69000010": ("69000010", other_member, None),
+        "012345600005": ("0123456", other_member, None),
+        "6921234560013": ("692123456", other_member, None),
+        "4006381333931": (None, None, None),
+    }
+    for query, (holder, owner, product) in cases.items():
+        with django_assert_num_queries(1):
+            answer = lookup.lookup_gtin(query)
+        expected = _expected(answer["gtin14"], holder, owner, product)
+        assert {key: answer[key] for key in expected} == expected, query
+        api = client.get(f"/api/v1/gtins/{query}")
+        if holder is None:
+            assert api.status_code == 404
+            continue
+        assert api.json() == json.loads(json.dumps(answer)), query
+        assert answer["message"] in client.get("/query/gtin/", {"q": query}).content.decode()
+    assert lookup.lookup_gtin(case.display_gtin)["product"]["contains"] == "6921234500019"

@@ -9,16 +9,22 @@ cached between saving and asking: what a member files is visible at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
+from functools import cache
 from typing import Any
 
+import psycopg
+from django.db import connection, models
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hall.applications.models import Application, ApplicationEvent
-from hall.members.models import CompanyPrefix, Ean8Code, Member
-from hall.products.models import Product
+from hall.members.models import CompanyPrefix, Member
+from hall.products.models import Product, display_gtin
 from hall.reasons import reason
 from tiaoma import gtin, upc
 from tiaoma.errors import TiaomaError
@@ -35,41 +41,77 @@ REGISTER_KINDS = [Application.Kind.REGISTRATION, Application.Kind.RENEWAL, Appli
 
 
 def membership_valid(member: Member, today: date | None = None) -> bool:
-    return member.status == Member.Status.ACTIVE and member.valid_until >= (
-        today or timezone.localdate()
-    )
+    return _valid(member.status, member.valid_until, today or timezone.localdate())
+
+
+def _valid(status: str, valid_until: date, today: date) -> bool:
+    return status == Member.Status.ACTIVE and valid_until >= today
+
+
+#: The member's columns the public sees, in the order :func:`_member_facts` takes them.
+MEMBER_COLUMNS = ("name", "name_en", "certificate_number", "status", "valid_from", "valid_until")
+#: The product's columns the public sees, in the order :func:`_product_facts` takes them.
+PRODUCT_COLUMNS = ("gtin", "kind", *PUBLIC_FIELDS, "net_content", "market_date",
+                   "discontinued_on", "image")  # fmt: skip
 
 
 def member_facts(member: Member) -> dict[str, Any]:
     """What the public may know of a member: its name, certificate and whether it is valid."""
-    return {
-        "name": member.name,
-        "name_en": member.name_en,
-        "certificate_number": member.certificate_number,
-        "status": member.status,
-        "status_text": member.get_status_display(),
-        "valid_from": member.valid_from.isoformat(),
-        "valid_until": member.valid_until.isoformat(),
-        "membership_valid": membership_valid(member),
-        "branch": member.branch.name,
-    }
+    return _member_facts([getattr(member, name) for name in MEMBER_COLUMNS], member.branch.name)
+
+
+def _member_facts(values: Sequence[Any], branch: str) -> dict[str, Any]:
+    facts = dict(zip(MEMBER_COLUMNS, values, strict=True))
+    valid_until = _day(facts["valid_until"])
+    facts.update(status_text=labels(Member.Status)[facts["status"]],
+                 valid_from=_day(facts["valid_from"]).isoformat(),
+                 valid_until=valid_until.isoformat(),
+                 membership_valid=_valid(facts["status"], valid_until, timezone.localdate()),
+                 branch=branch)  # fmt: skip
+    return facts
 
 
 def product_facts(product: Product) -> dict[str, Any]:
-    facts: dict[str, Any] = {name: getattr(product, name) for name in PUBLIC_FIELDS}
+    contained = product.contains
+    return _product_facts([getattr(product, name) for name in PRODUCT_COLUMNS],
+                          contained.display_gtin if contained is not None else None)  # fmt: skip
+
+
+def _product_facts(values: Sequence[Any], contains: str | None) -> dict[str, Any]:
+    facts = dict(zip(PRODUCT_COLUMNS, values, strict=True))
+    number, net_content, image = facts.pop("gtin"), facts["net_content"], facts.pop("image")
     facts.update(
-        gtin=product.display_gtin,
-        gtin14=product.gtin,
-        kind=product.kind,
-        status_text=product.get_status_display(),
-        level_text=product.get_level_display(),
-        net_content=None if product.net_content is None else f"{product.net_content.normalize():f}",
-        market_date=product.market_date.isoformat() if product.market_date else None,
-        discontinued_on=product.discontinued_on.isoformat() if product.discontinued_on else None,
-        contains=product.contains.display_gtin if product.contains else None,
-        has_image=bool(product.image),
+        gtin=display_gtin(number, facts["kind"]),
+        gtin14=number,
+        status_text=labels(Product.Status)[facts["status"]],
+        level_text=labels(Product.Level)[facts["level"]],
+        # SQLite gives a float: its shortest spelling is the decimal that was stored.
+        net_content=None if net_content is None else f"{Decimal(str(net_content)).normalize():f}",
+        market_date=_iso(facts["market_date"]),
+        discontinued_on=_iso(facts["discontinued_on"]),
+        contains=contains,
+        has_image=bool(image),
     )
     return facts
+
+
+def _day(value: date | str) -> date:
+    """A date as the database gave it (SQLite gives text where a query computes the column)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _iso(value: date | str | None) -> str | None:
+    return None if value is None else _day(value).isoformat()
+
+
+def labels(choices: type[models.Choices]) -> dict[Any, str]:
+    """The choices' labels in the active language (made once per language, not per answer)."""
+    return _labels(choices, translation.get_language())
+
+
+@cache
+def _labels(choices: type[models.Choices], language: str | None) -> dict[Any, str]:
+    return {value: str(label) for value, label in choices.choices}
 
 
 def _error(error: TiaomaError) -> dict[str, Any]:
@@ -86,59 +128,126 @@ def lookup_gtin(text: str) -> dict[str, Any]:
     number = parsed.gtin14
     answer: dict[str, Any] = {"query": text[:40], "well_formed": True, "gtin": parsed.value,
                               "gtin14": number, "structure": parsed.as_dict()}  # fmt: skip
-    product = (Product.objects.filter(gtin=number, superseded=False, status__in=PUBLIC_STATUSES)
-               .select_related("member__branch", "contains").first())  # fmt: skip
-    holder = _holder(number)
-    answer["registered"] = holder is not None
-    answer["company_prefix"] = holder[0] if holder else None
-    answer["member"] = member_facts(holder[1]) if holder else None
-    answer["product"] = product_facts(product) if product else None
-    answer["message"] = _summary(parsed, holder, product)
+    prefix, member, product = _known(number)
+    answer["registered"] = prefix is not None
+    answer["company_prefix"] = prefix
+    answer["member"] = member
+    answer["product"] = product
+    answer["message"] = _summary(parsed, prefix, member, product)
     return answer
 
 
+#: The lengths of the company prefixes a GTIN-14 may fall under: an EAN prefix after the
+#: leading 0, a UPC prefix of the GTIN-12 after 00.
+_EAN_LENGTHS, _UPC_LENGTHS = range(6, 13), range(6, 12)
+
+
 def prefix_candidates(number: str) -> list[tuple[str, str]]:
-    """(prefix, kind) pairs a GTIN-14 could fall under: an EAN prefix of 6-12 digits after the
-    leading 0, or a UPC prefix of 6-11 digits of the GTIN-12."""
-    found = [(number[1 : 1 + n], str(CompanyPrefix.Kind.EAN)) for n in range(6, 13)]
+    """(prefix, kind) pairs a GTIN-14 could fall under."""
+    found = [(number[1 : 1 + n], str(CompanyPrefix.Kind.EAN)) for n in _EAN_LENGTHS]
     if number.startswith("00"):
-        found += [(number[2 : 2 + n], str(CompanyPrefix.Kind.UPC)) for n in range(6, 12)]
+        found += [(number[2 : 2 + n], str(CompanyPrefix.Kind.UPC)) for n in _UPC_LENGTHS]
     return found
 
 
-def _holder(number: str) -> tuple[str, Member] | None:
-    """The company prefix (or EAN-8) in this system's register that the GTIN falls under."""
-    if number.startswith("000000"):
-        code = Ean8Code.objects.filter(number=number[6:]).select_related("member__branch").first()
-        if code is not None:
-            return code.number, code.member
-    wanted = Q(pk__in=[])
-    for prefix, kind in prefix_candidates(number):
-        wanted |= Q(prefix=prefix, kind=kind)
-    found = CompanyPrefix.objects.filter(wanted).select_related("member__branch")
-    best = max(found, key=lambda p: len(p.prefix), default=None)
-    return (best.prefix, best.member) if best else None
+def _columns(alias: str, names: Sequence[str]) -> str:
+    return ", ".join(f"{alias}.{name}" for name in names)
 
 
-def _summary(parsed: gtin.Gtin, holder: tuple[str, Member] | None,
-             product: Product | None) -> str:  # fmt: skip
+def _quoted(values: Sequence[str]) -> str:
+    """Constants of the code (choice values) written into a statement, never user input."""
+    if not all(re.fullmatch(r"[a-z_0-9]+", value) for value in values):
+        raise ValueError(values)
+    return ", ".join(f"'{value}'" for value in values)
+
+
+#: One statement for everything a GTIN lookup shows (the page, the API and the resolver): the
+#: EAN-8 code, else the longest company prefix the number falls under, with its member and
+#: branch; the live filed product and what it contains. Its one parameter is the GTIN-14 and
+#: its text never changes, so PostgreSQL plans it once per connection; NOT superseded is
+#: written out, for a generic plan uses the partial index on the GTIN only for a predicate it
+#: can see.
+_KNOWN_SQL = f"""
+SELECT h.prefix, {_columns("m", MEMBER_COLUMNS)}, b.name,
+       {_columns("p", PRODUCT_COLUMNS)}, c.gtin, c.kind
+FROM (SELECT 1 AS one) AS q
+LEFT JOIN (
+    SELECT prefix, member_id FROM (
+        SELECT number AS prefix, member_id, 99 AS rank FROM members_ean8code
+        WHERE substr(%(gtin)s, 1, 6) = '000000' AND number = substr(%(gtin)s, 7, 8)
+        UNION ALL
+        SELECT prefix, member_id, length(prefix) AS rank FROM members_companyprefix
+        WHERE (kind = '{CompanyPrefix.Kind.EAN.value}' AND prefix IN (
+                   {", ".join(f"substr(%(gtin)s, 2, {n})" for n in _EAN_LENGTHS)}))
+           OR (kind = '{CompanyPrefix.Kind.UPC.value}' AND substr(%(gtin)s, 1, 2) = '00'
+               AND prefix IN ({", ".join(f"substr(%(gtin)s, 3, {n})" for n in _UPC_LENGTHS)}))
+    ) AS candidates ORDER BY rank DESC LIMIT 1
+) AS h ON 1 = 1
+LEFT JOIN members_member m ON m.id = h.member_id
+LEFT JOIN members_branchoffice b ON b.id = m.branch_id
+LEFT JOIN products_product p ON p.gtin = %(gtin)s AND NOT p.superseded
+                             AND p.status IN ({_quoted(PUBLIC_STATUSES)})
+LEFT JOIN products_product c ON c.id = p.contains_id"""
+_MEMBER_AT, _PRODUCT_AT = 1, 2 + len(MEMBER_COLUMNS)
+_CONTAINED_AT = _PRODUCT_AT + len(PRODUCT_COLUMNS)
+
+
+def _known_row(number: str) -> tuple[Any, ...]:
+    with _server_bound_cursor() as cursor:
+        cursor.execute(_KNOWN_SQL, {"gtin": number})
+        rows = cursor.fetchall()
+    return tuple(rows[0])  # one row always: the statement selects from (SELECT 1)
+
+
+def _server_bound_cursor() -> Any:
+    """A cursor whose statements PostgreSQL plans once per connection: psycopg's own, binding
+    on the server (Django's binds in Python), in Django's wrapper (its errors, its query log).
+    Django's cursor on other databases."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    cursor = psycopg.Cursor(connection.connection)
+    wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
+    return wrapper(cursor, connection)
+
+
+Known = tuple[str | None, dict[str, Any] | None, dict[str, Any] | None]
+
+
+def _known(number: str) -> Known:
+    """The holder's prefix (or EAN-8 code), its member's facts and the filed product's facts
+    of a GTIN-14; None for what there is none of."""
+    row = _known_row(number)
+    member = row[_MEMBER_AT : _PRODUCT_AT - 1]
+    product = row[_PRODUCT_AT:_CONTAINED_AT]
+    contained, contained_kind = row[_CONTAINED_AT:]
+    return (
+        row[0],
+        None if row[0] is None else _member_facts(member, row[_PRODUCT_AT - 1]),
+        None if product[0] is None else _product_facts(
+            product, None if contained is None else display_gtin(contained, contained_kind)),
+    )  # fmt: skip
+
+
+def _summary(parsed: gtin.Gtin, prefix: str | None, member: dict[str, Any] | None,
+             product: dict[str, Any] | None) -> str:  # fmt: skip
     organisation = parsed.issuer.organisation_zh if parsed.issuer else _("未分配的前缀")
-    if holder is None:
+    if prefix is None or member is None:
         if parsed.is_china:
             return _("未注册：此编码的厂商识别代码不在本系统的注册记录中（前缀由%(org)s分配）") % {
                 "org": organisation}  # fmt: skip
         return _("未注册：此编码的前缀由%(org)s分配，不属于本系统管理的编码") % {
             "org": organisation
         }
-    member = holder[1]
-    state = _("有效") if membership_valid(member) else member.get_status_display()
+    state = _("有效") if member["membership_valid"] else member["status_text"]
     if product is None:
         text = _(
             "厂商识别代码 %(prefix)s 属于%(name)s（系统成员资格%(state)s），此编码尚未通报产品信息"
         )
-        return text % {"prefix": holder[0], "name": member.name, "state": state}
+        return text % {"prefix": prefix, "name": member["name"], "state": state}
     return _("%(name)s（系统成员资格%(state)s）的产品：%(product)s") % {
-        "name": member.name, "state": state, "product": product.name}  # fmt: skip
+        "name": member["name"], "state": state, "product": product["name"]}  # fmt: skip
 
 
 def lookup_prefix(text: str) -> dict[str, Any]:

@@ -133,11 +133,15 @@ class Product(models.Model):
 
     @property
     def display_gtin(self) -> str:
-        """The GTIN as printed: 8, 12, 13 or 14 digits."""
-        return self.gtin[-LENGTHS[self.kind] :]
+        return display_gtin(self.gtin, self.kind)
 
 
 LENGTHS = {"gtin8": 8, "gtin12": 12, "gtin13": 13, "gtin14": 14}
+
+
+def display_gtin(number: str, kind: str) -> str:
+    """The GTIN-14 ``number`` as printed for its kind: 8, 12, 13 or 14 digits."""
+    return number[-LENGTHS[kind] :]
 
 
 class ProductEvent(models.Model):
