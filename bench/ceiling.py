@@ -1,17 +1,46 @@
-"""A WSGI application that does nothing but answer: served like the hall, it shows how many
-requests a second this machine's Python server and wrk reach before any lookup is made."""
+"""Two WSGI applications that show what this machine allows a Python lookup, served like the
+hall and driven by the same load: one only answers; the other answers with the peer's own
+query (pgbench's single-row select by a random id, prepared, on one connection per thread)
+and nothing of the hall (on the hall's DATABASE_URL). No Python lookup can beat the second."""
 
 from __future__ import annotations
 
+import json
+import os
+import random
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import psycopg
+
 #: About the size of a real lookup's answer.
 BODY = b'{"query": "06930000000017", "registered": true, "padding": "' + b"x" * 1500 + b'"}'
+HEADERS = [("Content-Type", "application/json")]
+StartResponse = Callable[..., Any]
 
 
-def application(environ: dict[str, Any],
-                start_response: Callable[..., Any]) -> Iterable[bytes]:  # fmt: skip
-    start_response("200 OK", [("Content-Type", "application/json"),
-                              ("Content-Length", str(len(BODY)))])  # fmt: skip
+def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    start_response("200 OK", [*HEADERS, ("Content-Length", str(len(BODY)))])
     return [BODY]
+
+
+_local = threading.local()
+_HIGHEST = int(os.environ.get("TIAOMA_BENCH_PRODUCTS", "10000000"))
+
+
+def _cursor() -> psycopg.Cursor[Any]:
+    if not hasattr(_local, "cursor"):
+        connection = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+        _local.cursor = psycopg.Cursor(connection)
+    cursor: psycopg.Cursor[Any] = _local.cursor
+    return cursor
+
+
+def select_application(environ: dict[str, Any],
+                       start_response: StartResponse) -> Iterable[bytes]:  # fmt: skip
+    row = _cursor().execute("SELECT id, gtin, name, status FROM products_product WHERE id = %s",
+                            [random.randint(1, _HIGHEST)], prepare=True).fetchone()  # fmt: skip
+    body = json.dumps({"row": row}).encode()
+    start_response("200 OK", [*HEADERS, ("Content-Length", str(len(body)))])
+    return [body]

@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 
 from hall.accounts import views as account_views
 from hall.lookup import views as lookup_views
-from hall.lookup.api import api
+from hall.lookup.api import api, gtin_lookup_route
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:center", permanent=False)),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("payments/", include("hall.payments.urls")),
     path("products/", include("hall.products.urls")),
     path("query/", include("hall.lookup.urls")),
+    # The API's busiest path, served without ninja's per-request work (hall.lookup.api).
+    path("api/v1/gtins/<str:gtin>", gtin_lookup_route),
     path("api/v1/", api.urls),
     # The certificate's QR code points here (hall.members.certificates.verification_url).
     path("verify/<str:number>", lookup_views.certificate_page, name="verify_certificate"),
