@@ -6,6 +6,9 @@ Every variable and its default:
 - ``HALL_SECRET_KEY`` (or ``HALL_SECRET_KEY_FILE``): required unless ``HALL_DEBUG``.
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/hall``; default a SQLite file in
   ``HALL_DATA_DIR`` (``var/`` beside the checkout).
+- ``HALL_DB_CONN_MAX_AGE`` (0): seconds a database connection is kept between requests.
+- ``HALL_DB_PREPARED`` (yes): PostgreSQL prepares the GTIN lookup's statement once per
+  connection; ``no`` behind a proxy that pools connections by transaction.
 - ``HALL_CACHE_URL``: ``redis://127.0.0.1:6379/0``; default local memory.
 - ``HALL_NAME``: the hall's name in its header (never an official body's).
 - ``HALL_ALLOWED_HOSTS`` (``127.0.0.1,localhost``), ``HALL_SECURE_COOKIES`` (not ``HALL_DEBUG``).

@@ -1,4 +1,6 @@
-"""The WSGI application, for a production server (gunicorn, uWSGI)."""
+"""The WSGI application, for a production server: granian (in the ``hall`` extra), e.g.
+``granian --interface wsgi --workers 4 --blocking-threads 2 hall.wsgi:application``, or any
+other WSGI server."""
 
 import os
 
