@@ -63,7 +63,7 @@ def member_facts(member: Member) -> dict[str, Any]:
 def _member_facts(values: Sequence[Any], branch: str) -> dict[str, Any]:
     facts = dict(zip(MEMBER_COLUMNS, values, strict=True))
     valid_until = _day(facts["valid_until"])
-    facts.update(status_text=labels(Member.Status)[facts["status"]],
+    facts.update(status_text=labels(Member.Status).get(facts["status"], facts["status"]),
                  valid_from=_day(facts["valid_from"]).isoformat(),
                  valid_until=valid_until.isoformat(),
                  membership_valid=_valid(facts["status"], valid_until, timezone.localdate()),
@@ -83,8 +83,8 @@ def _product_facts(values: Sequence[Any], contains: str | None) -> dict[str, Any
     facts.update(
         gtin=display_gtin(number, facts["kind"]),
         gtin14=number,
-        status_text=labels(Product.Status)[facts["status"]],
-        level_text=labels(Product.Level)[facts["level"]],
+        status_text=labels(Product.Status).get(facts["status"], facts["status"]),
+        level_text=labels(Product.Level).get(facts["level"], facts["level"]),
         # SQLite gives a float: its shortest spelling is the decimal that was stored.
         net_content=None if net_content is None else f"{Decimal(str(net_content)).normalize():f}",
         market_date=_iso(facts["market_date"]),
@@ -105,7 +105,8 @@ def _iso(value: date | str | None) -> str | None:
 
 
 def labels(choices: type[models.Choices]) -> dict[Any, str]:
-    """The choices' labels in the active language (made once per language, not per answer)."""
+    """The choices' labels in the active language (made once per language, not per answer);
+    a value the choices do not know shows as itself, as Django's get_FOO_display does."""
     return _labels(choices, translation.get_language())
 
 
