@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests import system
 
@@ -34,6 +35,10 @@ def page(live_server: object) -> Iterator[object]:
         )
         yield context.new_page()
         browser.close()
+        # While Playwright's event loop runs, Django keeps this thread's database connections
+        # apart from the ones it keeps outside it (asgiref's Local): the test's are closed
+        # here, or the test database could not be dropped at the end of the session.
+        connections.close_all()
 
 
 def shot(page: object, name: str) -> None:
