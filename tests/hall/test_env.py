@@ -83,3 +83,22 @@ def test_a_gateway_with_a_bad_key_stops_the_hall() -> None:
     with pytest.raises(ImproperlyConfigured, match="payment gateway alipay"):
         _build("alipay", {"app_id": "1", "private_key": "x", "alipay_public_key": "y",
                           "unexpected": "z"})  # fmt: skip
+
+
+def test_postgresql_prepares_the_lookup_unless_told_not_to(tmp_path: Path) -> None:
+    """The GTIN lookup's statement is prepared on PostgreSQL (psycopg's threshold set), and
+    HALL_DB_PREPARED=no leaves Django's default, for proxies that pool by transaction."""
+    import subprocess
+    import sys
+
+    def threshold(**env: str) -> str:
+        shown = ("from hall.settings import DATABASES as d; "
+                 "print(d['default'].get('OPTIONS', {}).get('prepare_threshold'))")  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "-c", shown], text=True, capture_output=True, check=True,
+            env={"PYTHONPATH": "src", "HALL_DATA_DIR": str(tmp_path), "HALL_DEBUG": "1",
+                 "DATABASE_URL": "postgres://hall@127.0.0.1:5432/hall", **env},
+        ).stdout.strip()  # fmt: skip
+
+    assert threshold() == "5"
+    assert threshold(HALL_DB_PREPARED="no") == "None"
