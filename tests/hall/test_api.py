@@ -16,7 +16,7 @@ from django.core import signals
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, connection, transaction
 from django.test import Client, override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import ignored_auth, missing_required_header, positive_data_acceptance
@@ -370,3 +370,21 @@ def test_a_set_based_file_verification_writes_the_same_file(
     assert rows[8] == rows[1]
     assert counts == {"total": 8, "malformed": 2, "registered": 5, "not_registered": 1,
                       "filed": 2}  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)  # VACUUM runs outside a transaction
+def test_a_large_batch_reads_the_covering_index_on_postgresql(filed: Product) -> None:
+    """On PostgreSQL the probes of a large batch are index-only scans of the verification
+    index (name and status kept in it), not a read of the products table per number."""
+    assert batch.verify_batch([filed.display_gtin])[0]["product"] == filed.name
+    if connection.vendor != "postgresql":
+        return  # SQLite has no covering index: it probes the GTIN's unique index
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE products_product")  # the visibility map, as autovacuum
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE batch_wanted (gtin text) ON COMMIT DROP")
+        cursor.execute("INSERT INTO batch_wanted VALUES (%s)", [filed.gtin])
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table of one row: show the index
+        cursor.execute("EXPLAIN " + batch._facts_sql(cursor), [["in_use", "discontinued"]])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using products_product_verification" in plan
