@@ -18,6 +18,7 @@ from hall.lookup import services as lookup
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 from hall.products import bank, services
 from hall.products.models import Product
+from tests.hall.conftest import log_in
 from tiaoma.render import artwork, geometry_for
 from tiaoma.symbols.choose import encode
 
@@ -277,3 +278,24 @@ def test_name_search_is_served_by_a_trigram_index_on_postgresql(member: Member) 
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = Member.objects.filter(name__icontains="示例食品").explain()
     assert "members_member_name_trgm" in plan
+
+
+def test_control_characters_are_just_bad_input(client: Client, filed: Product,
+                                               member_user: User) -> None:  # fmt: skip
+    """NUL and other control characters in a search, a certificate check or a member's product
+    search are dropped like any stray keystroke: an answer, never a server error (PostgreSQL
+    refuses text holding NUL)."""
+    companies = client.get("/query/companies/", {"q": "示例\x00食品"})
+    assert companies.status_code == 200
+    assert "杭州示例食品有限公司" in companies.content.decode()
+    api = client.get("/api/v1/companies", {"q": "示例\x00"})
+    assert [found["name"] for found in api.json()["results"]] == ["杭州示例食品有限公司"]
+    check = client.get("/api/v1/certificates/check", {"number": "\x00v", "company": "b\x1d!"})
+    assert check.status_code == 200
+    assert check.json()["genuine"] is False
+    page = client.get("/query/certificate/", {"number": "\x00", "company": "x"})
+    assert page.status_code == 200
+    log_in(client, member_user.mobile)
+    listing = client.get("/products/", {"q": "矿泉\x00水"})
+    assert listing.status_code == 200
+    assert filed.name in listing.content.decode()

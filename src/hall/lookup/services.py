@@ -26,6 +26,7 @@ from hall.applications.models import Application, ApplicationEvent
 from hall.members.models import CompanyPrefix, Member
 from hall.products.models import Product, display_gtin
 from hall.reasons import reason
+from hall.typed import typed
 from tiaoma import gtin, upc
 from tiaoma.errors import TiaomaError
 
@@ -269,7 +270,7 @@ def lookup_prefix(text: str) -> dict[str, Any]:
 
 def _certificate_forms(text: str) -> list[str]:
     """The ways a certificate number is written: 物编注字第100001号, or only its digits."""
-    cleaned = re.sub(r"\s", "", text)[:40]
+    cleaned = re.sub(r"\s", "", typed(text))[:40]
     digits = re.sub(r"\D", "", cleaned)
     return [cleaned, f"物编注字第{digits}号"] if digits else [cleaned]
 
@@ -299,7 +300,7 @@ def check_certificate(number: str, company: str) -> dict[str, Any]:
 
 def search_members(text: str, limit: int = 50) -> list[dict[str, Any]]:
     """Members whose name contains ``text`` (two characters at least: 杭州 finds 杭州示例食品)."""
-    words = text.strip()[:50]
+    words = typed(text).strip()[:50]
     if len(words) < 2:
         return []
     found = Member.objects.filter(Q(name__icontains=words) | Q(name_en__icontains=words))

@@ -39,6 +39,7 @@ from hall.products.services import ACTION_NAMES, ALLOWED_TRANSITIONS, ProductErr
 from hall.products.transfer import export, template
 from hall.spreadsheets import CONTENT_TYPES as TABLE_TYPES
 from hall.spreadsheets import kind_of
+from hall.typed import typed
 
 PAGE_SIZE = 50
 
@@ -68,7 +69,7 @@ def _errors(form: Any) -> str:
 
 
 def _search(products: QuerySet[Product], request: HttpRequest) -> QuerySet[Product]:
-    query = request.GET.get("q", "").strip()[:100]
+    query = typed(request.GET.get("q", "")).strip()[:100]
     if query:
         digits = "".join(c for c in query if c.isdigit())
         match = Q(name__icontains=query) | Q(brand__icontains=query)
