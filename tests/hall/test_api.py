@@ -392,3 +392,18 @@ def test_a_large_batch_reads_the_covering_index_on_postgresql(filed: Product) ->
         cursor.execute("EXPLAIN " + batch._facts_sql(cursor), [["in_use", "discontinued"]])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using products_product_verification" in plan
+
+
+def test_a_nul_anywhere_in_a_request_is_refused_with_the_error_format(client: Client,
+                                                                     key: str) -> None:  # fmt: skip
+    """A NUL in a JSON body or a query string: 400 with the API's error, before PostgreSQL
+    (which refuses such text) is asked; other control characters are left to the endpoints."""
+    body = client.post("/api/v1/products", '{"prefix": "6921\\u0000"}',
+                       content_type="application/json", HTTP_X_API_KEY=key)  # fmt: skip
+    query = client.get("/api/v1/products", {"status": "in_use\x00"}, HTTP_X_API_KEY=key)
+    for refused in (body, query):
+        assert refused.status_code == 400
+        assert error_of(refused)["code"] == "invalid_request"
+    assert client.post("/api/v1/products", '{"prefix": "6921\\u0001"}',
+                       content_type="application/json",
+                       HTTP_X_API_KEY=key).status_code != 500  # fmt: skip

@@ -282,17 +282,24 @@ def test_name_search_is_served_by_a_trigram_index_on_postgresql(member: Member) 
 
 def test_control_characters_are_just_bad_input(client: Client, filed: Product,
                                                member_user: User) -> None:  # fmt: skip
-    """NUL and other control characters in a search, a certificate check or a member's product
-    search are dropped like any stray keystroke: an answer, never a server error (PostgreSQL
-    refuses text holding NUL)."""
+    """Control characters in a search, a certificate check or a member's product search are
+    dropped like any stray keystroke; the API refuses a NUL with its error. An answer, never a
+    server error (PostgreSQL refuses text holding NUL)."""
     companies = client.get("/query/companies/", {"q": "示例\x00食品"})
     assert companies.status_code == 200
     assert "杭州示例食品有限公司" in companies.content.decode()
-    api = client.get("/api/v1/companies", {"q": "示例\x00"})
-    assert [found["name"] for found in api.json()["results"]] == ["杭州示例食品有限公司"]
-    check = client.get("/api/v1/certificates/check", {"number": "\x00v", "company": "b\x1d!"})
+    unit_separator = client.get("/api/v1/companies", {"q": "示例\x1f"})
+    assert [found["name"] for found in unit_separator.json()["results"]] == [filed.member.name]
+    check = client.get("/api/v1/certificates/check", {"number": "v\x1d", "company": "b"})
     assert check.status_code == 200
     assert check.json()["genuine"] is False
+    for path, query in (
+        ("/api/v1/companies", {"q": "示例\x00"}),
+        ("/api/v1/certificates/check", {"number": "\x00v", "company": "b"}),
+    ):
+        refused = client.get(path, query)  # the API says what is wrong: one error format
+        assert refused.status_code == 400
+        assert refused.json()["error"]["code"] == "invalid_request"
     page = client.get("/query/certificate/", {"number": "\x00", "company": "x"})
     assert page.status_code == 200
     log_in(client, member_user.mobile)
