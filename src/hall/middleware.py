@@ -1,7 +1,10 @@
-"""Simplified Chinese unless the visitor chose English with the language switch.
+"""The hall's own middleware.
 
-Django's LocaleMiddleware would follow the browser's Accept-Language and show an English
-browser English pages; the hall is Chinese first, so only the switch's cookie counts.
+ChosenLanguageMiddleware: Simplified Chinese unless the visitor chose English with the
+language switch. Django's LocaleMiddleware would follow the browser's Accept-Language and show
+an English browser English pages; the hall is Chinese first, so only the switch's cookie counts.
+
+RefuseNul: a request with a NUL character is bad input, answered 400 before any view.
 """
 
 from __future__ import annotations
@@ -9,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from hall.lookup.middleware import json_error
 
 
 class ChosenLanguageMiddleware:
@@ -26,3 +33,35 @@ class ChosenLanguageMiddleware:
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RefuseNul:
+    """A request that carries a NUL character in its path, its query string or a JSON body is
+    refused with 400 before any view sees it: no name, number or text of the hall holds one,
+    and PostgreSQL refuses to store or compare such text (a server error, not an answer).
+    Uploaded files may hold any byte and are not looked at."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _holds_nul(request):
+            return self.get_response(request)
+        message = _("请求中含有无效的 NUL 字符")
+        if request.path.startswith("/api/"):
+            return json_error(400, "invalid_request", message)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path or any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    ):
+        return True
+    if request.content_type != "application/json":
+        return False
+    try:
+        return b"\\u0000" in request.body  # JSON writes a NUL as \u0000
+    except RequestDataTooBig:  # the view answers that one, with its limit
+        return False

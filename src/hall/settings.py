@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hall.middleware.ChosenLanguageMiddleware",
+    "hall.middleware.RefuseNul",
     "django.middleware.common.CommonMiddleware",
     "hall.lookup.middleware.ApiErrors",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -285,7 +285,7 @@ def test_control_characters_are_just_bad_input(client: Client, filed: Product,
     """Control characters in a search, a certificate check or a member's product search are
     dropped like any stray keystroke; the API refuses a NUL with its error. An answer, never a
     server error (PostgreSQL refuses text holding NUL)."""
-    companies = client.get("/query/companies/", {"q": "示例\x00食品"})
+    companies = client.get("/query/companies/", {"q": "示例\x1f食品"})
     assert companies.status_code == 200
     assert "杭州示例食品有限公司" in companies.content.decode()
     unit_separator = client.get("/api/v1/companies", {"q": "示例\x1f"})
@@ -300,9 +300,14 @@ def test_control_characters_are_just_bad_input(client: Client, filed: Product,
         refused = client.get(path, query)  # the API says what is wrong: one error format
         assert refused.status_code == 400
         assert refused.json()["error"]["code"] == "invalid_request"
-    page = client.get("/query/certificate/", {"number": "\x00", "company": "x"})
+    page = client.get("/query/certificate/", {"number": "\x1d", "company": "x"})
     assert page.status_code == 200
+    for path in ("/query/image/%00", "/verify/%00", "/query/companies/?q=%00"):
+        refused = client.get(path)  # a NUL anywhere is refused before any view
+        assert refused.status_code == 400, path
+        assert "NUL" in refused.content.decode()
     log_in(client, member_user.mobile)
-    listing = client.get("/products/", {"q": "矿泉\x00水"})
+    assert client.get("/payments/orders/%00/").status_code == 400
+    listing = client.get("/products/", {"q": "矿泉\x1f水"})
     assert listing.status_code == 200
     assert filed.name in listing.content.decode()
