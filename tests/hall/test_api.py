@@ -355,13 +355,18 @@ def test_set_based_verification_answers_as_the_chunked_one(
 def test_a_set_based_file_verification_writes_the_same_file(
     filed: Product, other_member: Member, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """On PostgreSQL the database writes a large file's rows itself; they must be the rows the
+    Python writer writes, whatever the input holds."""
     Product.objects.filter(pk=filed.pk).update(name="-20℃ 冰淇淋")  # a formula's first character
     Ean8Code.objects.create(member=other_member, number="69000010", product="小瓶",
                             allocated_on=TODAY)  # fmt: skip
     CompanyPrefix.objects.create(member=other_member, prefix="692123451", allocated_on=TODAY)
     Member.objects.filter(pk=other_member.pk).update(name='另一家, "有限"公司')  # quoted in CSV
     texts = ["6921234500019", "=1+2", "4006381333931", "6921234500026", "6921234500010",
-             "6921234510018", "69000010", "6921234500019"]  # fmt: skip
+             "6921234510018", "69000010", "6921234500019",
+             # written otherwise, and what COPY and CSV must carry unharmed
+             "６９２１２３４５０００１９", "6921234500019 ", "\t=SUM(A1)", "a\\b\nc,\"d\"",
+             "9" * 50, "", "06921234500019"]  # fmt: skip
     chunked, joined = io.StringIO(), io.StringIO()
     counts = batch.verify_file(texts, chunked)
     monkeypatch.setattr(batch, "SET_BASED_FROM", 0)
@@ -372,8 +377,11 @@ def test_a_set_based_file_verification_writes_the_same_file(
     assert rows[6][4:8] == ["1", "692123451", '另一家, "有限"公司', "1"]
     assert rows[7][4:6] == ["1", "69000010"]
     assert rows[8] == rows[1]
-    assert counts == {"total": 8, "malformed": 2, "registered": 5, "not_registered": 1,
-                      "filed": 2}  # fmt: skip
+    assert [row[1:] for row in rows[9:11]] == [rows[1][1:]] * 2  # GTINs written otherwise
+    assert rows[12][0] == 'a\\b\nc,"d"'  # one cell, as it came
+    assert len(rows[13][0]) == 40
+    assert counts == {"total": 15, "malformed": 6, "registered": 8, "not_registered": 1,
+                      "filed": 5}  # fmt: skip
 
 
 @pytest.mark.django_db(transaction=True)  # VACUUM runs outside a transaction
@@ -389,7 +397,9 @@ def test_a_large_batch_reads_the_covering_index_on_postgresql(filed: Product) ->
         cursor.execute("CREATE TEMPORARY TABLE batch_wanted (gtin text) ON COMMIT DROP")
         cursor.execute("INSERT INTO batch_wanted VALUES (%s)", [filed.gtin])
         cursor.execute("SET LOCAL enable_seqscan = off")  # a table of one row: show the index
-        cursor.execute("EXPLAIN " + batch._facts_sql(cursor), [["in_use", "discontinued"]])
+        cursor.execute(
+            "EXPLAIN " + batch._facts_sql(cursor), {"statuses": ["in_use", "discontinued"]}
+        )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using products_product_verification" in plan
 

@@ -3,8 +3,12 @@
 The GTINs are validated many at a time (tiaoma.bulk's vectorised pass; the single validator for
 the rest, which gives the reasons); then the filed products and the company prefixes they fall
 under are found by set: an IN list per thousand numbers, or, on PostgreSQL for large batches, by
-COPY into a temporary table probed in key order, split between one connection per core. A file's
-result is written by one writer whatever the database, so both give the same file.
+COPY into a temporary table probed in key order, split between one connection per core.
+
+A file's result rows are written in Python (:func:`_result_lines`), except a large file's on
+PostgreSQL: there the database writes the same rows itself (:func:`_lines_sql`), because a
+million rows made into Python objects and back into text took longer than the probes. A test
+holds the two writers to the same file.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from operator import itemgetter
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -45,6 +49,8 @@ Fact = tuple[str | None, int | None, str | None, str | None]
 #: Member id -> its name and whether its membership is valid today.
 Members = dict[int, dict[str, Any]]
 Found = tuple[dict[str, Fact], Members]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -135,48 +141,82 @@ def _holders(numbers: list[str]) -> Holders:
 
 
 def _probed(numbers: list[str]) -> dict[str, Fact]:
-    """What is known of many numbers (PostgreSQL): the numbers split between ``PROBES``
-    connections that work at once; a single slice uses this thread's connection."""
-    size = -(-len(numbers) // PROBES)
-    slices = [numbers[start : start + size] for start in range(0, len(numbers), size)]
-    if len(slices) == 1:
-        return _probe(slices[0])
+    """What is known of many numbers (PostgreSQL), the numbers split between ``PROBES``
+    connections that work at once."""
     facts: dict[str, Fact] = {}
-    with ThreadPoolExecutor(len(slices)) as pool:
-        for found in pool.map(_probe_on_own_connection, slices):
-            facts.update(found)
+    for found in _on_connections(_probe, _slices(numbers)):
+        facts.update(found)
     return facts
 
 
-def _probe_on_own_connection(numbers: list[str]) -> dict[str, Fact]:
-    try:
-        return _probe(numbers)
-    finally:
-        connection.close()  # Django's connections are per thread: this one is the pool's
+def _slices(items: Sequence[T]) -> list[Sequence[T]]:
+    """``items`` in at most ``PROBES`` runs, in order."""
+    size = max(1, -(-len(items) // PROBES))
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-def _probe(numbers: list[str]) -> dict[str, Fact]:
+def _on_connections(work: Callable[[Sequence[T]], R], slices: list[Sequence[T]]) -> list[R]:
+    """``work`` on each slice at once, each on a connection of its own (a single slice on
+    this thread's); the answers in the slices' order."""
+    if len(slices) == 1:
+        return [work(slices[0])]
+
+    def on_own_connection(items: Sequence[T]) -> R:
+        try:
+            return work(items)
+        finally:
+            connection.close()  # Django's connections are per thread: this one is the pool's
+
+    with ThreadPoolExecutor(len(slices)) as pool:
+        return list(pool.map(on_own_connection, slices))
+
+
+def _probe(numbers: Sequence[str]) -> dict[str, Fact]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("CREATE TEMPORARY TABLE batch_wanted (gtin text) ON COMMIT DROP")
         with cursor.cursor.copy("COPY batch_wanted (gtin) FROM STDIN") as copy:
             copy.write("\n".join(numbers) + "\n")
-        cursor.execute("ANALYZE batch_wanted")
-        # The numbers sort in memory, not in temporary files; a plan this plain gains nothing
-        # from JIT compilation, which would cost more than half a second.
-        cursor.execute("SET LOCAL work_mem = '128MB'")
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(_facts_sql(cursor), [list(PUBLIC_STATUSES)])
+        _plain_plans(cursor, "batch_wanted")
+        cursor.execute(_facts_sql(cursor), {"statuses": list(PUBLIC_STATUSES)})
         rows = cursor.fetchall()
     return dict(zip(map(itemgetter(0), rows), map(itemgetter(slice(1, None)), rows), strict=True))
 
 
+def _plain_plans(cursor: Any, *tables: str) -> None:
+    """Statistics for the planner on this transaction's temporary tables; the numbers sort in
+    memory, not in temporary files; and no JIT compilation, which would cost more than half a
+    second for plans this plain."""
+    for table in tables:
+        cursor.execute(f"ANALYZE {table}")
+    cursor.execute("SET LOCAL work_mem = '128MB'")
+    cursor.execute("SET LOCAL jit = off")
+
+
 def _facts_sql(cursor: Any) -> str:
-    """One query: each wanted GTIN's EAN-8 code, else its longest company prefix, and its filed
-    product. The holders come by a hash left join per prefix kind and length that exists (a
+    """One query: each wanted GTIN's EAN-8 code, else its longest company prefix (see
+    :func:`_holder_joins`), and its filed product. The products come by one index probe per
+    number in the numbers' order (the LIMIT keeps the planner from a hash join, which reads
+    the whole products table: at 10 million rows, 13 s against 5 s for a million numbers)."""
+    joins, prefix, member = _holder_joins(cursor)
+    return f"""
+SELECT w.gtin, {prefix}, {member}, p.name, p.status
+FROM (SELECT gtin FROM batch_wanted ORDER BY gtin COLLATE "C") w
+{_PRODUCT_JOIN}
+{joins}
+WHERE {prefix} IS NOT NULL OR p.status IS NOT NULL"""
+
+
+#: The live public product of ``w.gtin``, by one index probe (see :func:`_facts_sql`).
+_PRODUCT_JOIN = """LEFT JOIN LATERAL (SELECT name, status FROM products_product p
+                   WHERE p.gtin = w.gtin AND NOT p.superseded AND p.status = ANY(%(statuses)s)
+                   LIMIT 1) p ON true"""
+
+
+def _holder_joins(cursor: Any) -> tuple[str, str, str]:
+    """The joins that find the holder of ``w.gtin``, and the expressions of its prefix (or
+    EAN-8 code) and member: a hash left join per prefix kind and length that exists (a
     handful), the first found winning: neither an index probe per number and length nor a
-    sort. The products come by one index probe per number in the numbers' order (the LIMIT
-    keeps the planner from a hash join, which reads the whole products table: at 10 million
-    rows, 13 s against 5 s for a million numbers)."""
+    sort."""
     cursor.execute("SELECT DISTINCT kind, length(prefix) FROM members_companyprefix "
                    "ORDER BY 2 DESC, 1")  # fmt: skip
     joins = ["LEFT JOIN members_ean8code h0 ON w.gtin LIKE '000000%%' "
@@ -192,14 +232,7 @@ def _facts_sql(cursor: Any) -> str:
                      f"substr(w.gtin, {start}, {int(length)}){only_upc}")  # fmt: skip
         prefixes.append(f"h{index}.prefix")
         members.append(f"h{index}.member_id")
-    prefix = f"coalesce({', '.join(prefixes)})"
-    return f"""
-SELECT w.gtin, {prefix}, coalesce({", ".join(members)}), p.name, p.status
-FROM (SELECT gtin FROM batch_wanted ORDER BY gtin COLLATE "C") w
-LEFT JOIN LATERAL (SELECT name, status FROM products_product p WHERE p.gtin = w.gtin
-                   AND NOT p.superseded AND p.status = ANY(%s) LIMIT 1) p ON true
-{" ".join(joins)}
-WHERE {prefix} IS NOT NULL OR p.status IS NOT NULL"""
+    return "\n".join(joins), f"coalesce({', '.join(prefixes)})", f"coalesce({', '.join(members)})"
 
 
 def _members(ids: set[int]) -> Members:
@@ -259,8 +292,11 @@ def verify_file(numbers: Sequence[str], out: IO[str],
     counts = dict.fromkeys(("total", "malformed", "registered", "not_registered", "filed"), 0)
     for start in range(0, len(numbers), FILE_CHUNK):
         texts = numbers[start : start + FILE_CHUNK]
-        checked = _validated(texts)
-        out.write("".join(_result_lines(texts, checked, _row_ends(checked), counts)))
+        if connection.vendor == "postgresql" and len(texts) >= SET_BASED_FROM:
+            out.write(_lines_written_by_database(texts, counts))
+        else:
+            checked = _validated(texts)
+            out.write("".join(_result_lines(texts, checked, _row_ends(checked), counts)))
         if on_progress is not None:
             on_progress(min(len(numbers), start + FILE_CHUNK))
     return counts
@@ -280,8 +316,7 @@ def _result_lines(texts: Sequence[str], checked: list[str | TiaomaError], known:
     """The file's rows as CSV lines."""
     malformed = registered = filed = 0
     for text, number in zip(texts, checked, strict=True):
-        shown = text if len(text) <= 40 and text.isdigit() and text.isascii() else _cell(
-            csv_safe(text[:40]))  # fmt: skip
+        shown = _shown(text)
         if isinstance(number, TiaomaError):
             malformed += 1
             yield f"{shown},0,,{_cell(reason(number))},,,,,,\n"
@@ -296,6 +331,13 @@ def _result_lines(texts: Sequence[str], checked: list[str | TiaomaError], known:
     counts["registered"] += registered
     counts["filed"] += filed
     counts["not_registered"] += len(texts) - malformed - registered
+
+
+def _shown(text: str) -> str:
+    """The input as the result's first cell: at most 40 characters, never a formula."""
+    if len(text) <= 40 and text.isdigit() and text.isascii():
+        return text
+    return _cell(csv_safe(text[:40]))
 
 
 #: The end of the row of a number nobody holds and nobody filed.
@@ -318,3 +360,110 @@ def _cell(text: str) -> str:
     if _NEEDS_QUOTES.search(text) is None:
         return text
     return '"' + text.replace('"', '""') + '"'
+
+
+# -- the same rows, written by PostgreSQL --------------------------------------------------------
+
+#: A slice's rows as one text in the input's order, and its counts of malformed, registered and
+#: filed numbers.
+Written = tuple[str, int, int, int]
+
+
+def _lines_written_by_database(texts: Sequence[str], counts: dict[str, int]) -> str:
+    """The result rows of ``texts`` as :func:`_result_lines` writes them, written by PostgreSQL:
+    the numbers go in by COPY, a slice to each connection, and each slice comes back as one
+    text, so that no row becomes a Python object. Only the numbers not written plainly (a few)
+    are checked here, one by one."""
+    plain = bulk.plain_valid_gtins(texts).tolist()
+    parts = _on_connections(_written, _slices(list(zip(texts, plain, strict=True))))
+    counts["total"] += len(texts)
+    counts["not_registered"] += len(texts)
+    for _lines, malformed, registered, filed in parts:
+        counts["malformed"] += malformed
+        counts["registered"] += registered
+        counts["filed"] += filed
+        counts["not_registered"] -= malformed + registered
+    return "".join(part[0] for part in parts)
+
+
+def _written(rows: Sequence[tuple[str, bool]]) -> Written:
+    """One slice of :func:`_lines_written_by_database`. The plain numbers go in as they are
+    (the database pads them to 14 digits); the others, in a table of their own, with the cell
+    that shows them and their GTIN-14 or, for the malformed, the cell of the reason."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE batch_lines (ord integer GENERATED ALWAYS AS "
+                       "IDENTITY, text text) ON COMMIT DROP")  # fmt: skip
+        cursor.execute("CREATE TEMPORARY TABLE batch_odd (ord integer, shown text, gtin text, "
+                       "error text) ON COMMIT DROP")  # fmt: skip
+        with cursor.cursor.copy("COPY batch_lines (text) FROM STDIN") as copy:
+            copy.write("\n".join(text if ok else "" for text, ok in rows) + "\n")
+        with cursor.cursor.copy("COPY batch_odd FROM STDIN") as copy:
+            for position, (text, ok) in enumerate(rows, 1):  # the identity counts from 1
+                if not ok:
+                    copy.write_row((position, *_odd(text)))
+        _plain_plans(cursor, "batch_lines", "batch_odd")
+        cursor.execute(_lines_sql(cursor), {"statuses": list(PUBLIC_STATUSES),
+                                            "active": Member.Status.ACTIVE.value,
+                                            "today": timezone.localdate()})  # fmt: skip
+        lines, malformed, registered, filed = cursor.fetchone()
+    return lines or "", malformed, registered, filed
+
+
+def _odd(text: str) -> tuple[str, str | None, str | None]:
+    """(shown, GTIN-14, None) of a number written otherwise; (shown, None, the reason's cell) of
+    a malformed one: the cells :func:`_result_lines` writes."""
+    try:
+        return _shown(text), gtin.validate(text).zfill(14), None
+    except TiaomaError as error:
+        return _shown(text), None, _cell(reason(error))
+
+
+def _sql_cell(expression: str) -> str:
+    """:func:`_cell` in SQL."""
+    return (
+        f"""CASE WHEN {expression} ~ '[",\\r\\n]' """
+        f"""THEN '"' || replace({expression}, '"', '""') || '"' ELSE {expression} END"""
+    )
+
+
+def _sql_safe(expression: str) -> str:
+    """:func:`hall.spreadsheets.csv_safe` in SQL."""
+    return (
+        f"CASE WHEN left({expression}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
+        f"THEN '''' || {expression} ELSE {expression} END"
+    )
+
+
+def _lines_sql(cursor: Any) -> str:
+    """The rows of :func:`_result_lines`, with :func:`_row_end`'s ends, of the numbers in
+    ``batch_lines`` and ``batch_odd``, joined in the input's order; and the slice's counts.
+    The products are probed in the numbers' order, as in :func:`_facts_sql`."""
+    joins, prefix, member = _holder_joins(cursor)
+    end = (f"CASE WHEN f.prefix IS NULL THEN '0,,,' "
+           f"ELSE '1,' || f.prefix || ',' || coalesce(m.cell, ',') END || ',' || "
+           f"CASE WHEN f.status IS NULL THEN ',' "
+           f"ELSE {_sql_cell('f.safe_name')} || ',' || f.status END")  # fmt: skip
+    return f"""
+SELECT string_agg(line, '' ORDER BY ord),
+       count(*) FILTER (WHERE gtin IS NULL),
+       count(*) FILTER (WHERE gtin IS NOT NULL AND prefix IS NOT NULL),
+       count(*) FILTER (WHERE gtin IS NOT NULL AND prefix IS NOT NULL AND status IS NOT NULL)
+FROM (
+    SELECT f.ord, f.gtin, f.prefix, f.status, f.shown || CASE
+               WHEN f.gtin IS NULL THEN ',0,,' || f.error || ',,,,,,'
+               ELSE ',1,' || f.gtin || ',,' || {end} END || E'\\n' AS line
+    FROM (
+        SELECT w.ord, w.shown, w.error, w.gtin, {prefix} AS prefix, {member} AS member_id,
+               {_sql_safe("coalesce(p.name, '')")} AS safe_name, p.status
+        FROM (SELECT * FROM (
+                  SELECT b.ord, coalesce(o.shown, b.text) AS shown, o.error,
+                         CASE WHEN o.ord IS NULL THEN lpad(b.text, 14, '0') ELSE o.gtin END AS gtin
+                  FROM batch_lines b LEFT JOIN batch_odd o ON o.ord = b.ord) v
+              ORDER BY gtin COLLATE "C") w
+        {_PRODUCT_JOIN}
+        {joins}
+    ) f
+    LEFT JOIN (SELECT id, {_sql_cell(_sql_safe("name"))} || ',' ||
+                          (status = %(active)s AND valid_until >= %(today)s)::int AS cell
+               FROM members_member) m ON m.id = f.member_id
+) x"""
