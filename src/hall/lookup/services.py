@@ -64,7 +64,7 @@ def member_facts(member: Member) -> dict[str, Any]:
 def _member_facts(values: Sequence[Any], branch: str) -> dict[str, Any]:
     facts = dict(zip(MEMBER_COLUMNS, values, strict=True))
     valid_until = _day(facts["valid_until"])
-    facts.update(status_text=labels(Member.Status).get(facts["status"], facts["status"]),
+    facts.update(status_text=label(Member.Status, facts["status"]),
                  valid_from=_day(facts["valid_from"]).isoformat(),
                  valid_until=valid_until.isoformat(),
                  membership_valid=_valid(facts["status"], valid_until, timezone.localdate()),
@@ -84,8 +84,8 @@ def _product_facts(values: Sequence[Any], contains: str | None) -> dict[str, Any
     facts.update(
         gtin=display_gtin(number, facts["kind"]),
         gtin14=number,
-        status_text=labels(Product.Status).get(facts["status"], facts["status"]),
-        level_text=labels(Product.Level).get(facts["level"], facts["level"]),
+        status_text=label(Product.Status, facts["status"]),
+        level_text=label(Product.Level, facts["level"]),
         # SQLite gives a float: its shortest spelling is the decimal that was stored.
         net_content=None if net_content is None else f"{Decimal(str(net_content)).normalize():f}",
         market_date=_iso(facts["market_date"]),
@@ -105,10 +105,11 @@ def _iso(value: date | str | None) -> str | None:
     return None if value is None else _day(value).isoformat()
 
 
-def labels(choices: type[models.Choices]) -> dict[Any, str]:
-    """The choices' labels in the active language (made once per language, not per answer);
-    a value the choices do not know shows as itself, as Django's get_FOO_display does."""
-    return _labels(choices, translation.get_language())
+def label(choices: type[models.Choices], value: Any) -> str:
+    """The value's label in the active language (the labels made once per language, not per
+    answer); a value the choices do not know shows as itself, as Django's get_FOO_display
+    does."""
+    return _labels(choices, translation.get_language()).get(value, str(value))
 
 
 @cache
