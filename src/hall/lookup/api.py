@@ -28,6 +28,7 @@ from ninja.security import APIKeyHeader
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
 from hall.lookup import batch, limits, services
+from hall.lookup.middleware import json_error
 from hall.lookup.models import ApiKey, digest
 from hall.members.models import Member
 from hall.products import bank
@@ -98,10 +99,9 @@ ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 
                                    413: ErrorOut, 429: ErrorOut}  # fmt: skip
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, details: Any = None, *,
+def _error(status: int, code: str, message: str, details: Any = None, *,
            headers: dict[str, str] | None = None) -> HttpResponse:  # fmt: skip
-    body = {"error": {"code": code, "message": message, "details": details}}
-    response = api.create_response(request, body, status=status)
+    response = json_error(status, code, message, details)
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -110,29 +110,29 @@ def _error(request: HttpRequest, status: int, code: str, message: str, details: 
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, error: ApiError) -> HttpResponse:
     headers = {"Retry-After": str(error.details["retry_after"])} if error.status == 429 else None
-    return _error(request, error.status, error.code, str(error), error.details, headers=headers)
+    return _error(error.status, error.code, str(error), error.details, headers=headers)
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
     details = [{"loc": list(e.get("loc", [])), "message": str(e.get("msg", ""))}
                for e in error.errors]  # fmt: skip
-    return _error(request, 400, "invalid_request", _("请求参数有误"), details)
+    return _error(400, "invalid_request", _("请求参数有误"), details)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthorised", _("缺少有效的 API 密钥（X-API-Key）"))
+    return _error(401, "unauthorised", _("缺少有效的 API 密钥（X-API-Key）"))
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-    return _error(request, error.status_code, "http_error", str(error))
+    return _error(error.status_code, "http_error", str(error))
 
 
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
-    return _error(request, 413, "too_large", _("请求过大：每次最多核验 %(limit)d 个编码")
+    return _error(413, "too_large", _("请求过大：每次最多核验 %(limit)d 个编码")
                   % {"limit": batch.MAX_PER_REQUEST}, {"limit": batch.MAX_PER_REQUEST})  # fmt: skip
 
 

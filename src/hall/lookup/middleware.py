@@ -4,6 +4,7 @@ unknown path, a method the endpoint does not take) becomes the API's JSON error 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ class ApiErrors:
         return replaced
 
 
-def json_error(status: int, code: str, message: str) -> JsonResponse:
-    """The API's one error shape."""
-    body = {"error": {"code": code, "message": message, "details": None}}
+def json_error(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
+    """The API's one error shape, for the API's own errors and for Django's answers alike."""
+    body = {"error": {"code": code, "message": message, "details": details}}
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
