@@ -257,6 +257,33 @@ def test_another_members_key_reaches_nothing(
 
 
 @override_settings(RATE_LIMITS=MANY)
+def test_another_members_key_neither_allocates_nor_sees_the_bank(
+    client: Client, filed: Product, rival_key: str
+) -> None:
+    """The endpoints without a product in their path answer with the key's own member only."""
+    taken = client.post("/api/v1/products", {"prefix": "69212345", "name": "偷用前缀"},
+                        content_type="application/json", HTTP_X_API_KEY=rival_key)  # fmt: skip
+    assert taken.status_code == 400
+    assert error_of(taken)["code"] == "refused"
+    assert Product.objects.filter(prefix__prefix="69212345").count() == 1
+    bank_seen = client.get("/api/v1/bank", HTTP_X_API_KEY=rival_key).json()
+    assert "69212345" not in {row["prefix"] for row in bank_seen["prefixes"]}
+    assert client.get("/api/v1/products", HTTP_X_API_KEY=rival_key).json()["count"] == 0
+
+
+def test_every_member_endpoint_is_tried_with_another_members_key(client: Client, db: None) -> None:
+    """A member endpoint added to the API without a cross-member test fails here."""
+    document = client.get("/api/v1/openapi.json").json()
+    described = {(method, path) for path, operations in document["paths"].items()
+                 for method, operation in operations.items()
+                 if "member" in operation.get("tags", [])}  # fmt: skip
+    tried = {(method, path.split("?")[0].replace("6921234500019", "{gtin}"))
+             for method, path, _body in MEMBER_ENDPOINTS}  # fmt: skip
+    tried |= {("get", "/api/v1/bank"), ("get", "/api/v1/products"), ("post", "/api/v1/products")}
+    assert described == tried
+
+
+@override_settings(RATE_LIMITS=MANY)
 def test_member_endpoints_need_a_members_key(client: Client, filed: Product) -> None:
     retailer = ApiKey.issue(name="超市")[1]
     for key in ("", "tm_nonsense", retailer):
