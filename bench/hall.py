@@ -168,12 +168,37 @@ def pgbench_rate(seconds: int = SECONDS) -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id), max(id) FROM products_product")
         low, high = cursor.fetchone()
-    script = OUT / "select.sql"
     select = "SELECT id, gtin, name, status FROM products_product WHERE id = :id;"
-    script.write_text(f"\\set id random({low}, {high})\n{select}\n")
+    return _pgbench("select.sql", f"\\set id random({low}, {high})\n{select}\n", seconds)
+
+
+def statement_rate(seconds: int = SECONDS) -> float:
+    """The hall's own lookup statement a second, run by pgbench as its select is (prepared,
+    ``CONNECTIONS`` clients) for random generated GTINs: what PostgreSQL alone allows a lookup
+    that answers all the query system must, with no application at all."""
+    from hall.lookup.services import _KNOWN_SQL
+
+    # The GTIN-14 of generated product n, its check digit made by pgbench's arithmetic.
+    weighted = " + ".join(f"{3 if k % 2 == 0 else 1} * ((:body / {10**k}) % 10)"
+                          for k in range(12))  # fmt: skip
+    lookup = " ".join(_KNOWN_SQL.replace("%(gtin)s", "('0' || :gtin)").split())
+    script = (
+        f"\\set n random(0, {PRODUCTS - 1})\n"
+        f"\\set body ({FIRST_PREFIX} + :n / {PER_PREFIX}) * {PER_PREFIX} + :n % {PER_PREFIX}\n"
+        f"\\set sum {weighted}\n"
+        f"\\set gtin :body * 10 + (10 - :sum % 10) % 10\n"
+        f"{lookup};\n"
+    )
+    return _pgbench("lookup.sql", script, seconds)
+
+
+def _pgbench(name: str, script: str, seconds: int) -> float:
+    """Transactions a second of ``script``, prepared, on ``CONNECTIONS`` clients."""
+    path = OUT / name
+    path.write_text(script, encoding="utf-8")
     parts = urlsplit(URL)
     done = subprocess.run(
-        ["pgbench", "-n", "-M", "prepared", "-f", str(script), "-c", str(CONNECTIONS),
+        ["pgbench", "-n", "-M", "prepared", "-f", str(path), "-c", str(CONNECTIONS),
          "-j", str(min(CONNECTIONS, WORKERS)), "-T", str(seconds), "-h", parts.hostname or "",
          "-p", str(parts.port or 5432), "-U", parts.username or "postgres",
          parts.path.lstrip("/")],
@@ -354,6 +379,7 @@ def main() -> int:
         process.terminate()
         process.wait(timeout=30)
     empty, select = ceiling_rate("application", sample), ceiling_rate("select_application", sample)
+    statement = statement_rate()
     peer = (peer + pgbench_rate()) / 2  # before and after: the machine's pace drifts
     ratio = rate / peer
     verdicts.append(Verdict(
@@ -364,6 +390,7 @@ def main() -> int:
     for label, ceiling in (
         ("an app that only answers", empty),
         ("an app that runs only the peer's select", select),
+        ("pgbench running the lookup's statement", statement),
     ):
         verdicts.append(Verdict(f"{'  (' + label:<44} {ceiling:9,.0f}/s   ratio "
                                 f"{ceiling / peer:5.2f})", None))  # fmt: skip

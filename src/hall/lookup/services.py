@@ -164,6 +164,17 @@ def _quoted(values: Sequence[str]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
+def _candidates_sql() -> str:
+    """:func:`prefix_candidates` in SQL: a row for each (kind, prefix), made once per lookup.
+    (A filter naming them all is computed again for every row of a small prefix table, which
+    PostgreSQL reads whole: 40 % fewer lookups a second at 101 prefixes.)"""
+    ean = [f"SELECT '{CompanyPrefix.Kind.EAN.value}' AS kind, substr(%(gtin)s, 2, {n}) AS prefix"
+           for n in _EAN_LENGTHS]  # fmt: skip
+    upc = [f"SELECT '{CompanyPrefix.Kind.UPC.value}', substr(%(gtin)s, 3, {n}) "
+           f"WHERE substr(%(gtin)s, 1, 2) = '00'" for n in _UPC_LENGTHS]  # fmt: skip
+    return " UNION ALL ".join(ean + upc)
+
+
 #: One statement for everything a GTIN lookup shows (the page, the API and the resolver): the
 #: EAN-8 code, else the longest company prefix the number falls under, with its member and
 #: branch; the live filed product and what it contains. Its one parameter is the GTIN-14 and
@@ -179,11 +190,9 @@ LEFT JOIN (
         SELECT number AS prefix, member_id, 99 AS rank FROM members_ean8code
         WHERE substr(%(gtin)s, 1, 6) = '000000' AND number = substr(%(gtin)s, 7, 8)
         UNION ALL
-        SELECT prefix, member_id, length(prefix) AS rank FROM members_companyprefix
-        WHERE (kind = '{CompanyPrefix.Kind.EAN.value}' AND prefix IN (
-                   {", ".join(f"substr(%(gtin)s, 2, {n})" for n in _EAN_LENGTHS)}))
-           OR (kind = '{CompanyPrefix.Kind.UPC.value}' AND substr(%(gtin)s, 1, 2) = '00'
-               AND prefix IN ({", ".join(f"substr(%(gtin)s, 3, {n})" for n in _UPC_LENGTHS)}))
+        SELECT cp.prefix, cp.member_id, length(cp.prefix) AS rank
+        FROM ({_candidates_sql()}) AS wanted
+        JOIN members_companyprefix cp ON cp.kind = wanted.kind AND cp.prefix = wanted.prefix
     ) AS candidates ORDER BY rank DESC LIMIT 1
 ) AS h ON 1 = 1
 LEFT JOIN members_member m ON m.id = h.member_id
