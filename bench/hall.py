@@ -7,6 +7,10 @@ Targets, on a products table the benchmark fills (10 million rows by default):
 - a file of 1,000,000 GTINs verified through the API's background job in under 10 s;
 - 100,000 product rows imported in under 60 s.
 
+For context it prints three ceilings, measured in the same run: an application that only
+answers, one that runs only the peer's select (bench/ceiling.py), and pgbench running the
+hall's own lookup statement (what PostgreSQL alone allows a lookup).
+
 Needs PostgreSQL, ``pgbench`` and ``wrk`` (``apt-get install postgresql-client wrk``).
 The database is generated once and kept between runs. Environment:
 ``TIAOMA_BENCH_POSTGRES`` (``postgres://postgres@127.0.0.1:5432/tiaoma_bench``),
