@@ -195,6 +195,41 @@ def test_rate_limits_per_address_and_per_key(client: Client, key: str, db: None,
     assert wrong.status_code == 401
 
 
+class _RacedCache:
+    """The real cache, but another request makes the window's key (worth 5) just after this
+    one's first increment finds none; with ``expires``, the key is gone again at once."""
+
+    def __init__(self, *, expires: bool) -> None:
+        self.expires, self.raced = expires, False
+
+    def incr(self, key: str, delta: int) -> int:
+        if not self.raced:
+            self.raced = True
+            cache.set(key, 5, 60)
+            raise ValueError(key)
+        if self.expires:
+            cache.delete(key)
+        return int(cache.incr(key, delta))
+
+    def add(self, key: str, value: int, timeout: int) -> bool:
+        return bool(cache.add(key, value, timeout))
+
+    def set(self, key: str, value: int, timeout: int) -> None:
+        cache.set(key, value, timeout)
+
+
+@pytest.mark.parametrize(("expires", "count"), [(False, 6), (True, 1)])
+def test_a_window_counts_every_request_when_two_start_it_at_once(
+    monkeypatch: pytest.MonkeyPatch, expires: bool, count: int
+) -> None:
+    cache.delete("rate:race:1")
+    assert limits._counted("rate:race:1", 1) == 1  # the window's first: made by add
+    assert limits._counted("rate:race:1", 1) == 2  # then one increment each
+    cache.delete("rate:race:1")
+    monkeypatch.setattr(limits, "cache", _RacedCache(expires=expires))
+    assert limits._counted("rate:race:1", 1) == count
+
+
 @override_settings(RATE_LIMITS=MANY)
 def test_a_member_allocates_files_and_downloads_through_the_api(client: Client, key: str) -> None:
     headers = {"HTTP_X_API_KEY": key}

@@ -28,14 +28,25 @@ def spend(bucket: str, limit: int, cost: int = 1) -> Verdict:
     now = time.time()
     window = int(now // WINDOW_SECONDS)
     key = f"rate:{bucket}:{window}"
-    cache.add(key, 0, WINDOW_SECONDS + 5)
-    try:
-        used = cache.incr(key, cost)
-    except ValueError:  # the window's key expired between add and incr
-        cache.set(key, cost, WINDOW_SECONDS + 5)
-        used = cost
+    used = _counted(key, cost)
     retry = int((window + 1) * WINDOW_SECONDS - now) + 1
     return Verdict(used <= limit, limit, max(0, limit - used), retry)
+
+
+def _counted(key: str, cost: int) -> int:
+    """The window's count after adding ``cost``: one call to the cache (a round trip to Redis)
+    for every request but the window's first."""
+    try:
+        return cache.incr(key, cost)
+    except ValueError:  # the window's first request: no key yet
+        pass
+    if cache.add(key, cost, WINDOW_SECONDS + 5):
+        return cost
+    try:
+        return cache.incr(key, cost)  # another request made the key first
+    except ValueError:  # ... and it expired at once
+        cache.set(key, cost, WINDOW_SECONDS + 5)
+        return cost
 
 
 def for_address(request: object, cost: int = 1) -> Verdict:
