@@ -152,6 +152,12 @@ def test_the_register_lists_approved_business(client: Client, member: Member) ->
     assert "续展" in text
     assert "杭州示例食品有限公司" in text
     assert "杭州" not in client.get("/query/register/", {"kind": "change"}).content.decode()
+    entries = client.get("/api/v1/register", {"kind": "renewal"}).json()["results"]
+    assert [entry["kind"] for entry in entries] == ["renewal"]
+    unknown = client.get("/api/v1/register", {"kind": "' OR 1=1--"})
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["code"] == "unknown_kind"
+    assert "renewal" in unknown.json()["error"]["details"]["kinds"]
 
 
 def test_a_photo_of_a_barcode_is_decoded_and_looked_up(client: Client, filed: Product) -> None:

@@ -301,8 +301,13 @@ def companies(request: HttpRequest, q: str) -> Any:
 
 @api.get("/register", response={200: dict[str, Any], **ERRORS}, tags=["lookup"])
 def register(request: HttpRequest, kind: str = "") -> Any:
-    """The published register of approved business, newest first."""
+    """The published register of approved business, newest first; ``kind`` one of them."""
     _spend(request)
+    if kind and kind not in services.REGISTER_KINDS:
+        known = [str(value) for value in services.REGISTER_KINDS]
+        message = _("没有这种业务类型：%(kind)s（可选：%(kinds)s）")
+        raise ApiError(400, "unknown_kind", message % {"kind": kind[:40],
+                       "kinds": ", ".join(known)}, {"kinds": known})  # fmt: skip
     return {"results": services.register(kind)}
 
 
