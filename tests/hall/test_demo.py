@@ -26,6 +26,9 @@ def test_demo_data_twice_then_every_login_works(client: Client) -> None:
     assert CompanyPrefix.objects.get(member=member).prefix.startswith("692")
     assert date.today() < member.valid_until <= date.today() + timedelta(days=92)
     assert User.objects.get(role=User.Role.BRANCH).branch.code == "3301"  # type: ignore[union-attr]
+    register = client.get("/api/v1/register").json()["results"]
+    assert [(entry["kind"], entry["company"]) for entry in register] == [
+        ("registration", member.name)]  # fmt: skip
     for mobile, password, _role, _what in LOGINS:
         assert f"login {mobile} / {password}" in out.getvalue()
         response = client.post(

@@ -6,12 +6,13 @@ accounts with known passwords, for a development machine only.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from hall.accounts.models import User
 from hall.members.models import BranchOffice, CompanyPrefix, Member, PrefixPool
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             PrefixPool.objects.get_or_create(block="692", length=8)
             member = self._member(branches["3301"])
             self._logins(member, branches["3301"])
+            self._registration(member, branches["3301"])
             self._products(member)
         self.stdout.write(
             f"demo member: {member.name}, {member.certificate_number}, "
@@ -123,6 +125,26 @@ class Command(BaseCommand):
             },
         )
         return member
+
+    def _registration(self, member: Member, branch: BranchOffice) -> None:
+        """The member's registration, approved when its membership began: the entry of the
+        public register (/query/register/)."""
+        from hall.applications.models import Application, ApplicationEvent  # noqa: PLC0415
+
+        approved = timezone.make_aware(datetime.combine(member.valid_from, time(10)))
+        application, made = Application.objects.update_or_create(
+            member=member, kind=Application.Kind.REGISTRATION,
+            status=Application.Status.APPROVED,
+            defaults={"applicant": User.objects.get(mobile=LOGINS[0][0]), "branch": branch,
+                      "data": {"name": member.name}, "created_at": approved,
+                      "submitted_at": approved},
+        )  # fmt: skip
+        if made:
+            ApplicationEvent.objects.create(
+                application=application, action="center_approve",
+                old_status=Application.Status.CENTER_REVIEW,
+                new_status=Application.Status.APPROVED, at=approved,
+            )  # fmt: skip
 
     def _products(self, member: Member) -> None:
         """Two filed products and a case, for the product pages and the public query."""
