@@ -61,16 +61,16 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
 def _validated(texts: Sequence[str]) -> list[str | TiaomaError]:
     """Each text's GTIN-14, or the error that says why it is not one."""
     plain = bulk.plain_valid_gtins(texts).tolist()
-    checked: list[str | TiaomaError] = []
-    for text, ok in zip(texts, plain, strict=True):
-        if ok:
-            checked.append(text.zfill(14))
-            continue
-        try:
-            checked.append(gtin.validate(text).zfill(14))
-        except TiaomaError as error:
-            checked.append(error)
-    return checked
+    return [text.zfill(14) if ok else _checked(text)
+            for text, ok in zip(texts, plain, strict=True)]  # fmt: skip
+
+
+def _checked(text: str) -> str | TiaomaError:
+    """The GTIN-14 of a text the vectorised pass left, or the error that says why it is none."""
+    try:
+        return gtin.validate(text).zfill(14)
+    except TiaomaError as error:
+        return error
 
 
 def _found(checked: list[str | TiaomaError]) -> Found:
@@ -412,10 +412,10 @@ def _written(rows: Sequence[tuple[str, bool]]) -> Written:
 def _odd(text: str) -> tuple[str, str | None, str | None]:
     """(shown, GTIN-14, None) of a number written otherwise; (shown, None, the reason's cell) of
     a malformed one: the cells :func:`_result_lines` writes."""
-    try:
-        return _shown(text), gtin.validate(text).zfill(14), None
-    except TiaomaError as error:
-        return _shown(text), None, _cell(reason(error))
+    number = _checked(text)
+    if isinstance(number, TiaomaError):
+        return _shown(text), None, _cell(reason(number))
+    return _shown(text), number, None
 
 
 def _sql_cell(expression: str) -> str:
