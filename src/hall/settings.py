@@ -16,12 +16,15 @@ Every variable and its default:
   ``console``, or the dotted path of a provider's backend (required unless ``HALL_DEBUG``).
 - ``HALL_GTIN_REUSE_MONTHS`` (0): the legacy rule for giving a discontinued GTIN again.
 - ``HALL_JOB_RUNNER`` (``thread``): background jobs in the hall's process, or ``worker``.
+- ``HALL_TRUSTED_PROXIES`` (none): the reverse proxies (addresses or networks, e.g.
+  ``127.0.0.1,10.0.0.0/8``) whose ``X-Forwarded-For`` names the real client (hall.clients).
 - ``HALL_RATE_PER_ADDRESS`` (120), ``HALL_RATE_PER_KEY`` (1200): query and API requests a minute.
 - ``HALL_TEST_HOOKS`` (no): test-only views that read captchas; refused unless ``HALL_DEBUG``.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -213,6 +216,15 @@ GTIN_REUSE_MONTHS = env_int("HALL_GTIN_REUSE_MONTHS", default=0, high=1200)
 JOB_RUNNER = env_str("HALL_JOB_RUNNER", default="thread")
 if JOB_RUNNER not in ("thread", "worker"):
     raise ImproperlyConfigured(f"HALL_JOB_RUNNER must be thread or worker, not {JOB_RUNNER!r}")
+#: The reverse proxies whose X-Forwarded-For is believed (hall.clients); checked at start.
+TRUSTED_PROXIES = env_list("HALL_TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"HALL_TRUSTED_PROXIES: {_proxy!r} is not an address or a network"
+        ) from None
 #: The public query and the API: requests a minute per client address, and per API key unless
 #: the key says otherwise (hall.lookup.limits). A batch costs one request per 100 GTINs.
 RATE_LIMITS = {

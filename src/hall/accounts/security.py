@@ -1,4 +1,4 @@
-"""The audit log and the client address it records."""
+"""The audit log (with the client address of :mod:`hall.clients`)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,10 @@ import logging
 from django.http import HttpRequest
 
 from hall.accounts.models import SecurityEvent, User
+from hall.clients import client_address
 
+__all__ = ["client_address", "record"]
 logger = logging.getLogger("hall.security")
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The address the request came from (behind a proxy, set REMOTE_ADDR there)."""
-    address = request.META.get("REMOTE_ADDR")
-    return str(address) if address else None
 
 
 def record(

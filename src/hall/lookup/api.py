@@ -25,9 +25,10 @@ from ninja import Field, File, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader
 
+from hall import limits
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
-from hall.lookup import batch, limits, services
+from hall.lookup import batch, services
 from hall.lookup.middleware import json_error
 from hall.lookup.models import ApiKey, digest
 from hall.members.models import Member

@@ -10,7 +10,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hall.lookup import limits, resolver, services
+from hall import limits
+from hall.lookup import resolver, services
 from hall.products.models import Product
 
 View = Callable[..., HttpResponse]

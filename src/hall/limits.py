@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from hall.accounts.security import client_address
+from hall.clients import client_address
 
 WINDOW_SECONDS = 60
 
