@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -67,6 +68,7 @@ def make_member(code: str, name: str, certificate: str, prefix: str, body: str) 
         valid_from=today - timedelta(days=700),
         valid_until=today + timedelta(days=30),
         gds_card=f"GDS{certificate[-6:]}",
+        mobile=f"137{certificate[-7:-1]}00",  # the contact mobile the center holds
     )
     CompanyPrefix.objects.create(member=member, prefix=prefix, allocated_on=member.valid_from)
     return member
@@ -89,13 +91,13 @@ def other_member(db: None) -> Member:
 @pytest.fixture
 def member_user(member: Member) -> User:
     return User.objects.create_user(
-        "13900000001", PASSWORD, member=member, gds_card=member.gds_card
+        "13900000001", PASSWORD, member=member, gds_card=member.gds_card, member_admin=True
     )
 
 
 @pytest.fixture
 def other_user(other_member: Member) -> User:
-    return User.objects.create_user("13900000002", PASSWORD, member=other_member)
+    return User.objects.create_user("13900000002", PASSWORD, member=other_member, member_admin=True)
 
 
 @pytest.fixture
@@ -124,7 +126,9 @@ def last_code(mobile: str) -> str:
     """The code in the latest SMS recorded for ``mobile`` by the outbox backend."""
     message = SmsMessage.objects.filter(mobile=mobile).first()
     assert message is not None, f"no SMS to {mobile}"
-    return "".join(c for c in message.text.split("验证码是")[1][:8] if c.isdigit())
+    found = re.search(r"验证码是? ?(\d{6})", message.text)
+    assert found is not None, message.text
+    return found.group(1)
 
 
 def log_in(client: Client, identifier: str, password: str = PASSWORD) -> object:

@@ -18,6 +18,7 @@ from hall.payments.gateways import GATEWAYS, Incoming, SandboxGateway
 from hall.payments.models import FeeSchedule, Notification, Order, SandboxPayment
 from hall.payments.notifications import receive
 from hall.payments.orders import order_for
+from tests.hall.steps import add_licence
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SANDBOX = GATEWAYS["sandbox"]
@@ -257,6 +258,7 @@ def test_a_rejected_application_is_refunded(order: Order, member: Member) -> Non
     )
     center = User.objects.create_user("13900000071", "x", role=User.Role.CENTER)
     application = Application.objects.get(pk=order.application_id)
+    add_licence(application)
     application = application_transition(
         application_id=application.pk,
         action="branch_approve",

@@ -15,6 +15,7 @@ from hall.applications.workflow import application_transition
 from hall.members.models import BranchOffice, CompanyPrefix, Member, PrefixPool
 from hall.members.numbering import PoolExhausted, prefix_allocate
 from tests.hall.conftest import make_uscc
+from tests.hall.steps import add_licence, pay
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TODAY = date(2026, 11, 21)
@@ -34,13 +35,16 @@ def _registration(index: int, branch: BranchOffice) -> Application:
         "legal_representative": "法人",
         "contact": "联系人",
     }
-    return Application.objects.create(
+    application = Application.objects.create(
         kind=Application.Kind.REGISTRATION,
         applicant=applicant,
         branch=branch,
         status=Application.Status.CENTER_REVIEW,
         data=data,
     )
+    add_licence(application)
+    pay(application)
+    return application
 
 
 def _approve(application: Application, center: User) -> Application:
@@ -82,7 +86,8 @@ def test_an_approved_registration_becomes_a_member(center: User) -> None:
     assert member.certificate_number == "物编注字第000001号"
     assert member.archive_index == "2026000001"
     assert (member.valid_from, member.valid_until) == (TODAY, date(2028, 11, 21))
-    assert User.objects.get(pk=application.applicant_id).member == member
+    applicant = User.objects.get(pk=application.applicant_id)
+    assert (applicant.member, applicant.member_admin) == (member, True)  # its first account
 
 
 def test_an_exhausted_pool_says_so(db: None) -> None:
@@ -150,6 +155,8 @@ def test_a_double_submitted_registration_makes_one_application(db: None) -> None
         "registered_address": "a",
         "legal_representative": "b",
         "contact": "c",
+        "mobile": "13500000077",
+        "company_type": "single",
     }
     outcomes: list[str] = []
     start = threading.Barrier(2)

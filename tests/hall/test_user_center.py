@@ -94,55 +94,6 @@ def test_one_address_failing_everywhere_is_stopped(client: Client, fresh_user: U
     assert "登录失败次数过多" in _text(log_in(client, fresh_user.mobile))
 
 
-def test_activate_with_certificate_and_name(
-    client: Client, fresh_user: User, member: Member
-) -> None:
-    client.force_login(fresh_user)
-    data = {
-        "certificate_number": member.certificate_number,
-        "company_name": "别的公司",
-        "captcha": captcha_answer(client),
-    }
-    assert "物编注字或企业名称不正确" in _text(client.post("/accounts/activate/", data))
-    data |= {
-        "certificate_number": "物编注字第999999号",
-        "company_name": member.name,
-        "captcha": captcha_answer(client),
-    }
-    assert "物编注字或企业名称不正确" in _text(client.post("/accounts/activate/", data))
-    data |= {"certificate_number": member.certificate_number, "captcha": "NOPE"}
-    captcha_answer(client)
-    assert "验证码错误" in _text(client.post("/accounts/activate/", data))
-    fresh_user.refresh_from_db()
-    assert fresh_user.member is None
-    data |= {
-        "company_name": member.name.replace("有限公司", "有限 公司"),
-        "captcha": captcha_answer(client),
-    }
-    assert client.post("/accounts/activate/", data).status_code == 302
-    fresh_user.refresh_from_db()
-    assert fresh_user.member == member
-    assert fresh_user.gds_card == member.gds_card
-    assert "69212345" in _text(client.get("/accounts/center/"))
-
-
-def test_activation_attempts_are_throttled(
-    client: Client, fresh_user: User, member: Member
-) -> None:
-    client.force_login(fresh_user)
-    for _ in range(5):
-        client.post(
-            "/accounts/activate/",
-            {"certificate_number": "x", "company_name": "y", "captcha": captcha_answer(client)},
-        )
-    right = {
-        "certificate_number": member.certificate_number,
-        "company_name": member.name,
-        "captcha": captcha_answer(client),
-    }
-    assert "激活尝试次数过多" in _text(client.post("/accounts/activate/", right))
-
-
 def test_change_mobile_then_log_in_with_the_new_one(
     client: Client, member_user: User, other_user: User
 ) -> None:

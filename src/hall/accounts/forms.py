@@ -67,6 +67,16 @@ class ActivateForm(forms.Form):
     captcha = _code_field(_("验证码"))
 
 
+class ActivationCodeForm(forms.Form):
+    """Step 2 of activation: the code sent to the member's contact mobile."""
+
+    sms_code = _code_field(_("短信验证码"))
+
+
+class InviteForm(forms.Form):
+    mobile = MobileField(label=_("被邀请人手机号"))
+
+
 class ChangeMobileForm(forms.Form):
     old_mobile = MobileField(label=_("原手机号"))
     new_mobile = MobileField(label=_("新手机号"))

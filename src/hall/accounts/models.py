@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from hall.members.models import BranchOffice, Member
@@ -58,6 +61,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("可进入管理后台"), default=False)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
     activated_at = models.DateTimeField(_("激活时间"), null=True, blank=True)
+    #: The member's administrator: sees and removes its accounts, invites new ones. The first
+    #: account of a member becomes it (hall.accounts.membership).
+    member_admin = models.BooleanField(_("企业管理员"), default=False)
+    #: Raised to log the account out everywhere (see :meth:`get_session_auth_hash`).
+    session_epoch = models.PositiveIntegerField(default=0)
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
@@ -79,6 +87,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.name or self.mobile
 
+    def get_session_auth_hash(self) -> str:
+        """Sessions die with the password, the login mobile, or a new :attr:`session_epoch`
+        (an account removed from its member): every session but the one that made the change
+        (``update_session_auth_hash``) is logged out. Django's own covers the password only."""
+        return self._session_hash(str(settings.SECRET_KEY))
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for key in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(str(key))
+
+    def _session_hash(self, secret: str) -> str:
+        state = f"{self.password}|{self.mobile}|{self.session_epoch}"
+        return salted_hmac(
+            "hall.accounts.session", state, secret=secret, algorithm="sha256"
+        ).hexdigest()
+
     @property
     def is_activated(self) -> bool:
         """Bound to a member company: only then may it do member business."""
@@ -96,6 +120,8 @@ class SmsCode(models.Model):
         REGISTER = "register", _("注册")
         RESET = "reset", _("找回密码")
         CHANGE_MOBILE = "change_mobile", _("修改手机")
+        CHANGE_MOBILE_OLD = "change_mobile_old", _("修改手机（原号码）")
+        ACTIVATE = "activate", _("激活")
 
     mobile = models.CharField(max_length=11, db_index=True)
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
@@ -137,6 +163,10 @@ class SecurityEvent(models.Model):
         MOBILE_CHANGED = "mobile_changed", _("修改手机")
         ACTIVATED = "activated", _("激活")
         ACTIVATION_FAILED = "activation_failed", _("激活失败")
+        INVITED = "invited", _("邀请加入")
+        INVITATION_REVOKED = "invitation_revoked", _("撤销邀请")
+        REMOVED = "removed", _("移出企业")
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
@@ -156,3 +186,37 @@ class SmsThrottle(models.Model):
 
     mobile = models.CharField(max_length=11, unique=True)
     last_sent_at = models.DateTimeField()
+
+
+class Invitation(models.Model):
+    """A member's administrator asks a mobile number to join the member as a further account.
+
+    The invited number accepts once it has an account of its own (registering proves the
+    number by SMS): it then acts for the member. Good for :data:`DAYS` days, used once.
+    """
+
+    DAYS = 7
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="invitations")
+    mobile = models.CharField(_("手机号"), max_length=11, db_index=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("有效期至"))
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("邀请")
+        verbose_name_plural = _("邀请")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "mobile"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_member_and_mobile",
+            ),
+        ]
+
+    def is_open(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

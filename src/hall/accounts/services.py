@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from hall.accounts import security
 from hall.accounts.backends import find_user
 from hall.accounts.models import SecurityEvent, User
-from hall.members.models import Member
 
 Kind = SecurityEvent.Kind
 
@@ -115,41 +114,6 @@ def password_reset(*, request: HttpRequest, mobile: str, password: str, confirm:
         user.failed_logins, user.locked_until = 0, None
         user.save(update_fields=["password", "failed_logins", "locked_until"])
     security.record(Kind.PASSWORD_RESET, request=request, user=user)
-
-
-def _activation_throttled(user: User) -> bool:
-    since = timezone.now() - timedelta(hours=1)
-    failures = SecurityEvent.objects.filter(
-        kind=Kind.ACTIVATION_FAILED, user=user, created_at__gt=since
-    )
-    return failures.count() >= settings.LOGIN_LIMITS["failures"]
-
-
-def _normal_name(name: str) -> str:
-    """Company names compared without spaces, with （） and () alike."""
-    return "".join(name.split()).replace("（", "(").replace("）", ")")
-
-
-def user_activate(
-    *, request: HttpRequest, user: User, certificate_number: str, company_name: str
-) -> Member:
-    """Bind the account to the member company whose certificate number and name are given."""
-    if _activation_throttled(user):
-        raise AccountError(_("激活尝试次数过多，请一小时后再试"))
-    number = "".join(certificate_number.split())
-    member = Member.objects.filter(certificate_number=number).first()
-    if member is None or _normal_name(member.name) != _normal_name(company_name):
-        security.record(Kind.ACTIVATION_FAILED, request=request, user=user, detail=number[:60])
-        raise AccountError(_("物编注字或企业名称不正确"))
-    if member.status == Member.Status.CANCELLED:
-        raise AccountError(_("该系统成员已注销，不能激活；如需继续使用条码请重新办理注册"))
-    with transaction.atomic():
-        user.member, user.activated_at = member, timezone.now()
-        if member.gds_card and not User.objects.filter(gds_card=member.gds_card).exists():
-            user.gds_card = member.gds_card
-        user.save(update_fields=["member", "activated_at", "gds_card"])
-    security.record(Kind.ACTIVATED, request=request, user=user, detail=member.certificate_number)
-    return member
 
 
 def user_change_mobile(

@@ -58,12 +58,19 @@ def _digest(mobile: str, purpose: str, code: str) -> str:
 
 
 def send_code(
-    *, mobile: str, purpose: SmsCode.Purpose, client_address: str | None, deliver: bool = True
+    *,
+    mobile: str,
+    purpose: SmsCode.Purpose,
+    client_address: str | None,
+    deliver: bool = True,
+    doing: str = "",
 ) -> None:
     """Make a new code for ``mobile`` and send it after the transaction commits.
 
     ``deliver=False`` goes through every limit but sends nothing (a password reset for a
-    number without an account must look the same as one with).
+    number without an account must look the same as one with). ``doing`` tells the number's
+    owner what the code would do ("account 139****0000 is joining company X"), so that a code
+    asked for by somebody else is recognised and not passed on.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -82,15 +89,25 @@ def send_code(
             expires_at=now + timedelta(seconds=settings.SMS_CODE_SECONDS),
         )
         if deliver:
-            text = _(
-                "【%(hall)s】您的验证码是 %(code)s，%(minutes)d 分钟内有效。"
-                "如非本人操作，请忽略本短信。"
-            ) % {
-                "hall": settings.HALL_NAME,
-                "code": code,
-                "minutes": settings.SMS_CODE_SECONDS // 60,
-            }
+            text = _code_text(code, doing)
             transaction.on_commit(lambda: backend().send(mobile, text))
+
+
+def _code_text(code: str, doing: str) -> str:
+    values = {"hall": settings.HALL_NAME, "code": code, "doing": doing,
+              "minutes": settings.SMS_CODE_SECONDS // 60}  # fmt: skip
+    if doing:
+        return (
+            _(
+                "【%(hall)s】%(doing)s，验证码 %(code)s，%(minutes)d 分钟内有效。"
+                "如非本人操作，请勿将验证码告诉任何人。"
+            )
+            % values
+        )
+    return (
+        _("【%(hall)s】您的验证码是 %(code)s，%(minutes)d 分钟内有效。如非本人操作，请忽略本短信。")
+        % values
+    )
 
 
 def _claim_gap(mobile: str, now: datetime) -> None:

@@ -13,6 +13,15 @@ urlpatterns = [
     path("forgot/password/", views.reset_password, name="reset_password"),
     path("center/", views.center, name="center"),
     path("activate/", views.activate, name="activate"),
+    path("activate/code/", views.activate_code, name="activate_code"),
+    path(
+        "invitations/<int:invitation_id>/accept/", views.invitation_accept, name="invitation_accept"
+    ),
+    path(
+        "invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"
+    ),
+    path("users/", views.member_users, name="member_users"),
+    path("users/<int:user_id>/remove/", views.member_user_remove, name="member_user_remove"),
     path("mobile/", views.change_mobile, name="change_mobile"),
     path("mobile/password/", views.change_mobile_password, name="change_mobile_password"),
     path("other/", views.other_information, name="other"),

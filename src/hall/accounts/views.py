@@ -17,19 +17,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hall.accounts import captcha, security, services, sms
+from hall.accounts import captcha, membership, security, services, sms
 from hall.accounts.forms import (
     ActivateForm,
+    ActivationCodeForm,
     ChangeMobileForm,
+    InviteForm,
     LoginForm,
     MobileCodeForm,
     PasswordForm,
 )
 from hall.accounts.models import SecurityEvent, SmsCode, User
-from hall.members.models import BranchOffice
+from hall.members.models import BranchOffice, Member
+from hall.members.numbering import mask_mobile
 
 #: How long a verified mobile may wait for step 2 of a flow.
 FLOW_SECONDS = 600
+#: The session's note of the member step 1 of activation found.
+ACTIVATION_KEY = "hall.activation"
 
 
 def _user(request: HttpRequest) -> User:
@@ -236,25 +241,127 @@ def center(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/center.html", context)
 
 
+#: How long the member step 1 of activation found waits for its code.
+ACTIVATION_SECONDS = 900
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def activate(request: HttpRequest) -> HttpResponse:
+    """Step 1 of activation (seed 000 §1.3): the certificate number and the company's name find
+    the member; control is proven in step 2. Invitations to the account's number are here too."""
     user = _user(request)
+    if user.member_id is not None:
+        return redirect("accounts:center")
     form = ActivateForm(request.POST or None)
     if request.method == "POST" and _valid_with_captcha(request, form):
         data = form.cleaned_data
         try:
-            member = services.user_activate(
-                request=request,
-                user=user,
-                certificate_number=data["certificate_number"],
-                company_name=data["company_name"],
-            )
-            messages.success(request, _("激活成功：%(name)s") % {"name": member.name})
-            return redirect("accounts:center")
+            member = membership.member_find(request=request, user=user,
+                                            certificate_number=data["certificate_number"],
+                                            company_name=data["company_name"])  # fmt: skip
+            request.session[ACTIVATION_KEY] = {"member": member.pk, "at": time.time()}
+            return redirect("accounts:activate_code")
         except services.AccountError as error:
             form.add_error(None, str(error))
-    return render(request, "accounts/activate.html", {"form": form})
+    context = {"form": form, "invitations": membership.invitations_for(user)}
+    return render(request, "accounts/activate.html", context)
+
+
+def activation_member(request: HttpRequest) -> Member | None:
+    """The member step 1 of activation found for this session, while it is fresh."""
+    state = request.session.get(ACTIVATION_KEY)
+    if not state or time.time() - state["at"] > ACTIVATION_SECONDS:
+        return None
+    return Member.objects.filter(pk=state["member"]).first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activate_code(request: HttpRequest) -> HttpResponse:
+    """Step 2: a code to the contact mobile the center holds for the member (shown masked)."""
+    user, member = _user(request), activation_member(request)
+    if member is None or user.member_id is not None:
+        return redirect("accounts:activate")
+    form = ActivationCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("action") == "send":
+                sent_to = membership.activation_code_send(request=request, user=user,
+                                                          member=member)  # fmt: skip
+                messages.success(request, _("验证码已发送至企业联系手机 %(mobile)s，5 分钟内有效")
+                                 % {"mobile": sent_to})  # fmt: skip
+                return redirect("accounts:activate_code")
+            membership.activation_by_code(request=request, user=user, member=member,
+                                          code=form.cleaned_data["sms_code"])  # fmt: skip
+            del request.session[ACTIVATION_KEY]
+            messages.success(request, _("激活成功：%(name)s") % {"name": member.name})
+            return redirect("accounts:center")
+        except (services.AccountError, sms.SmsError) as error:
+            form.add_error(None, str(error))
+    context = {"form": form, "member": member, "contact": mask_mobile(member.mobile or ""),
+               "has_contact": bool(member.mobile)}  # fmt: skip
+    return render(request, "accounts/activate_code.html", context)
+
+
+@login_required
+@require_POST
+def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    try:
+        member = membership.invitation_accept(request=request, user=_user(request),
+                                              invitation_id=invitation_id)  # fmt: skip
+        messages.success(request, _("已加入：%(name)s") % {"name": member.name})
+        return redirect("accounts:center")
+    except services.AccountError as error:
+        messages.error(request, str(error))
+        return redirect("accounts:activate")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_users(request: HttpRequest) -> HttpResponse:
+    """The member's accounts and open invitations; its administrator invites and removes."""
+    user = _user(request)
+    if user.member is None:
+        raise Http404
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership.invitation_send(request=request, admin=user,
+                                       mobile=form.cleaned_data["mobile"])  # fmt: skip
+            messages.success(request, _("邀请已发送"))
+            return redirect("accounts:member_users")
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+    member = user.member
+    context = {"form": form, "accounts": member.users.order_by("-member_admin", "id"),
+               "invitations": member.invitations.filter(accepted_at__isnull=True,
+                                                        revoked_at__isnull=True),
+               "is_admin": user.member_admin}  # fmt: skip
+    return render(request, "accounts/member_users.html", context)
+
+
+@login_required
+@require_POST
+def member_user_remove(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        membership.member_user_remove(request=request, admin=_user(request), user_id=user_id)
+        messages.success(request, _("已移出该账号"))
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    return redirect("accounts:member_users")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    try:
+        membership.invitation_revoke(request=request, admin=_user(request),
+                                     invitation_id=invitation_id)  # fmt: skip
+        messages.success(request, _("邀请已撤销"))
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    return redirect("accounts:member_users")
 
 
 @login_required

@@ -7,4 +7,10 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("业务申请")
 
     def ready(self) -> None:
-        from hall.applications import kinds, registration, renewal  # noqa: F401, PLC0415 - approval
+        from hall.applications import (  # noqa: F401, PLC0415 - approvals and guards
+            activation,
+            guards,
+            kinds,
+            registration,
+            renewal,
+        )

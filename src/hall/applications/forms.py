@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hall.accounts.forms import MobileField
+from hall.applications.models import Application
 from hall.members.models import BranchOffice, Member
 from hall.payments.taxpayer import InvalidTaxpayer, taxpayer_number
 from hall.reasons import reason
@@ -276,3 +277,31 @@ class GroupAuthorisationForm(ApplicationForm):
 
     def application_data(self) -> dict[str, Any]:
         return {**super().application_data(), "until": self.cleaned_data["until"].isoformat()}
+
+
+class ActivationRequestForm(ApplicationForm):
+    """An account asks its member's branch to let it act for the member (issue 19): who the
+    person is, and why the contact mobile cannot receive the code. The business licence follows
+    in step 2."""
+
+    applicant_name = forms.CharField(label=_("申请人姓名"), max_length=50)
+    position = forms.CharField(label=_("职务"), max_length=50)
+    reason = forms.CharField(label=_("申请原因（如联系手机已停用）"), max_length=500,
+                             widget=forms.Textarea)  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+#: Step 1's form of each kind: the page shows it, and the workflow's guards check a submitted
+#: application's data against it again (hall.applications.guards).
+STEP_ONE_FORMS: dict[str, type[ApplicationForm]] = {
+    Application.Kind.RENEWAL: RenewalForm,
+    Application.Kind.REGISTRATION: RegistrationForm,
+    Application.Kind.CHANGE: ChangeForm,
+    Application.Kind.CANCELLATION: ReasonForm,
+    Application.Kind.REISSUE: ReasonForm,
+    Application.Kind.EAN8: Ean8Form,
+    Application.Kind.UPC: UpcForm,
+    Application.Kind.FOREIGN_FILING: ForeignFilingForm,
+    Application.Kind.GROUP_AUTHORISATION: GroupAuthorisationForm,
+    Application.Kind.ACTIVATION: ActivationRequestForm,
+}

@@ -25,6 +25,8 @@ class Application(models.Model):
         UPC = "upc", _("UPC申请")
         FOREIGN_FILING = "foreign_filing", _("境外码备案")
         GROUP_AUTHORISATION = "group_authorisation", _("集团授权备案")
+        #: An account asks to join a member whose contact mobile is no longer its own.
+        ACTIVATION = "activation", _("账号激活")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("填写中")
@@ -75,11 +77,19 @@ class Application(models.Model):
         verbose_name_plural = _("业务申请")
         ordering = ["-id"]
         constraints = [
-            # One open application of a kind per member at a time (double submission).
+            # One open application of a kind per member at a time (double submission); a
+            # request to join is the applicant's, so a stranger's cannot block the member's own.
             models.UniqueConstraint(
                 fields=["member", "kind"],
-                condition=~models.Q(status__in=["approved", "rejected", "withdrawn"]),
+                condition=~models.Q(status__in=["approved", "rejected", "withdrawn"])
+                & ~models.Q(kind="activation"),
                 name="one_open_application_per_member_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(kind="activation")
+                & ~models.Q(status__in=["approved", "rejected", "withdrawn"]),
+                name="one_open_activation_per_applicant",
             ),
             # A company registering has no member yet: one open registration per applicant.
             models.UniqueConstraint(

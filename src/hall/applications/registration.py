@@ -58,7 +58,10 @@ def _approve_registration(application: Application, today: date) -> None:
     prefix_allocate(member=member, block=block, length=length, today=today)
     application.member = member
     application.save(update_fields=["member"])
-    User.objects.filter(pk=application.applicant_id, member__isnull=True).update(member=member)
+    # The applicant is the new member's first account, and so its administrator.
+    User.objects.filter(pk=application.applicant_id, member__isnull=True).update(
+        member=member, member_admin=True
+    )
 
 
 ON_APPROVAL[Application.Kind.REGISTRATION] = _approve_registration

@@ -14,25 +14,20 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hall.accounts.models import User
-from hall.applications import kinds, registration, renewal, services
+from hall.applications import activation, kinds, registration, renewal, services
 from hall.applications.fees import registration_fee_fen, renewal_fee_fen
 from hall.applications.forms import (
+    STEP_ONE_FORMS,
     ActionForm,
-    ApplicationForm,
-    ChangeForm,
-    Ean8Form,
-    ForeignFilingForm,
-    GroupAuthorisationForm,
+    ActivationRequestForm,
     MaterialForm,
-    ReasonForm,
     RegistrationForm,
-    RenewalForm,
-    UpcForm,
 )
 from hall.applications.models import Application, Material
 from hall.applications.uploads import UploadError
 from hall.applications.workflow import (
     ALLOWED_TRANSITIONS,
+    PAID_KINDS,
     NotFound,
     WorkflowError,
     application_transition,
@@ -109,27 +104,13 @@ def registration_new(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/fill.html", context)
 
 
-#: The step-1 form of each kind that has its own screens so far.
-FORMS: dict[str, type[ApplicationForm]] = {
-    Application.Kind.RENEWAL: RenewalForm,
-    Application.Kind.REGISTRATION: RegistrationForm,
-    Application.Kind.CHANGE: ChangeForm,
-    Application.Kind.CANCELLATION: ReasonForm,
-    Application.Kind.REISSUE: ReasonForm,
-    Application.Kind.EAN8: Ean8Form,
-    Application.Kind.UPC: UpcForm,
-    Application.Kind.FOREIGN_FILING: ForeignFilingForm,
-    Application.Kind.GROUP_AUTHORISATION: GroupAuthorisationForm,
-}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest, kind: str) -> HttpResponse:
     """A member's change, cancellation, reissue, EAN-8, UPC or filing: its form, then the steps."""
     if kind not in kinds.MEMBER_KINDS:
         raise Http404
-    form = FORMS[kind](request.POST or None, member=_user(request).member)
+    form = STEP_ONE_FORMS[kind](request.POST or None, member=_user(request).member)
     if request.method == "POST" and form.is_valid():
         try:
             application = kinds.application_start(
@@ -145,9 +126,32 @@ def application_new(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def activation_request(request: HttpRequest) -> HttpResponse:
+    """An account asks the branch to let it act for the member step 1 of activation found."""
+    from hall.accounts.views import activation_member  # noqa: PLC0415 - the page's state
+
+    member = activation_member(request)
+    if member is None:
+        return redirect("accounts:activate")
+    form = ActivationRequestForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = activation.activation_request_start(
+                user=_user(request), member=member, data=form.application_data()
+            )
+            return redirect("applications:detail", application.pk)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+    context = {"form": form, "steps": _steps(Application.Kind.ACTIVATION), "step": 1,
+               "title": _("激活申请：%(company)s") % {"company": member.name}}  # fmt: skip
+    return render(request, "applications/fill.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def fill(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _get(request, application_id)
-    form_class = FORMS.get(application.kind)
+    form_class = STEP_ONE_FORMS.get(application.kind)
     if form_class is None:
         raise Http404
     initial = {**application.data, "version": application.version}
@@ -305,6 +309,7 @@ ACTION_LABELS = {
     "branch_approve": gettext_noop("初审通过"),
     "branch_return": gettext_noop("退回修改"),
     "resubmit": gettext_noop("修改完成，重新提交"),
+    "branch_grant": gettext_noop("审核通过"),
     "center_approve": gettext_noop("审核通过"),
     "center_return": gettext_noop("退回修改"),
     "center_reject": gettext_noop("不予批准"),
@@ -328,8 +333,28 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
         "has_certificate": application.status == Status.APPROVED
         and application.kind in CERTIFICATE_OF,
         "upload_kinds": [(kind.value, kind.label) for kind in Material.Kind],
+        "content": _content(application), "checks": _checks(application),
         "uploadable": application.status in services.UPLOADABLE, **extra,
     }  # fmt: skip
+
+
+def _content(application: Application) -> list[tuple[str, str]]:
+    """What the applicant filled in, under its form's labels, for the reviewer to read."""
+    form = STEP_ONE_FORMS[application.kind]()
+    shown = {name: application.data.get(name) for name in form.fields}
+    return [(str(form.fields[name].label), "、".join(map(str, value))
+             if isinstance(value, list) else str(value))
+            for name, value in shown.items() if value not in (None, "", [])]  # fmt: skip
+
+
+def _checks(application: Application) -> list[tuple[str, bool]]:
+    """What the workflow's guards will want, as the reviewer should see it before acting."""
+    licence = application.materials.filter(kind=Material.Kind.LICENCE).exists()
+    checks = [(_("营业执照已上传"), licence)]
+    if application.kind in PAID_KINDS:
+        paid = application.orders.filter(status="paid").exists()
+        checks.append((_("费用已缴清"), paid))
+    return checks
 
 
 def _steps(kind: str) -> list[str]:

@@ -3,12 +3,15 @@
 :func:`application_transition` opens a transaction, locks the application, checks that the
 actor may see it (a member its own, a branch reviewer its region, the center all: anything else
 is "not found", so that nothing leaks), that the form was not stale, that the action is allowed
-from the current status and for the actor's role, and that a return or rejection has a reason;
+from the current status and for the actor's role, that a return or rejection has a reason, and
+every guard of the action (:data:`GUARDS`: step 1's fields valid, the documents present, the
+fee paid, ...), so that a hand-made post cannot skip what the action's page would have refused;
 then it moves the status, writes the history row and applies what approval means.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +30,11 @@ from hall.applications.workdays import add_working_days
 
 Status = Application.Status
 Role = User.Role
+
+#: The kinds that are paid for (domain.md §5); the others skip the payment step.
+PAID_KINDS = frozenset({Application.Kind.REGISTRATION, Application.Kind.RENEWAL})
+#: The kinds the branch decides alone: its approval is final ("branch_grant").
+BRANCH_FINAL_KINDS = frozenset({Application.Kind.ACTIVATION})
 
 #: Working days the branch has for its preliminary review (domain.md §3).
 BRANCH_REVIEW_DAYS = 5
@@ -52,6 +60,8 @@ ALLOWED_TRANSITIONS: dict[str, Transition] = {
     "payment_received": _t({Status.PAYMENT}, Status.BRANCH_REVIEW,
                            {Role.BRANCH, Role.CENTER, Role.SYSTEM}),
     "branch_approve": _t({Status.BRANCH_REVIEW}, Status.CENTER_REVIEW, {Role.BRANCH}),
+    # Kinds the branch decides alone (an account's activation) end at its approval.
+    "branch_grant": _t({Status.BRANCH_REVIEW}, Status.APPROVED, {Role.BRANCH}),
     "branch_return": _t({Status.BRANCH_REVIEW}, Status.RETURNED, {Role.BRANCH}, True),
     "resubmit": _t({Status.RETURNED}, Status.BRANCH_REVIEW, {Role.MEMBER}),
     "center_approve": _t({Status.CENTER_REVIEW}, Status.APPROVED, {Role.CENTER}),
@@ -80,9 +90,16 @@ def visible_to(actor: User) -> QuerySet[Application]:
         return everything.filter(branch_id=actor.branch_id)
     if actor.member_id is not None:
         return everything.filter(member_id=actor.member_id)
-    return everything.filter(applicant=actor, member__isnull=True)
+    # Not yet a member's account: its own registration, or its request to join a member.
+    own = Q(member__isnull=True) | Q(kind=Application.Kind.ACTIVATION)
+    return everything.filter(own, applicant=actor)
 
 
+#: What must hold before an action, beyond its status and the actor's role: each guard raises
+#: :class:`WorkflowError` saying what is missing. Filled in by the modules that know (the
+#: applications' own in ``guards``, the paid order by the payments).
+Guard = Callable[[Application, User], None]
+GUARDS: dict[str, list[Guard]] = defaultdict(list)
 #: What approval means, per kind: filled in by the kinds' modules.
 ON_APPROVAL: dict[str, Callable[[Application, date], None]] = {}
 #: What a rejection or withdrawal sets going (the payments' refunds).
@@ -103,6 +120,8 @@ def application_transition(*, application_id: int, action: str, actor: User, ver
         if application is None or actor.role not in rule.roles:
             raise NotFound
         _check(application, rule, action, version, reason)
+        for guard in GUARDS[action]:
+            guard(application, actor)
         old = application.status
         application.data = {**application.data, **(data or {})}
         application.status = rule.target

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from hall.applications.models import Application, ApplicationEvent
 from hall.members.models import CompanyPrefix, Member
+from hall.members.numbering import certificate_forms, mask_certificate
 from hall.products.models import Product, display_gtin
 from hall.reasons import reason
 from hall.typed import typed
@@ -63,6 +64,8 @@ def member_facts(member: Member) -> dict[str, Any]:
 
 def _member_facts(values: Sequence[Any], branch: str) -> dict[str, Any]:
     facts = dict(zip(MEMBER_COLUMNS, values, strict=True))
+    # Masked: a number with its company's name is what a printer checks a certificate by.
+    facts["certificate_number"] = mask_certificate(facts["certificate_number"])
     valid_until = _day(facts["valid_until"])
     facts.update(status_text=label(Member.Status, facts["status"]),
                  valid_from=_day(facts["valid_from"]).isoformat(),
@@ -278,13 +281,6 @@ def lookup_prefix(text: str) -> dict[str, Any]:
     return answer
 
 
-def _certificate_forms(text: str) -> list[str]:
-    """The ways a certificate number is written: 物编注字第100001号, or only its digits."""
-    cleaned = re.sub(r"\s", "", typed(text))[:40]
-    digits = re.sub(r"\D", "", cleaned)
-    return [cleaned, f"物编注字第{digits}号"] if digits else [cleaned]
-
-
 def _same_name(a: str, b: str) -> bool:
     """Names compared as people type them: spaces and full-width brackets do not matter."""
     table = str.maketrans({"（": "(", "）": ")"})
@@ -294,14 +290,15 @@ def _same_name(a: str, b: str) -> bool:
 def check_certificate(number: str, company: str) -> dict[str, Any]:
     """Is the certificate genuine and valid? Both the number and the company's name must match,
     so that a number alone reveals nothing (what printing companies must check)."""
-    member = (Member.objects.filter(certificate_number__in=_certificate_forms(number))
+    member = (Member.objects.filter(certificate_number__in=certificate_forms(number))
               .select_related("branch").first())  # fmt: skip
     if member is None or not _same_name(member.name, company):
         return {"genuine": False, "message": _("查无此证书：证书编号与企业名称不符，或证书不存在")}
     valid = membership_valid(member)
     message = (_("证书真实有效，有效期至 %(until)s") if valid
                else _("证书真实，但已失效（%(status)s，有效期至 %(until)s）"))  # fmt: skip
-    return {"genuine": True, "valid": valid, "member": member_facts(member),
+    facts = {**member_facts(member), "certificate_number": member.certificate_number}
+    return {"genuine": True, "valid": valid, "member": facts,
             "edition": member.certificate_edition,
             "prefixes": [p.prefix for p in member.prefixes.filter(retired_on__isnull=True)],
             "message": message % {"until": member.valid_until.isoformat(),
@@ -331,9 +328,10 @@ def register(kind: str = "", limit: int = 100) -> list[dict[str, Any]]:
 def _register_entry(event: ApplicationEvent) -> dict[str, Any]:
     application = event.application
     member = application.member
+    number = mask_certificate(member.certificate_number) if member else ""
     return {"date": timezone.localtime(event.at).date().isoformat(), "kind": application.kind,
             "kind_text": application.get_kind_display(), "company": application.company_name,
-            "certificate_number": member.certificate_number if member else ""}  # fmt: skip
+            "certificate_number": number}  # fmt: skip
 
 
 class PhotoError(Exception):

@@ -7,4 +7,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("缴费")
 
     def ready(self) -> None:
-        from hall.payments import refunds  # noqa: F401, PLC0415 - refunds on rejection
+        from hall.payments import orders, refunds  # noqa: F401, PLC0415 - guards, refunds

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from hall.accounts.models import User
 from hall.applications.fees import registration_fee_fen, renewal_fee_fen
 from hall.applications.models import Application
-from hall.applications.workflow import WorkflowError, application_transition
+from hall.applications.workflow import (
+    GUARDS,
+    PAID_KINDS,
+    WorkflowError,
+    application_transition,
+)
 from hall.members.numbering import next_in_sequence
 from hall.payments.models import Order
 
@@ -149,3 +154,15 @@ def order_started(order: Order, gateway_name: str) -> None:
         if gateway_name not in names:
             locked.started_with = ",".join([*names, gateway_name])
             locked.save(update_fields=["started_with"])
+
+
+def fee_paid(application: Application, actor: User) -> None:
+    """The workflow's guard (hall.applications.guards): a paid kind moves past its payment
+    step only with a paid order, whoever posts the action."""
+    paid = application.orders.filter(status=Status.PAID).exists()
+    if application.kind in PAID_KINDS and not paid:
+        raise WorkflowError(_("尚未收到该申请的费用"))
+
+
+for _action in ("payment_received", "branch_approve", "center_approve", "resubmit"):
+    GUARDS[_action].append(fee_paid)

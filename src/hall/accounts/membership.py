@@ -1,0 +1,216 @@
+"""Who acts for a member company, and how an account comes to (issue 19).
+
+The certificate number and the company's name are public facts (the register, the company
+search), so they only find the member; control is proven one of three ways:
+
+- a one-time code sent to the contact mobile the center holds for the member (shown masked),
+  for the member's first account, which becomes its administrator;
+- the administrator's invitation of a mobile number, accepted by that number's own account;
+- the branch's approval of an activation request with the business licence (an application of
+  kind ``activation``; its approval calls :func:`member_join`).
+
+Every join, invitation and removal is written to the audit log and told by SMS to the member's
+administrators and its contact mobile.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hall.accounts import security, sms
+from hall.accounts.models import Invitation, SecurityEvent, SmsCode, User
+from hall.accounts.services import AccountError
+from hall.members.models import Member
+from hall.members.numbering import certificate_forms, mask_mobile
+
+Kind = SecurityEvent.Kind
+
+
+def _normal_name(name: str) -> str:
+    """Company names compared without spaces, with （） and () alike."""
+    return "".join(name.split()).replace("（", "(").replace("）", ")")
+
+
+def _throttled(user: User) -> bool:
+    since = timezone.now() - timedelta(hours=1)
+    failures = SecurityEvent.objects.filter(
+        kind=Kind.ACTIVATION_FAILED, user=user, created_at__gt=since
+    )
+    return failures.count() >= settings.LOGIN_LIMITS["failures"]
+
+
+def member_find(*, request: HttpRequest, user: User, certificate_number: str,
+                company_name: str) -> Member:  # fmt: skip
+    """The member the certificate number (in any of its written forms) and name belong to."""
+    if user.member_id is not None:
+        raise AccountError(_("此账号已激活"))
+    if _throttled(user):
+        raise AccountError(_("激活尝试次数过多，请一小时后再试"))
+    forms = certificate_forms(certificate_number)
+    member = Member.objects.filter(certificate_number__in=forms).first()
+    if member is None or _normal_name(member.name) != _normal_name(company_name):
+        security.record(Kind.ACTIVATION_FAILED, request=request, user=user, detail=forms[0][:60])
+        raise AccountError(_("物编注字或企业名称不正确"))
+    if member.status == Member.Status.CANCELLED:
+        raise AccountError(_("该系统成员已注销，不能激活；如需继续使用条码请重新办理注册"))
+    return member
+
+
+def _first_account_only(member: Member) -> None:
+    if member.users.exists():
+        raise AccountError(_(
+            "该企业已有账号：请企业管理员在“企业账号”中邀请您加入，"
+            "或提交激活申请由分支机构审核"
+        ))  # fmt: skip
+    if not member.mobile:
+        raise AccountError(_("编码中心未登记该企业的联系手机：请提交激活申请由分支机构审核"))
+
+
+def activation_code_send(*, request: HttpRequest, user: User, member: Member) -> str:
+    """Send a code to the member's contact mobile; the masked number it went to."""
+    _first_account_only(member)
+    doing = _("账号 %(account)s 正在申请成为“%(company)s”在%(hall)s的管理员账号") % {
+        "account": mask_mobile(user.mobile), "company": member.name, "hall": settings.HALL_NAME,
+    }  # fmt: skip
+    sms.send_code(mobile=member.mobile, purpose=SmsCode.Purpose.ACTIVATE, doing=doing,
+                  client_address=security.client_address(request))  # fmt: skip
+    return mask_mobile(member.mobile)
+
+
+def activation_by_code(*, request: HttpRequest, user: User, member: Member, code: str) -> Member:
+    """The code sent to the contact mobile proves control: the account becomes the member's
+    first account and its administrator."""
+    _first_account_only(member)
+    try:
+        sms.verify_code(mobile=member.mobile, purpose=SmsCode.Purpose.ACTIVATE, code=code)
+    except sms.SmsError:
+        security.record(Kind.ACTIVATION_FAILED, request=request, user=user, detail="code")
+        raise
+    return member_join(user=user, member=member, how=_("联系手机验证码"), request=request)
+
+
+def member_join(*, user: User, member: Member, how: str, request: HttpRequest | None = None,
+                actor: User | None = None) -> Member:  # fmt: skip
+    """Bind the account to the member; the first account becomes its administrator. Under a
+    lock of the member, so two accounts proving control at once do not both become first."""
+    with transaction.atomic():
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        account = User.objects.select_for_update().get(pk=user.pk)
+        if account.member_id is not None:
+            raise AccountError(_("此账号已激活"))
+        account.member, account.activated_at = locked, timezone.now()
+        account.member_admin = not locked.users.filter(member_admin=True).exists()
+        if locked.gds_card and not User.objects.filter(gds_card=locked.gds_card).exists():
+            account.gds_card = locked.gds_card
+        account.save(update_fields=["member", "activated_at", "member_admin", "gds_card"])
+        security.record(Kind.ACTIVATED, request=request, user=account,
+                        detail=f"{locked.certificate_number} {how}")  # fmt: skip
+        text = _("账号 %(account)s 已加入%(company)s（%(how)s）。")
+        member_notify(locked, text % {"account": mask_mobile(account.mobile),
+                                      "company": locked.name, "how": how})  # fmt: skip
+    user.refresh_from_db()
+    return locked
+
+
+def member_notify(member: Member, text: str) -> None:
+    """Tell the member's administrators and its contact mobile, once each, after commit."""
+    mobiles = {u.mobile for u in member.users.filter(member_admin=True, is_active=True)}
+    mobiles.add(member.mobile)
+    prefix = _("【%(hall)s】") % {"hall": settings.HALL_NAME}
+    for mobile in sorted(m for m in mobiles if m):
+        sms.notify(mobile, prefix + text + _("如非贵企业所为，请联系所属分支机构。"))
+
+
+def _admin(user: User) -> Member:
+    if user.member is None or not user.member_admin:
+        raise AccountError(_("只有企业管理员可以管理企业账号"))
+    return user.member
+
+
+def invitation_send(*, request: HttpRequest, admin: User, mobile: str) -> Invitation:
+    """The administrator invites a mobile number to join the member."""
+    member = _admin(admin)
+    if member.users.filter(mobile=mobile).exists():
+        raise AccountError(_("该手机号已是本企业的账号"))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                member=member, mobile=mobile, invited_by=admin, created_at=now,
+                expires_at=now + timedelta(days=Invitation.DAYS),
+            )  # fmt: skip
+            security.record(Kind.INVITED, request=request, user=admin, detail=mobile)
+            sms.notify(mobile, _(
+                "【%(hall)s】%(company)s邀请您的手机号加入其在本大厅的企业账号，%(days)d 天内有效："
+                "用本手机号注册或登录后，在“激活”页接受邀请。"
+            ) % {"hall": settings.HALL_NAME, "company": member.name,
+                 "days": Invitation.DAYS})  # fmt: skip
+            member_notify(member, _("已邀请 %(mobile)s 加入本企业账号。")
+                          % {"mobile": mask_mobile(mobile)})  # fmt: skip
+    except IntegrityError:
+        raise AccountError(_("已向该手机号发出邀请，尚未接受")) from None
+    return invitation
+
+
+def invitations_for(user: User) -> list[Invitation]:
+    """The open invitations the account's own mobile number has."""
+    found = Invitation.objects.filter(
+        mobile=user.mobile,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    return list(found.select_related("member"))  # fmt: skip
+
+
+def invitation_accept(*, request: HttpRequest, user: User, invitation_id: int) -> Member:
+    """The invited number's own account joins the member (its mobile was proven by SMS when
+    it registered, or when it was changed to this number)."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+        if invitation is None or invitation.mobile != user.mobile or not invitation.is_open():
+            raise AccountError(_("邀请不存在、已失效或已被使用"))
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        return member_join(user=user, member=invitation.member, how=_("管理员邀请"),
+                           request=request)  # fmt: skip
+
+
+def invitation_revoke(*, request: HttpRequest, admin: User, invitation_id: int) -> None:
+    member = _admin(admin)
+    with transaction.atomic():
+        revoked = Invitation.objects.filter(
+            pk=invitation_id, member=member, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        if not revoked:
+            raise AccountError(_("邀请不存在、已失效或已被使用"))
+        security.record(Kind.INVITATION_REVOKED, request=request, user=admin,
+                        detail=str(invitation_id))  # fmt: skip
+
+
+def member_user_remove(*, request: HttpRequest, admin: User, user_id: int) -> None:
+    """The administrator removes an account from the member: it acts for it no more, and its
+    sessions end."""
+    member = _admin(admin)
+    if user_id == admin.pk:
+        raise AccountError(_("不能移出自己的账号"))
+    with transaction.atomic():
+        removed = User.objects.select_for_update().filter(pk=user_id, member=member).first()
+        if removed is None:
+            raise AccountError(_("该账号不属于本企业"))
+        User.objects.filter(pk=removed.pk).update(
+            member=None, member_admin=False, gds_card=None, session_epoch=F("session_epoch") + 1
+        )
+        security.record(Kind.REMOVED, request=request, user=removed,
+                        detail=f"{member.certificate_number} by {admin.mobile}")  # fmt: skip
+        text = _("账号 %(account)s 已被移出%(company)s。") % {
+            "account": mask_mobile(removed.mobile), "company": member.name}  # fmt: skip
+        member_notify(member, text)
+        sms.notify(removed.mobile, _("【%(hall)s】") % {"hall": settings.HALL_NAME} + text)

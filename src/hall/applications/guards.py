@@ -1,0 +1,84 @@
+"""What each action needs beyond its status and the actor's role (issue 19): the workflow
+checks these in the service, so a hand-made post cannot skip what the action's page checks.
+The payments add theirs (the paid order) in ``hall.payments.orders``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.forms import Form
+from django.utils.translation import gettext as _
+
+from hall.accounts.models import User
+from hall.applications.forms import STEP_ONE_FORMS
+from hall.applications.models import Application, Material
+from hall.applications.workflow import (
+    BRANCH_FINAL_KINDS,
+    GUARDS,
+    PAID_KINDS,
+    WorkflowError,
+)
+
+
+def step_one_valid(application: Application, actor: User) -> None:
+    """Step 1's fields, checked again as the kind's form checks them."""
+    data = {**application.data, "version": application.version}
+    form = STEP_ONE_FORMS[application.kind](data=data, member=application.member)
+    if not form.is_valid():
+        problems = "；".join(_problem(form, name, errors) for name, errors in form.errors.items())
+        raise WorkflowError(_("请先完整、正确地填写申请内容：%(problems)s")
+                            % {"problems": problems})  # fmt: skip
+
+
+def _problem(form: Form, name: str, errors: Iterable[object]) -> str:
+    field = form.fields.get(name)
+    label = f"{field.label}：" if field is not None else ""
+    return label + " ".join(str(error) for error in errors)
+
+
+def licence_present(application: Application, actor: User) -> None:
+    if not application.materials.filter(kind=Material.Kind.LICENCE).exists():
+        raise WorkflowError(_("请先上传加盖公章的营业执照"))
+
+
+def paid_kind(application: Application, actor: User) -> None:
+    if application.kind not in PAID_KINDS:
+        raise WorkflowError(_("此类申请无需缴费"))
+
+
+def free_kind(application: Application, actor: User) -> None:
+    if application.kind in PAID_KINDS:
+        raise WorkflowError(_("此类申请须先缴费"))
+
+
+def center_reviewed(application: Application, actor: User) -> None:
+    if application.kind in BRANCH_FINAL_KINDS:
+        raise WorkflowError(_("此类申请由分支机构审核决定，无需编码中心审核"))
+
+
+def branch_final(application: Application, actor: User) -> None:
+    if application.kind not in BRANCH_FINAL_KINDS:
+        raise WorkflowError(_("此类申请须经编码中心审核"))
+
+
+def applicant_only(application: Application, actor: User) -> None:
+    """A request to join a member is its applicant's alone: the member's other accounts see
+    it, but cannot submit, withdraw or add to it."""
+    if application.kind == Application.Kind.ACTIVATION and application.applicant_id != actor.pk:
+        raise WorkflowError(_("只有申请人本人可以办理此申请"))
+
+
+for _action, _guards in {
+    "submit": [applicant_only, step_one_valid],
+    "materials_done": [applicant_only, paid_kind, licence_present],
+    "materials_done_free": [applicant_only, free_kind, licence_present],
+    "resubmit": [applicant_only, step_one_valid, licence_present],
+    "withdraw": [applicant_only],
+    "payment_received": [paid_kind],
+    "branch_approve": [center_reviewed, licence_present],
+    "branch_grant": [branch_final, licence_present],
+    "center_approve": [center_reviewed, licence_present],
+    "center_return": [center_reviewed],
+    "center_reject": [center_reviewed],
+}.items():
+    GUARDS[_action].extend(_guards)
