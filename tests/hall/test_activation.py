@@ -63,7 +63,8 @@ def test_activation_by_the_code_to_the_contact_mobile(
     assert _find(client, written, member.name.replace("有限公司", "有限 公司")).status_code == 302
     client.post("/accounts/activate/code/", {"action": "send"})
     (sent,) = _texts(member.mobile)
-    assert "139****0003" in sent and member.name in sent  # the owner sees who is asking
+    assert "139****0003" in sent
+    assert member.name in sent
     answer = client.post("/accounts/activate/code/",
                          {"sms_code": last_code(member.mobile), "action": "verify"})  # fmt: skip
     assert answer.status_code == 302
@@ -110,8 +111,8 @@ def test_activation_by_the_branchs_approval(
     assert member is not None
     client.force_login(fresh_user)
     _find(client, member.certificate_number, member.name)
-    started = client.post("/applications/activation/",
-                          {"applicant_name": "张三", "position": "经理", "reason": "手机停用"})  # fmt: skip
+    request = {"applicant_name": "张三", "position": "经理", "reason": "手机停用"}
+    started = client.post("/applications/activation/", request)
     application = Application.objects.get(kind=Application.Kind.ACTIVATION)
     assert started.url == f"/applications/{application.pk}/"  # type: ignore[attr-defined]
     assert (application.status, application.applicant, application.member) == (
@@ -140,7 +141,8 @@ def test_activation_by_the_branchs_approval(
     branch = Client()
     branch.force_login(reviewer)
     page = _text(branch.get(f"/applications/{application.pk}/"))
-    assert fresh_user.mobile in page and "✔ 营业执照已上传" in page
+    assert fresh_user.mobile in page
+    assert "✔ 营业执照已上传" in page
     grant = {"action": "branch_grant", "version": application.version}
     branch.post(f"/applications/{application.pk}/act/", grant)
     application.refresh_from_db()
@@ -188,9 +190,9 @@ def test_invitations_expire_belong_to_their_number_and_to_their_member(
 ) -> None:
     member = member_user.member
     assert member is not None
+    past = timezone.now() - timedelta(minutes=1)
     invitation = Invitation.objects.create(member=member, mobile=fresh_user.mobile,
-                                           invited_by=member_user,
-                                           expires_at=timezone.now() - timedelta(minutes=1))  # fmt: skip
+                                           invited_by=member_user, expires_at=past)  # fmt: skip
     client.force_login(fresh_user)
     refused = client.post(f"/accounts/invitations/{invitation.pk}/accept/", follow=True)
     assert "邀请不存在、已失效或已被使用" in _text(refused)
@@ -206,7 +208,8 @@ def test_invitations_expire_belong_to_their_number_and_to_their_member(
     other.post(f"/accounts/users/{member_user.pk}/remove/")
     invitation.refresh_from_db()
     member_user.refresh_from_db()
-    assert invitation.revoked_at is None and member_user.member == member
+    assert invitation.revoked_at is None
+    assert member_user.member == member
 
 
 def test_the_certificate_check_still_answers_a_whole_number(client: Client, member: Member) -> None:

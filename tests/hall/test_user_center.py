@@ -7,8 +7,7 @@ import pytest
 from django.test import Client
 
 from hall.accounts.mobile import normalise
-from hall.accounts.models import SecurityEvent, User
-from hall.members.models import Member
+from hall.accounts.models import SecurityEvent, SmsMessage, User
 from tests.hall.conftest import PASSWORD, captcha_answer, last_code, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -97,24 +96,59 @@ def test_one_address_failing_everywhere_is_stopped(client: Client, fresh_user: U
 def test_change_mobile_then_log_in_with_the_new_one(
     client: Client, member_user: User, other_user: User
 ) -> None:
+    """The owner proves it with its password and a code to the old number; the new number is
+    proven by its own code; the old number is told, and every other session ends."""
+    elsewhere = Client()
+    elsewhere.force_login(member_user)
     client.force_login(member_user)
-    step1 = {"old_mobile": "13900000009", "new_mobile": "13600000001", "action": "send"}
-    assert "原手机号不正确" in _text(client.post("/accounts/mobile/", step1))
-    step1 |= {"old_mobile": member_user.mobile, "new_mobile": other_user.mobile}
+    client.post("/accounts/mobile/", {"action": "send_old", "new_mobile": "13600000001"})
+    old_code = last_code(member_user.mobile)
+    step1 = {"new_mobile": other_user.mobile, "action": "send"}
     assert "该手机号已注册" in _text(client.post("/accounts/mobile/", step1))
     step1 |= {"new_mobile": "13600000001"}
     client.post("/accounts/mobile/", step1)
-    step1 |= {"sms_code": last_code("13600000001"), "action": "next"}
+    new_code = last_code("13600000001")
+    step1 |= {"action": "next", "sms_code": new_code, "old_code": old_code,
+              "current_password": "Wrong2026pass"}  # fmt: skip
+    assert "当前密码不正确" in _text(client.post("/accounts/mobile/", step1))
+    step1 |= {"current_password": PASSWORD, "old_code": "000000"}
+    assert "短信验证码错误或已过期" in _text(client.post("/accounts/mobile/", step1))
+    client.post("/accounts/mobile/", {"action": "send_old", "new_mobile": "13600000001"})
+    client.post("/accounts/mobile/", step1 | {"action": "send"})
+    step1 |= {"old_code": last_code(member_user.mobile), "sms_code": last_code("13600000001")}
     assert client.post("/accounts/mobile/", step1).status_code == 302
     new_password = "Another2026pass"
     done = client.post(
         "/accounts/mobile/password/", {"password": new_password, "confirm": new_password}
     )
     assert "重置成功" in _text(done)
-    assert client.get("/accounts/center/").status_code == 200  # still logged in
+    assert client.get("/accounts/center/").status_code == 200  # still logged in here
+    assert elsewhere.get("/accounts/center/").status_code == 302  # and nowhere else
+    told = SmsMessage.objects.filter(mobile="13900000001").first()
+    assert told is not None
+    assert "136****0001" in told.text
     client.post("/accounts/logout/")
     assert log_in(client, "13600000001", new_password).status_code == 302  # type: ignore[attr-defined]
     assert SecurityEvent.objects.filter(kind=Kind.MOBILE_CHANGED, user=member_user).exists()
+
+
+def test_a_new_password_needs_the_current_one(client: Client, member_user: User) -> None:
+    elsewhere = Client()
+    elsewhere.force_login(member_user)
+    client.force_login(member_user)
+    change = {"current_password": "Wrong2026pass", "password": "Fresh2026pass",
+              "confirm": "Fresh2026pass"}  # fmt: skip
+    assert "当前密码不正确" in _text(client.post("/accounts/password/", change))
+    member_user.refresh_from_db()
+    assert member_user.check_password(PASSWORD)
+    assert (
+        client.post("/accounts/password/", change | {"current_password": PASSWORD}).status_code
+        == 302
+    )
+    assert client.get("/accounts/center/").status_code == 200
+    assert elsewhere.get("/accounts/center/").status_code == 302
+    assert SecurityEvent.objects.filter(kind=Kind.PASSWORD_CHANGED, user=member_user).exists()
+    assert "密码已修改" in SmsMessage.objects.filter(mobile=member_user.mobile).first().text  # type: ignore[union-attr]
 
 
 def test_forgot_password(client: Client, member_user: User) -> None:

@@ -78,6 +78,24 @@ class InviteForm(forms.Form):
 
 
 class ChangeMobileForm(forms.Form):
-    old_mobile = MobileField(label=_("原手机号"))
+    """Step 1 of the change of mobile: the owner proves it twice (its password and a code to
+    the old number), and the new number is proven by its own code."""
+
+    current_password = forms.CharField(label=_("当前密码"), max_length=128,
+                                       widget=forms.PasswordInput)  # fmt: skip
+    old_code = _code_field(_("原手机号验证码"))
     new_mobile = MobileField(label=_("新手机号"))
-    sms_code = _code_field(_("短信验证码"))
+    sms_code = _code_field(_("新手机号验证码"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each button needs its own: the old number's code asks for nothing else.
+        self.fields["current_password"].required = False
+        self.fields["new_mobile"].required = False
+
+
+class ChangePasswordForm(forms.Form):
+    current_password = forms.CharField(label=_("当前密码"), max_length=128,
+                                       widget=forms.PasswordInput)  # fmt: skip
+    password = forms.CharField(label=_("新密码"), max_length=128, widget=forms.PasswordInput)
+    confirm = forms.CharField(label=_("确认密码"), max_length=128, widget=forms.PasswordInput)

@@ -19,9 +19,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hall.accounts import security
+from hall.accounts import security, sms
 from hall.accounts.backends import find_user
 from hall.accounts.models import SecurityEvent, User
+from hall.members.numbering import mask_mobile
 
 Kind = SecurityEvent.Kind
 
@@ -116,10 +117,34 @@ def password_reset(*, request: HttpRequest, mobile: str, password: str, confirm:
     security.record(Kind.PASSWORD_RESET, request=request, user=user)
 
 
+def check_current_password(*, request: HttpRequest, user: User, password: str) -> None:
+    """The account's own password, asked before a change of mobile or password; a wrong one
+    counts as a failed login (five lock the account)."""
+    if not user.check_password(password or ""):
+        _count_failure(request, user, user.mobile)
+        raise AccountError(_("当前密码不正确"))
+
+
+def user_change_password(
+    *, request: HttpRequest, user: User, current_password: str, password: str, confirm: str
+) -> None:
+    """A new password, given the current one; every other session ends (the session hash
+    follows the password), and the account's mobile is told."""
+    check_current_password(request=request, user=user, password=current_password)
+    check_new_password(password, confirm, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        security.record(Kind.PASSWORD_CHANGED, request=request, user=user)
+        sms.notify(user.mobile, _("【%(hall)s】您的账号密码已修改。如非本人操作，请立即找回密码。")
+                   % {"hall": settings.HALL_NAME})  # fmt: skip
+
+
 def user_change_mobile(
     *, request: HttpRequest, user: User, new_mobile: str, password: str, confirm: str
 ) -> None:
-    """Step 2 of the change of mobile: the verified new number becomes the login name."""
+    """Step 2 of the change of mobile: the verified new number becomes the login name. The old
+    number is told, and every other session ends (the session hash follows the mobile)."""
     check_new_password(password, confirm, user)
     old = user.mobile
     try:
@@ -133,3 +158,7 @@ def user_change_mobile(
     security.record(
         Kind.MOBILE_CHANGED, request=request, user=user, detail=f"{old} -> {new_mobile}"
     )
+    with transaction.atomic():  # sent when it commits
+        sms.notify(old, _("【%(hall)s】您账号的登录手机号已改为 %(mobile)s。如非本人操作，"
+                          "请立即联系所属分支机构。")
+                   % {"hall": settings.HALL_NAME, "mobile": mask_mobile(new_mobile)})  # fmt: skip

@@ -24,6 +24,7 @@ urlpatterns = [
     path("users/<int:user_id>/remove/", views.member_user_remove, name="member_user_remove"),
     path("mobile/", views.change_mobile, name="change_mobile"),
     path("mobile/password/", views.change_mobile_password, name="change_mobile_password"),
+    path("password/", views.change_password, name="change_password"),
     path("other/", views.other_information, name="other"),
     path("certificate.pdf", views.certificate, name="certificate"),
 ]

@@ -22,6 +22,7 @@ from hall.accounts.forms import (
     ActivateForm,
     ActivationCodeForm,
     ChangeMobileForm,
+    ChangePasswordForm,
     InviteForm,
     LoginForm,
     MobileCodeForm,
@@ -200,20 +201,56 @@ def reset_password(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_mobile(request: HttpRequest) -> HttpResponse:
+    """Step 1: the current password, a code to the old number and a code to the new one."""
     user = _user(request)
     form = ChangeMobileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if data["old_mobile"] != user.mobile:
-                raise services.AccountError(_("原手机号不正确"))
-            services.require_unused_mobile(data["new_mobile"])
-            if _send_or_verify(request, "change_mobile", data["new_mobile"], data["sms_code"]):
+            if _change_mobile_step(request, user, form.cleaned_data):
                 return redirect("accounts:change_mobile_password")
         except (services.AccountError, sms.SmsError) as error:
             form.add_error(None, str(error))
-    context = _flow_context("change_mobile", 1, form=form)
-    return render(request, "accounts/flow_mobile.html", context)
+    context = _flow_context("change_mobile", 1, form=form, old_mobile=user.mobile)
+    return render(request, "accounts/change_mobile.html", context)
+
+
+def _change_mobile_step(request: HttpRequest, user: User, data: dict[str, str]) -> bool:
+    """One of step 1's three buttons; True once everything is proven."""
+    address, action = security.client_address(request), request.POST.get("action")
+    purposes = SmsCode.Purpose
+    if action == "send_old":
+        sms.send_code(mobile=user.mobile, purpose=purposes.CHANGE_MOBILE_OLD,
+                      client_address=address, doing=_("您正在修改登录手机号"))  # fmt: skip
+        messages.success(request, _("验证码已发送至原手机号 %(mobile)s，5 分钟内有效")
+                         % {"mobile": mask_mobile(user.mobile)})  # fmt: skip
+        return False
+    new_mobile = data["new_mobile"]
+    if not new_mobile:
+        raise services.AccountError(_("请输入新手机号"))
+    services.require_unused_mobile(new_mobile)
+    if action == "send":
+        return _send_or_verify(request, "change_mobile", new_mobile, "")
+    services.check_current_password(request=request, user=user,
+                                    password=data["current_password"])  # fmt: skip
+    sms.verify_code(mobile=user.mobile, purpose=purposes.CHANGE_MOBILE_OLD, code=data["old_code"])
+    return _send_or_verify(request, "change_mobile", new_mobile, data["sms_code"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    """A new password needs the current one; every other session ends."""
+    user = _user(request)
+    form = ChangePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_password(request=request, user=user, **form.cleaned_data)
+            update_session_auth_hash(request, user)  # this session stays; the others end
+            messages.success(request, _("密码已修改，其他设备上的登录已退出"))
+            return redirect("accounts:center")
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+    return render(request, "accounts/change_password.html", {"form": form})
 
 
 @login_required
