@@ -56,7 +56,7 @@ BANK = {
 
 #: The demo logins: mobile, password, role, and what the account is bound to.
 LOGINS = [
-    ("13800000001", "Member2026demo", User.Role.MEMBER, "系统成员用户（已激活）"),
+    ("13800000001", "Member2026demo", User.Role.MEMBER, "系统成员用户（已激活，企业管理员）"),
     ("13800000002", "Branch2026demo", User.Role.BRANCH, "分支机构审核员（浙江 3301）"),
     ("13800000003", "Center2026demo", User.Role.CENTER, "编码中心审核员"),
 ]
@@ -109,6 +109,8 @@ class Command(BaseCommand):
                 "legal_representative": "张三",
                 "contact": "李四",
                 "contact_phone": "0571-88888888",
+                # The contact mobile the center holds: activation codes go here (the outbox).
+                "mobile": "13800000009",
                 "archive_index": "2018023001",
                 "gds_card": "3301000123",
                 "branch": branch,
@@ -170,7 +172,7 @@ class Command(BaseCommand):
 
     def _logins(self, member: Member, branch: BranchOffice) -> None:
         bindings = {
-            User.Role.MEMBER: {"member": member, "name": "李四"},
+            User.Role.MEMBER: {"member": member, "name": "李四", "member_admin": True},
             User.Role.BRANCH: {"branch": branch, "name": "胡老师"},
             User.Role.CENTER: {"name": "编码中心审核员", "is_staff": True},
         }
