@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -88,8 +89,11 @@ def database_ready() -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
     OUT.mkdir(parents=True, exist_ok=True)
     os.environ.update(
-        DATABASE_URL=URL, DJANGO_SETTINGS_MODULE="hall.settings", HALL_SECRET_KEY="bench",
-        HALL_SMS_BACKEND="console", HALL_DATA_DIR=str(OUT / "data"), HALL_DB_CONN_MAX_AGE="600",
+        DATABASE_URL=URL, DJANGO_SETTINGS_MODULE="hall.settings",
+        HALL_SECRET_KEY=secrets.token_urlsafe(50), HALL_CACHE_URL="redis://127.0.0.1:6379/14",
+        # Production settings refuse development SMS backends; the bench sends no message.
+        HALL_SMS_BACKEND="http", HALL_SMS_URL="http://127.0.0.1:9/", HALL_SMS_TOKEN="bench",
+        HALL_DATA_DIR=str(OUT / "data"), HALL_DB_CONN_MAX_AGE="600",
         HALL_ALLOWED_HOSTS="127.0.0.1,localhost", HALL_RATE_PER_ADDRESS="2000000000",
         HALL_RATE_PER_KEY="2000000000", HALL_SECURE_COOKIES="no",
     )  # fmt: skip

@@ -13,7 +13,12 @@ Every variable and its default:
 - ``HALL_NAME``: the hall's name in its header (never an official body's).
 - ``HALL_ALLOWED_HOSTS`` (``127.0.0.1,localhost``), ``HALL_SECURE_COOKIES`` (not ``HALL_DEBUG``).
 - ``HALL_SMS_BACKEND``: ``outbox`` (recorded in the database; the development default),
-  ``console``, or the dotted path of a provider's backend (required unless ``HALL_DEBUG``).
+  ``console``, ``http`` (the JSON gateway at ``HALL_SMS_URL`` with ``HALL_SMS_TOKEN``), or the
+  dotted path of a provider's backend; production refuses the first two.
+- ``HALL_HSTS_SECONDS`` (a year when cookies are secure).
+
+Production (not ``HALL_DEBUG``) refuses weak settings at start, all named at once: a secret key
+under 50 characters, a development SMS backend, the sandbox gateway, no shared cache.
 - ``HALL_GTIN_REUSE_MONTHS`` (0): the legacy rule for giving a discontinued GTIN again.
 - ``HALL_JOB_RUNNER`` (``thread``): background jobs in the hall's process, or ``worker``.
 - ``HALL_TRUSTED_PROXIES`` (none): the reverse proxies (addresses or networks, e.g.
@@ -29,6 +34,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from hall.env import env_bool, env_int, env_list, env_str
@@ -76,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hall.middleware.ChosenLanguageMiddleware",
@@ -162,8 +169,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if SECURE:
-    SECURE_HSTS_SECONDS = env_int("HALL_HSTS_SECONDS", default=0, high=63072000)
+    # A year unless said otherwise: a hall served over HTTPS is only ever reached over it.
+    SECURE_HSTS_SECONDS = env_int("HALL_HSTS_SECONDS", default=365 * 86400, high=63072000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+#: Every page: the hall's own scripts, styles and images only, no inline code, no framing. The
+#: API's interactive page (ninja's Swagger UI) keeps its own loader, outside this policy.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/v1/docs"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -188,6 +208,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 SMS_BACKEND = env_str("HALL_SMS_BACKEND", default="outbox" if DEBUG else "")
 if not SMS_BACKEND:
     raise ImproperlyConfigured("HALL_SMS_BACKEND must name the SMS provider's backend class")
+#: The ``http`` backend's gateway: it takes {"mobile", "text"} as JSON with a bearer token.
+SMS_URL = env_str("HALL_SMS_URL", default="")
+SMS_TOKEN = env_str("HALL_SMS_TOKEN", default="")
+if SMS_BACKEND == "http" and not (SMS_URL and SMS_TOKEN):
+    raise ImproperlyConfigured("HALL_SMS_BACKEND=http needs HALL_SMS_URL and HALL_SMS_TOKEN")
 #: SMS codes: 6 digits, valid 5 minutes, one send per 60 s per number, at most 5 an hour and
 #: 10 a day per number, 20 an hour and 50 a day per client address.
 SMS_CODE_SECONDS = 300
@@ -242,8 +267,6 @@ NOTIFICATION_MAX_AGE_SECONDS = 600
 PAYMENT_GATEWAYS = env_list("HALL_PAYMENT_GATEWAYS", default=["sandbox"] if DEBUG else [])
 if unknown_gateways := set(PAYMENT_GATEWAYS) - {"sandbox", "alipay", "wechat", "unionpay"}:
     raise ImproperlyConfigured(f"HALL_PAYMENT_GATEWAYS: unknown {sorted(unknown_gateways)}")
-if "sandbox" in PAYMENT_GATEWAYS and not DEBUG:
-    raise ImproperlyConfigured("the sandbox gateway credits orders without money: HALL_DEBUG only")
 
 
 def _gateway_settings(
@@ -281,3 +304,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"hall": {"handlers": ["console"], "level": "INFO"}},
 }
+
+
+def _weak_for_production() -> list[str]:
+    """What a hall serving real members must not run with (issue 19)."""
+    weak = []
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        weak.append("HALL_SECRET_KEY must be 50 random characters or more "
+                    "(python -c 'import secrets; print(secrets.token_urlsafe(50))')")  # fmt: skip
+    if SMS_BACKEND in DEVELOPMENT_SMS_BACKENDS:
+        weak.append(f"HALL_SMS_BACKEND={SMS_BACKEND} keeps codes readable: name the provider's")
+    if "sandbox" in PAYMENT_GATEWAYS:
+        weak.append("the sandbox gateway credits orders without money: HALL_DEBUG only")
+    if not _cache_url:
+        weak.append("HALL_CACHE_URL (Redis) must be set: rate limits, captchas and login "
+                    "failures are counted in the cache every process shares")  # fmt: skip
+    return weak
+
+
+#: The SMS backends that show the codes they send to whoever reads the database or the log.
+DEVELOPMENT_SMS_BACKENDS = {"outbox", "console", "hall.accounts.sms.OutboxBackend",
+                            "hall.accounts.sms.ConsoleBackend"}  # fmt: skip
+if not DEBUG and (_weak := _weak_for_production()):
+    raise ImproperlyConfigured("production refuses weak settings:\n- " + "\n- ".join(_weak))

@@ -61,17 +61,58 @@ def test_production_settings_need_a_key_and_refuse_test_hooks(tmp_path: Path) ->
 
     missing = start()
     assert "HALL_SECRET_KEY" in missing.stderr
-    hooks = start(HALL_SECRET_KEY="k" * 50, HALL_TEST_HOOKS="1")
+    hooks = start(HALL_SECRET_KEY=KEY, HALL_TEST_HOOKS="1")
     assert "HALL_TEST_HOOKS is for tests" in hooks.stderr
-    assert "HALL_SMS_BACKEND" in start(HALL_SECRET_KEY="k" * 50).stderr
-    provider = "hall.accounts.sms.ConsoleBackend"
-    assert start(HALL_SECRET_KEY="k" * 50, HALL_SMS_BACKEND=provider).returncode == 0
-    production = {"HALL_SECRET_KEY": "k" * 50, "HALL_SMS_BACKEND": provider}
+    assert "HALL_SMS_BACKEND" in start(HALL_SECRET_KEY=KEY).stderr
+    production = {"HALL_SECRET_KEY": KEY, **STRONG}
+    assert start(**production).returncode == 0
     sandbox = start(**production, HALL_PAYMENT_GATEWAYS="sandbox")
     assert "credits orders without money" in sandbox.stderr
     assert "unknown ['paypal']" in start(**production, HALL_PAYMENT_GATEWAYS="paypal").stderr
     alipay = start(**production, HALL_PAYMENT_GATEWAYS="alipay", HALL_ALIPAY_APP_ID="2021")
     assert "HALL_ALIPAY_PRIVATE_KEY, HALL_ALIPAY_ALIPAY_PUBLIC_KEY must be set" in alipay.stderr
+
+
+#: A production hall's settings that pass: a long random key, a provider, a shared cache.
+KEY = "Zq8" + "".join(chr(ord("a") + i % 26) for i in range(60))
+STRONG = {"HALL_SMS_BACKEND": "http", "HALL_SMS_URL": "https://sms.example/send",
+          "HALL_SMS_TOKEN": "t", "HALL_CACHE_URL": "redis://127.0.0.1:6379/15"}  # fmt: skip
+
+
+@pytest.mark.parametrize(("weak", "named"), [
+    ({"HALL_SECRET_KEY": "short"}, "HALL_SECRET_KEY must be 50 random characters"),
+    ({"HALL_SECRET_KEY": "k" * 64}, "HALL_SECRET_KEY must be 50 random characters"),
+    ({"HALL_SMS_BACKEND": "outbox"}, "HALL_SMS_BACKEND=outbox keeps codes readable"),
+    ({"HALL_SMS_BACKEND": "console"}, "HALL_SMS_BACKEND=console keeps codes readable"),
+    ({"HALL_SMS_BACKEND": "hall.accounts.sms.OutboxBackend"}, "keeps codes readable"),
+    ({"HALL_PAYMENT_GATEWAYS": "sandbox"}, "the sandbox gateway credits orders without money"),
+    ({"HALL_CACHE_URL": ""}, "HALL_CACHE_URL (Redis) must be set"),
+])  # fmt: skip
+def test_check_deploy_fails_on_each_weak_production_setting(
+    tmp_path: Path, weak: dict[str, str], named: str
+) -> None:
+    """``python -m hall check --deploy`` (and any other start) refuses each weak setting."""
+    import subprocess
+    import sys
+
+    env = {"PYTHONPATH": "src", "HALL_DATA_DIR": str(tmp_path), "HALL_SECRET_KEY": KEY,
+           **STRONG, **weak}  # fmt: skip
+    env = {name: value for name, value in env.items() if value}
+    checked = subprocess.run([sys.executable, "-m", "hall", "check", "--deploy"], text=True,
+                             capture_output=True, check=False, env=env)  # fmt: skip
+    assert checked.returncode != 0
+    assert named in checked.stderr
+
+
+def test_check_deploy_passes_a_strong_production_hall(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {"PYTHONPATH": "src", "HALL_DATA_DIR": str(tmp_path), "HALL_SECRET_KEY": KEY,
+           **STRONG}  # fmt: skip
+    checked = subprocess.run([sys.executable, "-m", "hall", "check", "--deploy"], text=True,
+                             capture_output=True, check=False, env=env)  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
 
 
 def test_a_gateway_with_a_bad_key_stops_the_hall() -> None:

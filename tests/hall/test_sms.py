@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -121,3 +122,38 @@ def test_backends(caplog: pytest.LogCaptureFixture) -> None:
     assert "hello" in caplog.text
     with override_settings(SMS_BACKEND="hall.accounts.sms.ConsoleBackend"):
         assert isinstance(sms.backend(), sms.ConsoleBackend)
+
+
+def test_the_http_backend_posts_to_the_gateway_with_its_token(settings: Any) -> None:
+    """A real HTTP exchange on loopback: the message as JSON, the bearer token; a gateway that
+    refuses is an error, not a message silently lost."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from hall.accounts.sms import HttpBackend
+
+    received: list[tuple[str, dict[str, str]]] = []
+
+    class Gateway(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            received.append((self.headers["Authorization"], body))
+            self.send_response(200 if body["mobile"] != "13900000000" else 503)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.SMS_URL = f"http://127.0.0.1:{server.server_port}/send"
+        settings.SMS_TOKEN = "gateway-token"
+        text = "【大厅】验证码 123456"
+        HttpBackend().send("13900000001", text)
+        assert received == [("Bearer gateway-token", {"mobile": "13900000001", "text": text})]
+        with pytest.raises(OSError, match="503"):
+            HttpBackend().send("13900000000", "x")
+    finally:
+        server.shutdown()

@@ -3,13 +3,17 @@ minutes, used once, at most one send per 60 s per number and bounded per hour an
 number and per client address (``settings.SMS_LIMITS``).
 
 Backends: ``outbox`` records each message in the database (development and tests), ``console``
-logs it, and a provider is any class with ``send(mobile, text)`` named by its dotted path.
+logs it, ``http`` posts it to an SMS gateway's JSON endpoint (``HALL_SMS_URL``, bearer
+``HALL_SMS_TOKEN``), and a provider is any class with ``send(mobile, text)`` named by its dotted
+path. Production refuses the first two (settings).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
+import urllib.request
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -46,9 +50,30 @@ class ConsoleBackend:
         logger.warning("SMS to %s: %s", mobile, text)
 
 
+class HttpBackend:
+    """An SMS gateway that takes ``{"mobile": ..., "text": ...}`` as JSON with a bearer token
+    (a provider's HTTP API, or the company's own gateway in front of several). A gateway that
+    does not answer 2xx within the timeout is an error: the caller's job is retried."""
+
+    TIMEOUT_SECONDS = 10
+
+    def send(self, mobile: str, text: str) -> None:
+        body = json.dumps({"mobile": mobile, "text": text}, ensure_ascii=False).encode()
+        request = urllib.request.Request(
+            settings.SMS_URL, data=body, method="POST",
+            headers={"Content-Type": "application/json; charset=utf-8",
+                     "Authorization": f"Bearer {settings.SMS_TOKEN}"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=self.TIMEOUT_SECONDS) as answer:
+            if not 200 <= answer.status < 300:
+                raise OSError(f"SMS gateway answered {answer.status}")
+
+
 def backend() -> Backend:
     name = settings.SMS_BACKEND
-    known: dict[str, type[Backend]] = {"outbox": OutboxBackend, "console": ConsoleBackend}
+    known: dict[str, type[Backend]] = {
+        "outbox": OutboxBackend, "console": ConsoleBackend, "http": HttpBackend,
+    }  # fmt: skip
     cls = known.get(name) or import_string(name)
     return cls()
 

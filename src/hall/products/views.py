@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -416,12 +417,19 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         if not name:
             messages.error(request, _("请填写密钥名称（例如用在哪个系统）"))
         else:
+            # Shown on this page once, never stored or put in a cookie (a redirect would carry
+            # it in the messages cookie, which is signed but readable).
             _key, secret = ApiKey.issue(name=name, member=member)
-            messages.success(request, _("新密钥（只显示这一次，请妥善保存）：%(secret)s")
-                             % {"secret": secret})  # fmt: skip
+            return _keys_page(request, member, new_secret=secret)
         return redirect("products:keys")
+    return _keys_page(request, member)
+
+
+def _keys_page(request: HttpRequest, member: Member, new_secret: str = "") -> HttpResponse:
     keys = ApiKey.objects.filter(member=member, revoked_at__isnull=True).order_by("-id")
-    return render(request, "products/keys.html", {"keys": keys})
+    response = render(request, "products/keys.html", {"keys": keys, "new_secret": new_secret})
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required
