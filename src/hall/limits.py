@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 from hall.clients import client_address
 
@@ -49,9 +50,12 @@ def _counted(key: str, cost: int) -> int:
         return cost
 
 
-def for_address(request: object, cost: int = 1) -> Verdict:
-    address = client_address(request) or "unknown"  # type: ignore[arg-type]
-    return spend(f"address:{address}", settings.RATE_LIMITS["address_per_minute"], cost)
+def for_address(request: HttpRequest, cost: int = 1, *, bucket: str = "address",
+                limit: int | None = None) -> Verdict:  # fmt: skip
+    """The real client's (hall.clients) requests a minute: the public query's by default."""
+    address = client_address(request) or "unknown"
+    per_minute = settings.RATE_LIMITS["address_per_minute"] if limit is None else limit
+    return spend(f"{bucket}:{address}", per_minute, cost)
 
 
 def for_key(key_id: int, limit: int, cost: int = 1) -> Verdict:

@@ -36,6 +36,14 @@ def _database_reachable(django_db_blocker: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with no rate-limit counts and no captchas (the cache outlives tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fee_schedules(request: pytest.FixtureRequest) -> None:
     """The schedules the migration loads: transactional tests flush them between tests."""
     if "django_db_setup" not in request.fixturenames:

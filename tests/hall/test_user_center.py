@@ -3,6 +3,8 @@ mobile, forgot password; each refusal with its message, nothing half-done after 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -39,8 +41,19 @@ def test_register_in_three_steps_then_log_in(client: Client) -> None:
 
 
 def test_register_refusals(client: Client, member_user: User) -> None:
+    # A number with an account looks like any other to whoever asks; its owner is told.
     taken = client.post("/accounts/register/", {"mobile": member_user.mobile, "action": "send"})
-    assert "该手机号已注册" in _text(taken)
+    fresh = client.post("/accounts/register/", {"mobile": "13700000007", "action": "send"})
+    assert "验证码已发送至 13900000001" in _text(taken)
+    def shown(page: str, mobile: str) -> str:  # the page without the number and CSRF token
+        return re.sub(r'value="[A-Za-z0-9]{64}"', "", page.replace(mobile, ""))
+
+    assert shown(_text(taken), "13900000001") == shown(_text(fresh), "13700000007")
+    reminder = SmsMessage.objects.filter(mobile=member_user.mobile).first()
+    assert reminder is not None
+    assert "已有账号" in reminder.text
+    guessed = {"mobile": member_user.mobile, "sms_code": "000000", "action": "next"}
+    assert "短信验证码错误或已过期" in _text(client.post("/accounts/register/", guessed))
     bad = client.post("/accounts/register/", {"mobile": "12345", "action": "send"})
     assert "手机号无效" in _text(bad)
     client.post("/accounts/register/", {"mobile": "13700000008", "action": "send"})

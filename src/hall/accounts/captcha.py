@@ -1,8 +1,13 @@
-"""Image captchas: four characters drawn by Pillow, the answer kept in the session as a keyed
-hash, good for one try and five minutes.
+"""Image captchas: four characters drawn by Pillow, good for one try and five minutes.
 
-With ``settings.TEST_HOOKS`` (tests only; refused in production settings) the session also
-keeps the answer in clear, for the test-only view ``/__test__/captcha``.
+The answer's keyed hash lives in the shared cache (Redis at scale) under a random token that
+the browser keeps in a cookie: asking for a captcha writes no session row, and a try claims the
+token by deleting it, which one request alone can do however many send it at once (issue 19:
+ten concurrent logins reused one solved captcha). Each client address may ask for
+``CAPTCHAS_PER_MINUTE`` a minute.
+
+With ``settings.TEST_HOOKS`` (tests only; refused in production settings) the cache also keeps
+the answer in clear, for the test-only view ``/__test__/captcha``.
 """
 
 from __future__ import annotations
@@ -10,40 +15,57 @@ from __future__ import annotations
 import io
 import random
 import secrets
-import time
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-SESSION_KEY = "hall.captcha"
-TEST_KEY = "hall.captcha.test_answer"
+COOKIE = "hall_captcha"
 #: Letters and digits no one confuses: no 0/O, 1/I/L.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 4
+CAPTCHAS_PER_MINUTE = 30
 
 
 def _digest(answer: str) -> str:
     return salted_hmac("hall.captcha", answer.strip().upper()).hexdigest()
 
 
-def new_captcha(request: HttpRequest) -> bytes:
-    """A new PNG captcha for this session (the previous one dies)."""
+def _key(token: str) -> str:
+    return f"captcha:{token}"
+
+
+def new_captcha(response: HttpResponse) -> bytes:
+    """A new PNG captcha; its token goes to the browser in ``response``'s cookie."""
     answer = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    request.session[SESSION_KEY] = {"digest": _digest(answer), "issued": time.time()}
+    token = secrets.token_urlsafe(18)
+    cache.set(_key(token), _digest(answer), settings.CAPTCHA_SECONDS)
     if settings.TEST_HOOKS:
-        request.session[TEST_KEY] = answer
+        cache.set(f"captcha-test:{token}", answer, settings.CAPTCHA_SECONDS)
+    response.set_cookie(COOKIE, token, max_age=settings.CAPTCHA_SECONDS, httponly=True,
+                        secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")  # fmt: skip
     return _draw(answer)
 
 
 def check(request: HttpRequest, answer: str) -> bool:
-    """Whether ``answer`` matches this session's captcha; either way the captcha is used up."""
-    stored = request.session.pop(SESSION_KEY, None)
-    request.session.pop(TEST_KEY, None)
-    if not stored or time.time() - stored["issued"] > settings.CAPTCHA_SECONDS:
+    """Whether ``answer`` matches the request's captcha; either way the captcha is used up."""
+    token = request.COOKIES.get(COOKIE, "")[:64]
+    if not token:
         return False
-    return constant_time_compare(stored["digest"], _digest(answer or ""))
+    stored = cache.get(_key(token))
+    if stored is None or not cache.delete(_key(token)):  # claimed by a concurrent try
+        return False
+    return constant_time_compare(stored, _digest(answer or ""))
+
+
+def test_answer(request: HttpRequest) -> str | None:
+    """The answer in clear (``settings.TEST_HOOKS`` only)."""
+    if not settings.TEST_HOOKS:  # pragma: no cover - never routed then
+        return None
+    answer = cache.get(f"captcha-test:{request.COOKIES.get(COOKIE, '')[:64]}")
+    return str(answer) if answer is not None else None
 
 
 def _draw(answer: str) -> bytes:

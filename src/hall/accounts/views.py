@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hall import limits
 from hall.accounts import captcha, membership, security, services, sms
 from hall.accounts.forms import (
     ActivateForm,
@@ -56,7 +57,16 @@ def _valid_with_captcha(request: HttpRequest, form: Form) -> bool:
 @require_GET
 @never_cache
 def captcha_image(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(captcha.new_captcha(request), content_type="image/png")
+    """A new captcha, so many a minute per client (drawing one costs a few milliseconds)."""
+    verdict = limits.for_address(request, bucket="captcha", limit=captcha.CAPTCHAS_PER_MINUTE)
+    if not verdict.allowed:
+        response = HttpResponse(_("请求过于频繁，请稍后再试"), status=429,
+                                content_type="text/plain; charset=utf-8")  # fmt: skip
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+    response = HttpResponse(content_type="image/png")
+    response.content = captcha.new_captcha(response)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,10 +150,17 @@ def register(request: HttpRequest) -> HttpResponse:
     form = MobileCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         mobile = form.cleaned_data["mobile"]
+        # A number with an account goes through the same steps, so the page tells a stranger
+        # nothing; its owner gets a reminder instead of a code, and no code can pass.
+        known = User.objects.filter(mobile=mobile).exists()
         try:
-            services.require_unused_mobile(mobile)
-            if _send_or_verify(request, "register", mobile, form.cleaned_data["sms_code"]):
+            if _send_or_verify(request, "register", mobile, form.cleaned_data["sms_code"],
+                               deliver=not known):  # fmt: skip
                 return redirect("accounts:register_password")
+            if known:
+                sms.notify(mobile, _("【%(hall)s】有人用您的手机号申请注册，但它已有账号。"
+                                     "如忘记密码，请使用“找回密码”。")
+                           % {"hall": settings.HALL_NAME})  # fmt: skip
         except (services.AccountError, sms.SmsError) as error:
             form.add_error(None, str(error))
     return render(request, "accounts/flow_mobile.html", _flow_context("register", 1, form=form))
@@ -430,4 +447,4 @@ def certificate(request: HttpRequest) -> HttpResponse:
 def test_captcha_answer(request: HttpRequest) -> JsonResponse:
     if not settings.TEST_HOOKS:  # pragma: no cover - never routed then
         raise Http404
-    return JsonResponse({"answer": request.session.get(captcha.TEST_KEY)})
+    return JsonResponse({"answer": captcha.test_answer(request)})

@@ -91,7 +91,21 @@ def _reconcile_yesterday(today: date) -> None:
     reconcile(today - timedelta(days=1))
 
 
+def _clear_expired(today: date) -> None:
+    """Expired sessions go (Django keeps them until asked); SMS codes once no limit counts
+    them (a day's) and no one can use them."""
+    from django.contrib.sessions.models import Session  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+
+    from hall.accounts.models import SmsCode  # noqa: PLC0415
+
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    SmsCode.objects.filter(created_at__lt=timezone.now() - timedelta(days=2)).delete()
+
+
 task("membership_calendar", daily_at=2)(_daily_membership)
+#: What expires is cleared: sessions and used-up SMS codes.
+task("clear_expired", daily_at=4)(_clear_expired)
 #: Yesterday's orders against notifications and gateway queries, for the center's finance staff.
 task("reconcile", daily_at=3)(_reconcile_yesterday)
 #: Lost notifications: every 10 minutes the gateway is asked about the pending orders.

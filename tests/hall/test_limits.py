@@ -1,0 +1,121 @@
+"""Limits per real client (issue 19): who the client is behind trusted proxies, captchas that are
+single-use under concurrency and write no session, so many captchas a minute per client, and
+what expires cleared. The proxy in front of two processes is test_proxy's."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.test import Client, RequestFactory, override_settings
+from django.utils import timezone
+
+from hall.accounts import captcha
+from hall.clients import client_address
+from tests import system
+
+
+@pytest.mark.parametrize(("peer", "forwarded", "trusted", "client"), [
+    ("203.0.113.5", "", [], "203.0.113.5"),  # no proxy
+    ("203.0.113.5", "198.51.100.1", [], "203.0.113.5"),  # forged by a client: its own address
+    ("127.0.0.1", "198.51.100.1", ["127.0.0.1"], "198.51.100.1"),  # the proxy's word
+    ("127.0.0.1", "1.2.3.4, 198.51.100.1", ["127.0.0.1"], "198.51.100.1"),  # forged, appended
+    ("10.0.0.7", "198.51.100.1, 10.0.0.3", ["10.0.0.0/8"], "198.51.100.1"),  # two proxies
+    ("10.0.0.7", "10.0.0.3", ["10.0.0.0/8"], "10.0.0.7"),  # only proxies: the nearest
+    ("127.0.0.1", "not-an-address", ["127.0.0.1"], "127.0.0.1"),  # a mangled chain
+    ("::1", "2001:db8::5", ["::1"], "2001:db8::5"),  # IPv6
+    ("garbage", "", [], None),
+])  # fmt: skip
+def test_the_real_client(peer: str, forwarded: str, trusted: list[str], client: str | None,
+                         settings: Any) -> None:  # fmt: skip
+    settings.TRUSTED_PROXIES = trusted
+    request = RequestFactory().get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == client
+
+
+@pytest.mark.django_db
+def test_a_captcha_writes_no_session(client: Client) -> None:
+    for _ in range(20):
+        assert client.get("/accounts/captcha.png").status_code == 200
+    assert Session.objects.count() == 0
+    assert "sessionid" not in client.cookies
+
+
+@pytest.mark.django_db
+def test_captchas_are_limited_per_client(client: Client, settings: Any) -> None:
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for _ in range(captcha.CAPTCHAS_PER_MINUTE):
+        client.get("/accounts/captcha.png", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    refused = client.get("/accounts/captcha.png", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert refused.status_code == 429
+    assert "请求过于频繁" in refused.content.decode()
+    other = client.get("/accounts/captcha.png", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert other.status_code == 200  # another client behind the same proxy
+
+
+def _concurrent_checks(client: Client, answer: str, tries: int = 10) -> int:
+    token = client.cookies[captcha.COOKIE].value
+    factory, passed, start = RequestFactory(), [], threading.Barrier(tries)
+
+    def attempt() -> None:
+        request = factory.post("/accounts/login/")
+        request.COOKIES[captcha.COOKIE] = token
+        start.wait()
+        passed.append(captcha.check(request, answer))
+
+    threads = [threading.Thread(target=attempt) for _ in range(tries)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(passed)
+
+
+@pytest.mark.django_db
+def test_a_solved_captcha_passes_once_however_many_send_it(client: Client) -> None:
+    """The finding: ten concurrent logins with one solved captcha, and 8 passed."""
+    from tests.hall.conftest import captcha_answer
+
+    for _ in range(5):
+        assert _concurrent_checks(client, captcha_answer(client)) == 1
+
+
+REDIS = {"default": {"BACKEND": "django_redis.cache.RedisCache",
+                     "LOCATION": "redis://127.0.0.1:6379/11"}}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_solved_captcha_passes_once_on_redis(client: Client) -> None:
+    """The same with the cache every process of a production hall shares."""
+    import redis
+
+    from tests.hall.conftest import captcha_answer
+
+    try:
+        redis.Redis.from_url(REDIS["default"]["LOCATION"]).ping()
+    except redis.exceptions.ConnectionError as error:
+        system.unavailable(f"Redis: {error}")
+    with override_settings(CACHES=REDIS):
+        caches["default"].clear()
+        for _ in range(5):
+            assert _concurrent_checks(client, captcha_answer(client)) == 1
+
+
+@pytest.mark.django_db
+def test_expired_sessions_and_old_codes_are_cleared() -> None:
+    from hall.accounts.models import SmsCode
+    from hall.jobs.registry import run
+
+    now = timezone.now()
+    Session.objects.create(session_key="old", session_data="", expire_date=now - timedelta(1))
+    Session.objects.create(session_key="live", session_data="", expire_date=now + timedelta(1))
+    for age in (1, 3):
+        SmsCode.objects.create(mobile="13900000001", purpose="register", code_hash="x",
+                               created_at=now - timedelta(days=age), expires_at=now)  # fmt: skip
+    run("clear_expired", today=now.date())
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+    assert SmsCode.objects.count() == 1
