@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hall.middleware.ChosenLanguageMiddleware",
+    "hall.bodylimits.BodyLimits",
     "hall.middleware.RefuseNul",
     "django.middleware.common.CommonMiddleware",
     "hall.lookup.middleware.ApiErrors",
@@ -255,6 +256,18 @@ for _proxy in TRUSTED_PROXIES:
 RATE_LIMITS = {
     "address_per_minute": env_int("HALL_RATE_PER_ADDRESS", default=120, low=1),
     "key_per_minute": env_int("HALL_RATE_PER_KEY", default=1200, low=1),
+}
+#: The largest request body a route takes (hall.bodylimits, by the URL's view name): its upload's
+#: own limit and a megabyte for the form around it; a payment notification is a few KB. Every
+#: other route takes Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); more is a 413, unread.
+BODY_LIMITS = {
+    "lookup:photo": 11 * 2**20,  # a 10 MB photo (hall.lookup.views.MAX_PHOTO_BYTES)
+    "applications:upload": 3 * 2**20,  # a 2 MB scan (hall.applications.uploads.MAX_BYTES)
+    "products:detail": 3 * 2**20,  # the product's 2 MB picture
+    "products:proof": 31 * 2**20,  # a 30 MB print proof
+    "products:import": 51 * 2**20,  # a 50 MB table (hall.products.views.MAX_IMPORT_BYTES)
+    "api:verify_job_start": 65 * 2**20,  # 64 MB of GTINs (hall.lookup.batch.MAX_FILE_BYTES)
+    "payments:notify": 64 * 2**10,
 }
 #: Orders left unpaid this long close; a new one can then be made.
 ORDER_CLOSE_MINUTES = env_int("HALL_ORDER_CLOSE_MINUTES", default=120, low=5, high=60 * 24 * 30)

@@ -1,0 +1,86 @@
+"""Request bodies bounded per route (issue 19): a body larger than its route takes is refused
+with 413 before anything reads a byte of it.
+
+Django reads a body only through the first ``CONTENT_LENGTH`` bytes of ``wsgi.input``
+(``WSGIRequest``'s ``LimitedStream``), so the declared length is the most it will ever read or
+spool: a length above the route's limit is refused here, before the multipart parser writes an
+upload to the temporary directory. A body sent without a length (``Transfer-Encoding:
+chunked``) reads as empty under WSGI; it is refused with 411 rather than handed to a view as an
+empty form (a payment notification would be written down as a refused one). The hall is served
+by WSGI (granian, runserver): Django's ASGI handler reads a whole body before any middleware,
+so an ASGI entry point would need its server to bound bodies.
+
+The limits are ``settings.BODY_LIMITS`` by the URL's view name; every other route takes
+``settings.DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django's 2.5 MB).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+
+from hall.lookup.middleware import json_error
+
+
+class BodyLimits:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = declared_length(request)
+        if length is None:
+            return _refused(request, 411, "length_required",
+                            _("请求须注明内容长度（Content-Length）"))  # fmt: skip
+        if length > smallest_limit():  # most requests (GETs, forms) stop at this comparison
+            limit = route_limit(request.path_info)
+            if length > limit:
+                message = _("请求内容过大：此处最多接受 %(limit)s") % {"limit": _size(limit)}
+                return _refused(request, 413, "body_too_large", message, limit)
+        return self.get_response(request)
+
+
+def declared_length(request: HttpRequest) -> int | None:
+    """The body's declared length; 0 for none (or one Django would read as none); None for a
+    body that comes without a length."""
+    text = str(request.META.get("CONTENT_LENGTH") or "")
+    if not text:
+        return None if request.META.get("HTTP_TRANSFER_ENCODING") else 0
+    try:
+        return max(0, int(text))
+    except ValueError:
+        return 0  # Django reads nothing of a body whose length it cannot read
+
+
+def smallest_limit() -> int:
+    return min([default_limit(), *settings.BODY_LIMITS.values()])
+
+
+def default_limit() -> int:
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440)
+
+
+def route_limit(path: str) -> int:
+    """The limit of the route ``path`` resolves to; the default for any other path."""
+    try:
+        name = resolve(path).view_name
+    except Resolver404:
+        return default_limit()
+    return int(settings.BODY_LIMITS.get(name, default_limit()))
+
+
+def _size(limit: int) -> str:
+    """A limit as people read it: 64 KB, 2.5 MB, 11 MB."""
+    if limit < 2**20:
+        return f"{limit // 1024} KB"
+    return f"{limit / 2**20:.1f}".removesuffix(".0") + " MB"
+
+
+def _refused(request: HttpRequest, status: int, code: str, message: str,
+             limit: int | None = None) -> HttpResponse:  # fmt: skip
+    if request.path.startswith("/api/"):
+        return json_error(status, code, message, {"limit_bytes": limit} if limit else None)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
