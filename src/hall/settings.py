@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "hall.members",
     "hall.accounts",
     "hall.applications",
@@ -92,7 +95,9 @@ MIDDLEWARE = [
     "hall.lookup.middleware.ApiErrors",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hall.accounts.middleware.StaffGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -228,6 +233,10 @@ SMS_LIMITS = {
 #: address with 20 failures in 15 minutes is refused for the rest of that time.
 LOGIN_LIMITS = {"failures": 5, "lock_minutes": 15, "per_address": 20}
 CAPTCHA_SECONDS = 300
+#: A reviewer's, the center's or an administrator's session ends after this long unused.
+STAFF_IDLE_SECONDS = env_int("HALL_STAFF_IDLE_SECONDS", default=15 * 60, low=60, high=8 * 3600)
+#: The issuer the authenticator app shows beside a staff account's codes.
+OTP_TOTP_ISSUER = HALL_NAME
 #: Days after expiry the center waits for a late renewal before it cancels (hall.members.lifecycle).
 MEMBERSHIP_GRACE_DAYS = env_int("HALL_MEMBERSHIP_GRACE_DAYS", default=90, high=3650)
 #: Where a registration's company prefix comes from unless the center chooses: 8-digit 692...

@@ -9,6 +9,9 @@ from hall.accounts import views as account_views
 from hall.lookup import views as lookup_views
 from hall.lookup.api import api, gtin_lookup_route
 
+# Staff log in through the hall's login (captcha, lockout, audit, second factor), not Django's.
+admin.site.login = account_views.admin_login  # type: ignore[method-assign]
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:center", permanent=False)),
     path("accounts/", include("hall.accounts.urls")),

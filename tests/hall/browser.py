@@ -65,3 +65,9 @@ def log_in(page: object, identifier: str, password: str, *, right_captcha: bool 
     answer = captcha(page)
     page.fill("#id_captcha", answer if right_captcha else "XXXX")  # type: ignore[attr-defined]
     page.click("#login")  # type: ignore[attr-defined]
+    if "/accounts/2fa/" in page.url:  # type: ignore[attr-defined] - a staff account's second step
+        from hall.accounts.models import User
+        from tests.hall.staff import totp_code
+
+        page.fill("#id_code", totp_code(User.objects.get(mobile=identifier)))  # type: ignore[attr-defined]
+        page.click("#verify")  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ import io
 import os
 import re
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -41,6 +42,23 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _staff_pass_their_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``force_login`` skips the password and the captcha; for a staff account it skips the
+    second factor too (tests/hall/test_twofactor.py goes through all three)."""
+    from hall.accounts.twofactor import needs_second_factor
+    from tests.hall.staff import verify_session
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        if needs_second_factor(user):
+            verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)
@@ -140,6 +158,14 @@ def last_code(mobile: str) -> str:
 
 
 def log_in(client: Client, identifier: str, password: str = PASSWORD) -> object:
+    """Through the login page; a staff account then enters its authenticator's code."""
+    from hall.accounts.twofactor import needs_second_factor
+    from tests.hall.staff import totp_code
+
     data = {"method": "mobile", "identifier": identifier, "password": password,
             "captcha": captcha_answer(client)}  # fmt: skip
-    return client.post("/accounts/login/", data)
+    response = client.post("/accounts/login/", data)
+    user = User.objects.filter(mobile=identifier).first()
+    if response.status_code == 302 and user is not None and needs_second_factor(user):
+        response = client.post("/accounts/2fa/", {"code": totp_code(user)})
+    return response

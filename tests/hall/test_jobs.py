@@ -24,7 +24,11 @@ def test_the_membership_job_runs_once_a_day_from_two_oclock(member: Member) -> N
         "orders_settle",
     ]
     assert run_due(datetime(day.year, day.month, day.day, 2, 9)) == []
-    assert run_due(datetime(day.year, day.month, day.day, 23, 0)) == ["reconcile", "orders_settle"]
+    assert run_due(datetime(day.year, day.month, day.day, 23, 0)) == [
+        "clear_expired",
+        "reconcile",
+        "orders_settle",
+    ]
     assert Notice.objects.filter(member=member).count() == 1
     assert TaskRun.objects.filter(name="membership_calendar").count() == 1
 

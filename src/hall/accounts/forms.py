@@ -73,6 +73,11 @@ class ActivationCodeForm(forms.Form):
     sms_code = _code_field(_("短信验证码"))
 
 
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(label=_("动态验证码或恢复码"), max_length=16)
+    code.widget.attrs.update(autocomplete="one-time-code", inputmode="numeric")
+
+
 class InviteForm(forms.Form):
     mobile = MobileField(label=_("被邀请人手机号"))
 

@@ -167,6 +167,11 @@ class SecurityEvent(models.Model):
         INVITATION_REVOKED = "invitation_revoked", _("撤销邀请")
         REMOVED = "removed", _("移出企业")
         PASSWORD_CHANGED = "password_changed", _("修改密码")
+        SECOND_FACTOR = "second_factor", _("动态验证码通过")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("动态验证码错误")
+        SECOND_FACTOR_ENROLLED = "second_factor_enrol", _("绑定动态验证码")
+        RECOVERY_CODE_USED = "recovery_code_used", _("使用恢复码")
+        IDLE_LOGOUT = "idle_logout", _("闲置退出")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)

@@ -1,0 +1,108 @@
+"""The second factor of staff accounts (issue 19): reviewers who approve prefixes and money,
+the center's staff and administrators log in with their password and then a TOTP code from an
+authenticator app (django-otp's TOTP device), or one of ten recovery codes, each good once
+(its static device). Members log in with their password as the seed describes.
+
+The first time, a staff account enrols: a secret shown as a QR code and as text, confirmed by
+one code; the recovery codes are shown then, once. django-otp marks the session verified; the
+hall's :class:`~hall.accounts.middleware.StaffGuard` lets an unverified staff session reach
+nothing but these pages.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hall.accounts import security
+from hall.accounts.models import SecurityEvent, User
+from hall.accounts.services import AccountError
+
+Kind = SecurityEvent.Kind
+STAFF_ROLES = {User.Role.BRANCH, User.Role.CENTER, User.Role.ADMIN}
+RECOVERY_CODES = 10
+RECOVERY_LENGTH = 8  # django-otp's static tokens: five random bytes in base 32
+
+
+def needs_second_factor(user: User | AnonymousUser) -> bool:
+    """Whether the account reviews, approves or administers: then a password is not enough."""
+    if not isinstance(user, User):
+        return False
+    return user.role in STAFF_ROLES or user.is_staff or user.is_superuser
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def enrolment_device(user: User) -> TOTPDevice:
+    """The unconfirmed device a staff account enrols with (one, until it is confirmed)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="hall", confirmed=False)
+
+
+def enrolment_confirm(*, request: HttpRequest, user: User, code: str) -> list[str]:
+    """The first code proves the app has the secret: the device is confirmed, the session
+    verified, and ten new recovery codes made; they are returned to be shown once."""
+    device = enrolment_device(user)
+    _not_throttled(device)
+    if not device.verify_token(_digits(code)):
+        security.record(Kind.SECOND_FACTOR_FAILED, request=request, user=user, detail="enrol")
+        raise AccountError(_("动态验证码不正确，请核对手机时间后重试"))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(user)
+        security.record(Kind.SECOND_FACTOR_ENROLLED, request=request, user=user)
+    otp_login(request, device)
+    return codes
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def second_factor_verify(*, request: HttpRequest, user: User, code: str) -> None:
+    """A code from the app, or a recovery code (used up): the session is verified. Wrong codes
+    slow the device down (django-otp's throttling) and are audited."""
+    text = code.strip()
+    if len(text) != RECOVERY_LENGTH:  # the app's six digits, not a recovery code
+        totp = confirmed_device(user)
+        if totp is not None:
+            _not_throttled(totp)
+        if totp is not None and totp.verify_token(_digits(text)):
+            otp_login(request, totp)
+            security.record(Kind.SECOND_FACTOR, request=request, user=user)
+            return
+    else:
+        recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
+        if recovery is not None and recovery.verify_token(text.lower()):
+            otp_login(request, recovery)
+            security.record(Kind.RECOVERY_CODE_USED, request=request, user=user)
+            return
+    security.record(Kind.SECOND_FACTOR_FAILED, request=request, user=user)
+    raise AccountError(_("动态验证码或恢复码不正确"))
+
+
+def _not_throttled(device: TOTPDevice) -> None:
+    """After a wrong code each try waits twice as long as the last (django-otp's throttle):
+    say so, rather than call a right code wrong."""
+    allowed, facts = device.verify_is_allowed()
+    if not allowed:
+        wait = max(1, int((facts["locked_until"] - timezone.now()).total_seconds()) + 1)
+        raise AccountError(_("尝试过于频繁，请 %(seconds)d 秒后再试") % {"seconds": wait})
+
+
+def _digits(code: str) -> str:
+    return "".join(c for c in code if c.isdigit())[:8]
