@@ -22,14 +22,16 @@ def test_demo_data_twice_then_every_login_works(client: Client) -> None:
     call_command("demo", stdout=out)
     call_command("demo", stdout=out)
     assert BranchOffice.objects.get(code="3301").contacts[0]["phone"] == "0571-85786900"
-    member = Member.objects.get()
+    member = Member.objects.get(certificate_number="物编注字第123456号")
+    waiting = Member.objects.get(certificate_number="物编注字第654321号")
+    assert (waiting.mobile, waiting.users.count()) == ("13800000008", 0)  # to activate by SMS
     assert CompanyPrefix.objects.get(member=member).prefix.startswith("692")
     assert date.today() < member.valid_until <= date.today() + timedelta(days=92)
     assert User.objects.get(role=User.Role.BRANCH).branch.code == "3301"  # type: ignore[union-attr]
     register = client.get("/api/v1/register").json()["results"]
     assert [(entry["kind"], entry["company"]) for entry in register] == [
         ("registration", member.name)]  # fmt: skip
-    for mobile, password, _role, _what in LOGINS:
+    for mobile, password, role, _what in LOGINS:
         assert f"login {mobile} / {password}" in out.getvalue()
         response = client.post(
             "/accounts/login/",
@@ -41,4 +43,7 @@ def test_demo_data_twice_then_every_login_works(client: Client) -> None:
             },
         )
         assert response.status_code == 302, mobile
+        if role != User.Role.MEMBER:  # staff: the printed recovery code passes the second step
+            client.post("/accounts/2fa/", {"code": "demo0001"})
+            assert client.get("/applications/review/").status_code == 200, mobile
         client.post("/accounts/logout/")

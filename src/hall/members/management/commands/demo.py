@@ -6,6 +6,7 @@ accounts with known passwords, for a development machine only.
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -62,6 +63,12 @@ LOGINS = [
 ]
 
 
+#: The demo staff's authenticator key (base 32 for an app: printed by the command) and their
+#: recovery codes: a demonstration's, never a real hall's.
+DEMO_TOTP_KEY = b"tiaoma-demo-staffkey"  # 20 bytes: 32 base-32 letters, no padding
+DEMO_RECOVERY_CODES = [f"demo{n:04d}" for n in range(1, 11)]
+
+
 def _uscc(body: str) -> str:
     return body + uscc.calc_check_digit(body)
 
@@ -75,6 +82,7 @@ class Command(BaseCommand):
             # New members get the next free 8-digit 692... prefix (domain.md §2.1).
             PrefixPool.objects.get_or_create(block="692", length=8)
             member = self._member(branches["3301"])
+            self._member_without_accounts(branches["3301"])
             self._logins(member, branches["3301"])
             self._registration(member, branches["3301"])
             self._products(member)
@@ -88,6 +96,13 @@ class Command(BaseCommand):
         )
         for mobile, password, _role, what in LOGINS:
             self.stdout.write(f"  login {mobile} / {password}   {what}")
+        key = base64.b32encode(DEMO_TOTP_KEY).decode()
+        self.stdout.write(
+            f"  reviewers' second factor: authenticator key {key}, or a recovery code "
+            f"{DEMO_RECOVERY_CODES[0]} ... {DEMO_RECOVERY_CODES[-1]} (each once)\n"
+            "  activation: register a new account, then 654321 + 宁波示例饮料有限公司; the code "
+            "goes to the member's contact mobile 13800000008 (Django admin's SMS outbox)"
+        )
 
     def _branch(self, row: dict[str, Any]) -> BranchOffice:
         branch, _ = BranchOffice.objects.update_or_create(
@@ -127,6 +142,24 @@ class Command(BaseCommand):
             },
         )
         return member
+
+    def _member_without_accounts(self, branch: BranchOffice) -> None:
+        """A member no account acts for yet: a newcomer's account activates it by the code
+        sent to its contact mobile (found in the SMS outbox)."""
+        today = date.today()
+        member, _ = Member.objects.update_or_create(
+            certificate_number="物编注字第654321号",
+            defaults={"name": "宁波示例饮料有限公司", "uscc": _uscc("91330201MA2GL8XK0"),
+                      "registered_address": "宁波市海曙区中山西路 2 号",
+                      "legal_representative": "王五", "contact": "赵六",
+                      "mobile": "13800000008", "archive_index": "2025023002", "branch": branch,
+                      "valid_from": today - timedelta(days=100),
+                      "valid_until": today + timedelta(days=630)},
+        )  # fmt: skip
+        CompanyPrefix.objects.update_or_create(
+            prefix="69298765",
+            defaults={"member": member, "allocated_on": member.valid_from},
+        )
 
     def _registration(self, member: Member, branch: BranchOffice) -> None:
         """The member's registration, approved when its membership began: the entry of the
@@ -182,3 +215,18 @@ class Command(BaseCommand):
             )
             user.set_password(password)
             user.save()
+            if role != User.Role.MEMBER:
+                self._second_factor(user)
+
+    def _second_factor(self, user: User) -> None:
+        """Staff log in with a second factor: the demo's accounts have an authenticator with a
+        printed key, and recovery codes a newcomer without an app can use (each once)."""
+        from django_otp.plugins.otp_static.models import StaticDevice  # noqa: PLC0415
+        from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
+
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY.hex(), confirmed=True)
+        StaticDevice.objects.filter(user=user).delete()
+        recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+        for code in DEMO_RECOVERY_CODES:
+            recovery.token_set.create(token=code)
