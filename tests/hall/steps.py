@@ -36,6 +36,7 @@ VALID_DATA: dict[str, dict[str, Any]] = {
     Kind.GROUP_AUTHORISATION: {"group_name": "集团", "group_certificate": "物编注字第1号",
                                "prefixes": "69212345", "until": "2030-01-01"},
     Kind.ACTIVATION: {"applicant_name": "张三", "position": "经理", "reason": "联系手机已停用"},
+    Kind.MOBILE_CHANGE: {"new_mobile": "13600000009", "reason": "原手机号已停用"},
 }  # fmt: skip
 
 

@@ -219,3 +219,39 @@ def test_the_certificate_check_still_answers_a_whole_number(client: Client, memb
     assert answer["member"]["certificate_number"] == member.certificate_number
     listed = client.get("/api/v1/companies", {"q": "杭州示例"}).json()
     assert member.certificate_number not in str(listed)
+
+
+def test_a_new_login_mobile_by_the_branchs_approval(client: Client, member_user: User) -> None:
+    """The old number is gone, so no code can reach it: the new number is proven by its code,
+    the licence goes to the branch, and its approval moves the login; both numbers and the
+    member are told, and every session of the account ends."""
+    member = member_user.member
+    assert member is not None
+    client.force_login(member_user)
+    page = client.get("/accounts/mobile/").content.decode()
+    assert "/applications/mobile-change/" in page
+    ask = {"new_mobile": "13600000009", "reason": "原手机号已停用", "action": "send"}
+    client.post("/applications/mobile-change/", ask)
+    wrong = client.post("/applications/mobile-change/", ask | {"action": "next",
+                                                              "sms_code": "000000"})  # fmt: skip
+    assert "短信验证码错误或已过期" in _text(wrong)
+    ask |= {"action": "next", "sms_code": last_code("13600000009")}
+    client.post("/applications/mobile-change/", ask)
+    application = Application.objects.get(kind=Application.Kind.MOBILE_CHANGE)
+    client.post(f"/applications/{application.pk}/upload/licence/",
+                {"image": scan_png(), "version": application.version})  # fmt: skip
+    client.post(f"/applications/{application.pk}/act/",
+                {"action": "materials_done_free", "version": application.version})  # fmt: skip
+    application.refresh_from_db()
+    reviewer = User.objects.create_user("13900000010", PASSWORD, role=User.Role.BRANCH,
+                                        branch=member.branch)  # fmt: skip
+    branch = Client()
+    branch.force_login(reviewer)
+    branch.post(f"/applications/{application.pk}/act/",
+                {"action": "branch_grant", "version": application.version})  # fmt: skip
+    member_user.refresh_from_db()
+    assert member_user.mobile == "13600000009"
+    assert client.get("/accounts/center/").status_code == 302  # logged out everywhere
+    assert any("已经分支机构审核改为 136****0009" in t for t in _texts("13900000001"))
+    assert any("已经分支机构审核改为" in t for t in _texts("13600000009"))
+    assert any("已经分支机构审核改为" in t for t in _texts(member.mobile))

@@ -214,3 +214,25 @@ def member_user_remove(*, request: HttpRequest, admin: User, user_id: int) -> No
             "account": mask_mobile(removed.mobile), "company": member.name}  # fmt: skip
         member_notify(member, text)
         sms.notify(removed.mobile, _("【%(hall)s】") % {"hall": settings.HALL_NAME} + text)
+
+
+def mobile_replace(*, user: User, new_mobile: str) -> None:
+    """The branch approved a new login mobile for a member's account whose old one is gone:
+    both numbers and the member are told, and every session of the account ends."""
+    with transaction.atomic():
+        account = User.objects.select_for_update().get(pk=user.pk)
+        if User.objects.filter(mobile=new_mobile).exclude(pk=account.pk).exists():
+            raise AccountError(_("该手机号已被其他账号使用"))
+        old = account.mobile
+        User.objects.filter(pk=account.pk).update(
+            mobile=new_mobile, session_epoch=F("session_epoch") + 1
+        )
+        security.record(Kind.MOBILE_CHANGED, user=account,
+                        detail=f"{old} -> {new_mobile} (branch)")  # fmt: skip
+        text = _("账号 %(old)s 的登录手机号已经分支机构审核改为 %(new)s。") % {
+            "old": mask_mobile(old), "new": mask_mobile(new_mobile)}  # fmt: skip
+        prefix = _("【%(hall)s】") % {"hall": settings.HALL_NAME}
+        for mobile in (old, new_mobile):
+            sms.notify(mobile, prefix + text)
+        if account.member is not None:
+            member_notify(account.member, text)

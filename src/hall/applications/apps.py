@@ -8,7 +8,7 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from hall.applications import (  # noqa: F401, PLC0415 - approvals and guards
-            activation,
+            account_requests,
             guards,
             kinds,
             registration,

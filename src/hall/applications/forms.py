@@ -291,6 +291,24 @@ class ActivationRequestForm(ApplicationForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class MobileChangeForm(ApplicationForm):
+    """A member's account whose login mobile is gone asks its branch for a new one."""
+
+    new_mobile = MobileField(label=_("新手机号"))
+    reason = forms.CharField(label=_("申请原因（如原手机号已停用）"), max_length=500,
+                             widget=forms.Textarea)  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MobileChangeRequestForm(MobileChangeForm):
+    """The page's form: the new number's code too (checked, not kept)."""
+
+    sms_code = forms.CharField(label=_("短信验证码"), max_length=8, required=False)
+
+    def application_data(self) -> dict[str, Any]:
+        return {k: v for k, v in super().application_data().items() if k != "sms_code"}
+
+
 #: Step 1's form of each kind: the page shows it, and the workflow's guards check a submitted
 #: application's data against it again (hall.applications.guards).
 STEP_ONE_FORMS: dict[str, type[ApplicationForm]] = {
@@ -304,4 +322,5 @@ STEP_ONE_FORMS: dict[str, type[ApplicationForm]] = {
     Application.Kind.FOREIGN_FILING: ForeignFilingForm,
     Application.Kind.GROUP_AUTHORISATION: GroupAuthorisationForm,
     Application.Kind.ACTIVATION: ActivationRequestForm,
+    Application.Kind.MOBILE_CHANGE: MobileChangeForm,
 }

@@ -13,6 +13,7 @@ from hall.accounts.models import User
 from hall.applications.forms import STEP_ONE_FORMS
 from hall.applications.models import Application, Material
 from hall.applications.workflow import (
+    ACCOUNT_KINDS,
     BRANCH_FINAL_KINDS,
     GUARDS,
     PAID_KINDS,
@@ -62,9 +63,9 @@ def branch_final(application: Application, actor: User) -> None:
 
 
 def applicant_only(application: Application, actor: User) -> None:
-    """A request to join a member is its applicant's alone: the member's other accounts see
-    it, but cannot submit, withdraw or add to it."""
-    if application.kind == Application.Kind.ACTIVATION and application.applicant_id != actor.pk:
+    """A request about an account (to join a member, a new login mobile) is its applicant's
+    alone: the member's other accounts see it, but cannot submit, withdraw or add to it."""
+    if application.kind in ACCOUNT_KINDS and application.applicant_id != actor.pk:
         raise WorkflowError(_("只有申请人本人可以办理此申请"))
 
 

@@ -27,6 +27,8 @@ class Application(models.Model):
         GROUP_AUTHORISATION = "group_authorisation", _("集团授权备案")
         #: An account asks to join a member whose contact mobile is no longer its own.
         ACTIVATION = "activation", _("账号激活")
+        #: A member's account whose login mobile is gone asks for a new one.
+        MOBILE_CHANGE = "mobile_change", _("更换登录手机")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("填写中")
@@ -77,19 +79,19 @@ class Application(models.Model):
         verbose_name_plural = _("业务申请")
         ordering = ["-id"]
         constraints = [
-            # One open application of a kind per member at a time (double submission); a
-            # request to join is the applicant's, so a stranger's cannot block the member's own.
+            # One open application of a kind per member at a time (double submission); the
+            # requests about an account are its own, so a stranger's cannot block the member's.
             models.UniqueConstraint(
                 fields=["member", "kind"],
                 condition=~models.Q(status__in=["approved", "rejected", "withdrawn"])
-                & ~models.Q(kind="activation"),
+                & ~models.Q(kind__in=["activation", "mobile_change"]),
                 name="one_open_application_per_member_and_kind",
             ),
             models.UniqueConstraint(
-                fields=["applicant"],
-                condition=models.Q(kind="activation")
+                fields=["applicant", "kind"],
+                condition=models.Q(kind__in=["activation", "mobile_change"])
                 & ~models.Q(status__in=["approved", "rejected", "withdrawn"]),
-                name="one_open_activation_per_applicant",
+                name="one_open_account_request_per_applicant",
             ),
             # A company registering has no member yet: one open registration per applicant.
             models.UniqueConstraint(

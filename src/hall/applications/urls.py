@@ -9,6 +9,7 @@ urlpatterns = [
     path("registration/", views.registration_new, name="registration"),
     path("new/<str:kind>/", views.application_new, name="new"),
     path("activation/", views.activation_request, name="activation_request"),
+    path("mobile-change/", views.mobile_change_request, name="mobile_change_request"),
     path("review/", views.review_queue, name="queue"),
     path("<int:application_id>/", views.detail, name="detail"),
     path("<int:application_id>/fill/", views.fill, name="fill"),

@@ -13,14 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hall.accounts.models import User
-from hall.applications import activation, kinds, registration, renewal, services
+from hall.accounts.models import SmsCode, User
+from hall.accounts.services import AccountError, require_unused_mobile
+from hall.accounts.sms import SmsError, send_code, verify_code
+from hall.applications import account_requests, kinds, registration, renewal, services
 from hall.applications.fees import registration_fee_fen, renewal_fee_fen
 from hall.applications.forms import (
     STEP_ONE_FORMS,
     ActionForm,
     ActivationRequestForm,
     MaterialForm,
+    MobileChangeRequestForm,
     RegistrationForm,
 )
 from hall.applications.models import Application, Material
@@ -33,6 +36,7 @@ from hall.applications.workflow import (
     application_transition,
     visible_to,
 )
+from hall.clients import client_address
 from hall.pdf import pdf_response
 
 Status = Application.Status
@@ -136,7 +140,7 @@ def activation_request(request: HttpRequest) -> HttpResponse:
     form = ActivationRequestForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
         try:
-            application = activation.activation_request_start(
+            application = account_requests.activation_request_start(
                 user=_user(request), member=member, data=form.application_data()
             )
             return redirect("applications:detail", application.pk)
@@ -145,6 +149,41 @@ def activation_request(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "steps": _steps(Application.Kind.ACTIVATION), "step": 1,
                "title": _("激活申请：%(company)s") % {"company": member.name}}  # fmt: skip
     return render(request, "applications/fill.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mobile_change_request(request: HttpRequest) -> HttpResponse:
+    """A member's account whose login mobile is gone: the new number proven by its code, then a
+    request with the business licence for the branch to approve."""
+    user = _user(request)
+    if user.member is None:
+        raise Http404
+    form = MobileChangeRequestForm(request.POST or None, member=user.member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = _mobile_change_step(request, user, form)
+            if application is not None:
+                return redirect("applications:detail", application.pk)
+        except (AccountError, SmsError, WorkflowError) as error:
+            form.add_error(None, str(error))
+    context = {"form": form, "steps": _steps(Application.Kind.MOBILE_CHANGE), "step": 1,
+               "title": Application.Kind.MOBILE_CHANGE.label}  # fmt: skip
+    return render(request, "applications/mobile_change.html", context)
+
+
+def _mobile_change_step(request: HttpRequest, user: User,
+                        form: MobileChangeRequestForm) -> Application | None:  # fmt: skip
+    """Send the new number its code, or with the code verified make the request."""
+    mobile, purpose = form.cleaned_data["new_mobile"], SmsCode.Purpose.CHANGE_MOBILE
+    require_unused_mobile(mobile)
+    if request.POST.get("action") == "send":
+        send_code(mobile=mobile, purpose=purpose, client_address=client_address(request),
+                  doing=_("您正在申请将此号码设为登录手机"))  # fmt: skip
+        messages.success(request, _("验证码已发送至 %(mobile)s，5 分钟内有效") % {"mobile": mobile})
+        return None
+    verify_code(mobile=mobile, purpose=purpose, code=form.cleaned_data["sms_code"])
+    return account_requests.mobile_change_request_start(user=user, data=form.application_data())
 
 
 @login_required

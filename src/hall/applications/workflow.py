@@ -34,7 +34,9 @@ Role = User.Role
 #: The kinds that are paid for (domain.md §5); the others skip the payment step.
 PAID_KINDS = frozenset({Application.Kind.REGISTRATION, Application.Kind.RENEWAL})
 #: The kinds the branch decides alone: its approval is final ("branch_grant").
-BRANCH_FINAL_KINDS = frozenset({Application.Kind.ACTIVATION})
+BRANCH_FINAL_KINDS = frozenset({Application.Kind.ACTIVATION, Application.Kind.MOBILE_CHANGE})
+#: The kinds about one account, not the company: only their applicant acts on them.
+ACCOUNT_KINDS = BRANCH_FINAL_KINDS
 
 #: Working days the branch has for its preliminary review (domain.md §3).
 BRANCH_REVIEW_DAYS = 5

@@ -1,6 +1,11 @@
-"""An account's request to act for a member whose contact mobile is no longer its own (issue
-19): the business licence goes to the member's branch, whose approval (``branch_grant``) is
-final and joins the account to the member (hall.accounts.membership)."""
+"""Requests about one account that the member's branch decides with the business licence (issue
+19), its approval (``branch_grant``) final:
+
+- activation: an account asks to act for a member whose contact mobile is no longer its own,
+  and joins it (hall.accounts.membership);
+- a new login mobile for a member's account whose old number is gone (the new one proven by
+  its code when the request is made).
+"""
 
 from __future__ import annotations
 
@@ -47,3 +52,32 @@ def _approve_activation(application: Application, today: date) -> None:
 
 
 ON_APPROVAL[Application.Kind.ACTIVATION] = _approve_activation
+
+
+def mobile_change_request_start(*, user: User, data: dict[str, Any]) -> Application:
+    """The request for a new login mobile (verified by its code already), submitted at once."""
+    member = user.member
+    if member is None or user.role != User.Role.MEMBER:
+        raise WorkflowError(_("只有系统成员的账号可以申请由分支机构审核更换手机号"))
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                kind=Application.Kind.MOBILE_CHANGE, member=member, applicant=user,
+                branch=member.branch, data=data,
+            )  # fmt: skip
+    except IntegrityError:
+        raise WorkflowError(_("已有一项未办结的更换手机申请")) from None
+    return application_transition(
+        application_id=application.pk, action="submit", actor=user, version=application.version
+    )
+
+
+def _approve_mobile_change(application: Application, today: date) -> None:
+    try:
+        membership.mobile_replace(user=application.applicant,
+                                  new_mobile=str(application.data["new_mobile"]))  # fmt: skip
+    except AccountError as error:  # the number was taken meanwhile
+        raise WorkflowError(str(error)) from error
+
+
+ON_APPROVAL[Application.Kind.MOBILE_CHANGE] = _approve_mobile_change
