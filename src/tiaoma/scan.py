@@ -2,7 +2,10 @@
 small interface of ours.
 
 :func:`read` takes a file's bytes, a path or a Pillow image: PNG, JPEG, BMP, TIFF and GIF (every
-frame, up to ``pages``) and PDF (its first ``pages`` pages, rendered with pypdfium2). Each
+frame, up to ``pages``) and PDF (its first ``pages`` pages, rendered with pypdfium2). What a file
+may cost is bounded: an image or frame of more than ``max_pixels`` is refused before it is
+decoded; a PDF page is rendered within ``max_pixels`` (at a lower resolution if need be) in a
+process of its own that is killed after ``seconds`` (:mod:`tiaoma._pdfpages`). Each
 :class:`Found` gives the symbology in tiaoma's names, the data as a scanner would show it, the
 GS1 content parsed (:mod:`tiaoma.ai`) and the code explained (:mod:`tiaoma.identify`), and where
 in which page it was found. A file that is not an image says so (:class:`ScanError`); an image
@@ -18,13 +21,16 @@ without a barcode reads as an empty list.
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tiaoma import ai
+from tiaoma import _pdfpages, ai
 from tiaoma.errors import TiaomaError, define
 from tiaoma.identify import Identified, identify
 from tiaoma.symbols.base import Symbology
@@ -51,6 +57,21 @@ _TOO_LARGE = define(
     "scan-too-large", "{source}: the image has {pixels} pixels, more than the {limit} allowed",
     "{source}：图像有 {pixels} 个像素，超过允许的 {limit} 个",
 )  # fmt: skip
+_PDF_TOO_LARGE = define(
+    "scan-pdf-too-large",
+    "{source}: PDF page {page} is too large ({width} × {height} mm): more than {limit} pixels "
+    "at {dpi} dpi",
+    "{source}：PDF 页面过大（第 {page} 页，{width} × {height} 毫米）：以 {dpi} dpi 渲染超过 "
+    "{limit} 像素",
+)
+_PDF_SLOW = define(
+    "scan-pdf-slow", "{source}: the PDF takes longer than {seconds} s to render",
+    "{source}：PDF 渲染超过 {seconds} 秒，已停止",
+)  # fmt: skip
+_PDF_FAILED = define(
+    "scan-pdf-failed", "{source}: the PDF could not be rendered ({reason})",
+    "{source}：PDF 无法渲染（{reason}）",
+)  # fmt: skip
 _MISSING = define(
     "scan-missing", "reading images needs {package}: pip install 'tiaoma[scan]'",
     "读取图像需要安装 {package}：pip install 'tiaoma[scan]'",
@@ -58,8 +79,14 @@ _MISSING = define(
 
 #: Larger images are refused before decoding (a decompression bomb fills memory, not pixels).
 MAX_PIXELS = 120_000_000
-#: A PDF page is rendered at this resolution unless told otherwise.
+#: A PDF page is rendered at this resolution unless told otherwise ...
 PDF_DPI = 300
+#: ... or at a lower one that keeps it within this many pixels (A2 at 300 dpi is 35 million).
+PDF_MAX_PIXELS = 40_000_000
+#: A PDF's pages are rendered within this many seconds, or not at all.
+PDF_SECONDS = 30.0
+#: A file's pages or frames: each a grey image and its resolution if known.
+Pages = list[tuple["Image.Image", float | None]]
 
 
 class ScanError(TiaomaError):
@@ -106,20 +133,37 @@ def _bytes_of(source: bytes | str | Path) -> tuple[bytes, str]:
         raise ScanError(_UNREADABLE, source=str(path), reason=error.strerror or "?") from None
 
 
-def _pdf_pages(
-    data: bytes, name: str, pages: int, dpi: float
-) -> Iterator[tuple[Image.Image, float]]:
-    pdfium = _need("pypdfium2")
+def _pdf_pages(data: bytes, name: str, *, pages: int, dpi: float, max_pixels: int,
+               seconds: float) -> Pages:  # fmt: skip
+    """The first ``pages`` pages, rendered by :mod:`tiaoma._pdfpages` in a process of its own."""
+    _need("pypdfium2")
+    command = [sys.executable, "-P", "-m", "tiaoma._pdfpages", str(pages), str(dpi),
+               str(max_pixels), str(seconds)]  # fmt: skip
     try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as error:
-        raise ScanError(_DAMAGED, source=name, reason=str(error)) from None
-    for index in range(min(pages, len(document))):
-        bitmap = document[index].render(scale=dpi / 72)
-        yield bitmap.to_pil(), dpi
+        done = subprocess.run(command, input=data, capture_output=True, timeout=seconds,
+                              check=False)  # fmt: skip
+    except subprocess.TimeoutExpired:  # killed: PDFium cannot be stopped mid-page otherwise
+        raise ScanError(_PDF_SLOW, source=name, seconds=f"{seconds:g}") from None
+    if done.returncode == _pdfpages.REFUSED:
+        raise _refusal(json.loads(done.stderr), name, dpi, max_pixels)
+    if done.returncode != 0:  # PDFium itself stopped, most likely at the memory limit
+        raise ScanError(_PDF_FAILED, source=name, reason=f"exit {done.returncode}")
+    return list(_pdfpages.frames(done.stdout))
 
 
-def _image_frames(data: bytes, name: str, pages: int) -> Iterator[tuple[Image.Image, float | None]]:
+def _refusal(said: dict[str, Any], name: str, dpi: float, max_pixels: int) -> ScanError:
+    """The renderer's refusal in tiaoma's words."""
+    code = said.pop("code")
+    if code == "too-large":
+        return ScanError(_PDF_TOO_LARGE, source=name, limit=max_pixels,
+                         dpi=_pdfpages.MIN_DPI, **said)  # fmt: skip
+    if code == "damaged":
+        return ScanError(_DAMAGED, source=name, reason=said["reason"])
+    return ScanError(_PDF_FAILED, source=name, reason="out of memory")
+
+
+def _image_frames(data: bytes, name: str, pages: int,
+                  max_pixels: int) -> Iterator[tuple[Image.Image, float | None]]:  # fmt: skip
     pil = _need("PIL.Image")
     image_module = pil.Image
     try:
@@ -127,20 +171,32 @@ def _image_frames(data: bytes, name: str, pages: int) -> Iterator[tuple[Image.Im
             warnings.simplefilter("error", image_module.DecompressionBombWarning)
             image = image_module.open(io.BytesIO(data))
     except (image_module.DecompressionBombError, image_module.DecompressionBombWarning):
-        raise ScanError(_TOO_LARGE, source=name, pixels="too many", limit=MAX_PIXELS) from None
+        raise ScanError(_TOO_LARGE, source=name, pixels="too many", limit=max_pixels) from None
     except (image_module.UnidentifiedImageError, ValueError):
         raise ScanError(_NOT_IMAGE, source=name) from None
-    width, height = image.size
-    if width * height > MAX_PIXELS:
-        raise ScanError(_TOO_LARGE, source=name, pixels=width * height, limit=MAX_PIXELS)
     dpi = _dpi(image.info.get("dpi"))
     for index in range(min(pages, getattr(image, "n_frames", 1))):
         try:
             image.seek(index)
+        except (OSError, ValueError, EOFError) as error:
+            raise ScanError(_DAMAGED, source=name, reason=str(error)) from None
+        _check_pixels(image, name, max_pixels)  # each frame has its own size
+        try:
             image.load()
         except (OSError, ValueError, EOFError) as error:
             raise ScanError(_DAMAGED, source=name, reason=str(error)) from None
         yield _flattened(image), dpi
+
+
+def _check_pixels(image: Image.Image, name: str, max_pixels: int) -> None:
+    """Refuse a frame before it is decoded: Pillow checks its bomb limit only on opening, and a
+    TIFF's or GIF's later frame may be far larger than its first."""
+    from PIL import Image  # noqa: PLC0415
+
+    width, height = image.size
+    limit = min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)  # opening's limit, too
+    if width * height > limit:
+        raise ScanError(_TOO_LARGE, source=name, pixels=width * height, limit=limit)
 
 
 def _dpi(value: Any) -> float | None:
@@ -163,23 +219,28 @@ def _flattened(image: Image.Image) -> Image.Image:
     return image.convert("L")
 
 
-def read_images(source: bytes | str | Path, *, pages: int = 3,
-                pdf_dpi: float = PDF_DPI) -> list[tuple[Image.Image, float | None]]:  # fmt: skip
+def read_images(source: bytes | str | Path, *, pages: int = 3, pdf_dpi: float = PDF_DPI,
+                max_pixels: int | None = None, seconds: float = PDF_SECONDS) -> Pages:  # fmt: skip
     """The pages of a file as grey images with their resolution; :class:`ScanError` if it is
-    not a readable image or PDF."""
+    not a readable image or PDF, or would cost more than its budget: ``max_pixels`` a page or
+    frame (:data:`MAX_PIXELS` for an image, :data:`PDF_MAX_PIXELS` for a PDF page unless
+    given) and ``seconds`` for rendering a PDF."""
     data, name = _bytes_of(source)
     if not data:
         raise ScanError(_EMPTY, source=name)
     if data.startswith(b"%PDF-"):
-        return list(_pdf_pages(data, name, pages, pdf_dpi))
-    return list(_image_frames(data, name, pages))
+        return _pdf_pages(data, name, pages=pages, dpi=pdf_dpi,
+                          max_pixels=max_pixels or PDF_MAX_PIXELS, seconds=seconds)  # fmt: skip
+    return list(_image_frames(data, name, pages, max_pixels or MAX_PIXELS))
 
 
-def read(source: bytes | str | Path | Image.Image, *, pages: int = 3) -> list[Found]:
-    """Every barcode in the image (or the first ``pages`` pages or frames of the file)."""
+def read(source: bytes | str | Path | Image.Image, *, pages: int = 3,
+         max_pixels: int | None = None, seconds: float = PDF_SECONDS) -> list[Found]:  # fmt: skip
+    """Every barcode in the image (or the first ``pages`` pages or frames of the file), within
+    the budget :func:`read_images` takes."""
     zxingcpp = _need("zxingcpp")
     if isinstance(source, bytes | str | Path):
-        images = read_images(source, pages=pages)
+        images = read_images(source, pages=pages, max_pixels=max_pixels, seconds=seconds)
     else:  # a Pillow image already
         images = [(_flattened(source), _dpi(source.info.get("dpi")))]
     found: list[Found] = []

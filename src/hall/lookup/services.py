@@ -338,6 +338,13 @@ class PhotoError(Exception):
     """A photo that cannot be read; the message says why."""
 
 
+#: What one anonymous photo may cost: phones take 12 million pixels (some 50 on request), and
+#: zxing-cpp takes about a second for 5 million at worst; a PDF's first page is rendered within
+#: the same pixels and seconds, or refused.
+PHOTO_MAX_PIXELS = 25_000_000
+PHOTO_SECONDS = 5.0
+
+
 def lookup_photo(data: bytes, *, limit: int) -> list[dict[str, Any]]:
     """Every barcode in the photo, decoded by zxing-cpp, and each GTIN looked up."""
     if not data:
@@ -347,7 +354,7 @@ def lookup_photo(data: bytes, *, limit: int) -> list[dict[str, Any]]:
     from tiaoma import scan  # noqa: PLC0415 - the scan extra
 
     try:
-        found = scan.read(data, pages=1)
+        found = scan.read(data, pages=1, max_pixels=PHOTO_MAX_PIXELS, seconds=PHOTO_SECONDS)
     except TiaomaError as error:
         raise PhotoError(reason(error)) from error
     if not found:
