@@ -2,10 +2,14 @@
 signature first, then the order, the amount and the currency; idempotent on the provider's
 transaction id (a duplicate answers success and changes nothing); forged, replayed and tampered
 notifications change nothing; money that comes for an order no longer payable (late, or a second
-payment) is kept once and refunded; every notification is written down (:class:`Notification`)."""
+payment) is kept once and refunded; every notification is written down (:class:`Notification`),
+in bounded form: its fields or body cut to a few KB, with the length and SHA-256 of the whole. A
+client address that has sent :data:`REFUSED_PER_MINUTE` refused notifications in a minute is
+answered 429 unread until the minute is over."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Mapping
@@ -14,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from hall import limits
 from hall.payments.gateways import GATEWAYS, Answer, Incoming, NotificationRefused, Paid
 from hall.payments.gateways.unionpay import REFUND_NOTICE
 from hall.payments.models import Notification, Order, StrayPayment
@@ -24,10 +29,28 @@ logger = logging.getLogger("hall.payments")
 Status = Order.Status
 #: Refused, but answered "received": the gateway's word on our own refund, nothing to credit.
 ACKNOWLEDGED = {REFUND_NOTICE}
+#: Characters kept of a notification's fields or body (a gateway's are a few hundred; a refused
+#: one may be the body limit's 64 KB of anything), and of its signature headers.
+KEPT_CHARS, KEPT_HEADER_CHARS = 4096, 1024
+#: Refused notifications a client address may send in a minute (a gateway's are rarely
+#: refused: a forger's are, and each is a row).
+REFUSED_PER_MINUTE = 20
 
 
-def receive(gateway_name: str, incoming: Incoming) -> Answer:
-    """Handle one notification; the answer its gateway expects."""
+def refused_too_often(client: str) -> int | None:
+    """Seconds until ``client`` may notify again if it has had its minute's refusals, else None.
+    Asking counts nothing: only a refusal does (:func:`receive`)."""
+    verdict = limits.spend(_refusals(client), REFUSED_PER_MINUTE, cost=0)
+    return verdict.retry_after if verdict.remaining == 0 else None
+
+
+def _refusals(client: str) -> str:
+    return f"notify-refused:{client}"
+
+
+def receive(gateway_name: str, incoming: Incoming, *, client: str = "") -> Answer:
+    """Handle one notification; the answer its gateway expects. A refusal counts against
+    ``client``'s address (:func:`refused_too_often`)."""
     gateway = GATEWAYS.get(gateway_name)
     if gateway is None:
         return Answer(404, "unknown gateway")
@@ -46,6 +69,8 @@ def receive(gateway_name: str, incoming: Incoming) -> Answer:
     )  # fmt: skip
     if not ok:
         logger.warning("%s notification refused: %s", gateway_name, outcome)
+        if client:
+            limits.spend(_refusals(client), REFUSED_PER_MINUTE)
     return gateway.answer(ok)
 
 
@@ -56,11 +81,27 @@ def _claimed(params: Mapping[str, str]) -> tuple[str, str]:
 
 
 def _loggable(incoming: Incoming) -> dict[str, object]:
-    """What is kept of a notification: its fields, or its body and signature headers."""
+    """What is kept of a notification: its fields, or its body and signature headers, each cut
+    to a few KB; the whole body's length and SHA-256 say what came."""
+    whole = {"bytes": len(incoming.body), "sha256": hashlib.sha256(incoming.body).hexdigest()}
     if incoming.params:
-        return dict(incoming.params)
-    headers = {k: v for k, v in incoming.headers.items() if k.startswith("wechatpay-")}
-    return {"body": incoming.body.decode("utf-8", errors="replace")[:10_000], "headers": headers}
+        return {"fields": _cut(incoming.params, KEPT_CHARS), **whole}
+    signed = {k: v for k, v in incoming.headers.items() if k.startswith("wechatpay-")}
+    body = incoming.body[:KEPT_CHARS].decode("utf-8", errors="replace")
+    return {"body": body, "headers": _cut(signed, KEPT_HEADER_CHARS), **whole}
+
+
+def _cut(fields: Mapping[str, str], budget: int) -> dict[str, str]:
+    """The fields in order while they fit in ``budget`` characters (names and values), the last
+    one shortened to fit."""
+    kept: dict[str, str] = {}
+    for name, value in fields.items():
+        if budget <= 0:
+            break
+        key = name[:budget]
+        kept[key] = value[: budget - len(key)]
+        budget -= len(key) + len(kept[key])
+    return kept
 
 
 def _fresh(paid: Paid) -> tuple[str, bool] | None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hall.accounts.models import User
 from hall.applications.workflow import WorkflowError, visible_to
+from hall.clients import client_address
 from hall.payments import notifications
 from hall.payments.gateways import (
     GATEWAYS,
@@ -154,7 +155,14 @@ def invoice(request: HttpRequest, number: str) -> HttpResponse:
 @csrf_exempt  # gateways sign their notifications; they cannot send our CSRF token
 @require_POST
 def notify(request: HttpRequest, gateway: str) -> HttpResponse:
-    answer = notifications.receive(gateway, _incoming(request))
+    client = client_address(request) or "unknown"
+    wait = notifications.refused_too_often(client)
+    if wait is not None:  # unread: its body is neither parsed nor written down
+        refused = HttpResponse(_("请求过于频繁，请稍后再试"), status=429,
+                               content_type="text/plain; charset=utf-8")  # fmt: skip
+        refused["Retry-After"] = str(wait)
+        return refused
+    answer = notifications.receive(gateway, _incoming(request), client=client)
     return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
 
 
