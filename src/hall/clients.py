@@ -10,12 +10,14 @@ from anyone else is ignored: a forged one counts as the sender's own address.
 from __future__ import annotations
 
 import ipaddress
+import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
-__all__ = ["client_address"]
+__all__ = ["UntrustedProxyHeaders", "client_address"]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -26,18 +28,26 @@ def _trusted(names: tuple[str, ...]) -> tuple[Network, ...]:
 
 
 def _is_trusted(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
+    ip = ipaddress.ip_address(address)  # a _valid one
     return any(ip in network for network in _trusted(tuple(settings.TRUSTED_PROXIES)))
 
 
+_PORT = re.compile(r"^\[(?P<v6>[^\]]+)\](?::\d+)?$|^(?P<v4>[\d.]+):\d+$")
+
+
 def _valid(address: str) -> str | None:
+    """The address in its one written form: a port or brackets dropped, an IPv4 address
+    mapped into IPv6 as itself, no IPv6 zone (PostgreSQL's inet has none)."""
+    text = address.strip()
+    if (ported := _PORT.match(text)) is not None:
+        text = ported.group("v6") or ported.group("v4")
     try:
-        return str(ipaddress.ip_address(address.strip()))
+        ip = ipaddress.ip_address(text.split("%")[0])
     except ValueError:
         return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ip)
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -53,3 +63,18 @@ def client_address(request: HttpRequest) -> str | None:
         if not _is_trusted(address):
             return address
     return peer
+
+
+class UntrustedProxyHeaders:
+    """What only a proxy may say is dropped from anyone else's request: ``X-Forwarded-Proto``,
+    which Django's SECURE_PROXY_SSL_HEADER would believe from a client (``X-Forwarded-For``
+    is read by :func:`client_address` alone, which has the same rule)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        peer = _valid(str(request.META.get("REMOTE_ADDR") or ""))
+        if peer is None or not _is_trusted(peer):
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
+        return self.get_response(request)

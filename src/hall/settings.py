@@ -46,6 +46,9 @@ DATA_DIR = Path(env_str("HALL_DATA_DIR", default=str(HALL_DIR.parent.parent / "v
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file, uploads and static files
 
 DEBUG = env_bool("HALL_DEBUG", default=False)
+#: What HALL_DEBUG said, for what only a development hall may do (the demo data): Django's test
+#: runner turns DEBUG itself off.
+DEVELOPMENT = DEBUG
 SECRET_KEY = env_str("HALL_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -84,6 +87,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hall.clients.UntrustedProxyHeaders",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -217,7 +221,7 @@ if not SMS_BACKEND:
 #: The ``http`` backend's gateway: it takes {"mobile", "text"} as JSON with a bearer token.
 SMS_URL = env_str("HALL_SMS_URL", default="")
 SMS_TOKEN = env_str("HALL_SMS_TOKEN", default="")
-if SMS_BACKEND == "http" and not (SMS_URL and SMS_TOKEN):
+if SMS_BACKEND in ("http", "hall.accounts.sms.HttpBackend") and not (SMS_URL and SMS_TOKEN):
     raise ImproperlyConfigured("HALL_SMS_BACKEND=http needs HALL_SMS_URL and HALL_SMS_TOKEN")
 #: SMS codes: 6 digits, valid 5 minutes, one send per 60 s per number, at most 5 an hour and
 #: 10 a day per number, 20 an hour and 50 a day per client address.

@@ -5,12 +5,13 @@ branch's approval proves control. Every join and removal is audited and told by 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hall.accounts.models import Invitation, SecurityEvent, SmsMessage, User
+from hall.accounts.models import Invitation, SecurityEvent, SmsMessage, SmsThrottle, User
 from hall.applications.models import Application
 from hall.members.models import Member
 from tests.hall.conftest import PASSWORD, captcha_answer, last_code, scan_png
@@ -255,3 +256,133 @@ def test_a_new_login_mobile_by_the_branchs_approval(client: Client, member_user:
     assert any("已经分支机构审核改为 136****0009" in t for t in _texts("13900000001"))
     assert any("已经分支机构审核改为" in t for t in _texts("13600000009"))
     assert any("已经分支机构审核改为" in t for t in _texts(member.mobile))
+
+
+def _request_for_a_new_mobile(client: Client, user: User) -> Application:
+    ask = {"new_mobile": "13600000009", "reason": "停用", "action": "send"}
+    client.post("/applications/mobile-change/", ask)
+    ask |= {"action": "next", "sms_code": last_code("13600000009")}
+    client.post("/applications/mobile-change/", ask)
+    return Application.objects.get(kind=Application.Kind.MOBILE_CHANGE, applicant=user)
+
+
+def test_a_clerk_cannot_touch_the_administrators_request(
+    client: Client, member_user: User, fresh_user: User
+) -> None:
+    """The review's finding: a clerk changed the administrator's returned request to its own
+    number, and the branch's approval moved the administrator's login there. A request about an
+    account is its applicant's, and its proven number cannot be edited at all."""
+    member = member_user.member
+    assert member is not None
+    User.objects.filter(pk=fresh_user.pk).update(member=member)
+    client.force_login(member_user)
+    application = _request_for_a_new_mobile(client, member_user)
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.RETURNED)
+    clerk = Client()
+    clerk.force_login(fresh_user)
+    swap = {"new_mobile": "13500000666", "reason": "x", "version": application.version}
+    clerk.post(f"/applications/{application.pk}/fill/", swap)
+    clerk.post(f"/applications/{application.pk}/upload/licence/",
+               {"image": scan_png(), "version": application.version})  # fmt: skip
+    client.post(f"/applications/{application.pk}/fill/", swap)  # the applicant's own try
+    application.refresh_from_db()
+    assert application.data["new_mobile"] == "13600000009"
+    assert not application.materials.exists()
+
+
+def test_a_new_number_is_not_told_apart_by_its_account(
+    client: Client, member_user: User, other_user: User
+) -> None:
+    """The review's finding: the change-of-mobile page said 该手机号已注册 to anyone signed in."""
+    client.force_login(member_user)
+    pages = []
+    for number in (other_user.mobile, "13600000001"):
+        SmsThrottle.objects.all().delete()
+        sent = client.post("/accounts/mobile/", {"new_mobile": number, "action": "send"})
+        pages.append(_text(sent).replace(number, "N"))
+    assert "该手机号已注册" not in pages[0]
+    assert pages[0].count("验证码已发送至 N") == pages[1].count("验证码已发送至 N") == 1
+    assert _texts(other_user.mobile) == []  # no code went to the account's number
+
+
+def test_guessing_the_current_password_locks_and_logs_out(
+    client: Client, member_user: User
+) -> None:
+    client.force_login(member_user)
+    guess = {"current_password": "Wrong2026pass", "password": "Fresh2026pass",
+             "confirm": "Fresh2026pass"}  # fmt: skip
+    for _ in range(5):
+        client.post("/accounts/password/", guess)
+    assert client.get("/accounts/center/").status_code == 302  # the session ended
+    client.force_login(member_user)
+    locked = client.post("/accounts/password/", guess | {"current_password": PASSWORD})
+    assert "账号已锁定" in _text(locked)
+    member_user.refresh_from_db()
+    assert member_user.check_password(PASSWORD)
+
+
+def test_a_removed_clerks_api_keys_stop(client: Client, member_user: User,
+                                        fresh_user: User) -> None:  # fmt: skip
+    member = member_user.member
+    assert member is not None
+    User.objects.filter(pk=fresh_user.pk).update(member=member)
+    clerk = Client()
+    clerk.force_login(fresh_user)
+    made = clerk.post("/products/keys/", {"name": "ERP"}).content.decode()
+    secret = "tm_" + made.split("<code>tm_")[1].split("<")[0]
+    assert clerk.get("/api/v1/bank", HTTP_X_API_KEY=secret).status_code == 200
+    client.force_login(member_user)
+    client.post(f"/accounts/users/{fresh_user.pk}/remove/")
+    assert clerk.get("/api/v1/bank", HTTP_X_API_KEY=secret).status_code == 401
+
+
+def test_invitations_and_activation_codes_are_limited(
+    client: Client, member_user: User, fresh_user: User, other_member: Member
+) -> None:
+    client.force_login(member_user)
+    for round_ in range(4):
+        client.post("/accounts/users/", {"mobile": "13700000055"})
+        Invitation.objects.filter(mobile="13700000055").update(revoked_at=timezone.now())
+        assert Invitation.objects.count() == min(round_ + 1, 3)
+    assert "今天发出的邀请已达上限" in _text(client.post("/accounts/users/",
+                                                         {"mobile": "13700000055"}))  # fmt: skip
+    stranger = Client()
+    stranger.force_login(fresh_user)
+    _find(stranger, other_member.certificate_number, other_member.name)
+    for _ in range(3):
+        SmsThrottle.objects.all().delete()
+        stranger.post("/accounts/activate/code/", {"action": "send"})
+    SmsThrottle.objects.all().delete()
+    refused = stranger.post("/accounts/activate/code/", {"action": "send"})
+    assert "激活验证码的次数已达上限" in _text(refused)
+    assert len(_texts(other_member.mobile)) == 3
+
+
+def test_staff_accounts_and_cancelled_members_are_not_joined(
+    client: Client, member_user: User, member: Member
+) -> None:
+    reviewer = User.objects.create_user("13700000066", PASSWORD, role=User.Role.BRANCH,
+                                        branch=member.branch)  # fmt: skip
+    client.force_login(member_user)
+    client.post("/accounts/users/", {"mobile": reviewer.mobile})
+    staff = Client()
+    staff.force_login(reviewer)
+    invitation = Invitation.objects.get()
+    refused = staff.post(f"/accounts/invitations/{invitation.pk}/accept/", follow=True)
+    assert "审核和管理人员的账号不能代表企业" in _text(refused)
+    reviewer.refresh_from_db()
+    assert reviewer.member is None
+
+
+def test_the_demo_data_is_for_a_development_hall(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    key = "Zq8-" + "abcdefghij" * 6
+    env = {"PYTHONPATH": "src", "HALL_DATA_DIR": str(tmp_path), "HALL_SECRET_KEY": key,
+           "HALL_SMS_BACKEND": "http", "HALL_SMS_URL": "https://sms.example/",
+           "HALL_SMS_TOKEN": "t", "HALL_CACHE_URL": "redis://127.0.0.1:6379/15"}  # fmt: skip
+    ran = subprocess.run([sys.executable, "-m", "hall", "demo"], env=env, text=True,
+                         capture_output=True, check=False)  # fmt: skip
+    assert ran.returncode != 0
+    assert "HALL_DEBUG=1" in ran.stderr

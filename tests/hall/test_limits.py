@@ -28,6 +28,10 @@ from tests import system
     ("10.0.0.7", "10.0.0.3", ["10.0.0.0/8"], "10.0.0.7"),  # only proxies: the nearest
     ("127.0.0.1", "not-an-address", ["127.0.0.1"], "127.0.0.1"),  # a mangled chain
     ("::1", "2001:db8::5", ["::1"], "2001:db8::5"),  # IPv6
+    ("::ffff:127.0.0.1", "198.51.100.1", ["127.0.0.1"], "198.51.100.1"),  # IPv4 mapped
+    ("127.0.0.1", "198.51.100.1:5555", ["127.0.0.1"], "198.51.100.1"),  # with a port
+    ("127.0.0.1", "[2001:db8::1]:443", ["127.0.0.1"], "2001:db8::1"),  # bracketed, a port
+    ("127.0.0.1", "fe80::1%eth0", ["127.0.0.1"], "fe80::1"),  # no zone: inet has none
     ("garbage", "", [], None),
 ])  # fmt: skip
 def test_the_real_client(peer: str, forwarded: str, trusted: list[str], client: str | None,
@@ -119,3 +123,13 @@ def test_expired_sessions_and_old_codes_are_cleared() -> None:
     run("clear_expired", today=now.date())
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
     assert SmsCode.objects.count() == 1
+
+
+def test_only_a_trusted_proxy_says_the_request_was_https(client: Client, settings: Any) -> None:
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    forged = client.get("/query/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="203.0.113.5")
+    assert forged.status_code == 301  # not believed: sent to https
+    proxied = client.get("/query/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="10.0.0.1")
+    assert proxied.status_code == 200

@@ -97,9 +97,9 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     system.require(Path(NGINX).exists(), "nginx-light")
     tmp_path = tmp_path_factory.mktemp("proxy")
     env = _environment(tmp_path)
-    for command in (["migrate", "--verbosity", "0"], ["demo"]):
-        subprocess.run([sys.executable, "-m", "hall", *command], env=env, check=True,
-                       cwd=tmp_path, stdout=subprocess.DEVNULL)  # fmt: skip
+    for command in (["migrate", "--verbosity", "0"], ["demo"]):  # demo data: a development act
+        subprocess.run([sys.executable, "-m", "hall", *command], env={**env, "HALL_DEBUG": "1"},
+                       check=True, cwd=tmp_path, stdout=subprocess.DEVNULL)  # fmt: skip
     ports = [_free_port(), _free_port()]
     granian = str(Path(sys.executable).with_name("granian"))
     processes = [subprocess.Popen(

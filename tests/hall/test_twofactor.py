@@ -14,12 +14,12 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hall.accounts.middleware import SEEN_KEY
-from hall.accounts.models import SecurityEvent, User
+from hall.accounts.models import SecurityEvent, SmsMessage, SmsThrottle, User
 from hall.members.models import BranchOffice
-from tests.hall.conftest import PASSWORD, captcha_answer
+from tests.hall.conftest import PASSWORD, captcha_answer, last_code
 from tests.hall.staff import totp_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # SMS go out when a transaction commits
 Kind = SecurityEvent.Kind
 
 
@@ -66,10 +66,16 @@ def test_a_reviewer_enrols_then_needs_the_code_every_time(client: Client, review
     secret = re.search(r'id="otp-secret">([A-Z2-7]+)<', page)
     assert secret is not None
     assert "<svg" in page  # the QR code of the otpauth:// address
-    wrong = client.post("/accounts/2fa/", {"code": "000000"}).content.decode()
-    assert "动态验证码不正确" in wrong
     key = base64.b32decode(secret.group(1))
-    right = {"code": f"{TOTP(key).token():06d}"}
+    # The password alone cannot bind an app: the account's own mobile gets a code too.
+    right = {"code": f"{TOTP(key).token():06d}", "sms_code": "000000"}
+    assert "短信验证码错误或已过期" in client.post("/accounts/2fa/", right).content.decode()
+    client.post("/accounts/2fa/", {"action": "send"})
+    wrong = {"code": "000000", "sms_code": last_code(reviewer.mobile)}
+    assert "动态验证码不正确" in client.post("/accounts/2fa/", wrong).content.decode()
+    SmsThrottle.objects.all().delete()  # the SMS code went with the try: a minute later, another
+    client.post("/accounts/2fa/", {"action": "send"})
+    right["sms_code"] = last_code(reviewer.mobile)
     assert "尝试过于频繁" in client.post("/accounts/2fa/", right).content.decode()
     TOTPDevice.objects.update(throttling_failure_timestamp=None)  # the second has passed
     enrolled = client.post("/accounts/2fa/?next=/applications/review/",
@@ -113,3 +119,27 @@ def test_a_login_goes_nowhere_but_the_halls_own_pages(client: Client, member_use
             "captcha": captcha_answer(client)}  # fmt: skip
     answer = client.post("/accounts/login/?next=https://evil.example/", data)
     assert answer.url == "/accounts/center/"  # type: ignore[attr-defined]
+
+
+def test_another_session_with_the_password_cannot_bind_its_app(reviewer: User) -> None:
+    """The review's finding: every session with the password was shown the same secret, and
+    the first to confirm it kept a silent second factor. Each session now has its own secret,
+    and confirming needs the code sent to the account's own mobile."""
+    owner, attacker = Client(), Client()
+    for client in (owner, attacker):
+        _password(client, reviewer)
+    secrets = {re.search(r'id="otp-secret">([A-Z2-7]+)<', c.get("/accounts/2fa/").content.decode())
+               .group(1) for c in (owner, attacker)}  # type: ignore[union-attr]  # fmt: skip
+    assert len(secrets) == 2
+    owner.post("/accounts/2fa/", {"action": "send"})
+    code = last_code(reviewer.mobile)
+    owner_secret = re.search(r'id="otp-secret">([A-Z2-7]+)<',
+                             owner.get("/accounts/2fa/").content.decode()).group(1)  # type: ignore[union-attr]  # fmt: skip
+    token = f"{TOTP(base64.b32decode(owner_secret)).token():06d}"
+    stolen = attacker.post("/accounts/2fa/", {"code": token, "sms_code": "123456"})
+    assert "短信验证码错误或已过期" in stolen.content.decode()
+    owner.post("/accounts/2fa/", {"code": token, "sms_code": code})
+    assert owner.get("/applications/review/").status_code == 200
+    assert attacker.get("/applications/review/").status_code == 302
+    assert TOTPDevice.objects.filter(user=reviewer).count() == 1  # the attacker's is gone
+    assert "已绑定新的身份验证器" in SmsMessage.objects.filter(mobile=reviewer.mobile).first().text  # type: ignore[union-attr]

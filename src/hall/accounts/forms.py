@@ -78,6 +78,12 @@ class SecondFactorForm(forms.Form):
     code.widget.attrs.update(autocomplete="one-time-code", inputmode="numeric")
 
 
+class EnrolForm(SecondFactorForm):
+    """Enrolment: the app's code and the SMS code sent to the account's own mobile."""
+
+    sms_code = _code_field(_("短信验证码"))
+
+
 class InviteForm(forms.Form):
     mobile = MobileField(label=_("被邀请人手机号"))
 

@@ -15,6 +15,7 @@ administrators and its contact mobile.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +32,8 @@ from hall.members.models import Member
 from hall.members.numbering import certificate_forms, mask_mobile
 
 Kind = SecurityEvent.Kind
+#: What else an account's removal from its member ends (the API keys it made: hall.lookup).
+ON_REMOVED: list[Callable[[User], None]] = []
 
 
 def _normal_name(name: str) -> str:
@@ -73,14 +76,26 @@ def _first_account_only(member: Member) -> None:
         raise AccountError(_("编码中心未登记该企业的联系手机：请提交激活申请由分支机构审核"))
 
 
+#: Codes one account may have sent to members' contact mobiles a day: each replaces the last,
+#: and a number takes ten a day, so a stranger must not spend them for its holder.
+ACTIVATION_CODES_PER_DAY = 3
+
+
 def activation_code_send(*, request: HttpRequest, user: User, member: Member) -> str:
     """Send a code to the member's contact mobile; the masked number it went to."""
     _first_account_only(member)
+    day = timezone.now() - timedelta(days=1)
+    sent = SecurityEvent.objects.filter(kind=Kind.ACTIVATION_CODE_SENT, user=user,
+                                        created_at__gt=day)  # fmt: skip
+    if sent.count() >= ACTIVATION_CODES_PER_DAY:
+        raise AccountError(_("今天获取激活验证码的次数已达上限，请明天再试或提交激活申请"))
     doing = _("账号 %(account)s 正在申请成为“%(company)s”在%(hall)s的管理员账号") % {
         "account": mask_mobile(user.mobile), "company": member.name, "hall": settings.HALL_NAME,
     }  # fmt: skip
     sms.send_code(mobile=member.mobile, purpose=SmsCode.Purpose.ACTIVATE, doing=doing,
                   client_address=security.client_address(request))  # fmt: skip
+    security.record(Kind.ACTIVATION_CODE_SENT, request=request, user=user,
+                    detail=member.certificate_number)  # fmt: skip
     return mask_mobile(member.mobile)
 
 
@@ -103,10 +118,10 @@ def member_join(*, user: User, member: Member, how: str, request: HttpRequest | 
     with transaction.atomic():
         locked = Member.objects.select_for_update().get(pk=member.pk)
         account = User.objects.select_for_update().get(pk=user.pk)
-        if account.member_id is not None:
-            raise AccountError(_("此账号已激活"))
+        _may_join(account, locked)
         account.member, account.activated_at = locked, timezone.now()
-        account.member_admin = not locked.users.filter(member_admin=True).exists()
+        admins = locked.users.filter(member_admin=True, is_active=True)
+        account.member_admin = not admins.exists()
         if locked.gds_card and not User.objects.filter(gds_card=locked.gds_card).exists():
             account.gds_card = locked.gds_card
         account.save(update_fields=["member", "activated_at", "member_admin", "gds_card"])
@@ -117,6 +132,15 @@ def member_join(*, user: User, member: Member, how: str, request: HttpRequest | 
                                       "company": locked.name, "how": how})  # fmt: skip
     user.refresh_from_db()
     return locked
+
+
+def _may_join(account: User, member: Member) -> None:
+    if account.member_id is not None:
+        raise AccountError(_("此账号已激活"))
+    if account.role != User.Role.MEMBER or account.is_staff or account.is_superuser:
+        raise AccountError(_("审核和管理人员的账号不能代表企业"))
+    if member.status == Member.Status.CANCELLED:
+        raise AccountError(_("该系统成员已注销，不能激活；如需继续使用条码请重新办理注册"))
 
 
 def member_notify(member: Member, text: str) -> None:
@@ -134,12 +158,21 @@ def _admin(user: User) -> Member:
     return user.member
 
 
+#: Invitations a member may send a day, and one number may be sent: each is an SMS to the
+#: number and to the member's contact mobile.
+INVITATIONS_PER_DAY = {"member": 20, "mobile": 3}
+
+
 def invitation_send(*, request: HttpRequest, admin: User, mobile: str) -> Invitation:
     """The administrator invites a mobile number to join the member."""
     member = _admin(admin)
     if member.users.filter(mobile=mobile).exists():
         raise AccountError(_("该手机号已是本企业的账号"))
     now = timezone.now()
+    today = Invitation.objects.filter(member=member, created_at__gt=now - timedelta(days=1))
+    if (today.count() >= INVITATIONS_PER_DAY["member"]
+            or today.filter(mobile=mobile).count() >= INVITATIONS_PER_DAY["mobile"]):  # fmt: skip
+        raise AccountError(_("今天发出的邀请已达上限，请明天再试"))
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -208,6 +241,8 @@ def member_user_remove(*, request: HttpRequest, admin: User, user_id: int) -> No
         User.objects.filter(pk=removed.pk).update(
             member=None, member_admin=False, gds_card=None, session_epoch=F("session_epoch") + 1
         )
+        for ended in ON_REMOVED:
+            ended(removed)
         security.record(Kind.REMOVED, request=request, user=removed,
                         detail=f"{member.certificate_number} by {admin.mobile}")  # fmt: skip
         text = _("账号 %(account)s 已被移出%(company)s。") % {

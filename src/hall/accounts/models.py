@@ -122,6 +122,7 @@ class SmsCode(models.Model):
         CHANGE_MOBILE = "change_mobile", _("修改手机")
         CHANGE_MOBILE_OLD = "change_mobile_old", _("修改手机（原号码）")
         ACTIVATE = "activate", _("激活")
+        SECOND_FACTOR = "second_factor", _("绑定身份验证器")
 
     mobile = models.CharField(max_length=11, db_index=True)
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
@@ -163,6 +164,7 @@ class SecurityEvent(models.Model):
         MOBILE_CHANGED = "mobile_changed", _("修改手机")
         ACTIVATED = "activated", _("激活")
         ACTIVATION_FAILED = "activation_failed", _("激活失败")
+        ACTIVATION_CODE_SENT = "activation_code", _("发送激活验证码")
         INVITED = "invited", _("邀请加入")
         INVITATION_REVOKED = "invitation_revoked", _("撤销邀请")
         REMOVED = "removed", _("移出企业")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -73,13 +73,8 @@ def user_login(*, request: HttpRequest, identifier: str, password: str) -> User:
     if _address_blocked(request):
         raise AccountError(_("登录失败次数过多，请稍后再试"))
     user = find_user(identifier)
-    now = timezone.now()
-    if user is not None and user.locked_until and user.locked_until > now:
-        minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-        raise AccountError(
-            _("账号已锁定，请 %(minutes)d 分钟后再试，或通过“忘记密码”重设密码")
-            % {"minutes": minutes}
-        )
+    if user is not None:
+        _refuse_while_locked(user)
     authenticated = authenticate(request, username=identifier, password=password)
     if authenticated is None:
         _count_failure(request, user, identifier)
@@ -89,6 +84,16 @@ def user_login(*, request: HttpRequest, identifier: str, password: str) -> User:
     login(request, authenticated)
     security.record(Kind.LOGIN, request=request, user=authenticated)
     return authenticated
+
+
+def _refuse_while_locked(user: User) -> None:
+    now = timezone.now()
+    if user.locked_until and user.locked_until > now:
+        minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+        raise AccountError(
+            _("账号已锁定，请 %(minutes)d 分钟后再试，或通过“忘记密码”重设密码")
+            % {"minutes": minutes}
+        )
 
 
 def _count_failure(request: HttpRequest, user: User | None, identifier: str) -> None:
@@ -120,8 +125,12 @@ def password_reset(*, request: HttpRequest, mobile: str, password: str, confirm:
 def check_current_password(*, request: HttpRequest, user: User, password: str) -> None:
     """The account's own password, asked before a change of mobile or password; a wrong one
     counts as a failed login (five lock the account)."""
+    _refuse_while_locked(user)
     if not user.check_password(password or ""):
         _count_failure(request, user, user.mobile)
+        user.refresh_from_db(fields=["locked_until"])
+        if user.locked_until is not None:  # the fifth wrong guess: this session ends too
+            logout(request)
         raise AccountError(_("当前密码不正确"))
 
 

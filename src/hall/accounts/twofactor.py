@@ -3,14 +3,17 @@ the center's staff and administrators log in with their password and then a TOTP
 authenticator app (django-otp's TOTP device), or one of ten recovery codes, each good once
 (its static device). Members log in with their password as the seed describes.
 
-The first time, a staff account enrols: a secret shown as a QR code and as text, confirmed by
-one code; the recovery codes are shown then, once. django-otp marks the session verified; the
+The first time, a staff account enrols: a secret made for this session alone, shown as a QR
+code and as text, confirmed by one of its codes and by an SMS code sent to the account's own
+mobile (the password alone must not let anyone bind an app of theirs); the recovery codes are
+shown then, once, and the mobile is told. django-otp marks the session verified; the
 hall's :class:`~hall.accounts.middleware.StaffGuard` lets an unverified staff session reach
 nothing but these pages.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
@@ -20,8 +23,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hall.accounts import security
-from hall.accounts.models import SecurityEvent, User
+from hall.accounts import security, sms
+from hall.accounts.models import SecurityEvent, SmsCode, User
 from hall.accounts.services import AccountError
 
 Kind = SecurityEvent.Kind
@@ -41,28 +44,55 @@ def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def enrolment_device(user: User) -> TOTPDevice:
-    """The unconfirmed device a staff account enrols with (one, until it is confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="hall", confirmed=False)
+ENROL_KEY = "hall.enrol_device"
 
 
-def enrolment_confirm(*, request: HttpRequest, user: User, code: str) -> list[str]:
-    """The first code proves the app has the secret: the device is confirmed, the session
-    verified, and ten new recovery codes made; they are returned to be shown once."""
-    device = enrolment_device(user)
+def enrolment_device(request: HttpRequest, user: User) -> TOTPDevice:
+    """The unconfirmed device this session enrols with: another session with the same
+    password sees another secret, and cannot confirm this one."""
+    device_id = request.session.get(ENROL_KEY)
+    found = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+    if found is not None:
+        return found
+    device = TOTPDevice.objects.create(user=user, name="hall", confirmed=False)
+    request.session[ENROL_KEY] = device.pk
+    return device
+
+
+def enrolment_code_send(*, request: HttpRequest, user: User) -> None:
+    sms.send_code(mobile=user.mobile, purpose=SmsCode.Purpose.SECOND_FACTOR,
+                  client_address=security.client_address(request),
+                  doing=_("您正在为审核账号绑定身份验证器"))  # fmt: skip
+
+
+def enrolment_confirm(*, request: HttpRequest, user: User, code: str,
+                      sms_code: str) -> list[str]:  # fmt: skip
+    """The SMS code proves the account's mobile, the app's code that it has this session's
+    secret: the device is confirmed (every other one goes), the session verified, and ten new
+    recovery codes made; they are returned to be shown once."""
+    device = enrolment_device(request, user)
     _not_throttled(device)
+    sms.verify_code(mobile=user.mobile, purpose=SmsCode.Purpose.SECOND_FACTOR, code=sms_code)
     if not device.verify_token(_digits(code)):
         security.record(Kind.SECOND_FACTOR_FAILED, request=request, user=user, detail="enrol")
         raise AccountError(_("动态验证码不正确，请核对手机时间后重试"))
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(user)
         security.record(Kind.SECOND_FACTOR_ENROLLED, request=request, user=user)
-    otp_login(request, device)
+        sms.notify(user.mobile, _("【%(hall)s】您的账号已绑定新的身份验证器。如非本人操作，"
+                                  "请立即联系管理员。") % {"hall": settings.HALL_NAME})  # fmt: skip
+    _verified(request, device)
     return codes
+
+
+def _verified(request: HttpRequest, device: TOTPDevice | StaticDevice) -> None:
+    """The session passed its second factor, under a new key: a session id planted before the
+    password cannot ride on the code typed after it."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -82,13 +112,13 @@ def second_factor_verify(*, request: HttpRequest, user: User, code: str) -> None
         if totp is not None:
             _not_throttled(totp)
         if totp is not None and totp.verify_token(_digits(text)):
-            otp_login(request, totp)
+            _verified(request, totp)
             security.record(Kind.SECOND_FACTOR, request=request, user=user)
             return
     else:
         recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
         if recovery is not None and recovery.verify_token(text.lower()):
-            otp_login(request, recovery)
+            _verified(request, recovery)
             security.record(Kind.RECOVERY_CODE_USED, request=request, user=user)
             return
     security.record(Kind.SECOND_FACTOR_FAILED, request=request, user=user)

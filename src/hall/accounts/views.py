@@ -28,6 +28,7 @@ from hall.accounts.forms import (
     ActivationCodeForm,
     ChangeMobileForm,
     ChangePasswordForm,
+    EnrolForm,
     InviteForm,
     LoginForm,
     MobileCodeForm,
@@ -112,22 +113,31 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not twofactor.needs_second_factor(user):
         return redirect("accounts:center")
-    form = SecondFactorForm(request.POST or None)
     enrolling = twofactor.confirmed_device(user) is None
-    if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
+    sending = enrolling and request.POST.get("action") == "send"
+    form = (EnrolForm if enrolling else SecondFactorForm)(None if sending else request.POST or None)
+    if request.method == "POST" and sending:
+        try:
+            twofactor.enrolment_code_send(request=request, user=user)
+            messages.success(request, _("验证码已发送至 %(mobile)s，5 分钟内有效")
+                             % {"mobile": mask_mobile(user.mobile)})  # fmt: skip
+        except sms.SmsError as error:
+            messages.error(request, str(error))
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             if enrolling:
-                codes = twofactor.enrolment_confirm(request=request, user=user, code=code)
+                codes = twofactor.enrolment_confirm(request=request, user=user, code=data["code"],
+                                                    sms_code=data["sms_code"])  # fmt: skip
                 return render(request, "accounts/recovery_codes.html",
                               {"codes": codes, "next": _next(request)})  # fmt: skip
-            twofactor.second_factor_verify(request=request, user=user, code=code)
+            twofactor.second_factor_verify(request=request, user=user, code=data["code"])
             return redirect(_next(request) or "accounts:center")
-        except services.AccountError as error:
+        except (services.AccountError, sms.SmsError) as error:
             form.add_error(None, str(error))
     context: dict[str, Any] = {"form": form, "enrolling": enrolling, "next": _next(request)}
     if enrolling:
-        device = twofactor.enrolment_device(user)
+        device = twofactor.enrolment_device(request, user)
         context |= {"secret": base64.b32encode(device.bin_key).decode(),
                     "qr_svg": _qr_svg(device.config_url)}  # fmt: skip
     return render(request, "accounts/second_factor.html", context)
@@ -302,9 +312,9 @@ def _change_mobile_step(request: HttpRequest, user: User, data: dict[str, str]) 
     new_mobile = data["new_mobile"]
     if not new_mobile:
         raise services.AccountError(_("请输入新手机号"))
-    services.require_unused_mobile(new_mobile)
-    if action == "send":
-        return _send_or_verify(request, "change_mobile", new_mobile, "")
+    if action == "send":  # a number with an account is answered alike, and gets no code
+        taken = User.objects.filter(mobile=new_mobile).exists()
+        return _send_or_verify(request, "change_mobile", new_mobile, "", deliver=not taken)
     services.check_current_password(request=request, user=user,
                                     password=data["current_password"])  # fmt: skip
     sms.verify_code(mobile=user.mobile, purpose=purposes.CHANGE_MOBILE_OLD, code=data["old_code"])

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.applications.guards import applicant_only
 from hall.applications.models import Application, Material
 from hall.applications.uploads import clean_image, merge_tiff
 from hall.applications.workflow import (
@@ -24,10 +25,17 @@ EDITABLE = {Status.DRAFT, Status.RETURNED}
 UPLOADABLE = {Status.MATERIALS, Status.PAYMENT, Status.RETURNED}
 
 
+#: What a kind's step 1 keeps once submitted: a new login mobile was proven by its code when
+#: the request was made, and editing the request must not swap in another.
+PINNED: dict[str, frozenset[str]] = {Application.Kind.MOBILE_CHANGE: frozenset({"new_mobile"})}
+
+
 def _locked(application_id: int, user: User) -> Application:
+    """The member's application, locked; a request about one account is its applicant's."""
     application = visible_to(user).select_for_update().filter(pk=application_id).first()
     if application is None or user.role != User.Role.MEMBER:
         raise NotFound
+    applicant_only(application, user)
     return application
 
 
@@ -42,7 +50,9 @@ def application_fill(*, application_id: int, user: User, data: dict[str, Any],
                                 % {"status": application.get_status_display()})  # fmt: skip
         if version != application.version:
             raise WorkflowError(_("申请已被更新，请刷新页面后重试"))
-        application.data = {**application.data, **data}
+        pinned = PINNED.get(application.kind, frozenset())
+        changes = {name: value for name, value in data.items() if name not in pinned}
+        application.data = {**application.data, **changes}
         application.version += 1
         application.save(update_fields=["data", "version"])
         if application.status == Status.DRAFT:

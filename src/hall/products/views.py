@@ -419,7 +419,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         else:
             # Shown on this page once, never stored or put in a cookie (a redirect would carry
             # it in the messages cookie, which is signed but readable).
-            _key, secret = ApiKey.issue(name=name, member=member)
+            _key, secret = ApiKey.issue(name=name, member=member, created_by=_user(request))
             return _keys_page(request, member, new_secret=secret)
         return redirect("products:keys")
     return _keys_page(request, member)

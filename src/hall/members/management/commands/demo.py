@@ -11,7 +11,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -77,6 +78,8 @@ class Command(BaseCommand):
     help = "Create the demo branch offices, a member due for renewal and one login per role."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEVELOPMENT:  # its staff's passwords and second factor are printed
+            raise CommandError("the demo data is for a development hall (HALL_DEBUG=1) only")
         with transaction.atomic():
             branches = {row["code"]: self._branch(row) for row in BRANCHES}
             # New members get the next free 8-digit 692... prefix (domain.md §2.1).
