@@ -8,8 +8,9 @@ size in points decides its resolution: the one asked for, or a lower one that ke
 the pixel budget, or a refusal when even :data:`MIN_DPI` would not.
 
 ``python -m tiaoma._pdfpages PAGES DPI MAX_PIXELS SECONDS`` reads the PDF on stdin and writes,
-for each page, :data:`HEADER` (width, height, resolution) and its grey pixels to stdout; a
-refusal exits with :data:`REFUSED` and says why as JSON on stderr.
+for each page, :data:`HEADER` (width, height, resolution) and its grey pixels to stdout, and
+its own peak resident size as JSON on stderr; a refusal exits with :data:`REFUSED` and says why
+in that JSON.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from __future__ import annotations
 import importlib
 import json
 import math
+import re
 import struct
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -70,9 +73,23 @@ def frames(output: bytes) -> Iterator[tuple[Image.Image, float]]:
         at += width * height
 
 
+def _report(**said: Any) -> None:
+    sys.stderr.write(json.dumps({**said, "peak_kb": _peak_kb()}))
+
+
 def _refuse(code: str, **details: Any) -> int:
-    sys.stderr.write(json.dumps({"code": code, **details}))
+    _report(code=code, **details)
     return REFUSED
+
+
+def _peak_kb() -> int:
+    """This process's peak resident size since it began rendering (Linux; 0 elsewhere): what
+    the parent's getrusage cannot tell apart from its own size when it started the child."""
+    try:
+        found = re.search(r"^VmHWM:\s+(\d+)", Path("/proc/self/status").read_text(), re.M)
+    except OSError:  # pragma: no cover - not Linux
+        return 0
+    return int(found.group(1)) if found else 0
 
 
 def _limit(max_pixels: int, seconds: float) -> None:
@@ -113,6 +130,7 @@ def main(argv: list[str]) -> int:
         return _refuse("damaged", reason=str(error))
     except MemoryError:
         return _refuse("memory")
+    _report()
     return 0
 
 

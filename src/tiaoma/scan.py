@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import subprocess
 import sys
 import warnings
@@ -37,6 +38,8 @@ from tiaoma.symbols.base import Symbology
 
 if TYPE_CHECKING:
     from PIL import Image
+
+logger = logging.getLogger("tiaoma.scan")
 
 __all__ = ["Found", "ScanError", "read", "read_images"]
 
@@ -144,22 +147,34 @@ def _pdf_pages(data: bytes, name: str, *, pages: int, dpi: float, max_pixels: in
                               check=False)  # fmt: skip
     except subprocess.TimeoutExpired:  # killed: PDFium cannot be stopped mid-page otherwise
         raise ScanError(_PDF_SLOW, source=name, seconds=f"{seconds:g}") from None
-    if done.returncode == _pdfpages.REFUSED:
-        raise _refusal(json.loads(done.stderr), name, dpi, max_pixels)
-    if done.returncode != 0:  # PDFium itself stopped, most likely at the memory limit
+    if done.returncode not in (0, _pdfpages.REFUSED):  # PDFium stopped, likely out of memory
         raise ScanError(_PDF_FAILED, source=name, reason=f"exit {done.returncode}")
+    said = _said(done.stderr)
+    logger.debug("%s: PDF renderer's peak %d kB", name, said.pop("peak_kb", 0))
+    if done.returncode == _pdfpages.REFUSED:
+        raise _refusal(said, name, dpi, max_pixels)
     return list(_pdfpages.frames(done.stdout))
+
+
+def _said(stderr: bytes) -> dict[str, Any]:
+    """The renderer's last word, its JSON after anything Python may have warned."""
+    try:
+        said = json.loads(stderr.rsplit(b"\n", 1)[-1])
+    except ValueError:
+        said = None
+    return said if isinstance(said, dict) else {"code": "failed"}
 
 
 def _refusal(said: dict[str, Any], name: str, dpi: float, max_pixels: int) -> ScanError:
     """The renderer's refusal in tiaoma's words."""
-    code = said.pop("code")
+    code = said.pop("code", "")
     if code == "too-large":
         return ScanError(_PDF_TOO_LARGE, source=name, limit=max_pixels,
                          dpi=_pdfpages.MIN_DPI, **said)  # fmt: skip
     if code == "damaged":
         return ScanError(_DAMAGED, source=name, reason=said["reason"])
-    return ScanError(_PDF_FAILED, source=name, reason="out of memory")
+    reason = "out of memory" if code == "memory" else "the renderer gave no reason"
+    return ScanError(_PDF_FAILED, source=name, reason=reason)
 
 
 def _image_frames(data: bytes, name: str, pages: int,

@@ -6,15 +6,18 @@ refusal is timed and its memory (the hall's and the renderer's) measured."""
 from __future__ import annotations
 
 import io
+import logging
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.test import Client
 from PIL import Image
 
 from hall.lookup.services import PHOTO_SECONDS
-from tests.hall.bounded import MB, measured
+from tests.hall.bounded import MB, Cost, measured
 from tiaoma import scan
 from tiaoma.render import artwork, geometry_for
 from tiaoma.symbols import upcean
@@ -79,6 +82,17 @@ def _ask(client: Client, data: bytes, name: str) -> tuple[int, str]:
     return response.status_code, response.content.decode()
 
 
+@contextmanager
+def rendering(caplog: pytest.LogCaptureFixture) -> Iterator[Cost]:
+    """The cost of asking, the hall's and its PDF renderer's (which reports its own peak)."""
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="tiaoma.scan"), measured(native=True) as cost:
+        yield cost
+    peaks = [int(record.args[1]) for record in caplog.records  # type: ignore[index]
+             if "renderer's peak" in str(record.msg)]  # fmt: skip
+    cost.child_peak_bytes = max(peaks, default=0) * 1024
+
+
 @pytest.fixture
 def client() -> Client:
     warm = Client()
@@ -86,21 +100,26 @@ def client() -> Client:
     return warm
 
 
-def test_a_few_hundred_bytes_of_enormous_page_are_refused_unrendered(client: Client) -> None:
+def test_a_few_hundred_bytes_of_enormous_page_are_refused_unrendered(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
     """The attack's PDF: a page of 200 × 200 inches, 3.6 billion pixels at 300 dpi (6.5 s and
     2.27 GB a request before)."""
     attack = _pdf(14400, 14400)
     assert len(attack) < 400
-    with measured() as cost:
+    with rendering(caplog) as cost:
         status, page = _ask(client, attack, "scan.pdf")
     assert status == 400
     assert "PDF 页面过大（第 1 页，5080 × 5080 毫米）" in page
+    assert cost.child_peak_bytes > 0, cost  # the renderer said what it took
     assert cost.within(2.0, 200 * MB), cost
 
 
-def test_a_large_page_is_rendered_smaller_to_fit(client: Client) -> None:
+def test_a_large_page_is_rendered_smaller_to_fit(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
     """An A0 poster at 300 dpi would be 139 million pixels: rendered at 127 dpi instead."""
-    with measured() as cost:
+    with rendering(caplog) as cost:
         status, page = _ask(client, _pdf(2384, 3370), "poster.pdf")
     assert (status, "照片中没有找到条码" in page) == (400, True)
     assert cost.within(PHOTO_SECONDS, 200 * MB), cost
@@ -110,7 +129,9 @@ def test_a_large_page_is_rendered_smaller_to_fit(client: Client) -> None:
 
 
 def test_a_page_that_draws_for_minutes_is_stopped_at_its_deadline(client: Client) -> None:
-    with measured() as cost:
+    """Killed at its deadline, the renderer says nothing of its peak: it was held to its
+    address space (tiaoma._pdfpages.memory_for: 356 MB at 25 million pixels) the while."""
+    with measured(native=True) as cost:
         status, page = _ask(client, _nested_forms(), "forms.pdf")
     assert status == 400
     assert f"PDF 渲染超过 {PHOTO_SECONDS:g} 秒，已停止" in page
@@ -133,7 +154,7 @@ def test_a_pdf_barcode_is_still_read(client: Client) -> None:
 )
 def test_an_image_is_refused_by_its_pixels_before_it_is_decoded(client: Client, width: int,
                                                                height: int) -> None:  # fmt: skip
-    with measured() as cost:
+    with measured(native=True) as cost:
         status, page = _ask(client, _png_header(width, height), "bomb.png")
     assert status == 400
     assert "像素，超过允许的" in page
