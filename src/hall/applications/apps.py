@@ -7,10 +7,11 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("业务申请")
 
     def ready(self) -> None:
-        from hall.applications import (  # noqa: F401, PLC0415 - approvals and guards
+        from hall.applications import (  # noqa: F401, PLC0415 - approvals, guards, the job
             account_requests,
             guards,
             kinds,
             registration,
             renewal,
+            tasks,
         )

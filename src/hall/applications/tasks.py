@@ -1,0 +1,12 @@
+"""The applications' background job (thin: the service does the work)."""
+
+from __future__ import annotations
+
+from hall.applications.services import ARCHIVE_JOB, application_archive
+from hall.jobs.models import Job
+from hall.jobs.queue import job
+
+
+@job(ARCHIVE_JOB)
+def applications_archive(current: Job) -> None:
+    application_archive(application_id=int(current.arguments["application"]))
