@@ -16,11 +16,14 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from openpyxl.reader.excel import ExcelReader
 
 from hall.spreadsheets import TableError
+
+if TYPE_CHECKING:
+    from openpyxl.reader.excel import ExcelReader
 
 #: The columns a row may have (the template has 15, an error file 16): openpyxl pads each row
 #: it yields to the widest the sheet declares or uses, so that a cell in column XFD would make
@@ -52,6 +55,8 @@ class Limits:
 def check(data: bytes, limits: Limits) -> None:
     """Refuse, with :class:`TableError`, a workbook whose zip directory or first sheet says it
     is larger than ``limits`` or wider than :data:`COLUMNS`."""
+    from openpyxl.reader.excel import ExcelReader  # noqa: PLC0415 - only workbooks need it
+
     try:
         reader = ExcelReader(io.BytesIO(data), read_only=True)
         unpacked = sum(info.file_size for info in reader.archive.infolist())
