@@ -116,7 +116,7 @@ def test_a_takeover_with_public_facts_is_refused_and_control_is_proven(
     page.goto("/query/companies/?q=杭州示例")  # type: ignore[attr-defined]
     assert member.name in text(page)
     assert member.certificate_number not in text(page)
-    shot(page, "40-public-query-masked")
+    shot(page, "60-public-query-masked")
     page.goto("/accounts/register/")  # type: ignore[attr-defined]
     sms_step(page, "13700000088", {"#id_mobile": "13700000088"})
     password_step(page, PASSWORD)
@@ -131,7 +131,7 @@ def test_a_takeover_with_public_facts_is_refused_and_control_is_proven(
     page.fill("#id_sms_code", "123456")  # type: ignore[attr-defined]
     page.click("#activate")  # type: ignore[attr-defined]
     assert "激活成功" not in text(page)
-    shot(page, "41-takeover-refused")
+    shot(page, "61-takeover-refused")
     # The branch's way: a request with the business licence.
     page.click("#request-branch a")  # type: ignore[attr-defined]
     page.fill("#id_applicant_name", "张三")  # type: ignore[attr-defined]
@@ -151,14 +151,14 @@ def test_a_takeover_with_public_facts_is_refused_and_control_is_proven(
     page.click("#upload-licence-button")  # type: ignore[attr-defined]
     page.click("#action-materials_done")  # type: ignore[attr-defined]
     assert "分支机构初审" in text(page)
-    shot(page, "42-activation-request")
+    shot(page, "62-activation-request")
     application = Application.objects.get(kind=Application.Kind.ACTIVATION)
     User.objects.create_user("13900000010", PASSWORD, role=User.Role.BRANCH, branch=member.branch)
     page.click("#logout")  # type: ignore[attr-defined]
     log_in(page, "13900000010", PASSWORD)
     page.goto(f"/applications/{application.pk}/")  # type: ignore[attr-defined]
     assert "✔ 营业执照已上传" in text(page)
-    shot(page, "43-branch-sees-request")
+    shot(page, "63-branch-sees-request")
     page.click("#action-branch_grant")  # type: ignore[attr-defined]
     assert "已批准" in text(page)
     page.click("#logout")  # type: ignore[attr-defined]
@@ -169,11 +169,11 @@ def test_a_takeover_with_public_facts_is_refused_and_control_is_proven(
     page.fill("#id_mobile", "13700000099")  # type: ignore[attr-defined]
     page.click("#invite")  # type: ignore[attr-defined]
     assert "邀请已发送" in text(page)
-    shot(page, "44-invitation-sent")
+    shot(page, "64-invitation-sent")
     stranger = User.objects.get(mobile="13700000088")
     page.click(f"#remove-{stranger.pk}")  # type: ignore[attr-defined]
     assert "已移出该账号" in text(page)
-    shot(page, "45-account-removed")
+    shot(page, "65-account-removed")
     outbox = " ".join(m.text for m in SmsMessage.objects.all())
     for notice in ("已加入", "已邀请 137****0099", "邀请您的手机号加入", "已被移出"):
         assert notice in outbox, notice

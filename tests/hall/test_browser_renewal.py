@@ -36,7 +36,7 @@ def _open_first_in_queue(page: object) -> None:
 
 def test_renewal_paid_by_transfer_through_both_reviews(page: object, tmp_path: Path) -> None:
     call_command("demo", stdout=io.StringIO())
-    member = Member.objects.get()
+    member = Member.objects.get(certificate_number="物编注字第123456号")  # the one due
     old_expiry = member.valid_until
     log_in(page, "13800000001", "Member2026demo")
     page.click("#renew")  # type: ignore[attr-defined]

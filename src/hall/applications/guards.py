@@ -69,6 +69,21 @@ def applicant_only(application: Application, actor: User) -> None:
         raise WorkflowError(_("只有申请人本人可以办理此申请"))
 
 
+#: The guards that look at the kind alone: an action they refuse is not one the kind has.
+KIND_GUARDS = frozenset({paid_kind, free_kind, center_reviewed, branch_final})
+
+
+def kind_has(action: str, application: Application) -> bool:
+    """Whether the action is one of the application's kind (a page offers only those)."""
+    for guard in GUARDS[action]:
+        if guard in KIND_GUARDS:
+            try:
+                guard(application, application.applicant)
+            except WorkflowError:
+                return False
+    return True
+
+
 for _action, _guards in {
     "submit": [applicant_only, step_one_valid],
     "materials_done": [applicant_only, paid_kind, licence_present],

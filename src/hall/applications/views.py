@@ -26,10 +26,12 @@ from hall.applications.forms import (
     MobileChangeRequestForm,
     RegistrationForm,
 )
+from hall.applications.guards import kind_has
 from hall.applications.models import Application, Material
 from hall.applications.uploads import UploadError
 from hall.applications.workflow import (
     ALLOWED_TRANSITIONS,
+    BRANCH_FINAL_KINDS,
     PAID_KINDS,
     NotFound,
     WorkflowError,
@@ -48,11 +50,9 @@ STEPS = [
     gettext_noop("分支机构初审"),
     gettext_noop("编码中心审核"),
 ]
-STEP_OF: dict[str, int] = {
-    Status.DRAFT: 1, Status.RETURNED: 1, Status.MATERIALS: 2, Status.PAYMENT: 3,
-    Status.BRANCH_REVIEW: 4, Status.CENTER_REVIEW: 5, Status.APPROVED: 6, Status.REJECTED: 6,
-    Status.WITHDRAWN: 6,
-}  # fmt: skip
+#: The status each of those steps stands for (a returned application is back at step 1).
+STEP_STATUS: list[str] = [Status.DRAFT, Status.MATERIALS, Status.PAYMENT, Status.BRANCH_REVIEW,
+                          Status.CENTER_REVIEW]  # fmt: skip
 #: The statuses waiting for each reviewer role: a branch confirms transfers and reviews first.
 WAITING_FOR: dict[str, list[str]] = {
     User.Role.BRANCH: [Status.PAYMENT, Status.BRANCH_REVIEW],
@@ -357,15 +357,21 @@ ACTION_LABELS = {
 }
 
 
+def _offered(name: str, application: Application) -> bool:
+    """The actions of the application's kind; "materials_done" is the page's one step-2 button
+    (services.materials_done takes the kind's own action, with or without payment)."""
+    return name == "materials_done" or kind_has(name, application)
+
+
 def _context(application: Application, user: User, **extra: Any) -> dict[str, Any]:
     actions = [(name, _(ACTION_LABELS[name]), rule.needs_reason)
                for name, rule in ALLOWED_TRANSITIONS.items()
                if name in ACTION_LABELS and application.status in rule.sources
-               and user.role in rule.roles]  # fmt: skip
+               and user.role in rule.roles and _offered(name, application)]  # fmt: skip
     return {
         "application": application, "steps": _steps(application.kind),
         "title": application.get_kind_display(),
-        "step": STEP_OF[application.status], "actions": actions,
+        "step": _step(application), "actions": actions,
         "events": application.events.select_related("actor"),
         "materials": application.materials.all(), "fee": _fee(application),
         "fee_each": renewal_fee_fen(application.member) if application.member else None,
@@ -397,10 +403,26 @@ def _checks(application: Application) -> list[tuple[str, bool]]:
     return checks
 
 
+def _stages(kind: str) -> list[int]:
+    """Which of seed 000's five steps the kind goes through: a free kind has no payment, and
+    the branch alone decides a request about an account."""
+    skipped = {2} if kind not in PAID_KINDS else set()
+    return [n for n in range(5) if n not in skipped and not (n == 4 and kind in BRANCH_FINAL_KINDS)]
+
+
 def _steps(kind: str) -> list[str]:
     """Seed 000's progress bar; its first step named after the kind of application."""
     first = _("%(kind)s申请") % {"kind": Application.Kind(kind).label}
-    return [first, *(_(step) for step in STEPS[1:])]
+    return [first, *(_(STEPS[n]) for n in _stages(kind)[1:])]
+
+
+def _step(application: Application) -> int:
+    """The bar's step the application stands at (one past the last once it is closed)."""
+    stages = _stages(application.kind)
+    status = str(Status.DRAFT if application.status == Status.RETURNED else application.status)
+    if status in STEP_STATUS and STEP_STATUS.index(status) in stages:
+        return stages.index(STEP_STATUS.index(status)) + 1
+    return len(stages) + 1
 
 
 def _fee(application: Application) -> int | None:
