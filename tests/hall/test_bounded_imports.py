@@ -138,3 +138,16 @@ def test_the_import_job_refuses_it_and_writes_nothing(client: Client, member_use
     assert not finished.output  # no error file
     assert Product.objects.count() == 0
     assert cost.within(5.0, 50 * MB), cost
+
+
+def test_the_api_verify_job_refuses_a_zip_bomb_and_counts_as_it_reads(db: None) -> None:
+    """The same for a file of GTINs given to the API's verification job (hall.lookup.batch)."""
+    from hall.lookup import batch
+
+    bomb = workbook(b" " * MB for _ in range(1100))  # 1.1 GB of sheet in about 1 MB
+    with measured() as cost, pytest.raises(batch.FileRefused, match="Excel 文件解压后过大"):
+        batch.numbers_in(bomb)
+    assert cost.within(1.0, 50 * MB), cost
+    many = b"GTIN\n" + b"6921234500019\n" * (batch.MAX_PER_FILE + 10)
+    with pytest.raises(batch.FileRefused, match="此文件超过此数"):
+        batch.numbers_in(many)

@@ -16,6 +16,22 @@ from tests.hall.conftest import make_member, scan_png
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _archived(application: Application, seconds: float = 20) -> None:
+    """Wait for the background merge of the materials (a thread of this process) to finish."""
+    import time
+
+    from hall.applications.services import ARCHIVE_JOB
+    from hall.jobs.models import Job
+
+    deadline = time.monotonic() + seconds
+    unfinished = Job.objects.filter(name=ARCHIVE_JOB).exclude(status__in=["done", "failed"])
+    while unfinished.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not unfinished.exists()
+    assert not Job.objects.filter(name=ARCHIVE_JOB, status="failed").exists()
+    application.refresh_from_db()
+
+
 def _step1(application: Application) -> dict[str, object]:
     return {
         "renewal_type": "by_name",
@@ -75,7 +91,7 @@ def test_renewal_from_step_one_to_the_new_validity(member_user: User, member: Me
     client.post(
         f"/applications/{application.pk}/upload/remittance/", {"image": scan_png(), "version": 1}
     )
-    application.refresh_from_db()
+    _archived(application)
     assert application.status == Application.Status.PAYMENT
     assert application.archive.name.endswith(".tif")
 

@@ -24,11 +24,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hall import sheetscan
 from hall.lookup.services import PUBLIC_STATUSES, prefix_candidates
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 from hall.products.models import Product
 from hall.reasons import reason
-from hall.spreadsheets import TableError, csv_safe, read_rows
+from hall.spreadsheets import TableError, csv_safe, kind_of, read_rows
 from tiaoma import bulk, gtin
 from tiaoma.errors import TiaomaError
 
@@ -270,9 +271,10 @@ class FileRefused(Exception):
 
 
 def numbers_in(data: bytes) -> list[str]:
-    """The first cell of each non-empty row (CSV or Excel), without a header row."""
+    """The first cell of each non-empty row (CSV or Excel), without a header row; read only as
+    far as the limit (a workbook's size and rows judged first, by hall.sheetscan)."""
     try:
-        rows = [row[0].strip() for row in read_rows(data) if row and row[0].strip()]
+        rows = _first_cells(data)
     except TableError as error:
         raise FileRefused(str(error)) from error
     if rows and not any(c.isdigit() for c in rows[0]):
@@ -280,9 +282,23 @@ def numbers_in(data: bytes) -> list[str]:
     if not rows:
         raise FileRefused(_("文件中没有商品条码"))
     if len(rows) > MAX_PER_FILE:
-        raise FileRefused(_("每个文件最多 %(limit)d 个编码，此文件有 %(count)d 个")
-                          % {"limit": MAX_PER_FILE, "count": len(rows)})  # fmt: skip
+        raise FileRefused(_("每个文件最多 %(limit)d 个编码，此文件超过此数")
+                          % {"limit": MAX_PER_FILE})  # fmt: skip
     return rows
+
+
+def _first_cells(data: bytes) -> list[str]:
+    if kind_of(data) == "xlsx":
+        lines = 2 * MAX_PER_FILE  # blank rows are skipped, within reason
+        sheetscan.check(data, sheetscan.Limits(rows=MAX_PER_FILE, lines=lines,
+                                               unpacked=16 * MAX_FILE_BYTES))  # fmt: skip
+    cells: list[str] = []
+    for row in read_rows(data):
+        if row and row[0].strip():
+            cells.append(row[0].strip())
+            if len(cells) > MAX_PER_FILE + 1:  # a header may come first: enough to refuse
+                break
+    return cells
 
 
 def verify_file(numbers: Sequence[str], out: IO[str],
