@@ -10,6 +10,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -126,9 +127,10 @@ def test_a_workbook_that_would_be_padded_is_refused(
 
 
 def test_the_import_job_refuses_it_and_writes_nothing(client: Client, member_user: User) -> None:
+    """A CSV is counted as the job reads it (a workbook is refused on the page: below)."""
     client.force_login(member_user)
-    upload = io.BytesIO(workbook(numbered_rows(1_000_000)))
-    upload.name = "products.xlsx"
+    upload = io.BytesIO(b"GTIN\n" + b"6921234500019\n" * (MAX_ROWS + 1))
+    upload.name = "products.csv"
     client.post("/products/import/", {"file": upload})
     job = Job.objects.get()
     with measured() as cost:
@@ -151,3 +153,20 @@ def test_the_api_verify_job_refuses_a_zip_bomb_and_counts_as_it_reads(db: None) 
     many = b"GTIN\n" + b"6921234500019\n" * (batch.MAX_PER_FILE + 10)
     with pytest.raises(batch.FileRefused, match="此文件超过此数"):
         batch.numbers_in(many)
+
+
+def test_a_workbook_bomb_is_refused_on_the_page_with_no_job_written(
+    client: Any, member_user: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hall.jobs.models import Job
+
+    client.force_login(member_user)
+    for data, message in (
+        (workbook(b" " * MB for _ in range(450)), "Excel 文件解压后过大"),
+        (workbook(numbered_rows(1_000_000)), f"一次最多导入 {MAX_ROWS} 行"),
+    ):
+        page = client.post("/products/import/", {"file": SimpleUploadedFile("t.xlsx", data)})
+        assert message in page.content.decode()
+    assert not Job.objects.exists()

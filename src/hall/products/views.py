@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hall import sheetscan
 from hall.accounts.models import User
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
@@ -37,9 +38,9 @@ from hall.products.forms import (
 from hall.products.history import changes
 from hall.products.models import Product
 from hall.products.services import ACTION_NAMES, ALLOWED_TRANSITIONS, ProductError
-from hall.products.transfer import export, template
+from hall.products.transfer import LIMITS, export, template
 from hall.spreadsheets import CONTENT_TYPES as TABLE_TYPES
-from hall.spreadsheets import kind_of
+from hall.spreadsheets import TableError, kind_of
 from hall.typed import typed
 
 PAGE_SIZE = 50
@@ -345,6 +346,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
             form.add_error("file", _("文件过大：上限 50 MB"))
         elif not data.strip():
             form.add_error("file", _("文件是空的"))
+        elif (refused := _workbook_refusal(data)) is not None:
+            form.add_error("file", refused)
         else:
             started = enqueue("products_import", owner=_owner(member),
                               arguments={"member": member.pk, "actor": _user(request).pk},
@@ -352,6 +355,18 @@ def import_view(request: HttpRequest) -> HttpResponse:
             return redirect("products:job", started.pk)
     jobs = Job.objects.filter(owner=_owner(member), name="products_import")[:10]
     return render(request, "products/import.html", {"form": form, "jobs": jobs})
+
+
+def _workbook_refusal(data: bytes) -> str | None:
+    """A workbook too large or too wide is refused on the page, in milliseconds, before a job or
+    its input is written (a CSV is counted as the job reads it)."""
+    if kind_of(data) != "xlsx":
+        return None
+    try:
+        sheetscan.check(data, LIMITS)
+    except TableError as error:
+        return str(error)
+    return None
 
 
 def _owner(member: Member) -> str:
