@@ -171,7 +171,8 @@ def test_a_file_that_cannot_be_verified_says_why(
         assert status["error"].startswith(reason)
     monkeypatch.setattr(batch, "MAX_PER_FILE", 2)
     job = _upload(client, retailer, b"6921234500019\n6921234500026\n6921234500033").json()
-    assert queue.run(job["id"]).result["refused"].startswith("每个文件最多 2 个编码，此文件超过此数")
+    refused = queue.run(job["id"]).result["refused"]
+    assert refused.startswith("每个文件最多 2 个编码，此文件超过此数")
     monkeypatch.setattr(batch, "MAX_FILE_BYTES", 10)
     too_big = _upload(client, retailer, b"6921234500019\n6921234500026")
     assert too_big.status_code == 413

@@ -29,14 +29,20 @@ def activation_request_start(*, user: User, member: Member, data: dict[str, Any]
         raise WorkflowError(_("此账号已激活"))
     if member.status == Member.Status.CANCELLED:
         raise WorkflowError(_("该系统成员已注销"))
+    return _submitted(Application.Kind.ACTIVATION, user, member, data,
+                      already=_("已有一项未办结的激活申请"))  # fmt: skip
+
+
+def _submitted(kind: str, user: User, member: Member, data: dict[str, Any],
+               already: str) -> Application:  # fmt: skip
+    """The request made and submitted at once (its step 1 done), one open per applicant."""
     try:
         with transaction.atomic():
             application = Application.objects.create(
-                kind=Application.Kind.ACTIVATION, member=member, applicant=user,
-                branch=member.branch, data=data,
-            )  # fmt: skip
+                kind=kind, member=member, applicant=user, branch=member.branch, data=data
+            )
     except IntegrityError:
-        raise WorkflowError(_("已有一项未办结的激活申请")) from None
+        raise WorkflowError(already) from None
     return application_transition(
         application_id=application.pk, action="submit", actor=user, version=application.version
     )
@@ -59,17 +65,8 @@ def mobile_change_request_start(*, user: User, data: dict[str, Any]) -> Applicat
     member = user.member
     if member is None or user.role != User.Role.MEMBER:
         raise WorkflowError(_("只有系统成员的账号可以申请由分支机构审核更换手机号"))
-    try:
-        with transaction.atomic():
-            application = Application.objects.create(
-                kind=Application.Kind.MOBILE_CHANGE, member=member, applicant=user,
-                branch=member.branch, data=data,
-            )  # fmt: skip
-    except IntegrityError:
-        raise WorkflowError(_("已有一项未办结的更换手机申请")) from None
-    return application_transition(
-        application_id=application.pk, action="submit", actor=user, version=application.version
-    )
+    return _submitted(Application.Kind.MOBILE_CHANGE, user, member, data,
+                      already=_("已有一项未办结的更换手机申请"))  # fmt: skip
 
 
 def _approve_mobile_change(application: Application, today: date) -> None:
