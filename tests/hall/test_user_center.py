@@ -45,6 +45,7 @@ def test_register_refusals(client: Client, member_user: User) -> None:
     taken = client.post("/accounts/register/", {"mobile": member_user.mobile, "action": "send"})
     fresh = client.post("/accounts/register/", {"mobile": "13700000007", "action": "send"})
     assert "验证码已发送至 13900000001" in _text(taken)
+
     def shown(page: str, mobile: str) -> str:  # the page without the number and CSRF token
         return re.sub(r'value="[A-Za-z0-9]{64}"', "", page.replace(mobile, ""))
 
