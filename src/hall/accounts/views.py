@@ -38,6 +38,7 @@ from hall.accounts.forms import (
 from hall.accounts.models import SecurityEvent, SmsCode, User
 from hall.members.models import BranchOffice, Member
 from hall.members.numbering import mask_mobile
+from hall.qrcodes import qr_svg
 
 #: How long a verified mobile may wait for step 2 of a flow.
 FLOW_SECONDS = 600
@@ -139,17 +140,8 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     if enrolling:
         device = twofactor.enrolment_device(request, user)
         context |= {"secret": base64.b32encode(device.bin_key).decode(),
-                    "qr_svg": _qr_svg(device.config_url)}  # fmt: skip
+                    "qr_svg": qr_svg(device.config_url)}  # fmt: skip
     return render(request, "accounts/second_factor.html", context)
-
-
-def _qr_svg(text: str) -> str:
-    """The enrolment's otpauth:// address as a QR code, drawn by tiaoma (inline SVG)."""
-    from tiaoma.render import artwork, geometry_for  # noqa: PLC0415
-    from tiaoma.symbols.matrix import qr  # noqa: PLC0415
-
-    symbol = qr(text)
-    return artwork(symbol, geometry_for(symbol), "svg").decode()
 
 
 @require_POST

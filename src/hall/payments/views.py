@@ -30,6 +30,7 @@ from hall.payments.gateways import (
 )
 from hall.payments.models import Order
 from hall.payments.orders import order_for, order_started
+from hall.qrcodes import qr_svg
 
 
 def _user(request: HttpRequest) -> User:
@@ -94,19 +95,8 @@ def start(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "payments/handover.html",
-        {"order": order, "start": start, "qr_svg": _qr_svg(start.qr_text)},
+        {"order": order, "start": start, "qr_svg": qr_svg(start.qr_text)},
     )
-
-
-def _qr_svg(text: str) -> str:
-    """The code a WeChat payer scans, drawn by tiaoma (inline SVG)."""
-    if not text:
-        return ""
-    from tiaoma.render import artwork, geometry_for  # noqa: PLC0415
-    from tiaoma.symbols.matrix import qr  # noqa: PLC0415
-
-    symbol = qr(text)
-    return artwork(symbol, geometry_for(symbol), "svg").decode()
 
 
 @login_required
