@@ -20,6 +20,11 @@ def _text(response: object) -> str:
     return response.content.decode()  # type: ignore[attr-defined, no-any-return]
 
 
+def _shown(page: str, mobile: str) -> str:
+    """The page without the number asked about and its CSRF token."""
+    return re.sub(r'value="[A-Za-z0-9]{64}"', "", page.replace(mobile, ""))
+
+
 def register(client: Client, mobile: str, password: str = PASSWORD) -> object:
     client.post("/accounts/register/", {"mobile": mobile, "action": "send"})
     code = last_code(normalise(mobile))
@@ -45,11 +50,7 @@ def test_register_refusals(client: Client, member_user: User) -> None:
     taken = client.post("/accounts/register/", {"mobile": member_user.mobile, "action": "send"})
     fresh = client.post("/accounts/register/", {"mobile": "13700000007", "action": "send"})
     assert "验证码已发送至 13900000001" in _text(taken)
-
-    def shown(page: str, mobile: str) -> str:  # the page without the number and CSRF token
-        return re.sub(r'value="[A-Za-z0-9]{64}"', "", page.replace(mobile, ""))
-
-    assert shown(_text(taken), "13900000001") == shown(_text(fresh), "13700000007")
+    assert _shown(_text(taken), "13900000001") == _shown(_text(fresh), "13700000007")
     reminder = SmsMessage.objects.filter(mobile=member_user.mobile).first()
     assert reminder is not None
     assert "已有账号" in reminder.text
@@ -99,6 +100,18 @@ def test_lockout_after_five_failures(client: Client, member_user: User) -> None:
     locked = log_in(client, member_user.mobile)
     assert "账号已锁定" in _text(locked)
     assert SecurityEvent.objects.filter(kind=Kind.LOCKED, user=member_user).exists()
+
+
+def test_a_number_without_an_account_locks_alike(client: Client, member_user: User) -> None:
+    """The lockout's message would otherwise tell a stranger which numbers have accounts."""
+    answers = {}
+    for mobile in (member_user.mobile, "13911112222"):
+        for _ in range(5):
+            log_in(client, mobile, "Wrong2026pass")
+        page = _text(log_in(client, mobile))
+        answers[mobile] = re.findall(r'<div class="errors" role="alert">.*?</div>', page)
+    assert "账号已锁定，请 15 分钟后再试" in answers["13911112222"][0]
+    assert answers[member_user.mobile] == answers["13911112222"]
 
 
 def test_one_address_failing_everywhere_is_stopped(client: Client, fresh_user: User) -> None:

@@ -7,7 +7,7 @@ what is written is written in one transaction.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hall.accounts import security, sms
 from hall.accounts.backends import find_user
+from hall.accounts.mobile import InvalidMobile, normalise
 from hall.accounts.models import SecurityEvent, User
 from hall.members.numbering import mask_mobile
 
@@ -75,6 +76,8 @@ def user_login(*, request: HttpRequest, identifier: str, password: str) -> User:
     user = find_user(identifier)
     if user is not None:
         _refuse_while_locked(user)
+    else:  # a name without an account locks alike: the answer never tells the two apart
+        _refuse_until(_name_locked_until(_login_name(identifier)))
     authenticated = authenticate(request, username=identifier, password=password)
     if authenticated is None:
         _count_failure(request, user, identifier)
@@ -87,19 +90,56 @@ def user_login(*, request: HttpRequest, identifier: str, password: str) -> User:
 
 
 def _refuse_while_locked(user: User) -> None:
+    _refuse_until(user.locked_until)
+
+
+def _refuse_until(locked_until: datetime | None) -> None:
     now = timezone.now()
-    if user.locked_until and user.locked_until > now:
-        minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+    if locked_until and locked_until > now:
+        minutes = int((locked_until - now).total_seconds() // 60) + 1
         raise AccountError(
             _("账号已锁定，请 %(minutes)d 分钟后再试，或通过“忘记密码”重设密码")
             % {"minutes": minutes}
         )
 
 
+def _login_name(identifier: str) -> str:
+    """A name tried at the login, as an account would be found by it."""
+    try:
+        return normalise(identifier)
+    except InvalidMobile:
+        return identifier.strip()[:20]
+
+
+def _name_lock(name: str) -> SecurityEvent | None:
+    """The latest lock of a login name that has no account (kept in the audit log)."""
+    locks = SecurityEvent.objects.filter(kind=Kind.LOCKED, user=None, mobile=name)
+    return locks.order_by("-created_at").first()
+
+
+def _name_locked_until(name: str) -> datetime | None:
+    lock = _name_lock(name)
+    minutes = settings.LOGIN_LIMITS["lock_minutes"]
+    return lock.created_at + timedelta(minutes=minutes) if lock is not None else None
+
+
+def _count_name_failure(request: HttpRequest, name: str) -> None:
+    """As an account's failures in a row lock it, so do a name's: every failure since the
+    name's last lock (a name without an account never logs in)."""
+    security.record(Kind.LOGIN_FAILED, request=request, mobile=name)
+    lock = _name_lock(name)
+    failures = SecurityEvent.objects.filter(kind=Kind.LOGIN_FAILED, user=None, mobile=name)
+    if lock is not None:
+        failures = failures.filter(created_at__gt=lock.created_at)
+    if failures.count() >= settings.LOGIN_LIMITS["failures"]:
+        security.record(Kind.LOCKED, request=request, mobile=name)
+
+
 def _count_failure(request: HttpRequest, user: User | None, identifier: str) -> None:
-    security.record(Kind.LOGIN_FAILED, request=request, user=user, mobile=identifier[:20])
     if user is None:
+        _count_name_failure(request, _login_name(identifier))
         return
+    security.record(Kind.LOGIN_FAILED, request=request, user=user, mobile=identifier[:20])
     limits = settings.LOGIN_LIMITS
     User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
     user.refresh_from_db(fields=["failed_logins"])
