@@ -162,7 +162,7 @@ def test_a_takeover_with_public_facts_is_refused_and_control_is_proven(
     page.click("#action-branch_grant")  # type: ignore[attr-defined]
     assert "已批准" in text(page)
     page.click("#logout")  # type: ignore[attr-defined]
-    # The administrator sees the new account, invites a clerk and removes it.
+    # The administrator sees the new account and invites a clerk, who registers and accepts.
     log_in(page, member_user.mobile, PASSWORD)
     page.goto("/accounts/users/")  # type: ignore[attr-defined]
     assert "13700000088" in text(page)
@@ -170,10 +170,33 @@ def test_a_takeover_with_public_facts_is_refused_and_control_is_proven(
     page.click("#invite")  # type: ignore[attr-defined]
     assert "邀请已发送" in text(page)
     shot(page, "64-invitation-sent")
-    stranger = User.objects.get(mobile="13700000088")
-    page.click(f"#remove-{stranger.pk}")  # type: ignore[attr-defined]
-    assert "已移出该账号" in text(page)
-    shot(page, "65-account-removed")
+    page.click("#logout")  # type: ignore[attr-defined]
+    page.goto("/accounts/register/")  # type: ignore[attr-defined]
+    sms_step(page, "13700000099", {"#id_mobile": "13700000099"})
+    password_step(page, PASSWORD)
+    log_in(page, "13700000099", PASSWORD)
+    page.goto("/accounts/activate/")  # type: ignore[attr-defined]
+    assert member.name in text(page)
+    page.click("#invitations button")  # type: ignore[attr-defined]
+    assert f"已加入：{member.name}" in text(page)
+    shot(page, "65-invitation-accepted")
+    page.click("#logout")  # type: ignore[attr-defined]
+    # ... and removes the clerk and the account the branch let in.
+    log_in(page, member_user.mobile, PASSWORD)
+    page.goto("/accounts/users/")  # type: ignore[attr-defined]
+    for mobile in ("13700000099", "13700000088"):
+        page.click(f"#remove-{User.objects.get(mobile=mobile).pk}")  # type: ignore[attr-defined]
+        assert "已移出该账号" in text(page)
+        assert mobile not in text(page)
+    shot(page, "66-accounts-removed")
+    assert not User.objects.filter(member=member).exclude(pk=member_user.pk).exists()
     outbox = " ".join(m.text for m in SmsMessage.objects.all())
-    for notice in ("已加入", "已邀请 137****0099", "邀请您的手机号加入", "已被移出"):
+    for notice in (
+        "137****0088 已加入",
+        "已邀请 137****0099",
+        "邀请您的手机号加入",
+        "137****0099 已加入",
+        "137****0099 已被移出",
+        "137****0088 已被移出",
+    ):
         assert notice in outbox, notice
