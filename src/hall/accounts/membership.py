@@ -28,17 +28,12 @@ from django.utils.translation import gettext as _
 from hall.accounts import security, sms
 from hall.accounts.models import Invitation, SecurityEvent, SmsCode, User
 from hall.accounts.services import AccountError
+from hall.members.facts import certificate_forms, mask_mobile, same_name
 from hall.members.models import Member
-from hall.members.numbering import certificate_forms, mask_mobile
 
 Kind = SecurityEvent.Kind
 #: What else an account's removal from its member ends (the API keys it made: hall.lookup).
 ON_REMOVED: list[Callable[[User], None]] = []
-
-
-def _normal_name(name: str) -> str:
-    """Company names compared without spaces, with （） and () alike."""
-    return "".join(name.split()).replace("（", "(").replace("）", ")")
 
 
 def _throttled(user: User) -> bool:
@@ -58,7 +53,7 @@ def member_find(*, request: HttpRequest, user: User, certificate_number: str,
         raise AccountError(_("激活尝试次数过多，请一小时后再试"))
     forms = certificate_forms(certificate_number)
     member = Member.objects.filter(certificate_number__in=forms).first()
-    if member is None or _normal_name(member.name) != _normal_name(company_name):
+    if member is None or not same_name(member.name, company_name):
         security.record(Kind.ACTIVATION_FAILED, request=request, user=user, detail=forms[0][:60])
         raise AccountError(_("物编注字或企业名称不正确"))
     if member.status == Member.Status.CANCELLED:

@@ -23,7 +23,7 @@ from hall.accounts import security, sms
 from hall.accounts.backends import find_user
 from hall.accounts.mobile import InvalidMobile, normalise
 from hall.accounts.models import SecurityEvent, User
-from hall.members.numbering import mask_mobile
+from hall.members.facts import mask_mobile
 
 Kind = SecurityEvent.Kind
 

@@ -36,8 +36,8 @@ from hall.accounts.forms import (
     SecondFactorForm,
 )
 from hall.accounts.models import SecurityEvent, SmsCode, User
+from hall.members.facts import mask_mobile
 from hall.members.models import BranchOffice, Member
-from hall.members.numbering import mask_mobile
 from hall.qrcodes import qr_svg
 
 #: How long a verified mobile may wait for step 2 of a flow.

@@ -23,8 +23,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hall.applications.models import Application, ApplicationEvent
+from hall.members.facts import certificate_forms, mask_certificate, same_name
 from hall.members.models import CompanyPrefix, Member
-from hall.members.numbering import certificate_forms, mask_certificate
 from hall.products.models import Product, display_gtin
 from hall.reasons import reason
 from hall.typed import typed
@@ -281,18 +281,12 @@ def lookup_prefix(text: str) -> dict[str, Any]:
     return answer
 
 
-def _same_name(a: str, b: str) -> bool:
-    """Names compared as people type them: spaces and full-width brackets do not matter."""
-    table = str.maketrans({"（": "(", "）": ")"})
-    return re.sub(r"\s", "", a).translate(table) == re.sub(r"\s", "", b).translate(table)
-
-
 def check_certificate(number: str, company: str) -> dict[str, Any]:
     """Is the certificate genuine and valid? Both the number and the company's name must match,
     so that a number alone reveals nothing (what printing companies must check)."""
     member = (Member.objects.filter(certificate_number__in=certificate_forms(number))
               .select_related("branch").first())  # fmt: skip
-    if member is None or not _same_name(member.name, company):
+    if member is None or not same_name(member.name, company):
         return {"genuine": False, "message": _("查无此证书：证书编号与企业名称不符，或证书不存在")}
     valid = membership_valid(member)
     message = (_("证书真实有效，有效期至 %(until)s") if valid

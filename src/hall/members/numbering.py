@@ -4,15 +4,12 @@ and a prefix once allocated is never allocated again (its row stays when it is r
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hall.members.models import CompanyPrefix, Member, PrefixPool, Sequence
-from hall.typed import typed
-from tiaoma._text import halfwidth
 
 
 class PoolExhausted(Exception):
@@ -53,34 +50,3 @@ def prefix_allocate(*, member: Member, block: str, length: int, today: date) -> 
                     member=member, prefix=candidate, kind=pool.kind, allocated_on=today
                 )
         raise PoolExhausted(_("厂商识别代码池 %(pool)s 已无可分配的代码") % {"pool": pool})
-
-
-def certificate_forms(text: str) -> list[str]:
-    """The ways a certificate number is written: 物编注字第100001号, 第100001号, or only its
-    digits (full-width ones too), so that each is found as the one the center keeps.
-
-    >>> certificate_forms("１００００１")
-    ['100001', '物编注字第100001号']
-    """
-    cleaned = re.sub(r"\s", "", halfwidth(typed(text)))[:40]
-    digits = re.sub(r"\D", "", cleaned)
-    return [cleaned, f"物编注字第{digits}号"] if digits else [cleaned]
-
-
-def mask_certificate(number: str) -> str:
-    """A certificate number as the public query shows it: the last two digits only, so that
-    a listing cannot be read back into the number a printer checks with the company's name.
-
-    >>> mask_certificate("物编注字第100001号")
-    '物编注字第****01号'
-    """
-    return re.sub(r"\d+(?=\d{2})", lambda run: "*" * len(run.group()), number, count=1)
-
-
-def mask_mobile(mobile: str) -> str:
-    """``138****8000``: enough for its owner to know it, too little for anyone else.
-
-    >>> mask_mobile("13800138000")
-    '138****8000'
-    """
-    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) >= 8 else "****"
