@@ -40,6 +40,7 @@ lint: venv
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
 	HALL_DEBUG=1 $(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/compile_messages.py --check
 
 format: venv

@@ -297,7 +297,7 @@ def batch_file(rng: random.Random) -> bytes:
 
 def verify_job(data: bytes) -> tuple[float, dict[str, int]]:
     """Seconds from upload to a finished job (its result file written), and its counts."""
-    from hall.lookup.models import ApiKey
+    from hall.accounts.models import ApiKey
 
     secret = ApiKey.issue(name="bench")[1]
     boundary = "tiaoma-bench"

@@ -1,4 +1,4 @@
-"""The hall's one settings module, configured from the environment (see ``hall.env``).
+"""The hall's one settings module, configured from the environment (see ``hall.core.env``).
 
 Every variable and its default:
 
@@ -22,7 +22,7 @@ under 50 characters, a development SMS backend, the sandbox gateway, no shared c
 - ``HALL_GTIN_REUSE_MONTHS`` (0): the legacy rule for giving a discontinued GTIN again.
 - ``HALL_JOB_RUNNER`` (``thread``): background jobs in the hall's process, or ``worker``.
 - ``HALL_TRUSTED_PROXIES`` (none): the reverse proxies (addresses or networks, e.g.
-  ``127.0.0.1,10.0.0.0/8``) whose ``X-Forwarded-For`` names the real client (hall.clients).
+  ``127.0.0.1,10.0.0.0/8``) whose ``X-Forwarded-For`` names the real client (hall.core.clients).
 - ``HALL_RATE_PER_ADDRESS`` (120), ``HALL_RATE_PER_KEY`` (1200): query and API requests a minute.
 - ``HALL_TEST_HOOKS`` (no): test-only views that read captchas; refused unless ``HALL_DEBUG``.
 """
@@ -37,7 +37,7 @@ import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from hall.env import env_bool, env_int, env_list, env_str
+from hall.core.env import env_bool, env_int, env_list, env_str
 
 django_stubs_ext.monkeypatch()  # ModelAdmin[Model] and friends at run time, as the types say
 
@@ -77,26 +77,33 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The hall's apps from the ground up; each imports only those above it in this list
+    # (the import-linter contracts in pyproject.toml hold the order).
+    "hall.jobs",
+    "hall.sms",
     "hall.members",
+    "hall.fees",
     "hall.accounts",
     "hall.applications",
-    "hall.jobs",
     "hall.payments",
     "hall.products",
     "hall.lookup",
+    "hall.api",
+    "hall.portal",
 ]
 
 MIDDLEWARE = [
-    "hall.clients.UntrustedProxyHeaders",
+    "hall.core.clients.UntrustedProxyHeaders",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "hall.middleware.ChosenLanguageMiddleware",
-    "hall.bodylimits.BodyLimits",
-    "hall.middleware.RefuseNul",
+    "hall.core.middleware.ChosenLanguageMiddleware",
+    "hall.core.bodylimits.BodyLimits",
+    "hall.core.middleware.RefuseNul",
     "django.middleware.common.CommonMiddleware",
-    "hall.lookup.middleware.ApiErrors",
+    "hall.core.middleware.ApiErrors",
+    "hall.core.errors.HallErrors",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -118,7 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hall.context.hall",
+                "hall.core.context.hall",
             ],
         },
     },
@@ -166,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "hall.accounts.passwords.LettersAndDigitsValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:center"
+LOGIN_REDIRECT_URL = "portal:center"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 SECURE = env_bool("HALL_SECURE_COOKIES", default=not DEBUG)
@@ -221,7 +228,7 @@ if not SMS_BACKEND:
 #: The ``http`` backend's gateway: it takes {"mobile", "text"} as JSON with a bearer token.
 SMS_URL = env_str("HALL_SMS_URL", default="")
 SMS_TOKEN = env_str("HALL_SMS_TOKEN", default="")
-if SMS_BACKEND in ("http", "hall.accounts.sms.HttpBackend") and not (SMS_URL and SMS_TOKEN):
+if SMS_BACKEND in ("http", "hall.sms.services.HttpBackend") and not (SMS_URL and SMS_TOKEN):
     raise ImproperlyConfigured("HALL_SMS_BACKEND=http needs HALL_SMS_URL and HALL_SMS_TOKEN")
 #: SMS codes: 6 digits, valid 5 minutes, one send per 60 s per number, at most 5 an hour and
 #: 10 a day per number, 20 an hour and 50 a day per client address.
@@ -255,7 +262,7 @@ GTIN_REUSE_MONTHS = env_int("HALL_GTIN_REUSE_MONTHS", default=0, high=1200)
 JOB_RUNNER = env_str("HALL_JOB_RUNNER", default="thread")
 if JOB_RUNNER not in ("thread", "worker"):
     raise ImproperlyConfigured(f"HALL_JOB_RUNNER must be thread or worker, not {JOB_RUNNER!r}")
-#: The reverse proxies whose X-Forwarded-For is believed (hall.clients); checked at start.
+#: The reverse proxies whose X-Forwarded-For is believed (hall.core.clients); checked at start.
 TRUSTED_PROXIES = env_list("HALL_TRUSTED_PROXIES", default=[])
 for _proxy in TRUSTED_PROXIES:
     try:
@@ -270,9 +277,9 @@ RATE_LIMITS = {
     "address_per_minute": env_int("HALL_RATE_PER_ADDRESS", default=120, low=1),
     "key_per_minute": env_int("HALL_RATE_PER_KEY", default=1200, low=1),
 }
-#: The largest request body a route takes (hall.bodylimits, by the URL's view name): its upload's
-#: own limit and a megabyte for the form around it; a payment notification is a few KB. Every
-#: other route takes Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); more is a 413, unread.
+#: The largest request body a route takes (hall.core.bodylimits, by the URL's view name): its
+#: upload's own limit and a megabyte for the form around it; a payment notification is a few
+#: KB. Every other route takes Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); more is a 413, unread.
 BODY_LIMITS = {
     "lookup:photo": 11 * 2**20,  # a 10 MB photo (hall.lookup.views.MAX_PHOTO_BYTES)
     "applications:upload": 3 * 2**20,  # a 2 MB scan (hall.applications.uploads.MAX_BYTES)
@@ -349,7 +356,7 @@ def _weak_for_production() -> list[str]:
 
 
 #: The SMS backends that show the codes they send to whoever reads the database or the log.
-DEVELOPMENT_SMS_BACKENDS = {"outbox", "console", "hall.accounts.sms.OutboxBackend",
-                            "hall.accounts.sms.ConsoleBackend"}  # fmt: skip
+DEVELOPMENT_SMS_BACKENDS = {"outbox", "console", "hall.sms.services.OutboxBackend",
+                            "hall.sms.services.ConsoleBackend"}  # fmt: skip
 if not DEBUG and (_weak := _weak_for_production()):
     raise ImproperlyConfigured("production refuses weak settings:\n- " + "\n- ".join(_weak))

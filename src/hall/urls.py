@@ -6,20 +6,21 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from hall.accounts import views as account_views
+from hall.api.v1 import api, gtin_lookup_route
 from hall.lookup import views as lookup_views
-from hall.lookup.api import api, gtin_lookup_route
 
 # Staff log in through the hall's login (captcha, lockout, audit, second factor), not Django's.
 admin.site.login = account_views.admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="accounts:center", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="portal:center", permanent=False)),
+    path("accounts/center/", include("hall.portal.urls")),
     path("accounts/", include("hall.accounts.urls")),
     path("applications/", include("hall.applications.urls")),
     path("payments/", include("hall.payments.urls")),
     path("products/", include("hall.products.urls")),
     path("query/", include("hall.lookup.urls")),
-    # The API's busiest path, served without ninja's per-request work (hall.lookup.api).
+    # The API's busiest path, served without ninja's per-request work (hall.api.v1).
     path("api/v1/gtins/<str:gtin>", gtin_lookup_route),
     path("api/v1/", api.urls),
     # The certificate's QR code points here (hall.members.certificates.verification_url).
@@ -31,3 +32,8 @@ urlpatterns = [
 ]
 if settings.TEST_HOOKS:  # tests read captchas here; production settings refuse TEST_HOOKS
     urlpatterns.append(path("__test__/captcha", account_views.test_captcha_answer))
+
+handler400 = "hall.core.errors.bad_request"
+handler403 = "hall.core.errors.permission_denied"
+handler404 = "hall.core.errors.page_not_found"
+handler500 = "hall.core.errors.server_error"

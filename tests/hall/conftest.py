@@ -15,8 +15,9 @@ from django.db import connection
 from django.test import Client
 from PIL import Image
 
-from hall.accounts.models import SmsMessage, User
+from hall.accounts.models import User
 from hall.members.models import BranchOffice, CompanyPrefix, Member
+from hall.sms.models import SmsMessage
 from tests import system
 from tests.hall.browser import page  # noqa: F401 - the browser fixture
 from tiaoma import uscc
@@ -66,8 +67,8 @@ def _fee_schedules(request: pytest.FixtureRequest) -> None:
     """The schedules the migration loads: transactional tests flush them between tests."""
     if "django_db_setup" not in request.fixturenames:
         return
-    from hall.payments.models import FeeSchedule
-    from hall.payments.schedules import load_known
+    from hall.fees.models import FeeSchedule
+    from hall.fees.schedules import load_known
 
     if not FeeSchedule.objects.exists():
         load_known(FeeSchedule)

@@ -11,9 +11,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hall.accounts.models import Invitation, SecurityEvent, SmsMessage, SmsThrottle, User
+from hall.accounts.models import Invitation, SecurityEvent, User
 from hall.applications.models import Application
 from hall.members.models import Member
+from hall.sms.models import SmsMessage, SmsThrottle
 from tests.hall.conftest import PASSWORD, captcha_answer, last_code, scan_png
 
 pytestmark = pytest.mark.django_db(transaction=True)  # SMS go out when a transaction commits

@@ -22,11 +22,10 @@ from django.test import Client, override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import ignored_auth, missing_required_header, positive_data_acceptance
 
-from hall import limits
-from hall.accounts.models import User
+from hall.accounts.models import ApiKey, User
+from hall.core import limits
 from hall.jobs import queue
 from hall.lookup import batch
-from hall.lookup.models import ApiKey
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 from hall.products import bank, services
 from hall.products.models import Product

@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from hall.applications import uploads
-from hall.bodylimits import route_limit
+from hall.core.bodylimits import route_limit
 from hall.jobs.models import Job
 from hall.lookup import batch
 from hall.lookup import views as lookup_views

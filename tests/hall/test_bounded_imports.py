@@ -16,12 +16,12 @@ import pytest
 from django.test import Client
 
 from hall.accounts.models import User
+from hall.core.spreadsheets import TableError
 from hall.jobs import queue
 from hall.jobs.models import Job
 from hall.members.models import Member
 from hall.products.models import Product
 from hall.products.transfer import MAX_ROWS, import_table
-from hall.spreadsheets import TableError
 from tests.hall.bounded import MB, measured
 
 pytestmark = pytest.mark.django_db

@@ -80,7 +80,7 @@ def test_an_address_that_keeps_being_refused_is_answered_429_unread() -> None:
 
 
 def test_a_forged_proxy_header_does_not_spread_the_count() -> None:
-    """X-Forwarded-For is believed only from the trusted proxies (hall.clients): a flood cannot
+    """X-Forwarded-For is believed only from the trusted proxies (hall.core.clients): a flood cannot
     give each notification an address of its own."""
     for number in range(REFUSED_PER_MINUTE + 5):
         Client(REMOTE_ADDR="203.0.113.10",

@@ -9,9 +9,10 @@ import os
 
 import pytest
 
-from hall.accounts.models import SmsMessage, SmsThrottle, User
+from hall.accounts.models import User
 from hall.applications.models import Application
 from hall.members.models import Member
+from hall.sms.models import SmsMessage, SmsThrottle
 from tests.hall.browser import captcha, log_in, shot, text
 from tests.hall.conftest import PASSWORD, last_code, scan_png
 

@@ -8,8 +8,8 @@ import pytest
 import zxingcpp
 from django.test import Client, override_settings
 
-from hall import cjk
 from hall.accounts.models import User
+from hall.core import cjk
 from hall.members.certificates import certificate_pdf, verification_url
 from hall.members.models import Member
 from tests import system

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from hall.accounts.models import User
-from hall.members.management.commands.demo import LOGINS
 from hall.members.models import BranchOffice, CompanyPrefix, Member
+from hall.portal.management.commands.demo import LOGINS
 from tests.hall.conftest import captcha_answer
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from hall.env import env_bool, env_int, env_list, env_str
+from hall.core.env import env_bool, env_int, env_list, env_str
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ STRONG = {"HALL_SMS_BACKEND": "http", "HALL_SMS_URL": "https://sms.example/send"
     ({"HALL_SECRET_KEY": "k" * 64}, "HALL_SECRET_KEY must be 50 random characters"),
     ({"HALL_SMS_BACKEND": "outbox"}, "HALL_SMS_BACKEND=outbox keeps codes readable"),
     ({"HALL_SMS_BACKEND": "console"}, "HALL_SMS_BACKEND=console keeps codes readable"),
-    ({"HALL_SMS_BACKEND": "hall.accounts.sms.OutboxBackend"}, "keeps codes readable"),
+    ({"HALL_SMS_BACKEND": "hall.sms.services.OutboxBackend"}, "keeps codes readable"),
     ({"HALL_PAYMENT_GATEWAYS": "sandbox"}, "the sandbox gateway credits orders without money"),
     ({"HALL_CACHE_URL": ""}, "HALL_CACHE_URL (Redis) must be set"),
 ])  # fmt: skip

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from hall.inserting import insert
+from hall.core.inserting import insert
 from hall.members.models import Member
 from hall.products.history import event
 from hall.products.models import Product, ProductEvent

@@ -25,8 +25,9 @@ def test_the_membership_job_runs_once_a_day_from_two_oclock(member: Member) -> N
     ]
     assert run_due(datetime(day.year, day.month, day.day, 2, 9)) == []
     assert run_due(datetime(day.year, day.month, day.day, 23, 0)) == [
-        "clear_expired",
         "reconcile",
+        "sessions_clear",
+        "sms_codes_clear",
         "orders_settle",
     ]
     assert Notice.objects.filter(member=member).count() == 1

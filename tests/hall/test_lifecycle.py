@@ -9,9 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from hall.accounts.models import SmsMessage, User
+from hall.accounts.models import User
 from hall.members.lifecycle import membership_calendar
 from hall.members.models import CompanyPrefix, Member, Notice
+from hall.sms.models import SmsMessage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from hall.accounts import captcha
-from hall.clients import client_address
+from hall.core.clients import client_address
 from tests import system
 
 
@@ -111,8 +111,8 @@ def test_a_solved_captcha_passes_once_on_redis(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_expired_sessions_and_old_codes_are_cleared() -> None:
-    from hall.accounts.models import SmsCode
     from hall.jobs.registry import run
+    from hall.sms.models import SmsCode
 
     now = timezone.now()
     Session.objects.create(session_key="old", session_data="", expire_date=now - timedelta(1))
@@ -120,7 +120,8 @@ def test_expired_sessions_and_old_codes_are_cleared() -> None:
     for age in (1, 3):
         SmsCode.objects.create(mobile="13900000001", purpose="register", code_hash="x",
                                created_at=now - timedelta(days=age), expires_at=now)  # fmt: skip
-    run("clear_expired", today=now.date())
+    run("sessions_clear", today=now.date())
+    run("sms_codes_clear", today=now.date())
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
     assert SmsCode.objects.count() == 1
 

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from hall.accounts.models import User
 from hall.applications.models import Application
+from hall.fees.models import FeeSchedule
 from hall.members.models import Member
 from hall.payments.gateways import GATEWAYS, Incoming, SandboxGateway
-from hall.payments.models import FeeSchedule, Notification, Order, SandboxPayment
+from hall.payments.models import Notification, Order, SandboxPayment
 from hall.payments.notifications import receive
 from hall.payments.orders import order_for
 from tests.hall.steps import add_licence
@@ -195,10 +196,7 @@ def test_a_reviewer_confirming_a_transfer_pays_the_order(order: Order, member: M
     client = Client()
     client.force_login(reviewer)
     application = order.application
-    client.post(
-        f"/applications/{application.pk}/act/",
-        {"action": "payment_received", "version": application.version},
-    )
+    client.post(f"/payments/applications/{application.pk}/transfer-received/")
     order.refresh_from_db()
     assert (order.status, order.method) == (Order.Status.PAID, "transfer")
     application.refresh_from_db()
@@ -221,7 +219,7 @@ def test_a_paid_order_has_its_invoice(order: Order, member: Member) -> None:
     [("91110000600037341A", "校验不通过"), ("12345", "旧税号"), ("", "旧税号")],
 )
 def test_taxpayer_numbers(value: str, message: str) -> None:
-    from hall.payments.taxpayer import InvalidTaxpayer, invoice_title, taxpayer_number
+    from hall.fees.taxpayer import InvalidTaxpayer, invoice_title, taxpayer_number
 
     with pytest.raises(InvalidTaxpayer, match=message):
         taxpayer_number(value)

@@ -13,13 +13,13 @@ from django.test import Client, override_settings
 from openpyxl import load_workbook
 
 from hall.accounts.models import User
+from hall.core.spreadsheets import TableError, read_rows
 from hall.jobs import queue
 from hall.jobs.models import Job
 from hall.members.models import Member
 from hall.products import bank
 from hall.products.models import Product
 from hall.products.transfer import COLUMNS, import_table, template
-from hall.spreadsheets import TableError, read_rows
 from tests.hall.conftest import log_in
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from hall.accounts.models import SmsMessage, User
+from hall.accounts.models import User
 from hall.applications.models import Application
 from hall.members.models import Member
+from hall.sms.models import SmsMessage
 from tests.hall.conftest import make_member, scan_png
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,6 +50,9 @@ def _step1(application: Application) -> dict[str, object]:
 
 def _act(client: Client, application: Application, action: str, reason: str = "") -> None:
     application.refresh_from_db()
+    if action == "payment_received":  # a transfer seen: the payments app pays the order
+        client.post(f"/payments/applications/{application.pk}/transfer-received/")
+        return
     client.post(
         f"/applications/{application.pk}/act/",
         {"action": action, "version": application.version, "reason": reason},

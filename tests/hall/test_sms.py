@@ -9,8 +9,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from hall.accounts import sms
-from hall.accounts.models import SmsCode, SmsMessage, SmsThrottle
+from hall.sms import services as sms
+from hall.sms.models import SmsCode, SmsMessage, SmsThrottle
 from tests.hall.conftest import last_code
 
 MOBILE = "13700000001"
@@ -120,7 +120,7 @@ def test_backends(caplog: pytest.LogCaptureFixture) -> None:
     with override_settings(SMS_BACKEND="console"):
         sms.backend().send(MOBILE, "hello")
     assert "hello" in caplog.text
-    with override_settings(SMS_BACKEND="hall.accounts.sms.ConsoleBackend"):
+    with override_settings(SMS_BACKEND="hall.sms.services.ConsoleBackend"):
         assert isinstance(sms.backend(), sms.ConsoleBackend)
 
 
@@ -131,7 +131,7 @@ def test_the_http_backend_posts_to_the_gateway_with_its_token(settings: Any) -> 
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from hall.accounts.sms import HttpBackend
+    from hall.sms.services import HttpBackend
 
     received: list[tuple[str, dict[str, str]]] = []
 

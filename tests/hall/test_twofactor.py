@@ -14,8 +14,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hall.accounts.middleware import SEEN_KEY
-from hall.accounts.models import SecurityEvent, SmsMessage, SmsThrottle, User
+from hall.accounts.models import SecurityEvent, User
 from hall.members.models import BranchOffice
+from hall.sms.models import SmsMessage, SmsThrottle
 from tests.hall.conftest import PASSWORD, captcha_answer, last_code
 from tests.hall.staff import totp_code
 

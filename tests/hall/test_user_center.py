@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 
 from hall.accounts.mobile import normalise
-from hall.accounts.models import SecurityEvent, SmsMessage, User
+from hall.accounts.models import SecurityEvent, User
+from hall.sms.models import SmsMessage
 from tests.hall.conftest import PASSWORD, captcha_answer, last_code, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

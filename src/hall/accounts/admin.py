@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hall.accounts.models import SecurityEvent, SmsMessage, User
+from hall.accounts.models import SecurityEvent, User
 
 
 @admin.register(User)
@@ -20,8 +20,3 @@ class SecurityEventAdmin(admin.ModelAdmin[SecurityEvent]):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False  # the audit log is read-only
-
-
-@admin.register(SmsMessage)
-class SmsMessageAdmin(admin.ModelAdmin[SmsMessage]):
-    list_display = ["sent_at", "mobile", "text"]

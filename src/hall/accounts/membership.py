@@ -15,7 +15,6 @@ administrators and its contact mobile.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,15 +24,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hall.accounts import security, sms
-from hall.accounts.models import Invitation, SecurityEvent, SmsCode, User
+from hall.accounts import security
+from hall.accounts.models import Invitation, SecurityEvent, User, revoke_keys_of
 from hall.accounts.services import AccountError
 from hall.members.facts import certificate_forms, mask_mobile, same_name
 from hall.members.models import Member
+from hall.sms import services as sms
+from hall.sms.models import SmsCode
 
 Kind = SecurityEvent.Kind
-#: What else an account's removal from its member ends (the API keys it made: hall.lookup).
-ON_REMOVED: list[Callable[[User], None]] = []
 
 
 def _throttled(user: User) -> bool:
@@ -236,8 +235,7 @@ def member_user_remove(*, request: HttpRequest, admin: User, user_id: int) -> No
         User.objects.filter(pk=removed.pk).update(
             member=None, member_admin=False, gds_card=None, session_epoch=F("session_epoch") + 1
         )
-        for ended in ON_REMOVED:
-            ended(removed)
+        revoke_keys_of(removed)
         security.record(Kind.REMOVED, request=request, user=removed,
                         detail=f"{member.certificate_number} by {admin.mobile}")  # fmt: skip
         text = _("账号 %(account)s 已被移出%(company)s。") % {

@@ -16,6 +16,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from hall.core.errors import HallError
 from tiaoma._text import halfwidth
 
 __all__ = ["InvalidMobile", "normalise"]
@@ -24,8 +25,10 @@ _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _SEPARATORS = re.compile(r"[\s\-()]+")
 
 
-class InvalidMobile(ValueError):
+class InvalidMobile(HallError, ValueError):
     """Not a mainland mobile number."""
+
+    code = "invalid_mobile"
 
     def __init__(self) -> None:
         super().__init__(str(_("手机号无效：应为 11 位、以 13-19 开头的大陆手机号")))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -113,44 +115,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or (self.member.name if self.member else self.mobile)
 
 
-class SmsCode(models.Model):
-    """A 6-digit code sent by SMS, kept only as a hash; valid 5 minutes, used once."""
-
-    class Purpose(models.TextChoices):
-        REGISTER = "register", _("注册")
-        RESET = "reset", _("找回密码")
-        CHANGE_MOBILE = "change_mobile", _("修改手机")
-        CHANGE_MOBILE_OLD = "change_mobile_old", _("修改手机（原号码）")
-        ACTIVATE = "activate", _("激活")
-        SECOND_FACTOR = "second_factor", _("绑定身份验证器")
-
-    mobile = models.CharField(max_length=11, db_index=True)
-    purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    code_hash = models.CharField(max_length=128)
-    client_address = models.GenericIPAddressField(null=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("短信验证码")
-        verbose_name_plural = _("短信验证码")
-
-
-class SmsMessage(models.Model):
-    """The development outbox: every message the ``outbox`` backend would have sent."""
-
-    mobile = models.CharField(max_length=11, db_index=True)
-    text = models.TextField()
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("短信（开发发件箱）")
-        verbose_name_plural = _("短信（开发发件箱）")
-        ordering = ["-id"]
-
-
 class SecurityEvent(models.Model):
     """The audit log of security events."""
 
@@ -188,13 +152,6 @@ class SecurityEvent(models.Model):
         ordering = ["-id"]
 
 
-class SmsThrottle(models.Model):
-    """When a number was last sent a code: claimed atomically, one send per gap."""
-
-    mobile = models.CharField(max_length=11, unique=True)
-    last_sent_at = models.DateTimeField()
-
-
 class Invitation(models.Model):
     """A member's administrator asks a mobile number to join the member as a further account.
 
@@ -227,3 +184,47 @@ class Invitation(models.Model):
     def is_open(self, now: Any = None) -> bool:
         now = now or timezone.now()
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiKey(models.Model):
+    #: A retailer's key has no member: it raises the lookup limits only.
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="api_keys", verbose_name=_("系统成员"))  # fmt: skip
+    name = models.CharField(_("名称"), max_length=100)
+    #: Who made it: a member's account removed from the member takes its keys with it.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("创建人"))  # fmt: skip
+    prefix = models.CharField(_("密钥前缀"), max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    per_minute = models.PositiveIntegerField(_("每分钟请求数"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 密钥")
+        verbose_name_plural = _("API 密钥")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, name: str, member: Member | None = None,
+              created_by: Any = None) -> tuple[ApiKey, str]:  # fmt: skip
+        """A new key and its secret text (shown once)."""
+        secret = "tm_" + secrets.token_urlsafe(30)
+        key = cls.objects.create(member=member, name=name, prefix=secret[:10],
+                                 digest=digest(secret), created_by=created_by)  # fmt: skip
+        return key, secret
+
+
+def revoke_keys_of(user: Any) -> None:
+    """The account left its member (hall.accounts.membership): the keys it made stop working."""
+    ApiKey.objects.filter(created_by=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

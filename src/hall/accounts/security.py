@@ -1,13 +1,16 @@
-"""The audit log (with the client address of :mod:`hall.clients`)."""
+"""The audit log (with the client address of :mod:`hall.core.clients`)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
+from django.contrib.sessions.models import Session
 from django.http import HttpRequest
+from django.utils import timezone
 
 from hall.accounts.models import SecurityEvent, User
-from hall.clients import client_address
+from hall.core.clients import client_address
 
 __all__ = ["client_address", "record"]
 logger = logging.getLogger("hall.security")
@@ -33,3 +36,8 @@ def record(
     logger.info(
         "%s mobile=%s address=%s %s", kind, mobile or (user and user.mobile), address, detail
     )
+
+
+def sessions_clear(today: date) -> None:
+    """The expired sessions (Django keeps them until asked)."""
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()

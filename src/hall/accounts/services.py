@@ -19,17 +19,21 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hall.accounts import security, sms
+from hall.accounts import security
 from hall.accounts.backends import find_user
 from hall.accounts.mobile import InvalidMobile, normalise
 from hall.accounts.models import SecurityEvent, User
+from hall.core.errors import HallError
 from hall.members.facts import mask_mobile
+from hall.sms import services as sms
 
 Kind = SecurityEvent.Kind
 
 
-class AccountError(Exception):
+class AccountError(HallError):
     """A refusal the user reads: the message says what is wrong."""
+
+    code = "account"
 
 
 def check_new_password(password: str, confirm: str, user: User | None = None) -> None:

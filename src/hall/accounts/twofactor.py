@@ -23,9 +23,11 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hall.accounts import security, sms
-from hall.accounts.models import SecurityEvent, SmsCode, User
+from hall.accounts import security
+from hall.accounts.models import SecurityEvent, User
 from hall.accounts.services import AccountError
+from hall.sms import services as sms
+from hall.sms.models import SmsCode
 
 Kind = SecurityEvent.Kind
 STAFF_ROLES = {User.Role.BRANCH, User.Role.CENTER, User.Role.ADMIN}

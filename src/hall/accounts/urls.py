@@ -11,7 +11,6 @@ urlpatterns = [
     path("register/password/", views.register_password, name="register_password"),
     path("forgot/", views.reset, name="reset"),
     path("forgot/password/", views.reset_password, name="reset_password"),
-    path("center/", views.center, name="center"),
     path("2fa/", views.second_factor, name="second_factor"),
     path("activate/", views.activate, name="activate"),
     path("activate/code/", views.activate_code, name="activate_code"),

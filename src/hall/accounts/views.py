@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hall import limits
-from hall.accounts import captcha, membership, security, services, sms, twofactor
+from hall.accounts import captcha, membership, security, services, twofactor
 from hall.accounts.forms import (
     ActivateForm,
     ActivationCodeForm,
@@ -35,10 +34,13 @@ from hall.accounts.forms import (
     PasswordForm,
     SecondFactorForm,
 )
-from hall.accounts.models import SecurityEvent, SmsCode, User
+from hall.accounts.models import SecurityEvent, User
+from hall.core import limits
+from hall.core.qrcodes import qr_svg
 from hall.members.facts import mask_mobile
 from hall.members.models import BranchOffice, Member
-from hall.qrcodes import qr_svg
+from hall.sms import services as sms
+from hall.sms.models import SmsCode
 
 #: How long a verified mobile may wait for step 2 of a flow.
 FLOW_SECONDS = 600
@@ -85,7 +87,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             services.user_login(
                 request=request, identifier=data["identifier"], password=data["password"]
             )
-            return redirect(_next(request) or "accounts:center")
+            return redirect(_next(request) or "portal:center")
         except services.AccountError as error:
             form.add_error(None, str(error))
     return render(request, "accounts/login.html", {"form": form, "next": _next(request)})
@@ -113,7 +115,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     """A staff account's second step: enrol an authenticator app, or enter its code."""
     user = _user(request)
     if not twofactor.needs_second_factor(user):
-        return redirect("accounts:center")
+        return redirect("portal:center")
     enrolling = twofactor.confirmed_device(user) is None
     sending = enrolling and request.POST.get("action") == "send"
     form = (EnrolForm if enrolling else SecondFactorForm)(None if sending else request.POST or None)
@@ -133,7 +135,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                 return render(request, "accounts/recovery_codes.html",
                               {"codes": codes, "next": _next(request)})  # fmt: skip
             twofactor.second_factor_verify(request=request, user=user, code=data["code"])
-            return redirect(_next(request) or "accounts:center")
+            return redirect(_next(request) or "portal:center")
         except (services.AccountError, sms.SmsError) as error:
             form.add_error(None, str(error))
     context: dict[str, Any] = {"form": form, "enrolling": enrolling, "next": _next(request)}
@@ -324,7 +326,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
             services.user_change_password(request=request, user=user, **form.cleaned_data)
             update_session_auth_hash(request, user)  # this session stays; the others end
             messages.success(request, _("密码已修改，其他设备上的登录已退出"))
-            return redirect("accounts:center")
+            return redirect("portal:center")
         except services.AccountError as error:
             form.add_error(None, str(error))
     return render(request, "accounts/change_password.html", {"form": form})
@@ -345,16 +347,6 @@ def change_mobile_password(request: HttpRequest) -> HttpResponse:
 # --- The user center -----------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def center(request: HttpRequest) -> HttpResponse:
-    from hall.applications.kinds import MEMBER_KINDS  # noqa: PLC0415 - the app above accounts
-
-    kinds = [(kind.value, kind.label) for kind in MEMBER_KINDS]
-    context = {"member": _user(request).member, "member_kinds": kinds}
-    return render(request, "accounts/center.html", context)
-
-
 #: How long the member step 1 of activation found waits for its code.
 ACTIVATION_SECONDS = 900
 
@@ -366,7 +358,7 @@ def activate(request: HttpRequest) -> HttpResponse:
     the member; control is proven in step 2. Invitations to the account's number are here too."""
     user = _user(request)
     if user.member_id is not None:
-        return redirect("accounts:center")
+        return redirect("portal:center")
     form = ActivateForm(request.POST or None)
     if request.method == "POST" and _valid_with_captcha(request, form):
         data = form.cleaned_data
@@ -410,7 +402,7 @@ def activate_code(request: HttpRequest) -> HttpResponse:
                                           code=form.cleaned_data["sms_code"])  # fmt: skip
             del request.session[ACTIVATION_KEY]
             messages.success(request, _("激活成功：%(name)s") % {"name": member.name})
-            return redirect("accounts:center")
+            return redirect("portal:center")
         except (services.AccountError, sms.SmsError) as error:
             form.add_error(None, str(error))
     context = {"form": form, "member": member, "contact": mask_mobile(member.mobile or ""),
@@ -425,7 +417,7 @@ def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
         member = membership.invitation_accept(request=request, user=_user(request),
                                               invitation_id=invitation_id)  # fmt: skip
         messages.success(request, _("已加入：%(name)s") % {"name": member.name})
-        return redirect("accounts:center")
+        return redirect("portal:center")
     except services.AccountError as error:
         messages.error(request, str(error))
         return redirect("accounts:activate")
@@ -491,13 +483,13 @@ def other_information(request: HttpRequest) -> HttpResponse:
 @require_GET
 def certificate(request: HttpRequest) -> HttpResponse:
     """The signed-in member's certificate as PDF."""
+    from hall.core.pdf import pdf_response  # noqa: PLC0415
     from hall.members.certificates import certificate_pdf  # noqa: PLC0415 - fontTools on demand
-    from hall.pdf import pdf_response  # noqa: PLC0415
 
     member = _user(request).member
     if member is None:
         raise Http404
-    return pdf_response(request, lambda: certificate_pdf(member), back="accounts:center")
+    return pdf_response(request, lambda: certificate_pdf(member), back="portal:center")
 
 
 # --- Test-only hooks (only routed when settings.TEST_HOOKS, refused in production) ----------

@@ -19,7 +19,7 @@ from hall.accounts import membership
 from hall.accounts.models import User
 from hall.accounts.services import AccountError
 from hall.applications.models import Application
-from hall.applications.workflow import ON_APPROVAL, WorkflowError, application_transition
+from hall.applications.workflow import WorkflowError, application_transition
 from hall.members.models import Member
 
 
@@ -57,9 +57,6 @@ def _approve_activation(application: Application, today: date) -> None:
         raise WorkflowError(str(error)) from error
 
 
-ON_APPROVAL[Application.Kind.ACTIVATION] = _approve_activation
-
-
 def mobile_change_request_start(*, user: User, data: dict[str, Any]) -> Application:
     """The request for a new login mobile (verified by its code already), submitted at once."""
     member = user.member
@@ -77,4 +74,8 @@ def _approve_mobile_change(application: Application, today: date) -> None:
         raise WorkflowError(str(error)) from error
 
 
-ON_APPROVAL[Application.Kind.MOBILE_CHANGE] = _approve_mobile_change
+#: What the branch's grant does (wired in ApplicationsConfig.ready).
+APPROVALS = {
+    Application.Kind.ACTIVATION: _approve_activation,
+    Application.Kind.MOBILE_CHANGE: _approve_mobile_change,
+}

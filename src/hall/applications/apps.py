@@ -7,11 +7,23 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("业务申请")
 
     def ready(self) -> None:
-        from hall.applications import (  # noqa: F401, PLC0415 - approvals, guards, the job
+        # Models load only once the registry is ready, so these imports wait for ready().
+        from hall.applications import (  # noqa: PLC0415
             account_requests,
             guards,
             kinds,
             registration,
             renewal,
+            services,
             tasks,
+            workflow,
         )
+        from hall.jobs import queue  # noqa: PLC0415
+
+        for approvals in (registration.APPROVALS, renewal.APPROVALS, kinds.APPROVALS,
+                          account_requests.APPROVALS):  # fmt: skip
+            for kind, approve in approvals.items():
+                workflow.ON_APPROVAL[kind] = approve
+        for action, action_guards in guards.ACTION_GUARDS.items():
+            workflow.GUARDS[action].extend(action_guards)
+        queue.register(services.ARCHIVE_JOB, tasks.applications_archive)

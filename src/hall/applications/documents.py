@@ -1,5 +1,5 @@
 """The pre-filled renewal registration form (续展登记表, seed 000 §2.2) as an A4 PDF, its
-Chinese text drawn as outlines (``hall.cjk``): the member prints it, stamps it, uploads it."""
+Chinese text drawn as outlines (``hall.core.cjk``): the member prints it, stamps it, uploads it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from hall.applications.fees import renewal_fee_fen
 from hall.applications.models import Application
-from hall.cjk import text_operators, text_width
+from hall.core.cjk import text_operators, text_width
 from tiaoma.render.vector import POINTS_PER_MM, pdf_document
 
 A4 = (210 * POINTS_PER_MM, 297 * POINTS_PER_MM)

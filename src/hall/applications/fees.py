@@ -1,9 +1,9 @@
-"""What an application costs, from the fee schedule in force (``hall.payments.fees``)."""
+"""What an application costs, from the fee schedule in force (``hall.fees.rules``)."""
 
 from __future__ import annotations
 
+from hall.fees.rules import RENEWAL_YEARS, registration_fen, renewal_fen
 from hall.members.models import Member
-from hall.payments.fees import RENEWAL_YEARS, registration_fen, renewal_fen
 
 __all__ = ["RENEWAL_YEARS", "registration_fee_fen", "renewal_fee_fen"]
 

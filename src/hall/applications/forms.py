@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hall.accounts.forms import MobileField
 from hall.applications.models import Application
+from hall.core.reasons import reason
+from hall.fees.taxpayer import InvalidTaxpayer, taxpayer_number
 from hall.members.models import BranchOffice, Member
-from hall.payments.taxpayer import InvalidTaxpayer, taxpayer_number
-from hall.reasons import reason
 from tiaoma import gtin, uscc
 from tiaoma.errors import TiaomaError
 

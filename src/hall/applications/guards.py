@@ -17,6 +17,7 @@ from hall.applications.workflow import (
     BRANCH_FINAL_KINDS,
     GUARDS,
     PAID_KINDS,
+    Guard,
     WorkflowError,
 )
 
@@ -84,7 +85,8 @@ def kind_has(action: str, application: Application) -> bool:
     return True
 
 
-for _action, _guards in {
+#: Each action's guards, in order (wired in ApplicationsConfig.ready).
+ACTION_GUARDS: dict[str, list[Guard]] = {
     "submit": [applicant_only, step_one_valid],
     "materials_done": [applicant_only, paid_kind, licence_present],
     "materials_done_free": [applicant_only, free_kind, licence_present],
@@ -96,5 +98,4 @@ for _action, _guards in {
     "center_approve": [center_reviewed, licence_present],
     "center_return": [center_reviewed],
     "center_reject": [center_reviewed],
-}.items():
-    GUARDS[_action].extend(_guards)
+}

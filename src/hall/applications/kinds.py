@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
 from hall.applications.models import Application
-from hall.applications.workflow import ON_APPROVAL, WorkflowError
+from hall.applications.workflow import WorkflowError
 from hall.members.lifecycle import member_cancel
 from hall.members.models import CompanyPrefix, Ean8Code, Filing, Member, MemberVersion
 from hall.members.numbering import next_in_sequence
@@ -113,7 +113,8 @@ def _approve_filing(kind: str) -> Any:
     return approve
 
 
-ON_APPROVAL.update({
+#: What the center's approval does (wired in ApplicationsConfig.ready).
+APPROVALS = {
     Kind.CHANGE: _approve_change,
     Kind.CANCELLATION: _approve_cancellation,
     Kind.REISSUE: _approve_reissue,
@@ -121,4 +122,4 @@ ON_APPROVAL.update({
     Kind.UPC: _approve_upc,
     Kind.FOREIGN_FILING: _approve_filing(Filing.Kind.FOREIGN_CODE),
     Kind.GROUP_AUTHORISATION: _approve_filing(Filing.Kind.GROUP_AUTHORISATION),
-})  # fmt: skip
+}  # fmt: skip

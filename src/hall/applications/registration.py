@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from hall.accounts.models import User
 from hall.applications.models import Application
 from hall.applications.renewal import VALIDITY_YEARS, add_years
-from hall.applications.workflow import ON_APPROVAL, WorkflowError, application_transition
+from hall.applications.workflow import WorkflowError, application_transition
 from hall.members.models import BranchOffice, Member
 from hall.members.numbering import archive_index, certificate_number, prefix_allocate
 
@@ -64,4 +64,5 @@ def _approve_registration(application: Application, today: date) -> None:
     )
 
 
-ON_APPROVAL[Application.Kind.REGISTRATION] = _approve_registration
+#: What the center's approval does (wired in ApplicationsConfig.ready).
+APPROVALS = {Application.Kind.REGISTRATION: _approve_registration}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
 from hall.applications.models import Application
-from hall.applications.workflow import ON_APPROVAL, WorkflowError
+from hall.applications.workflow import WorkflowError
 from hall.members.models import Member
 
 WINDOW_MONTHS = 3
@@ -110,4 +110,5 @@ def _approve_renewal(application: Application, today: date) -> None:
     member.save(update_fields=["valid_from", "valid_until", "status"])
 
 
-ON_APPROVAL[Application.Kind.RENEWAL] = _approve_renewal
+#: What the center's approval does (wired in ApplicationsConfig.ready).
+APPROVALS = {Application.Kind.RENEWAL: _approve_renewal}

@@ -54,7 +54,7 @@ def application_fill(*, application_id: int, user: User, data: dict[str, Any],
             raise WorkflowError(_("申请当前状态为“%(status)s”，不能修改")
                                 % {"status": application.get_status_display()})  # fmt: skip
         if version != application.version:
-            raise WorkflowError(_("申请已被更新，请刷新页面后重试"))
+            raise WorkflowError(_("申请已被更新，请刷新页面后重试"), code="stale_edit")
         pinned = PINNED.get(application.kind, frozenset())
         changes = {name: value for name, value in data.items() if name not in pinned}
         application.data = {**application.data, **changes}

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from hall.applications.services import ARCHIVE_JOB, application_archive
+from hall.applications.services import application_archive
 from hall.jobs.models import Job
-from hall.jobs.queue import job
 
 
-@job(ARCHIVE_JOB)
 def applications_archive(current: Job) -> None:
     application_archive(application_id=int(current.arguments["application"]))

@@ -15,14 +15,18 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from hall.core.errors import HallError
+
 MAX_BYTES = 2 * 1024 * 1024
 #: A business licence scanned at 600 dpi on A3 is about 35 million pixels.
 MAX_PIXELS = 40_000_000
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "BMP": "bmp"}
 
 
-class UploadError(Exception):
+class UploadError(HallError):
     """An upload refused; the message names the limit."""
+
+    code = "upload_refused"
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hall.accounts.models import SmsCode, User
+from hall.accounts.models import User
 from hall.accounts.services import AccountError, require_unused_mobile
-from hall.accounts.sms import SmsError, send_code, verify_code
 from hall.applications import account_requests, kinds, registration, renewal, services
 from hall.applications.fees import registration_fee_fen, renewal_fee_fen
 from hall.applications.forms import (
@@ -38,8 +37,10 @@ from hall.applications.workflow import (
     application_transition,
     visible_to,
 )
-from hall.clients import client_address
-from hall.pdf import pdf_response
+from hall.core.clients import client_address
+from hall.core.pdf import pdf_response
+from hall.sms.models import SmsCode
+from hall.sms.services import SmsError, send_code, verify_code
 
 Status = Application.Status
 #: Seed 000's progress bar, and the step each status stands at.
@@ -86,7 +87,7 @@ def renewal_start(request: HttpRequest) -> HttpResponse:
         application = renewal.renewal_start(user=_user(request))
     except WorkflowError as error:
         messages.error(request, str(error))
-        return redirect("accounts:center")
+        return redirect("portal:center")
     return redirect("applications:fill", application.pk)
 
 
@@ -243,15 +244,7 @@ def act(request: HttpRequest, application_id: int) -> HttpResponse:
         return redirect("applications:detail", application.pk)
     data = form.cleaned_data
     try:
-        if data["action"] == "payment_received":  # a transfer seen: its order is paid
-            from hall.payments.orders import transfer_confirm  # noqa: PLC0415
-
-            if not visible_to(_user(request)).filter(pk=application.pk).exists():
-                raise NotFound
-            if _user(request).role not in ALLOWED_TRANSITIONS["payment_received"].roles:
-                raise NotFound
-            transfer_confirm(application=application, reviewer=_user(request))
-        elif data["action"] == "materials_done":
+        if data["action"] == "materials_done":
             services.materials_done(application_id=application.pk, user=_user(request),
                                     version=data["version"])  # fmt: skip
         else:

@@ -23,10 +23,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hall.accounts import sms
 from hall.accounts.models import User
 from hall.applications.models import Application, ApplicationEvent
 from hall.applications.workdays import add_working_days
+from hall.core.errors import Conflict
+from hall.sms import services as sms
 
 Status = Application.Status
 Role = User.Role
@@ -74,11 +75,18 @@ ALLOWED_TRANSITIONS: dict[str, Transition] = {
 }  # fmt: skip
 
 
-class WorkflowError(Exception):
+class WorkflowError(Conflict):
     """A refused action; the message says why (never whether a hidden application exists)."""
+
+    code = "workflow"
 
 
 class NotFound(WorkflowError):
+    """The same answer for an application that does not exist and one the actor may not see."""
+
+    code = "not_found"
+    status = 404
+
     def __init__(self) -> None:
         super().__init__(_("申请不存在"))
 
@@ -163,7 +171,7 @@ def _notify(application: Application, reason: str) -> None:
 def _check(application: Application, rule: Transition, action: str, version: int,
            reason: str) -> None:  # fmt: skip
     if version != application.version:
-        raise WorkflowError(_("申请已被更新，请刷新页面后重试"))
+        raise WorkflowError(_("申请已被更新，请刷新页面后重试"), code="stale_edit")
     if application.status not in rule.sources:
         raise WorkflowError(_("申请当前状态为“%(status)s”，不能执行此操作")
                             % {"status": application.get_status_display()})  # fmt: skip

@@ -25,14 +25,9 @@ JobFunction = Callable[[Job], None]
 JOBS: dict[str, JobFunction] = {}
 
 
-def job(name: str) -> Callable[[JobFunction], JobFunction]:
-    """Register ``name``'s function."""
-
-    def register(function: JobFunction) -> JobFunction:
-        JOBS[name] = function
-        return function
-
-    return register
+def register(name: str, function: JobFunction) -> None:
+    """Make ``function`` the body of jobs named ``name``; apps call it from ``AppConfig.ready``."""
+    JOBS[name] = function
 
 
 def enqueue(name: str, *, owner: str, arguments: dict[str, object],

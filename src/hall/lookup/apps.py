@@ -1,13 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LookupConfig(AppConfig):
     name = "hall.lookup"
-    verbose_name = "条码查询"
+    verbose_name = _("条码查询")
 
     def ready(self) -> None:
-        from hall.accounts.membership import ON_REMOVED  # noqa: PLC0415
-        from hall.lookup import tasks  # noqa: F401, PLC0415 - registers the background job
-        from hall.lookup.models import revoke_keys_of  # noqa: PLC0415
+        from hall.jobs import queue  # noqa: PLC0415 - apps load before their modules may
+        from hall.lookup import tasks  # noqa: PLC0415
 
-        ON_REMOVED.append(revoke_keys_of)
+        queue.register("verify_file", tasks.verify_file_job)

@@ -24,12 +24,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hall import sheetscan
+from hall.core import sheetscan
+from hall.core.errors import HallError
+from hall.core.reasons import reason
+from hall.core.spreadsheets import TableError, csv_safe, kind_of, read_rows
 from hall.lookup.services import PUBLIC_STATUSES, prefix_candidates
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 from hall.products.models import Product
-from hall.reasons import reason
-from hall.spreadsheets import TableError, csv_safe, kind_of, read_rows
 from tiaoma import bulk, gtin
 from tiaoma.errors import TiaomaError
 
@@ -266,13 +267,15 @@ RESULT_COLUMNS = ["input", "well_formed", "gtin14", "error", "registered", "comp
                   "member", "membership_valid", "product", "product_status"]  # fmt: skip
 
 
-class FileRefused(Exception):
+class FileRefused(HallError):
     """A file that cannot be verified at all; the message says why."""
+
+    code = "file_refused"
 
 
 def numbers_in(data: bytes) -> list[str]:
     """The first cell of each non-empty row (CSV or Excel), without a header row; read only as
-    far as the limit (a workbook's size and rows judged first, by hall.sheetscan)."""
+    far as the limit (a workbook's size and rows judged first, by hall.core.sheetscan)."""
     try:
         rows = _first_cells(data)
     except TableError as error:
@@ -443,7 +446,7 @@ def _sql_cell(expression: str) -> str:
 
 
 def _sql_safe(expression: str) -> str:
-    """:func:`hall.spreadsheets.csv_safe` in SQL."""
+    """:func:`hall.core.spreadsheets.csv_safe` in SQL."""
     return (
         f"CASE WHEN left({expression}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
         f"THEN '''' || {expression} ELSE {expression} END"

@@ -12,17 +12,19 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hall.reasons import reason
+from hall.core.errors import HallError
+from hall.core.reasons import reason
 from tiaoma import digital_link
 from tiaoma.errors import TiaomaError
 
 GS1 = "https://gs1.org/voc/"
 
 
-class ResolverError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class ResolverError(HallError):
+    """A link the resolver cannot follow; ``code`` says why (the library's code for a bad
+    number, or ``unsupported_key``)."""
+
+    code = "unresolvable"
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": str(self)}
@@ -43,9 +45,9 @@ def parse_request(request: HttpRequest) -> Link:
     try:
         link = digital_link.parse(uri)
     except TiaomaError as error:
-        raise ResolverError(error.code, reason(error)) from error
+        raise ResolverError(reason(error), code=error.code) from error
     if link.primary_key.ai != "01":
-        raise ResolverError("unsupported_key", _("本解析器只解析 GTIN（AI 01）"))
+        raise ResolverError(_("本解析器只解析 GTIN（AI 01）"), code="unsupported_key")
     qualifiers = {element.ai: element.value for element in link.qualifiers}
     return Link(link.primary_key.value, qualifiers.get("10"), qualifiers.get("21"),
                 link.element_string())  # fmt: skip

@@ -23,11 +23,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hall.applications.models import Application, ApplicationEvent
+from hall.core.errors import HallError
+from hall.core.reasons import reason
+from hall.core.typed import typed
 from hall.members.facts import certificate_forms, mask_certificate, same_name
 from hall.members.models import CompanyPrefix, Member
 from hall.products.models import Product, display_gtin
-from hall.reasons import reason
-from hall.typed import typed
 from tiaoma import gtin, upc
 from tiaoma.errors import TiaomaError
 
@@ -328,8 +329,10 @@ def _register_entry(event: ApplicationEvent) -> dict[str, Any]:
             "certificate_number": number}  # fmt: skip
 
 
-class PhotoError(Exception):
+class PhotoError(HallError):
     """A photo that cannot be read; the message says why."""
+
+    code = "photo_refused"
 
 
 #: What one anonymous photo may cost: phones take 12 million pixels (some 50 on request), and

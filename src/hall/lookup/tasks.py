@@ -9,11 +9,10 @@ import tempfile
 from django.core.files import File
 
 from hall.jobs.models import Job
-from hall.jobs.queue import job, progress
+from hall.jobs.queue import progress
 from hall.lookup.batch import FileRefused, numbers_in, verify_file
 
 
-@job("verify_file")
 def verify_file_job(current: Job) -> None:
     with current.input.open("rb") as upload:
         data = upload.read()

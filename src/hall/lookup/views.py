@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hall import limits
+from hall.core import limits
 from hall.lookup import resolver, services
 from hall.products.models import Product
 

@@ -1,6 +1,6 @@
 """Member certificates as PDF (系统成员证书, and the renewal and change certificates): number,
 company, prefixes, validity, and a QR code for the public verification page, drawn by tiaoma's
-own encoder and writer. Chinese text is drawn as outlines (``hall.cjk``)."""
+own encoder and writer. Chinese text is drawn as outlines (``hall.core.cjk``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 
-from hall.cjk import text_operators, text_width
+from hall.core.cjk import text_operators, text_width
 from hall.members.models import Member
 from tiaoma.render import geometry_for, layout
 from tiaoma.render.vector import POINTS_PER_MM, page_content, pdf_document

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from hall.typed import typed
+from hall.core.typed import typed
 from tiaoma._text import halfwidth
 
 

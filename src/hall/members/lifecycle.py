@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from hall.accounts import sms
 from hall.members.models import CompanyPrefix, Member, Notice
+from hall.sms import services as sms
 
 REMINDER_DAYS = (90, 30, 7)
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hall.reasons import reason
+from hall.core.reasons import reason
 from tiaoma import uscc
 from tiaoma.errors import TiaomaError
 

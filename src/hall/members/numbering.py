@@ -9,11 +9,14 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hall.core.errors import Unavailable
 from hall.members.models import CompanyPrefix, Member, PrefixPool, Sequence
 
 
-class PoolExhausted(Exception):
+class PoolExhausted(Unavailable):
     """No free prefix is left in the pool."""
+
+    code = "prefix_pool_exhausted"
 
 
 def next_in_sequence(name: str) -> int:

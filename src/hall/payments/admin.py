@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from hall.payments.models import (
-    FeeSchedule,
     Invoice,
     Notification,
     Order,
@@ -9,13 +8,6 @@ from hall.payments.models import (
     Refund,
     StrayPayment,
 )
-
-
-@admin.register(FeeSchedule)
-class FeeScheduleAdmin(admin.ModelAdmin[FeeSchedule]):
-    list_display = ["company_type", "effective_from", "joining_fen", "joining_with_ean8_fen",
-                    "yearly_fen", "note"]  # fmt: skip
-    list_filter = ["company_type"]
 
 
 @admin.register(Order)

@@ -1,4 +1,4 @@
-"""An invoice record and its PDF for each paid order (Chinese drawn as outlines, ``hall.cjk``).
+"""An invoice record and its PDF for each paid order (Chinese drawn as outlines, ``hall.core.cjk``).
 
 The record is the hall's; a VAT fapiao comes from the tax authority's own system, so the PDF is
 titled a payment receipt and says so."""
@@ -9,10 +9,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from hall.applications.models import Application
+from hall.fees.money import fen_to_yuan
+from hall.fees.taxpayer import InvalidTaxpayer, invoice_title, taxpayer_number
 from hall.members.numbering import next_in_sequence
 from hall.payments.models import Invoice, Order
-from hall.payments.money import fen_to_yuan
-from hall.payments.taxpayer import InvalidTaxpayer, invoice_title, taxpayer_number
 
 ITEMS = {
     Application.Kind.RENEWAL: "系统成员续展费",
@@ -42,7 +42,7 @@ def invoice_issue(order: Order) -> Invoice:
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    from hall.cjk import text_operators, text_width  # noqa: PLC0415 - fontTools on demand
+    from hall.core.cjk import text_operators, text_width  # noqa: PLC0415 - fontTools on demand
     from tiaoma.render.vector import POINTS_PER_MM, pdf_document  # noqa: PLC0415
 
     width, height = 210 * POINTS_PER_MM, 140 * POINTS_PER_MM

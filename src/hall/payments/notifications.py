@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from hall import limits
+from hall.core import limits
 from hall.payments.gateways import GATEWAYS, Answer, Incoming, NotificationRefused, Paid
 from hall.payments.gateways.unionpay import REFUND_NOTICE
 from hall.payments.models import Notification, Order, StrayPayment

@@ -15,12 +15,7 @@ from django.utils.translation import gettext as _
 from hall.accounts.models import User
 from hall.applications.fees import registration_fee_fen, renewal_fee_fen
 from hall.applications.models import Application
-from hall.applications.workflow import (
-    GUARDS,
-    PAID_KINDS,
-    WorkflowError,
-    application_transition,
-)
+from hall.applications.workflow import PAID_KINDS, WorkflowError, application_transition
 from hall.members.numbering import next_in_sequence
 from hall.payments.models import Order
 
@@ -164,5 +159,5 @@ def fee_paid(application: Application, actor: User) -> None:
         raise WorkflowError(_("尚未收到该申请的费用"))
 
 
-for _action in ("payment_received", "branch_approve", "center_approve", "resubmit"):
-    GUARDS[_action].append(fee_paid)
+#: The actions past a paid kind's payment step (wired in PaymentsConfig.ready).
+FEE_GUARDED = ("payment_received", "branch_approve", "center_approve", "resubmit")

@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from hall.core.spreadsheets import csv_safe
+from hall.fees.money import fen_to_yuan
 from hall.payments.gateways import GATEWAYS
 from hall.payments.models import Notification, Order, ReconciliationRun, Refund, StrayPayment
-from hall.payments.money import fen_to_yuan
 from hall.payments.orders import order_gateways
-from hall.spreadsheets import csv_safe
 
 #: Outcomes that are the normal life of an order, not a thing to look into.
 ROUTINE = {"credited", "duplicate", "payment failed", "refund notice"}

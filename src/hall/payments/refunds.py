@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.applications.models import Application
-from hall.applications.workflow import ON_CLOSED, WorkflowError
+from hall.applications.workflow import WorkflowError
 from hall.payments.gateways import GATEWAYS, GatewayError
 from hall.payments.models import Order, Refund, StrayPayment
 
@@ -124,7 +124,7 @@ def transfer_refund_paid(*, refund_id: int, reference: str) -> Refund:
         return made
 
 
-def _refund_closed(application: Application) -> None:
+def refund_closed(application: Application) -> None:
     """A rejected or withdrawn application's paid orders are refunded in full."""
     for order in application.orders.filter(status=Order.Status.PAID):
         refund(
@@ -132,6 +132,3 @@ def _refund_closed(application: Application) -> None:
             amount_fen=refundable_fen(order),
             reason=_("申请%(status)s") % {"status": application.get_status_display()},
         )
-
-
-ON_CLOSED.append(_refund_closed)

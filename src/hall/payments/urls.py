@@ -5,6 +5,11 @@ from hall.payments import views
 app_name = "payments"
 urlpatterns = [
     path("applications/<int:application_id>/pay/", views.pay, name="pay"),
+    path(
+        "applications/<int:application_id>/transfer-received/",
+        views.transfer_received,
+        name="transfer_received",
+    ),
     path("orders/<str:number>/", views.order_page, name="order"),
     path("orders/<str:number>/start/", views.start, name="start"),
     path("orders/<str:number>/invoice.pdf", views.invoice, name="invoice"),

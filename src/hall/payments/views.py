@@ -17,8 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hall.accounts.models import User
-from hall.applications.workflow import WorkflowError, visible_to
-from hall.clients import client_address
+from hall.applications.workflow import ALLOWED_TRANSITIONS, WorkflowError, visible_to
+from hall.core.clients import client_address
+from hall.core.qrcodes import qr_svg
 from hall.payments import notifications
 from hall.payments.gateways import (
     GATEWAYS,
@@ -29,8 +30,7 @@ from hall.payments.gateways import (
     offered_methods,
 )
 from hall.payments.models import Order
-from hall.payments.orders import order_for, order_started
-from hall.qrcodes import qr_svg
+from hall.payments.orders import order_for, order_started, transfer_confirm
 
 
 def _user(request: HttpRequest) -> User:
@@ -58,6 +58,22 @@ def pay(request: HttpRequest, application_id: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("applications:detail", application_id)
     return redirect("payments:order", order.number)
+
+
+@login_required
+@require_POST
+def transfer_received(request: HttpRequest, application_id: int) -> HttpResponse:
+    """A reviewer has seen the transfer arrive: its order is paid (the workflow's
+    ``payment_received``, which only a reviewer who sees the application may give)."""
+    application = visible_to(_user(request)).filter(pk=application_id).first()
+    if (
+        application is None
+        or _user(request).role not in ALLOWED_TRANSITIONS["payment_received"].roles
+    ):
+        raise Http404
+    transfer_confirm(application=application, reviewer=_user(request))
+    messages.success(request, _("操作成功"))
+    return redirect("applications:detail", application_id)
 
 
 @login_required
@@ -126,9 +142,9 @@ def sandbox(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def invoice(request: HttpRequest, number: str) -> HttpResponse:
     """The invoice record of a paid order, as PDF."""
+    from hall.core.pdf import pdf_response  # noqa: PLC0415
     from hall.payments.invoices import invoice_pdf  # noqa: PLC0415 - fontTools on demand
     from hall.payments.models import Invoice  # noqa: PLC0415
-    from hall.pdf import pdf_response  # noqa: PLC0415
 
     order = _order(request, number)
     record = Invoice.objects.filter(order=order).first()

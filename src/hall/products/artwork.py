@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.core.errors import HallError
+from hall.core.reasons import reason
 from hall.products.models import Product, ProofCheck
-from hall.reasons import reason
 from tiaoma.errors import TiaomaError
 from tiaoma.render import Format, artwork, geometry_for
 from tiaoma.render.labels import label_sheet
@@ -26,8 +27,10 @@ CONTENT_TYPES = {"svg": "image/svg+xml", "pdf": "application/pdf",
 PASSING_GRADE = 1.5
 
 
-class ArtworkError(Exception):
+class ArtworkError(HallError):
     """Artwork that cannot be made or a proof that cannot be graded; the message says why."""
+
+    code = "artwork"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.core.errors import HallError
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 from hall.products.history import record
 from hall.products.models import NumberBank, Product, Reservation
@@ -29,8 +30,10 @@ from tiaoma.errors import TiaomaError
 Kind = Product.Kind
 
 
-class BankError(Exception):
+class BankError(HallError):
     """A refused request; the message says why, in the hall's language."""
+
+    code = "number_bank"
 
 
 def body_length(prefix: CompanyPrefix) -> int:

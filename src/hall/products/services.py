@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hall.accounts.models import User
+from hall.core.errors import HallError
 from hall.products.history import label, record
 from hall.products.models import Product
 
@@ -54,8 +55,10 @@ ACTION_NAMES = {
 }
 
 
-class ProductError(Exception):
+class ProductError(HallError):
     """A refused change; the message says why."""
+
+    code = "product"
 
 
 def visible_to(actor: User) -> QuerySet[Product]:
@@ -99,7 +102,7 @@ def product_update(*, actor: User, product_id: int, version: int,
     with transaction.atomic():
         product = _locked(actor, product_id)
         if version != product.version:
-            raise ProductError(_("此产品已被他人修改，请刷新后再改"))
+            raise ProductError(_("此产品已被他人修改，请刷新后再改"), code="stale_edit", status=409)
         changed = {k: v for k, v in data.items() if k in EDITABLE and getattr(product, k) != v}
         if not changed:
             return product

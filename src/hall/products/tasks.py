@@ -6,14 +6,13 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from hall.accounts.models import User
+from hall.core.spreadsheets import TableError, kind_of
 from hall.jobs.models import Job
-from hall.jobs.queue import job, progress
+from hall.jobs.queue import progress
 from hall.members.models import Member
 from hall.products.transfer import import_table
-from hall.spreadsheets import TableError, kind_of
 
 
-@job("products_import")
 def products_import(current: Job) -> None:
     member = Member.objects.get(pk=current.arguments["member"])
     actor = User.objects.filter(pk=current.arguments.get("actor")).first()

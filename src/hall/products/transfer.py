@@ -23,9 +23,11 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hall import sheetscan
 from hall.accounts.models import User
-from hall.inserting import insert
+from hall.core import sheetscan
+from hall.core.inserting import insert
+from hall.core.reasons import reason
+from hall.core.spreadsheets import TableError, kind_of, read_rows, write_table
 from hall.members.models import CompanyPrefix, Member
 from hall.products import bank
 from hall.products.bank import BankError
@@ -33,8 +35,6 @@ from hall.products.forms import ProductForm
 from hall.products.history import event, label
 from hall.products.models import Product
 from hall.products.services import EDITABLE, missing_for_filing
-from hall.reasons import reason
-from hall.spreadsheets import TableError, kind_of, read_rows, write_table
 from tiaoma import gtin
 from tiaoma.errors import TiaomaError
 

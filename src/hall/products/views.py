@@ -15,11 +15,13 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hall import sheetscan
-from hall.accounts.models import User
+from hall.accounts.models import ApiKey, User
+from hall.core import sheetscan
+from hall.core.spreadsheets import CONTENT_TYPES as TABLE_TYPES
+from hall.core.spreadsheets import TableError, kind_of
+from hall.core.typed import typed
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
-from hall.lookup.models import ApiKey
 from hall.members.models import Member
 from hall.products import bank, services
 from hall.products.artwork import ArtworkError, labels_pdf, product_artwork, proof_check
@@ -39,9 +41,6 @@ from hall.products.history import changes
 from hall.products.models import Product
 from hall.products.services import ACTION_NAMES, ALLOWED_TRANSITIONS, ProductError
 from hall.products.transfer import LIMITS, export, template
-from hall.spreadsheets import CONTENT_TYPES as TABLE_TYPES
-from hall.spreadsheets import TableError, kind_of
-from hall.typed import typed
 
 PAGE_SIZE = 50
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from hall.fees.money import fen_to_yuan, yuan_to_fen
 from hall.payments.gateways.base import (
     BEIJING,
     Answer,
@@ -27,7 +28,6 @@ from hall.payments.gateways.base import (
     Start,
     public_url,
 )
-from hall.payments.money import fen_to_yuan, yuan_to_fen
 
 if TYPE_CHECKING:
     from hall.payments.models import Order, Refund

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 
+from hall.core.errors import HallError, Unavailable
+
 if TYPE_CHECKING:
     from hall.payments.models import Order, Refund
 
@@ -65,16 +67,21 @@ class Answer:
     content_type: str = "text/plain"
 
 
-class NotificationRefused(Exception):
+class NotificationRefused(HallError):
     """A notification not to be believed: forged, malformed, or not for this merchant."""
+
+    code = "notification_refused"
 
     def __init__(self, outcome: str) -> None:
         super().__init__(outcome)
         self.outcome = outcome
 
 
-class GatewayError(Exception):
+class GatewayError(Unavailable):
     """A gateway could not be reached or refused a call; the text says which and why."""
+
+    code = "gateway_error"
+    status = 502
 
 
 class Gateway(Protocol):

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from hall.payments.schedules import load_known
+from hall.fees.schedules import load_known
 
 
 def load(apps, schema_editor):  # type: ignore[no-untyped-def]

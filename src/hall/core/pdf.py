@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from hall.cjk import FontMissing
+from hall.core.cjk import FontMissing
 
 
 def pdf_response(request: HttpRequest, make: Callable[[], bytes], *, back: str,

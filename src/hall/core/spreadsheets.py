@@ -14,6 +14,8 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from hall.core.errors import HallError
+
 XLSX_MAGIC = b"PK\x03\x04"
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -21,8 +23,10 @@ CONTENT_TYPES = {
 }
 
 
-class TableError(Exception):
+class TableError(HallError):
     """A file that is not a readable table; the message says why."""
+
+    code = "unreadable_table"
 
 
 def csv_safe(text: str) -> str:

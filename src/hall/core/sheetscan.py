@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from hall.spreadsheets import TableError
+from hall.core.spreadsheets import TableError
 
 if TYPE_CHECKING:
     from openpyxl.reader.excel import ExcelReader

@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
-from hall.lookup.middleware import json_error
+from hall.core.errors import json_error
 
 
 class BodyLimits:

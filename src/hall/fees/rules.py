@@ -7,13 +7,16 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hall.payments.models import FeeSchedule
+from hall.core.errors import Unavailable
+from hall.fees.models import FeeSchedule
 
 RENEWAL_YEARS = 2
 
 
-class NoSchedule(Exception):
+class NoSchedule(Unavailable):
     """No fee schedule is in force for that company type on that day."""
+
+    code = "no_fee_schedule"
 
 
 def schedule_on(company_type: str, day: date | None = None) -> FeeSchedule:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from hall.clients import client_address
+from hall.core.clients import client_address
 
 WINDOW_SECONDS = 60
 
@@ -52,7 +52,7 @@ def _counted(key: str, cost: int) -> int:
 
 def for_address(request: HttpRequest, cost: int = 1, *, bucket: str = "address",
                 limit: int | None = None) -> Verdict:  # fmt: skip
-    """The real client's (hall.clients) requests a minute: the public query's by default."""
+    """The real client's (hall.core.clients) requests a minute: the public query's by default."""
     address = client_address(request) or "unknown"
     per_minute = settings.RATE_LIMITS["address_per_minute"] if limit is None else limit
     return spend(f"{bucket}:{address}", per_minute, cost)

@@ -5,6 +5,9 @@ language switch. Django's LocaleMiddleware would follow the browser's Accept-Lan
 an English browser English pages; the hall is Chinese first, so only the switch's cookie counts.
 
 RefuseNul: a request with a NUL character is bad input, answered 400 before any view.
+
+ApiErrors: what Django answers by itself under ``/api/`` (an unknown path, a method the
+endpoint does not take) becomes the API's JSON error too.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from hall.lookup.middleware import json_error
+from hall.core.errors import json_error
 
 
 class ChosenLanguageMiddleware:
@@ -65,3 +68,25 @@ def _holds_nul(request: HttpRequest) -> bool:
         return b"\\u0000" in request.body  # JSON writes a NUL as \u0000
     except RequestDataTooBig:  # the view answers that one, with its limit
         return False
+
+
+CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 500: "server_error"}
+
+
+class ApiErrors:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (not request.path.startswith("/api/") or response.status_code < 400
+                or response.get("Content-Type", "").startswith("application/json")):  # fmt: skip
+            return response
+        code = CODES.get(response.status_code, f"http_{response.status_code}")
+        messages = {404: _("没有这个接口"), 405: _("此接口不接受 %(method)s 请求")
+                    % {"method": request.method}}  # fmt: skip
+        replaced = json_error(response.status_code, code,
+                               messages.get(response.status_code, code))  # fmt: skip
+        if "Allow" in response:
+            replaced["Allow"] = response["Allow"]
+        return replaced

@@ -16,11 +16,15 @@ from django.utils.translation import gettext as _
 from fontTools.pens.basePen import BasePen
 from fontTools.ttLib import TTCollection, TTFont
 
+from hall.core.errors import Unavailable
+
 __all__ = ["FontMissing", "text_operators", "text_width"]
 
 
-class FontMissing(Exception):
+class FontMissing(Unavailable):
     """No CJK font where the settings say."""
+
+    code = "font_missing"
 
 
 class _PdfPen(BasePen):  # type: ignore[misc]  # fontTools has no type hints

@@ -14,7 +14,7 @@ import json
 import logging
 import secrets
 import urllib.request
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from django.conf import settings
@@ -24,14 +24,17 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from hall.accounts.models import SmsCode, SmsMessage, SmsThrottle
+from hall.core.errors import HallError
+from hall.sms.models import SmsCode, SmsMessage, SmsThrottle
 
 logger = logging.getLogger("hall.sms")
 MAX_ATTEMPTS = 5
 
 
-class SmsError(Exception):
+class SmsError(HallError):
     """A code that cannot be sent or does not match: the message says why."""
+
+    code = "sms"
 
 
 class Backend(Protocol):
@@ -205,3 +208,8 @@ def notify(mobile: str, text: str) -> None:
     """Send ``text`` to ``mobile`` once the current transaction commits (nothing if it fails)."""
     if mobile:
         transaction.on_commit(lambda: backend().send(mobile, text))
+
+
+def codes_clear(today: date) -> None:
+    """The codes older than two days: no limit counts them and none can be used."""
+    SmsCode.objects.filter(created_at__lt=timezone.now() - timedelta(days=2)).delete()

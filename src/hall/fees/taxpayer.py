@@ -11,13 +11,16 @@ import re
 
 from django.utils.translation import gettext as _
 
+from hall.core.errors import HallError
 from tiaoma import uscc
 
 _OLD = re.compile(r"[0-9A-Z]{15}|[0-9A-Z]{17}|[0-9A-Z]{20}")
 
 
-class InvalidTaxpayer(ValueError):
+class InvalidTaxpayer(HallError, ValueError):
     """A title or taxpayer number in the wrong form; the message says which."""
+
+    code = "invalid_taxpayer"
 
 
 def taxpayer_number(value: str) -> str:

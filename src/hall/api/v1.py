@@ -25,12 +25,12 @@ from ninja import Field, File, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader
 
-from hall import limits
+from hall.accounts.models import ApiKey, digest
+from hall.core import limits
+from hall.core.errors import json_error
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
 from hall.lookup import batch, services
-from hall.lookup.middleware import json_error
-from hall.lookup.models import ApiKey, digest
 from hall.members.models import Member
 from hall.products import bank
 from hall.products.artwork import ArtworkError, product_artwork

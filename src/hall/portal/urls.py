@@ -1,0 +1,8 @@
+from django.urls import path
+
+from hall.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.center, name="center"),
+]
