@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import biip
 import pytest
 from hypothesis import given, settings
@@ -101,6 +103,79 @@ def test_gtin8_is_looked_up_on_its_own_digits() -> None:
     parsed = gtin.parse(with_check("9620123"))
     assert parsed.issuer is not None
     assert parsed.issuer.organisation == "GS1 UK - GTIN-8"
+
+
+@pytest.mark.parametrize(
+    ("number", "china"),
+    [
+        # Seed 001 and the GS1 GenSpecs' own example of a Chinese GTIN-13.
+        ("6936983800013", True),
+        ("6901234567892", True),
+        # EAN-8 (缩短码): read by its GS1-8 prefix 690; its padded GTIN-13/14 forms start 00000,
+        # where a "first three digits" check sees 000.
+        ("69012341", True),
+        ("0000069012341", True),
+        ("00000069012341", True),
+        # GTIN-14s: past the indicator digit, trade units (1-8) and variable measure (9) alike.
+        ("16901234567899", True),
+        ("96901234567895", True),
+        ("06901234567892", True),
+        # A case of EAN-8 items: indicator + 00000 + the GTIN-8's first seven digits (GS1
+        # GenSpecs figure 2.1.8.2-1), as to_gtin14 writes it.
+        ("10000069012348", True),
+        # 680-681: allocated to GS1 China after 690-699 (GS1's prefix list, oracles.md).
+        (with_check("680123456789"), True),
+        (with_check("699123456789"), True),
+        # Foreign: GS1 Germany, and the ones next door in name only (domain.md 2.1).
+        ("4006381333931", False),
+        (with_check("489123456789"), False),  # GS1 Hong Kong, China
+        (with_check("471123456789"), False),  # GS1 Chinese Taipei
+        (with_check("958123456789"), False),  # GS1 Macau, China
+        # A UPC-A whose digits start 0690: its GTIN-13 form is 0069..., GS1 US.
+        (with_check("06901234567"), False),
+        # ISSN (977) and ISBN (978) are Bookland, whoever publishes; 2x is an in-store code.
+        ("9771234567003", False),
+        (with_check("978711121382"), False),
+        (with_check("269012345678"), False),
+        # GTIN-8s: RCN-8 (GS1 GenSpecs 2.1.11.1) and GS1 UK's GS1-8 prefix 960.
+        (with_check("2690123"), False),
+        (with_check("9601234"), False),
+    ],
+)
+def test_is_china(number: str, china: bool) -> None:
+    assert gtin.parse(number).is_china is china
+
+
+def test_gs1_china_prefixes_in_the_generated_table() -> None:
+    # What is_china answers comes from the data: GS1 China holds 680-681 and 690-699, nothing else.
+    table = resources.files("tiaoma.data").joinpath("gs1_prefixes.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in table.splitlines() if not line.startswith("#"))
+    china = {prefix for prefix, organisation in rows if organisation == "GS1 China"}
+    assert china == {"680", "681", *(str(prefix) for prefix in range(690, 700))}
+
+
+@pytest.mark.parametrize("length", [8, 13])
+def test_is_china_agrees_with_biip(length: int) -> None:
+    # Every three-digit prefix, read by biip's GS1 prefix and GS1-8 prefix tables.
+    for prefix in range(100, 1000):
+        number = with_check(f"{prefix}".ljust(length - 1, "0"))
+        theirs = biip.parse(number).gtin
+        assert theirs is not None
+        their_usage = theirs.prefix.usage if theirs.prefix else None
+        assert gtin.parse(number).is_china is (their_usage == "GS1 China"), number
+
+
+def test_gtin14_of_a_gtin8_is_read_as_its_gtin8() -> None:
+    # GS1 GenSpecs figure 2.1.8.2-1: a GTIN-14 on a GTIN-8 is N1 00000 N7...N13 + check digit.
+    case = gtin.parse(gtin.to_gtin14("69012341", indicator="1"))
+    assert case.value == "10000069012348"
+    assert case.issuer is not None
+    assert case.issuer.organisation == "GS1 China"
+    assert (case.company_prefix, case.item_reference) == (None, "1234")
+    # 977 is ISSN for GTIN-13s only: a GS1-8 prefix keeps its GTIN-8 meaning inside a GTIN-14.
+    assert gtin.parse(gtin.to_gtin14(with_check("9770000"), indicator="1")).kind is (
+        GtinKind.TRADE_ITEM
+    )
 
 
 def test_gtin14_properties() -> None:
@@ -250,7 +325,10 @@ def test_issuer_agrees_with_biip(body: str) -> None:
     ours = gtin.parse(number)
     theirs = biip.parse(number).gtin
     assert theirs is not None
-    if theirs.prefix is not None and ours.format is not gtin.GtinFormat.GTIN_8:
+    # biip reads a GTIN-14 on a GTIN-8 (indicator + 00000, GS1 GenSpecs figure 2.1.8.2-1) by
+    # its GTIN-13 prefix, "unused to avoid collision with GTIN-8"; we read the GTIN-8 inside.
+    gtin8_inside = number.zfill(14)[1:6] == "00000"
+    if theirs.prefix is not None and ours.format is not gtin.GtinFormat.GTIN_8 and not gtin8_inside:
         assert ours.issuer is not None
         assert ours.issuer.organisation == theirs.prefix.usage
 

@@ -118,11 +118,23 @@ class Gtin:
 
     @property
     def kind(self) -> GtinKind:
-        return _kind(self.issuer, self.format)
+        return _kind(self.issuer, gtin8_based=_gtin8_based(self.value))
 
     @property
     def is_china(self) -> bool:
-        """Issued by GS1 China (中国物品编码中心): GS1 prefixes 690-699."""
+        """Issued under a GS1 China (中国物品编码中心) prefix: 690-699, and 680-681 since GS1
+        allocated them (GS1's prefix list, :mod:`tiaoma.prefixes`).
+
+        A GTIN-8 (EAN-8, 缩短码) is read by its GS1-8 prefix, also when written in 12-14 digits; a
+        GTIN-14 by the GTIN it groups, past its indicator digit (GS1 GenSpecs figure 2.1.8.2-1).
+        A Chinese number needs no foreign-code filing (境外码备案), which only GTINs issued by
+        another GS1 member organisation do.
+
+        >>> [parse(number).is_china for number in ("69012341", "6901234567892", "16901234567899")]
+        [True, True, True]
+        >>> [parse(number).is_china for number in ("4006381333931", "9771234567003")]
+        [False, False]
+        """
         return self.issuer is not None and self.issuer.organisation == "GS1 China"
 
     @property
@@ -152,7 +164,7 @@ class Gtin:
         }
 
 
-def _kind(issuer: Issuer | None, gtin_format: GtinFormat) -> GtinKind:
+def _kind(issuer: Issuer | None, *, gtin8_based: bool) -> GtinKind:
     if issuer is None:
         return GtinKind.UNALLOCATED
     organisation = issuer.organisation
@@ -164,7 +176,7 @@ def _kind(issuer: Issuer | None, gtin_format: GtinFormat) -> GtinKind:
         "Refund receipts": GtinKind.REFUND_RECEIPT,
         "Used for demonstrations and examples of the GS1 system": GtinKind.DEMONSTRATION,
     }
-    if organisation in special and gtin_format is not GtinFormat.GTIN_8:
+    if organisation in special and not gtin8_based:
         return special[organisation]
     if "coupon" in organisation.lower():
         return GtinKind.COUPON
@@ -216,9 +228,7 @@ def parse(number: str) -> Gtin:
     """Validate ``number`` and split it into its parts."""
     value = validate(number)
     gtin_format = GtinFormat(len(value))
-    if gtin_format is GtinFormat.GTIN_8 or value.zfill(14).startswith("000000"):
-        # A GTIN-8 in a 12-14 digit field (AI (01), databases) keeps six leading zeros; GS1
-        # keeps GTIN-13 prefixes 0000000-0000099 free so that the two never collide.
+    if _gtin8_based(value):
         return _parse_gtin8(value, gtin_format)
     digits13 = value.zfill(13)[-13:]
     issuer = prefixes.issuer(digits13)
@@ -228,6 +238,14 @@ def parse(number: str) -> Gtin:
     # GS1 writes the parts on the GTIN-13 form: a GTIN-12's company prefix keeps the leading
     # zero ('0614141'), a GTIN-14's item reference leaves out the indicator.
     return Gtin(value, gtin_format, issuer, digits13[:length], digits13[length:12], value[-1])
+
+
+def _gtin8_based(value: str) -> bool:
+    """A GTIN-8, or a GTIN-8 in a longer form: padded with zeros in a 12-14 digit field (AI (01),
+    databases), or a GTIN-14 of a grouping of GTIN-8 items, indicator + 00000 + the GTIN-8's
+    first seven digits (GS1 GenSpecs figure 2.1.8.2-1). GS1 keeps GTIN-13 prefixes
+    0000000-0000099 free so that the two never collide."""
+    return len(value) == 8 or value.zfill(14)[1:6] == "00000"
 
 
 # GS1 GenSpecs 2.1.11.1: GTIN-8s starting with 0 or 2 are restricted circulation numbers for

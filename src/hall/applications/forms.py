@@ -260,12 +260,12 @@ class ForeignFilingForm(ApplicationForm):
 
     def clean_gtin(self) -> str:
         try:
-            number = gtin.validate(self.cleaned_data["gtin"])
+            number = gtin.parse(self.cleaned_data["gtin"])
         except TiaomaError as error:
             raise forms.ValidationError(reason(error)) from error
-        if number.zfill(14)[1:4] in {f"69{d}" for d in "0123456789"}:
+        if number.is_china:  # an EAN-8 and a GTIN-14 too, read by the library
             raise forms.ValidationError(_("这是中国的商品条码（前缀 690-699），无需境外码备案"))
-        return number
+        return number.value
 
 
 class GroupAuthorisationForm(ApplicationForm):
