@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tiaoma import _text
+from tiaoma import _text, text
 from tiaoma.errors import InvalidFormat
 
 
@@ -23,8 +23,29 @@ def test_compact(given: str, expected: str) -> None:
     assert _text.compact(given) == expected
 
 
-def test_halfwidth_keeps_letters_and_brackets() -> None:
-    assert _text.halfwidth("（０１）ＡＢＣ") == "(01)ABC"
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("（０１）ＡＢＣ", "(01)ABC"),  # full-width letters and brackets keep their meaning
+        ("６９３６９８３８０００１３", "6936983800013"),  # digits typed by a Chinese input method
+        ("！～", "!~"),  # both ends of the full-width block U+FF01..U+FF5E
+        ("138\u30000013", "138 0013"),  # the ideographic space is a space, kept
+        ("693\u201069838\u2212\ufe630001", "693-69838--0001"),  # hyphen, minus, small hyphen
+        ("\ufeff\u200b69\u200c3\u200d\u2060", "693"),  # BOM and zero-width characters go
+        ("物编注字第１００００１号", "物编注字第100001号"),  # Chinese is left as typed
+        ("ｶﾀｶﾅ", "ｶﾀｶﾅ"),  # half-width katakana are not full-width ASCII
+        ("6936983800013", "6936983800013"),  # plain ASCII is unchanged
+        ("", ""),
+    ],
+)
+def test_halfwidth(given: str, expected: str) -> None:
+    assert text.halfwidth(given) == expected
+
+
+def test_the_library_uses_the_public_halfwidth() -> None:
+    # One table: the identifier modules' compact() and the public function cannot drift apart.
+    assert _text.halfwidth is text.halfwidth
+    assert _text.compact("６９３\u3000６９８３８") == "69369838"
 
 
 def test_require_text() -> None:

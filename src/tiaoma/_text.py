@@ -1,12 +1,11 @@
 """Forgiving input: what people paste from Chinese documents, spreadsheets and web pages.
 
 Full-width forms (``０-９``, ``Ａ-Ｚ``, ``（０１）``) become ASCII; the ideographic space and the
-many dashes are treated as the ASCII space and hyphen.
+many dashes are treated as the ASCII space and hyphen. That step is public API,
+:func:`tiaoma.text.halfwidth`; this module adds the checks the identifier modules share.
 
 >>> compact(" 6 9 3-6983８０００１３ ")
 '6936983800013'
->>> halfwidth("（０１）０６９０１２３４５６７８９２")
-'(01)06901234567892'
 >>> compact("\ufeff6936983800013")   # the byte-order mark of a file saved as "UTF-8" by Excel
 '6936983800013'
 """
@@ -17,22 +16,11 @@ import re
 from typing import Any
 
 from tiaoma.errors import EMPTY, NOT_DIGITS, NOT_TEXT, InvalidFormat
+from tiaoma.text import halfwidth
 
-# U+FF01..U+FF5E are the full-width forms of ASCII 0x21..0x7E; U+3000 is the ideographic space.
-_HALFWIDTH: dict[int, int | None] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_HALFWIDTH[0x3000] = ord(" ")
-for _dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63":
-    _HALFWIDTH[ord(_dash)] = ord("-")
-# The byte-order mark Excel and Notepad put before "UTF-8" files, and the zero-width characters
-# web pages hide in copied text, are not part of any code.
-for _invisible in "\ufeff\u200b\u200c\u200d\u2060":
-    _HALFWIDTH[ord(_invisible)] = None
+__all__ = ["compact", "halfwidth", "require_digits", "require_text"]
+
 _SEPARATORS = re.compile(r"[\s\-]+")
-
-
-def halfwidth(value: str) -> str:
-    """Full-width ASCII forms, the ideographic space and dashes to their ASCII equivalents."""
-    return value.translate(_HALFWIDTH)
 
 
 def require_text(value: Any) -> str:

@@ -17,7 +17,7 @@ import re
 from django.utils.translation import gettext_lazy as _
 
 from hall.core.errors import HallError
-from tiaoma._text import halfwidth
+from tiaoma.text import halfwidth
 
 __all__ = ["InvalidMobile", "normalise"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from hall.core.typed import typed
-from tiaoma._text import halfwidth
+from tiaoma.text import halfwidth
 
 
 def certificate_forms(text: str) -> list[str]:
