@@ -306,3 +306,53 @@ def test_bearer_style_must_be_known() -> None:
 
     with pytest.raises(InvalidComponent, match="bearer bars"):
         geometry_for(itf.itf14("16936983800010"), bearer="round")
+
+
+def test_points_per_mm_makes_the_pdf_page_sizes() -> None:
+    # An inch is 25.4 mm and 72 points (ISO 32000-1 8.3.2.3): A4 (ISO 216) is 595.276 x 841.89 pt.
+    from tiaoma.render.vector import POINTS_PER_MM
+
+    inch = 25.4 * POINTS_PER_MM
+    a4 = (210 * POINTS_PER_MM, 297 * POINTS_PER_MM)
+    assert inch == pytest.approx(72)
+    assert a4 == pytest.approx((595.276, 841.89), abs=1e-3)
+
+
+def test_pdf_document_places_symbols_on_pages_of_any_size() -> None:
+    # The hall's certificates and forms: symbols placed by page_content on pages it composes.
+    import pypdfium2
+
+    from tiaoma.render.vector import POINTS_PER_MM, page_content, pdf_document
+
+    symbol = upcean.ean13("6936983800013")
+    drawing = layout(symbol, geometry_for(symbol))
+    a4 = (210 * POINTS_PER_MM, 297 * POINTS_PER_MM)
+    a6 = (105 * POINTS_PER_MM, 148 * POINTS_PER_MM)
+    at = (20 * POINTS_PER_MM, 250 * POINTS_PER_MM)
+    pdf = pdf_document([(*a4, page_content(drawing, *at)), (*a6, page_content(drawing))])
+    document = pypdfium2.PdfDocument(pdf)
+    assert [page.get_size() for page in document] == [
+        pytest.approx(a4, abs=1e-3),
+        pytest.approx(a6, abs=1e-3),
+    ]
+    for page in document:
+        image = page.render(scale=300 / 72).to_pil().convert("L")
+        found = zxingcpp.read_barcodes(image, try_downscale=False)
+        assert [(r.format.name, r.text) for r in found] == [("EAN13", "6936983800013")]
+    # The first page's symbol sits where it was put: 20 mm in, its foot 250 mm up the page.
+    first = zxingcpp.read_barcodes(document[0].render(scale=300 / 72).to_pil().convert("L"))[0]
+    left_mm = min(point.x for point in (first.position.top_left, first.position.bottom_left))
+    assert left_mm * 25.4 / 300 == pytest.approx(20 + 11 * 0.33, abs=0.5)
+
+
+def test_pdf_document_writes_each_glyph_once() -> None:
+    # ISO 32000-1 8.10: one form XObject per OCR-B character, however many pages use it.
+    from tiaoma.render.vector import page_content, pdf_document
+
+    symbol = upcean.ean13("6936983800013")
+    drawing = layout(symbol, geometry_for(symbol))
+    page = (200.0, 100.0, page_content(drawing))
+    characters = {char for run in drawing.texts for char in run.text if not char.isspace()}
+    for pages in ([page], [page] * 3):
+        assert pdf_document(pages).count(b"/Subtype /Form") == len(characters)
+    assert pdf_document([(200.0, 100.0, "")]).count(b"/Subtype /Form") == 0

@@ -21,8 +21,11 @@ import zlib
 from tiaoma.render.layout import Drawing, font
 from tiaoma.render.outlines import glyph_operations
 
-__all__ = ["page_content", "to_eps", "to_pdf"]
+__all__ = ["POINTS_PER_MM", "page_content", "pdf_document", "to_eps", "to_pdf"]
 
+#: Points in a millimetre: PDF and PostScript measure in points of 1/72 inch (ISO 32000-1 8.3.2.3),
+#: drawings in millimetres. ``page_content``'s origin and ``pdf_document``'s page sizes are points:
+#: an A4 page (ISO 216) is ``(210 * POINTS_PER_MM, 297 * POINTS_PER_MM)``.
 POINTS_PER_MM = 72 / 25.4
 _PDF_OPERATORS = {"M": "m", "L": "l", "C": "c", "Z": "h"}
 _PS_OPERATORS = {"M": "moveto", "L": "lineto", "C": "curveto", "Z": "closepath"}
@@ -78,7 +81,9 @@ def _glyphs(drawing: Drawing, operators: dict[str, str], fill: str, x0: float,
 
 def page_content(drawing: Drawing, x0: float = 0.0, y0: float = 0.0, *,
                  background: bool = True) -> str:  # fmt: skip
-    """PDF content-stream operators drawing ``drawing`` with its foot-left corner at (x0, y0)."""
+    """PDF content-stream operators drawing ``drawing`` with its foot-left corner at (x0, y0),
+    in points from the page's foot-left corner. The glyphs are used as form XObjects, so the
+    content belongs on a page of :func:`pdf_document`, which defines them."""
     width, height = _size_pt(drawing)
     parts = []
     if background:
@@ -132,8 +137,24 @@ _GLYPH_USE = re.compile(r"/G([0-9a-f]+) Do")
 
 def pdf_document(pages: list[tuple[float, float, str]], fonts: str = "",
                  colour: str = "0 0 0") -> bytes:  # fmt: skip
-    """A PDF of pages given as (width pt, height pt, content stream). The glyph XObjects the
-    pages use are defined once; ``fonts`` is a ``/Font << ... >>`` resource entry if needed."""
+    """A PDF 1.4 file of ``pages``, each (width pt, height pt, content stream), in that order.
+
+    The content streams are ASCII PDF operators (ISO 32000-1 8 and 9): :func:`page_content` for
+    each symbol, and whatever else the page draws around them. The OCR-B glyphs the pages use are
+    written once, as form XObjects every page can use (ISO 32000-1 8.10); ``colour`` is their
+    fill, as ``r g b`` in 0-1. ``fonts`` is a ``/Font << ... >>`` resource entry for pages that
+    also set text in a font of their own.
+
+    >>> from tiaoma.render import geometry_for, layout
+    >>> from tiaoma.symbols import upcean
+    >>> symbol = upcean.ean13("6936983800013")
+    >>> drawing = layout(symbol, geometry_for(symbol))
+    >>> a4 = (210 * POINTS_PER_MM, 297 * POINTS_PER_MM)
+    >>> at = (20 * POINTS_PER_MM, 250 * POINTS_PER_MM)   # 20 mm from the left, 250 mm up
+    >>> pdf = pdf_document([(*a4, page_content(drawing, *at)), (*a4, "")])
+    >>> pdf.count(b"/Type /Page "), pdf.count(b"/MediaBox [0 0 595.2756 841.8898]")
+    (2, 2)
+    """
     used = sorted({chr(int(code, 16)) for _, _, content in pages
                    for code in _GLYPH_USE.findall(content)})  # fmt: skip
     first_glyph = 3 + 2 * len(pages)
