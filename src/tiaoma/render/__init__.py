@@ -18,8 +18,18 @@ from tiaoma.render import template, vector
 from tiaoma.render.layout import ArtworkWarning, Drawing, Geometry, geometry_for, layout
 from tiaoma.symbols.base import Symbol
 
-__all__ = ["FORMATS", "ArtworkWarning", "Drawing", "Geometry", "artwork", "geometry_for", "layout"]
+__all__ = [
+    "FORMATS",
+    "ArtworkWarning",
+    "Drawing",
+    "Format",
+    "Geometry",
+    "artwork",
+    "geometry_for",
+    "layout",
+]
 
+#: The file formats :func:`artwork` writes (the type of its ``kind``).
 Format = Literal["svg", "png", "pdf", "eps"]
 FORMATS: tuple[Format, ...] = ("svg", "png", "pdf", "eps")
 
