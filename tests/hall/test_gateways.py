@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
+import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,8 +31,9 @@ from hall.payments.gateways.alipay import AlipayConfig, AlipayGateway
 from hall.payments.gateways.unionpay import UnionpayConfig, UnionpayGateway, signing_text
 from hall.payments.gateways.wechat import WechatConfig, WechatGateway
 from hall.payments.models import Notification, Order
-from hall.payments.orders import order_for, order_started, orders_settle
+from hall.payments.orders import order_for, order_started
 from hall.payments.refunds import refund
+from hall.payments.settlement import orders_settle
 from tests.hall import providers as p
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -299,6 +304,8 @@ def test_wechat_notification_credits_once(wechat: WechatGateway, order: Order) -
     assert (order.gateway, order.provider_transaction) == ("wechat", "4200000000202611210000000001")
     assert _post_json("wechat", body, headers) == (200, "SUCCESS")
     assert _outcome() == "duplicate"
+    kept = Notification.objects.latest("id").body  # WeChat Pay signs in its headers: kept
+    assert {"wechatpay-signature", "wechatpay-timestamp"} <= set(kept["headers"])
 
 
 @pytest.mark.parametrize(
@@ -540,3 +547,36 @@ def test_the_order_page_offers_what_is_configured(
     assert response["Location"].startswith(alipay.config.gateway_url + "?")
     order.refresh_from_db()
     assert order.started_with == "alipay"
+
+
+def test_the_hall_starts_with_every_real_gateway_configured(tmp_path: Path) -> None:
+    """The gateways built from the environment as production builds them (no test's stand-in
+    in GATEWAYS): the hall loads its apps and its URLs with all three. Until the apps were
+    layered, WeChat Pay alone stopped the start with a circular import."""
+    root, middle, _signer = _unionpay_chain()
+    keys = {
+        "ALIPAY_APP_ID": "2021000000000001",
+        "ALIPAY_PRIVATE_KEY": p.private_pem(p.rsa_key("alipay-merchant")),
+        "ALIPAY_ALIPAY_PUBLIC_KEY": p.public_pem(p.rsa_key("alipay")),
+        "WECHATPAY_MCHID": "1900000001", "WECHATPAY_APPID": "wx0000000000000001",
+        "WECHATPAY_PRIVATE_KEY": p.private_pem(p.rsa_key("wechat-merchant")),
+        "WECHATPAY_CERT_SERIAL_NO": "4F4864EA9B34", "WECHATPAY_APIV3_KEY": APIV3_KEY,
+        "WECHATPAY_PUBLIC_KEY": p.public_pem(p.rsa_key("wechat")),
+        "WECHATPAY_PUBLIC_KEY_ID": WECHAT_KEY_ID,
+        "UNIONPAY_MER_ID": "777290058110048",
+        "UNIONPAY_PRIVATE_KEY": p.private_pem(p.rsa_key("unionpay-merchant")),
+        "UNIONPAY_CERT_ID": "69629715588", "UNIONPAY_ROOT_CERT": root,
+        "UNIONPAY_MIDDLE_CERT": middle,
+    }  # fmt: skip
+    env = {**os.environ, "HALL_DEBUG": "1", "HALL_DATA_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "hall.settings",
+           "HALL_PAYMENT_GATEWAYS": "alipay,wechat,unionpay",
+           **{f"HALL_{name}": value for name, value in keys.items()}}  # fmt: skip
+    script = ("import django; django.setup(); from django.urls import resolve; "
+              "from hall.payments.gateways import GATEWAYS; resolve('/'); "
+              "print(sorted(GATEWAYS))")  # fmt: skip
+    started = subprocess.run([sys.executable, "-c", script], env=env, text=True,
+                             capture_output=True, check=False,
+                             cwd=Path(__file__).parents[2] / "src")  # fmt: skip
+    assert started.returncode == 0, started.stderr[-2000:]
+    assert started.stdout.strip() == "['alipay', 'unionpay', 'wechat']"

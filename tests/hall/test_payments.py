@@ -177,7 +177,8 @@ def test_twenty_concurrent_duplicates_credit_once(order: Order) -> None:
 
 
 def test_a_lost_notification_still_settles(order: Order) -> None:
-    from hall.payments.orders import order_started, orders_settle
+    from hall.payments.orders import order_started
+    from hall.payments.settlement import orders_settle
 
     order_started(order, "sandbox")
     SANDBOX.pay(order, "微信支付", succeeded=True)  # the gateway took the money; no notification

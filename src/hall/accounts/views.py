@@ -36,7 +36,9 @@ from hall.accounts.forms import (
 )
 from hall.accounts.models import SecurityEvent, User
 from hall.core import limits
+from hall.core.pdf import pdf_response
 from hall.core.qrcodes import qr_svg
+from hall.members.certificates import certificate_pdf
 from hall.members.facts import mask_mobile
 from hall.members.models import BranchOffice, Member
 from hall.sms import services as sms
@@ -483,9 +485,6 @@ def other_information(request: HttpRequest) -> HttpResponse:
 @require_GET
 def certificate(request: HttpRequest) -> HttpResponse:
     """The signed-in member's certificate as PDF."""
-    from hall.core.pdf import pdf_response  # noqa: PLC0415
-    from hall.members.certificates import certificate_pdf  # noqa: PLC0415 - fontTools on demand
-
     member = _user(request).member
     if member is None:
         raise Http404

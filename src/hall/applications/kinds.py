@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
 from hall.applications.models import Application
-from hall.applications.workflow import WorkflowError
+from hall.applications.workflow import WorkflowError, application_transition
 from hall.members.lifecycle import member_cancel
 from hall.members.models import CompanyPrefix, Ean8Code, Filing, Member, MemberVersion
 from hall.members.numbering import next_in_sequence
@@ -31,8 +31,6 @@ CHANGEABLE = ("name", "name_en", "registered_address", "office_address", "postco
 
 def application_start(*, user: User, kind: str, data: dict[str, Any]) -> Application:
     """A member's application of ``kind`` with the form's ``data``, submitted at once."""
-    from hall.applications.workflow import application_transition  # noqa: PLC0415
-
     member = user.member
     if member is None:
         raise WorkflowError(_("账号尚未激活：请先用系统成员证书激活"))
@@ -99,9 +97,18 @@ def _approve_upc(application: Application, today: date) -> None:
     prefix = str(application.data.get("upc_prefix") or "")
     if not prefix:
         raise WorkflowError(_("请先在申请中填写分配的 UPC 厂商识别代码"))
-    CompanyPrefix.objects.create(
-        member=_member(application), prefix=prefix, kind=CompanyPrefix.Kind.UPC, allocated_on=today
-    )
+    taken = WorkflowError(_("UPC 厂商识别代码 %(prefix)s 已分配，请核对后重填")
+                          % {"prefix": prefix}, code="prefix_taken")  # fmt: skip
+    if CompanyPrefix.objects.filter(prefix=prefix).exists():
+        raise taken
+    try:
+        with transaction.atomic():  # the same prefix allocated by a concurrent approval
+            CompanyPrefix.objects.create(
+                member=_member(application), prefix=prefix, kind=CompanyPrefix.Kind.UPC,
+                allocated_on=today,
+            )  # fmt: skip
+    except IntegrityError:
+        raise taken from None
 
 
 def _approve_filing(kind: str) -> Any:

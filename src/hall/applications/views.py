@@ -15,8 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hall.accounts.models import User
 from hall.accounts.services import AccountError, require_unused_mobile
+from hall.accounts.views import activation_member
 from hall.applications import account_requests, kinds, registration, renewal, services
-from hall.applications.fees import registration_fee_fen, renewal_fee_fen
+from hall.applications.documents import renewal_form_pdf
+from hall.applications.fees import NoSchedule, application_fee_fen, renewal_fee_fen
 from hall.applications.forms import (
     STEP_ONE_FORMS,
     ActionForm,
@@ -39,6 +41,7 @@ from hall.applications.workflow import (
 )
 from hall.core.clients import client_address
 from hall.core.pdf import pdf_response
+from hall.members.certificates import certificate_pdf
 from hall.sms.models import SmsCode
 from hall.sms.services import SmsError, send_code, verify_code
 
@@ -133,8 +136,6 @@ def application_new(request: HttpRequest, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activation_request(request: HttpRequest) -> HttpResponse:
     """An account asks the branch to let it act for the member step 1 of activation found."""
-    from hall.accounts.views import activation_member  # noqa: PLC0415 - the page's state
-
     member = activation_member(request)
     if member is None:
         return redirect("accounts:activate")
@@ -281,8 +282,6 @@ def material(request: HttpRequest, application_id: int, material_id: int) -> Fil
 @require_GET
 def renewal_form(request: HttpRequest, application_id: int) -> HttpResponse:
     """The pre-filled renewal registration form, to print, stamp and upload (step 2)."""
-    from hall.applications.documents import renewal_form_pdf  # noqa: PLC0415 - fontTools
-
     application = _get(request, application_id)
     if application.kind != Application.Kind.RENEWAL:
         raise Http404
@@ -304,8 +303,6 @@ CERTIFICATE_OF: dict[str, str] = {
 @require_GET
 def certificate(request: HttpRequest, application_id: int) -> HttpResponse:
     """The certificate an approved registration, renewal, change or reissue issued."""
-    from hall.members.certificates import certificate_pdf  # noqa: PLC0415 - fontTools
-
     application = _get(request, application_id)
     kind = CERTIFICATE_OF.get(application.kind)
     member = application.member
@@ -366,8 +363,7 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
         "title": application.get_kind_display(),
         "step": _step(application), "actions": actions,
         "events": application.events.select_related("actor"),
-        "materials": application.materials.all(), "fee": _fee(application),
-        "fee_each": renewal_fee_fen(application.member) if application.member else None,
+        "materials": application.materials.all(), **_fees(application),
         "is_member": user.role == User.Role.MEMBER,
         "has_certificate": application.status == Status.APPROVED
         and application.kind in CERTIFICATE_OF,
@@ -418,10 +414,14 @@ def _step(application: Application) -> int:
     return len(stages) + 1
 
 
-def _fee(application: Application) -> int | None:
-    member = application.member
-    if application.kind == Application.Kind.RENEWAL and member:
-        return renewal_fee_fen(member, codes=len(application.data.get("codes") or []))
-    if application.kind == Application.Kind.REGISTRATION and "company_type" in application.data:
-        return registration_fee_fen(application.data["company_type"])
-    return None
+def _fees(application: Application) -> dict[str, Any]:
+    """The fee as the page shows it; with no schedule in force the page says so, and the
+    order (which needs the amount) is refused until the center enters one."""
+    try:
+        fee = application_fee_fen(application)
+        each = (renewal_fee_fen(application.member)
+                if application.kind == Application.Kind.RENEWAL and application.member
+                else None)  # fmt: skip
+    except NoSchedule as missing:
+        return {"fee": None, "fee_each": None, "fee_missing": str(missing)}
+    return {"fee": fee, "fee_each": each, "fee_missing": ""}

@@ -29,7 +29,7 @@ from hall.core.typed import typed
 from hall.members.facts import certificate_forms, mask_certificate, same_name
 from hall.members.models import CompanyPrefix, Member
 from hall.products.models import Product, display_gtin
-from tiaoma import gtin, upc
+from tiaoma import gtin, scan, upc
 from tiaoma.errors import TiaomaError
 
 #: Products the public sees: filed ones, in use or discontinued (drafts are the member's own).
@@ -348,7 +348,6 @@ def lookup_photo(data: bytes, *, limit: int) -> list[dict[str, Any]]:
         raise PhotoError(_("请选择一张条码照片"))
     if len(data) > limit:
         raise PhotoError(_("照片过大：上限 %(mb)d MB") % {"mb": limit // 2**20})
-    from tiaoma import scan  # noqa: PLC0415 - the scan extra
 
     try:
         found = scan.read(data, pages=1, max_pixels=PHOTO_MAX_PIXELS, seconds=PHOTO_SECONDS)

@@ -42,7 +42,12 @@ def archive_index(today: date) -> str:
 def prefix_allocate(*, member: Member, block: str, length: int, today: date) -> CompanyPrefix:
     """The next free prefix of ``length`` digits in ``block`` for ``member``."""
     with transaction.atomic():
-        pool = PrefixPool.objects.select_for_update().get(block=block, length=length)
+        pool = PrefixPool.objects.select_for_update().filter(block=block, length=length).first()
+        if pool is None:
+            raise PoolExhausted(
+                _("没有 %(block)s 开头、%(length)d 位的厂商识别代码池，请先在管理后台设置")
+                % {"block": block, "length": length}
+            )
         width = length - len(block)
         while pool.next_number < 10**width:
             candidate = f"{block}{pool.next_number:0{width}d}"

@@ -11,7 +11,9 @@ class PaymentsConfig(AppConfig):
         from hall.applications import workflow  # noqa: PLC0415
         from hall.jobs import registry  # noqa: PLC0415
         from hall.payments import orders, refunds, tasks  # noqa: PLC0415
+        from hall.payments.gateways import gateways_build  # noqa: PLC0415
 
+        gateways_build()
         for action in orders.FEE_GUARDED:
             workflow.GUARDS[action].append(orders.fee_paid)
         workflow.ON_CLOSED.append(refunds.refund_closed)

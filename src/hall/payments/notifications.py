@@ -20,15 +20,12 @@ from django.utils import timezone
 
 from hall.core import limits
 from hall.payments.gateways import GATEWAYS, Answer, Incoming, NotificationRefused, Paid
-from hall.payments.gateways.unionpay import REFUND_NOTICE
 from hall.payments.models import Notification, Order, StrayPayment
-from hall.payments.orders import order_credit
+from hall.payments.orders import order_credit, order_move
 from hall.payments.refunds import stray_refund
 
 logger = logging.getLogger("hall.payments")
 Status = Order.Status
-#: Refused, but answered "received": the gateway's word on our own refund, nothing to credit.
-ACKNOWLEDGED = {REFUND_NOTICE}
 #: Characters kept of a notification's fields or body (a gateway's are a few hundred; a refused
 #: one may be the body limit's 64 KB of anything), and of its signature headers.
 KEPT_CHARS, KEPT_HEADER_CHARS = 4096, 1024
@@ -59,12 +56,13 @@ def receive(gateway_name: str, incoming: Incoming, *, client: str = "") -> Answe
         paid = gateway.read(incoming)
         outcome, ok = _fresh(paid) or settle(paid, gateway_name)
     except NotificationRefused as refused:
-        outcome, ok = refused.outcome, refused.outcome in ACKNOWLEDGED
+        outcome, ok = refused.outcome, refused.acknowledged
     order_number, transaction_id = (
-        (paid.order_number, paid.transaction) if paid else _claimed(incoming.params)
+        (paid.order_number, paid.transaction) if paid else gateway.claimed(incoming)
     )
     Notification.objects.create(
-        gateway=gateway_name, body=_loggable(incoming), outcome=outcome,
+        gateway=gateway_name, body=_loggable(incoming, gateway.signature_headers),
+        outcome=outcome,
         order_number=order_number[:40], transaction=transaction_id[:64],
     )  # fmt: skip
     if not ok:
@@ -74,19 +72,14 @@ def receive(gateway_name: str, incoming: Incoming, *, client: str = "") -> Answe
     return gateway.answer(ok)
 
 
-def _claimed(params: Mapping[str, str]) -> tuple[str, str]:
-    """The order and transaction an unverified notification claims (for the staff's eyes)."""
-    order = params.get("out_trade_no") or params.get("orderId") or ""
-    return order, params.get("trade_no") or params.get("queryId") or ""
-
-
-def _loggable(incoming: Incoming) -> dict[str, object]:
+def _loggable(incoming: Incoming, signature_headers: str) -> dict[str, object]:
     """What is kept of a notification: its fields, or its body and signature headers, each cut
     to a few KB; the whole body's length and SHA-256 say what came."""
     whole = {"bytes": len(incoming.body), "sha256": hashlib.sha256(incoming.body).hexdigest()}
     if incoming.params:
         return {"fields": _cut(incoming.params, KEPT_CHARS), **whole}
-    signed = {k: v for k, v in incoming.headers.items() if k.startswith("wechatpay-")}
+    signed = {k: v for k, v in incoming.headers.items()
+              if signature_headers and k.startswith(signature_headers)}  # fmt: skip
     body = incoming.body[:KEPT_CHARS].decode("utf-8", errors="replace")
     return {"body": body, "headers": _cut(signed, KEPT_HEADER_CHARS), **whole}
 
@@ -117,10 +110,12 @@ def settle(paid: Paid, gateway_name: str) -> tuple[str, bool]:
     """Apply what a verified notification or an order query says; (outcome, accepted)."""
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(number=paid.order_number).first()
-        verdict = _verdict(order, paid)
-        if verdict is not None:
-            return verdict
+        refusal = _refusal(order, paid)
+        if refusal is not None:
+            return refusal
         assert order is not None
+        if order.status == Status.PENDING and order.closes_at <= timezone.now():
+            order_move(order, Status.CLOSED)  # its time was up before the money came
         if order.status != Status.PENDING:
             return _stray(order, paid, gateway_name), True
         order_credit(order, transaction_id=paid.transaction, method=paid.method,
@@ -128,8 +123,9 @@ def settle(paid: Paid, gateway_name: str) -> tuple[str, bool]:
         return "credited", True
 
 
-def _verdict(order: Order | None, paid: Paid) -> tuple[str, bool] | None:
-    """Why a payment is not credited (the order is locked), or None to go on."""
+def _refusal(order: Order | None, paid: Paid) -> tuple[str, bool] | None:
+    """Why a payment is not credited, as (outcome, accepted), or None to go on; it looks and
+    writes nothing."""
     if order is None:
         return "unknown order", False
     if paid.amount_fen != order.amount_fen or paid.currency != order.currency:
@@ -138,9 +134,6 @@ def _verdict(order: Order | None, paid: Paid) -> tuple[str, bool] | None:
         return "duplicate", True
     if not paid.succeeded:
         return "payment failed", True
-    if order.status == Status.PENDING and order.closes_at <= timezone.now():
-        order.status = Status.CLOSED  # its time was up before the money came
-        order.save(update_fields=["status"])
     return None
 
 

@@ -8,15 +8,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
-from hall.applications.fees import registration_fee_fen, renewal_fee_fen
+from hall.applications.fees import application_fee_fen
 from hall.applications.models import Application
 from hall.applications.workflow import PAID_KINDS, WorkflowError, application_transition
+from hall.core.errors import Conflict
 from hall.members.numbering import next_in_sequence
+from hall.payments.invoices import invoice_issue
 from hall.payments.models import Order
 
 logger = logging.getLogger("hall.payments")
@@ -30,12 +31,11 @@ def order_number(branch_code: str, when: datetime) -> str:
 
 
 def amount_fen(application: Application) -> int:
-    """What the application costs, computed from the schedule in force."""
-    if application.kind == Application.Kind.RENEWAL and application.member:
-        return renewal_fee_fen(application.member, codes=len(application.data.get("codes") or []))
-    if application.kind == Application.Kind.REGISTRATION:
-        return registration_fee_fen(str(application.data.get("company_type", "single")))
-    raise WorkflowError(_("此类申请无需缴费"))
+    """What the application costs (the one fee rule: hall.applications.fees)."""
+    fee = application_fee_fen(application)
+    if fee is None:
+        raise WorkflowError(_("此类申请无需缴费"))
+    return fee
 
 
 def order_for(application: Application) -> Order:
@@ -59,9 +59,33 @@ def order_for(application: Application) -> Order:
         return application.orders.get(status=Status.PENDING)
 
 
+#: The moves an order's status may make; :func:`order_move` (one order) and
+#: :func:`order_close_expired` (the overdue, in one statement) are the only writers of it.
+ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PENDING: frozenset({Status.PAID, Status.CLOSED}),
+    Status.PAID: frozenset({Status.REFUNDED}),
+    Status.CLOSED: frozenset(),
+    Status.REFUNDED: frozenset(),
+}
+
+
+def order_move(order: Order, to: str, **fields: object) -> None:
+    """Move a locked order to ``to`` with the fields that go with the move (the caller holds
+    the row lock); a move the table does not have is refused and nothing is written."""
+    if to not in ORDER_TRANSITIONS[order.status]:
+        raise Conflict(_("订单状态为“%(status)s”，不能改为“%(target)s”")
+                       % {"status": order.get_status_display(), "target": Status(to).label},
+                       code="order_status")  # fmt: skip
+    order.status = to
+    for name, value in fields.items():
+        setattr(order, name, value)
+    order.save(update_fields=["status", *fields])
+
+
 def order_close_expired(now: datetime) -> int:
-    """Close the unpaid orders whose time is up."""
-    return Order.objects.filter(status=Status.PENDING, closes_at__lte=now).update(
+    """Close the unpaid orders whose time is up (the table's pending -> closed)."""
+    closable = [source for source, targets in ORDER_TRANSITIONS.items() if Status.CLOSED in targets]
+    return Order.objects.filter(status__in=closable, closes_at__lte=now).update(
         status=Status.CLOSED
     )
 
@@ -86,12 +110,8 @@ def order_credit(
     pending (the caller holds the row lock, so two callers never both credit it)."""
     if order.status != Status.PENDING:
         return False
-    order.status, order.paid_at = Status.PAID, timezone.now()
-    order.provider_transaction, order.method = transaction_id or None, method
-    order.gateway = gateway
-    order.save(update_fields=["status", "paid_at", "provider_transaction", "method", "gateway"])
-    from hall.payments.invoices import invoice_issue  # noqa: PLC0415 - invoices import orders
-
+    order_move(order, Status.PAID, paid_at=timezone.now(), method=method, gateway=gateway,
+               provider_transaction=transaction_id or None)  # fmt: skip
     invoice_issue(order)
     application = order.application
     application_transition(
@@ -112,29 +132,6 @@ def transfer_confirm(*, application: Application, reviewer: User) -> Order:
             status = order.get_status_display()
             raise WorkflowError(_("订单状态为“%(status)s”") % {"status": status})
         return order
-
-
-def orders_settle(now: datetime) -> list[str]:
-    """Close what is overdue, then ask each gateway the payer went to about every order still
-    pending or closed in the last day: a payment whose notification was lost is credited (or,
-    for a closed order, refunded) all the same. The periodic job; the orders credited."""
-    from hall.payments.gateways import GATEWAYS  # noqa: PLC0415 - gateways import orders
-    from hall.payments.notifications import settle  # noqa: PLC0415
-    from hall.payments.refunds import refunds_send  # noqa: PLC0415
-
-    order_close_expired(now)
-    credited = []
-    recent = Q(status=Status.PENDING) | Q(
-        status=Status.CLOSED, closes_at__gte=now - timedelta(days=1)
-    )
-    for order in Order.objects.filter(recent).exclude(started_with=""):
-        for name in order_gateways(order):
-            gateway = GATEWAYS.get(name)
-            paid = gateway.query(order) if gateway else None
-            if paid is not None and settle(paid, name)[0] == "credited":
-                credited.append(order.number)
-    refunds_send()
-    return credited
 
 
 def order_gateways(order: Order) -> list[str]:

@@ -22,6 +22,7 @@ from hall.applications.models import Application
 from hall.applications.workflow import WorkflowError
 from hall.payments.gateways import GATEWAYS, GatewayError
 from hall.payments.models import Order, Refund, StrayPayment
+from hall.payments.orders import order_move
 
 logger = logging.getLogger("hall.payments")
 TRANSFER = "transfer"
@@ -57,8 +58,7 @@ def refund(*, order_id: int, amount_fen: int, reason: str) -> Refund:
             via=TRANSFER if order.method == TRANSFER else order.gateway,
         )  # fmt: skip
         if amount_fen == left:
-            order.status = Order.Status.REFUNDED
-            order.save(update_fields=["status"])
+            order_move(order, Order.Status.REFUNDED)
         transaction.on_commit(lambda: refund_send(made.pk))
         return made
 

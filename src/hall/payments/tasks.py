@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from hall.payments import orders, reconciliation
+from hall.payments import reconciliation, settlement
 
 
 def reconcile_yesterday(today: date) -> None:
@@ -14,4 +14,4 @@ def reconcile_yesterday(today: date) -> None:
 
 
 def orders_settle(today: date) -> None:
-    orders.orders_settle(timezone.now())
+    settlement.orders_settle(timezone.now())

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hall.accounts.models import User
 from hall.applications.workflow import ALLOWED_TRANSITIONS, WorkflowError, visible_to
 from hall.core.clients import client_address
+from hall.core.pdf import pdf_response
 from hall.core.qrcodes import qr_svg
 from hall.payments import notifications
 from hall.payments.gateways import (
@@ -29,8 +30,11 @@ from hall.payments.gateways import (
     gateway_for_method,
     offered_methods,
 )
-from hall.payments.models import Order
+from hall.payments.invoices import invoice_pdf
+from hall.payments.models import Invoice, Order, ReconciliationRun, Refund
 from hall.payments.orders import order_for, order_started, transfer_confirm
+from hall.payments.reconciliation import reconcile, run_csv
+from hall.payments.refunds import transfer_refund_paid
 
 
 def _user(request: HttpRequest) -> User:
@@ -142,10 +146,6 @@ def sandbox(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def invoice(request: HttpRequest, number: str) -> HttpResponse:
     """The invoice record of a paid order, as PDF."""
-    from hall.core.pdf import pdf_response  # noqa: PLC0415
-    from hall.payments.invoices import invoice_pdf  # noqa: PLC0415 - fontTools on demand
-    from hall.payments.models import Invoice  # noqa: PLC0415
-
     order = _order(request, number)
     record = Invoice.objects.filter(order=order).first()
     if record is None:
@@ -210,8 +210,6 @@ def _day(text: str | None) -> date:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reconciliation(request: HttpRequest) -> HttpResponse:
-    from hall.payments.models import ReconciliationRun, Refund  # noqa: PLC0415
-    from hall.payments.reconciliation import reconcile  # noqa: PLC0415
 
     _finance(request)
     text = request.POST.get("day") or request.GET.get("day")
@@ -236,8 +234,6 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def reconciliation_csv(request: HttpRequest, day: str) -> HttpResponse:
-    from hall.payments.models import ReconciliationRun  # noqa: PLC0415
-    from hall.payments.reconciliation import run_csv  # noqa: PLC0415
 
     _finance(request)
     run = ReconciliationRun.objects.filter(day=_day(day)).first()
@@ -252,8 +248,6 @@ def reconciliation_csv(request: HttpRequest, day: str) -> HttpResponse:
 @require_POST
 def refund_paid(request: HttpRequest, refund_id: int) -> HttpResponse:
     """The center paid a transfer's refund back by bank and records the bank's reference."""
-    from hall.payments.refunds import transfer_refund_paid  # noqa: PLC0415
-
     _finance(request)
     try:
         transfer_refund_paid(refund_id=refund_id, reference=request.POST.get("reference", ""))

@@ -20,6 +20,8 @@ from tiaoma.errors import TiaomaError
 from tiaoma.render import Format, artwork, geometry_for
 from tiaoma.render.labels import label_sheet
 from tiaoma.symbols.choose import encode
+from tiaoma.verify.grading import verify
+from tiaoma.verify.report import as_json, html
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "pdf": "application/pdf",
                  "eps": "application/postscript", "png": "image/png"}  # fmt: skip
@@ -69,9 +71,6 @@ def labels_pdf(products: list[Product], magnification: Decimal) -> bytes:
 def proof_check(*, product: Product, actor: User | None, image: bytes, filename: str,
                 dpi: int | None) -> ProofCheck:  # fmt: skip
     """Grade the proof and keep it, its report and the result with the product."""
-    from tiaoma.verify.grading import verify  # noqa: PLC0415 - the scan extra
-    from tiaoma.verify.report import as_json, html  # noqa: PLC0415
-
     try:
         graded = verify(image, dpi=dpi)[0]
     except TiaomaError as error:

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from hall.payments.gateways.alipay import AlipayConfig, AlipayGateway
 from hall.payments.gateways.base import (
     Answer,
     Gateway,
@@ -23,11 +24,13 @@ from hall.payments.gateways.base import (
     Start,
 )
 from hall.payments.gateways.sandbox import SandboxGateway
+from hall.payments.gateways.unionpay import UnionpayConfig, UnionpayGateway
+from hall.payments.gateways.wechat import WechatConfig, WechatGateway
 
 __all__ = [
     "BANKS", "GATEWAYS", "WALLETS", "Answer", "Gateway", "GatewayError", "Incoming",
     "NotificationRefused", "Paid", "SandboxGateway", "Start", "gateway_for_method",
-    "offered_methods",
+    "gateways_build", "offered_methods",
 ]  # fmt: skip
 
 #: Seed 000 §2.3: the banks of the UnionPay page, then the two wallets.
@@ -40,18 +43,13 @@ _WALLET_GATEWAYS = {"微信支付": "wechat", "支付宝支付": "alipay"}
 
 
 def _build(name: str, config: dict[str, Any]) -> Gateway:
-    """One configured gateway; a missing SDK or a bad key stops the hall at start-up."""
+    """One configured gateway; a missing SDK (each adapter imports its own when it is built)
+    or a bad key stops the hall at start-up."""
     try:
         if name == "alipay":
-            from hall.payments.gateways.alipay import AlipayConfig, AlipayGateway  # noqa: PLC0415
-
             return AlipayGateway(AlipayConfig(**config))
         if name == "wechat":
-            from hall.payments.gateways.wechat import WechatConfig, WechatGateway  # noqa: PLC0415
-
             return WechatGateway(WechatConfig(**config))
-        from hall.payments.gateways.unionpay import UnionpayConfig, UnionpayGateway  # noqa: PLC0415
-
         return UnionpayGateway(UnionpayConfig(**config))
     except ImportError as error:
         raise ImproperlyConfigured(
@@ -61,7 +59,14 @@ def _build(name: str, config: dict[str, Any]) -> Gateway:
         raise ImproperlyConfigured(f"payment gateway {name}: {error}") from error
 
 
-def _gateways() -> dict[str, Gateway]:
+#: The configured gateways by name, built once the apps are ready (:func:`gateways_build`).
+GATEWAYS: dict[str, Gateway] = {}
+
+
+def gateways_build() -> None:
+    """Build the configured gateways (PaymentsConfig.ready). Not at import: an adapter asks
+    for the hall's own notification address, and resolving it loads the URLs, whose views
+    import this module."""
     built: dict[str, Gateway] = {}
     for name in settings.PAYMENT_GATEWAYS:
         built[name] = (
@@ -69,10 +74,8 @@ def _gateways() -> dict[str, Gateway]:
             if name == "sandbox"
             else _build(name, settings.PAYMENT_GATEWAY_SETTINGS[name])
         )
-    return built
-
-
-GATEWAYS: dict[str, Gateway] = _gateways()
+    GATEWAYS.clear()
+    GATEWAYS.update(built)
 
 
 def gateway_for_method(method: str) -> Gateway | None:

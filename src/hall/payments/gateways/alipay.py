@@ -53,6 +53,7 @@ def _beijing_timestamp(text: str) -> int:
 
 class AlipayGateway:
     name = "alipay"
+    signature_headers = ""
 
     def __init__(self, config: AlipayConfig) -> None:
         from alipay import AliPay  # noqa: PLC0415 - the [pay] extra, needed only when configured
@@ -93,6 +94,9 @@ class AlipayGateway:
                         _beijing_timestamp(params["notify_time"]))  # fmt: skip
         except (KeyError, ValueError):
             raise NotificationRefused("malformed") from None
+
+    def claimed(self, incoming: Incoming) -> tuple[str, str]:
+        return incoming.params.get("out_trade_no", ""), incoming.params.get("trade_no", "")
 
     def answer(self, ok: bool) -> Answer:
         return Answer(200, "success" if ok else "fail")  # anything but "success": Alipay retries

@@ -72,9 +72,12 @@ class NotificationRefused(HallError):
 
     code = "notification_refused"
 
-    def __init__(self, outcome: str) -> None:
+    def __init__(self, outcome: str, *, acknowledged: bool = False) -> None:
         super().__init__(outcome)
         self.outcome = outcome
+        #: Not a payment, but the gateway's own word to be answered "received" (e.g. the
+        #: result of our refund); nothing is credited.
+        self.acknowledged = acknowledged
 
 
 class GatewayError(Unavailable):
@@ -86,6 +89,9 @@ class GatewayError(Unavailable):
 
 class Gateway(Protocol):
     name: str
+    #: The prefix of the headers that carry a notification's signature, kept with it; "" when
+    #: the signature travels in the fields.
+    signature_headers: str
 
     def start(self, order: Order) -> Start: ...
 
@@ -96,6 +102,11 @@ class Gateway(Protocol):
     def query(self, order: Order) -> Paid | None: ...
 
     def refund(self, refund: Refund) -> str: ...
+
+    def claimed(self, incoming: Incoming) -> tuple[str, str]:
+        """The order and transaction an unverified notification claims, for the staff's eyes
+        when it is refused; ("", "") where they cannot be read without verifying it."""
+        ...
 
 
 def public_url(name: str, *args: str) -> str:

@@ -47,6 +47,7 @@ class SandboxGateway:
     """The built-in gateway: a page of its own, signed notifications, order query, refunds."""
 
     name = "sandbox"
+    signature_headers = ""
 
     def _key(self) -> bytes:
         return settings.SANDBOX_GATEWAY_KEY.encode()
@@ -67,6 +68,9 @@ class SandboxGateway:
                         params["method"], int(params["timestamp"]))  # fmt: skip
         except (KeyError, ValueError):
             raise NotificationRefused("malformed") from None
+
+    def claimed(self, incoming: Incoming) -> tuple[str, str]:
+        return incoming.params.get("out_trade_no", ""), incoming.params.get("trade_no", "")
 
     def answer(self, ok: bool) -> Answer:
         return Answer(200 if ok else 400, "success" if ok else "fail")

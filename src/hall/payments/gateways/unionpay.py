@@ -84,6 +84,7 @@ def txn_time(moment: dt.datetime) -> str:
 
 class UnionpayGateway:
     name = "unionpay"
+    signature_headers = ""
 
     def __init__(self, config: UnionpayConfig) -> None:
         from cryptography import x509  # noqa: PLC0415 - the [pay] extra
@@ -163,7 +164,7 @@ class UnionpayGateway:
         if params.get("merId") != self.config.mer_id:
             raise NotificationRefused("not for this merchant")
         if params.get("txnType") == "04":
-            raise NotificationRefused(REFUND_NOTICE)  # our refund's result: noted, not a payment
+            raise NotificationRefused(REFUND_NOTICE, acknowledged=True)  # our refund's result
         try:
             return Paid(
                 params["orderId"],
@@ -176,6 +177,9 @@ class UnionpayGateway:
             )
         except (KeyError, ValueError):
             raise NotificationRefused("malformed") from None
+
+    def claimed(self, incoming: Incoming) -> tuple[str, str]:
+        return incoming.params.get("orderId", ""), incoming.params.get("queryId", "")
 
     def answer(self, ok: bool) -> Answer:
         return Answer(200 if ok else 400, "ok" if ok else "fail")

@@ -53,6 +53,7 @@ class WechatConfig:
 
 class WechatGateway:
     name = "wechat"
+    signature_headers = "wechatpay-"
 
     def __init__(self, config: WechatConfig) -> None:
         from wechatpayv3 import WeChatPay, WeChatPayType  # noqa: PLC0415 - the [pay] extra
@@ -143,6 +144,9 @@ class WechatGateway:
         return Paid(str(transaction["out_trade_no"]), int(amount["total"]),
                     str(amount.get("currency", "CNY")), str(transaction["transaction_id"]),
                     transaction["trade_state"] == "SUCCESS", "微信支付", timestamp)  # fmt: skip
+
+    def claimed(self, incoming: Incoming) -> tuple[str, str]:
+        return "", ""  # the order is in the encrypted resource: unknown until verified
 
     def answer(self, ok: bool) -> Answer:
         if ok:

@@ -15,9 +15,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hall.accounts.models import User
+from hall.applications.models import Application, ApplicationEvent
 from hall.members.models import BranchOffice, CompanyPrefix, Member, PrefixPool
+from hall.products.models import Product
 from tiaoma import uscc
 
 #: Seed 000 §4: the Zhejiang branch's address, phones per city and the center's bank account.
@@ -167,8 +171,6 @@ class Command(BaseCommand):
     def _registration(self, member: Member, branch: BranchOffice) -> None:
         """The member's registration, approved when its membership began: the entry of the
         public register (/query/register/)."""
-        from hall.applications.models import Application, ApplicationEvent  # noqa: PLC0415
-
         approved = timezone.make_aware(datetime.combine(member.valid_from, time(10)))
         application, made = Application.objects.update_or_create(
             member=member, kind=Application.Kind.REGISTRATION,
@@ -186,8 +188,6 @@ class Command(BaseCommand):
 
     def _products(self, member: Member) -> None:
         """Two filed products and a case, for the product pages and the public query."""
-        from hall.products.models import Product  # noqa: PLC0415 - the app above members
-
         prefix = CompanyPrefix.objects.get(prefix="69212345")
         items = [("06921234500019", "示例矿泉水", "550mL 瓶装", Decimal(550), "mL"),
                  ("06921234500026", "示例绿茶", "500mL 瓶装", Decimal(500), "mL")]  # fmt: skip
@@ -224,9 +224,6 @@ class Command(BaseCommand):
     def _second_factor(self, user: User) -> None:
         """Staff log in with a second factor: the demo's accounts have an authenticator with a
         printed key, and recovery codes a newcomer without an app can use (each once)."""
-        from django_otp.plugins.otp_static.models import StaticDevice  # noqa: PLC0415
-        from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
-
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY.hex(), confirmed=True)
         StaticDevice.objects.filter(user=user).delete()
