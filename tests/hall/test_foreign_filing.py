@@ -13,7 +13,7 @@ from hall.accounts.models import User
 from hall.applications.forms import ForeignFilingForm
 from hall.applications.models import Application
 
-CHINESE = "这是中国的商品条码（前缀 690-699），无需境外码备案"
+CHINESE = "这是 GS1 中国分配的商品条码（前缀 680-681、690-699），无需境外码备案"
 FILLED = {"brand": "b", "product": "p", "owner": "o", "authorisation": "a"}
 
 

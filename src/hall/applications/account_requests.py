@@ -48,7 +48,7 @@ def _submitted(kind: str, user: User, member: Member, data: dict[str, Any],
     )
 
 
-def _approve_activation(application: Application, today: date) -> None:
+def approve_activation(application: Application, today: date) -> None:
     assert application.member is not None  # a request names its member
     try:
         membership.member_join(user=application.applicant, member=application.member,
@@ -66,16 +66,9 @@ def mobile_change_request_start(*, user: User, data: dict[str, Any]) -> Applicat
                       already=_("已有一项未办结的更换手机申请"))  # fmt: skip
 
 
-def _approve_mobile_change(application: Application, today: date) -> None:
+def approve_mobile_change(application: Application, today: date) -> None:
     try:
         membership.mobile_replace(user=application.applicant,
                                   new_mobile=str(application.data["new_mobile"]))  # fmt: skip
     except AccountError as error:  # the number was taken meanwhile
         raise WorkflowError(str(error)) from error
-
-
-#: What the branch's grant does (wired in ApplicationsConfig.ready).
-APPROVALS = {
-    Application.Kind.ACTIVATION: _approve_activation,
-    Application.Kind.MOBILE_CHANGE: _approve_mobile_change,
-}

@@ -9,21 +9,16 @@ class ApplicationsConfig(AppConfig):
     def ready(self) -> None:
         # Models load only once the registry is ready, so these imports wait for ready().
         from hall.applications import (  # noqa: PLC0415
-            account_requests,
+            catalogue,
+            descriptors,
             guards,
-            kinds,
-            registration,
-            renewal,
             services,
             tasks,
             workflow,
         )
         from hall.jobs import queue  # noqa: PLC0415
 
-        for approvals in (registration.APPROVALS, renewal.APPROVALS, kinds.APPROVALS,
-                          account_requests.APPROVALS):  # fmt: skip
-            for kind, approve in approvals.items():
-                workflow.ON_APPROVAL[kind] = approve
+        descriptors.register(*catalogue.CATALOGUE)
         for action, action_guards in guards.ACTION_GUARDS.items():
             workflow.GUARDS[action].extend(action_guards)
         queue.register(services.ARCHIVE_JOB, tasks.applications_archive)

@@ -1,13 +1,22 @@
-"""What an application costs: the one fee rule of the hall, from the fee schedule in force
-(``hall.fees.rules``). The application's pages and its order both ask here."""
+"""What an application costs: the kinds' fee rules, from the fee schedule in force
+(``hall.fees.rules``), and the one question everything asks, :func:`application_fee_fen`.
+The application's pages and its order both ask here; a kind's descriptor names its rule."""
 
 from __future__ import annotations
 
+from hall.applications.descriptors import descriptor
 from hall.applications.models import Application
 from hall.fees.rules import RENEWAL_YEARS, NoSchedule, registration_fen, renewal_fen
 from hall.members.models import Member
 
-__all__ = ["RENEWAL_YEARS", "NoSchedule", "application_fee_fen", "renewal_fee_fen"]
+__all__ = [
+    "RENEWAL_YEARS",
+    "NoSchedule",
+    "application_fee_fen",
+    "registration_fee",
+    "renewal_fee",
+    "renewal_fee_fen",
+]
 
 
 def renewal_fee_fen(member: Member, *, codes: int = 0) -> int:
@@ -15,12 +24,24 @@ def renewal_fee_fen(member: Member, *, codes: int = 0) -> int:
     return renewal_fen(member.company_type, codes=codes)
 
 
+def renewal_fee(application: Application) -> int | None:
+    """The renewal's rule: two years of its member's maintenance, for each code renewed."""
+    if application.member is None:
+        return None
+    return renewal_fee_fen(application.member, codes=len(application.data.get("codes") or []))
+
+
+def registration_fee(application: Application) -> int | None:
+    """The registration's rule: the joining fee and the first two years' maintenance of the
+    company type filled in (None until it is)."""
+    if "company_type" not in application.data:
+        return None
+    return registration_fen(str(application.data["company_type"]))
+
+
 def application_fee_fen(application: Application) -> int | None:
-    """The application's fee in fen, or None for a kind that costs nothing (or a registration
-    whose company type is not filled in yet). Raises :class:`NoSchedule` when no schedule is
-    in force for a paid kind."""
-    if application.kind == Application.Kind.RENEWAL and application.member:
-        return renewal_fee_fen(application.member, codes=len(application.data.get("codes") or []))
-    if application.kind == Application.Kind.REGISTRATION and "company_type" in application.data:
-        return registration_fen(str(application.data["company_type"]))
-    return None
+    """The application's fee in fen by its kind's rule, or None for a kind that costs nothing
+    (or one whose rule cannot tell yet). Raises :class:`NoSchedule` when no schedule is in
+    force for a paid kind."""
+    rule = descriptor(application.kind).fee
+    return rule(application) if rule else None

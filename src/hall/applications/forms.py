@@ -264,7 +264,7 @@ class ForeignFilingForm(ApplicationForm):
         except TiaomaError as error:
             raise forms.ValidationError(reason(error)) from error
         if number.is_china:  # an EAN-8 and a GTIN-14 too, read by the library
-            raise forms.ValidationError(_("这是中国的商品条码（前缀 690-699），无需境外码备案"))
+            raise forms.ValidationError(_("这是 GS1 中国分配的商品条码（前缀 680-681、690-699），无需境外码备案"))
         return number.value
 
 
@@ -307,20 +307,3 @@ class MobileChangeRequestForm(MobileChangeForm):
 
     def application_data(self) -> dict[str, Any]:
         return {k: v for k, v in super().application_data().items() if k != "sms_code"}
-
-
-#: Step 1's form of each kind: the page shows it, and the workflow's guards check a submitted
-#: application's data against it again (hall.applications.guards).
-STEP_ONE_FORMS: dict[str, type[ApplicationForm]] = {
-    Application.Kind.RENEWAL: RenewalForm,
-    Application.Kind.REGISTRATION: RegistrationForm,
-    Application.Kind.CHANGE: ChangeForm,
-    Application.Kind.CANCELLATION: ReasonForm,
-    Application.Kind.REISSUE: ReasonForm,
-    Application.Kind.EAN8: Ean8Form,
-    Application.Kind.UPC: UpcForm,
-    Application.Kind.FOREIGN_FILING: ForeignFilingForm,
-    Application.Kind.GROUP_AUTHORISATION: GroupAuthorisationForm,
-    Application.Kind.ACTIVATION: ActivationRequestForm,
-    Application.Kind.MOBILE_CHANGE: MobileChangeForm,
-}

@@ -8,24 +8,18 @@ from collections.abc import Iterable
 
 from django.forms import Form
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hall.accounts.models import User
-from hall.applications.forms import STEP_ONE_FORMS
+from hall.applications.descriptors import FiledBy, Review, descriptor
 from hall.applications.models import Application, Material
-from hall.applications.workflow import (
-    ACCOUNT_KINDS,
-    BRANCH_FINAL_KINDS,
-    GUARDS,
-    PAID_KINDS,
-    Guard,
-    WorkflowError,
-)
+from hall.applications.workflow import GUARDS, Guard, WorkflowError
 
 
 def step_one_valid(application: Application, actor: User) -> None:
     """Step 1's fields, checked again as the kind's form checks them."""
     data = {**application.data, "version": application.version}
-    form = STEP_ONE_FORMS[application.kind](data=data, member=application.member)
+    form = descriptor(application.kind).form(data=data, member=application.member)
     if not form.is_valid():
         problems = "；".join(_problem(form, name, errors) for name, errors in form.errors.items())
         raise WorkflowError(_("请先完整、正确地填写申请内容：%(problems)s")
@@ -38,35 +32,44 @@ def _problem(form: Form, name: str, errors: Iterable[object]) -> str:
     return label + " ".join(str(error) for error in errors)
 
 
-def licence_present(application: Application, actor: User) -> None:
-    if not application.materials.filter(kind=Material.Kind.LICENCE).exists():
-        raise WorkflowError(_("请先上传加盖公章的营业执照"))
+#: What the applicant is told of a document its kind wants and it has not uploaded.
+MISSING = {Material.Kind.LICENCE: gettext_lazy("请先上传加盖公章的营业执照"),
+           Material.Kind.REMITTANCE: gettext_lazy("请先上传汇款证明")}  # fmt: skip
+
+
+def documents_present(application: Application, actor: User) -> None:
+    """The documents the kind's descriptor wants are uploaded."""
+    uploaded = set(application.materials.values_list("kind", flat=True))
+    for wanted in descriptor(application.kind).documents:
+        if wanted not in uploaded:
+            raise WorkflowError(str(MISSING[wanted]))
 
 
 def paid_kind(application: Application, actor: User) -> None:
-    if application.kind not in PAID_KINDS:
+    if not descriptor(application.kind).paid:
         raise WorkflowError(_("此类申请无需缴费"))
 
 
 def free_kind(application: Application, actor: User) -> None:
-    if application.kind in PAID_KINDS:
+    if descriptor(application.kind).paid:
         raise WorkflowError(_("此类申请须先缴费"))
 
 
 def center_reviewed(application: Application, actor: User) -> None:
-    if application.kind in BRANCH_FINAL_KINDS:
+    if descriptor(application.kind).review == Review.BRANCH:
         raise WorkflowError(_("此类申请由分支机构审核决定，无需编码中心审核"))
 
 
 def branch_final(application: Application, actor: User) -> None:
-    if application.kind not in BRANCH_FINAL_KINDS:
+    if descriptor(application.kind).review != Review.BRANCH:
         raise WorkflowError(_("此类申请须经编码中心审核"))
 
 
 def applicant_only(application: Application, actor: User) -> None:
     """A request about an account (to join a member, a new login mobile) is its applicant's
     alone: the member's other accounts see it, but cannot submit, withdraw or add to it."""
-    if application.kind in ACCOUNT_KINDS and application.applicant_id != actor.pk:
+    if (descriptor(application.kind).filed_by == FiledBy.ACCOUNT
+            and application.applicant_id != actor.pk):  # fmt: skip
         raise WorkflowError(_("只有申请人本人可以办理此申请"))
 
 
@@ -88,14 +91,14 @@ def kind_has(action: str, application: Application) -> bool:
 #: Each action's guards, in order (wired in ApplicationsConfig.ready).
 ACTION_GUARDS: dict[str, list[Guard]] = {
     "submit": [applicant_only, step_one_valid],
-    "materials_done": [applicant_only, paid_kind, licence_present],
-    "materials_done_free": [applicant_only, free_kind, licence_present],
-    "resubmit": [applicant_only, step_one_valid, licence_present],
+    "materials_done": [applicant_only, paid_kind, documents_present],
+    "materials_done_free": [applicant_only, free_kind, documents_present],
+    "resubmit": [applicant_only, step_one_valid, documents_present],
     "withdraw": [applicant_only],
     "payment_received": [paid_kind],
-    "branch_approve": [center_reviewed, licence_present],
-    "branch_grant": [branch_final, licence_present],
-    "center_approve": [center_reviewed, licence_present],
+    "branch_approve": [center_reviewed, documents_present],
+    "branch_grant": [branch_final, documents_present],
+    "center_approve": [center_reviewed, documents_present],
     "center_return": [center_reviewed],
     "center_reject": [center_reviewed],
 }

@@ -20,9 +20,6 @@ from hall.members.numbering import next_in_sequence
 from tiaoma import checksum
 
 Kind = Application.Kind
-#: Kinds a member files (all but registration, which makes the member).
-MEMBER_KINDS = [Kind.CHANGE, Kind.CANCELLATION, Kind.REISSUE, Kind.EAN8, Kind.UPC,
-                Kind.FOREIGN_FILING, Kind.GROUP_AUTHORISATION]  # fmt: skip
 #: The member fields a change may touch.
 CHANGEABLE = ("name", "name_en", "registered_address", "office_address", "postcode",
               "registered_capital", "legal_representative", "legal_representative_phone",
@@ -53,7 +50,7 @@ def _member(application: Application) -> Member:
     return Member.objects.select_for_update().get(pk=application.member_id)
 
 
-def _approve_change(application: Application, today: date) -> None:
+def approve_change(application: Application, today: date) -> None:
     member = _member(application)
     changed = {k: v for k, v in application.data.items()
                if k in CHANGEABLE and v not in (None, "") and getattr(member, k) != v}  # fmt: skip
@@ -64,17 +61,17 @@ def _approve_change(application: Application, today: date) -> None:
     member.save()
 
 
-def _approve_cancellation(application: Application, today: date) -> None:
+def approve_cancellation(application: Application, today: date) -> None:
     member_cancel(member=_member(application), today=today)
 
 
-def _approve_reissue(application: Application, today: date) -> None:
+def approve_reissue(application: Application, today: date) -> None:
     member = _member(application)
     member.certificate_edition += 1
     member.save(update_fields=["certificate_edition"])
 
 
-def _approve_ean8(application: Application, today: date) -> None:
+def approve_ean8(application: Application, today: date) -> None:
     """The next EAN-8 of the center's pool: 69 + block digit + a 4-digit item code + check."""
     block = settings.EAN8_BLOCK
     while True:
@@ -93,7 +90,7 @@ def _approve_ean8(application: Application, today: date) -> None:
     )
 
 
-def _approve_upc(application: Application, today: date) -> None:
+def approve_upc(application: Application, today: date) -> None:
     prefix = str(application.data.get("upc_prefix") or "")
     if not prefix:
         raise WorkflowError(_("请先在申请中填写分配的 UPC 厂商识别代码"))
@@ -111,22 +108,10 @@ def _approve_upc(application: Application, today: date) -> None:
         raise taken from None
 
 
-def _approve_filing(kind: str) -> Any:
+def approve_filing(kind: str) -> Any:
     def approve(application: Application, today: date) -> None:
         Filing.objects.create(
             member=_member(application), kind=kind, data=application.data, filed_on=today
         )
 
     return approve
-
-
-#: What the center's approval does (wired in ApplicationsConfig.ready).
-APPROVALS = {
-    Kind.CHANGE: _approve_change,
-    Kind.CANCELLATION: _approve_cancellation,
-    Kind.REISSUE: _approve_reissue,
-    Kind.EAN8: _approve_ean8,
-    Kind.UPC: _approve_upc,
-    Kind.FOREIGN_FILING: _approve_filing(Filing.Kind.FOREIGN_CODE),
-    Kind.GROUP_AUTHORISATION: _approve_filing(Filing.Kind.GROUP_AUTHORISATION),
-}  # fmt: skip

@@ -44,7 +44,7 @@ def registration_submit(*, user: User, data: dict[str, Any]) -> Application:
     )
 
 
-def _approve_registration(application: Application, today: date) -> None:
+def approve_registration(application: Application, today: date) -> None:
     fields = {name: application.data[name] for name in MEMBER_FIELDS if name in application.data}
     member = Member(**fields, branch=application.branch, certificate_number=certificate_number(),
                     archive_index=archive_index(today), valid_from=today,
@@ -62,7 +62,3 @@ def _approve_registration(application: Application, today: date) -> None:
     User.objects.filter(pk=application.applicant_id, member__isnull=True).update(
         member=member, member_admin=True
     )
-
-
-#: What the center's approval does (wired in ApplicationsConfig.ready).
-APPROVALS = {Application.Kind.REGISTRATION: _approve_registration}

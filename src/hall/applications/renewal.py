@@ -84,7 +84,7 @@ def prefilled(member: Member) -> dict[str, object]:
     }  # fmt: skip
 
 
-def _approve_renewal(application: Application, today: date) -> None:
+def approve_renewal(application: Application, today: date) -> None:
     """By company name: the membership two more years from the old expiry, its codes with it.
     By code: each code chosen two more years from its own expiry; the membership lasts as long
     as its longest-lived code."""
@@ -108,7 +108,3 @@ def _approve_renewal(application: Application, today: date) -> None:
         member.valid_until = add_years(member.valid_until, VALIDITY_YEARS)
     member.status = Member.Status.ACTIVE
     member.save(update_fields=["valid_from", "valid_until", "status"])
-
-
-#: What the center's approval does (wired in ApplicationsConfig.ready).
-APPROVALS = {Application.Kind.RENEWAL: _approve_renewal}

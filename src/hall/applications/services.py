@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
 from hall.applications.archive import merged_tiff
+from hall.applications.descriptors import descriptor
 from hall.applications.guards import applicant_only
 from hall.applications.models import Application, Material
 from hall.applications.uploads import clean_image
 from hall.applications.workflow import (
-    PAID_KINDS,
     NotFound,
     WorkflowError,
     application_transition,
@@ -28,11 +28,6 @@ from hall.jobs.queue import enqueue
 Status = Application.Status
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 UPLOADABLE = {Status.MATERIALS, Status.PAYMENT, Status.RETURNED}
-
-
-#: What a kind's step 1 keeps once submitted: a new login mobile was proven by its code when
-#: the request was made, and editing the request must not swap in another.
-PINNED: dict[str, frozenset[str]] = {Application.Kind.MOBILE_CHANGE: frozenset({"new_mobile"})}
 
 
 def _locked(application_id: int, user: User) -> Application:
@@ -55,7 +50,8 @@ def application_fill(*, application_id: int, user: User, data: dict[str, Any],
                                 % {"status": application.get_status_display()})  # fmt: skip
         if version != application.version:
             raise WorkflowError(_("申请已被更新，请刷新页面后重试"), code="stale_edit")
-        pinned = PINNED.get(application.kind, frozenset())
+        # A kind's pinned fields stay as submitted (a new login mobile was proven by its code).
+        pinned = descriptor(application.kind).pinned
         changes = {name: value for name, value in data.items() if name not in pinned}
         application.data = {**application.data, **changes}
         application.version += 1
@@ -144,7 +140,7 @@ def materials_done(*, application_id: int, user: User, version: int) -> Applicat
     application = visible_to(user).filter(pk=application_id).first()
     if application is None:
         raise NotFound
-    action = "materials_done" if application.kind in PAID_KINDS else "materials_done_free"
+    action = "materials_done" if descriptor(application.kind).paid else "materials_done_free"
     return application_transition(
         application_id=application.pk, action=action, actor=user, version=version
     )

@@ -17,10 +17,9 @@ from hall.accounts.models import User
 from hall.accounts.services import AccountError, require_unused_mobile
 from hall.accounts.views import activation_member
 from hall.applications import account_requests, kinds, registration, renewal, services
-from hall.applications.documents import renewal_form_pdf
+from hall.applications.descriptors import GENERIC_START, FiledBy, Review, descriptor
 from hall.applications.fees import NoSchedule, application_fee_fen, renewal_fee_fen
 from hall.applications.forms import (
-    STEP_ONE_FORMS,
     ActionForm,
     ActivationRequestForm,
     MaterialForm,
@@ -32,8 +31,6 @@ from hall.applications.models import Application, Material
 from hall.applications.uploads import UploadError
 from hall.applications.workflow import (
     ALLOWED_TRANSITIONS,
-    BRANCH_FINAL_KINDS,
-    PAID_KINDS,
     NotFound,
     WorkflowError,
     application_transition,
@@ -116,9 +113,13 @@ def registration_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest, kind: str) -> HttpResponse:
     """A member's change, cancellation, reissue, EAN-8, UPC or filing: its form, then the steps."""
-    if kind not in kinds.MEMBER_KINDS:
+    described = descriptor(kind) if kind in Application.Kind.values else None
+    if described is None or (described.filed_by, described.starts_at) != (
+        FiledBy.MEMBER,
+        GENERIC_START,
+    ):
         raise Http404
-    form = STEP_ONE_FORMS[kind](request.POST or None, member=_user(request).member)
+    form = described.form(request.POST or None, member=_user(request).member)
     if request.method == "POST" and form.is_valid():
         try:
             application = kinds.application_start(
@@ -127,9 +128,8 @@ def application_new(request: HttpRequest, kind: str) -> HttpResponse:
             return redirect("applications:detail", application.pk)
         except WorkflowError as error:
             form.add_error(None, str(error))
-    context = {"form": form, "steps": _steps(kind), "step": 1,
-               "title": Application.Kind(kind).label}  # fmt: skip
-    return render(request, "applications/fill.html", context)
+    context = {"form": form, "steps": _steps(kind), "step": 1, "title": described.label}
+    return render(request, described.template, context)
 
 
 @login_required
@@ -193,9 +193,7 @@ def _mobile_change_step(request: HttpRequest, user: User,
 @require_http_methods(["GET", "POST"])
 def fill(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _get(request, application_id)
-    form_class = STEP_ONE_FORMS.get(application.kind)
-    if form_class is None:
-        raise Http404
+    form_class = descriptor(application.kind).form
     initial = {**application.data, "version": application.version}
     form = form_class(request.POST or None, initial=initial, member=application.member)
     if request.method == "POST" and form.is_valid():
@@ -207,7 +205,7 @@ def fill(request: HttpRequest, application_id: int) -> HttpResponse:
         except WorkflowError as error:
             form.add_error(None, str(error))
     context = _context(application, _user(request), form=form)
-    return render(request, "applications/fill.html", context)
+    return render(request, descriptor(application.kind).template, context)
 
 
 @login_required
@@ -281,22 +279,15 @@ def material(request: HttpRequest, application_id: int, material_id: int) -> Fil
 @login_required
 @require_GET
 def renewal_form(request: HttpRequest, application_id: int) -> HttpResponse:
-    """The pre-filled renewal registration form, to print, stamp and upload (step 2)."""
+    """The kind's pre-filled paper form (the renewal's registration form), to print, stamp
+    and upload (step 2)."""
     application = _get(request, application_id)
-    if application.kind != Application.Kind.RENEWAL:
+    printed = descriptor(application.kind).printed_form
+    if printed is None:
         raise Http404
-    return pdf_response(request, lambda: renewal_form_pdf(application),
+    return pdf_response(request, lambda: printed(application),
                         back="applications:detail", back_args=(application.pk,),
-                        filename=f"renewal-{application.pk}.pdf")  # fmt: skip
-
-
-#: The certificate an approved application issues (domain.md §3; issue 6 item 5).
-CERTIFICATE_OF: dict[str, str] = {
-    Application.Kind.REGISTRATION: "member",
-    Application.Kind.RENEWAL: "renewal",
-    Application.Kind.CHANGE: "change",
-    Application.Kind.REISSUE: "member",
-}
+                        filename=f"{application.kind}-{application.pk}.pdf")  # fmt: skip
 
 
 @login_required
@@ -304,9 +295,9 @@ CERTIFICATE_OF: dict[str, str] = {
 def certificate(request: HttpRequest, application_id: int) -> HttpResponse:
     """The certificate an approved registration, renewal, change or reissue issued."""
     application = _get(request, application_id)
-    kind = CERTIFICATE_OF.get(application.kind)
+    kind = descriptor(application.kind).certificate
     member = application.member
-    if kind is None or application.status != Status.APPROVED or member is None:
+    if not kind or application.status != Status.APPROVED or member is None:
         raise Http404
     return pdf_response(
         request,
@@ -366,7 +357,8 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
         "materials": application.materials.all(), **_fees(application),
         "is_member": user.role == User.Role.MEMBER,
         "has_certificate": application.status == Status.APPROVED
-        and application.kind in CERTIFICATE_OF,
+        and bool(descriptor(application.kind).certificate),
+        "has_printed_form": descriptor(application.kind).printed_form is not None,
         "upload_kinds": [(kind.value, kind.label) for kind in Material.Kind],
         "content": _content(application), "checks": _checks(application),
         "uploadable": application.status in services.UPLOADABLE, **extra,
@@ -375,7 +367,7 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
 
 def _content(application: Application) -> list[tuple[str, str]]:
     """What the applicant filled in, under its form's labels, for the reviewer to read."""
-    form = STEP_ONE_FORMS[application.kind]()
+    form = descriptor(application.kind).form()
     shown = {name: application.data.get(name) for name in form.fields}
     return [(str(form.fields[name].label), "、".join(map(str, value))
              if isinstance(value, list) else str(value))
@@ -386,7 +378,7 @@ def _checks(application: Application) -> list[tuple[str, bool]]:
     """What the workflow's guards will want, as the reviewer should see it before acting."""
     licence = application.materials.filter(kind=Material.Kind.LICENCE).exists()
     checks = [(_("营业执照已上传"), licence)]
-    if application.kind in PAID_KINDS:
+    if descriptor(application.kind).paid:
         paid = application.orders.filter(status="paid").exists()
         checks.append((_("费用已缴清"), paid))
     return checks
@@ -395,8 +387,11 @@ def _checks(application: Application) -> list[tuple[str, bool]]:
 def _stages(kind: str) -> list[int]:
     """Which of seed 000's five steps the kind goes through: a free kind has no payment, and
     the branch alone decides a request about an account."""
-    skipped = {2} if kind not in PAID_KINDS else set()
-    return [n for n in range(5) if n not in skipped and not (n == 4 and kind in BRANCH_FINAL_KINDS)]
+    described = descriptor(kind)
+    skipped = set() if described.paid else {2}
+    if described.review == Review.BRANCH:
+        skipped.add(4)
+    return [n for n in range(5) if n not in skipped]
 
 
 def _steps(kind: str) -> list[str]:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.applications.descriptors import descriptor
 from hall.applications.models import Application, ApplicationEvent
 from hall.applications.workdays import add_working_days
 from hall.core.errors import Conflict
@@ -31,13 +32,6 @@ from hall.sms import services as sms
 
 Status = Application.Status
 Role = User.Role
-
-#: The kinds that are paid for (domain.md §5); the others skip the payment step.
-PAID_KINDS = frozenset({Application.Kind.REGISTRATION, Application.Kind.RENEWAL})
-#: The kinds the branch decides alone: its approval is final ("branch_grant").
-BRANCH_FINAL_KINDS = frozenset({Application.Kind.ACTIVATION, Application.Kind.MOBILE_CHANGE})
-#: The kinds about one account, not the company: only their applicant acts on them.
-ACCOUNT_KINDS = BRANCH_FINAL_KINDS
 
 #: Working days the branch has for its preliminary review (domain.md §3).
 BRANCH_REVIEW_DAYS = 5
@@ -110,8 +104,6 @@ def visible_to(actor: User) -> QuerySet[Application]:
 #: applications' own in ``guards``, the paid order by the payments).
 Guard = Callable[[Application, User], None]
 GUARDS: dict[str, list[Guard]] = defaultdict(list)
-#: What approval means, per kind: filled in by the kinds' modules.
-ON_APPROVAL: dict[str, Callable[[Application, date], None]] = {}
 #: What a rejection or withdrawal sets going (the payments' refunds).
 ON_CLOSED: list[Callable[[Application], None]] = []
 
@@ -143,8 +135,8 @@ def application_transition(*, application_id: int, action: str, actor: User, ver
         ApplicationEvent.objects.create(application=application, actor=actor, action=action,
                                         old_status=old, new_status=rule.target,
                                         reason=reason.strip())  # fmt: skip
-        if rule.target == Status.APPROVED and application.kind in ON_APPROVAL:
-            ON_APPROVAL[application.kind](application, today)
+        if rule.target == Status.APPROVED:
+            descriptor(application.kind).approve(application, today)
         if rule.target in (Status.REJECTED, Status.WITHDRAWN):
             for closed in ON_CLOSED:
                 closed(application)
@@ -152,16 +144,17 @@ def application_transition(*, application_id: int, action: str, actor: User, ver
     return application
 
 
-#: The statuses the applicant hears about by SMS (seed 000: "submit -> an SMS confirms").
-_NOTIFIED = {Status.MATERIALS, Status.RETURNED, Status.APPROVED, Status.REJECTED}
-
-
 def _notify(application: Application, reason: str) -> None:
-    if application.status not in _NOTIFIED:
+    """The applicant hears of the statuses its kind's descriptor names (seed 000: "submit ->
+    an SMS confirms"), in the words the kind has for them."""
+    template = descriptor(application.kind).text(application.status)
+    if template is None:
         return
-    text = _("【%(hall)s】您的%(kind)s申请（编号 %(number)s）状态：%(status)s。") % {
+    member = application.member
+    text = _(template) % {
         "hall": settings.HALL_NAME, "kind": application.get_kind_display(),
         "number": application.pk, "status": application.get_status_display(),
+        "certificate": member.certificate_number if member else "",
     }  # fmt: skip
     if reason.strip():
         text += _("原因：%(reason)s") % {"reason": reason.strip()[:200]}

@@ -8,16 +8,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-from hall.applications.models import Application
+from hall.applications.descriptors import descriptor
 from hall.fees.money import fen_to_yuan
 from hall.fees.taxpayer import InvalidTaxpayer, invoice_title, taxpayer_number
 from hall.members.numbering import next_in_sequence
 from hall.payments.models import Invoice, Order
-
-ITEMS = {
-    Application.Kind.RENEWAL: "系统成员续展费",
-    Application.Kind.REGISTRATION: "系统成员注册费",
-}
 
 
 def invoice_issue(order: Order) -> Invoice:
@@ -36,7 +31,7 @@ def invoice_issue(order: Order) -> Invoice:
     year = timezone.localdate().year
     return Invoice.objects.create(
         order=order, number=f"TM{year}{next_in_sequence(f'invoice-{year}'):08d}", title=title,
-        taxpayer_number=number, item=ITEMS.get(Application.Kind(application.kind), "系统成员费用"),
+        taxpayer_number=number, item=descriptor(application.kind).invoice_item or "系统成员费用",
         amount_fen=order.amount_fen,
     )  # fmt: skip
 

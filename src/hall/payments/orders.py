@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.applications.descriptors import descriptor
 from hall.applications.fees import application_fee_fen
 from hall.applications.models import Application
-from hall.applications.workflow import PAID_KINDS, WorkflowError, application_transition
+from hall.applications.workflow import WorkflowError, application_transition
 from hall.core.errors import Conflict
 from hall.members.numbering import next_in_sequence
 from hall.payments.invoices import invoice_issue
@@ -152,7 +153,7 @@ def fee_paid(application: Application, actor: User) -> None:
     """The workflow's guard (hall.applications.guards): a paid kind moves past its payment
     step only with a paid order, whoever posts the action."""
     paid = application.orders.filter(status=Status.PAID).exists()
-    if application.kind in PAID_KINDS and not paid:
+    if descriptor(application.kind).paid and not paid:
         raise WorkflowError(_("尚未收到该申请的费用"))
 
 
