@@ -8,7 +8,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hall.accounts.forms import MobileField
-from hall.applications.models import Application
 from hall.core.reasons import reason
 from hall.fees.taxpayer import InvalidTaxpayer, taxpayer_number
 from hall.members.models import BranchOffice, Member
@@ -264,7 +263,9 @@ class ForeignFilingForm(ApplicationForm):
         except TiaomaError as error:
             raise forms.ValidationError(reason(error)) from error
         if number.is_china:  # an EAN-8 and a GTIN-14 too, read by the library
-            raise forms.ValidationError(_("这是 GS1 中国分配的商品条码（前缀 680-681、690-699），无需境外码备案"))
+            raise forms.ValidationError(
+                _("这是 GS1 中国分配的商品条码（前缀 680-681、690-699），无需境外码备案")
+            )
         return number.value
 
 
