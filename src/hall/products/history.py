@@ -1,4 +1,5 @@
-"""The history of a product: every allocation, change and status move, with its actor."""
+"""The history of a product: every allocation, change and status move, with who acted: a
+user on the hall's pages, or the API key a program used."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from decimal import Decimal
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
-from hall.accounts.models import User
+from hall.accounts.models import ApiKey, User
 from hall.products.models import Product, ProductEvent
+
+#: Who acted: a user, an API key (a member's program, through the API), or nobody (the hall).
+Actor = User | ApiKey | None
 
 
 def jsonable(value: object) -> object:
@@ -23,12 +27,14 @@ def jsonable(value: object) -> object:
     return value
 
 
-def event(product: Product, *, actor: User | None, action: str, before: dict[str, object],
+def event(product: Product, *, actor: Actor, action: str, before: dict[str, object],
           after: dict[str, object], at: datetime | None = None) -> ProductEvent:  # fmt: skip
     """A history row, not yet saved (the import saves them in bulk, all ``at`` one time)."""
+    user, key = (None, actor) if isinstance(actor, ApiKey) else (actor, None)
     return ProductEvent(
         product=product,
-        actor=actor if actor is not None and actor.pk else None,
+        actor=user if user is not None and user.pk else None,
+        api_key=key,
         action=action,
         before={k: jsonable(v) for k, v in before.items()},
         after={k: jsonable(v) for k, v in after.items()},
@@ -36,7 +42,7 @@ def event(product: Product, *, actor: User | None, action: str, before: dict[str
     )
 
 
-def record(product: Product, *, actor: User | None, action: str,
+def record(product: Product, *, actor: Actor, action: str,
            before: dict[str, object], after: dict[str, object]) -> ProductEvent:  # fmt: skip
     made = event(product, actor=actor, action=action, before=before, after=after)
     made.save()

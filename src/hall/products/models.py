@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hall.members.models import CompanyPrefix, Ean8Code, Member
@@ -151,6 +152,12 @@ class ProductEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
+    #: The API key a program acted with (``actor`` is then empty): the history names the key,
+    #: not a user who did nothing.
+    api_key = models.ForeignKey(
+        "accounts.ApiKey", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="product_events", verbose_name=_("API 密钥"),
+    )  # fmt: skip
     action = models.CharField(max_length=20)
     #: The changed fields' values before the change: {"name": "旧名称", ...}.
     before = models.JSONField(default=dict, blank=True)
@@ -161,6 +168,13 @@ class ProductEvent(models.Model):
         verbose_name = _("产品变更记录")
         verbose_name_plural = _("产品变更记录")
         ordering = ["id"]
+
+    def acted_by(self) -> str:
+        """Who acted, as the history shows it: the user, or the API key by its name and prefix
+        ("" for the hall itself, e.g. a GTIN superseded under the legacy rule)."""
+        if self.api_key is not None:
+            return gettext("API 密钥 %(key)s") % {"key": self.api_key}
+        return str(self.actor) if self.actor is not None else ""
 
 
 class NumberBank(models.Model):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hall.accounts.models import User
+from hall.accounts.models import ApiKey, User
 from hall.core.errors import HallError
 from hall.products.history import label, record
 from hall.products.models import Product
@@ -73,8 +73,13 @@ def visible_to(actor: User) -> QuerySet[Product]:
     return products.filter(member_id=actor.member_id)
 
 
-def editable_by(actor: User) -> QuerySet[Product]:
-    """Only the member itself changes its product data."""
+def editable_by(actor: User | ApiKey) -> QuerySet[Product]:
+    """Only the member itself changes its product data: its clerks, or its API keys (a
+    retailer's key has no member)."""
+    if isinstance(actor, ApiKey):
+        if actor.member_id is None or actor.revoked_at is not None:
+            return Product.objects.none()
+        return Product.objects.filter(superseded=False, member_id=actor.member_id)
     if actor.role != Role.MEMBER or actor.member_id is None:
         return Product.objects.none()
     return visible_to(actor)
@@ -89,16 +94,17 @@ def missing_for_filing(product: Product) -> list[str]:
     return missing
 
 
-def _locked(actor: User, product_id: int) -> Product:
+def _locked(actor: User | ApiKey, product_id: int) -> Product:
     product = editable_by(actor).select_for_update().filter(pk=product_id).first()
     if product is None:
         raise ProductError(_("产品不存在"))
     return product
 
 
-def product_update(*, actor: User, product_id: int, version: int,
+def product_update(*, actor: User | ApiKey, product_id: int, version: int,
                    data: dict[str, object]) -> Product:  # fmt: skip
-    """Change the product's editable fields; the history keeps what each was before."""
+    """Change the product's editable fields; the history keeps what each was before and who
+    changed them (a clerk, or the API key a program used)."""
     with transaction.atomic():
         product = _locked(actor, product_id)
         if version != product.version:
@@ -120,7 +126,8 @@ def product_update(*, actor: User, product_id: int, version: int,
         return product
 
 
-def product_transition(*, actor: User, product_id: int, action: str, today: date) -> Product:
+def product_transition(*, actor: User | ApiKey, product_id: int, action: str,
+                       today: date) -> Product:  # fmt: skip
     """Publish, discontinue or reinstate a product (one table of allowed moves)."""
     with transaction.atomic():
         product = _locked(actor, product_id)
