@@ -1,0 +1,111 @@
+"""The public lookups (商品条码查询): a GTIN, a company prefix, a certificate, the members by
+name and the published register. No key needed; a key raises the limit."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+from ninja import P, PathEx, QueryEx, Router
+
+from hall.api.errors import answer
+from hall.api.keys import spend
+from hall.api.schemas import (
+    CertificateCheck,
+    CompaniesOut,
+    GtinAnswer,
+    PrefixAnswer,
+    RegisterOut,
+    refusals,
+)
+from hall.core.errors import HallError, NotFound
+from hall.lookup import services
+
+router = Router(tags=["lookup"])
+
+# The parameters, described, with examples that find the sample member of the tests and docs.
+Gtin = PathEx[str, P(description="A GTIN of 8, 12, 13 or 14 digits.", example="6921234500019")]
+Prefix = PathEx[str, P(description="A company prefix, 6 to 12 digits.", example="69212345")]
+Certificate = QueryEx[str, P(description="The certificate number (系统成员证书编号), whole or "
+                             "its digits.", example="物编注字第100001号")]  # fmt: skip
+CompanyName = QueryEx[str, P(description="The company's name as on the certificate.",
+                             example="杭州示例食品有限公司")]  # fmt: skip
+NamePart = QueryEx[str, P(description="Part of a member's name, two characters at least.",
+                          example="杭州示例")]  # fmt: skip
+KINDS = ", ".join(services.REGISTER_KINDS)
+RegisterKind = QueryEx[str, P(description=f"One kind of business only (all if not given): "
+                              f"{KINDS}.", example="renewal")]  # fmt: skip
+
+
+@router.get("/gtins/{gtin}", response={200: GtinAnswer, **refusals(400, 401, 404, 429)})
+def gtin_lookup(request: HttpRequest, gtin: Gtin) -> HttpResponse:
+    """Is the GTIN well formed, who issued its prefix, which member holds it, which product."""
+    spend(request)
+    found = services.lookup_gtin(gtin)
+    if not found["well_formed"]:
+        error = found["error"]
+        raise HallError(error["message"], code=error["code"])
+    if not found["registered"]:
+        raise NotFound(found["message"], code="not_registered",
+                       details={"structure": found["structure"]})  # fmt: skip
+    # The answer is plain JSON already (GtinAnswer describes it): checking it against its
+    # schema on every request would only cost time on the API's busiest path.
+    return HttpResponse(json.dumps(found), content_type="application/json; charset=utf-8")
+
+
+@csrf_exempt  # as the API's own routes: no cookie authenticates it, and it changes nothing
+@require_GET
+def gtin_lookup_route(request: HttpRequest, gtin: str) -> HttpResponse:
+    """The route Django serves for :func:`gtin_lookup` (hall.urls, ahead of the API's own):
+    the same function and errors without ninja's per-request work, which the busiest path of
+    the API does not need (a path parameter that is any text, no key required, its answer
+    already JSON). ninja still describes it in the OpenAPI document."""
+    try:
+        return gtin_lookup(request, gtin)
+    except HallError as error:
+        return answer(request, error)
+
+
+@router.get("/prefixes/{prefix}", response={200: PrefixAnswer, **refusals(400, 401, 404, 429)})
+def prefix_lookup(request: HttpRequest, prefix: Prefix) -> Any:
+    """The member that holds a company prefix."""
+    spend(request)
+    found = services.lookup_prefix(prefix)
+    if not found["well_formed"]:
+        raise HallError(found["error"]["message"], code=found["error"]["code"])
+    if not found["registered"]:
+        raise NotFound(_("未注册：此厂商识别代码不在本系统的注册记录中"), code="not_registered")
+    return found
+
+
+@router.get("/certificates/check", response={200: CertificateCheck, **refusals(400, 401, 429)})
+def certificate_check(request: HttpRequest, number: Certificate,
+                      company: CompanyName) -> Any:  # fmt: skip
+    """Is the certificate genuine and valid? The number and the company's name must match."""
+    spend(request)
+    return services.check_certificate(number, company)
+
+
+@router.get("/companies", response={200: CompaniesOut, **refusals(400, 401, 429)})
+def companies(request: HttpRequest, q: NamePart) -> Any:
+    """Members whose name contains ``q`` (two characters at least)."""
+    spend(request)
+    if len(q.strip()) < 2:
+        raise HallError(_("请至少输入两个字"), code="query_too_short")
+    return {"results": services.search_members(q)}
+
+
+@router.get("/register", response={200: RegisterOut, **refusals(400, 401, 429)})
+def register(request: HttpRequest, kind: RegisterKind = "") -> Any:
+    """The published register of approved business, newest first; ``kind`` one of them."""
+    spend(request)
+    if kind and kind not in services.REGISTER_KINDS:
+        known = [str(value) for value in services.REGISTER_KINDS]
+        message = _("没有这种业务类型：%(kind)s（可选：%(kinds)s）")
+        raise HallError(message % {"kind": kind[:40], "kinds": ", ".join(known)},
+                        code="unknown_kind", details={"kinds": known})  # fmt: skip
+    return {"results": services.register(kind)}
