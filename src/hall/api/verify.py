@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status, UploadedFile
 
 from hall.accounts.models import ApiKey
 from hall.api.keys import any_key, key_of, spend
-from hall.api.schemas import BatchIn, BatchOut, JobOut, refusals
+from hall.api.schemas import BatchIn, BatchOut, JobOut, refusals, written
 from hall.core.errors import Conflict, NotFound, TooLarge
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
@@ -25,7 +25,7 @@ BATCH_COST_UNIT = 100
 
 
 @router.post("/verify", response={200: BatchOut, **refusals(400, 401, 413, 429)})
-def gtins_verify(request: HttpRequest, payload: BatchIn) -> Any:
+def gtins_verify(request: HttpRequest, payload: BatchIn) -> HttpResponse:
     """Up to 10,000 GTINs at once (a retailer's assortment): one answer each, in order."""
     count = len(payload.gtins)
     if count > batch.MAX_PER_REQUEST:
@@ -33,7 +33,7 @@ def gtins_verify(request: HttpRequest, payload: BatchIn) -> Any:
                        % {"limit": batch.MAX_PER_REQUEST, "count": count},
                        details={"limit": batch.MAX_PER_REQUEST})  # fmt: skip
     spend(request, max(1, -(-count // BATCH_COST_UNIT)))
-    return {"count": count, "results": batch.verify_batch(payload.gtins)}
+    return written({"count": count, "results": batch.verify_batch(payload.gtins)})
 
 
 def _job_owner(key: ApiKey) -> str:
