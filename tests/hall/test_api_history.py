@@ -54,8 +54,8 @@ def test_an_edit_and_a_filing_through_the_api_name_the_key(
     assert filed.json()["status"] == "in_use"
 
     product = Product.objects.get(gtin="0" + GTIN)
-    edit, filing = product.events.filter(action__in=["changed", "publish"]).order_by("id")
-    for row in (edit, filing):
+    allocation, edit, filing = product.events.order_by("id")
+    for row in (allocation, edit, filing):
         assert (row.api_key, row.actor) == (key, None)  # the key, not the member's clerk
         assert row.acted_by() == f"API 密钥 ERP ({key.prefix}…)"
     assert edit.after["name"] == "接口产品"
@@ -63,14 +63,14 @@ def test_an_edit_and_a_filing_through_the_api_name_the_key(
 
     history = _call(client, "get", f"/products/{GTIN}/history", secret).json()["results"]
     assert [entry["action"] for entry in history] == ["allocated", "changed", "publish"]
-    assert history[1]["api_key"] == {"name": "ERP", "prefix": key.prefix}
+    assert history[0]["api_key"] == history[1]["api_key"] == {"name": "ERP", "prefix": key.prefix}
     assert history[1]["acted_by"] == f"API 密钥 ERP ({key.prefix}…)"
     assert {"field": "name", "label": "产品名称", "before": "", "after": "接口产品"} in (
         history[1]["changes"])  # fmt: skip
 
     client.force_login(member_user)
     page = client.get(f"/products/{product.pk}/").content.decode()
-    assert page.count(f"API 密钥 ERP ({key.prefix}…)") == 2
+    assert page.count(f"API 密钥 ERP ({key.prefix}…)") == 3
     assert str(member_user) not in page.split('id="history"')[1]
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from hall.core.errors import HallError, TooLarge, respond
+from hall.core.errors import HallError, TooLarge, Unauthorised, respond
 from hall.lookup import batch
 
 
@@ -30,7 +30,7 @@ def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
 
 
 def _unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    refused = HallError(_("缺少有效的 API 密钥（X-API-Key）"), code="unauthorised", status=401)
+    refused = Unauthorised(_("缺少有效的 API 密钥（X-API-Key）"))
     return answer(request, refused)
 
 

@@ -10,7 +10,7 @@ from ninja.security import APIKeyHeader
 
 from hall.accounts.models import ApiKey, digest
 from hall.core import limits
-from hall.core.errors import HallError, RateLimited
+from hall.core.errors import RateLimited, Unauthorised
 from hall.members.models import Member
 
 #: "Last used" is written at most this often, not on every request of a busy key.
@@ -56,7 +56,7 @@ def spend(request: HttpRequest, cost: int = 1) -> None:
         known = getattr(request, "auth", None)
         key = known if isinstance(known, ApiKey) else live_key(secret)
         if key is None:
-            raise HallError(_("API 密钥无效或已停用"), code="unauthorised", status=401)
+            raise Unauthorised(_("API 密钥无效或已停用"))
         verdict = limits.for_key(key.pk, key.per_minute or limits.key_limit(), cost)
     else:
         verdict = limits.for_address(request, cost)

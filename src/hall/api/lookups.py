@@ -36,7 +36,7 @@ CompanyName = QueryEx[str, P(description="The company's name as on the certifica
                              example="杭州示例食品有限公司")]  # fmt: skip
 NamePart = QueryEx[str, P(description="Part of a member's name, two characters at least.",
                           example="杭州示例")]  # fmt: skip
-KINDS = ", ".join(services.REGISTER_KINDS)
+KINDS = ", ".join(services.register_kinds())  # the URLs load once the kinds are registered
 RegisterKind = QueryEx[str, P(description=f"One kind of business only (all if not given): "
                               f"{KINDS}.", example="renewal")]  # fmt: skip
 
@@ -101,8 +101,8 @@ def companies(request: HttpRequest, q: NamePart) -> Any:
 def register(request: HttpRequest, kind: RegisterKind = "") -> Any:
     """The published register of approved business, newest first; ``kind`` one of them."""
     spend(request)
-    if kind and kind not in services.REGISTER_KINDS:
-        known = [str(value) for value in services.REGISTER_KINDS]
+    if kind and kind not in services.register_kinds():
+        known = [str(value) for value in services.register_kinds()]
         message = _("没有这种业务类型：%(kind)s（可选：%(kinds)s）")
         raise HallError(message % {"kind": kind[:40], "kinds": ", ".join(known)},
                         code="unknown_kind", details={"kinds": known})  # fmt: skip

@@ -108,7 +108,7 @@ def _checked(data: ProductData, product: Product | None = None) -> dict[str, Any
 def product_allocate(request: HttpRequest, payload: AllocateIn) -> Any:
     """Allocate the next free GTIN of ``prefix`` (or item reference ``item``) to a new draft."""
     member = member_of(request)
-    product = bank.gtin_allocate(member=member, prefix=payload.prefix, actor=None,
+    product = bank.gtin_allocate(member=member, prefix=payload.prefix, actor=key_of(request),
                                  today=timezone.localdate(), item=payload.item,
                                  data=_checked(payload))  # fmt: skip
     return Status(201, _product_out(product))

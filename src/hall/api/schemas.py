@@ -20,7 +20,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict
 
 from hall.jobs.models import Job
-from hall.lookup.services import REGISTER_KINDS
+from hall.lookup.services import register_kinds
 from hall.members.models import CompanyPrefix, Member
 from hall.products.models import Product
 from hall.products.services import ALLOWED_TRANSITIONS
@@ -252,7 +252,7 @@ class CompaniesOut(Schema):
 class RegisterEntry(Schema):
     date: Day = Field(description="The day the business was approved.")
     kind: str = Field(description="The kind of business.",
-                      json_schema_extra=one_of(list(REGISTER_KINDS)))  # fmt: skip
+                      json_schema_extra=one_of(list(register_kinds())))  # fmt: skip
     kind_text: str = Field(description="The kind in the request's language.")
     company: str = Field(description="The company's name as applied.")
     certificate_number: str = Field(description="Its certificate number, masked.")

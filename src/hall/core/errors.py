@@ -33,6 +33,7 @@ __all__ = [
     "NotFound",
     "RateLimited",
     "TooLarge",
+    "Unauthorised",
     "Unavailable",
     "is_api",
     "json_error",
@@ -64,6 +65,13 @@ class HallError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Unauthorised(HallError):
+    """No credentials, or credentials that are not (or no longer) good."""
+
+    code = "unauthorised"
+    status = 401
 
 
 class NotFound(HallError):

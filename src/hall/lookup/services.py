@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from hall.applications.descriptors import kinds
 from hall.applications.models import Application, ApplicationEvent
 from hall.core.errors import HallError
 from hall.core.reasons import reason
@@ -36,11 +37,12 @@ from tiaoma.errors import TiaomaError
 PUBLIC_STATUSES = (Product.Status.IN_USE, Product.Status.DISCONTINUED)
 PUBLIC_FIELDS = ["name", "name_en", "brand", "brand_en", "specification", "net_content_unit",
                  "gpc_brick", "classification", "level", "quantity", "status"]  # fmt: skip
-#: The kinds of business the register publishes (seed 002/003 art. 29).
-REGISTER_KINDS = [Application.Kind.REGISTRATION, Application.Kind.RENEWAL, Application.Kind.CHANGE,
-                  Application.Kind.CANCELLATION, Application.Kind.FOREIGN_FILING,
-                  Application.Kind.GROUP_AUTHORISATION, Application.Kind.EAN8,
-                  Application.Kind.UPC]  # fmt: skip
+
+
+def register_kinds() -> list[Application.Kind]:
+    """The kinds of business the register publishes (seed 002/003 art. 29): those whose
+    descriptors say so."""
+    return kinds(published=True)
 
 
 def membership_valid(member: Member, today: date | None = None) -> bool:
@@ -313,9 +315,10 @@ def search_members(text: str, limit: int = 50) -> list[dict[str, Any]]:
 
 def register(kind: str = "", limit: int = 100) -> list[dict[str, Any]]:
     """The published register: approved business, newest first."""
-    kinds = [kind] if kind in REGISTER_KINDS else REGISTER_KINDS
+    published = register_kinds()
+    shown = [kind] if kind in published else published
     events = (ApplicationEvent.objects.filter(new_status=Application.Status.APPROVED,
-                                              application__kind__in=kinds)
+                                              application__kind__in=shown)
               .select_related("application__member").order_by("-at", "-id")[:limit])  # fmt: skip
     return [_register_entry(event) for event in events]
 

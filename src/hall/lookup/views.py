@@ -40,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _register_kinds() -> list[tuple[str, str]]:
-    return [(str(kind.value), str(kind.label)) for kind in services.REGISTER_KINDS]
+    return [(str(kind.value), str(kind.label)) for kind in services.register_kinds()]
 
 
 def _answer_page(request: HttpRequest, lookup: Callable[[str], dict[str, Any]],

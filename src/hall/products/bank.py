@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from hall.accounts.models import User
 from hall.core.errors import HallError
 from hall.members.models import CompanyPrefix, Ean8Code, Member
-from hall.products.history import record
+from hall.products.history import Actor, record
 from hall.products.models import NumberBank, Product, Reservation
 from tiaoma import checksum, gtin
 from tiaoma.errors import TiaomaError
@@ -119,7 +119,7 @@ def _locked_prefix(member: Member, prefix: str) -> CompanyPrefix:
     return found
 
 
-def gtin_allocate(*, member: Member, prefix: str, actor: User | None, today: date,
+def gtin_allocate(*, member: Member, prefix: str, actor: Actor, today: date,
                   item: int | None = None,
                   data: dict[str, object] | None = None) -> Product:  # fmt: skip
     """A draft product with the next free GTIN of ``prefix``, or with item reference ``item``."""
@@ -206,7 +206,7 @@ def _may_reuse(product: Product, today: date) -> bool:
 
 
 def _create(*, member: Member, prefix: CompanyPrefix | None, gtin: str, kind: str,
-            actor: User | None, data: dict[str, object], **extra: object) -> Product:  # fmt: skip
+            actor: Actor, data: dict[str, object], **extra: object) -> Product:  # fmt: skip
     product = Product(member=member, prefix=prefix, gtin=gtin, kind=kind, **extra)
     for field, value in data.items():
         setattr(product, field, value)
@@ -219,7 +219,7 @@ def _create(*, member: Member, prefix: CompanyPrefix | None, gtin: str, kind: st
     return product
 
 
-def ean8_assign(*, member: Member, number: str, actor: User | None, today: date,
+def ean8_assign(*, member: Member, number: str, actor: Actor, today: date,
                 data: dict[str, object] | None = None) -> Product:  # fmt: skip
     """A draft product for one of the EAN-8s the center allocated to ``member``."""
     with transaction.atomic():

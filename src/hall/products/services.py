@@ -97,7 +97,7 @@ def missing_for_filing(product: Product) -> list[str]:
 def _locked(actor: User | ApiKey, product_id: int) -> Product:
     product = editable_by(actor).select_for_update().filter(pk=product_id).first()
     if product is None:
-        raise ProductError(_("产品不存在"))
+        raise ProductError(_("产品不存在"), code="not_found", status=404)
     return product
 
 

@@ -153,7 +153,7 @@ def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dic
         "missing": services.missing_for_filing(product),
         "events": [
             (row, ACTION_NAMES.get(row.action, row.action), changes(row))
-            for row in product.events.select_related("actor")
+            for row in product.events.select_related("actor", "api_key")
         ],
         "packages": product.packages.filter(superseded=False),
         "proofs": product.proofs.all()[:10],
