@@ -223,12 +223,18 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Production names its provider (a class with send(mobile, text)); the outbox and the console
 # keep codes readable, so they are development's defaults only.
 SMS_BACKEND = env_str("HALL_SMS_BACKEND", default="outbox" if DEBUG else "")
+#: The backends by their short names; their dotted paths (the old hall.accounts.sms ones too)
+#: name the same classes.
+for _short, _cls in (("outbox", "OutboxBackend"), ("console", "ConsoleBackend"),
+                     ("http", "HttpBackend")):  # fmt: skip
+    if SMS_BACKEND in (f"hall.sms.services.{_cls}", f"hall.accounts.sms.{_cls}"):
+        SMS_BACKEND = _short
 if not SMS_BACKEND:
     raise ImproperlyConfigured("HALL_SMS_BACKEND must name the SMS provider's backend class")
 #: The ``http`` backend's gateway: it takes {"mobile", "text"} as JSON with a bearer token.
 SMS_URL = env_str("HALL_SMS_URL", default="")
 SMS_TOKEN = env_str("HALL_SMS_TOKEN", default="")
-if SMS_BACKEND in ("http", "hall.sms.services.HttpBackend") and not (SMS_URL and SMS_TOKEN):
+if SMS_BACKEND == "http" and not (SMS_URL and SMS_TOKEN):
     raise ImproperlyConfigured("HALL_SMS_BACKEND=http needs HALL_SMS_URL and HALL_SMS_TOKEN")
 #: SMS codes: 6 digits, valid 5 minutes, one send per 60 s per number, at most 5 an hour and
 #: 10 a day per number, 20 an hour and 50 a day per client address.

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from hall.applications.fees import application_fee_fen
 from hall.applications.models import Application, Material
 from hall.payments.models import Order
 from tests.hall.conftest import make_uscc, scan_png
@@ -46,11 +47,12 @@ def add_licence(application: Application) -> None:
 
 
 def pay(application: Application) -> None:
-    """A paid order, as the gateway's notification or a confirmed transfer leaves it."""
+    """A paid order of the application's fee, as the gateway's notification or a confirmed
+    transfer leaves it."""
     now = timezone.now()
     Order.objects.create(number=f"{now:%Y%m}0000{application.pk:010d}", application=application,
-                         amount_fen=100, status=Order.Status.PAID, paid_at=now,
-                         closes_at=now)  # fmt: skip
+                         amount_fen=application_fee_fen(application) or 100,
+                         status=Order.Status.PAID, paid_at=now, closes_at=now)  # fmt: skip
 
 
 def fulfil(application: Application, **data: Any) -> Application:

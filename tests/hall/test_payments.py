@@ -125,6 +125,31 @@ def test_after_closing_nothing_is_credited(order: Order) -> None:
     assert fresh.number != order.number
 
 
+def test_money_for_a_withdrawn_application_is_refunded_not_credited(
+    order: Order, member_user: User
+) -> None:
+    """The payer withdraws the application while at the gateway, then pays: the withdrawal
+    closed the order, so the payment is kept once and refunded in full, the notification is
+    answered, and the settlement job that asks the gateway about it again changes nothing."""
+    from hall.applications.workflow import application_transition
+    from hall.payments.orders import order_started
+    from hall.payments.settlement import orders_settle
+
+    application = order.application
+    order_started(order, "sandbox")
+    application_transition(application_id=application.pk, action="withdraw",
+                           actor=member_user, version=application.version)  # fmt: skip
+    order.refresh_from_db()
+    assert order.status == Order.Status.CLOSED
+    assert _deliver(_notification(order)) == (200, "success")
+    assert Notification.objects.get().outcome == "late or again (closed): refunded"
+    assert order.refunds.get().amount_fen == order.amount_fen
+    assert orders_settle(timezone.now()) == []
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN
+    assert order.refunds.count() == 1
+
+
 def test_unknown_gateways_and_malformed_bodies(order: Order) -> None:
     assert receive("paypal", Incoming(b"", {}, {})).status == 404
     params = {"sign": SANDBOX.sign({"x": "1"}), "x": "1"}
@@ -374,3 +399,33 @@ def test_a_paid_order_cannot_be_paid_again(order: Order, member_user: User) -> N
                        follow=True)  # fmt: skip
     assert "订单状态为“已付款”，不能付款" in page.content.decode()
     assert SandboxPayment.objects.filter(order_number=order.number).count() == 1
+
+
+def test_a_fee_paid_does_not_cover_step_one_changed_after_it(
+    member_user: User, member: Member
+) -> None:
+    """Renewed by name and paid; then step 1 asks to renew two codes (twice the fee): the
+    branch cannot pass it on the old payment, and it can once step 1 is back as paid for."""
+    from hall.applications.workflow import WorkflowError, application_transition
+    from tests.hall.steps import fulfil
+
+    branch = User.objects.create_user("13900000010", "x", role=User.Role.BRANCH,
+                                      branch=member.branch)  # fmt: skip
+    application = Application.objects.create(
+        kind="renewal", member=member, applicant=member_user, branch=member.branch,
+        status="branch_review",
+    )  # fmt: skip
+    fulfil(application)
+    paid_for = dict(application.data)
+    application.data = {**paid_for, "renewal_type": "by_code", "codes": ["69212345", "69212346"]}
+    application.save(update_fields=["data"])
+    with pytest.raises(WorkflowError) as refused:
+        application_transition(application_id=application.pk, action="branch_approve",
+                               actor=branch, version=application.version)  # fmt: skip
+    assert refused.value.code == "fee_changed"
+    application.refresh_from_db()
+    assert application.status == Application.Status.BRANCH_REVIEW
+    Application.objects.filter(pk=application.pk).update(data=paid_for)
+    moved = application_transition(application_id=application.pk, action="branch_approve",
+                                   actor=branch, version=application.version)  # fmt: skip
+    assert moved.status == Application.Status.CENTER_REVIEW

@@ -37,7 +37,7 @@ __all__ = [
 
 Status = Application.Status
 Approve = Callable[[Application, date], None]
-FeeRule = Callable[[Application], "int | None"]
+FeeRule = Callable[[Application, "date | None"], "int | None"]
 
 
 class FiledBy(enum.Enum):

@@ -4,6 +4,8 @@ The application's pages and its order both ask here; a kind's descriptor names i
 
 from __future__ import annotations
 
+from datetime import date
+
 from hall.applications.descriptors import descriptor
 from hall.applications.models import Application
 from hall.fees.rules import RENEWAL_YEARS, NoSchedule, registration_fen, renewal_fen
@@ -19,29 +21,30 @@ __all__ = [
 ]
 
 
-def renewal_fee_fen(member: Member, *, codes: int = 0) -> int:
+def renewal_fee_fen(member: Member, *, codes: int = 0, day: date | None = None) -> int:
     """By company name one membership's two years; by code, that for each code renewed."""
-    return renewal_fen(member.company_type, codes=codes)
+    return renewal_fen(member.company_type, codes=codes, day=day)
 
 
-def renewal_fee(application: Application) -> int | None:
+def renewal_fee(application: Application, day: date | None = None) -> int | None:
     """The renewal's rule: two years of its member's maintenance, for each code renewed."""
     if application.member is None:
         return None
-    return renewal_fee_fen(application.member, codes=len(application.data.get("codes") or []))
+    codes = len(application.data.get("codes") or [])
+    return renewal_fee_fen(application.member, codes=codes, day=day)
 
 
-def registration_fee(application: Application) -> int | None:
+def registration_fee(application: Application, day: date | None = None) -> int | None:
     """The registration's rule: the joining fee and the first two years' maintenance of the
     company type filled in (None until it is)."""
     if "company_type" not in application.data:
         return None
-    return registration_fen(str(application.data["company_type"]))
+    return registration_fen(str(application.data["company_type"]), day=day)
 
 
-def application_fee_fen(application: Application) -> int | None:
-    """The application's fee in fen by its kind's rule, or None for a kind that costs nothing
-    (or one whose rule cannot tell yet). Raises :class:`NoSchedule` when no schedule is in
-    force for a paid kind."""
+def application_fee_fen(application: Application, *, day: date | None = None) -> int | None:
+    """The application's fee in fen by its kind's rule, from the schedule in force on ``day``
+    (today), or None for a kind that costs nothing (or one whose rule cannot tell yet).
+    Raises :class:`NoSchedule` when no schedule is in force for a paid kind."""
     rule = descriptor(application.kind).fee
-    return rule(application) if rule else None
+    return rule(application, day) if rule else None

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.contrib import messages
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -138,8 +139,12 @@ def respond(request: HttpRequest, error: HallError) -> HttpResponse:
 
 def _referring_page(request: HttpRequest) -> str | None:
     referer = request.headers.get("Referer", "")
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 this very page may be answering
+        return None
     if not referer or not url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        referer, allowed_hosts={host}, require_https=request.is_secure()
     ):
         return None
     return referer

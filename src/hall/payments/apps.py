@@ -16,6 +16,7 @@ class PaymentsConfig(AppConfig):
         gateways_build()
         for action in orders.FEE_GUARDED:
             workflow.GUARDS[action].append(orders.fee_paid)
+        workflow.ON_CLOSED.append(orders.orders_close_pending)
         workflow.ON_CLOSED.append(refunds.refund_closed)
         #: Yesterday's orders against notifications and gateway queries, for finance staff.
         registry.register("reconcile", tasks.reconcile_yesterday, daily_at=3)

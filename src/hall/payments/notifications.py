@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from hall.applications.models import Application
 from hall.core import limits
 from hall.payments.gateways import GATEWAYS, Answer, Incoming, NotificationRefused, Paid
 from hall.payments.models import Notification, Order, StrayPayment
@@ -114,13 +115,20 @@ def settle(paid: Paid, gateway_name: str) -> tuple[str, bool]:
         if refusal is not None:
             return refusal
         assert order is not None
-        if order.status == Status.PENDING and order.closes_at <= timezone.now():
-            order_move(order, Status.CLOSED)  # its time was up before the money came
+        if order.status == Status.PENDING and not _payable(order):
+            order_move(order, Status.CLOSED)  # too late: kept as a stray payment, refunded
         if order.status != Status.PENDING:
             return _stray(order, paid, gateway_name), True
         order_credit(order, transaction_id=paid.transaction, method=paid.method,
                      gateway=gateway_name)  # fmt: skip
         return "credited", True
+
+
+def _payable(order: Order) -> bool:
+    """Whether a pending order may still be credited: its time is not up and its application
+    still waits for the payment (not withdrawn, say, while the payer was at the gateway)."""
+    waiting = order.application.status == Application.Status.PAYMENT
+    return waiting and order.closes_at > timezone.now()
 
 
 def _refusal(order: Order | None, paid: Paid) -> tuple[str, bool] | None:

@@ -17,6 +17,7 @@ from hall.applications.fees import application_fee_fen
 from hall.applications.models import Application
 from hall.applications.workflow import WorkflowError, application_transition
 from hall.core.errors import Conflict
+from hall.fees.money import fen_to_yuan
 from hall.members.numbering import next_in_sequence
 from hall.payments.invoices import invoice_issue
 from hall.payments.models import Order
@@ -81,6 +82,13 @@ def order_move(order: Order, to: str, **fields: object) -> None:
     for name, value in fields.items():
         setattr(order, name, value)
     order.save(update_fields=["status", *fields])
+
+
+def orders_close_pending(application: Application) -> None:
+    """A withdrawn or rejected application's unpaid orders close (PaymentsConfig.ready hangs
+    this on the workflow): money that still comes for one is refunded as a stray payment."""
+    for order in application.orders.select_for_update().filter(status=Status.PENDING):
+        order_move(order, Status.CLOSED)
 
 
 def order_close_expired(now: datetime) -> int:
@@ -152,9 +160,20 @@ def order_started(order: Order, gateway_name: str) -> None:
 def fee_paid(application: Application, actor: User) -> None:
     """The workflow's guard (hall.applications.guards): a paid kind moves past its payment
     step only with a paid order, whoever posts the action."""
-    paid = application.orders.filter(status=Status.PAID).exists()
-    if descriptor(application.kind).paid and not paid:
+    if not descriptor(application.kind).paid:
+        return
+    paid = application.orders.filter(status=Status.PAID).order_by("-paid_at").first()
+    if paid is None:
         raise WorkflowError(_("尚未收到该申请的费用"))
+    # What it costs now, by the schedule of the day it was paid for: step 1 edited after the
+    # payment (another company type, more codes) must not pass on the old payment.
+    due = application_fee_fen(application, day=timezone.localdate(paid.created_at))
+    if due is not None and due != paid.amount_fen:
+        raise WorkflowError(
+            _("申请内容改变后应缴 %(due)s 元（已缴 %(paid)s 元）：请改回原内容，或撤回后重新申请")
+            % {"paid": fen_to_yuan(paid.amount_fen), "due": fen_to_yuan(due)},
+            code="fee_changed",
+        )
 
 
 #: The actions past a paid kind's payment step (wired in PaymentsConfig.ready).

@@ -3,6 +3,7 @@ gateways. Above orders, notifications and refunds, which it drives."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.db.models import Q
@@ -14,6 +15,7 @@ from hall.payments.orders import order_close_expired, order_gateways
 from hall.payments.refunds import refunds_send
 
 Status = Order.Status
+logger = logging.getLogger("hall.payments")
 
 
 def orders_settle(now: datetime) -> list[str]:
@@ -26,10 +28,18 @@ def orders_settle(now: datetime) -> list[str]:
         status=Status.CLOSED, closes_at__gte=now - timedelta(days=1)
     )
     for order in Order.objects.filter(recent).exclude(started_with=""):
-        for name in order_gateways(order):
-            gateway = GATEWAYS.get(name)
-            paid = gateway.query(order) if gateway else None
-            if paid is not None and settle(paid, name)[0] == "credited":
-                credited.append(order.number)
+        try:
+            credited += _settle_one(order)
+        except Exception:  # one order's trouble must not hold up the others or the refunds
+            logger.exception("settling order %s failed", order.number)
     refunds_send()
     return credited
+
+
+def _settle_one(order: Order) -> list[str]:
+    for name in order_gateways(order):
+        gateway = GATEWAYS.get(name)
+        paid = gateway.query(order) if gateway else None
+        if paid is not None and settle(paid, name)[0] == "credited":
+            return [order.number]
+    return []

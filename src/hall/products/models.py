@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hall.members.facts import mask_mobile
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 
 
@@ -174,7 +175,10 @@ class ProductEvent(models.Model):
         ("" for the hall itself, e.g. a GTIN superseded under the legacy rule)."""
         if self.api_key is not None:
             return gettext("API 密钥 %(key)s") % {"key": self.api_key}
-        return str(self.actor) if self.actor is not None else ""
+        if self.actor is None:
+            return ""
+        # A clerk without a name is shown by a masked number: the history reaches API keys.
+        return self.actor.name or mask_mobile(self.actor.mobile)
 
 
 class NumberBank(models.Model):

@@ -5,9 +5,12 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from hall.core.migrating import content_types_follow
+
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
         ("accounts", "0006_sms_moves_out"),
         ("lookup", "0003_api_keys_move_out"),
         ("members", "0007_name_search"),
@@ -38,4 +41,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        content_types_follow("lookup", "accounts", ('apikey',)),
     ]

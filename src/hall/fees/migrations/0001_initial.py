@@ -2,11 +2,14 @@
 
 from django.db import migrations, models
 
+from hall.core.migrating import content_types_follow
+
 
 class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
         ('payments', '0007_fee_schedules_move_out'),
     ]
 
@@ -34,4 +37,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        content_types_follow("payments", "fees", ('feeschedule',)),
     ]

@@ -3,11 +3,14 @@
 import django.utils.timezone
 from django.db import migrations, models
 
+from hall.core.migrating import content_types_follow
+
 
 class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
         ('accounts', '0006_sms_moves_out'),
     ]
 
@@ -57,4 +60,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        content_types_follow("accounts", "sms", ('smscode', 'smsmessage', 'smsthrottle')),
     ]
