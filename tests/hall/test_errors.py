@@ -166,3 +166,11 @@ def test_a_refusal_carries_its_code_and_status_whatever_the_language() -> None:
     assert (error.status, error.code) == (english.status, english.code) == (409, "stale_edit")
     assert issubclass(Conflict, HallError)
     assert HallError("x").status == 400
+
+
+def test_a_host_the_hall_does_not_serve_is_400_with_or_without_a_referer() -> None:
+    client = Client()
+    for headers in ({}, {"HTTP_REFERER": "http://evil.example/x"}):
+        response = client.get("/query/", HTTP_HOST="evil.example", **headers)
+        assert response.status_code == 400
+        assert "请求有误" in response.content.decode()
