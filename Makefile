@@ -30,8 +30,10 @@ run: venv
 	$(BIN)/python scripts/compile_messages.py
 	HALL_DEBUG=1 $(BIN)/python -m hall migrate --verbosity 0
 	HALL_DEBUG=1 $(BIN)/python -m hall demo
-	@echo "the hall: http://$(HOST)/  (Ctrl-C stops it)"
-	HALL_DEBUG=1 $(BIN)/python -m hall runserver $(HOST)
+	@echo "the hall: http://$(HOST)/  (Ctrl-C stops it and its background worker)"
+	HALL_DEBUG=1 $(BIN)/python -m hall worker --beat -- --pool=solo --loglevel=WARNING & \
+	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  HALL_DEBUG=1 $(BIN)/python -m hall runserver $(HOST)
 
 demo: venv
 	@$(BIN)/python scripts/demo.py

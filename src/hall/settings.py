@@ -20,7 +20,9 @@ Every variable and its default:
 Production (not ``HALL_DEBUG``) refuses weak settings at start, all named at once: a secret key
 under 50 characters, a development SMS backend, the sandbox gateway, no shared cache.
 - ``HALL_GTIN_REUSE_MONTHS`` (0): the legacy rule for giving a discontinued GTIN again.
-- ``HALL_JOB_RUNNER`` (``thread``): background jobs in the hall's process, or ``worker``.
+- ``HALL_BROKER_URL`` (a folder under the data directory): the Celery broker, RabbitMQ
+  (``amqp://``) or Redis (``redis://``); production requires one.
+- ``HALL_TASK_SECONDS`` (3600): how long a background task may run before it is stopped.
 - ``HALL_TRUSTED_PROXIES`` (none): the reverse proxies (addresses or networks, e.g.
   ``127.0.0.1,10.0.0.0/8``) whose ``X-Forwarded-For`` names the real client (hall.core.clients).
 - ``HALL_RATE_PER_ADDRESS`` (120), ``HALL_RATE_PER_KEY`` (1200): query and API requests a minute.
@@ -263,11 +265,44 @@ EAN8_BLOCK = env_str("HALL_EAN8_BLOCK", default="690")
 #: The legacy rule of domain.md §2.4: a GTIN discontinued this many months ago may be given to
 #: another product (48 in seed 001's day). 0, the default, never gives a GTIN twice (GS1 today).
 GTIN_REUSE_MONTHS = env_int("HALL_GTIN_REUSE_MONTHS", default=0, high=1200)
-#: Who runs background jobs (hall.jobs.queue): "thread" in the hall's own process (the embedded
-#: default), or "worker" processes (``python -m hall worker``).
-JOB_RUNNER = env_str("HALL_JOB_RUNNER", default="thread")
-if JOB_RUNNER not in ("thread", "worker"):
-    raise ImproperlyConfigured(f"HALL_JOB_RUNNER must be thread or worker, not {JOB_RUNNER!r}")
+
+# Background work on Celery (hall.jobs.engine): jobs someone waits for and periodic tasks.
+#: RabbitMQ (``amqp://``) or Redis (``redis://``); empty in development: a folder under the
+#: data directory (kombu's filesystem transport), which ``make run``'s worker reads.
+BROKER_URL = env_str("HALL_BROKER_URL", default="")
+CELERY_BROKER_URL = BROKER_URL or "filesystem://"
+if not BROKER_URL:
+    for _folder in ("done", "control"):
+        (DATA_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
+    # Redis hands an unacknowledged task to another worker after this long: longer than a task
+    # may run, so a live worker's task is never run twice at once.
+    {"visibility_timeout": 4 * 3600} if BROKER_URL.startswith(("redis", "rediss")) else
+    {} if BROKER_URL else
+    {name: str(DATA_DIR / "broker") for name in ("data_folder_in", "data_folder_out")}
+    | {"processed_folder": str(DATA_DIR / "broker" / "done"), "store_processed": False,
+       "control_folder": str(DATA_DIR / "broker" / "control")}
+)  # fmt: skip
+#: A task is acknowledged when it is done, and given back to the broker when its worker dies:
+#: another worker finishes it (the job bodies are safe to run again).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+#: A job's status, progress and result live in its Job row, not in a result backend.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = "hall"
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("HALL_TASK_SECONDS", default=3600, low=10)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+#: A running job whose worker's heartbeat is this old has lost its worker: another takes it.
+JOB_STALE_SECONDS = env_int("HALL_JOB_STALE_SECONDS", default=60, low=3, high=3600)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+#: Tasks run at once in the caller (the tests; never in production).
+CELERY_TASK_ALWAYS_EAGER = env_bool("HALL_TASKS_EAGER", default=False)
+#: Beat's one entry: every minute, hall.jobs.registry.tick hands the periodic tasks that are
+#: due to the workers, each claimed once per slot however many beats run.
+CELERY_BEAT_SCHEDULE = {"tick": {"task": "hall.jobs.tick", "schedule": 60.0}}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 #: The reverse proxies whose X-Forwarded-For is believed (hall.core.clients); checked at start.
 TRUSTED_PROXIES = env_list("HALL_TRUSTED_PROXIES", default=[])
 for _proxy in TRUSTED_PROXIES:
@@ -358,6 +393,9 @@ def _weak_for_production() -> list[str]:
     if not _cache_url:
         weak.append("HALL_CACHE_URL (Redis) must be set: rate limits, captchas and login "
                     "failures are counted in the cache every process shares")  # fmt: skip
+    if not BROKER_URL:
+        weak.append("HALL_BROKER_URL (RabbitMQ or Redis) must be set: background jobs and "
+                    "periodic tasks go to workers through it")  # fmt: skip
     return weak
 
 

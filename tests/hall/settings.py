@@ -16,3 +16,7 @@ PASSWORD_HASHERS = ["tests.hall.hashers.QuickArgon2PasswordHasher"]
 # instead of failing on a shared in-memory database's table locks.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+
+# Background tasks run at once in the test's own process (Celery's eager mode: the same task
+# code, no broker). tests/hall/test_celery.py runs them on a real broker with real workers.
+CELERY_TASK_ALWAYS_EAGER = True

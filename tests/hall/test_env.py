@@ -76,7 +76,8 @@ def test_production_settings_need_a_key_and_refuse_test_hooks(tmp_path: Path) ->
 #: A production hall's settings that pass: a long random key, a provider, a shared cache.
 KEY = "Zq8" + "".join(chr(ord("a") + i % 26) for i in range(60))
 STRONG = {"HALL_SMS_BACKEND": "http", "HALL_SMS_URL": "https://sms.example/send",
-          "HALL_SMS_TOKEN": "t", "HALL_CACHE_URL": "redis://127.0.0.1:6379/15"}  # fmt: skip
+          "HALL_SMS_TOKEN": "t", "HALL_CACHE_URL": "redis://127.0.0.1:6379/15",
+          "HALL_BROKER_URL": "amqp://127.0.0.1:5672//"}  # fmt: skip
 
 
 @pytest.mark.parametrize(("weak", "named"), [
@@ -87,6 +88,7 @@ STRONG = {"HALL_SMS_BACKEND": "http", "HALL_SMS_URL": "https://sms.example/send"
     ({"HALL_SMS_BACKEND": "hall.sms.services.OutboxBackend"}, "keeps codes readable"),
     ({"HALL_PAYMENT_GATEWAYS": "sandbox"}, "the sandbox gateway credits orders without money"),
     ({"HALL_CACHE_URL": ""}, "HALL_CACHE_URL (Redis) must be set"),
+    ({"HALL_BROKER_URL": ""}, "HALL_BROKER_URL (RabbitMQ or Redis) must be set"),
 ])  # fmt: skip
 def test_check_deploy_fails_on_each_weak_production_setting(
     tmp_path: Path, weak: dict[str, str], named: str

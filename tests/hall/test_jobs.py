@@ -1,13 +1,16 @@
-"""The scheduler runs each daily task once a day from its hour, whoever else is scheduling."""
+"""Periodic tasks: each slot runs once however many beats tick, a failing task is recorded
+failed and retried while the others run, and the scheduler command ticks by hand."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from hall.jobs import registry
 from hall.jobs.models import TaskRun
 from hall.jobs.registry import DAILY, run_due
 from hall.members.models import Member, Notice
@@ -18,20 +21,66 @@ pytestmark = pytest.mark.django_db
 def test_the_membership_job_runs_once_a_day_from_two_oclock(member: Member) -> None:
     assert DAILY["membership_calendar"] == 2
     day = member.valid_until - timedelta(days=30)  # a reminder is due that day
-    assert run_due(datetime(day.year, day.month, day.day, 1, 59)) == ["orders_settle"]
+    every_minute = ["jobs_requeue", "orders_settle"]
+    assert run_due(datetime(day.year, day.month, day.day, 1, 59)) == every_minute
     assert run_due(datetime(day.year, day.month, day.day, 2, 0)) == [
         "membership_calendar",
-        "orders_settle",
+        *every_minute,
     ]
-    assert run_due(datetime(day.year, day.month, day.day, 2, 9)) == []
+    assert run_due(datetime(day.year, day.month, day.day, 2, 0)) == []  # a second beat's tick
+    assert run_due(datetime(day.year, day.month, day.day, 2, 9)) == ["jobs_requeue"]
     assert run_due(datetime(day.year, day.month, day.day, 23, 0)) == [
         "reconcile",
         "sessions_clear",
         "sms_codes_clear",
-        "orders_settle",
+        *every_minute,
     ]
     assert Notice.objects.filter(member=member).count() == 1
-    assert TaskRun.objects.filter(name="membership_calendar").count() == 1
+    run = TaskRun.objects.get(name="membership_calendar")
+    assert (run.status, run.attempts) == (TaskRun.Status.DONE, 1)
+
+
+@pytest.fixture
+def failing() -> Iterator[list[date]]:
+    """A daily task that fails twice, then succeeds; the days it was run for."""
+    calls: list[date] = []
+
+    def flaky(today: date) -> None:
+        calls.append(today)
+        if len(calls) < 3:
+            raise OSError("the provider is down")
+
+    registry.register("flaky", flaky, daily_at=1)
+    yield calls
+    registry.TASKS.pop("flaky")
+    registry.DAILY.pop("flaky")
+
+
+def test_a_failing_task_is_recorded_and_retried_while_the_others_run(
+    member: Member, failing: list[date]
+) -> None:
+    handed = run_due(datetime(2026, 12, 1, 3, 0))
+    assert {"flaky", "membership_calendar", "reconcile"} <= set(handed)
+    assert failing == [date(2026, 12, 1)] * 3  # failed twice, retried, done the third time
+    flaky = TaskRun.objects.get(name="flaky")
+    assert (flaky.status, flaky.attempts, flaky.error) == (TaskRun.Status.DONE, 3, "")
+    others = TaskRun.objects.exclude(name="flaky")
+    assert set(others.values_list("status", flat=True)) == {TaskRun.Status.DONE}
+    assert run_due(datetime(2026, 12, 1, 3, 1)) == ["jobs_requeue"]  # the day's run is done
+
+
+def _down(today: date) -> None:
+    raise OSError("down for good")
+
+
+def test_a_task_failing_every_time_stays_failed_for_staff(failing: list[date]) -> None:
+    registry.register("flaky", _down, daily_at=1)
+    run_due(datetime(2026, 12, 1, 3, 0))
+    flaky = TaskRun.objects.get(name="flaky")
+    assert flaky.status == TaskRun.Status.FAILED
+    assert flaky.attempts == registry.RETRIES + 1
+    assert "down for good" in flaky.error
+    assert "flaky" not in run_due(datetime(2026, 12, 1, 3, 5))  # not handed out twice
 
 
 def test_the_scheduler_command(member: Member) -> None:

@@ -134,3 +134,39 @@ def test_only_a_trusted_proxy_says_the_request_was_https(client: Client, setting
     assert forged.status_code == 301  # not believed: sent to https
     proxied = client.get("/query/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="10.0.0.1")
     assert proxied.status_code == 200
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_lookups_answer_uncounted_and_limits_return_with_it(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Redis stopped (here: a port nothing listens on): the public query and the API answer,
+    a warning says the limits are not counted; with Redis back, a flood meets 429 again."""
+    from hall.core import limits
+
+    limits._last_warning[0] = 0.0
+    down = {"default": {"BACKEND": "django_redis.cache.RedisCache",
+                        "LOCATION": "redis://127.0.0.1:1/0",
+                        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2,
+                                    "SOCKET_TIMEOUT": 0.2}}}  # fmt: skip
+    with override_settings(CACHES=down, RATE_LIMITS={"address_per_minute": 2,
+                                                      "key_per_minute": 2}):  # fmt: skip
+        answers = [client.get("/api/v1/prefixes/69212345").status_code for _ in range(5)]
+        assert set(answers) <= {200, 404}  # answered, never 429 or 500
+        assert client.get("/query/").status_code == 200
+    assert "rate limits are not counted" in caplog.text
+    assert caplog.text.count("rate limits are not counted") == 1  # once a minute, not a flood
+    up = {"default": {"BACKEND": "django_redis.cache.RedisCache",
+                      "LOCATION": "redis://127.0.0.1:6379/13"}}  # fmt: skip
+    with override_settings(CACHES=up, RATE_LIMITS={"address_per_minute": 2,
+                                                    "key_per_minute": 2}):  # fmt: skip
+        from django.core.cache import cache
+
+        try:
+            cache.clear()
+        except Exception as error:
+            from tests import system
+
+            system.unavailable(f"Redis at 127.0.0.1:6379: {error}")
+        answers = [client.get("/api/v1/prefixes/69212345").status_code for _ in range(4)]
+        assert answers[-1] == 429

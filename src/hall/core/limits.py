@@ -1,9 +1,13 @@
 """Rate limits for the public query and the API: so many requests a minute per client address
 and per API key, counted in the cache (Redis at scale, shared by every app server) in fixed
-one-minute windows. Reasonable use never meets a captcha; a flood gets 429 and a retry time."""
+one-minute windows. Reasonable use never meets a captcha; a flood gets 429 and a retry time.
+
+With the cache away (Redis down) the limits fail open: the query and the API keep answering,
+uncounted, and a warning is logged once a minute until the cache is back."""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -14,6 +18,7 @@ from django.http import HttpRequest
 from hall.core.clients import client_address
 
 WINDOW_SECONDS = 60
+logger = logging.getLogger("hall.limits")
 
 
 @dataclass(frozen=True)
@@ -29,9 +34,23 @@ def spend(bucket: str, limit: int, cost: int = 1) -> Verdict:
     now = time.time()
     window = int(now // WINDOW_SECONDS)
     key = f"rate:{bucket}:{window}"
-    used = _counted(key, cost)
     retry = int((window + 1) * WINDOW_SECONDS - now) + 1
+    try:
+        used = _counted(key, cost)
+    except Exception as error:  # the cache's client errors (django-redis: ConnectionInterrupted)
+        _warn_unavailable(now, error)
+        return Verdict(True, limit, limit, retry)
     return Verdict(used <= limit, limit, max(0, limit - used), retry)
+
+
+_last_warning = [0.0]
+
+
+def _warn_unavailable(now: float, error: Exception) -> None:
+    """A refused limit would refuse everyone: let requests through, and say so (once a minute)."""
+    if now - _last_warning[0] >= WINDOW_SECONDS:
+        _last_warning[0] = now
+        logger.warning("rate limits are not counted: the cache is unavailable (%s)", error)
 
 
 def _counted(key: str, cost: int) -> int:

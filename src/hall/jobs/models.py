@@ -3,13 +3,24 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TaskRun(models.Model):
-    """A daily task's run for one day: the unique pair makes each day's job run once only."""
+    """A periodic task's run for one slot (a day, or a time of day): the unique triple makes
+    each slot's run happen once however many beats hand it out; a failed run is retried."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
 
     name = models.CharField(_("任务"), max_length=50)
     day = models.DateField(_("日期"))
     #: The run's time of day for tasks that run every few minutes; empty for daily ones.
     slot = models.CharField(_("时段"), max_length=5, blank=True, default="")
     started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
+                              default=Status.RUNNING)  # fmt: skip
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=1)
+    error = models.TextField(_("错误"), blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("任务记录")
@@ -28,6 +39,7 @@ class Job(models.Model):
         RUNNING = "running", _("处理中")
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
 
     name = models.CharField(_("任务"), max_length=50)
     #: Who may see it: "member:12", "key:3", or empty for staff.
@@ -43,6 +55,14 @@ class Job(models.Model):
     output = models.FileField(_("结果文件"), upload_to="jobs/%Y/", blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    #: How many times a worker has started it (a worker that dies leaves it to another).
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    #: Written every few seconds while a worker runs it: a job whose heartbeat stops is
+    #: taken over by another worker.
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    #: The run that has the job now (a fresh token each time a worker starts it): a run that
+    #: was cancelled, requeued or taken over writes nothing more.
+    runner = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("后台任务")

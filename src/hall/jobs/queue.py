@@ -1,28 +1,53 @@
-"""Background jobs someone waits for, through one interface (architecture.md: tasks).
+"""Background jobs someone waits for, on Celery (architecture.md: tasks).
 
 :func:`enqueue` records a :class:`~hall.jobs.models.Job` and, once the transaction commits,
-hands it to the runner ``HALL_JOB_RUNNER`` names: ``thread`` (the embedded default: a thread of
-the hall's own process, no extra server) or ``worker`` (``python -m hall worker`` processes,
-any number, each claiming a job under ``SELECT … FOR UPDATE SKIP LOCKED``). A job's function
-takes the job and reports progress with :func:`progress`.
+hands it to the workers as the task :func:`run_job`. The Job row is the job's truth: its
+status, progress and result are what pages and the API show, and it survives what a message
+may not:
+
+- a worker that dies mid-job (``kill -9``, a deploy's SIGTERM) gives the task back to the
+  broker unacknowledged (late acknowledgement); another worker takes the job over once its
+  heartbeat has stopped (``HALL_JOB_STALE_SECONDS``), and the job body runs again from the start
+  (each body is safe to run twice: it writes its result once, at the end, or resumes);
+- a broker that is down when a job is accepted leaves the job queued, and the periodic
+  :func:`jobs_requeue` hands it over again when the broker is back;
+- staff cancel and requeue jobs in the admin.
+
+A job's function takes the job and reports progress with :func:`progress`.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from hall.core.errors import HallError
+from hall.jobs.engine import app
 from hall.jobs.models import Job
 
 logger = logging.getLogger("hall.jobs")
 JobFunction = Callable[[Job], None]
 JOBS: dict[str, JobFunction] = {}
+#: A job whose workers died this many times is failed rather than tried again.
+MAX_ATTEMPTS = 3
+Status = Job.Status
+
+
+class Cancelled(HallError):
+    """Staff cancelled the job while it ran (its body stops at its next progress report)."""
+
+    code = "job_cancelled"
 
 
 def register(name: str, function: JobFunction) -> None:
@@ -32,66 +57,174 @@ def register(name: str, function: JobFunction) -> None:
 
 def enqueue(name: str, *, owner: str, arguments: dict[str, object],
             input_name: str = "", input_data: bytes = b"") -> Job:  # fmt: skip
-    """Record the job; it starts after the surrounding transaction commits."""
+    """Record the job; it goes to the workers after the surrounding transaction commits."""
     if name not in JOBS:
         raise KeyError(name)
     queued = Job(name=name, owner=owner, arguments=arguments)
     if input_data:
         queued.input.save(input_name or "input.bin", ContentFile(input_data), save=False)
     queued.save()
-    if settings.JOB_RUNNER == "thread":
-        transaction.on_commit(lambda: _start_thread(queued.pk))
+    transaction.on_commit(lambda: publish(queued.pk))
     return queued
 
 
-def _start_thread(job_id: int) -> None:
-    threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
+def publish(job_id: int) -> bool:
+    """Hand the job to the workers; False (and the job stays queued, for :func:`jobs_requeue`)
+    when the broker cannot take it now."""
+    try:
+        run_job.apply_async((job_id,), retry=False)
+    except Exception as error:  # kombu's connection errors: the broker is down or unreachable
+        logger.warning("job %s stays queued: the broker did not take it (%s)", job_id, error)
+        return False
+    return True
 
 
-def _run_in_thread(job_id: int) -> None:
+def _stale_seconds() -> int:
+    """How old a heartbeat may be before its worker is taken for dead (four beats missed)."""
+    return int(settings.JOB_STALE_SECONDS)
+
+
+class StillRunning(Exception):
+    """Another worker's heartbeat is fresh: the job is its own, for now."""
+
+
+@app.task(name="hall.jobs.run_job", bind=True, max_retries=None)
+def run_job(task: Any, job_id: int) -> None:
+    """The task of every job: run it, unless it is finished or another worker is alive on it
+    (then look again once that worker's heartbeat would have gone stale)."""
     try:
         run(job_id)
-    finally:
-        connection.close()
-
-
-def claim() -> Job | None:
-    """The oldest queued job, marked running, or None (a worker's poll)."""
-    with transaction.atomic():
-        queued = Job.objects.select_for_update(skip_locked=True).filter(
-            status=Job.Status.QUEUED).order_by("id").first()  # fmt: skip
-        if queued is None:
-            return None
-        queued.status = Job.Status.RUNNING
-        queued.save(update_fields=["status"])
-        return queued
+    except StillRunning as running:
+        raise task.retry(countdown=_stale_seconds()) from running
 
 
 def run(job_id: int) -> Job:
-    """Run a job now; a failure is recorded on the job, never lost."""
-    with transaction.atomic():
-        current = Job.objects.select_for_update().get(pk=job_id)
-        if current.status in (Job.Status.DONE, Job.Status.FAILED):
-            return current
-        current.status = Job.Status.RUNNING
-        current.save(update_fields=["status"])
+    """Run a job now; a failure is recorded on the job, never lost. What the run learns is
+    written only while the job is still this run's (not cancelled, requeued or taken over)."""
+    current = _claim(job_id)
+    if current.status != Status.RUNNING:
+        return current
+    beating = _Heartbeat(current)
+    beating.start()
     try:
         JOBS[current.name](current)
+    except Cancelled:
+        logger.info("job %s (%s) is no longer this run's: stopped", current.pk, current.name)
+        return Job.objects.get(pk=current.pk)
+    except SoftTimeLimitExceeded:
+        current.status, current.error = Status.FAILED, "the job ran past HALL_TASK_SECONDS"
     except Exception as error:  # recorded for the person waiting, and logged
         logger.exception("job %s (%s) failed", current.pk, current.name)
-        current.status, current.error = Job.Status.FAILED, str(error)[:2000]
+        current.status, current.error = Status.FAILED, str(error)[:2000]
     else:
-        current.status = Job.Status.DONE
+        current.status = Status.DONE
+    finally:
+        beating.stop()
     current.finished_at = timezone.now()
-    current.save()
-    return current
+    _ours(current).update(status=current.status, error=current.error, result=current.result,
+                          output=current.output.name or "", total=current.total,
+                          done=current.done, finished_at=current.finished_at)  # fmt: skip
+    return Job.objects.get(pk=current.pk)
+
+
+def _ours(current: Job) -> QuerySet[Job]:
+    """The job's row while it is still this run's."""
+    return Job.objects.filter(pk=current.pk, runner=current.runner, status=Status.RUNNING)
+
+
+def _claim(job_id: int) -> Job:
+    """The job, marked running by this worker if it is to run here; as it is otherwise."""
+    with transaction.atomic():
+        current = Job.objects.select_for_update().get(pk=job_id)
+        if current.status in (Status.DONE, Status.FAILED, Status.CANCELLED):
+            return current
+        now = timezone.now()
+        if (
+            current.status == Status.RUNNING
+            and current.heartbeat_at
+            and (now - current.heartbeat_at < timedelta(seconds=_stale_seconds()))
+        ):
+            raise StillRunning(job_id)
+        if current.attempts >= MAX_ATTEMPTS:
+            current.status, current.finished_at = Status.FAILED, now
+            current.error = f"its worker stopped {current.attempts} times before it finished"
+            current.save(update_fields=["status", "error", "finished_at"])
+            return current
+        current.status, current.heartbeat_at = Status.RUNNING, now
+        current.attempts += 1
+        current.done, current.runner = 0, uuid.uuid4().hex
+        current.save(update_fields=["status", "heartbeat_at", "attempts", "done", "runner"])
+        return current
+
+
+class _Heartbeat:
+    """Writes the job's heartbeat every few seconds from a thread of its own (its own database
+    connection), whatever the job's body is doing."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=_stale_seconds())
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(max(1, _stale_seconds() // 4)):
+                _ours(self.job).update(heartbeat_at=timezone.now())
+        except Exception:  # the database away for a moment: the job itself will say so
+            logger.warning("job %s: heartbeat not written", self.job.pk, exc_info=True)
+        finally:
+            connection.close()
 
 
 def progress(current: Job, *, done: int, total: int | None = None) -> None:
-    """Record how far the job has come (its own small write, seen at once by the page)."""
+    """Record how far the job has come (its own small write, seen at once by the page); a job
+    that is no longer this run's (cancelled, requeued, taken over) stops here."""
     current.done = done
-    fields = ["done"]
+    fields: dict[str, object] = {"done": done, "heartbeat_at": timezone.now()}
     if total is not None:
         current.total = total
-        fields.append("total")
-    Job.objects.filter(pk=current.pk).update(**{f: getattr(current, f) for f in fields})
+        fields["total"] = total
+    if current.runner and not _ours(current).update(**fields):
+        raise Cancelled("no longer this run's")
+
+
+def job_cancel(job_id: int) -> bool:
+    """Staff stop a queued or running job (a running one stops at its next progress report)."""
+    stopped = Job.objects.filter(pk=job_id, status__in=[Status.QUEUED, Status.RUNNING])
+    return bool(stopped.update(status=Status.CANCELLED, finished_at=timezone.now()))
+
+
+def job_requeue(job_id: int) -> bool:
+    """Staff run a failed or cancelled job again, from the start (a run of it still going
+    stops at its next progress report)."""
+    again = Job.objects.filter(pk=job_id, status__in=[Status.FAILED, Status.CANCELLED]).update(
+        status=Status.QUEUED,
+        attempts=0,
+        done=0,
+        error="",
+        finished_at=None,
+        heartbeat_at=None,
+        runner="",
+    )
+    if again:
+        transaction.on_commit(lambda: publish(job_id))
+    return bool(again)
+
+
+def jobs_requeue(today: date | None = None) -> list[int]:
+    """The periodic sweep (every minute): jobs queued for more than a minute (the broker was
+    down when they came) and running jobs whose heartbeat stopped (a worker the broker could
+    not give back, e.g. the development transport's) go to the workers again."""
+    now = timezone.now()
+    waiting = Job.objects.filter(status=Status.QUEUED, created_at__lt=now - timedelta(minutes=1))
+    stale = now - timedelta(seconds=_stale_seconds())
+    orphaned = Job.objects.filter(status=Status.RUNNING, heartbeat_at__lt=stale)
+    again = [*waiting.values_list("pk", flat=True), *orphaned.values_list("pk", flat=True)]
+    return [job_id for job_id in again if publish(job_id)]

@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from hall.core.errors import HallError
+from hall.jobs.engine import app
 from hall.sms.models import SmsCode, SmsMessage, SmsThrottle
 
 logger = logging.getLogger("hall.sms")
@@ -118,7 +119,7 @@ def send_code(
         )
         if deliver:
             text = _code_text(code, doing)
-            transaction.on_commit(lambda: backend().send(mobile, text))
+            transaction.on_commit(lambda: _hand_over(mobile, text))
 
 
 def _code_text(code: str, doing: str) -> str:
@@ -207,7 +208,32 @@ def verify_code(*, mobile: str, purpose: SmsCode.Purpose, code: str) -> None:
 def notify(mobile: str, text: str) -> None:
     """Send ``text`` to ``mobile`` once the current transaction commits (nothing if it fails)."""
     if mobile:
-        transaction.on_commit(lambda: backend().send(mobile, text))
+        transaction.on_commit(lambda: _hand_over(mobile, text))
+
+
+#: A provider that fails is tried again after 2, 4, 8 ... seconds, this many times.
+SEND_RETRIES = 5
+
+
+@app.task(name="hall.sms.send", autoretry_for=(OSError,), retry_backoff=2,
+          max_retries=SEND_RETRIES)  # fmt: skip
+def send(mobile: str, text: str) -> None:
+    """The task that sends one message through the configured backend."""
+    backend().send(mobile, text)
+
+
+def _hand_over(mobile: str, text: str) -> None:
+    """Give the message to the workers; if the broker cannot take it, send it from here (a
+    code someone waits for must not wait for the broker). Neither way does a provider's
+    failure reach the person who asked: it is logged."""
+    try:
+        send.apply_async((mobile, text))
+    except Exception as error:  # the broker is down: this process sends it itself
+        logger.warning("SMS to %s sent without the broker (%s)", mobile[:3], error)
+        try:
+            backend().send(mobile, text)
+        except Exception:
+            logger.exception("SMS to %s not sent", mobile[:3])
 
 
 def codes_clear(today: date) -> None:

@@ -1,12 +1,9 @@
-"""``python -m hall scheduler``: run the daily tasks when their hour comes, every minute.
-
-``--once`` checks once and exits (for cron, or to catch up after a restart); ``--now`` pretends
-the time is that (YYYY-MM-DDTHH:MM).
-"""
+"""``python -m hall scheduler``: one tick by hand: the periodic tasks due now go to the
+workers (beat does this every minute; ``python -m hall beat``). ``--now`` pretends the time is
+that (YYYY-MM-DDTHH:MM), to catch up on a missed day."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from typing import Any
 
@@ -17,10 +14,9 @@ from hall.jobs.registry import run_due
 
 
 class Command(BaseCommand):
-    help = "Run the hall's daily tasks (renewal reminders, expiries) when they are due."
+    help = "Hand the periodic tasks due now to the workers (one tick of beat)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--once", action="store_true", help="check once and exit")
         parser.add_argument("--now", help="run as if the local time were YYYY-MM-DDTHH:MM")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -28,10 +24,6 @@ class Command(BaseCommand):
             pretend = datetime.fromisoformat(options["now"]) if options["now"] else None
         except ValueError:
             raise CommandError(f"--now {options['now']!r} is not YYYY-MM-DDTHH:MM") from None
-        while True:
-            now = pretend or timezone.localtime()
-            for name in run_due(now):
-                self.stdout.write(f"{now:%Y-%m-%d %H:%M} ran {name}")
-            if options["once"] or pretend:
-                return
-            time.sleep(60)  # pragma: no cover - the long-running form
+        now = pretend or timezone.localtime()
+        for name in run_due(now):
+            self.stdout.write(f"{now:%Y-%m-%d %H:%M} ran {name}")
