@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from hall.jobs import registry
 from hall.jobs.models import TaskRun
@@ -90,3 +91,21 @@ def test_the_scheduler_command(member: Member) -> None:
     assert "ran reconcile" in out.getvalue()  # yesterday's, from three o'clock
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("scheduler", now="tonight")
+
+
+def test_staff_cancel_and_requeue_jobs_in_the_admin(client: Client) -> None:
+    from hall.accounts.models import User
+    from hall.jobs.models import Job
+
+    admin = User.objects.create_superuser("13900000090", "x")
+    client.force_login(admin)
+    job = Job.objects.create(name="verify_file", owner="key:1")
+    changelist = "/admin/jobs/job/"
+    assert client.get(changelist).status_code == 200
+    client.post(changelist, {"action": "cancel", "_selected_action": [job.pk]})
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED
+    client.post(changelist, {"action": "requeue", "_selected_action": [job.pk]})
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.runner) == (Job.Status.QUEUED, 0, "")
+    assert client.get("/admin/jobs/taskrun/").status_code == 200
