@@ -96,6 +96,8 @@ def database_ready() -> None:
         HALL_DATA_DIR=str(OUT / "data"), HALL_DB_CONN_MAX_AGE="600",
         HALL_ALLOWED_HOSTS="127.0.0.1,localhost", HALL_RATE_PER_ADDRESS="2000000000",
         HALL_RATE_PER_KEY="2000000000", HALL_SECURE_COOKIES="no",
+        # Production settings want a broker; the bench hands it no task.
+        HALL_BROKER_URL="amqp://guest:guest@127.0.0.1:5672//",
     )  # fmt: skip
     # Django is set up only here: after the environment names the benchmark's database.
     import django
