@@ -8,11 +8,14 @@ from django.views.generic import RedirectView
 from hall.accounts import views as account_views
 from hall.api.v1 import api, gtin_lookup_route
 from hall.lookup import views as lookup_views
+from hall.portal import health
 
 # Staff log in through the hall's login (captcha, lockout, audit, second factor), not Django's.
 admin.site.login = account_views.admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", RedirectView.as_view(pattern_name="portal:center", permanent=False)),
     path("accounts/center/", include("hall.portal.urls")),
     path("accounts/", include("hall.accounts.urls")),
