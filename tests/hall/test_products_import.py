@@ -197,3 +197,21 @@ def test_an_import_accepted_runs_once_its_transaction_commits(member: Member) ->
     assert (job.status, job.attempts) == ("done", 1)
     assert Product.objects.count() == 1
     connections.close_all()
+
+
+def test_an_import_whose_worker_died_is_not_run_twice(member: Member) -> None:
+    """The import commits chunk by chunk, so a second run after its worker died would give the
+    rows without a GTIN a second one: it says so and writes nothing more."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = queue.enqueue("products_import", owner=f"member:{member.pk}",
+                        arguments={"member": member.pk}, input_name="a.csv",
+                        input_data=csv_file(GOOD))  # fmt: skip
+    dead = timezone.now() - timedelta(hours=1)  # its worker's heartbeat stopped long ago
+    Job.objects.filter(pk=job.pk).update(status="running", attempts=1, heartbeat_at=dead)
+    finished = queue.run(job.pk)
+    assert (finished.status, finished.attempts) == ("done", 2)
+    assert "上次导入在处理中被中断" in finished.result["refused"]
+    assert Product.objects.count() == 0
