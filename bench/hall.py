@@ -97,7 +97,7 @@ def database_ready() -> None:
         HALL_ALLOWED_HOSTS="127.0.0.1,localhost", HALL_RATE_PER_ADDRESS="2000000000",
         HALL_RATE_PER_KEY="2000000000", HALL_SECURE_COOKIES="no",
         # Production settings want a broker; the bench hands it no task.
-        HALL_BROKER_URL="amqp://guest:guest@127.0.0.1:5672//",
+        HALL_BROKER_URL="amqp://guest:guest@127.0.0.1:5672//", HALL_PUBLIC_URL="http://127.0.0.1",
     )  # fmt: skip
     # Django is set up only here: after the environment names the benchmark's database.
     import django

@@ -18,7 +18,8 @@ Every variable and its default:
 - ``HALL_HSTS_SECONDS`` (a year when cookies are secure).
 
 Production (not ``HALL_DEBUG``) refuses weak settings at start, all named at once: a secret key
-under 50 characters, a development SMS backend, the sandbox gateway, no shared cache.
+under 50 characters, a development SMS backend, the sandbox gateway, no shared cache, no
+broker, no ``HALL_PUBLIC_URL``, a data directory inside the installation.
 - ``HALL_GTIN_REUSE_MONTHS`` (0): the legacy rule for giving a discontinued GTIN again.
 - ``HALL_BROKER_URL`` (a folder under the data directory): the Celery broker, RabbitMQ
   (``amqp://``) or Redis (``redis://``); production requires one.
@@ -32,6 +33,7 @@ under 50 characters, a development SMS backend, the sandbox gateway, no shared c
 from __future__ import annotations
 
 import ipaddress
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -396,6 +398,12 @@ def _weak_for_production() -> list[str]:
     if not BROKER_URL:
         weak.append("HALL_BROKER_URL (RabbitMQ or Redis) must be set: background jobs and "
                     "periodic tasks go to workers through it")  # fmt: skip
+    if not env_str("HALL_PUBLIC_URL", default=""):
+        weak.append("HALL_PUBLIC_URL must be set: certificates' QR codes and the payment "
+                    "gateways' notification addresses carry it")  # fmt: skip
+    if DATA_DIR.resolve().is_relative_to(Path(sys.prefix).resolve()):
+        weak.append(f"HALL_DATA_DIR must be outside the installation ({DATA_DIR} is in "
+                    f"{sys.prefix}): a reinstall would take the database and uploads")  # fmt: skip
     return weak
 
 

@@ -383,7 +383,8 @@ def test_the_demo_data_is_for_a_development_hall(tmp_path: Any) -> None:
     env = {"PYTHONPATH": "src", "HALL_DATA_DIR": str(tmp_path), "HALL_SECRET_KEY": key,
            "HALL_SMS_BACKEND": "http", "HALL_SMS_URL": "https://sms.example/",
            "HALL_SMS_TOKEN": "t", "HALL_CACHE_URL": "redis://127.0.0.1:6379/15",
-           "HALL_BROKER_URL": "amqp://127.0.0.1:5672//"}  # fmt: skip
+           "HALL_BROKER_URL": "amqp://127.0.0.1:5672//",
+           "HALL_PUBLIC_URL": "https://hall.example"}  # fmt: skip
     ran = subprocess.run([sys.executable, "-m", "hall", "demo"], env=env, text=True,
                          capture_output=True, check=False)  # fmt: skip
     assert ran.returncode != 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,8 @@ def test_production_settings_need_a_key_and_refuse_test_hooks(tmp_path: Path) ->
 KEY = "Zq8" + "".join(chr(ord("a") + i % 26) for i in range(60))
 STRONG = {"HALL_SMS_BACKEND": "http", "HALL_SMS_URL": "https://sms.example/send",
           "HALL_SMS_TOKEN": "t", "HALL_CACHE_URL": "redis://127.0.0.1:6379/15",
-          "HALL_BROKER_URL": "amqp://127.0.0.1:5672//"}  # fmt: skip
+          "HALL_BROKER_URL": "amqp://127.0.0.1:5672//",
+           "HALL_PUBLIC_URL": "https://hall.example"}  # fmt: skip
 
 
 @pytest.mark.parametrize(("weak", "named"), [
@@ -89,6 +91,8 @@ STRONG = {"HALL_SMS_BACKEND": "http", "HALL_SMS_URL": "https://sms.example/send"
     ({"HALL_PAYMENT_GATEWAYS": "sandbox"}, "the sandbox gateway credits orders without money"),
     ({"HALL_CACHE_URL": ""}, "HALL_CACHE_URL (Redis) must be set"),
     ({"HALL_BROKER_URL": ""}, "HALL_BROKER_URL (RabbitMQ or Redis) must be set"),
+    ({"HALL_PUBLIC_URL": ""}, "HALL_PUBLIC_URL must be set"),
+    ({"HALL_DATA_DIR": sys.prefix + "/var/hall"}, "HALL_DATA_DIR must be outside the installation"),
 ])  # fmt: skip
 def test_check_deploy_fails_on_each_weak_production_setting(
     tmp_path: Path, weak: dict[str, str], named: str

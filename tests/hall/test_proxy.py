@@ -60,7 +60,7 @@ def _environment(tmp_path: Path) -> dict[str, str]:
         "PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT / "src"),
         "HALL_DATA_DIR": str(tmp_path / "data"),
         "HALL_SECRET_KEY": "proxy-test-" + "k9Qz" * 12, "HALL_CACHE_URL": REDIS_URL,
-        "HALL_BROKER_URL": "amqp://127.0.0.1:5672//",
+        "HALL_BROKER_URL": "amqp://127.0.0.1:5672//", "HALL_PUBLIC_URL": "https://hall.example",
         "HALL_SMS_BACKEND": "http", "HALL_SMS_URL": "http://127.0.0.1:9/",
         "HALL_SMS_TOKEN": "t", "HALL_SECURE_COOKIES": "no",
         "HALL_TRUSTED_PROXIES": "127.0.0.1", "HALL_RATE_PER_ADDRESS": str(LIMIT),
