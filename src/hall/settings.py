@@ -24,6 +24,7 @@ broker, no ``HALL_PUBLIC_URL``, a data directory inside the installation.
 - ``HALL_BROKER_URL`` (a folder under the data directory): the Celery broker, RabbitMQ
   (``amqp://``) or Redis (``redis://``); production requires one.
 - ``HALL_TASK_SECONDS`` (3600): how long a background task may run before it is stopped.
+- ``HALL_SESSIONS`` (``db``): where sessions live: ``db``, ``cache`` or ``cached_db``.
 - ``HALL_TRUSTED_PROXIES`` (none): the reverse proxies (addresses or networks, e.g.
   ``127.0.0.1,10.0.0.0/8``) whose ``X-Forwarded-For`` names the real client (hall.core.clients).
 - ``HALL_RATE_PER_ADDRESS`` (120), ``HALL_RATE_PER_KEY`` (1200): query and API requests a minute.
@@ -186,6 +187,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("HALL_SESSION_SECONDS", default=2 * 3600, low=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+#: Where sessions live: the database (``db``, the default), the shared cache (``cache``: no
+#: database write per login, lost if Redis is flushed) or both (``cached_db``: read from the
+#: cache, kept in the database), so that any number of app servers share them.
+SESSIONS = env_str("HALL_SESSIONS", default="db")
+if SESSIONS not in ("db", "cache", "cached_db"):
+    raise ImproperlyConfigured(f"HALL_SESSIONS must be db, cache or cached_db, not {SESSIONS!r}")
+SESSION_ENGINE = f"django.contrib.sessions.backends.{SESSIONS}"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, override_settings
 
+from hall.accounts.models import User
 from hall.core.env import env_bool, env_int, env_list, env_str
 
 
@@ -149,3 +151,31 @@ def test_postgresql_prepares_the_lookup_unless_told_not_to(tmp_path: Path) -> No
 
     assert threshold() == "5"
     assert threshold(HALL_DB_PREPARED="no") == "None"
+
+
+@pytest.mark.parametrize(("chosen", "engine"), [
+    ("", "django.contrib.sessions.backends.db"),
+    ("cache", "django.contrib.sessions.backends.cache"),
+    ("cached_db", "django.contrib.sessions.backends.cached_db"),
+    ("redis", "HALL_SESSIONS must be db, cache or cached_db, not 'redis'"),
+])  # fmt: skip
+def test_sessions_live_where_the_setting_says(tmp_path: Path, chosen: str, engine: str) -> None:
+    import subprocess
+
+    env = {"PYTHONPATH": "src", "HALL_DATA_DIR": str(tmp_path), "HALL_DEBUG": "1",
+           **({"HALL_SESSIONS": chosen} if chosen else {})}  # fmt: skip
+    started = subprocess.run(
+        [sys.executable, "-c", "import hall.settings as s; print(s.SESSION_ENGINE)"],
+        text=True, capture_output=True, check=False, env=env,
+    )  # fmt: skip
+    assert engine in started.stdout + started.stderr
+
+
+@pytest.mark.django_db
+def test_a_login_kept_in_the_cache_writes_no_session_row(member_user: User, client: Client) -> None:
+    from django.contrib.sessions.models import Session
+
+    with override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache"):
+        client.force_login(member_user)
+        assert client.get("/accounts/center/").status_code == 200
+    assert not Session.objects.exists()
