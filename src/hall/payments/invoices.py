@@ -9,10 +9,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from hall.applications.descriptors import descriptor
+from hall.core.cjk import text_operators, text_width
 from hall.fees.money import fen_to_yuan
 from hall.fees.taxpayer import InvalidTaxpayer, invoice_title, taxpayer_number
 from hall.members.numbering import next_in_sequence
 from hall.payments.models import Invoice, Order
+from tiaoma.render.vector import POINTS_PER_MM, pdf_document
 
 
 def invoice_issue(order: Order) -> Invoice:
@@ -37,9 +39,6 @@ def invoice_issue(order: Order) -> Invoice:
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    from hall.core.cjk import text_operators, text_width  # noqa: PLC0415 - fontTools on demand
-    from tiaoma.render.vector import POINTS_PER_MM, pdf_document  # noqa: PLC0415
-
     width, height = 210 * POINTS_PER_MM, 140 * POINTS_PER_MM
     title = "缴费凭证（发票信息）"
     parts = [text_operators(title, (width - text_width(title, 20)) / 2, height - 50, 20)]

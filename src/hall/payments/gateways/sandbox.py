@@ -32,6 +32,7 @@ from hall.payments.gateways.base import (
     Start,
     public_url,
 )
+from hall.payments.models import SandboxPayment, SandboxRefund
 
 if TYPE_CHECKING:
     from hall.payments.models import Order, Refund
@@ -76,8 +77,6 @@ class SandboxGateway:
         return Answer(200 if ok else 400, "success" if ok else "fail")
 
     def query(self, order: Order) -> Paid | None:
-        from hall.payments.models import SandboxPayment  # noqa: PLC0415 - models import us
-
         payment = (SandboxPayment.objects.filter(order_number=order.number, succeeded=True)
                    .order_by("id").first())  # fmt: skip
         if payment is None:
@@ -88,8 +87,6 @@ class SandboxGateway:
     def refund(self, refund: Refund) -> str:
         """Give back part of a payment, as a gateway does: never more than it took, and the
         same refund number twice is one refund."""
-        from hall.payments.models import SandboxPayment, SandboxRefund  # noqa: PLC0415
-
         with transaction.atomic():
             payment = (SandboxPayment.objects.select_for_update()
                        .filter(transaction=refund.transaction, succeeded=True).first())  # fmt: skip
@@ -113,8 +110,6 @@ class SandboxGateway:
 
     def pay(self, order: Order, method: str, succeeded: bool) -> dict[str, str]:
         """The payer's choice on the sandbox page: recorded, then notified (signed)."""
-        from hall.payments.models import SandboxPayment  # noqa: PLC0415
-
         payment = SandboxPayment.objects.create(
             order_number=order.number, transaction=f"SBX{secrets.token_hex(10).upper()}",
             amount_fen=order.amount_fen, method=method, succeeded=succeeded,
