@@ -199,19 +199,66 @@ def test_an_import_accepted_runs_once_its_transaction_commits(member: Member) ->
     connections.close_all()
 
 
-def test_an_import_whose_worker_died_is_not_run_twice(member: Member) -> None:
-    """The import commits chunk by chunk, so a second run after its worker died would give the
-    rows without a GTIN a second one: it says so and writes nothing more."""
+class WorkerDied(Exception):
+    """The run stops between two chunks, as a worker killed there would."""
+
+
+def test_an_import_whose_worker_died_resumes_and_writes_each_row_once(
+    member: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import commits chunk by chunk with a step of the job in the same transaction: the
+    run that takes it over after its worker died skips those chunks, so every good row is
+    written once, and the result and error file count the first run's rows too."""
     from datetime import timedelta
 
     from django.utils import timezone
 
+    from hall.products import transfer
+
+    monkeypatch.setattr(transfer, "CHUNK", 3)  # three chunks of three rows, then one of one
+    bad = ",69212345,坏单位,品牌,规格,1,磅,,"
+    chosen = "6921234500026,,指定编码,品牌,规格,1,kg,10000232,"
+    again = "6921234500026,,重复,品牌,规格,1,kg,,"  # a duplicate of the first run's row
+    rows = [GOOD, bad, chosen, GOOD, GOOD, bad, GOOD, GOOD, GOOD, again]
+    job = queue.enqueue("products_import", owner=f"member:{member.pk}",
+                        arguments={"member": member.pk}, input_name="a.csv",
+                        input_data=csv_file(*rows))  # fmt: skip
+    Job.objects.filter(pk=job.pk).update(status="running", attempts=1, runner="first")
+    first = Job.objects.get(pk=job.pk)
+
+    def die_after_first_chunk(done: int, total: int) -> None:
+        raise WorkerDied
+
+    with pytest.raises(WorkerDied):
+        import_table(member=member, actor=None, data=csv_file(*rows), today=TODAY,
+                     on_progress=die_after_first_chunk,
+                     checkpoint=queue.JobSteps(first))  # fmt: skip
+    assert Product.objects.count() == 2  # the first chunk's two good rows, committed
+    dead = timezone.now() - timedelta(hours=1)  # its worker's heartbeat stopped long ago
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=dead)
+    finished = queue.run(job.pk)
+    assert (finished.status, finished.attempts) == ("done", 2)
+    assert Product.objects.count() == 7  # every good row once
+    assert sorted(Product.objects.values_list("gtin", flat=True)) == [
+        bank.gtin14_of(member.prefixes.get(), item) for item in range(1, 8)
+    ]
+    assert (finished.result["created"], finished.result["failed"]) == (7, 3)
+    assert [line for line, _problem in finished.result["problems"]] == [3, 7, 11]
+    errors = list(read_rows(finished.output.read()))
+    assert [row[2] for row in errors[1:]] == ["坏单位", "坏单位", "重复"]
+
+
+def test_a_step_is_not_committed_by_a_run_that_lost_the_job(member: Member) -> None:
+    """A run whose job was taken over (or cancelled) rolls its chunk back rather than write
+    it beside the run that has the job now."""
     job = queue.enqueue("products_import", owner=f"member:{member.pk}",
                         arguments={"member": member.pk}, input_name="a.csv",
                         input_data=csv_file(GOOD))  # fmt: skip
-    dead = timezone.now() - timedelta(hours=1)  # its worker's heartbeat stopped long ago
-    Job.objects.filter(pk=job.pk).update(status="running", attempts=1, heartbeat_at=dead)
-    finished = queue.run(job.pk)
-    assert (finished.status, finished.attempts) == ("done", 2)
-    assert "上次导入在处理中被中断" in finished.result["refused"]
+    Job.objects.filter(pk=job.pk).update(status="running", attempts=2, runner="the-new-one")
+    old = Job.objects.get(pk=job.pk)
+    old.runner = "the-old-one"
+    with pytest.raises(queue.Cancelled):
+        import_table(member=member, actor=None, data=csv_file(GOOD), today=TODAY,
+                     checkpoint=queue.JobSteps(old))  # fmt: skip
     assert Product.objects.count() == 0
+    assert not old.steps.exists()

@@ -72,3 +72,19 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+class JobStep(models.Model):
+    """A step of a job that is committed for good (a chunk of an import): written in the
+    same transaction as the step's own rows, so that a run taking the job over after its
+    worker died starts after the last one and writes each row once."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveIntegerField()
+    #: What the step found that the job's result needs at the end (counts, refused lines).
+    outcome = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="one_row_per_job_step"),
+        ]

@@ -7,8 +7,9 @@ may not:
 
 - a worker that dies mid-job (``kill -9``, a deploy's SIGTERM) gives the task back to the
   broker unacknowledged (late acknowledgement); another worker takes the job over once its
-  heartbeat has stopped (``HALL_JOB_STALE_SECONDS``), and the job body runs again from the start
-  (each body is safe to run twice: it writes its result once, at the end, or resumes);
+  heartbeat has stopped (``HALL_JOB_STALE_SECONDS``), and the job body runs again (each body is
+  safe to run twice: it writes its result once, at the end, or it commits its work in steps
+  with :class:`JobSteps` and resumes after the last one);
 - a broker that is down when a job is accepted leaves the job queued, and the periodic
   :func:`jobs_requeue` hands it over again when the broker is back;
 - staff cancel and requeue jobs in the admin.
@@ -34,7 +35,7 @@ from django.utils import timezone
 
 from hall.core.errors import HallError
 from hall.jobs.engine import app
-from hall.jobs.models import Job
+from hall.jobs.models import Job, JobStep
 
 logger = logging.getLogger("hall.jobs")
 JobFunction = Callable[[Job], None]
@@ -195,6 +196,28 @@ def progress(current: Job, *, done: int, total: int | None = None) -> None:
         raise Cancelled("no longer this run's")
 
 
+class JobSteps:
+    """A job's steps that are committed for good (an import's chunks): a run taking the job
+    over skips them (:meth:`done`) and commits each new one with its own rows (:meth:`commit`)."""
+
+    def __init__(self, current: Job) -> None:
+        self.job = current
+
+    def done(self) -> dict[int, dict[str, Any]]:
+        """The steps earlier runs committed, by number, with their outcomes."""
+        return dict(JobStep.objects.filter(job=self.job).values_list("number", "outcome"))
+
+    def commit(self, number: int, outcome: dict[str, Any]) -> None:
+        """Record a step as done, inside the transaction that writes the step's own rows: the
+        job's row is locked while it is this run's, so the step commits only if no other run
+        has taken the job over (else :class:`Cancelled`, and the step's rows roll back too)."""
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("a step commits inside the transaction that writes its rows")
+        if self.job.runner and not _ours(self.job).select_for_update().exists():
+            raise Cancelled("no longer this run's")
+        JobStep.objects.create(job=self.job, number=number, outcome=outcome)
+
+
 def job_cancel(job_id: int) -> bool:
     """Staff stop a queued or running job (a running one stops at its next progress report)."""
     stopped = Job.objects.filter(pk=job_id, status__in=[Status.QUEUED, Status.RUNNING])
@@ -202,8 +225,8 @@ def job_cancel(job_id: int) -> bool:
 
 
 def job_requeue(job_id: int) -> bool:
-    """Staff run a failed or cancelled job again, from the start (a run of it still going
-    stops at its next progress report)."""
+    """Staff run a failed or cancelled job again (a run of it still going stops at its next
+    progress report); a job that commits in steps resumes after its last committed one."""
     again = Job.objects.filter(pk=job_id, status__in=[Status.FAILED, Status.CANCELLED]).update(
         status=Status.QUEUED,
         attempts=0,

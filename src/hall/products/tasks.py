@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
 from hall.core.spreadsheets import TableError, kind_of
 from hall.jobs.models import Job
-from hall.jobs.queue import progress
+from hall.jobs.queue import JobSteps, progress
 from hall.members.models import Member
 from hall.products.transfer import import_table
 
 
 def products_import(current: Job) -> None:
-    if current.attempts > 1:
-        # The import commits chunk by chunk: running it again after its worker died would
-        # give the rows without a GTIN a second one. Say so rather than write twice.
-        interrupted = _("上次导入在处理中被中断，已处理的行已保存：请在产品列表核对后，"
-                        "只上传尚未导入的行")  # fmt: skip
-        current.result = {"refused": interrupted}
-        return
+    """Import the member's table; a run after its worker died resumes after the chunks the
+    last one committed (each row is written once)."""
     member = Member.objects.get(pk=current.arguments["member"])
     actor = User.objects.filter(pk=current.arguments.get("actor")).first()
     with current.input.open("rb") as upload:
@@ -29,7 +23,8 @@ def products_import(current: Job) -> None:
     try:
         report = import_table(member=member, actor=actor, data=data, today=timezone.localdate(),
                               on_progress=lambda done, total: progress(current, done=done,
-                                                                       total=total))  # fmt: skip
+                                                                       total=total),
+                              checkpoint=JobSteps(current))  # fmt: skip
     except TableError as error:
         current.result = {"refused": str(error)}
         return

@@ -7,6 +7,10 @@ the hall's page (:class:`ProductForm`);
 good rows are saved a thousand at a time, set-based (one lock per prefix, one query for the
 numbers already given, one insert), and every bad row comes back in an error file with its
 reason, ready to be fixed and uploaded again. A bad row never stops a good one.
+
+Each chunk commits with a :class:`Checkpoint` of its outcome in the same transaction: an
+import that was stopped (its worker killed, a deploy's SIGTERM) and run again skips the chunks
+already committed and writes each row once.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -69,6 +73,18 @@ MAX_LINES = 1_048_576
 MAX_UNPACKED = 400 * 2**20
 LIMITS = sheetscan.Limits(rows=MAX_ROWS, lines=MAX_LINES, unpacked=MAX_UNPACKED)
 Progress = Callable[[int, int], None]
+
+
+class Checkpoint(Protocol):
+    """Where an import keeps the chunks it has committed (a job's steps, hall.jobs.queue)."""
+
+    def done(self) -> dict[int, dict[str, Any]]:
+        """The outcomes of the chunks committed by earlier runs, by chunk number."""
+        ...
+
+    def commit(self, number: int, outcome: dict[str, Any]) -> None:
+        """Record a chunk, inside the transaction that writes its rows."""
+        ...
 
 
 @dataclass
@@ -186,8 +202,10 @@ def _field_label(name: str) -> str:
 
 
 def import_table(*, member: Member, actor: User | None, data: bytes, today: date,
-                 on_progress: Progress | None = None) -> Report:  # fmt: skip
-    """Import every good row of the file; the report lists the bad ones with their reasons."""
+                 on_progress: Progress | None = None,
+                 checkpoint: Checkpoint | None = None) -> Report:  # fmt: skip
+    """Import every good row of the file; the report lists the bad ones with their reasons.
+    With a checkpoint, the chunks an earlier run committed are counted, not written again."""
     rows = _rows(data)
     header = next(rows, None) or []
     if len(header) > sheetscan.COLUMNS:
@@ -196,9 +214,14 @@ def import_table(*, member: Member, actor: User | None, data: bytes, today: date
     if not columns:
         raise TableError(_("第一行应为表头（请使用下载的模板）"))
     body = _body(rows)
-    importing = _Import(member, actor, today, columns, Report(header=list(header)))
-    for start in range(0, len(body), CHUNK):
-        importing.chunk(body[start : start + CHUNK])
+    importing = _Import(member, actor, today, columns, Report(header=list(header)), checkpoint)
+    committed = checkpoint.done() if checkpoint is not None else {}
+    for number, start in enumerate(range(0, len(body), CHUNK)):
+        chunk = body[start : start + CHUNK]
+        if number in committed:
+            importing.recount(chunk, committed[number])
+        else:
+            importing.chunk(number, chunk)
         if on_progress is not None:
             on_progress(min(start + CHUNK, len(body)), len(body))
     return importing.report
@@ -243,6 +266,7 @@ class _Import:
     today: date
     columns: dict[int, str]
     report: Report
+    checkpoint: Checkpoint | None = None
     seen: set[str] = field(default_factory=set)
     prefixes: dict[str, CompanyPrefix] = field(default_factory=dict)
     existing: dict[str, Product] = field(default_factory=dict)
@@ -253,7 +277,8 @@ class _Import:
     def fail(self, row: _Row, problem: str) -> None:
         self.report.failed.append((row.line, row.raw, problem))
 
-    def chunk(self, chunk: list[tuple[int, list[str]]]) -> None:
+    def chunk(self, number: int, chunk: list[tuple[int, list[str]]]) -> None:
+        before = (self.report.created, self.report.updated, len(self.report.failed))
         parsed: list[_Row] = []
         for line, raw in chunk:
             row = _parse(line, raw, self.columns)
@@ -266,6 +291,26 @@ class _Import:
                 parsed.append(row)
         with transaction.atomic():
             self.save(parsed)
+            if self.checkpoint is not None:
+                self.checkpoint.commit(number, self.outcome(before, parsed))
+
+    def outcome(self, before: tuple[int, int, int], parsed: list[_Row]) -> dict[str, Any]:
+        """What the chunk did, as a run taking the import over needs it (:meth:`recount`)."""
+        created, updated, failed = before
+        return {
+            "created": self.report.created - created,
+            "updated": self.report.updated - updated,
+            "failed": [[line, problem] for line, _raw, problem in self.report.failed[failed:]],
+            "seen": [row.gtin14 for row in parsed if row.gtin14],
+        }
+
+    def recount(self, chunk: list[tuple[int, list[str]]], outcome: dict[str, Any]) -> None:
+        """A chunk an earlier run committed: its counts and refused rows, nothing written."""
+        raw = dict(chunk)
+        self.report.created += outcome["created"]
+        self.report.updated += outcome["updated"]
+        self.report.failed.extend((line, raw[line], problem) for line, problem in outcome["failed"])
+        self.seen.update(outcome["seen"])
 
     def save(self, rows: list[_Row]) -> None:
         held = CompanyPrefix.objects.filter(member=self.member, retired_on__isnull=True)
