@@ -109,3 +109,27 @@ def test_staff_cancel_and_requeue_jobs_in_the_admin(client: Client) -> None:
     job.refresh_from_db()
     assert (job.status, job.attempts, job.runner) == (Job.Status.QUEUED, 0, "")
     assert client.get("/admin/jobs/taskrun/").status_code == 200
+
+
+def test_a_run_that_lost_its_job_leaves_no_result_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run whose job another run took over (its worker was taken for dead) writes nothing to
+    the row, and the result file it made is removed: the job keeps one result file."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from hall.jobs import queue
+    from hall.jobs.models import Job
+
+    written: list[str] = []
+
+    def taken_over_while_writing(current: Job) -> None:
+        current.output.save("result.csv", ContentFile(b"gtin\n"), save=False)
+        written.append(current.output.name or "")
+        Job.objects.filter(pk=current.pk).update(runner="another-run")
+
+    monkeypatch.setitem(queue.JOBS, "lost", taken_over_while_writing)
+    job = Job.objects.create(name="lost", owner="key:1")
+    finished = queue.run(job.pk)
+    assert (finished.status, finished.output.name) == (Job.Status.RUNNING, "")
+    assert written
+    assert not default_storage.exists(written[0])

@@ -122,9 +122,14 @@ def run(job_id: int) -> Job:
     finally:
         beating.stop()
     current.finished_at = timezone.now()
-    _ours(current).update(status=current.status, error=current.error, result=current.result,
-                          output=current.output.name or "", total=current.total,
-                          done=current.done, finished_at=current.finished_at)  # fmt: skip
+    kept = _ours(current).update(status=current.status, error=current.error,
+                                 result=current.result, output=current.output.name or "",
+                                 total=current.total, done=current.done,
+                                 finished_at=current.finished_at)  # fmt: skip
+    if not kept and current.output.name:
+        # Another run has the job now (this one's worker was taken for dead): its result file
+        # is the one; this run's would be a second, kept by nobody.
+        current.output.delete(save=False)
     return Job.objects.get(pk=current.pk)
 
 
