@@ -24,6 +24,7 @@ broker, no ``HALL_PUBLIC_URL``, a data directory inside the installation.
 - ``HALL_BROKER_URL`` (a folder under the data directory): the Celery broker, RabbitMQ
   (``amqp://``) or Redis (``redis://``); production requires one.
 - ``HALL_TASK_SECONDS`` (3600): how long a background task may run before it is stopped.
+- ``HALL_JOB_KEEP_DAYS`` (30): days a finished job and its files are kept.
 - ``HALL_SESSIONS`` (``db``): where sessions live: ``db``, ``cache`` or ``cached_db``.
 - ``HALL_TRUSTED_PROXIES`` (none): the reverse proxies (addresses or networks, e.g.
   ``127.0.0.1,10.0.0.0/8``) whose ``X-Forwarded-For`` names the real client (hall.core.clients).
@@ -306,6 +307,9 @@ CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 #: A running job whose worker's heartbeat is this old has lost its worker: another takes it.
 JOB_STALE_SECONDS = env_int("HALL_JOB_STALE_SECONDS", default=60, low=3, high=3600)
+#: Finished jobs, their uploads and result files are deleted after this many days
+#: (hall.jobs.retention).
+JOB_KEEP_DAYS = env_int("HALL_JOB_KEEP_DAYS", default=30, low=1, high=3650)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 #: Tasks run at once in the caller (the tests; never in production).
 CELERY_TASK_ALWAYS_EAGER = env_bool("HALL_TASKS_EAGER", default=False)

@@ -31,9 +31,11 @@ def test_the_membership_job_runs_once_a_day_from_two_oclock(member: Member) -> N
     assert run_due(datetime(day.year, day.month, day.day, 2, 0)) == []  # a second beat's tick
     assert run_due(datetime(day.year, day.month, day.day, 2, 9)) == ["jobs_requeue"]
     assert run_due(datetime(day.year, day.month, day.day, 23, 0)) == [
+        "jobs_clear",
         "reconcile",
         "sessions_clear",
         "sms_codes_clear",
+        "task_runs_clear",
         *every_minute,
     ]
     assert Notice.objects.filter(member=member).count() == 1
@@ -133,3 +135,50 @@ def test_a_run_that_lost_its_job_leaves_no_result_file(monkeypatch: pytest.Monke
     assert (finished.status, finished.output.name) == (Job.Status.RUNNING, "")
     assert written
     assert not default_storage.exists(written[0])
+
+
+def test_old_jobs_their_files_and_orphaned_files_are_cleared(settings: object) -> None:
+    """Retention: a job finished 31 days ago goes with its upload and result file; a newer one,
+    a running one and a fresh file no job names stay; an orphan older than a day goes."""
+    import os
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from hall.jobs import retention
+    from hall.jobs.models import Job
+
+    def job(age_days: int | None) -> Job:
+        made = Job(name="verify_file", owner="key:1", status=Job.Status.DONE)
+        made.input.save("in.csv", ContentFile(b"gtin\n"), save=False)
+        made.output.save("out.csv", ContentFile(b"gtin,ok\n"), save=False)
+        if age_days is None:
+            made.status = Job.Status.RUNNING
+        else:
+            made.finished_at = timezone.now() - timedelta(days=age_days)
+        made.save()
+        return made
+
+    old, recent, running = job(31), job(29), job(None)
+    orphan = default_storage.save("jobs/2026/orphan.csv", ContentFile(b"x"))
+    fresh_orphan = default_storage.save("jobs/2026/just-written.csv", ContentFile(b"x"))
+    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    os.utime(default_storage.path(orphan), (two_days_ago, two_days_ago))
+    assert retention.jobs_clear() == 1
+    assert set(Job.objects.values_list("pk", flat=True)) == {recent.pk, running.pk}
+    assert not default_storage.exists(old.input.name or "")
+    assert not default_storage.exists(old.output.name or "")
+    assert default_storage.exists(recent.output.name or "")
+    assert not default_storage.exists(orphan)
+    assert default_storage.exists(fresh_orphan)
+
+
+def test_old_task_runs_are_cleared() -> None:
+    from hall.jobs import retention
+
+    today = date(2026, 12, 6)
+    TaskRun.objects.create(name="reconcile", day=today - timedelta(days=91))
+    TaskRun.objects.create(name="reconcile", day=today - timedelta(days=90))
+    assert retention.task_runs_clear(today) == 1
+    assert list(TaskRun.objects.values_list("day", flat=True)) == [today - timedelta(days=90)]
