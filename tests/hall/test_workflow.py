@@ -100,7 +100,7 @@ def test_stale_forms_missing_reasons_and_unknown_actions(people: dict[str, User]
 def test_branch_due_date_counts_official_holidays(people: dict[str, User]) -> None:
     from django.core.management import call_command
 
-    call_command("seed_calendar", first=2026, last=2027, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("calendar_update", first=2026, last=2026, stdout=open("/dev/null", "w"))  # noqa: SIM115
     application = _application(people["member"], Status.PAYMENT)
     application.kind = Application.Kind.RENEWAL  # a paid kind: its order is paid
     application.save(update_fields=["kind"])

@@ -151,9 +151,18 @@ class CalendarYear(models.Model):
 class CalendarDay(models.Model):
     """A day that breaks the Monday-Friday rule: a weekday holiday or a weekend make-up day."""
 
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("日历软件包")
+        NOTICE = "notice", _("国务院通知")
+        STAFF = "staff", _("工作人员录入")
+
     day = models.DateField(_("日期"), unique=True)
     is_workday = models.BooleanField(_("工作日"))
     note = models.CharField(_("说明"), max_length=50, blank=True)
+    #: Where the day came from: a day staff entered (the admin's default) is never overwritten
+    #: by the yearly update (hall.applications.workdays).
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices,
+                              default=Source.STAFF)  # fmt: skip
 
     class Meta:
         verbose_name = _("节假日调整")

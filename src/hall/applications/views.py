@@ -29,6 +29,7 @@ from hall.applications.forms import (
 from hall.applications.guards import kind_has
 from hall.applications.models import Application, Material
 from hall.applications.uploads import UploadError
+from hall.applications.workdays import calendar_warning
 from hall.applications.workflow import (
     ALLOWED_TRANSITIONS,
     NotFound,
@@ -316,11 +317,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         raise Http404
     queue = visible_to(user).filter(status__in=waiting).select_related("member", "branch")
     today = timezone.localdate()
+    center = user.role in (User.Role.CENTER, User.Role.ADMIN)
     return render(
         request,
         "applications/queue.html",
-        {"queue": queue.order_by("branch_due", "id"), "today": today},
-    )
+        {"queue": queue.order_by("branch_due", "id"), "today": today,
+         "calendar_warning": calendar_warning(today) if center else None},
+    )  # fmt: skip
 
 
 #: What each action's button says.
