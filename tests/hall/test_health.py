@@ -14,8 +14,15 @@ from django.utils import timezone
 
 from hall.jobs.engine import app
 from hall.jobs.models import TaskRun
+from hall.portal import health
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _checked_afresh() -> None:
+    """Each test's first /readyz checks (a process keeps its finding for a few seconds)."""
+    health._memo.clear()
 
 
 @pytest.fixture
@@ -41,6 +48,7 @@ def test_unready_until_beat_and_a_worker_run_the_periodic_tasks(client: Client) 
     assert answer.json()["checks"]["periodic"].startswith("failed: no periodic task")
     TaskRun.objects.create(name="jobs_requeue", day=timezone.localdate(), slot="09:00")
     TaskRun.objects.update(started_at=timezone.now() - timedelta(minutes=10))
+    health._memo.clear()
     stale = client.get("/readyz").json()["checks"]["periodic"]
     assert stale.startswith("failed: the last periodic run was at")
 
@@ -54,7 +62,17 @@ def test_the_cache_down_is_unready_not_an_error(client: Client, periodic_ran: Ta
     assert answer.status_code == 503
     checks = answer.json()["checks"]
     assert checks["cache"].startswith("failed:")
+    assert "127.0.0.1" not in checks["cache"]  # how it failed is in the log, not for strangers
     assert (checks["database"], checks["broker"]) == ("ok", "ok")
+
+
+def test_a_flood_of_readiness_requests_checks_once_every_few_seconds(client: Client) -> None:
+    assert client.get("/readyz").status_code == 503  # nothing periodic has run
+    TaskRun.objects.create(name="jobs_requeue", day=timezone.localdate(), slot="10:00")
+    assert client.get("/readyz").status_code == 503  # the finding of a moment ago
+    checked_at, found = health._memo["last"]
+    health._memo["last"] = (checked_at - health.MEMO_SECONDS, found)  # the memo has aged
+    assert client.get("/readyz").status_code == 200
 
 
 @pytest.fixture
