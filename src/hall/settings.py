@@ -30,12 +30,22 @@ broker, no ``HALL_PUBLIC_URL``, a data directory inside the installation.
   ``127.0.0.1,10.0.0.0/8``) whose ``X-Forwarded-For`` names the real client (hall.core.clients).
 - ``HALL_RATE_PER_ADDRESS`` (120), ``HALL_RATE_PER_KEY`` (1200): query and API requests a minute.
 - ``HALL_TEST_HOOKS`` (no): test-only views that read captchas; refused unless ``HALL_DEBUG``.
+- ``HALL_METRICS_ALLOWED`` (``127.0.0.1,::1``): the addresses or networks that may read
+  ``/metrics``; ``HALL_METRICS_TOKEN`` (none; 32 characters or more): a scraper that sends
+  ``Authorization: Bearer <token>`` may read it from anywhere. Everyone else gets 404.
+- ``PROMETHEUS_MULTIPROC_DIR`` (none): a folder every process of the hall shares (emptied
+  before they start): counts of all processes add up at ``/metrics`` (hall.core.metrics).
+- ``HALL_LOG_FORMAT`` (``text``): ``json`` writes the log as JSON lines.
+- ``HALL_SENTRY_DSN`` (none): report unexpected errors to Sentry; ``HALL_SENTRY_ENVIRONMENT``
+  (``production``, ``development`` with ``HALL_DEBUG``), ``HALL_SENTRY_RELEASE``
+  (``tiaoma@<version>``).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +54,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from hall.core.env import env_bool, env_int, env_list, env_str
+from hall.core.storage import default_storage_settings, static_storage_settings
 
 django_stubs_ext.monkeypatch()  # ModelAdmin[Model] and friends at run time, as the types say
 
@@ -99,6 +110,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every log record of the request carries its id, every answer is counted.
+    "hall.core.observability.RequestIds",
+    "hall.core.metrics.RequestMetrics",
     "hall.core.clients.UntrustedProxyHeaders",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -143,15 +157,32 @@ DATABASES = {
         conn_max_age=env_int("HALL_DB_CONN_MAX_AGE", default=0, high=3600),
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several requests write at once: wait for the lock rather than fail at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-elif env_bool("HALL_DB_PREPARED", default=True):
-    # Django turns psycopg's prepared statements off (for proxies that pool by transaction).
-    # Its own cursors bind in Python and are never prepared whatever this says; the hall's
-    # hot statement, the GTIN lookup, binds on the server and is prepared after psycopg's
-    # usual five runs. HALL_DB_PREPARED=no behind such a proxy.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+#: A read replica (a hot standby, or a read-only role): the public query, the API's lookups and
+#: batch verification read from it (hall.core.replicas); nothing is ever written through it.
+#: In tests it is the test database itself (Django's TEST MIRROR).
+if _replica_url := env_str("HALL_DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("HALL_DATABASE_REPLICA_URL must name the same kind of "
+                                   "database as DATABASE_URL")  # fmt: skip
+DATABASE_ROUTERS = ["hall.core.replicas.PrimaryWrites"]
+for _alias, _database in DATABASES.items():
+    if _database["ENGINE"].endswith("sqlite3"):
+        # Several requests write at once: wait for the lock rather than fail at once (a
+        # replica, which never writes, need not take the write lock when it begins).
+        _database["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        if _alias == "replica":
+            _database["OPTIONS"]["transaction_mode"] = "DEFERRED"
+    elif env_bool("HALL_DB_PREPARED", default=True):
+        # Django turns psycopg's prepared statements off (for proxies that pool by
+        # transaction). Its own cursors bind in Python and are never prepared whatever this
+        # says; the hall's hot statement, the GTIN lookup, binds on the server and is prepared
+        # after psycopg's usual five runs. HALL_DB_PREPARED=no behind such a proxy.
+        _database.setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env_str("HALL_CACHE_URL", default="")
@@ -227,11 +258,18 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [HALL_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
+#: Uploads and job files: local under MEDIA_ROOT, or an S3-compatible store (hall.core.storage).
+#: Static files: with the manifest (production; needs ``collectstatic``) every file's name
+#: carries its hash and whitenoise serves it as immutable for ten years; development and the
+#: tests, which do not collect, keep plain names.
+STATIC_MANIFEST = env_bool("HALL_STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "default": default_storage_settings(),
+    "staticfiles": static_storage_settings(manifest=STATIC_MANIFEST),
 }
 WHITENOISE_USE_FINDERS = DEBUG
+#: A static file whose name has no hash (none the templates link to) is kept a minute.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 60
 
 # Production names its provider (a class with send(mobile, text)); the outbox and the console
 # keep codes readable, so they are development's defaults only.
@@ -386,11 +424,70 @@ PAYMENT_GATEWAY_SETTINGS = {
     ),
 }  # fmt: skip
 
+# Observability (hall.core.observability, hall.core.metrics, hall.portal.metrics).
+
+
+def _networks(variable: str, names: list[str]) -> list[str]:
+    for name in names:
+        try:
+            ipaddress.ip_network(name, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{variable}: {name!r} is not an address or a network"
+            ) from None
+    return names
+
+
+#: Who may read /metrics: these clients (addresses or networks), or a scraper with the token.
+METRICS_ALLOWED = _networks(
+    "HALL_METRICS_ALLOWED", env_list("HALL_METRICS_ALLOWED", default=["127.0.0.1", "::1"])
+)
+METRICS_TOKEN = env_str("HALL_METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("HALL_METRICS_TOKEN must be 32 characters or more")
+#: prometheus-client's own variable: it reads it when first imported, so it is checked here.
+METRICS_DIR = env_str("PROMETHEUS_MULTIPROC_DIR", default="")
+if METRICS_DIR and not Path(METRICS_DIR).is_dir():
+    raise ImproperlyConfigured(f"PROMETHEUS_MULTIPROC_DIR={METRICS_DIR} is not a folder")
+LOG_FORMAT = env_str("HALL_LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"HALL_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+SENTRY_DSN = env_str("HALL_SENTRY_DSN", default="")
+if SENTRY_DSN:
+    # Only now: prometheus-client, which this loads, reads PROMETHEUS_MULTIPROC_DIR on import.
+    from hall.core import observability
+
+    observability.start_sentry(
+        dsn=SENTRY_DSN,
+        environment=env_str("HALL_SENTRY_ENVIRONMENT",
+                            default="development" if DEBUG else "production"),
+        release=env_str("HALL_SENTRY_RELEASE", default=f"tiaoma@{version('tiaoma')}"),
+    )  # fmt: skip
+
+#: One handler for every logger (the hall's, Django's, Celery's): each record with its time,
+#: level, logger and request id; an error with its traceback (a 500 by django.request too,
+#: which Django's own configuration writes only with DEBUG).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"hall": {"handlers": ["console"], "level": "INFO"}},
+    "filters": {"request_id": {"()": "hall.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "hall.core.observability.JsonLines"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "hall": {"level": "INFO"},
+        # Django's own handlers (the console with DEBUG only, mail to ADMINS) give way to ours.
+        "django": {"handlers": [], "level": "INFO"},
+    },
 }
 
 

@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from hall.accounts import views as account_views
 from hall.api.v1 import api, gtin_lookup_route
 from hall.lookup import views as lookup_views
-from hall.portal import health
+from hall.portal import health, metrics
 
 # Staff log in through the hall's login (captcha, lockout, audit, second factor), not Django's.
 admin.site.login = account_views.admin_login  # type: ignore[method-assign]
@@ -16,6 +16,8 @@ admin.site.login = account_views.admin_login  # type: ignore[method-assign]
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Prometheus's scrape: loopback or the scraper's token only, a 404 to anyone else.
+    path("metrics", metrics.metrics, name="metrics"),
     path("", RedirectView.as_view(pattern_name="portal:center", permanent=False)),
     path("accounts/center/", include("hall.portal.urls")),
     path("accounts/", include("hall.accounts.urls")),
@@ -24,7 +26,7 @@ urlpatterns = [
     path("products/", include("hall.products.urls")),
     path("query/", include("hall.lookup.urls")),
     # The API's busiest path, served without ninja's per-request work (hall.api.v1).
-    path("api/v1/gtins/<str:gtin>", gtin_lookup_route),
+    path("api/v1/gtins/<str:gtin>", gtin_lookup_route, name="gtin_lookup"),
     path("api/v1/", api.urls),
     # The certificate's QR code points here (hall.members.certificates.verification_url).
     path("verify/<str:number>", lookup_views.certificate_page, name="verify_certificate"),

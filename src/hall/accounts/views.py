@@ -35,7 +35,7 @@ from hall.accounts.forms import (
     SecondFactorForm,
 )
 from hall.accounts.models import SecurityEvent, User
-from hall.core import limits
+from hall.core import limits, metrics
 from hall.core.pdf import pdf_response
 from hall.core.qrcodes import qr_svg
 from hall.members.certificates import certificate_pdf
@@ -91,6 +91,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
             return redirect(_next(request) or "portal:center")
         except services.AccountError as error:
+            metrics.LOGINS_REFUSED.inc()
             form.add_error(None, str(error))
     return render(request, "accounts/login.html", {"form": form, "next": _next(request)})
 

@@ -1,0 +1,173 @@
+"""What an operator reads when something goes wrong: request ids in every log line, the log's
+format, and Sentry.
+
+Every request gets an id (:class:`RequestIds`): the ``X-Request-ID`` a trusted proxy sends
+(``HALL_TRUSTED_PROXIES``, the rule of :mod:`hall.core.clients`), or a fresh one. The response
+carries it back in the same header, and :class:`RequestIdFilter` writes it on every log record
+made while the request is answered, so that nginx's access log, the hall's lines and a 500's
+traceback can be found together. A background task's records carry the task's id instead.
+
+The log (``settings.LOGGING``): one line per record with time, level, logger and request id,
+or JSON lines (:class:`JsonLines`) with ``HALL_LOG_FORMAT=json``.
+
+Sentry (:func:`start_sentry`): when ``HALL_SENTRY_DSN`` is set, unexpected exceptions of
+requests and Celery tasks are reported there, without personal data (no cookies, addresses or
+user names), tagged with the request id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar, Token
+from datetime import UTC, datetime
+
+import sentry_sdk
+from celery.signals import task_failure, task_postrun, task_prerun, task_retry, task_success
+from django.core.signals import request_finished
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from sentry_sdk.integrations.celery import CeleryIntegration
+from sentry_sdk.integrations.django import DjangoIntegration
+
+# The proxy rule is clients.py's own: an id is believed from exactly those a forwarded address is.
+from hall.core.clients import _is_trusted, _valid
+from hall.core.metrics import TASKS
+
+__all__ = [
+    "HEADER",
+    "JsonLines",
+    "RequestIdFilter",
+    "RequestIds",
+    "current_request_id",
+    "start_sentry",
+]
+
+HEADER = "X-Request-ID"
+#: What an id from a proxy may look like (nginx's $request_id is 32 hex digits, a UUID has
+#: dashes): anything else, a newline above all, would let a client write into the log.
+_WELL_FORMED = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+_current: ContextVar[str | None] = ContextVar("hall_request_id", default=None)
+
+
+def current_request_id() -> str | None:
+    """The id of the request (or task) being answered in this thread, if any."""
+    return _current.get()
+
+
+class RequestIds:
+    """Middleware, the outermost: the request's id for its log records and its response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = _from_proxy(request) or uuid.uuid4().hex
+        # Kept until the response is closed (_request_finished), not only while the middleware
+        # runs: Django logs a 4xx answer after the last middleware has returned.
+        _current.set(request_id)
+        if sentry_sdk.is_initialized():
+            sentry_sdk.set_tag("request_id", request_id)  # the scope of this request only
+        response = self.get_response(request)
+        response[HEADER] = request_id
+        return response
+
+
+@receiver(request_finished)
+def _request_finished(**_: object) -> None:
+    """The server closed the response: this thread's next records are no longer the request's."""
+    _current.set(None)
+
+
+def _from_proxy(request: HttpRequest) -> str | None:
+    """The proxy's id for this request, if the peer is a trusted proxy and the id is sane."""
+    offered = str(request.META.get("HTTP_X_REQUEST_ID") or "")
+    if not offered or not _WELL_FORMED.fullmatch(offered):
+        return None
+    peer = _valid(str(request.META.get("REMOTE_ADDR") or ""))
+    return offered if peer is not None and _is_trusted(peer) else None
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts ``request_id`` on every record (``-`` outside a request or task); the handlers in
+    ``settings.LOGGING`` carry it, so records from any logger get it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _current.get() or "-"
+        return True
+
+
+# Celery's signals, in the worker that runs a task: its records carry the task's id (a job's
+# lines can be told from its neighbours'), and its outcome is counted. LOGGING names
+# RequestIdFilter, so every process that logs (web, worker, beat) loads this module and
+# connects these before its first task.
+
+
+#: The tasks that took the id of this thread's records, with what to put back.
+_task_tokens: dict[str, Token[str | None]] = {}
+
+
+@task_prerun.connect
+def _task_started(task_id: str | None = None, **_: object) -> None:
+    if task_id and _current.get() is None:  # a task run at once within a request keeps its id
+        _task_tokens[task_id] = _current.set(task_id)
+
+
+@task_postrun.connect
+def _task_finished(task_id: str | None = None, **_: object) -> None:
+    if (token := _task_tokens.pop(task_id or "", None)) is not None:
+        _current.reset(token)
+
+
+@task_success.connect
+def _task_succeeded(sender: object = None, **_: object) -> None:
+    TASKS.labels(_task_name(sender), "succeeded").inc()
+
+
+@task_failure.connect
+def _task_failed(sender: object = None, **_: object) -> None:
+    TASKS.labels(_task_name(sender), "failed").inc()
+
+
+@task_retry.connect
+def _task_retried(sender: object = None, **_: object) -> None:
+    TASKS.labels(_task_name(sender), "retried").inc()
+
+
+def _task_name(task: object) -> str:
+    return str(getattr(task, "name", None) or "unknown")
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object a line (``HALL_LOG_FORMAT=json``), for a log collector: time (UTC, ISO
+    8601), level, logger, request id, message and, for an exception, its traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", "-"),
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def start_sentry(*, dsn: str, environment: str, release: str) -> None:
+    """Report unexpected exceptions of requests (Django) and tasks (Celery) to Sentry. Called
+    from the settings, as Sentry's Django integration asks, so that web, worker and beat all
+    report. Nothing personal is sent; no performance traces are taken."""
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        release=release,
+        send_default_pii=False,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )
