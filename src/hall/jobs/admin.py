@@ -15,8 +15,8 @@ from hall.jobs.models import Job, TaskRun
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin[Job]):
-    list_display = ["id", "name", "owner", "status", "done", "total", "attempts", "created_at",
-                    "finished_at"]  # fmt: skip
+    list_display = ["id", "name", "owner", "status", "done", "total", "attempts", "worker",
+                    "created_at", "finished_at"]  # fmt: skip
     list_filter = ["status", "name"]
     search_fields = ["owner"]
     readonly_fields = [field.name for field in Job._meta.fields]

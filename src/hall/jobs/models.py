@@ -63,6 +63,8 @@ class Job(models.Model):
     #: The run that has the job now (a fresh token each time a worker starts it): a run that
     #: was cancelled, requeued or taken over writes nothing more.
     runner = models.CharField(max_length=32, blank=True, default="")
+    #: Where the run is: the worker's host and process id, for the operator on call.
+    worker = models.CharField(_("工作进程"), max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("后台任务")

@@ -20,6 +20,8 @@ A job's function takes the job and reports progress with :func:`progress`.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import uuid
 from collections.abc import Callable
@@ -159,7 +161,9 @@ def _claim(job_id: int) -> Job:
         current.status, current.heartbeat_at = Status.RUNNING, now
         current.attempts += 1
         current.done, current.runner = 0, uuid.uuid4().hex
-        current.save(update_fields=["status", "heartbeat_at", "attempts", "done", "runner"])
+        current.worker = f"{socket.gethostname()}:{os.getpid()}"[:100]
+        current.save(update_fields=["status", "heartbeat_at", "attempts", "done", "runner",
+                                    "worker"])  # fmt: skip
         return current
 
 
