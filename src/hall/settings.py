@@ -13,8 +13,15 @@ Every variable and its default:
 - ``HALL_NAME``: the hall's name in its header (never an official body's).
 - ``HALL_ALLOWED_HOSTS`` (``127.0.0.1,localhost``), ``HALL_SECURE_COOKIES`` (not ``HALL_DEBUG``).
 - ``HALL_SMS_BACKEND``: ``outbox`` (recorded in the database; the development default),
-  ``console``, ``http`` (the JSON gateway at ``HALL_SMS_URL`` with ``HALL_SMS_TOKEN``), or the
-  dotted path of a provider's backend; production refuses the first two.
+  ``console``, ``http`` (the JSON gateway at ``HALL_SMS_URL`` with ``HALL_SMS_TOKEN``),
+  ``aliyun`` (Aliyun SMS), ``tencent`` (Tencent Cloud SMS), or the dotted path of a backend
+  class; production refuses the first two. A provider (``aliyun``, ``tencent``) needs:
+  ``HALL_SMS_SIGNATURE`` (the registered signature, 签名), ``HALL_SMS_TEMPLATES`` (the
+  registered template code of every message the hall sends, ``name=CODE`` comma-separated; the
+  names and their parameters are in hall.sms.templates), ``HALL_SMS_ACCESS_KEY_ID`` and
+  ``HALL_SMS_ACCESS_KEY_SECRET`` (each may be a ``_FILE``), for Tencent ``HALL_SMS_APP_ID``
+  (SmsSdkAppId); ``HALL_SMS_REGION`` (``cn-hangzhou`` / ``ap-guangzhou``) and
+  ``HALL_SMS_ENDPOINT`` (the provider's own; ``https://host[:port]``) are optional.
 - ``HALL_HSTS_SECONDS`` (a year when cookies are secure).
 
 Production (not ``HALL_DEBUG``) refuses weak settings at start, all named at once: a secret key
@@ -271,8 +278,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 #: A static file whose name has no hash (none the templates link to) is kept a minute.
 WHITENOISE_MAX_AGE = 0 if DEBUG else 60
 
-# Production names its provider (a class with send(mobile, text)); the outbox and the console
-# keep codes readable, so they are development's defaults only.
+# Production names its provider (aliyun, tencent, http or a backend class); the outbox and the
+# console keep codes readable, so they are development's defaults only.
 SMS_BACKEND = env_str("HALL_SMS_BACKEND", default="outbox" if DEBUG else "")
 #: The backends by their short names; their dotted paths (the old hall.accounts.sms ones too)
 #: name the same classes.
@@ -287,6 +294,34 @@ SMS_URL = env_str("HALL_SMS_URL", default="")
 SMS_TOKEN = env_str("HALL_SMS_TOKEN", default="")
 if SMS_BACKEND == "http" and not (SMS_URL and SMS_TOKEN):
     raise ImproperlyConfigured("HALL_SMS_BACKEND=http needs HALL_SMS_URL and HALL_SMS_TOKEN")
+#: A provider that sends registered templates (hall.sms.providers): the signature and the
+#: template codes the operator registered with it, the account's keys, its region, and its
+#: address (the provider's own unless set: tests point it at a local stand-in). The start
+#: refuses a provider without a code for each template the hall sends (hall.sms.apps).
+_sms_regions = {"aliyun": "cn-hangzhou", "tencent": "ap-guangzhou"}  # the providers' defaults
+SMS_SIGNATURE = env_str("HALL_SMS_SIGNATURE", default="")
+SMS_TEMPLATES: dict[str, str] = {}
+for _entry in env_list("HALL_SMS_TEMPLATES", default=[]):
+    _name, _equals, _code = (part.strip() for part in _entry.partition("="))
+    if not (_name and _equals and _code):
+        raise ImproperlyConfigured(f"HALL_SMS_TEMPLATES: {_entry!r} is not name=CODE")
+    SMS_TEMPLATES[_name] = _code
+SMS_ACCESS_KEY_ID = env_str("HALL_SMS_ACCESS_KEY_ID", default="")
+SMS_ACCESS_KEY_SECRET = env_str("HALL_SMS_ACCESS_KEY_SECRET", default="")
+SMS_APP_ID = env_str("HALL_SMS_APP_ID", default="")
+SMS_REGION = env_str("HALL_SMS_REGION", default=_sms_regions.get(SMS_BACKEND, ""))
+SMS_ENDPOINT = env_str("HALL_SMS_ENDPOINT", default="")
+if SMS_BACKEND in _sms_regions:
+    _needed = {"HALL_SMS_SIGNATURE": SMS_SIGNATURE, "HALL_SMS_TEMPLATES": SMS_TEMPLATES,
+               "HALL_SMS_ACCESS_KEY_ID": SMS_ACCESS_KEY_ID,
+               "HALL_SMS_ACCESS_KEY_SECRET": SMS_ACCESS_KEY_SECRET,
+               "HALL_SMS_REGION": SMS_REGION}  # fmt: skip
+    if SMS_BACKEND == "tencent":
+        _needed["HALL_SMS_APP_ID"] = SMS_APP_ID
+    if _missing := [name for name, value in _needed.items() if not value]:
+        raise ImproperlyConfigured(f"HALL_SMS_BACKEND={SMS_BACKEND} needs {', '.join(_missing)}")
+    if SMS_ENDPOINT.startswith("http://") and not DEBUG:
+        raise ImproperlyConfigured("HALL_SMS_ENDPOINT must be https:// (codes travel in it)")
 #: SMS codes: 6 digits, valid 5 minutes, one send per 60 s per number, at most 5 an hour and
 #: 10 a day per number, 20 an hour and 50 a day per client address.
 SMS_CODE_SECONDS = 300

@@ -83,11 +83,9 @@ def activation_code_send(*, request: HttpRequest, user: User, member: Member) ->
                                         created_at__gt=day)  # fmt: skip
     if sent.count() >= ACTIVATION_CODES_PER_DAY:
         raise AccountError(_("今天获取激活验证码的次数已达上限，请明天再试或提交激活申请"))
-    doing = _("账号 %(account)s 正在申请成为“%(company)s”在%(hall)s的管理员账号") % {
-        "account": mask_mobile(user.mobile), "company": member.name, "hall": settings.HALL_NAME,
-    }  # fmt: skip
-    sms.send_code(mobile=member.mobile, purpose=SmsCode.Purpose.ACTIVATE, doing=doing,
-                  client_address=security.client_address(request))  # fmt: skip
+    sms.send_code(mobile=member.mobile, purpose=SmsCode.Purpose.ACTIVATE,
+                  client_address=security.client_address(request),
+                  params={"account": mask_mobile(user.mobile), "company": member.name})  # fmt: skip
     security.record(Kind.ACTIVATION_CODE_SENT, request=request, user=user,
                     detail=member.certificate_number)  # fmt: skip
     return mask_mobile(member.mobile)
@@ -121,9 +119,8 @@ def member_join(*, user: User, member: Member, how: str, request: HttpRequest | 
         account.save(update_fields=["member", "activated_at", "member_admin", "gds_card"])
         security.record(Kind.ACTIVATED, request=request, user=account,
                         detail=f"{locked.certificate_number} {how}")  # fmt: skip
-        text = _("账号 %(account)s 已加入%(company)s（%(how)s）。")
-        member_notify(locked, text % {"account": mask_mobile(account.mobile),
-                                      "company": locked.name, "how": how})  # fmt: skip
+        member_notify(locked, "member_joined", account=mask_mobile(account.mobile),
+                      company=locked.name, how=how)  # fmt: skip
     user.refresh_from_db()
     return locked
 
@@ -137,13 +134,14 @@ def _may_join(account: User, member: Member) -> None:
         raise AccountError(_("该系统成员已注销，不能激活；如需继续使用条码请重新办理注册"))
 
 
-def member_notify(member: Member, text: str) -> None:
-    """Tell the member's administrators and its contact mobile, once each, after commit."""
+def member_notify(member: Member, template: str, /, **params: object) -> None:
+    """Tell the member's administrators and its contact mobile, once each, after commit (the
+    SMS template ``template``, one of the member_* ones that end "if your company did not do
+    this, contact your branch office")."""
     mobiles = {u.mobile for u in member.users.filter(member_admin=True, is_active=True)}
     mobiles.add(member.mobile)
-    prefix = _("【%(hall)s】") % {"hall": settings.HALL_NAME}
     for mobile in sorted(m for m in mobiles if m):
-        sms.notify(mobile, prefix + text + _("如非贵企业所为，请联系所属分支机构。"))
+        sms.notify(mobile, template, **params)
 
 
 def _admin(user: User) -> Member:
@@ -174,13 +172,8 @@ def invitation_send(*, request: HttpRequest, admin: User, mobile: str) -> Invita
                 expires_at=now + timedelta(days=Invitation.DAYS),
             )  # fmt: skip
             security.record(Kind.INVITED, request=request, user=admin, detail=mobile)
-            sms.notify(mobile, _(
-                "【%(hall)s】%(company)s邀请您的手机号加入其在本大厅的企业账号，%(days)d 天内有效："
-                "用本手机号注册或登录后，在“激活”页接受邀请。"
-            ) % {"hall": settings.HALL_NAME, "company": member.name,
-                 "days": Invitation.DAYS})  # fmt: skip
-            member_notify(member, _("已邀请 %(mobile)s 加入本企业账号。")
-                          % {"mobile": mask_mobile(mobile)})  # fmt: skip
+            sms.notify(mobile, "invitation", company=member.name, days=Invitation.DAYS)
+            member_notify(member, "member_invited", mobile=mask_mobile(mobile))
     except IntegrityError:
         raise AccountError(_("已向该手机号发出邀请，尚未接受")) from None
     return invitation
@@ -238,10 +231,9 @@ def member_user_remove(*, request: HttpRequest, admin: User, user_id: int) -> No
         revoke_keys_of(removed)
         security.record(Kind.REMOVED, request=request, user=removed,
                         detail=f"{member.certificate_number} by {admin.mobile}")  # fmt: skip
-        text = _("账号 %(account)s 已被移出%(company)s。") % {
-            "account": mask_mobile(removed.mobile), "company": member.name}  # fmt: skip
-        member_notify(member, text)
-        sms.notify(removed.mobile, _("【%(hall)s】") % {"hall": settings.HALL_NAME} + text)
+        told = {"account": mask_mobile(removed.mobile), "company": member.name}
+        member_notify(member, "member_removed", **told)
+        sms.notify(removed.mobile, "account_removed", **told)
 
 
 def mobile_replace(*, user: User, new_mobile: str) -> None:
@@ -257,10 +249,8 @@ def mobile_replace(*, user: User, new_mobile: str) -> None:
         )
         security.record(Kind.MOBILE_CHANGED, user=account,
                         detail=f"{old} -> {new_mobile} (branch)")  # fmt: skip
-        text = _("账号 %(old)s 的登录手机号已经分支机构审核改为 %(new)s。") % {
-            "old": mask_mobile(old), "new": mask_mobile(new_mobile)}  # fmt: skip
-        prefix = _("【%(hall)s】") % {"hall": settings.HALL_NAME}
+        told = {"old": mask_mobile(old), "new": mask_mobile(new_mobile)}
         for mobile in (old, new_mobile):
-            sms.notify(mobile, prefix + text)
+            sms.notify(mobile, "mobile_replaced", **told)
         if account.member is not None:
-            member_notify(account.member, text)
+            member_notify(account.member, "member_mobile_replaced", **told)

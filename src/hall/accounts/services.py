@@ -189,8 +189,7 @@ def user_change_password(
         user.set_password(password)
         user.save(update_fields=["password"])
         security.record(Kind.PASSWORD_CHANGED, request=request, user=user)
-        sms.notify(user.mobile, _("【%(hall)s】您的账号密码已修改。如非本人操作，请立即找回密码。")
-                   % {"hall": settings.HALL_NAME})  # fmt: skip
+        sms.notify(user.mobile, "password_changed")
 
 
 def user_change_mobile(
@@ -212,6 +211,4 @@ def user_change_mobile(
         Kind.MOBILE_CHANGED, request=request, user=user, detail=f"{old} -> {new_mobile}"
     )
     with transaction.atomic():  # sent when it commits
-        sms.notify(old, _("【%(hall)s】您账号的登录手机号已改为 %(mobile)s。如非本人操作，"
-                          "请立即联系所属分支机构。")
-                   % {"hall": settings.HALL_NAME, "mobile": mask_mobile(new_mobile)})  # fmt: skip
+        sms.notify(old, "mobile_changed", mobile=mask_mobile(new_mobile))

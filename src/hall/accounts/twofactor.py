@@ -13,7 +13,6 @@ nothing but these pages.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
@@ -63,8 +62,7 @@ def enrolment_device(request: HttpRequest, user: User) -> TOTPDevice:
 
 def enrolment_code_send(*, request: HttpRequest, user: User) -> None:
     sms.send_code(mobile=user.mobile, purpose=SmsCode.Purpose.SECOND_FACTOR,
-                  client_address=security.client_address(request),
-                  doing=_("您正在为审核账号绑定身份验证器"))  # fmt: skip
+                  client_address=security.client_address(request))  # fmt: skip
 
 
 def enrolment_confirm(*, request: HttpRequest, user: User, code: str,
@@ -84,8 +82,7 @@ def enrolment_confirm(*, request: HttpRequest, user: User, code: str,
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(user)
         security.record(Kind.SECOND_FACTOR_ENROLLED, request=request, user=user)
-        sms.notify(user.mobile, _("【%(hall)s】您的账号已绑定新的身份验证器。如非本人操作，"
-                                  "请立即联系管理员。") % {"hall": settings.HALL_NAME})  # fmt: skip
+        sms.notify(user.mobile, "second_factor_enrolled")
     _verified(request, device)
     return codes
 

@@ -223,9 +223,7 @@ def register(request: HttpRequest) -> HttpResponse:
                                deliver=not known):  # fmt: skip
                 return redirect("accounts:register_password")
             if known:
-                sms.notify(mobile, _("【%(hall)s】有人用您的手机号申请注册，但它已有账号。"
-                                     "如忘记密码，请使用“找回密码”。")
-                           % {"hall": settings.HALL_NAME})  # fmt: skip
+                sms.notify(mobile, "register_known")
         except (services.AccountError, sms.SmsError) as error:
             form.add_error(None, str(error))
     return render(request, "accounts/flow_mobile.html", _flow_context("register", 1, form=form))
@@ -301,8 +299,9 @@ def _change_mobile_step(request: HttpRequest, user: User, data: dict[str, str]) 
     address, action = security.client_address(request), request.POST.get("action")
     purposes = SmsCode.Purpose
     if action == "send_old":
-        sms.send_code(mobile=user.mobile, purpose=purposes.CHANGE_MOBILE_OLD,
-                      client_address=address, doing=_("您正在修改登录手机号"))  # fmt: skip
+        sms.send_code(
+            mobile=user.mobile, purpose=purposes.CHANGE_MOBILE_OLD, client_address=address
+        )
         messages.success(request, _("验证码已发送至原手机号 %(mobile)s，5 分钟内有效")
                          % {"mobile": mask_mobile(user.mobile)})  # fmt: skip
         return False

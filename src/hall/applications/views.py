@@ -182,7 +182,7 @@ def _mobile_change_step(request: HttpRequest, user: User,
     if request.POST.get("action") == "send":  # a number with an account gets no code, alike
         taken = User.objects.filter(mobile=mobile).exists()
         send_code(mobile=mobile, purpose=purpose, client_address=client_address(request),
-                  doing=_("您正在申请将此号码设为登录手机"), deliver=not taken)  # fmt: skip
+                  deliver=not taken)  # fmt: skip
         messages.success(request, _("验证码已发送至 %(mobile)s，5 分钟内有效") % {"mobile": mobile})
         return None
     verify_code(mobile=mobile, purpose=purpose, code=form.cleaned_data["sms_code"])

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -29,6 +28,7 @@ from hall.applications.models import Application, ApplicationEvent
 from hall.applications.workdays import add_working_days
 from hall.core.errors import Conflict
 from hall.sms import services as sms
+from hall.sms import templates as sms_templates
 
 Status = Application.Status
 Role = User.Role
@@ -146,19 +146,22 @@ def application_transition(*, application_id: int, action: str, actor: User, ver
 
 def _notify(application: Application, reason: str) -> None:
     """The applicant hears of the statuses its kind's descriptor names (seed 000: "submit ->
-    an SMS confirms"), in the words the kind has for them."""
-    template = descriptor(application.kind).text(application.status)
-    if template is None:
+    an SMS confirms"), in the words the kind has for them: the SMS template with those words
+    (hall.sms.templates), or its ``_reason`` twin when the reviewer gave a reason."""
+    text = descriptor(application.kind).text(application.status)
+    if text is None:
         return
     member = application.member
-    text = _(template) % {
-        "hall": settings.HALL_NAME, "kind": application.get_kind_display(),
-        "number": application.pk, "status": application.get_status_display(),
+    known = {
+        "kind": application.get_kind_display(), "number": application.pk,
+        "status": application.get_status_display(), "reason": reason.strip()[:200],
         "certificate": member.certificate_number if member else "",
     }  # fmt: skip
-    if reason.strip():
-        text += _("原因：%(reason)s") % {"reason": reason.strip()[:200]}
-    sms.notify(application.applicant.mobile, text)
+    template = sms_templates.by_text(text)
+    if known["reason"]:
+        template = sms_templates.template(f"{template.name}_reason")
+    params = {name: known[name] for name in template.params}
+    sms.notify(application.applicant.mobile, template.name, **params)
 
 
 def _check(application: Application, rule: Transition, action: str, version: int,

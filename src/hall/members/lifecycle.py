@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
 
 from hall.members.models import CompanyPrefix, Member, Notice
 from hall.sms import services as sms
@@ -54,19 +53,15 @@ def membership_calendar(today: date) -> Report:
 
 
 def _remind(member: Member, days: int) -> bool:
-    text = _(
-        "【%(hall)s】%(name)s：系统成员证书（%(number)s）将于 %(until)s 到期，"
-        "请在到期前办理续展。"
-    ) % {
-        "hall": settings.HALL_NAME, "name": member.name, "number": member.certificate_number,
-        "until": member.valid_until,
-    }  # fmt: skip
+    told = {"name": member.name, "number": member.certificate_number,
+            "until": member.valid_until}  # fmt: skip
+    text = sms.render("renewal_reminder", **told)
     try:
         with transaction.atomic():
             Notice.objects.create(member=member, key=f"renewal-{member.valid_until}-{days}",
                                   text=text)  # fmt: skip
             for mobile in {user.mobile for user in member.users.all()} | {member.mobile}:
-                sms.notify(mobile, text)
+                sms.notify(mobile, "renewal_reminder", **told)
     except IntegrityError:  # already reminded today
         return False
     return True

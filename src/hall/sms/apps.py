@@ -13,3 +13,6 @@ class SmsConfig(AppConfig):
 
         #: Codes go once no limit counts them (a day's) and no one can use them.
         registry.register("sms_codes_clear", services.codes_clear, daily_at=4)
+        # A provider without its SDK or without a template code for every message stops the
+        # start, naming what is missing, rather than fail a message later.
+        services.backend_check()

@@ -2,10 +2,20 @@
 minutes, used once, at most one send per 60 s per number and bounded per hour and day per
 number and per client address (``settings.SMS_LIMITS``).
 
+Every message is a named template with parameters (hall.sms.templates): a code is
+``code_<purpose>``, a notice one of the catalogue's names, sent with :func:`notify`.
+
 Backends: ``outbox`` records each message in the database (development and tests), ``console``
 logs it, ``http`` posts it to an SMS gateway's JSON endpoint (``HALL_SMS_URL``, bearer
-``HALL_SMS_TOKEN``), and a provider is any class with ``send(mobile, text)`` named by its dotted
-path. Production refuses the first two (settings).
+``HALL_SMS_TOKEN``) — these three send the template's words; ``aliyun`` and ``tencent`` send the
+template code registered for its name, the registered signature and the parameters
+(hall.sms.providers). Any other class is named by its dotted path: with ``send(mobile, text)``
+it gets the words, with ``send_template(mobile, name, params)`` the template. Production
+refuses the first two (settings).
+
+Sending is the Celery task :func:`send`: a provider that is busy or down is tried again after
+2, 4, 8, 16 and 32 seconds; one that refuses the message (a template not approved, a wrong
+key) is logged and not tried again.
 """
 
 from __future__ import annotations
@@ -14,10 +24,13 @@ import json
 import logging
 import secrets
 import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -26,7 +39,9 @@ from django.utils.translation import gettext as _
 
 from hall.core.errors import HallError
 from hall.jobs.engine import app
+from hall.sms import templates
 from hall.sms.models import SmsCode, SmsMessage, SmsThrottle
+from hall.sms.providers import PROVIDERS, Provider, SmsProviderBusy, SmsProviderRefused
 
 logger = logging.getLogger("hall.sms")
 MAX_ATTEMPTS = 5
@@ -39,7 +54,16 @@ class SmsError(HallError):
 
 
 class Backend(Protocol):
+    """A backend that sends text: the template rendered in the hall's words."""
+
     def send(self, mobile: str, text: str) -> None: ...
+
+
+@runtime_checkable
+class TemplateBackend(Protocol):
+    """A backend that sends the template itself: its name and parameters (the providers)."""
+
+    def send_template(self, mobile: str, name: str, params: Mapping[str, str]) -> None: ...
 
 
 class OutboxBackend:
@@ -73,13 +97,67 @@ class HttpBackend:
                 raise OSError(f"SMS gateway answered {answer.status}")
 
 
-def backend() -> Backend:
+_TEXT_BACKENDS: dict[str, type[Backend]] = {
+    "outbox": OutboxBackend, "console": ConsoleBackend, "http": HttpBackend,
+}  # fmt: skip
+
+
+def backend() -> Backend | TemplateBackend:
+    """The configured backend, built now (the settings may change under the tests)."""
     name = settings.SMS_BACKEND
-    known: dict[str, type[Backend]] = {
-        "outbox": OutboxBackend, "console": ConsoleBackend, "http": HttpBackend,
-    }  # fmt: skip
-    cls = known.get(name) or import_string(name)
-    return cls()
+    if name in _TEXT_BACKENDS:
+        return _TEXT_BACKENDS[name]()
+    built: Backend | TemplateBackend = import_string(PROVIDERS.get(name, name))()
+    return built
+
+
+def backend_check() -> None:
+    """At start (SmsConfig.ready): the backend can be built — a provider's SDK is installed —
+    and a provider has a template code for every message the hall sends, so that a missing
+    one stops the start instead of failing a message later."""
+    try:
+        chosen = backend()
+    except ImportError as error:
+        raise ImproperlyConfigured(
+            f"HALL_SMS_BACKEND={settings.SMS_BACKEND}: install tiaoma[sms] "
+            f"({error.name} is missing)"
+        ) from error
+    if not isinstance(chosen, Provider):
+        return
+    problems = []
+    if missing := templates.unconfigured(settings.SMS_TEMPLATES):
+        problems.append(f"HALL_SMS_TEMPLATES has no template code for {', '.join(missing)}")
+    if unknown := templates.unknown(settings.SMS_TEMPLATES):
+        problems.append(f"HALL_SMS_TEMPLATES names templates the hall does not send: "
+                        f"{', '.join(unknown)}")  # fmt: skip
+    if problems:
+        raise ImproperlyConfigured(
+            f"HALL_SMS_BACKEND={settings.SMS_BACKEND}: "
+            + "; ".join(problems)
+            + " (each as name=CODE, comma-separated)"
+        )
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message as it goes to the workers: the template, its parameters, and its words in
+    the language of the request that sent it (for the backends that send text)."""
+
+    template: str
+    params: dict[str, str]
+    text: str
+
+
+def compose(name: str, params: Mapping[str, object]) -> Message:
+    """The message ``name`` with ``params`` (checked against the template now, in the caller)."""
+    chosen = templates.template(name)
+    values = chosen.values(params)
+    return Message(name, values, chosen.render(values))
+
+
+def render(name: str, /, **params: object) -> str:
+    """The words of template ``name``, as a text backend would send them."""
+    return compose(name, params).text
 
 
 def _digest(mobile: str, purpose: str, code: str) -> str:
@@ -92,14 +170,15 @@ def send_code(
     purpose: SmsCode.Purpose,
     client_address: str | None,
     deliver: bool = True,
-    doing: str = "",
+    params: Mapping[str, object] | None = None,
 ) -> None:
-    """Make a new code for ``mobile`` and send it after the transaction commits.
+    """Make a new code for ``mobile`` and send it after the transaction commits, as the
+    template ``code_<purpose>``.
 
     ``deliver=False`` goes through every limit but sends nothing (a password reset for a
-    number without an account must look the same as one with). ``doing`` tells the number's
-    owner what the code would do ("account 139****0000 is joining company X"), so that a code
-    asked for by somebody else is recognised and not passed on.
+    number without an account must look the same as one with). ``params`` are the template's
+    other parameters: what the code would do ("account 139****0000 is joining company X"), so
+    that a code asked for by somebody else is recognised and not passed on.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -118,25 +197,8 @@ def send_code(
             expires_at=now + timedelta(seconds=settings.SMS_CODE_SECONDS),
         )
         if deliver:
-            text = _code_text(code, doing)
-            transaction.on_commit(lambda: _hand_over(mobile, text))
-
-
-def _code_text(code: str, doing: str) -> str:
-    values = {"hall": settings.HALL_NAME, "code": code, "doing": doing,
-              "minutes": settings.SMS_CODE_SECONDS // 60}  # fmt: skip
-    if doing:
-        return (
-            _(
-                "【%(hall)s】%(doing)s，验证码 %(code)s，%(minutes)d 分钟内有效。"
-                "如非本人操作，请勿将验证码告诉任何人。"
-            )
-            % values
-        )
-    return (
-        _("【%(hall)s】您的验证码是 %(code)s，%(minutes)d 分钟内有效。如非本人操作，请忽略本短信。")
-        % values
-    )
+            message = compose(f"code_{purpose}", {**(params or {}), "code": code})
+            transaction.on_commit(lambda: _hand_over(mobile, message))
 
 
 def _claim_gap(mobile: str, now: datetime) -> None:
@@ -205,33 +267,66 @@ def verify_code(*, mobile: str, purpose: SmsCode.Purpose, code: str) -> None:
         raise SmsError(_("短信验证码错误或已过期"))
 
 
-def notify(mobile: str, text: str) -> None:
-    """Send ``text`` to ``mobile`` once the current transaction commits (nothing if it fails)."""
+def notify(mobile: str, template: str, /, **params: object) -> None:
+    """Send template ``template`` with ``params`` to ``mobile`` once the current transaction
+    commits (nothing if it fails)."""
     if mobile:
-        transaction.on_commit(lambda: _hand_over(mobile, text))
+        message = compose(template, params)
+        transaction.on_commit(lambda: _hand_over(mobile, message))
 
 
-#: A provider that fails is tried again after 2, 4, 8 ... seconds, this many times.
+#: A provider that fails for the moment is tried again after 2, 4, 8 ... seconds, this many times.
 SEND_RETRIES = 5
 
 
-@app.task(name="hall.sms.send", autoretry_for=(OSError,), retry_backoff=2,
-          max_retries=SEND_RETRIES)  # fmt: skip
-def send(mobile: str, text: str) -> None:
-    """The task that sends one message through the configured backend."""
-    backend().send(mobile, text)
+@app.task(name="hall.sms.send", bind=True, max_retries=SEND_RETRIES)
+def send(task: Any, mobile: str, text: str, template: str = "",
+         params: dict[str, str] | None = None) -> None:  # fmt: skip
+    """The task that sends one message through the configured backend. (A message queued
+    before templates came has only its text.)"""
+    message = Message(template, params or {}, text)
+    try:
+        deliver(mobile, message)
+    except (OSError, SmsProviderBusy) as error:
+        tries = task.request.retries + 1
+        if tries > SEND_RETRIES:
+            logger.error("SMS %s to %s… not sent after %d tries: %s", template or "text",
+                         mobile[:3], tries, error)  # fmt: skip
+            raise
+        pause = 2**tries
+        logger.warning("SMS %s to %s… not sent (%s): try %d in %d s", template or "text",
+                       mobile[:3], error, tries + 1, pause)  # fmt: skip
+        raise task.retry(exc=error, countdown=pause) from error
+    except SmsProviderRefused as error:
+        # Sending it again would be refused again: the operator must act (the code is logged).
+        logger.error("SMS %s to %s… refused, not retried: %s", template or "text", mobile[:3],
+                     error)  # fmt: skip
+        raise
 
 
-def _hand_over(mobile: str, text: str) -> None:
+def deliver(mobile: str, message: Message) -> None:
+    """Send ``message`` now: a provider gets the template, a text backend the words."""
+    chosen = backend()
+    if isinstance(chosen, TemplateBackend):
+        if not message.template:
+            raise SmsProviderRefused(provider=settings.SMS_BACKEND, provider_code="no_template",
+                                     detail="a message queued as text only")  # fmt: skip
+        chosen.send_template(mobile, message.template, message.params)
+    else:
+        chosen.send(mobile, message.text)
+
+
+def _hand_over(mobile: str, message: Message) -> None:
     """Give the message to the workers; if the broker cannot take it, send it from here (a
     code someone waits for must not wait for the broker). Neither way does a provider's
     failure reach the person who asked: it is logged."""
     try:
-        send.apply_async((mobile, text))
+        send.apply_async((mobile, message.text),
+                         {"template": message.template, "params": message.params})  # fmt: skip
     except Exception as error:  # the broker is down: this process sends it itself
         logger.warning("SMS to %s sent without the broker (%s)", mobile[:3], error)
         try:
-            backend().send(mobile, text)
+            deliver(mobile, message)
         except Exception:
             logger.exception("SMS to %s not sent", mobile[:3])
 
