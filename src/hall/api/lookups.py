@@ -1,5 +1,10 @@
 """The public lookups (商品条码查询): a GTIN, a company prefix, a certificate, the members by
-name and the published register. No key needed; a key raises the limit."""
+name and the published register. No key needed; a key raises the limit.
+
+Their answers are public: any cache may keep a 200 for five minutes, and a client that sends
+the ETag it holds gets 304 (hall.core.httpcache); they read the replica when there is one
+(hall.lookup.services). A request a cache answers is not counted against the limit.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from ninja import P, PathEx, QueryEx, Router
+from ninja.decorators import decorate_view
 
 from hall.api.errors import answer
 from hall.api.keys import spend
@@ -23,6 +29,7 @@ from hall.api.schemas import (
     written,
 )
 from hall.core.errors import HallError, NotFound
+from hall.core.httpcache import public
 from hall.lookup import services
 
 router = Router(tags=["lookup"])
@@ -42,6 +49,7 @@ RegisterKind = QueryEx[str, P(description=f"One kind of business only (all if no
 
 
 @router.get("/gtins/{gtin}", response={200: GtinAnswer, **refusals(400, 401, 404, 429)})
+@decorate_view(public)
 def gtin_lookup(request: HttpRequest, gtin: Gtin) -> HttpResponse:
     """Is the GTIN well formed, who issued its prefix, which member holds it, which product."""
     spend(request)
@@ -57,6 +65,7 @@ def gtin_lookup(request: HttpRequest, gtin: Gtin) -> HttpResponse:
 
 @csrf_exempt  # as the API's own routes: no cookie authenticates it, and it changes nothing
 @require_GET
+@public
 def gtin_lookup_route(request: HttpRequest, gtin: str) -> HttpResponse:
     """The route Django serves for :func:`gtin_lookup` (hall.urls, ahead of the API's own):
     the same function and errors without ninja's per-request work, which the busiest path of
@@ -69,6 +78,7 @@ def gtin_lookup_route(request: HttpRequest, gtin: str) -> HttpResponse:
 
 
 @router.get("/prefixes/{prefix}", response={200: PrefixAnswer, **refusals(400, 401, 404, 429)})
+@decorate_view(public)
 def prefix_lookup(request: HttpRequest, prefix: Prefix) -> Any:
     """The member that holds a company prefix."""
     spend(request)
@@ -81,6 +91,7 @@ def prefix_lookup(request: HttpRequest, prefix: Prefix) -> Any:
 
 
 @router.get("/certificates/check", response={200: CertificateCheck, **refusals(400, 401, 429)})
+@decorate_view(public)
 def certificate_check(request: HttpRequest, number: Certificate,
                       company: CompanyName) -> Any:  # fmt: skip
     """Is the certificate genuine and valid? The number and the company's name must match."""
@@ -89,6 +100,7 @@ def certificate_check(request: HttpRequest, number: Certificate,
 
 
 @router.get("/companies", response={200: CompaniesOut, **refusals(400, 401, 429)})
+@decorate_view(public)
 def companies(request: HttpRequest, q: NamePart) -> Any:
     """Members whose name contains ``q`` (two characters at least)."""
     spend(request)
@@ -98,6 +110,7 @@ def companies(request: HttpRequest, q: NamePart) -> Any:
 
 
 @router.get("/register", response={200: RegisterOut, **refusals(400, 401, 429)})
+@decorate_view(public)
 def register(request: HttpRequest, kind: RegisterKind = "") -> Any:
     """The published register of approved business, newest first; ``kind`` one of them."""
     spend(request)

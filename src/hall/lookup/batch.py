@@ -2,8 +2,10 @@
 
 The GTINs are validated many at a time (tiaoma.bulk's vectorised pass; the single validator for
 the rest, which gives the reasons); then the filed products and the company prefixes they fall
-under are found by set: an IN list per thousand numbers, or, on PostgreSQL for large batches, by
-COPY into a temporary table probed in key order, split between one connection per core.
+under are found by set: an IN list per thousand numbers, or, on PostgreSQL for large batches, as
+one array parameter unnested and probed in key order, split between one connection per core.
+Nothing is written, not even a temporary table, so that a read replica (a hot standby, which
+takes no temporary table) can answer: the alias is hall.core.replicas' choice, once per batch.
 
 A file's result rows are written in Python (:func:`_result_lines`), except a large file's on
 PostgreSQL: there the database writes the same rows itself (:func:`_lines_sql`), because a
@@ -20,22 +22,23 @@ from concurrent.futures import ThreadPoolExecutor
 from operator import itemgetter
 from typing import IO, Any, TypeVar
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.core import sheetscan
 from hall.core.errors import HallError
 from hall.core.reasons import reason
+from hall.core.replicas import reading
 from hall.core.spreadsheets import TableError, csv_safe, kind_of, read_rows
-from hall.lookup.services import PUBLIC_STATUSES, prefix_candidates
+from hall.lookup.services import PUBLIC_STATUSES, prefix_candidates, server_bound_cursor
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 from hall.products.models import Product
 from tiaoma import bulk, gtin
 from tiaoma.errors import TiaomaError
 
 CHUNK = 900  # under SQLite's limit of bound parameters, and a sensible IN list elsewhere
-#: From this many numbers on, PostgreSQL gets them by COPY into temporary tables
+#: From this many numbers on, PostgreSQL gets them as array parameters, probed by set
 #: (architecture.md: set-based), instead of an IN list per chunk.
 SET_BASED_FROM = 5_000
 #: Connections that probe a large batch at once on PostgreSQL, each a core's work.
@@ -75,16 +78,20 @@ def _checked(text: str) -> str | TiaomaError:
         return error
 
 
-def _found(checked: list[str | TiaomaError]) -> Found:
+def _found(alias: str, checked: list[str | TiaomaError]) -> Found:
     """What is known of the well-formed numbers, and the members that hold them: on PostgreSQL,
     for many numbers, by probing (:func:`_probed`), else by IN lists."""
     numbers = list({n for n in checked if isinstance(n, str)})
-    if connection.vendor == "postgresql" and len(numbers) >= SET_BASED_FROM:
-        facts = _probed(numbers)
+    if _set_based(alias, numbers):
+        facts = _probed(alias, numbers)
     else:
-        facts = _joined_in_python(_products(numbers), _holders(numbers))
+        facts = _joined_in_python(_products(alias, numbers), _holders(alias, numbers))
     members = {member for _prefix, member, _name, _status in facts.values() if member is not None}
-    return facts, _members(members)
+    return facts, _members(alias, members)
+
+
+def _set_based(alias: str, numbers: Sequence[object]) -> bool:
+    return connections[alias].vendor == "postgresql" and len(numbers) >= SET_BASED_FROM
 
 
 def _joined_in_python(products: Products, holders: Holders) -> dict[str, Fact]:
@@ -100,7 +107,7 @@ def verify_batch(texts: Sequence[str]) -> list[dict[str, Any]]:
     """One answer per input, in order: well formed or the reason; registered to whom, is the
     membership valid; the filed product's name and status."""
     checked = _validated(texts)
-    facts, members = _found(checked)
+    facts, members = _found(reading(), checked)
     answers: list[dict[str, Any]] = []
     for text, number in zip(texts, checked, strict=True):
         if isinstance(number, TiaomaError):
@@ -113,24 +120,26 @@ def verify_batch(texts: Sequence[str]) -> list[dict[str, Any]]:
     return answers
 
 
-def _products(numbers: list[str]) -> Products:
+def _products(alias: str, numbers: list[str]) -> Products:
     found: Products = {}
+    public = Product.objects.using(alias).filter(superseded=False, status__in=PUBLIC_STATUSES)
     for chunk in _chunks(sorted(numbers)):
-        rows = Product.objects.filter(gtin__in=chunk, superseded=False, status__in=PUBLIC_STATUSES)
+        rows = public.filter(gtin__in=chunk)
         found.update((g, (n, s)) for g, n, s in rows.values_list("gtin", "name", "status"))
     return found
 
 
-def _holders(numbers: list[str]) -> Holders:
+def _holders(alias: str, numbers: list[str]) -> Holders:
     wanted = sorted({c for number in numbers for c in prefix_candidates(number)})
     known: dict[tuple[str, str], int] = {}
     for chunk in _chunks([prefix for prefix, _kind in wanted]):
-        rows = CompanyPrefix.objects.filter(prefix__in=chunk)
+        rows = CompanyPrefix.objects.using(alias).filter(prefix__in=chunk)
         known.update(((p, k), m) for p, k, m in rows.values_list("prefix", "kind", "member_id"))
     eights = [n[6:] for n in numbers if n.startswith("000000")]
     codes: dict[str, int] = {}
     for chunk in _chunks(eights):
-        codes.update(Ean8Code.objects.filter(number__in=chunk).values_list("number", "member_id"))
+        found = Ean8Code.objects.using(alias).filter(number__in=chunk)
+        codes.update(found.values_list("number", "member_id"))
     holders: Holders = {}
     for number in numbers:
         if number[6:] in codes and number.startswith("000000"):
@@ -142,11 +151,11 @@ def _holders(numbers: list[str]) -> Holders:
     return holders
 
 
-def _probed(numbers: list[str]) -> dict[str, Fact]:
+def _probed(alias: str, numbers: list[str]) -> dict[str, Fact]:
     """What is known of many numbers (PostgreSQL), the numbers split between ``PROBES``
     connections that work at once."""
     facts: dict[str, Fact] = {}
-    for found in _on_connections(_probe, _slices(numbers)):
+    for found in _on_connections(alias, _probe, _slices(numbers)):
         facts.update(found)
     return facts
 
@@ -157,52 +166,54 @@ def _slices(items: Sequence[T]) -> list[Sequence[T]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-def _on_connections(work: Callable[[Sequence[T]], R], slices: list[Sequence[T]]) -> list[R]:
-    """``work`` on each slice at once, each on a connection of its own (a single slice on
-    this thread's); the answers in the slices' order."""
+def _on_connections(alias: str, work: Callable[[str, Sequence[T]], R],
+                    slices: list[Sequence[T]]) -> list[R]:  # fmt: skip
+    """``work`` on each slice at once, each on a connection of its own to ``alias`` (a single
+    slice on this thread's); the answers in the slices' order."""
     if len(slices) == 1:
-        return [work(slices[0])]
+        return [work(alias, slices[0])]
 
     def on_own_connection(items: Sequence[T]) -> R:
         try:
-            return work(items)
+            return work(alias, items)
         finally:
-            connection.close()  # Django's connections are per thread: this one is the pool's
+            connections[alias].close()  # Django's connections are per thread: the pool's own
 
     with ThreadPoolExecutor(len(slices)) as pool:
         return list(pool.map(on_own_connection, slices))
 
 
-def _probe(numbers: Sequence[str]) -> dict[str, Fact]:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE batch_wanted (gtin text) ON COMMIT DROP")
-        with cursor.cursor.copy("COPY batch_wanted (gtin) FROM STDIN") as copy:
-            copy.write("\n".join(numbers) + "\n")
-        _plain_plans(cursor, "batch_wanted")
-        cursor.execute(_facts_sql(cursor), {"statuses": list(PUBLIC_STATUSES)})
+#: The wanted numbers of :func:`_facts_sql`: one array parameter, bound on the server (so that
+#: the planner sees its length, and no text of a million numbers is parsed).
+WANTED = "unnest(%(numbers)s::text[]) AS batch_wanted (gtin)"
+
+
+def _probe(alias: str, numbers: Sequence[str]) -> dict[str, Fact]:
+    with transaction.atomic(using=alias), server_bound_cursor(alias) as cursor:
+        _plain_plans(cursor)
+        cursor.execute(_facts_sql(cursor, WANTED), {"statuses": list(PUBLIC_STATUSES),
+                                                    "numbers": list(numbers)})  # fmt: skip
         rows = cursor.fetchall()
     return dict(zip(map(itemgetter(0), rows), map(itemgetter(slice(1, None)), rows), strict=True))
 
 
-def _plain_plans(cursor: Any, *tables: str) -> None:
-    """Statistics for the planner on this transaction's temporary tables; the numbers sort in
-    memory, not in temporary files; and no JIT compilation, which would cost more than half a
-    second for plans this plain."""
-    for table in tables:
-        cursor.execute(f"ANALYZE {table}")
+def _plain_plans(cursor: Any) -> None:
+    """The numbers sort in memory, not in temporary files; and no JIT compilation, which would
+    cost more than half a second for plans this plain."""
     cursor.execute("SET LOCAL work_mem = '128MB'")
     cursor.execute("SET LOCAL jit = off")
 
 
-def _facts_sql(cursor: Any) -> str:
-    """One query: each wanted GTIN's EAN-8 code, else its longest company prefix (see
-    :func:`_holder_joins`), and its filed product. The products come by one index probe per
-    number in the numbers' order (the LIMIT keeps the planner from a hash join, which reads
-    the whole products table: at 10 million rows, 13 s against 5 s for a million numbers)."""
+def _facts_sql(cursor: Any, wanted: str = "batch_wanted") -> str:
+    """One query: each GTIN in ``wanted`` (a table or :data:`WANTED`), its EAN-8 code, else its
+    longest company prefix (see :func:`_holder_joins`), and its filed product. The products
+    come by one index probe per number in the numbers' order (the LIMIT keeps the planner from
+    a hash join, which reads the whole products table: at 10 million rows, 13 s against 5 s
+    for a million numbers)."""
     joins, prefix, member = _holder_joins(cursor)
     return f"""
 SELECT w.gtin, {prefix}, {member}, p.name, p.status
-FROM (SELECT gtin FROM batch_wanted ORDER BY gtin COLLATE "C") w
+FROM (SELECT gtin FROM {wanted} ORDER BY gtin COLLATE "C") w
 {_PRODUCT_JOIN}
 {joins}
 WHERE {prefix} IS NOT NULL OR p.status IS NOT NULL"""
@@ -237,9 +248,10 @@ def _holder_joins(cursor: Any) -> tuple[str, str, str]:
     return "\n".join(joins), f"coalesce({', '.join(prefixes)})", f"coalesce({', '.join(members)})"
 
 
-def _members(ids: set[int]) -> Members:
+def _members(alias: str, ids: set[int]) -> Members:
     today = timezone.localdate()
-    rows = Member.objects.filter(pk__in=ids).values_list("pk", "name", "status", "valid_until")
+    found = Member.objects.using(alias).filter(pk__in=ids)
+    rows = found.values_list("pk", "name", "status", "valid_until")
     return {pk: {"name": name, "membership_valid": status == Member.Status.ACTIVE
                  and until >= today} for pk, name, status, until in rows}  # fmt: skip
 
@@ -309,22 +321,23 @@ def verify_file(numbers: Sequence[str], out: IO[str],
     """Write one result row per number to ``out`` (CSV with a header); return the counts."""
     out.write(",".join(RESULT_COLUMNS) + "\n")
     counts = dict.fromkeys(("total", "malformed", "registered", "not_registered", "filed"), 0)
+    alias = reading()
     for start in range(0, len(numbers), FILE_CHUNK):
         texts = numbers[start : start + FILE_CHUNK]
-        if connection.vendor == "postgresql" and len(texts) >= SET_BASED_FROM:
-            out.write(_lines_written_by_database(texts, counts))
+        if _set_based(alias, texts):
+            out.write(_lines_written_by_database(alias, texts, counts))
         else:
             checked = _validated(texts)
-            out.write("".join(_result_lines(texts, checked, _row_ends(checked), counts)))
+            out.write("".join(_result_lines(texts, checked, _row_ends(alias, checked), counts)))
         if on_progress is not None:
             on_progress(min(len(numbers), start + FILE_CHUNK))
     return counts
 
 
-def _row_ends(checked: list[str | TiaomaError]) -> dict[str, str]:
+def _row_ends(alias: str, checked: list[str | TiaomaError]) -> dict[str, str]:
     """What each number's result row says after its GTIN (:func:`_row_end`), for the numbers
     somebody holds or filed."""
-    facts, members = _found(checked)
+    facts, members = _found(alias, checked)
     people = {pk: f"{_cell(csv_safe(facts['name']))},{int(facts['membership_valid'])}"
               for pk, facts in members.items()}  # fmt: skip
     return {number: _row_end(fact, people) for number, fact in facts.items()}
@@ -388,13 +401,13 @@ def _cell(text: str) -> str:
 Written = tuple[str, int, int, int]
 
 
-def _lines_written_by_database(texts: Sequence[str], counts: dict[str, int]) -> str:
+def _lines_written_by_database(alias: str, texts: Sequence[str], counts: dict[str, int]) -> str:
     """The result rows of ``texts`` as :func:`_result_lines` writes them, written by PostgreSQL:
-    the numbers go in by COPY, a slice to each connection, and each slice comes back as one
-    text, so that no row becomes a Python object. Only the numbers not written plainly (a few)
-    are checked here, one by one."""
+    the numbers go in as array parameters, a slice to each connection, and each slice comes
+    back as one text, so that no row becomes a Python object. Only the numbers not written
+    plainly (a few) are checked here, one by one."""
     plain = bulk.plain_valid_gtins(texts).tolist()
-    parts = _on_connections(_written, _slices(list(zip(texts, plain, strict=True))))
+    parts = _on_connections(alias, _written, _slices(list(zip(texts, plain, strict=True))))
     counts["total"] += len(texts)
     counts["not_registered"] += len(texts)
     for _lines, malformed, registered, filed in parts:
@@ -405,25 +418,20 @@ def _lines_written_by_database(texts: Sequence[str], counts: dict[str, int]) -> 
     return "".join(part[0] for part in parts)
 
 
-def _written(rows: Sequence[tuple[str, bool]]) -> Written:
+def _written(alias: str, rows: Sequence[tuple[str, bool]]) -> Written:
     """One slice of :func:`_lines_written_by_database`. The plain numbers go in as they are
-    (the database pads them to 14 digits); the others, in a table of their own, with the cell
-    that shows them and their GTIN-14 or, for the malformed, the cell of the reason."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE batch_lines (ord integer GENERATED ALWAYS AS "
-                       "IDENTITY, text text) ON COMMIT DROP")  # fmt: skip
-        cursor.execute("CREATE TEMPORARY TABLE batch_odd (ord integer, shown text, gtin text, "
-                       "error text) ON COMMIT DROP")  # fmt: skip
-        with cursor.cursor.copy("COPY batch_lines (text) FROM STDIN") as copy:
-            copy.write("\n".join(text if ok else "" for text, ok in rows) + "\n")
-        with cursor.cursor.copy("COPY batch_odd FROM STDIN") as copy:
-            for position, (text, ok) in enumerate(rows, 1):  # the identity counts from 1
-                if not ok:
-                    copy.write_row((position, *_odd(text)))
-        _plain_plans(cursor, "batch_lines", "batch_odd")
+    (the database pads them to 14 digits), the others empty; and the others again, by their
+    position, with the cell that shows them and their GTIN-14 or, for the malformed, the cell
+    of the reason."""
+    odd = [(position, *_odd(text)) for position, (text, ok) in enumerate(rows, 1) if not ok]
+    arrays = {"lines": [text if ok else "" for text, ok in rows],
+              **{f"odd_{name}": [row[index] for row in odd]
+                 for index, name in enumerate(("ord", "shown", "gtin", "error"))}}  # fmt: skip
+    with transaction.atomic(using=alias), server_bound_cursor(alias) as cursor:
+        _plain_plans(cursor)
         cursor.execute(_lines_sql(cursor), {"statuses": list(PUBLIC_STATUSES),
                                             "active": Member.Status.ACTIVE.value,
-                                            "today": timezone.localdate()})  # fmt: skip
+                                            "today": timezone.localdate(), **arrays})  # fmt: skip
         lines, malformed, registered, filed = cursor.fetchone()
     return lines or "", malformed, registered, filed
 
@@ -454,8 +462,8 @@ def _sql_safe(expression: str) -> str:
 
 
 def _lines_sql(cursor: Any) -> str:
-    """The rows of :func:`_result_lines`, with :func:`_row_end`'s ends, of the numbers in
-    ``batch_lines`` and ``batch_odd``, joined in the input's order; and the slice's counts.
+    """The rows of :func:`_result_lines`, with :func:`_row_end`'s ends, of the numbers in the
+    ``lines`` and ``odd_*`` arrays, joined in the input's order; and the slice's counts.
     The products are probed in the numbers' order, as in :func:`_facts_sql`."""
     joins, prefix, member = _holder_joins(cursor)
     end = (f"CASE WHEN f.prefix IS NULL THEN '0,,,' "
@@ -477,7 +485,10 @@ FROM (
         FROM (SELECT * FROM (
                   SELECT b.ord, coalesce(o.shown, b.text) AS shown, o.error,
                          CASE WHEN o.ord IS NULL THEN lpad(b.text, 14, '0') ELSE o.gtin END AS gtin
-                  FROM batch_lines b LEFT JOIN batch_odd o ON o.ord = b.ord) v
+                  FROM unnest(%(lines)s::text[]) WITH ORDINALITY AS b (text, ord)
+                  LEFT JOIN unnest(%(odd_ord)s::int[], %(odd_shown)s::text[],
+                                   %(odd_gtin)s::text[], %(odd_error)s::text[])
+                       AS o (ord, shown, gtin, error) ON o.ord = b.ord) v
               ORDER BY gtin COLLATE "C") w
         {_PRODUCT_JOIN}
         {joins}

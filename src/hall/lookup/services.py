@@ -3,7 +3,8 @@
 Each answer is a plain dict, the same for the pages and the JSON API: is the number well
 formed (the numbers library's reason if not), which organisation issued its prefix, which
 member holds the company prefix and is the membership valid, which product it is. Nothing is
-cached between saving and asking: what a member files is visible at once.
+cached between saving and asking. Every query reads the alias hall.core.replicas chooses: with
+a read replica, what a member files is visible once the replica has it (a moment).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import cache
 from typing import Any
 
 import psycopg
-from django.db import connection, models
+from django.db import connections, models
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -26,6 +27,7 @@ from hall.applications.descriptors import kinds
 from hall.applications.models import Application, ApplicationEvent
 from hall.core.errors import HallError
 from hall.core.reasons import reason
+from hall.core.replicas import reading
 from hall.core.typed import typed
 from hall.members.facts import certificate_forms, mask_certificate, same_name
 from hall.members.models import CompanyPrefix, Member
@@ -211,16 +213,18 @@ _CONTAINED_AT = _PRODUCT_AT + len(PRODUCT_COLUMNS)
 
 
 def _known_row(number: str) -> tuple[Any, ...]:
-    with _server_bound_cursor() as cursor:
+    with server_bound_cursor(reading()) as cursor:
         cursor.execute(_KNOWN_SQL, {"gtin": number})
         rows = cursor.fetchall()
     return tuple(rows[0])  # one row always: the statement selects from (SELECT 1)
 
 
-def _server_bound_cursor() -> Any:
-    """A cursor whose statements PostgreSQL plans once per connection: psycopg's own, binding
-    on the server (Django's binds in Python), in Django's wrapper (its errors, its query log).
-    Django's cursor on other databases."""
+def server_bound_cursor(alias: str) -> Any:
+    """A cursor on ``alias`` whose statements PostgreSQL plans once per connection, and whose
+    parameters travel apart from the statement: psycopg's own, binding on the server (Django's
+    binds in Python), in Django's wrapper (its errors, its query log). Django's cursor on other
+    databases."""
+    connection = connections[alias]
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.ensure_connection()
@@ -274,7 +278,8 @@ def lookup_prefix(text: str) -> dict[str, Any]:
     if not re.fullmatch(r"\d{6,12}", digits):
         problem = {"code": "prefix_format", "message": _("厂商识别代码应为 6 至 12 位数字")}
         return {"query": digits, "well_formed": False, "error": problem}
-    found = CompanyPrefix.objects.filter(prefix=digits).select_related("member__branch").first()
+    found = (CompanyPrefix.objects.using(reading()).filter(prefix=digits)
+             .select_related("member__branch").first())  # fmt: skip
     answer: dict[str, Any] = {"query": digits, "well_formed": True, "registered": found is not None}
     if found is not None:
         answer.update(prefix=found.prefix, kind=found.kind,
@@ -287,7 +292,8 @@ def lookup_prefix(text: str) -> dict[str, Any]:
 def check_certificate(number: str, company: str) -> dict[str, Any]:
     """Is the certificate genuine and valid? Both the number and the company's name must match,
     so that a number alone reveals nothing (what printing companies must check)."""
-    member = (Member.objects.filter(certificate_number__in=certificate_forms(number))
+    member = (Member.objects.using(reading())
+              .filter(certificate_number__in=certificate_forms(number))
               .select_related("branch").first())  # fmt: skip
     if member is None or not same_name(member.name, company):
         return {"genuine": False, "message": _("查无此证书：证书编号与企业名称不符，或证书不存在")}
@@ -307,7 +313,8 @@ def search_members(text: str, limit: int = 50) -> list[dict[str, Any]]:
     words = typed(text).strip()[:50]
     if len(words) < 2:
         return []
-    found = Member.objects.filter(Q(name__icontains=words) | Q(name_en__icontains=words))
+    found = Member.objects.using(reading()).filter(Q(name__icontains=words)
+                                                   | Q(name_en__icontains=words))  # fmt: skip
     members = found.select_related("branch").prefetch_related("prefixes").order_by("name")[:limit]
     return [{**member_facts(m), "prefixes": [p.prefix for p in m.prefixes.all()]}
             for m in members]  # fmt: skip
@@ -317,8 +324,8 @@ def register(kind: str = "", limit: int = 100) -> list[dict[str, Any]]:
     """The published register: approved business, newest first."""
     published = register_kinds()
     shown = [kind] if kind in published else published
-    events = (ApplicationEvent.objects.filter(new_status=Application.Status.APPROVED,
-                                              application__kind__in=shown)
+    events = (ApplicationEvent.objects.using(reading())
+              .filter(new_status=Application.Status.APPROVED, application__kind__in=shown)
               .select_related("application__member").order_by("-at", "-id")[:limit])  # fmt: skip
     return [_register_entry(event) for event in events]
 

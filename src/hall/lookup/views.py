@@ -1,4 +1,9 @@
-"""The public query pages (no login) and the GS1 Digital Link resolver."""
+"""The public query pages (no login) and the GS1 Digital Link resolver.
+
+Asked again and again, they say when nothing changed (hall.core.httpcache): the pages, which
+carry the visitor's CSRF token, are the browser's own and answer 304 while unchanged; the
+resolver's linksets and the products' pictures may be kept by any cache for five minutes.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,16 @@ from functools import wraps
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hall.core import limits
+from hall.core import httpcache, limits
+from hall.core.replicas import reading
 from hall.lookup import resolver, services
 from hall.products.models import Product
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 #: A photo of a barcode: phones take 12-megapixel pictures of 3-6 MB.
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
@@ -23,7 +30,7 @@ def rate_limited(view: View) -> View:
     """Refuse a client address that has spent its minute's requests, with a 429 page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         verdict = limits.for_address(request)
         if not verdict.allowed:
             response = render(request, "lookup/limited.html", {"verdict": verdict}, status=429)
@@ -34,7 +41,18 @@ def rate_limited(view: View) -> View:
     return wrapper
 
 
+def revalidated(view: View) -> View:
+    """A page the browser keeps but asks about each time: 304 while it is unchanged."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return httpcache.page(request, view(request, *args, **kwargs))
+
+    return wrapper
+
+
 @require_GET
+@revalidated
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "lookup/index.html", {"kinds": _register_kinds()})
 
@@ -53,18 +71,21 @@ def _answer_page(request: HttpRequest, lookup: Callable[[str], dict[str, Any]],
 
 
 @require_GET
+@revalidated
 @rate_limited
 def gtin_page(request: HttpRequest) -> HttpResponse:
     return _answer_page(request, services.lookup_gtin, "lookup/gtin.html")
 
 
 @require_GET
+@revalidated
 @rate_limited
 def prefix_page(request: HttpRequest) -> HttpResponse:
     return _answer_page(request, services.lookup_prefix, "lookup/prefix.html")
 
 
 @require_GET
+@revalidated
 @rate_limited
 def certificate_page(request: HttpRequest, number: str = "") -> HttpResponse:
     number = request.GET.get("number", number).strip()
@@ -75,6 +96,7 @@ def certificate_page(request: HttpRequest, number: str = "") -> HttpResponse:
 
 
 @require_GET
+@revalidated
 @rate_limited
 def companies_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
@@ -84,6 +106,7 @@ def companies_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@revalidated
 @rate_limited
 def register_page(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
@@ -107,18 +130,24 @@ def photo_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def product_image(request: HttpRequest, gtin: str) -> FileResponse:
-    """A filed product's picture (drafts are not public)."""
-    product = Product.objects.filter(gtin=gtin.zfill(14)[-14:], superseded=False,
-                                     status__in=services.PUBLIC_STATUSES).first()  # fmt: skip
+def product_image(request: HttpRequest, gtin: str) -> HttpResponseBase:
+    """A filed product's picture (drafts are not public). A new picture is a new file name
+    (the storage never overwrites), so the name is its ETag: a 304 opens no file."""
+    product = (Product.objects.using(reading())
+               .filter(gtin=gtin.zfill(14)[-14:], superseded=False,
+                       status__in=services.PUBLIC_STATUSES).first())  # fmt: skip
     if product is None or not product.image:
         raise Http404
-    return FileResponse(product.image.open("rb"), content_type="image/png")
+    etag = httpcache.digest(product.image.name)
+    if (answer := httpcache.unchanged(request, httpcache.PUBLIC_FILE, etag)) is not None:
+        return answer
+    response = FileResponse(product.image.open("rb"), content_type="image/png")
+    return httpcache.cached(request, response, httpcache.PUBLIC_FILE, etag)
 
 
 @require_GET
 @rate_limited
-def resolve(request: HttpRequest, path: str) -> HttpResponse:
+def resolve(request: HttpRequest, path: str) -> HttpResponseBase:
     """GS1 Digital Link: ``/01/{gtin}[/10/{batch}][/21/{serial}]``: the product page for a
     browser, the linkset (linkType=all) as JSON for a machine (content negotiation)."""
     try:
@@ -136,9 +165,10 @@ def resolve(request: HttpRequest, path: str) -> HttpResponse:
 
 def _resolver_answer(request: HttpRequest, body: dict[str, Any], *, status: int = 200,
                      link: resolver.Link | None = None,
-                     answer: dict[str, Any] | None = None) -> HttpResponse:  # fmt: skip
+                     answer: dict[str, Any] | None = None) -> HttpResponseBase:  # fmt: skip
     response: HttpResponse
-    if resolver.wants_json(request):
+    wants_json = resolver.wants_json(request)
+    if wants_json:
         content_type = "application/linkset+json" if "linkset" in body else "application/json"
         response = JsonResponse(body, status=status, content_type=content_type,
                                 json_dumps_params={"ensure_ascii": False})  # fmt: skip
@@ -149,4 +179,6 @@ def _resolver_answer(request: HttpRequest, body: dict[str, Any], *, status: int 
     response["Vary"] = "Accept"
     if "linkset" in body:
         response["Link"] = f'<{request.build_absolute_uri()}>; rel="owl:sameAs"'
-    return response
+    if wants_json:
+        return httpcache.cached(request, response, httpcache.PUBLIC)
+    return httpcache.page(request, response)

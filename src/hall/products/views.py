@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hall.accounts.models import ApiKey, User
-from hall.core import sheetscan
+from hall.core import httpcache, sheetscan
 from hall.core.spreadsheets import CONTENT_TYPES as TABLE_TYPES
 from hall.core.spreadsheets import TableError, kind_of
 from hall.core.typed import typed
@@ -229,7 +230,10 @@ def case_new(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def artwork(request: HttpRequest, product_id: int) -> HttpResponse:
+def artwork(request: HttpRequest, product_id: int) -> HttpResponseBase:
+    """The barcode as a file, the member's own: kept by the member's browser an hour, and a
+    304 when asked again for the same file (the artwork is the same bytes for the same GTIN
+    and choices, so its hash is its ETag)."""
     product = _product(request, product_id)
     form = ArtworkForm(request.GET)
     if not form.is_valid():
@@ -243,7 +247,7 @@ def artwork(request: HttpRequest, product_id: int) -> HttpResponse:
         return redirect("products:detail", product.pk)
     response = HttpResponse(made.data, content_type=made.content_type)
     response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
-    return response
+    return httpcache.cached(request, response, httpcache.PRIVATE)
 
 
 @login_required

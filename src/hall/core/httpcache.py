@@ -1,0 +1,132 @@
+"""Caching headers for answers asked for again and again: an ``ETag`` with conditional GET
+(``If-None-Match`` answered 304 Not Modified, no body), and a ``Cache-Control`` that says who
+may keep a copy.
+
+- :data:`PUBLIC`: the public query's JSON answers, the resolver's linksets and filed products'
+  pictures. Any cache (a CDN, nginx) may keep a 200 for five minutes; errors and refusals
+  (400, 404, 429) are never kept, nor an answer that sets a cookie. Answers in words vary on
+  ``Cookie``: the language is the visitor's cookie (hall.core.middleware).
+- :data:`PRIVATE`: a member's own files (barcode artwork): the member's browser only, which may
+  keep them an hour, varying on ``Cookie`` so that the next person at the same browser asks.
+- :data:`REVALIDATED`: the query's HTML pages, which carry the visitor's CSRF token (the
+  language switch is a form) and renew its cookie: no shared cache may keep them, and the
+  browser asks each time, getting a 304 while the page it has is still the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, cast
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
+
+__all__ = ["PRIVATE", "PUBLIC", "PUBLIC_FILE", "REVALIDATED", "Policy", "cached",
+           "digest", "page", "page_etag", "public", "unchanged"]  # fmt: skip
+
+#: How long a shared cache keeps a public answer: what a member files or changes shows in the
+#: public query within this time.
+PUBLIC_SECONDS = 300
+#: How long a member's browser keeps the member's artwork without asking.
+PRIVATE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Who may keep a copy and for how long (``patch_cache_control``'s directives), and the
+    request headers the answer varies on."""
+
+    directives: dict[str, Any] = field(default_factory=dict)
+    vary: tuple[str, ...] = ()
+
+    @property
+    def shared(self) -> bool:
+        return bool(self.directives.get("public"))
+
+
+PUBLIC = Policy({"public": True, "max_age": PUBLIC_SECONDS}, ("Cookie",))
+#: A public file that holds no words: the same for every language.
+PUBLIC_FILE = Policy({"public": True, "max_age": PUBLIC_SECONDS})
+PRIVATE = Policy({"private": True, "max_age": PRIVATE_SECONDS}, ("Cookie",))
+REVALIDATED = Policy({"private": True, "no_cache": True}, ("Cookie",))
+
+
+def digest(*parts: object) -> str:
+    """An ETag's value: a hash of what the answer is made from (bytes as they are, anything
+    else as its text)."""
+    hashed = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hashed.update(part if isinstance(part, bytes) else str(part).encode())
+        hashed.update(b"\x1f")
+    return hashed.hexdigest()
+
+
+def _headed(response: HttpResponseBase, policy: Policy, etag: str) -> None:
+    patch_cache_control(response, **policy.directives)
+    if policy.vary:
+        patch_vary_headers(response, policy.vary)
+    response["ETag"] = quote_etag(etag)
+
+
+def unchanged(request: HttpRequest, policy: Policy, etag: str) -> HttpResponseBase | None:
+    """A 304 with the policy's headers when the client holds ``etag`` (asked before the answer
+    is made: a file not read, artwork not drawn); None when the answer must be made."""
+    stub = HttpResponse()
+    _headed(stub, policy, etag)
+    answer = get_conditional_response(request, etag=stub["ETag"], response=stub)
+    return None if answer is stub else answer
+
+
+def cached(request: HttpRequest, response: HttpResponseBase, policy: Policy,
+           etag: str | None = None) -> HttpResponseBase:  # fmt: skip
+    """``response`` with the policy's headers and its ETag (``etag``, else its content's hash),
+    or a 304 when the client holds that ETag. Only a 200 is kept; a shared cache never gets an
+    answer that sets a cookie (it becomes the browser's alone)."""
+    if response.status_code != 200:
+        return response
+    if policy.shared and response.cookies:
+        policy = Policy({"private": True, "no_cache": True}, policy.vary)
+    if etag is None:
+        if response.streaming or not isinstance(response, HttpResponse):
+            raise ValueError("a streamed answer needs its ETag given")
+        etag = digest(response.content)
+    _headed(response, policy, etag)
+    # Django reads only the answer's status and headers (its stubs want an HttpResponse).
+    conditional = get_conditional_response(request, etag=response["ETag"],
+                                           response=cast(HttpResponse, response))  # fmt: skip
+    return response if conditional is None else conditional
+
+
+#: The CSRF token in a page's forms: masked afresh for each page, from the same secret.
+_CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def page_etag(request: HttpRequest, response: HttpResponse) -> str:
+    """A page's ETag: its content without the CSRF tokens' masks, and the CSRF secret they are
+    masked from, so that a page kept by the browser is only reused while its forms work."""
+    content = _CSRF_INPUT.sub(b"", response.content)
+    return digest(content, request.META.get("CSRF_COOKIE", ""))
+
+
+def page(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """A page of the public query (:data:`REVALIDATED`, :func:`page_etag`): 304 while the
+    browser's copy is the page."""
+    if response.status_code != 200 or not isinstance(response, HttpResponse):
+        return response
+    return cached(request, response, REVALIDATED, page_etag(request, response))
+
+
+def public(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A view (or, through ninja's ``decorate_view``, an API operation) whose 200 answers any
+    cache may keep (:data:`PUBLIC`), with their ETag and 304."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return cached(request, view(request, *args, **kwargs), PUBLIC)
+
+    return wrapper
