@@ -9,6 +9,19 @@ Every variable and its default:
 - ``HALL_DB_CONN_MAX_AGE`` (0): seconds a database connection is kept between requests.
 - ``HALL_DB_PREPARED`` (yes): PostgreSQL prepares the GTIN lookup's statement once per
   connection; ``no`` behind a proxy that pools connections by transaction.
+- ``HALL_DATABASE_REPLICA_URL`` (none): a read replica (a hot standby, or a role that may only
+  read) of the same kind as ``DATABASE_URL``: the public query, the API's lookups and batch
+  verification read from it (hall.core.replicas); nothing is written through it.
+- ``HALL_STORAGE`` (``local``, or ``s3`` when ``HALL_S3_BUCKET`` is set): where uploads, proofs,
+  archives and job files live: under ``HALL_DATA_DIR``/media, or in an S3-compatible store:
+  ``HALL_S3_BUCKET``, ``HALL_S3_ENDPOINT_URL`` (none: AWS; e.g. ``http://10.0.0.5:9000``),
+  ``HALL_S3_REGION`` (none), ``HALL_S3_ACCESS_KEY`` and ``HALL_S3_SECRET_KEY`` (each may be a
+  ``_FILE``; none: boto3's own chain, e.g. an instance role), ``HALL_S3_ADDRESSING_STYLE``
+  (``auto``, ``path`` or ``virtual``), ``HALL_S3_LOCATION`` (a folder in the bucket; none),
+  ``HALL_S3_CUSTOM_DOMAIN`` (none), ``HALL_S3_URL_SECONDS`` (300: how long a signed URL lasts).
+  The bucket stays private: the hall serves every file through its own views.
+- ``HALL_STATIC_MANIFEST`` (not ``HALL_DEBUG``): static files under names that carry their
+  hash, served as immutable for ten years; needs ``python -m hall collectstatic`` first.
 - ``HALL_CACHE_URL``: ``redis://127.0.0.1:6379/0``; default local memory.
 - ``HALL_NAME``: the hall's name in its header (never an official body's).
 - ``HALL_ALLOWED_HOSTS`` (``127.0.0.1,localhost``), ``HALL_SECURE_COOKIES`` (not ``HALL_DEBUG``).
