@@ -106,20 +106,20 @@ class RequestIdFilter(logging.Filter):
 # connects these before its first task.
 
 
-#: The tasks that took the id of this thread's records, with what to put back.
+#: The tasks running in this thread, with the id to put back when each ends.
 _task_tokens: dict[str, Token[str | None]] = {}
 
 
 @task_prerun.connect
 def _task_started(task_id: str | None = None, **_: object) -> None:
-    if task_id and _current.get() is None:  # a task run at once within a request keeps its id
+    if task_id:
         _task_tokens[task_id] = _current.set(task_id)
 
 
 @task_postrun.connect
 def _task_finished(task_id: str | None = None, **_: object) -> None:
     if (token := _task_tokens.pop(task_id or "", None)) is not None:
-        _current.reset(token)
+        _current.reset(token)  # a task run at once within a request: the request's id again
 
 
 @task_success.connect

@@ -27,7 +27,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -181,7 +181,8 @@ class HallRecords(Collector):
         )
         for name, source in SOURCES.items():
             try:
-                read = list(source())
+                with transaction.atomic():  # a failed read leaves the connection usable
+                    read = list(source())
             except DatabaseError as error:
                 logger.warning("metrics: %s not read: %s", name, error)
                 up.add_metric([name], 0)
