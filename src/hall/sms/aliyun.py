@@ -61,7 +61,9 @@ class AliyunSms(Provider):
             raise not_sent(self.name, str(error.code), str(error.message),
                            transient=transient) from error  # fmt: skip
         except UnretryableException as error:  # no answer: the network, a timeout
-            raise not_sent(self.name, "network", str(error), transient=True) from error
+            # Named by its kind only: the SDK's text holds the URL, and the code is in its query.
+            cause = type(getattr(error, "inner_exception", None) or error).__name__
+            raise not_sent(self.name, "network", cause, transient=True) from error
         if body.code != "OK":
             raise not_sent(self.name, str(body.code), str(body.message),
                            transient=body.code in TRANSIENT)  # fmt: skip

@@ -18,7 +18,8 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from functools import partial
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -49,7 +50,12 @@ class SmsNotSent(Unavailable):
             % {"provider": provider, "code": provider_code, "detail": detail},
             details={"provider": provider, "provider_code": provider_code},
         )
-        self.provider_code = provider_code
+        self.provider, self.provider_code, self.detail = provider, provider_code, detail
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        # Celery pickles a task's exception; the keyword-only arguments need saying.
+        return partial(type(self), provider=self.provider, provider_code=self.provider_code,
+                       detail=self.detail), ()  # fmt: skip
 
 
 class SmsProviderBusy(SmsNotSent):
