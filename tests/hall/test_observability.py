@@ -94,6 +94,23 @@ def console() -> Iterator[io.StringIO]:
     handler.setStream(before)
 
 
+@pytest.mark.parametrize(("setting", "named"), [
+    ({"HALL_METRICS_ALLOWED": "10.0.0.0/33"}, "HALL_METRICS_ALLOWED: '10.0.0.0/33' is not an"),
+    ({"HALL_METRICS_TOKEN": "short"}, "HALL_METRICS_TOKEN must be 32 characters or more"),
+    ({"PROMETHEUS_MULTIPROC_DIR": "/nowhere/metrics"}, "/nowhere/metrics is not a folder"),
+    ({"HALL_LOG_FORMAT": "xml"}, "HALL_LOG_FORMAT must be text or json, not 'xml'"),
+])  # fmt: skip
+def test_a_bad_setting_stops_the_hall_with_its_name(
+    tmp_path: Path, setting: dict[str, str], named: str
+) -> None:
+    environment = {"PYTHONPATH": "src", "HALL_DATA_DIR": str(tmp_path), "HALL_DEBUG": "1"}
+    started = subprocess.run([sys.executable, "-c", "import hall.settings"], cwd=ROOT,
+                             env={**environment, **setting}, text=True, capture_output=True,
+                             check=False)  # fmt: skip
+    assert started.returncode != 0
+    assert named in started.stderr
+
+
 # Requests by route
 
 

@@ -70,13 +70,18 @@ class RequestMetrics:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        #: Each route's series, found once: labels() costs more than the counting itself.
+        self.series: dict[tuple[str, int], tuple[Histogram, Counter]] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
-        route = route_of(request)
-        LATENCY.labels(route).observe(time.perf_counter() - started)
-        REQUESTS.labels(route, f"{response.status_code // 100}xx").inc()
+        key = (route_of(request), response.status_code // 100)
+        if (series := self.series.get(key)) is None:
+            series = self.series[key] = (LATENCY.labels(key[0]),
+                                         REQUESTS.labels(key[0], f"{key[1]}xx"))  # fmt: skip
+        series[0].observe(time.perf_counter() - started)
+        series[1].inc()
         return response
 
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
-import uuid
 from collections.abc import Callable
 from contextvars import ContextVar, Token
 from datetime import UTC, datetime
@@ -63,13 +63,14 @@ class RequestIds:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.sentry = sentry_sdk.is_initialized()  # the settings started it, or never will
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = _from_proxy(request) or uuid.uuid4().hex
+        request_id = _from_proxy(request) or os.urandom(16).hex()
         # Kept until the response is closed (_request_finished), not only while the middleware
         # runs: Django logs a 4xx answer after the last middleware has returned.
         _current.set(request_id)
-        if sentry_sdk.is_initialized():
+        if self.sentry:
             sentry_sdk.set_tag("request_id", request_id)  # the scope of this request only
         response = self.get_response(request)
         response[HEADER] = request_id
