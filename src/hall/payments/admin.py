@@ -1,5 +1,13 @@
+"""The money's trail: orders, payment notifications, invoices, refunds, stray payments and the
+daily reconciliation. Amounts, numbers and statuses move only by the hall's rules (orders,
+settlement, refunds): every record is read-only here and none is ever deleted. The sandbox
+gateway's own ledger is a development tool and has no page."""
+
+from __future__ import annotations
+
 from django.contrib import admin
 
+from hall.core.admin import ReadOnlyAdmin
 from hall.payments.models import (
     Invoice,
     Notification,
@@ -11,50 +19,48 @@ from hall.payments.models import (
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin[Order]):
-    list_display = ["number", "application", "amount_fen", "status", "method", "paid_at"]
-    list_filter = ["status", "method"]
-    search_fields = ["number", "provider_transaction"]
-    readonly_fields = ["number", "amount_fen", "status", "provider_transaction", "paid_at"]
+class OrderAdmin(ReadOnlyAdmin[Order]):
+    list_display = ["number", "application", "amount_yuan", "status", "method", "paid_at"]
+    list_filter = ["status", "method", "gateway"]
+    search_fields = ["number", "provider_transaction", "application__member__name"]
+    list_select_related = ["application"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin[Notification]):
+class NotificationAdmin(ReadOnlyAdmin[Notification]):
     list_display = ["received_at", "gateway", "order_number", "transaction", "outcome"]
     list_filter = ["gateway", "outcome"]
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False  # the trail of the money is read-only
+    search_fields = ["order_number", "transaction"]
+    date_hierarchy = "received_at"
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin[Invoice]):
+class InvoiceAdmin(ReadOnlyAdmin[Invoice]):
     list_display = ["number", "order", "title", "taxpayer_number", "amount_fen", "issued_at"]
     search_fields = ["number", "title", "taxpayer_number", "order__number"]
+    list_select_related = ["order"]
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin[Refund]):
-    list_display = ["created_at", "number", "order", "amount_fen", "via", "status", "reference",
+class RefundAdmin(ReadOnlyAdmin[Refund]):
+    """Refunds move by the hall's rules only (hall.payments.refunds)."""
+
+    list_display = ["created_at", "number", "order", "amount_yuan", "via", "status", "reference",
                     "attempts", "reason"]  # fmt: skip
     list_filter = ["status", "via"]
     search_fields = ["number", "order__number", "transaction", "reference"]
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False  # refunds move by the hall's rules only (hall.payments.refunds)
+    list_select_related = ["order"]
 
 
 @admin.register(StrayPayment)
-class StrayPaymentAdmin(admin.ModelAdmin[StrayPayment]):
+class StrayPaymentAdmin(ReadOnlyAdmin[StrayPayment]):
     list_display = ["received_at", "order", "gateway", "transaction", "amount_fen"]
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
+    search_fields = ["transaction", "order__number"]
+    list_select_related = ["order"]
 
 
 @admin.register(ReconciliationRun)
-class ReconciliationRunAdmin(admin.ModelAdmin[ReconciliationRun]):
+class ReconciliationRunAdmin(ReadOnlyAdmin[ReconciliationRun]):
     list_display = ["day", "made_at", "mismatches"]
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
+    date_hierarchy = "day"
