@@ -21,17 +21,15 @@ import json
 import logging
 import os
 import re
+import sys
 from collections.abc import Callable
 from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 
-import sentry_sdk
 from celery.signals import task_failure, task_postrun, task_prerun, task_retry, task_success
 from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from sentry_sdk.integrations.celery import CeleryIntegration
-from sentry_sdk.integrations.django import DjangoIntegration
 
 # The proxy rule is clients.py's own: an id is believed from exactly those a forwarded address is.
 from hall.core.clients import _is_trusted, _valid
@@ -42,7 +40,6 @@ __all__ = [
     "JsonLines",
     "RequestIdFilter",
     "RequestIds",
-    "current_request_id",
     "start_sentry",
 ]
 
@@ -53,25 +50,20 @@ _WELL_FORMED = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 _current: ContextVar[str | None] = ContextVar("hall_request_id", default=None)
 
 
-def current_request_id() -> str | None:
-    """The id of the request (or task) being answered in this thread, if any."""
-    return _current.get()
-
-
 class RequestIds:
     """Middleware, the outermost: the request's id for its log records and its response."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.sentry = sentry_sdk.is_initialized()  # the settings started it, or never will
+        self.tag_for_sentry = _sentry_tagger()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = _from_proxy(request) or os.urandom(16).hex()
         # Kept until the response is closed (_request_finished), not only while the middleware
         # runs: Django logs a 4xx answer after the last middleware has returned.
         _current.set(request_id)
-        if self.sentry:
-            sentry_sdk.set_tag("request_id", request_id)  # the scope of this request only
+        if self.tag_for_sentry is not None:
+            self.tag_for_sentry("request_id", request_id)  # the scope of this request only
         response = self.get_response(request)
         response[HEADER] = request_id
         return response
@@ -161,10 +153,25 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def _sentry_tagger() -> Callable[[str, str], None] | None:
+    """Sentry's ``set_tag`` if the settings started Sentry (they did, or never will)."""
+    if "sentry_sdk" not in sys.modules:
+        return None
+    import sentry_sdk  # noqa: PLC0415 - loaded already (start_sentry): nothing to pay
+
+    return sentry_sdk.set_tag if sentry_sdk.is_initialized() else None
+
+
 def start_sentry(*, dsn: str, environment: str, release: str) -> None:
     """Report unexpected exceptions of requests (Django) and tasks (Celery) to Sentry. Called
     from the settings, as Sentry's Django integration asks, so that web, worker and beat all
     report. Nothing personal is sent; no performance traces are taken."""
+    # Imported here: the SDK and its integrations take some 0.3 s to load, which a hall
+    # without a DSN need not spend at every start of every process.
+    import sentry_sdk  # noqa: PLC0415
+    from sentry_sdk.integrations.celery import CeleryIntegration  # noqa: PLC0415
+    from sentry_sdk.integrations.django import DjangoIntegration  # noqa: PLC0415
+
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
