@@ -463,9 +463,9 @@ def test_an_unreachable_provider_is_busy_not_refused(
         _code_sent()
     assert f"not sent after {sms.SEND_RETRIES + 1} tries" in caplog.text
     assert "refused, not retried" not in caplog.text
-    # The SDK's error names the URL, whose query holds the code: the hall's log must not.
-    assert "TemplateParam" not in " ".join(r.getMessage() for r in caplog.records
-                                           if r.name == "hall.sms")  # fmt: skip
+    # The SDK's error names the URL, whose query holds the code: no log line, no traceback
+    # (Celery logs the task's) may show it.
+    assert "TemplateParam" not in caplog.text
 
 
 # --- Start-up -------------------------------------------------------------------------------

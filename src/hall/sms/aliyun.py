@@ -61,9 +61,10 @@ class AliyunSms(Provider):
             raise not_sent(self.name, str(error.code), str(error.message),
                            transient=transient) from error  # fmt: skip
         except UnretryableException as error:  # no answer: the network, a timeout
-            # Named by its kind only: the SDK's text holds the URL, and the code is in its query.
+            # Named by its kind only, and not chained: the SDK's text holds the URL, whose query
+            # holds the code, and a traceback in the log would show it.
             cause = type(getattr(error, "inner_exception", None) or error).__name__
-            raise not_sent(self.name, "network", cause, transient=True) from error
+            raise not_sent(self.name, "network", cause, transient=True) from None
         if body.code != "OK":
             raise not_sent(self.name, str(body.code), str(body.message),
                            transient=body.code in TRANSIENT)  # fmt: skip

@@ -298,7 +298,8 @@ def send(task: Any, mobile: str, text: str, template: str = "",
                        mobile[:3], error, tries + 1, pause)  # fmt: skip
         raise task.retry(exc=error, countdown=pause) from error
     except SmsProviderRefused as error:
-        # Sending it again would be refused again: the operator must act (the code is logged).
+        # Sending it again would be refused again: the operator must act on the provider's
+        # code, which this logs.
         logger.error("SMS %s to %s… refused, not retried: %s", template or "text", mobile[:3],
                      error)  # fmt: skip
         raise
