@@ -38,6 +38,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from hall import urls as hall_urls
 from hall.accounts.models import User
 from hall.applications.models import Application
+from hall.core.observability import JsonLines
 from hall.jobs.engine import app
 from hall.jobs.models import Job, TaskRun
 from hall.members.models import Member
@@ -121,6 +122,7 @@ def test_requests_are_counted_by_route_and_status_class_never_by_path(client: Cl
     client.get("/query/")
     client.get("/verify/物编注字第987654号")  # a path with a number in it: the route counts
     client.get("/wp-admin/setup-config-987654.php")  # what scanners try: one series for all
+    client.get("/static/no-such-987654.css")
     after = scrape(client)
 
     def more(name: str, **labels: str) -> float:
@@ -131,6 +133,7 @@ def test_requests_are_counted_by_route_and_status_class_never_by_path(client: Cl
     assert value(after, "hall_http_request_duration_seconds_sum", route="lookup:index") > 0
     assert more("hall_http_requests_total", route="verify_certificate", status="2xx") == 1
     assert more("hall_http_requests_total", route="unmatched", status="4xx") == 1
+    assert more("hall_http_requests_total", route="static", status="4xx") == 1
     assert more("hall_http_requests_total", route="metrics", status="2xx") == 1  # the first scrape
     routes = {dict(labels).get("route") for _, labels in after}
     assert not any("987654" in str(route) for route in routes)
@@ -161,6 +164,7 @@ def test_metrics_are_served_to_loopback_only_by_default(client: Client) -> None:
     assert b"hall_http_requests_total" not in outside.content
     assert client.post("/metrics", REMOTE_ADDR=OUTSIDE).status_code == 404  # not even a 405
     assert client.post("/metrics").status_code == 405
+    assert client.get("/metrics", REMOTE_ADDR="unix:socket").status_code == 404
 
 
 @pytest.mark.django_db
@@ -414,6 +418,26 @@ def test_json_lines_carry_the_traceback_and_the_request_id(tmp_path: Path) -> No
     assert "Traceback (most recent call last)" in error["exception"]
     assert error["exception"].endswith("ForcedFailure: the forced failure of test_observability")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", error["time"])
+
+
+def test_json_lines_in_process(console: io.StringIO) -> None:
+    """The same through this process's handler, switched to JSON lines: one object a line."""
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    text_format = handler.formatter
+    handler.setFormatter(JsonLines())
+    try:
+        try:
+            raise ForcedFailure("formatted")
+        except ForcedFailure:
+            logging.getLogger("hall.tests").exception("with %s", "arguments", stack_info=True)
+    finally:
+        handler.setFormatter(text_format)
+    (line,) = console.getvalue().splitlines()
+    record = json.loads(line)
+    assert (record["level"], record["logger"], record["request_id"]) == ("ERROR", "hall.tests", "-")
+    assert record["message"] == "with arguments"
+    assert record["exception"].endswith("ForcedFailure: formatted")
+    assert record["stack"].startswith("Stack (most recent call last)")
 
 
 # Sentry
