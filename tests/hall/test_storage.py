@@ -79,6 +79,7 @@ def test_a_bucket_means_s3_with_private_signed_options(
     assert options["querystring_auth"] is True
     assert options["querystring_expire"] == 300
     assert options["file_overwrite"] is False
+    assert options["max_memory_size"] == 4 * 2**20
     assert options["region_name"] is None
     assert options["custom_domain"] is None
 

@@ -66,6 +66,9 @@ def _s3_options(bucket: str) -> dict[str, Any]:
         # Django's rule: a second file of the same name gets a new name, never overwrites the
         # first (two members' uploads, an archive made again while the old one is read).
         "file_overwrite": False,
+        # A file read back (a download, a job's input) is fetched whole first: past this size
+        # into a temporary file, not memory (a million GTINs' result is 75 MB).
+        "max_memory_size": 4 * 2**20,
     }
     access_key = env_str("HALL_S3_ACCESS_KEY", default="")
     secret_key = env_str("HALL_S3_SECRET_KEY", default="")
