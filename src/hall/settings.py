@@ -6,7 +6,8 @@ Every variable and its default:
 - ``HALL_SECRET_KEY`` (or ``HALL_SECRET_KEY_FILE``): required unless ``HALL_DEBUG``.
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/hall``; default a SQLite file in
   ``HALL_DATA_DIR`` (``var/`` beside the checkout).
-- ``HALL_DB_CONN_MAX_AGE`` (0): seconds a database connection is kept between requests.
+- ``HALL_DB_CONN_MAX_AGE`` (600; 0 with ``HALL_DEBUG``): seconds a database connection is kept
+  between requests (checked before reuse); 0 behind a pooler such as PgBouncer.
 - ``HALL_DB_PREPARED`` (yes): PostgreSQL prepares the GTIN lookup's statement once per
   connection; ``no`` behind a proxy that pools connections by transaction.
 - ``HALL_DATABASE_REPLICA_URL`` (none): a read replica (a hot standby, or a role that may only
@@ -50,6 +51,9 @@ broker, no ``HALL_PUBLIC_URL``, a data directory inside the installation.
   ``127.0.0.1,10.0.0.0/8``) whose ``X-Forwarded-For`` names the real client (hall.core.clients).
 - ``HALL_RATE_PER_ADDRESS`` (120), ``HALL_RATE_PER_KEY`` (1200): query and API requests a minute.
 - ``HALL_TEST_HOOKS`` (no): test-only views that read captchas; refused unless ``HALL_DEBUG``.
+- ``HALL_BOOTSTRAP_PASSWORD`` (or ``HALL_BOOTSTRAP_PASSWORD_FILE``; none): read by
+  ``python -m hall bootstrap`` only, the first center administrator's password when it is made
+  (else ``--password-file``, else asked for); no setting reads it.
 - ``HALL_METRICS_ALLOWED`` (``127.0.0.1,::1``): the addresses or networks that may read
   ``/metrics``; ``HALL_METRICS_TOKEN`` (none; 32 characters or more): a scraper that sends
   ``Authorization: Bearer <token>`` may read it from anywhere. Everyone else gets 404.
@@ -174,7 +178,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'hall.sqlite3'}"),
-        conn_max_age=env_int("HALL_DB_CONN_MAX_AGE", default=0, high=3600),
+        # Persistent connections in production (a GTIN lookup under load: 192 requests/s with
+        # a connection per request, 2,188/s kept), each checked before a request reuses it.
+        conn_max_age=env_int("HALL_DB_CONN_MAX_AGE", default=0 if DEBUG else 600, high=3600),
+        conn_health_checks=True,
     )
 }
 #: A read replica (a hot standby, or a read-only role): the public query, the API's lookups and
