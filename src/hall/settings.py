@@ -260,6 +260,13 @@ if SECURE:
     # A year unless said otherwise: a hall served over HTTPS is only ever reached over it.
     SECURE_HSTS_SECONDS = env_int("HALL_HSTS_SECONDS", default=365 * 86400, high=63072000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A request that came over plain HTTP is sent to HTTPS, but for the probes of load
+    # balancers and the metrics scraper, which call the web processes directly.
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+#: HSTS for the domain's other hosts and the browsers' preload list are the domain owner's
+#: choice (the hall is often one host of a center's domain), not the hall's: not asked for.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 #: Every page: the hall's own scripts, styles and images only, no inline code, no framing. The
 #: API's interactive page (ninja's Swagger UI) keeps its own loader, outside this policy.
 CONTENT_SECURITY_POLICY = {

@@ -45,8 +45,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     found = _findings()
     ready = all(outcome == "ok" for outcome in found.values())
-    return JsonResponse({"status": "ready" if ready else "unready", "checks": found},
-                        status=200 if ready else 503)  # fmt: skip
+    answer = JsonResponse({"status": "ready" if ready else "unready", "checks": found},
+                          status=200 if ready else 503)  # fmt: skip
+    # Each failing check is logged once as a warning (_outcome); the 503 itself is an answer,
+    # not a server error for django.request to log at every poll of the load balancer.
+    answer._has_been_logged = True  # type: ignore[attr-defined]
+    return answer
 
 
 def _findings() -> dict[str, str]:
