@@ -179,3 +179,20 @@ def test_a_login_kept_in_the_cache_writes_no_session_row(member_user: User, clie
         client.force_login(member_user)
         assert client.get("/accounts/center/").status_code == 200
     assert not Session.objects.exists()
+
+
+def test_every_variable_the_hall_reads_is_in_the_readme() -> None:
+    """The README's deployment table names every variable: an operator has only the docs."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("**Every environment variable**") :]
+    read = set()
+    for source in (root / "src" / "hall").rglob("*.py"):
+        read |= set(re.findall(r'"(HALL_[A-Z0-9_]+[A-Z0-9])"', source.read_text(encoding="utf-8")))
+    read -= {"HALL_EXAMPLE"}  # env.py's doctest
+    assert read, "no variable found: the pattern is wrong"
+    missing = sorted(name for name in read if f"`{name}`" not in table)
+    assert not missing, f"not in the README's table: {missing}"
