@@ -44,11 +44,16 @@ CompanyName = QueryEx[str, P(description="The company's name as on the certifica
 NamePart = QueryEx[str, P(description="Part of a member's name, two characters at least.",
                           example="杭州示例")]  # fmt: skip
 KINDS = ", ".join(services.register_kinds())  # the URLs load once the kinds are registered
+#: What the OpenAPI description says of every lookup's caching (hall.core.httpcache).
+CACHED = {"responses": {304: {"description": "Not Modified: the answer is still the one whose "
+                              "ETag was sent in If-None-Match. Every 200 carries its ETag and "
+                              "Cache-Control: public, max-age=300."}}}  # fmt: skip
 RegisterKind = QueryEx[str, P(description=f"One kind of business only (all if not given): "
                               f"{KINDS}.", example="renewal")]  # fmt: skip
 
 
-@router.get("/gtins/{gtin}", response={200: GtinAnswer, **refusals(400, 401, 404, 429)})
+@router.get("/gtins/{gtin}", response={200: GtinAnswer, **refusals(400, 401, 404, 429)},
+            openapi_extra=CACHED)  # fmt: skip
 @decorate_view(public)
 def gtin_lookup(request: HttpRequest, gtin: Gtin) -> HttpResponse:
     """Is the GTIN well formed, who issued its prefix, which member holds it, which product."""
@@ -77,7 +82,8 @@ def gtin_lookup_route(request: HttpRequest, gtin: str) -> HttpResponse:
         return answer(request, error)
 
 
-@router.get("/prefixes/{prefix}", response={200: PrefixAnswer, **refusals(400, 401, 404, 429)})
+@router.get("/prefixes/{prefix}", response={200: PrefixAnswer, **refusals(400, 401, 404, 429)},
+            openapi_extra=CACHED)  # fmt: skip
 @decorate_view(public)
 def prefix_lookup(request: HttpRequest, prefix: Prefix) -> Any:
     """The member that holds a company prefix."""
@@ -90,7 +96,8 @@ def prefix_lookup(request: HttpRequest, prefix: Prefix) -> Any:
     return found
 
 
-@router.get("/certificates/check", response={200: CertificateCheck, **refusals(400, 401, 429)})
+@router.get("/certificates/check", response={200: CertificateCheck, **refusals(400, 401, 429)},
+            openapi_extra=CACHED)  # fmt: skip
 @decorate_view(public)
 def certificate_check(request: HttpRequest, number: Certificate,
                       company: CompanyName) -> Any:  # fmt: skip
@@ -99,7 +106,8 @@ def certificate_check(request: HttpRequest, number: Certificate,
     return services.check_certificate(number, company)
 
 
-@router.get("/companies", response={200: CompaniesOut, **refusals(400, 401, 429)})
+@router.get("/companies", response={200: CompaniesOut, **refusals(400, 401, 429)},
+            openapi_extra=CACHED)  # fmt: skip
 @decorate_view(public)
 def companies(request: HttpRequest, q: NamePart) -> Any:
     """Members whose name contains ``q`` (two characters at least)."""
@@ -109,7 +117,8 @@ def companies(request: HttpRequest, q: NamePart) -> Any:
     return {"results": services.search_members(q)}
 
 
-@router.get("/register", response={200: RegisterOut, **refusals(400, 401, 429)})
+@router.get("/register", response={200: RegisterOut, **refusals(400, 401, 429)},
+            openapi_extra=CACHED)  # fmt: skip
 @decorate_view(public)
 def register(request: HttpRequest, kind: RegisterKind = "") -> Any:
     """The published register of approved business, newest first; ``kind`` one of them."""
