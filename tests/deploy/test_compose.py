@@ -393,13 +393,15 @@ def test_redis_down_lookups_and_pages_answer_and_limits_return(hall: Deployment)
     redis: subprocess.Popen[bytes] = hall.redis  # type: ignore[attr-defined]
     redis.kill()
     redis.wait()
-    assert _lookup(hall) == 200
-    assert requests.get(f"{hall.front}/lookup/", timeout=10).status_code == 200
-    assert requests.get(f"{hall.front}/accounts/login/", timeout=10).status_code == 200
-    assert _until(lambda: hall.ready() == 503, 20, "unready without Redis")
-    statuses = {_lookup(hall) for _ in range(RATE + 5)}
-    assert statuses == {200}  # no limits while the cache is away (logged)
-    hall.redis = _redis(hall.tmp, hall.ports["redis"])  # type: ignore[attr-defined]
+    try:
+        assert _lookup(hall) == 200
+        assert requests.get(f"{hall.front}/query/", timeout=10).status_code == 200
+        assert requests.get(f"{hall.front}/accounts/login/", timeout=10).status_code == 200
+        assert _until(lambda: hall.ready() == 503, 20, "unready without Redis")
+        statuses = {_lookup(hall) for _ in range(RATE + 5)}
+        assert statuses == {200}  # no limits while the cache is away (logged)
+    finally:
+        hall.redis = _redis(hall.tmp, hall.ports["redis"])  # type: ignore[attr-defined]
     _until(lambda: hall.ready() == 200, 30, "ready with Redis back")
     statuses = {_lookup(hall) for _ in range(RATE + 5)}
     assert 429 in statuses  # counted again
@@ -409,10 +411,12 @@ def test_redis_down_lookups_and_pages_answer_and_limits_return(hall: Deployment)
 def test_rabbitmq_down_a_job_is_kept_and_runs_when_it_is_back(hall: Deployment) -> None:
     rabbit: RabbitNode = hall.rabbit  # type: ignore[attr-defined]
     rabbit.ctl("stop_app")
-    assert _until(lambda: hall.ready() == 503, 20, "unready without the broker")
-    job_id = _verification(hall, 1000)
-    assert hall.job(job_id)["status"] == "queued"
-    rabbit.ctl("start_app")
+    try:
+        assert _until(lambda: hall.ready() == 503, 20, "unready without the broker")
+        job_id = _verification(hall, 1000)
+        assert hall.job(job_id)["status"] == "queued"
+    finally:
+        rabbit.ctl("start_app")
     _until(lambda: hall.ready() == 200, 180, "ready with the broker back")
     _until(lambda: hall.job(job_id)["status"] == "done", 240, "the kept job ran")
     assert hall.job(job_id)["total"] == 1000
