@@ -376,6 +376,8 @@ def test_a_server_error_is_logged_with_its_traceback_and_request_id(
     assert "服务器出错".encode() in answer.content  # the hall's page, not a bare one
     err = console.getvalue()
     request_id = answer["X-Request-ID"]
+    # The page gives the member the reference to quote to support: the log's id.
+    assert f"<code>{request_id}</code>".encode() in answer.content
     assert f"ERROR django.request [{request_id}] Internal Server Error: /__test__/boom" in err
     assert "Traceback (most recent call last)" in err
     assert "ForcedFailure: the forced failure of test_observability" in err

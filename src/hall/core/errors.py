@@ -26,6 +26,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from hall.core.observability import request_id
+
 __all__ = [
     "Conflict",
     "Forbidden",
@@ -127,7 +129,9 @@ def json_error(status: int, code: str, message: str, details: Any = None) -> Jso
 def respond(request: HttpRequest, error: HallError) -> HttpResponse:
     """The answer to a refusal: the API's JSON error; on a page, back to the page the form
     was posted from with the message shown, or the refusal page with the error's status."""
-    logger.info("refused %s %s: %s %s", request.method, request.path, error.code, error)
+    # A refusal is the hall working; a 5xx one (a service unavailable) is the operator's news.
+    level = logging.WARNING if error.status >= 500 else logging.INFO
+    logger.log(level, "refused %s %s: %s %s", request.method, request.path, error.code, error)
     if is_api(request):
         return json_error(error.status, error.code, error.message, error.details)
     back = _referring_page(request)
@@ -160,6 +164,8 @@ def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResp
         "title": titles.get(status, _("无法办理")),
         "message": message,
         "back": _referring_page(request),
+        # What a member quotes to support for a server error: the log has it beside the trace.
+        "reference": request_id() if status >= 500 else None,
     }
     return render(request, "error.html", context, status=status)
 

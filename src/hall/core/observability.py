@@ -40,6 +40,7 @@ __all__ = [
     "JsonLines",
     "RequestIdFilter",
     "RequestIds",
+    "request_id",
     "start_sentry",
 ]
 
@@ -67,6 +68,11 @@ class RequestIds:
         response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def request_id() -> str | None:
+    """The id of the request this thread is answering (None outside one)."""
+    return _current.get()
 
 
 @receiver(request_finished)
