@@ -118,6 +118,9 @@ def test_check_deploy_passes_a_strong_production_hall(tmp_path: Path) -> None:
 
     env = {"PYTHONPATH": "src", "HALL_DATA_DIR": str(tmp_path), "HALL_SECRET_KEY": KEY,
            **STRONG}  # fmt: skip
+    # As each release does (the static files' hashed names need their manifest: hall.E102).
+    subprocess.run([sys.executable, "-m", "hall", "collectstatic", "--noinput", "-v", "0"],
+                   check=True, env=env)  # fmt: skip
     checked = subprocess.run([sys.executable, "-m", "hall", "check", "--deploy"], text=True,
                              capture_output=True, check=False, env=env)  # fmt: skip
     assert checked.returncode == 0, checked.stderr
@@ -196,3 +199,19 @@ def test_every_variable_the_hall_reads_is_in_the_readme() -> None:
     assert read, "no variable found: the pattern is wrong"
     missing = sorted(name for name in read if f"`{name}`" not in table)
     assert not missing, f"not in the README's table: {missing}"
+
+
+def test_check_deploy_wants_the_static_manifest(tmp_path: Path) -> None:
+    """Hashed static names need collectstatic's manifest: without it every page is a 500."""
+    from django.test import override_settings
+
+    from hall.portal.checks import static_files_collected
+
+    with override_settings(STATIC_MANIFEST=True, STATIC_ROOT=tmp_path):
+        (error,) = static_files_collected()
+        assert error.id == "hall.E102"
+        assert "collectstatic" in (error.hint or "")
+        (tmp_path / "staticfiles.json").write_text("{}")
+        assert static_files_collected() == []
+    with override_settings(STATIC_MANIFEST=False, STATIC_ROOT=tmp_path / "absent"):
+        assert static_files_collected() == []  # development: names as they are

@@ -7,6 +7,7 @@ anyone who read the README can log in with, and staff whose second factor is pri
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -50,3 +51,18 @@ def _demo_logins() -> list[str]:
         if user is not None and check_password(password, user.password):
             found.add(mobile)
     return sorted(found)
+
+
+@register(Tags.staticfiles, deploy=True)
+def static_files_collected(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """hall.E102: hashed static names without ``collectstatic``'s manifest: every page that
+    links a stylesheet would be a 500."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not settings.STATIC_MANIFEST or manifest.exists():
+        return []
+    return [Error(
+        f"static files are served under hashed names but {manifest} is missing",
+        hint="run `python -m hall collectstatic --noinput` with each release (compose.yaml's "
+             "collectstatic service does)",
+        id="hall.E102",
+    )]  # fmt: skip
