@@ -267,6 +267,11 @@ def test_a_member_allocates_files_and_downloads_through_the_api(client: Client, 
     art = client.get("/api/v1/products/6921234500019/artwork?format=pdf&magnification=0.9",
                      **headers)  # fmt: skip
     assert art.content.startswith(b"%PDF")
+    assert "private" in art["Cache-Control"]
+    assert "X-API-Key" in art["Vary"]
+    again = client.get("/api/v1/products/6921234500019/artwork?format=pdf&magnification=0.9",
+                       HTTP_IF_NONE_MATCH=art["ETag"], **headers)  # fmt: skip
+    assert again.status_code == 304  # the client's copy is still the artwork
     listing = client.get("/api/v1/products", **headers).json()
     assert listing["count"] == 1
     assert client.get("/api/v1/bank", **headers).json()["prefixes"][0]["used"] == 1

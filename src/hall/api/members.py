@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, Router, Status
 
@@ -24,6 +25,7 @@ from hall.api.schemas import (
     StatusIn,
     refusals,
 )
+from hall.core import httpcache
 from hall.core.errors import HallError, NotFound
 from hall.lookup import services
 from hall.products import bank
@@ -180,4 +182,7 @@ def product_artwork_file(request: HttpRequest, gtin: Gtin, format: str = "svg",
     made = product_artwork(product, format, magnification, dpi)
     response = HttpResponse(made.data, content_type=made.content_type)
     response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
-    return response
+    # The member's own: kept by its client, revalidated by ETag; never by a shared cache,
+    # and one key's answer is not another's.
+    patch_vary_headers(response, ["X-API-Key"])
+    return httpcache.cached(request, response, httpcache.PRIVATE)
