@@ -69,12 +69,6 @@ LOOPBACK = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _until(check: Callable[[], Any], seconds: float, what: str) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -209,7 +203,7 @@ class RabbitNode:
     tmp: Path
     port: int
     #: Erlang's distribution port (rabbitmqctl talks to the node through it).
-    dist_port: int = field(default_factory=_free_port)
+    dist_port: int = field(default_factory=system.free_port)
 
     @property
     def name(self) -> str:
@@ -268,7 +262,7 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     tmp = tmp_path_factory.mktemp("deploy")
     deployment = Deployment(tmp)
     names = ["redis", "rabbitmq", "web1", "web2", "nginx"]
-    deployment.ports = {name: _free_port() for name in names}
+    deployment.ports = {name: system.free_port() for name in names}
     (tmp / "secret_key").write_text("deploy-test-" + "Zq8x-Kw3" * 8)
     _database()
     redis = _redis(tmp, deployment.ports["redis"])

@@ -12,7 +12,6 @@ import json
 import os
 import shlex
 import site
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from tests import system
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
@@ -55,12 +56,6 @@ def test_the_image_is_multi_stage_and_runs_unprivileged_with_the_fonts() -> None
     assert "useradd --system" in installs
     cmd = json.loads(next(rest for k, rest in run if k == "CMD"))
     assert cmd[:3] == ["granian", "--interface", "wsgi"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +95,7 @@ def _production(tmp: Path, port: int) -> dict[str, str]:
 
 def test_the_installed_wheel_runs_the_hall(installed: Path, tmp_path: Path) -> None:
     python = str(installed / "bin" / "python")
-    port = _free_port()
+    port = system.free_port()
     env = _production(tmp_path, port)
 
     def hall(*args: str) -> subprocess.CompletedProcess[str]:

@@ -17,6 +17,8 @@ from PIL import Image
 
 from hall.accounts.models import User
 from hall.members.models import BranchOffice, CompanyPrefix, Member
+from hall.products import bank, services
+from hall.products.models import Product
 from hall.sms.models import SmsMessage
 from tests import system
 from tests.hall.browser import page  # noqa: F401 - the browser fixture
@@ -113,6 +115,18 @@ def other_member(db: None) -> Member:
     return make_member(
         "1101", "北京另一家有限公司", "物编注字第200002号", "69254321", "91110105MA01ABCD0"
     )
+
+
+@pytest.fixture
+def filed(member: Member, member_user: User) -> Product:
+    """A product of ``member``'s, its data filed and in use: what the public query finds."""
+    data = {"name": "示例矿泉水", "brand": "示例", "specification": "550mL", "net_content": 550,
+            "net_content_unit": "mL", "gpc_brick": "10000232"}  # fmt: skip
+    today = date.today()
+    product = bank.gtin_allocate(member=member, prefix="69212345", actor=None, today=today,
+                                 data=data)  # fmt: skip
+    return services.product_transition(actor=member_user, product_id=product.pk,
+                                       action="publish", today=today)  # fmt: skip
 
 
 @pytest.fixture

@@ -38,7 +38,6 @@ from hall.core import limits
 from hall.jobs import queue
 from hall.lookup import batch
 from hall.members.models import CompanyPrefix, Ean8Code, Member
-from hall.products import bank, services
 from hall.products.models import Product
 
 pytestmark = pytest.mark.django_db
@@ -59,16 +58,6 @@ def key(member: Member, member_user: User) -> str:
 @pytest.fixture
 def rival_key(other_member: Member, other_user: User) -> str:
     return ApiKey.issue(name="ERP", member=other_member)[1]
-
-
-@pytest.fixture
-def filed(member: Member, member_user: User) -> Product:
-    data = {"name": "示例矿泉水", "brand": "示例", "specification": "550mL", "net_content": 550,
-            "net_content_unit": "mL", "gpc_brick": "10000232"}  # fmt: skip
-    product = bank.gtin_allocate(member=member, prefix="69212345", actor=None, today=TODAY,
-                                 data=data)  # fmt: skip
-    return services.product_transition(actor=member_user, product_id=product.pk,
-                                       action="publish", today=TODAY)  # fmt: skip
 
 
 def error_of(response: Any) -> dict[str, Any]:

@@ -19,10 +19,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -212,23 +210,6 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing listens on {port}")
-
-
 def _production(tmp_path: Path) -> dict[str, str]:
     return {
         "PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT / "src"),
@@ -278,7 +259,7 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, in
                            (["collectstatic", "--noinput", "--verbosity", "0"], {})):  # fmt: skip
         subprocess.run([sys.executable, "-m", "hall", *command], env={**env, **extra},
                        check=True, cwd=tmp_path, stdout=subprocess.DEVNULL)  # fmt: skip
-    app, front = _free_port(), _free_port()
+    app, front = system.free_port(), system.free_port()
     granian = str(Path(sys.executable).with_name("granian"))
     processes = [subprocess.Popen(
         [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(app),
@@ -290,7 +271,7 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, in
                                       stderr=subprocess.DEVNULL))  # fmt: skip
     try:
         for port in (app, front):
-            _wait_for(port)
+            system.wait_for_port(port)
         yield app, front
     finally:
         for process in processes:

@@ -31,16 +31,6 @@ def _fresh_limits() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def filed(member: Member, member_user: User) -> Product:
-    data = {"name": "示例矿泉水", "brand": "示例", "specification": "550mL", "net_content": 550,
-            "net_content_unit": "mL", "gpc_brick": "10000232"}  # fmt: skip
-    product = bank.gtin_allocate(member=member, prefix="69212345", actor=None, today=TODAY,
-                                 data=data)  # fmt: skip
-    return services.product_transition(actor=member_user, product_id=product.pk,
-                                       action="publish", today=TODAY)  # fmt: skip
-
-
 def test_a_filed_gtin_shows_its_product_member_and_issuer(client: Client, filed: Product) -> None:
     page = client.get("/query/gtin/", {"q": "6921234500019"})
     text = page.content.decode()

@@ -11,10 +11,8 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,23 +25,6 @@ REDIS_URL = "redis://127.0.0.1:6379/12"
 LIMIT = 3
 PATH = "/api/v1/prefixes/69212345"  # a public lookup, counted per client address
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 def _redis_flushed() -> None:
@@ -101,20 +82,20 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     for command in (["migrate", "--verbosity", "0"], ["demo"]):  # demo data: a development act
         subprocess.run([sys.executable, "-m", "hall", *command], env={**env, "HALL_DEBUG": "1"},
                        check=True, cwd=tmp_path, stdout=subprocess.DEVNULL)  # fmt: skip
-    ports = [_free_port(), _free_port()]
+    ports = [system.free_port(), system.free_port()]
     granian = str(Path(sys.executable).with_name("granian"))
     processes = [subprocess.Popen(
         [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
          "--workers", "1", "hall.wsgi:application"],
         env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     ) for port in ports]  # fmt: skip
-    front = _free_port()
+    front = system.free_port()
     conf = _nginx_conf(tmp_path, front, ports)
     processes.append(subprocess.Popen([NGINX, "-c", str(conf)], stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL))  # fmt: skip
     try:
         for port in [*ports, front]:
-            _wait_for(port)
+            system.wait_for_port(port)
         yield front
     finally:
         for process in processes:

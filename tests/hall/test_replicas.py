@@ -34,7 +34,7 @@ from hall.core.replicas import REPLICA, reading
 from hall.lookup import batch
 from hall.lookup import services as lookup
 from hall.members.models import Member
-from hall.products import bank, services
+from hall.products import bank
 from hall.products.models import Product
 from tests import system
 
@@ -66,16 +66,6 @@ def replica(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
             connections[REPLICA].close()
         del connections[REPLICA]
         del connections.settings[REPLICA]
-
-
-@pytest.fixture
-def filed(member: Member, member_user: User) -> Product:
-    data = {"name": "示例矿泉水", "brand": "示例", "specification": "550mL", "net_content": 550,
-            "net_content_unit": "mL", "gpc_brick": "10000232"}  # fmt: skip
-    product = bank.gtin_allocate(member=member, prefix="69212345", actor=None, today=TODAY,
-                                 data=data)  # fmt: skip
-    return services.product_transition(actor=member_user, product_id=product.pk,
-                                       action="publish", today=TODAY)  # fmt: skip
 
 
 def _read(captured: CaptureQueriesContext) -> str:
