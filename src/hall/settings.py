@@ -189,7 +189,8 @@ DATABASES = {
 #: In tests it is the test database itself (Django's TEST MIRROR).
 if _replica_url := env_str("HALL_DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = dj_database_url.parse(
-        _replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        _replica_url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
         conn_health_checks=DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
