@@ -178,3 +178,23 @@ def test_a_double_submitted_registration_makes_one_application(db: None) -> None
         thread.join()
     assert sorted(outcomes) == ["made", "已有一项未办结的注册申请"]
     assert Application.objects.count() == 1
+
+
+def test_a_prefix_overlapping_one_of_another_length_is_skipped(db: None) -> None:
+    """A pool whose numbers meet prefixes of another length (an imported member's 7-digit
+    6920000, a longer 692000105) never gives a prefix inside or around them."""
+    branch = BranchOffice.objects.create(code="3301", name="浙江", region="浙江", address="杭州")
+    PrefixPool.objects.create(block="692", length=8, next_number=0)
+
+    def company(n: int) -> Member:
+        return Member.objects.create(
+            name=f"m{n}", uscc=make_uscc(f"91330106MA000000{n}"), registered_address="a",
+            legal_representative="b", contact="c", certificate_number=f"c{n}",
+            archive_index=f"a{n}", branch=branch, valid_from=TODAY, valid_until=date(2028, 1, 1),
+        )  # fmt: skip
+
+    old = company(1)
+    for held in ("6920000", "692000105"):  # holds 69200000-69200009; is inside 69200010
+        CompanyPrefix.objects.create(member=old, prefix=held, allocated_on=TODAY)
+    given = prefix_allocate(member=company(2), block="692", length=8, today=TODAY)
+    assert given.prefix == "69200011"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hall.core.errors import Unavailable
@@ -52,9 +53,17 @@ def prefix_allocate(*, member: Member, block: str, length: int, today: date) -> 
         while pool.next_number < 10**width:
             candidate = f"{block}{pool.next_number:0{width}d}"
             pool.next_number += 1
-            if not CompanyPrefix.objects.filter(prefix=candidate).exists():
+            if not _overlapping(candidate).exists():
                 pool.save(update_fields=["next_number"])
                 return CompanyPrefix.objects.create(
                     member=member, prefix=candidate, kind=pool.kind, allocated_on=today
                 )
         raise PoolExhausted(_("厂商识别代码池 %(pool)s 已无可分配的代码") % {"pool": pool})
+
+
+def _overlapping(candidate: str) -> QuerySet[CompanyPrefix]:
+    """The prefixes a new ``candidate`` would collide with: itself, one it starts with (a
+    shorter prefix holds all its numbers) or one that starts with it (a longer one is inside
+    it). Prefixes of another length can meet where pools or imported members overlap."""
+    shorter = [candidate[:end] for end in range(1, len(candidate) + 1)]
+    return CompanyPrefix.objects.filter(Q(prefix__in=shorter) | Q(prefix__startswith=candidate))
