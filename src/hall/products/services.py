@@ -123,6 +123,10 @@ def product_update(*, actor: User | ApiKey, product_id: int, version: int,
         product.updated_at = timezone.now()
         product.save()
         record(product, actor=actor, action="changed", before=before, after=changed)
+        if "image" in changed and before["image"]:
+            # The replaced picture is no one's once the change is kept (the history names it).
+            replaced, storage = before["image"].name, before["image"].storage
+            transaction.on_commit(lambda: storage.delete(replaced))
         return product
 
 
