@@ -10,6 +10,7 @@ from typing import cast
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
@@ -20,13 +21,16 @@ from tiaoma.errors import TiaomaError
 from tiaoma.render import Format, artwork, geometry_for
 from tiaoma.render.labels import label_sheet
 from tiaoma.symbols.choose import encode
-from tiaoma.verify.grading import verify
+from tiaoma.verify.grading import VerifyError, verify
 from tiaoma.verify.report import as_json, html
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "pdf": "application/pdf",
                  "eps": "application/postscript", "png": "image/png"}  # fmt: skip
 #: GB/T 18348: a symbol graded 1.5 (D) or better passes.
 PASSING_GRADE = 1.5
+#: The verifier's answers for an image that is an image but holds no gradable barcode: the
+#: proof is kept as failed rather than refused (a blank or 2D-only print is a failed proof).
+UNREADABLE_PROOF = frozenset({"verify-no-symbol", "verify-not-linear"})
 
 
 class ArtworkError(HallError):
@@ -70,18 +74,27 @@ def labels_pdf(products: list[Product], magnification: Decimal) -> bytes:
 
 def proof_check(*, product: Product, actor: User | None, image: bytes, filename: str,
                 dpi: int | None) -> ProofCheck:  # fmt: skip
-    """Grade the proof and keep it, its report and the result with the product."""
+    """Grade the proof and keep it, its report and the result with the product.
+
+    A proof passes only when its symbol grades 1.5 (D) or better *and* carries this product's
+    own GTIN: a perfect print of another product's number is a failed proof, as is an image in
+    which no gradable barcode is found. An upload that is not an image at all is refused."""
     try:
         graded = verify(image, dpi=dpi)[0]
+    except VerifyError as error:
+        if error.code not in UNREADABLE_PROOF:
+            raise ArtworkError(reason(error)) from error
+        return _keep_unreadable(product, actor, image, filename, error.code)
     except TiaomaError as error:
         raise ArtworkError(reason(error)) from error
     decoded = graded.decoded_data or graded.data
+    matches = _same_gtin(decoded, product.gtin)
     with transaction.atomic():
         check = ProofCheck(
             product=product, actor=actor, result=graded.result,
             grade=Decimal(f"{graded.grade.value:.1f}"), letter=graded.grade.letter,
-            passed=graded.grade.value >= PASSING_GRADE, decoded=decoded[:100],
-            matches=_same_gtin(decoded, product.gtin), details=as_json(graded),
+            passed=matches and graded.grade.value >= PASSING_GRADE, decoded=decoded[:100],
+            matches=matches, details=as_json(graded),
         )  # fmt: skip
         check.image.save(_safe_name(filename), ContentFile(image), save=False)
         check.report.save(f"{product.display_gtin}-proof.html",
@@ -90,10 +103,42 @@ def proof_check(*, product: Product, actor: User | None, image: bytes, filename:
     return check
 
 
+def proof_failure(check: ProofCheck) -> str:
+    """Why a kept proof failed, in the reader's language; empty for a proof that passed."""
+    if check.passed:
+        return ""
+    if not check.decoded:
+        return _("不合格：样张上未找到可检测的条码")
+    if not check.matches:
+        return _("不合格：样张上的条码（%(data)s）不是本产品的编码（%(gtin)s）") % {
+            "data": check.decoded, "gtin": check.product.display_gtin}  # fmt: skip
+    return _("不合格：符号等级 %(grade)s（%(letter)s）低于 GB/T 18348 要求的 1.5（D）") % {
+        "grade": check.grade, "letter": check.letter}  # fmt: skip
+
+
+def _keep_unreadable(product: Product, actor: User | None, image: bytes, filename: str,
+                     code: str) -> ProofCheck:  # fmt: skip
+    """An image with no gradable barcode is a proof that failed, kept with a report that says
+    what the verifier found, so the failure is on the record like any other."""
+    why = escape(_("不合格：样张上未找到可检测的条码"))
+    report = (
+        f'<!doctype html><html><head><meta charset="utf-8"></head><body><p>{why}</p></body></html>'
+    )
+    with transaction.atomic():
+        check = ProofCheck(product=product, actor=actor, result="—", grade=Decimal("0.0"),
+                           letter="F", passed=False, decoded="", matches=False,
+                           details={"failure": code})  # fmt: skip
+        check.image.save(_safe_name(filename), ContentFile(image), save=False)
+        check.report.save(f"{product.display_gtin}-proof.html", ContentFile(report.encode()),
+                          save=False)  # fmt: skip
+        check.save()
+    return check
+
+
 def _same_gtin(decoded: str, gtin14: str) -> bool:
     """zxing-cpp reads a UPC-A as 13 digits; any length compares as GTIN-14."""
     digits = "".join(c for c in decoded if c.isdigit())
-    return len(digits) == len(decoded) and digits.zfill(14) == gtin14
+    return bool(digits) and len(digits) == len(decoded) and digits.zfill(14) == gtin14
 
 
 def _safe_name(filename: str) -> str:

@@ -25,7 +25,13 @@ from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
 from hall.members.models import Member
 from hall.products import bank, services
-from hall.products.artwork import ArtworkError, labels_pdf, product_artwork, proof_check
+from hall.products.artwork import (
+    ArtworkError,
+    labels_pdf,
+    product_artwork,
+    proof_check,
+    proof_failure,
+)
 from hall.products.bank import BankError
 from hall.products.forms import (
     AllocateForm,
@@ -157,7 +163,7 @@ def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dic
             for row in product.events.select_related("actor", "api_key")
         ],
         "packages": product.packages.filter(superseded=False),
-        "proofs": product.proofs.all()[:10],
+        "proofs": [(proof, proof_failure(proof)) for proof in product.proofs.all()[:10]],
         "artwork_form": ArtworkForm(),
         "proof_form": ProofForm(),
         "case_form": CaseForm() if editable and product.kind != Product.Kind.GTIN14 else None,
@@ -286,10 +292,10 @@ def proof(request: HttpRequest, product_id: int) -> HttpResponse:
     except ArtworkError as error:
         messages.error(request, str(error))
         return redirect("products:detail", product.pk)
-    if not check.matches:
-        messages.warning(request, _("样张上的条码（%(data)s）与本产品的编码不一致")
-                         % {"data": check.decoded})  # fmt: skip
-    messages.success(request, _("检测结果：%(result)s") % {"result": check.result})
+    if not check.passed:  # a failed proof is an error, whatever its grade
+        messages.error(request, proof_failure(check))
+    else:
+        messages.success(request, _("样张合格，检测结果：%(result)s") % {"result": check.result})
     return redirect("products:detail", product.pk)
 
 

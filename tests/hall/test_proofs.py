@@ -1,0 +1,101 @@
+"""The print-proof check tells the truth: a proof passes only when its barcode grades 1.5 (D) or
+better and carries the product's own GTIN. A perfect print of another GTIN, or an image with no
+barcode at all, is kept as a failed proof with the reason shown; a file that is no image is
+refused and nothing is kept."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.test import Client
+from PIL import Image
+
+from hall.accounts.models import User
+from hall.members.models import Member
+from hall.products import bank
+from hall.products.models import Product
+from tests.hall.conftest import log_in
+from tiaoma.render import artwork, geometry_for
+from tiaoma.symbols.choose import encode
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+@pytest.fixture
+def clerk(client: Client, member_user: User) -> Client:
+    log_in(client, member_user.mobile)
+    return client
+
+
+def _print_of(gtin: str) -> io.BytesIO:
+    """A real rendered barcode of ``gtin`` at 600 dpi, as a printer's proof would be scanned."""
+    symbol = encode(gtin)
+    proof = io.BytesIO(artwork(symbol, geometry_for(symbol), "png", dpi=600))
+    proof.name = "proof.png"
+    return proof
+
+
+def _allocate(member: Member) -> Product:
+    return bank.gtin_allocate(member=member, prefix="69212345", actor=None, today=TODAY)
+
+
+def test_a_good_print_of_the_products_own_gtin_passes(clerk: Client, member: Member) -> None:
+    product = _allocate(member)
+    page = clerk.post(f"/products/{product.pk}/proof/", {"image": _print_of(product.display_gtin)},
+                      follow=True)  # fmt: skip
+    check = product.proofs.get()
+    assert (check.passed, check.matches, check.letter) == (True, True, "A")
+    assert "样张合格" in page.content.decode()
+    assert "不合格" not in page.content.decode()
+
+
+def test_a_perfect_print_of_another_gtin_is_a_failed_proof(clerk: Client, member: Member) -> None:
+    product, other = _allocate(member), _allocate(member)
+    page = clerk.post(f"/products/{product.pk}/proof/", {"image": _print_of(other.display_gtin)},
+                      follow=True)  # fmt: skip
+    check = product.proofs.get()
+    assert check.letter == "A"  # the print itself is flawless...
+    assert not check.matches
+    assert not check.passed  # ...and still fails: it is not this product's barcode
+    assert check.decoded == other.display_gtin
+    body = page.content.decode()
+    reason = (
+        f"不合格：样张上的条码（{other.display_gtin}）不是本产品的编码（{product.display_gtin}）"
+    )
+    assert reason in body
+    assert body.count(reason) == 2  # the notice and the row of the proofs table
+
+
+def test_the_reason_is_in_english_for_an_english_reader(clerk: Client, member: Member) -> None:
+    product, other = _allocate(member), _allocate(member)
+    clerk.post(f"/products/{product.pk}/proof/", {"image": _print_of(other.display_gtin)})
+    clerk.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = clerk.get(f"/products/{product.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Failed: the barcode on the proof ({other.display_gtin}) is not this product" in page
+
+
+def test_an_image_with_no_barcode_is_a_failed_proof(clerk: Client, member: Member) -> None:
+    product = _allocate(member)
+    blank = io.BytesIO()
+    Image.new("L", (1200, 600), 255).save(blank, "PNG", dpi=(600, 600))
+    blank.seek(0)
+    blank.name = "blank.png"
+    page = clerk.post(f"/products/{product.pk}/proof/", {"image": blank}, follow=True)
+    check = product.proofs.get()
+    assert (check.passed, check.matches, check.decoded) == (False, False, "")
+    assert check.details == {"failure": "verify-no-symbol"}
+    assert "不合格：样张上未找到可检测的条码" in page.content.decode()
+    report = clerk.get(f"/products/{product.pk}/proof/{check.pk}/")
+    assert "未找到可检测的条码" in b"".join(report.streaming_content).decode()  # type: ignore[attr-defined]
+
+
+def test_a_file_that_is_no_image_is_refused_and_nothing_kept(clerk: Client, member: Member) -> None:
+    product = _allocate(member)
+    junk = io.BytesIO(b"not an image at all")
+    junk.name = "x.png"
+    page = clerk.post(f"/products/{product.pk}/proof/", {"image": junk}, follow=True)
+    assert page.status_code == 200
+    assert not product.proofs.exists()
