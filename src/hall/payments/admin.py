@@ -6,6 +6,7 @@ gateway's own ledger is a development tool and has no page."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from hall.core.admin import ReadOnlyAdmin
 from hall.payments.models import (
@@ -20,11 +21,16 @@ from hall.payments.models import (
 
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin[Order]):
-    list_display = ["number", "application", "amount_yuan", "status", "method", "paid_at"]
+    list_display = ["number", "application", "amount_yuan", "shown_status", "method", "paid_at"]
     list_filter = ["status", "method", "gateway"]
     search_fields = ["number", "provider_transaction", "application__member__name"]
     list_select_related = ["application"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("状态"), ordering="status")
+    def shown_status(self, order: Order) -> str:
+        """ "退款中" until the money is back, as the member reads it (Order.get_status_display)."""
+        return order.get_status_display()
 
 
 @admin.register(Notification)

@@ -60,6 +60,21 @@ class Order(models.Model):
     def amount_yuan(self) -> str:
         return fen_to_yuan(self.amount_fen)
 
+    def get_status_display(self) -> str:  # type: ignore[no-redef]  # replaces Django's own
+        """The status as the payer should read it. An order turns "refunded" when its refund
+        is decided, but the money is back only when the gateway (or the center's bank
+        transfer) has paid it: until every refund of it has, the order reads "退款中"."""
+        if (
+            self.status == self.Status.REFUNDED
+            and self.refunds.filter(status=Refund.Status.REQUESTED).exists()
+        ):
+            return str(REFUNDING)
+        return str(self.Status(self.status).label)
+
+
+#: An order whose refund is decided but not yet paid back (see Order.get_status_display).
+REFUNDING = _("退款中")
+
 
 class Notification(models.Model):
     """Every payment notification, whatever became of it: the audit trail of the money."""
@@ -135,7 +150,7 @@ class Refund(models.Model):
     transfer, recorded for the center to pay back."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("待退款")
+        REQUESTED = "requested", _("退款中")  # decided, not yet paid back
         SUCCEEDED = "succeeded", _("已退款")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
