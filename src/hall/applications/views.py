@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, F, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hall.accounts.models import User
@@ -27,7 +31,8 @@ from hall.applications.forms import (
     RegistrationForm,
 )
 from hall.applications.guards import kind_has
-from hall.applications.models import Application, Material
+from hall.applications.kinds import CHANGEABLE
+from hall.applications.models import Application, ApplicationEvent, Material
 from hall.applications.uploads import UploadError
 from hall.applications.workdays import calendar_warning
 from hall.applications.workflow import (
@@ -40,6 +45,7 @@ from hall.applications.workflow import (
 from hall.core.clients import client_address
 from hall.core.pdf import pdf_response
 from hall.members.certificates import certificate_pdf
+from hall.members.models import BranchOffice
 from hall.sms.models import SmsCode
 from hall.sms.services import SmsError, send_code, verify_code
 
@@ -308,22 +314,102 @@ def certificate(request: HttpRequest, application_id: int) -> HttpResponse:
     )
 
 
+class QueueFilter(forms.Form):
+    """The queue's filters, from the GET parameters: a value outside a field's choices is
+    dropped with a message (hand-edited URLs and stale bookmarks), never a 500."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("业务类型"),
+        required=False,
+        choices=[("", gettext_lazy("全部")), *Application.Kind.choices],
+    )
+    branch = forms.ModelChoiceField(
+        label=gettext_lazy("分支机构"),
+        required=False,
+        to_field_name="code",
+        queryset=BranchOffice.objects.all(),
+        empty_label=gettext_lazy("全部"),
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=[("", gettext_lazy("待我审核")), *Status.choices],
+    )
+    overdue = forms.BooleanField(label=gettext_lazy("仅看已超期"), required=False)
+
+    def __init__(self, data: Any, *, center: bool) -> None:
+        super().__init__(data)
+        if not center:  # a branch sees its own region only: no choice to offer
+            del self.fields["branch"]
+
+    def valid_values(self) -> tuple[dict[str, Any], list[str]]:
+        """The values that passed, and a message for each parameter that did not."""
+        self.is_valid()
+        refused = [_("筛选条件“%(label)s”的值无效，已忽略") % {"label": self.fields[name].label}
+                   for name in self.errors if name in self.fields]  # fmt: skip
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}, refused
+
+
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """What waits for the reviewer, due date first: filtered by kind, branch (the center),
+    status and overdue, with the count of each status under the other filters."""
     user = _user(request)
     waiting = WAITING_FOR.get(user.role)
     if waiting is None:
         raise Http404
-    queue = visible_to(user).filter(status__in=waiting).select_related("member", "branch")
-    today = timezone.localdate()
     center = user.role in (User.Role.CENTER, User.Role.ADMIN)
-    return render(
-        request,
-        "applications/queue.html",
-        {"queue": queue.order_by("branch_due", "id"), "today": today,
-         "calendar_warning": calendar_warning(today) if center else None},
-    )  # fmt: skip
+    form = QueueFilter(request.GET, center=center)
+    chosen, refused = form.valid_values()
+    today = timezone.localdate()
+    scope = _queue_scope(visible_to(user), chosen)
+    queue = _queue_rows(scope, chosen, waiting, today)
+    context = {"queue": queue.select_related("member", "branch")[:QUEUE_ROWS], "today": today,
+               "form": form, "refused": refused, "center": center,
+               "counts": _status_counts(request, scope), "shown": queue.count(),
+               "calendar_warning": calendar_warning(today) if center else None}  # fmt: skip
+    return render(request, "applications/queue.html", context)
+
+
+#: The most rows the queue page lists (the counts cover them all).
+QUEUE_ROWS = 500
+
+
+def _queue_scope(visible: QuerySet[Application], chosen: dict[str, Any]) -> QuerySet[Application]:
+    """The applications under the kind and branch filters, whatever their status."""
+    if "kind" in chosen:
+        visible = visible.filter(kind=chosen["kind"])
+    if "branch" in chosen:
+        visible = visible.filter(branch=chosen["branch"])
+    return visible
+
+
+def _queue_rows(scope: QuerySet[Application], chosen: dict[str, Any], waiting: list[str],
+                today: date) -> QuerySet[Application]:  # fmt: skip
+    """The status filter (by default what waits for the reviewer's role) and overdue (a branch's
+    review past its due date, which the center may want to see too); the earliest due first."""
+    if "status" in chosen:
+        scope = scope.filter(status=chosen["status"])
+    elif not chosen.get("overdue"):
+        scope = scope.filter(status__in=waiting)
+    if chosen.get("overdue"):
+        scope = scope.filter(status=Status.BRANCH_REVIEW, branch_due__lt=today)
+    return scope.order_by(F("branch_due").asc(nulls_last=True), "id")
+
+
+def _status_counts(request: HttpRequest, scope: QuerySet[Application]) -> list[dict[str, Any]]:
+    """How many applications stand at each status, each a link to the queue filtered by it."""
+    found = dict(scope.order_by().values_list("status").annotate(n=Count("id")))
+    counts = []
+    for status in Status:
+        if found.get(status.value):
+            query = request.GET.copy()
+            query["status"] = status.value
+            query.pop("overdue", None)
+            counts.append({"status": status.value, "label": status.label,
+                           "count": found[status.value], "query": query.urlencode()})  # fmt: skip
+    return counts
 
 
 #: What each action's button says.
@@ -356,7 +442,8 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
         "application": application, "steps": _steps(application.kind),
         "title": application.get_kind_display(),
         "step": _step(application), "actions": actions,
-        "events": application.events.select_related("actor"),
+        "events": application.events.select_related("actor").order_by("-at", "-id"),
+        "reason_on_top": _reason_on_top(application), **_payment(application),
         "materials": application.materials.all(), **_fees(application),
         "is_member": user.role == User.Role.MEMBER,
         "has_certificate": application.status == Status.APPROVED
@@ -368,13 +455,99 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
     }  # fmt: skip
 
 
-def _content(application: Application) -> list[tuple[str, str]]:
-    """What the applicant filled in, under its form's labels, for the reviewer to read."""
-    form = descriptor(application.kind).form()
-    shown = {name: application.data.get(name) for name in form.fields}
-    return [(str(form.fields[name].label), "、".join(map(str, value))
-             if isinstance(value, list) else str(value))
-            for name, value in shown.items() if value not in (None, "", [])]  # fmt: skip
+@dataclass(frozen=True)
+class Filed:
+    """One field of what the applicant filed, as its form labels it; for a change, ``old`` is
+    the member's value before it (``None``: the field is not a change of the member's data)."""
+
+    label: str
+    value: str
+    old: str | None = None
+
+    @property
+    def changes(self) -> bool:
+        return self.old is not None and self.old != self.value
+
+
+def _content(application: Application) -> list[Filed]:
+    """What the applicant filled in, under its kind's form's labels and in its choices' words,
+    for the reviewer to read (and the member to check); a change's rows carry the old values."""
+    form = descriptor(application.kind).form(member=application.member)
+    before = _before_change(application)
+    rows = [Filed(str(field.label), _shown(field, application.data.get(name)),
+                  None if before is None or name not in CHANGEABLE
+                  else _shown(field, before.get(name)))
+            for name, field in form.fields.items()
+            if not field.widget.is_hidden and _filled(application.data.get(name))]  # fmt: skip
+    if application.data.get("upc_prefix"):  # what the center assigned on approving
+        rows.append(Filed(_("分配的 UPC 厂商识别代码"), str(application.data["upc_prefix"])))
+    return rows
+
+
+def _filled(value: object) -> bool:
+    return value not in (None, "", [])
+
+
+def _shown(field: forms.Field, value: object) -> str:
+    """A stored value as its field offers it: a choice by its label, yes/no for a box."""
+    if isinstance(field, forms.BooleanField):
+        return _("是") if value else _("否")
+    if not _filled(value):
+        return "—"
+    if isinstance(field, forms.ModelChoiceField):
+        key = field.to_field_name or "pk"
+        found = (
+            field.queryset.filter(**{key: value}).first() if field.queryset is not None else None
+        )
+        return str(found) if found is not None else str(value)
+    values = value if isinstance(value, list) else [value]
+    if isinstance(field, forms.ChoiceField):
+        # The stubs allow a callable or a Choices class; a bound form has resolved them to pairs.
+        labels = {str(key): str(label) for key, label in field.choices}  # type: ignore[union-attr, misc]
+        values = [labels.get(str(item), str(item)) for item in values]
+    return "、".join(map(str, values))
+
+
+def _before_change(application: Application) -> dict[str, Any] | None:
+    """A change's member data as it was before: the member's record until the change is
+    approved; after, the version its approval wrote (hall.applications.kinds.approve_change)."""
+    member = application.member
+    if application.kind != Application.Kind.CHANGE or member is None:
+        return None
+    current = {name: getattr(member, name) for name in CHANGEABLE}
+    if application.status != Status.APPROVED:
+        return current
+    approval = application.events.filter(new_status=Status.APPROVED).first()
+    version = (member.versions.filter(changed_at__gte=approval.at).order_by("id").first()
+               if approval is not None else None)  # fmt: skip
+    # A field the approval left alone was already the filed value (so is "unchanged").
+    changed = version.data if version is not None else {}
+    return {name: changed.get(name, application.data.get(name, current[name]))
+            for name in CHANGEABLE}  # fmt: skip
+
+
+def _reason_on_top(application: Application) -> ApplicationEvent | None:
+    """Why a returned or rejected application stands where it is: its latest such move."""
+    if application.status not in (Status.RETURNED, Status.REJECTED):
+        return None
+    return (application.events.filter(new_status=application.status).exclude(reason="")
+            .select_related("actor").order_by("-at", "-id").first())  # fmt: skip
+
+
+def _payment(application: Application) -> dict[str, Any]:
+    """The payment as the reviewer must see it before approving: a free kind needs none;
+    otherwise the latest order, and whether it was paid online or a transfer was confirmed.
+    (The order's statuses are the payments' own: this layer reads them by value.)"""
+    if not descriptor(application.kind).paid:
+        return {"payment_state": _("该业务免费，无需缴费"), "payment_ok": True, "order": None}
+    order = application.orders.order_by("-id").first()
+    if order is None:
+        return {"payment_state": _("尚未下单"), "payment_ok": False, "order": None}
+    if order.status == "paid":
+        state = _("已确认收到汇款") if order.method == "transfer" else _("已网上支付")
+    else:
+        state = order.get_status_display()
+    return {"payment_state": state, "payment_ok": order.status == "paid", "order": order}
 
 
 def _checks(application: Application) -> list[tuple[str, bool]]:
