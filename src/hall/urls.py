@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/gtins/<str:gtin>", gtin_lookup_route, name="gtin_lookup"),
     path("api/v1/", api.urls),
     # The certificate's QR code points here (hall.members.certificates.verification_url).
+    path("verify/t/<str:token>", lookup_views.signed_certificate_page, name="verify_signed"),
     path("verify/<str:number>", lookup_views.certificate_page, name="verify_certificate"),
     # GS1 Digital Link: /01/{gtin} with its qualifiers, at the hall's own address.
     re_path(r"^(?P<path>01/.+)$", lookup_views.resolve, name="resolve"),

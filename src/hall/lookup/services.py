@@ -297,6 +297,40 @@ def check_certificate(number: str, company: str) -> dict[str, Any]:
               .select_related("branch").first())  # fmt: skip
     if member is None or not same_name(member.name, company):
         return {"genuine": False, "message": _("查无此证书：证书编号与企业名称不符，或证书不存在")}
+    return _genuine(member)
+
+
+def check_signed_certificate(number: str) -> dict[str, Any]:
+    """The certificate a signed QR code names (its signature checked by the caller): genuine,
+    and valid or not by the member's status today, not by what the paper says."""
+    member = (Member.objects.using(reading()).filter(certificate_number=number)
+              .select_related("branch").first())  # fmt: skip
+    if member is None:
+        return {"genuine": False, "message": _("查无此证书：该证书已不存在")}
+    answer = _genuine(member)
+    answer["member"].update(certificate_number=member.certificate_number, uscc=member.uscc)
+    answer["state"] = _state(member)
+    return answer
+
+
+def forged_certificate() -> dict[str, Any]:
+    """The answer for a QR code the hall did not sign, or one altered since."""
+    return {
+        "genuine": False,
+        "message": _("证书不真实：二维码未通过防伪校验，可能是伪造或被篡改的证书"),
+    }
+
+
+def _state(member: Member) -> str:
+    """有效, 已过期 (by status or by date) or 已注销, as of today."""
+    if member.status == Member.Status.CANCELLED:
+        return str(Member.Status.CANCELLED.label)
+    if membership_valid(member):
+        return str(Member.Status.ACTIVE.label)
+    return str(Member.Status.EXPIRED.label)
+
+
+def _genuine(member: Member) -> dict[str, Any]:
     valid = membership_valid(member)
     message = (_("证书真实有效，有效期至 %(until)s") if valid
                else _("证书真实，但已失效（%(status)s，有效期至 %(until)s）"))  # fmt: skip
@@ -305,7 +339,7 @@ def check_certificate(number: str, company: str) -> dict[str, Any]:
             "edition": member.certificate_edition,
             "prefixes": [p.prefix for p in member.prefixes.filter(retired_on__isnull=True)],
             "message": message % {"until": member.valid_until.isoformat(),
-                                  "status": member.get_status_display()}}  # fmt: skip
+                                  "status": _state(member)}}  # fmt: skip
 
 
 def search_members(text: str, limit: int = 50) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core import signing
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hall.core import httpcache, limits
 from hall.core.replicas import reading
 from hall.lookup import resolver, services
+from hall.members.certificates import certificate_number_from
 from hall.products.models import Product
 
 View = Callable[..., HttpResponseBase]
@@ -93,6 +95,20 @@ def certificate_page(request: HttpRequest, number: str = "") -> HttpResponse:
     answer = services.check_certificate(number, company) if number and company else None
     context = {"answer": answer, "number": number, "company": company}
     return render(request, "lookup/certificate.html", context)
+
+
+@require_GET
+@revalidated
+@rate_limited
+def signed_certificate_page(request: HttpRequest, token: str) -> HttpResponse:
+    """Where a certificate's QR code leads: genuine or not, valid or not, and whose, at once."""
+    try:
+        number = certificate_number_from(token)
+    except signing.BadSignature:
+        answer = services.forged_certificate()
+    else:
+        answer = services.check_signed_certificate(number)
+    return render(request, "lookup/certificate_signed.html", {"answer": answer})
 
 
 @require_GET
