@@ -206,3 +206,28 @@ def test_bad_filter_values_are_ignored_with_a_message(
     assert status == 200
     assert change.pk in _queue_rows(page)  # the branch has no branch filter: nothing to refuse
     assert "“分支机构”" not in page
+
+
+def test_the_members_center_lists_its_open_and_returned_applications(
+    member_user: User, other_user: User, reviewers: dict[str, User]
+) -> None:
+    upc = _filed(member_user, Kind.UPC)
+    application_transition(application_id=upc.pk, action="branch_return",
+                           actor=reviewers["branch"], version=upc.version,
+                           reason="请补充北美客户的订单")  # fmt: skip
+    open_change = _filed(member_user, Kind.CHANGE, Status.MATERIALS)
+    closed = _filed(member_user, Kind.REISSUE, Status.APPROVED)
+    theirs = _filed(other_user, Kind.CHANGE)
+    status, page = _page(member_user, "/accounts/center/")
+    assert status == 200
+    notice = _section(page, f"returned-{upc.pk}")
+    assert "请补充北美客户的订单" in notice
+    assert "UPC申请" in notice
+    assert page.index(f'id="returned-{upc.pk}"') < page.index('id="member"')  # on top
+    listed = [int(n) for n in re.findall(r'href="/applications/(\d+)/"',
+                                         page[page.index('id="open-applications"') :])]  # fmt: skip
+    assert sorted(listed) == sorted([upc.pk, open_change.pk])
+    assert closed.pk not in listed
+    assert theirs.pk not in listed
+    # A reviewer's center lists no applications of its own: it has the queue.
+    assert 'id="open-applications"' not in _page(reviewers["branch"], "/accounts/center/")[1]

@@ -7,13 +7,47 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from hall.accounts.models import User
 from hall.applications.descriptors import GENERIC_START, FiledBy, kinds
+from hall.applications.models import Application, ApplicationEvent
+from hall.applications.workflow import visible_to
+
+Status = Application.Status
+#: Once at one of these an application is done with: the center lists the others.
+CLOSED = (Status.APPROVED, Status.REJECTED, Status.WITHDRAWN)
+#: The most open applications the center lists (a member has one per kind at most).
+SHOWN = 50
 
 
 @login_required
 @require_GET
 def center(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
     filed = kinds(filed_by=FiledBy.MEMBER, starts_at=GENERIC_START)
-    context = {"member": getattr(request.user, "member", None),
-               "member_kinds": [(kind.value, kind.label) for kind in filed]}  # fmt: skip
+    applications = _open_applications(request.user)
+    context = {"member": request.user.member,
+               "member_kinds": [(kind.value, kind.label) for kind in filed],
+               "open_applications": applications,
+               "returned": _returned(applications)}  # fmt: skip
     return render(request, "portal/center.html", context)
+
+
+def _open_applications(user: User) -> list[Application]:
+    """The applicant's side of the applications still open (reviewers have their queue)."""
+    if user.role != User.Role.MEMBER:
+        return []
+    found = visible_to(user).exclude(status__in=CLOSED).select_related("branch")
+    return list(found.order_by("-id")[:SHOWN])
+
+
+def _returned(applications: list[Application]) -> list[tuple[Application, ApplicationEvent]]:
+    """Each returned application with the return that sent it back (its latest), for the
+    member to read before anything else."""
+    returned = {a.pk: a for a in applications if a.status == Status.RETURNED}
+    returns = ApplicationEvent.objects.filter(
+        application_id__in=returned, new_status=Status.RETURNED
+    ).order_by("-at", "-id")
+    latest: dict[int, ApplicationEvent] = {}
+    for event in returns:
+        latest.setdefault(event.application_id, event)
+    return [(returned[pk], latest[pk]) for pk in returned if pk in latest]
