@@ -9,15 +9,17 @@ import re
 from datetime import timedelta
 
 import pytest
+from django import forms
 from django.test import Client
 from django.utils import timezone
 
 from hall.accounts.models import User
+from hall.applications.descriptors import descriptor
 from hall.applications.models import Application
 from hall.applications.workflow import application_transition
 from hall.members.models import BranchOffice, Member
 from tests.hall.conftest import make_member
-from tests.hall.steps import fulfil
+from tests.hall.steps import VALID_DATA, fulfil
 
 pytestmark = pytest.mark.django_db
 Kind, Status = Application.Kind, Application.Status
@@ -231,3 +233,40 @@ def test_the_members_center_lists_its_open_and_returned_applications(
     assert theirs.pk not in listed
     # A reviewer's center lists no applications of its own: it has the queue.
     assert 'id="open-applications"' not in _page(reviewers["branch"], "/accounts/center/")[1]
+
+
+@pytest.mark.parametrize("kind", list(VALID_DATA))
+def test_every_kinds_filed_data_is_on_its_page_under_its_labels(
+    kind: str, member_user: User, fresh_user: User, reviewers: dict[str, User]
+) -> None:
+    """Walks every kind (the EAN-8 sizes, the UPC's customer, the foreign GTIN, ...): each field
+    filed is shown under its form's label, a choice by its words rather than its stored key."""
+    member = member_user.member
+    assert member is not None
+    applicant, owner = (fresh_user, None) if kind == Kind.REGISTRATION else (member_user, member)
+    application = fulfil(Application.objects.create(
+        kind=kind, member=owner, applicant=applicant, branch=member.branch,
+        status=Status.BRANCH_REVIEW,
+    ))  # fmt: skip
+    status, page = _page(reviewers["branch"], f"/applications/{application.pk}/")
+    assert status == 200
+    content = _section(page, "content")
+    form = descriptor(kind).form(member=owner)
+    for name, value in VALID_DATA[kind].items():
+        if value in ("", []):
+            continue
+        field, words = form.fields[name], _words(form.fields[name], value)
+        if kind == Kind.CHANGE and name != "reason":  # the member's value, then the filed one
+            assert f"{field.label} " in content, (kind, name)
+            assert f"→ {words}" in content, (kind, name)
+        else:
+            assert f"{field.label} {words}" in content, (kind, name)
+
+
+def _words(field: forms.Field, value: object) -> str:
+    """How a filed value reads: a model choice as the object, a choice by its label."""
+    if isinstance(field, forms.ModelChoiceField):
+        return str(field.queryset.get(**{field.to_field_name or "pk": value}))  # type: ignore[union-attr]
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices)[value])  # type: ignore[arg-type]
+    return str(value)
