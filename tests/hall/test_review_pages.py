@@ -5,19 +5,24 @@ returned applications with the return reason. Another region's reviewer gets 404
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django import forms
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from hall.accounts.models import User
 from hall.applications.descriptors import descriptor
 from hall.applications.models import Application
 from hall.applications.workflow import application_transition
 from hall.members.models import BranchOffice, Member
+from tests.hall.browser import log_in, shot
 from tests.hall.conftest import make_member
 from tests.hall.steps import VALID_DATA, fulfil
 
@@ -270,3 +275,69 @@ def _words(field: forms.Field, value: object) -> str:
     if isinstance(field, forms.ChoiceField):
         return str(dict(field.choices)[value])  # type: ignore[arg-type]
     return str(value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_returned_resubmitted_and_approved_in_a_browser(
+    page: object, tmp_path: Path
+) -> None:
+    """The demo member files a change; its branch finds it in the filtered queue, sees the old
+    and new values and returns it; the member reads the reason on its center and resubmits; both
+    reviewers approve seeing old -> new. Screenshots ``review-*.png``, also at 390 x 844."""
+    call_command("demo", stdout=io.StringIO())
+    scan = tmp_path / "licence.png"
+    Image.new("RGB", (500, 350), "white").save(scan)
+    log_in(page, "13800000001", "Member2026demo")
+    page.goto("/applications/new/change/")  # type: ignore[attr-defined]
+    page.fill("#id_contact", "新联系人")  # type: ignore[attr-defined]
+    page.fill("#id_reason", "联系人离职")  # type: ignore[attr-defined]
+    page.click("#submit")  # type: ignore[attr-defined]
+    page.set_input_files("#upload-licence", str(scan))  # type: ignore[attr-defined]
+    page.click("#upload-licence-button")  # type: ignore[attr-defined]
+    page.click("#action-materials_done")  # type: ignore[attr-defined]
+    page.click("#logout")  # type: ignore[attr-defined]
+
+    log_in(page, "13800000002", "Branch2026demo")
+    page.click("nav.menu >> text=待审核")  # type: ignore[attr-defined]
+    page.select_option("#id_kind", "change")  # type: ignore[attr-defined]
+    page.click("#filter")  # type: ignore[attr-defined]
+    _both_widths(page, "review-1-queue")
+    page.click("#queue a")  # type: ignore[attr-defined]
+    assert "新联系人" in page.inner_text("#content .changed")  # type: ignore[attr-defined]
+    assert page.locator("#materials img").count() == 1  # type: ignore[attr-defined]
+    _both_widths(page, "review-2-change-old-new")
+    page.fill("#reason-branch_return", "请加盖公章后重新上传")  # type: ignore[attr-defined]
+    page.click("#action-branch_return")  # type: ignore[attr-defined]
+    page.click("#logout")  # type: ignore[attr-defined]
+
+    log_in(page, "13800000001", "Member2026demo")
+    page.goto("/accounts/center/")  # type: ignore[attr-defined]
+    assert "请加盖公章后重新上传" in page.inner_text(".notice.returned")  # type: ignore[attr-defined]
+    _both_widths(page, "review-3-center-returned")
+    page.click(".notice.returned a")  # type: ignore[attr-defined]
+    assert "请加盖公章后重新上传" in page.inner_text("#return-reason")  # type: ignore[attr-defined]
+    page.click("#action-resubmit")  # type: ignore[attr-defined]
+    page.click("#logout")  # type: ignore[attr-defined]
+
+    reviews = [("13800000002", "Branch2026demo", "branch_approve"),
+               ("13800000003", "Center2026demo", "center_approve")]  # fmt: skip
+    for mobile, password, action in reviews:
+        log_in(page, mobile, password)
+        page.click("nav.menu >> text=待审核")  # type: ignore[attr-defined]
+        page.select_option("#id_kind", "change")  # type: ignore[attr-defined]
+        page.click("#filter")  # type: ignore[attr-defined]
+        page.click("#queue a")  # type: ignore[attr-defined]
+        assert "新联系人" in page.inner_text("#content .changed")  # type: ignore[attr-defined]
+        page.click(f"#action-{action}")  # type: ignore[attr-defined]
+        page.click("#logout")  # type: ignore[attr-defined]
+    assert Member.objects.get(certificate_number="物编注字第123456号").contact == "新联系人"
+
+
+def _both_widths(page: object, name: str) -> None:
+    """A screenshot at the desk's width and one at a phone's, where nothing may scroll sideways."""
+    shot(page, name)
+    page.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
+    shot(page, f"{name}-390")
+    width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": 1100, "height": 760})  # type: ignore[attr-defined]
+    assert width <= 390, (name, width)
