@@ -181,7 +181,7 @@ def test_the_queue_filters_sorts_by_due_date_and_counts(
     _, page = _page(reviewers["branch"], queue)
     # What waits for the branch, the earliest due first; counts of every status of its region.
     assert _queue_rows(page) == [made[Kind.UPC].pk, made[Kind.EAN8].pk, made[Kind.CHANGE].pk]
-    assert _counts(page) == {"branch_review": 3, "returned": 1, "center_review": 1}
+    assert _counts(page) == {"branch_review": 3, "returned": 1, "center_review": 1, "overdue": 1}
     assert 'id="calendar-warning"' not in page
     assert 'name="branch"' not in page
     _, page = _page(reviewers["branch"], queue + "?kind=ean8")
@@ -191,12 +191,17 @@ def test_the_queue_filters_sorts_by_due_date_and_counts(
     assert _queue_rows(page) == [returned.pk]
     _, page = _page(reviewers["branch"], queue + "?overdue=on")
     assert _queue_rows(page) == [made[Kind.UPC].pk]
+    assert 'href="?overdue=on" id="count-overdue"' in page
+    _, page = _page(reviewers["branch"], queue + "?kind=upc&overdue=on&status=returned")
+    assert _queue_rows(page) == []  # the filters combine: nothing overdue is also returned
+    assert 'href="?kind=upc&amp;status=returned" id="count-returned"' not in page  # none
+    assert 'href="?kind=upc&amp;status=branch_review" id="count-branch_review"' in page
     # The center: every region by default, one branch on asking.
     _, page = _page(reviewers["center"], queue)
     assert _queue_rows(page) == [deciding.pk, theirs.pk]
     _, page = _page(reviewers["center"], queue + f"?branch={elsewhere.branch.code}")
     assert _queue_rows(page) == [theirs.pk]
-    assert _counts(page) == {"center_review": 1}
+    assert _counts(page) == {"center_review": 1}  # and nothing of that branch overdue
 
 
 def test_bad_filter_values_are_ignored_with_a_message(

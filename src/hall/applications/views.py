@@ -367,7 +367,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     queue = _queue_rows(scope, chosen, waiting, today)
     context = {"queue": queue.select_related("member", "branch")[:QUEUE_ROWS], "today": today,
                "form": form, "refused": refused, "center": center,
-               "counts": _status_counts(request, scope), "shown": queue.count(),
+               "counts": _status_counts(request, scope, today), "shown": queue.count(),
                "calendar_warning": calendar_warning(today) if center else None}  # fmt: skip
     return render(request, "applications/queue.html", context)
 
@@ -398,18 +398,27 @@ def _queue_rows(scope: QuerySet[Application], chosen: dict[str, Any], waiting: l
     return scope.order_by(F("branch_due").asc(nulls_last=True), "id")
 
 
-def _status_counts(request: HttpRequest, scope: QuerySet[Application]) -> list[dict[str, Any]]:
-    """How many applications stand at each status, each a link to the queue filtered by it."""
+def _status_counts(request: HttpRequest, scope: QuerySet[Application],
+                   today: date) -> list[dict[str, Any]]:  # fmt: skip
+    """How many applications stand at each status, and how many branch reviews are overdue,
+    each a link to the queue filtered by it (the other filters kept)."""
     found = dict(scope.order_by().values_list("status").annotate(n=Count("id")))
-    counts = []
-    for status in Status:
-        if found.get(status.value):
-            query = request.GET.copy()
-            query["status"] = status.value
-            query.pop("overdue", None)
-            counts.append({"status": status.value, "label": status.label,
-                           "count": found[status.value], "query": query.urlencode()})  # fmt: skip
+    counts = [_count_link(request, status.value, status.label, found[status.value],
+                          status=status.value)
+              for status in Status if found.get(status.value)]  # fmt: skip
+    late = scope.filter(status=Status.BRANCH_REVIEW, branch_due__lt=today).count()
+    if late:
+        counts.append(_count_link(request, "overdue", _("已超期"), late, overdue="on"))
     return counts
+
+
+def _count_link(request: HttpRequest, name: str, label: str, count: int,
+                **filters: str) -> dict[str, Any]:  # fmt: skip
+    query = request.GET.copy()
+    for key in ("status", "overdue"):
+        query.pop(key, None)
+    query.update(filters)
+    return {"name": name, "label": label, "count": count, "query": query.urlencode()}
 
 
 #: What each action's button says.
