@@ -403,7 +403,7 @@ def _status_counts(request: HttpRequest, scope: QuerySet[Application],
     """How many applications stand at each status, and how many branch reviews are overdue,
     each a link to the queue filtered by it (the other filters kept)."""
     found = dict(scope.order_by().values_list("status").annotate(n=Count("id")))
-    counts = [_count_link(request, status.value, status.label, found[status.value],
+    counts = [_count_link(request, status.value, str(status.label), found[status.value],
                           status=status.value)
               for status in Status if found.get(status.value)]  # fmt: skip
     late = scope.filter(status=Status.BRANCH_REVIEW, branch_due__lt=today).count()
