@@ -81,8 +81,11 @@ def test_a_forged_or_altered_qr_is_not_genuine(client: Client, member: Member,
     forgeries = [
         f"{other}:{signature}",  # another certificate's number with this one's signature
         f"{payload}:{signature[:-2]}{'AB' if signature[-2:] != 'AB' else 'CD'}",  # tampered
-        signing.dumps(member.certificate_number),  # signed, but not as a certificate token
-        signing.dumps(member.certificate_number, salt="x", key="not-the-hall-key"),
+        signing.Signer().sign_object(member.certificate_number),  # signed, not as a certificate
+        signing.dumps(member.certificate_number, salt="hall.members.certificate"),  # timestamped
+        signing.Signer(key="not-the-hall-key", salt="hall.members.certificate").sign_object(
+            member.certificate_number
+        ),
         "物编注字第100001号:abc",
         "nothing-signed-here",
     ]
