@@ -3,7 +3,8 @@
 Every variable and its default:
 
 - ``HALL_DEBUG`` (no): development mode; ``make run`` sets it.
-- ``HALL_SECRET_KEY`` (or ``HALL_SECRET_KEY_FILE``): required unless ``HALL_DEBUG``.
+- ``HALL_SECRET_KEY`` (or ``HALL_SECRET_KEY_FILE``): required unless ``HALL_DEBUG``;
+  ``HALL_SECRET_KEY_FALLBACKS`` (none): earlier keys, comma-separated, still accepted.
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/hall``; default a SQLite file in
   ``HALL_DATA_DIR`` (``var/`` beside the checkout).
 - ``HALL_DB_CONN_MAX_AGE`` (600; 0 with ``HALL_DEBUG``): seconds a database connection is kept
@@ -95,6 +96,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("HALL_SECRET_KEY (or HALL_SECRET_KEY_FILE) must be set")
     SECRET_KEY = "development-only-key-never-used-in-production-" + "x" * 20
+#: Earlier secret keys, still accepted for what they signed (sessions, certificates' QR tokens)
+#: while a new one takes over: a rotated key leaves printed certificates genuine.
+SECRET_KEY_FALLBACKS = env_list("HALL_SECRET_KEY_FALLBACKS", default=[])
 TEST_HOOKS = env_bool("HALL_TEST_HOOKS", default=False)
 if TEST_HOOKS and not DEBUG:
     raise ImproperlyConfigured("HALL_TEST_HOOKS is for tests: it needs HALL_DEBUG")

@@ -120,3 +120,19 @@ def test_old_qr_addresses_open_the_form_as_before(client: Client, member: Member
     page = client.get("/verify/物编注字第100001号").content.decode()
     assert 'value="物编注字第100001号"' in page
     assert 'name="company"' in page  # the old address still asks for the name
+
+
+def test_a_printed_qr_stays_genuine_when_the_secret_key_is_rotated(
+    client: Client, member: Member
+) -> None:
+    """The key that signed printed certificates moves to HALL_SECRET_KEY_FALLBACKS."""
+    from django.test import override_settings
+
+    printed = verification_url(member)
+    new_key = "rotated-" + "k" * 50
+    with override_settings(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=[settings.SECRET_KEY]):
+        assert _verdict(client.get(urlsplit(printed).path).content.decode()).startswith(
+            "证书真实有效"
+        )
+    with override_settings(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=[]):
+        assert "证书真实有效" not in _verdict(client.get(urlsplit(printed).path).content.decode())
