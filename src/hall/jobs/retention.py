@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Q
 from django.utils import timezone
 
 from hall.jobs.models import Job, TaskRun
@@ -51,8 +50,9 @@ def _orphans_clear() -> int:
     """Files under ``jobs/`` that no job names and that are older than a day."""
     removed = 0
     old_enough = timezone.now() - ORPHAN_AGE
+    named = _named()
     for name in _stored("jobs"):
-        if _named(name) or _modified(name) > old_enough:
+        if name in named or _modified(name) > old_enough:
             continue
         default_storage.delete(name)
         removed += 1
@@ -71,8 +71,10 @@ def _stored(folder: str) -> list[str]:
     return found
 
 
-def _named(name: str) -> bool:
-    return Job.objects.filter(Q(input=name) | Q(output=name)).exists()
+def _named() -> set[str]:
+    """Every file a job names (one query, not one per stored file)."""
+    pairs = Job.objects.exclude(input="", output="").values_list("input", "output")
+    return {name for pair in pairs for name in pair if name}
 
 
 def _modified(name: str) -> datetime:
