@@ -33,10 +33,12 @@ __all__ = [
     "gateways_build", "offered_methods",
 ]  # fmt: skip
 
-#: Seed 000 §2.3: the banks of the UnionPay page, then the two wallets.
+#: Seed 000 §2.3: the banks of the UnionPay page (the last, UnionPay itself, for a card of
+#: any other bank), then the two wallets.
 BANKS = [
     "工商银行", "建设银行", "农业银行", "中国银行", "招商银行", "浦发银行", "广发银行",
     "邮储银行", "交通银行", "中信银行", "光大银行", "华夏银行", "民生银行", "兴业银行",
+    "中国银联",
 ]  # fmt: skip
 WALLETS = ["微信支付", "支付宝支付"]
 _WALLET_GATEWAYS = {"微信支付": "wechat", "支付宝支付": "alipay"}
