@@ -134,7 +134,7 @@ def test_activation_by_the_branchs_approval(
     admin = Client()
     admin.force_login(member_user)
     assert "张三" in _text(admin.get(f"/applications/{application.pk}/"))
-    withdraw = {"action": "withdraw", "version": application.version}
+    withdraw = {"action": "withdraw", "version": application.version, "confirmed": "on"}
     assert admin.post(f"/applications/{application.pk}/act/", withdraw).status_code == 302
     application.refresh_from_db()
     assert application.status == Application.Status.BRANCH_REVIEW
@@ -145,7 +145,7 @@ def test_activation_by_the_branchs_approval(
     page = _text(branch.get(f"/applications/{application.pk}/"))
     assert fresh_user.mobile in page
     assert "✔ 营业执照已上传" in page
-    grant = {"action": "branch_grant", "version": application.version}
+    grant = {"action": "branch_grant", "version": application.version, "confirmed": "on"}
     branch.post(f"/applications/{application.pk}/act/", grant)
     application.refresh_from_db()
     fresh_user.refresh_from_db()
@@ -250,7 +250,8 @@ def test_a_new_login_mobile_by_the_branchs_approval(client: Client, member_user:
     branch = Client()
     branch.force_login(reviewer)
     branch.post(f"/applications/{application.pk}/act/",
-                {"action": "branch_grant", "version": application.version})  # fmt: skip
+                {"action": "branch_grant", "version": application.version,
+                 "confirmed": "on"})  # fmt: skip
     member_user.refresh_from_db()
     assert member_user.mobile == "13600000009"
     assert client.get("/accounts/center/").status_code == 302  # logged out everywhere

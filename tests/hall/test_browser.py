@@ -161,6 +161,7 @@ def test_a_takeover_with_public_facts_is_refused_and_control_is_proven(
     assert "✔ 营业执照已上传" in text(page)
     shot(page, "63-branch-sees-request")
     page.click("#action-branch_grant")  # type: ignore[attr-defined]
+    page.click("#confirm")  # type: ignore[attr-defined]
     assert "已批准" in text(page)
     page.click("#logout")  # type: ignore[attr-defined]
     # The administrator sees the new account and invites a clerk, who registers and accepts.

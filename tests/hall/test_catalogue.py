@@ -11,8 +11,14 @@ from pathlib import Path
 import polib
 
 HALL = Path(__file__).resolve().parents[2] / "src" / "hall"
-GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext"}
+GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "pgettext"}
 TEMPLATE_STRING = re.compile(r'{%\s*(?:trans|translate)\s+"([^"]+)"')
+#: A ``blocktranslate`` without plural or context: its msgid is its body, ``{{ name }}`` as
+#: ``%(name)s``.
+TEMPLATE_BLOCK = re.compile(
+    r"{%\s*blocktrans(?:late)?\b[^%]*%}(.*?){%\s*endblocktrans(?:late)?\s*%}", re.S
+)
+BLOCK_VARIABLE = re.compile(r"{{\s*(\w+)\s*}}")
 
 
 def _translated() -> set[str]:
@@ -37,8 +43,13 @@ def _python_messages() -> dict[str, str]:
 def _template_messages() -> dict[str, str]:
     found: dict[str, str] = {}
     for path in (HALL / "templates").rglob("*.html"):
-        for match in TEMPLATE_STRING.finditer(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        for match in TEMPLATE_STRING.finditer(text):
             found.setdefault(match.group(1), str(path.relative_to(HALL)))
+        for match in TEMPLATE_BLOCK.finditer(text):
+            if "{% plural" not in match.group(1):
+                msgid = BLOCK_VARIABLE.sub(r"%(\1)s", match.group(1))
+                found.setdefault(msgid, str(path.relative_to(HALL)))
     return found
 
 

@@ -60,7 +60,7 @@ def _act(client: Client, application: Application, action: str, *, back: bool,
          **extra: str) -> object:  # fmt: skip
     page = f"http://testserver/applications/{application.pk}/"
     headers = {"HTTP_REFERER": page} if back else {}
-    data = {"action": action, "version": str(application.version), **extra}
+    data = {"action": action, "version": str(application.version), "confirmed": "on", **extra}
     return client.post(f"/applications/{application.pk}/act/", data, **headers)
 
 

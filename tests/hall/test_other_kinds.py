@@ -32,7 +32,7 @@ def _act(client: Client, application: Application, action: str, **extra: str) ->
     application.refresh_from_db()
     response = client.post(
         f"/applications/{application.pk}/act/",
-        {"action": action, "version": application.version, **extra},
+        {"action": action, "version": application.version, "confirmed": "on", **extra},
         follow=True,
     )
     return response.content.decode()

@@ -44,6 +44,8 @@ def _step1(application: Application) -> dict[str, object]:
         "contact_mobile": "13900000001",
         "invoice_title": "杭州示例食品有限公司",
         "taxpayer_number": application.member.uscc,  # type: ignore[union-attr]
+        "receive_mail": "True",
+        "filled_on": "2026-12-01",
         "version": application.version,
     }
 
@@ -55,7 +57,7 @@ def _act(client: Client, application: Application, action: str, reason: str = ""
         return
     client.post(
         f"/applications/{application.pk}/act/",
-        {"action": action, "version": application.version, "reason": reason},
+        {"action": action, "version": application.version, "reason": reason, "confirmed": "on"},
     )
 
 

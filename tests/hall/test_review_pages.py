@@ -334,6 +334,12 @@ def test_a_change_returned_resubmitted_and_approved_in_a_browser(
         page.click("#queue a")  # type: ignore[attr-defined]
         assert "新联系人" in page.inner_text("#content .changed")  # type: ignore[attr-defined]
         page.click(f"#action-{action}")  # type: ignore[attr-defined]
+        if action == "center_approve":  # takes effect at once: confirmed first
+            assert "不能撤销" in page.inner_text("#final-warning")  # type: ignore[attr-defined]
+            _both_widths(page, "review-4-confirm-approval")
+            page.click("#confirm")  # type: ignore[attr-defined]
+        said = "审核通过，已生效" if action == "center_approve" else "已提交编码中心审核"
+        assert said in page.inner_text(".notice.success")  # type: ignore[attr-defined]
         page.click("#logout")  # type: ignore[attr-defined]
     assert Member.objects.get(certificate_number="物编注字第123456号").contact == "新联系人"
 

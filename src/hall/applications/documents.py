@@ -17,20 +17,21 @@ ROWS = [
     ("续展类型", "renewal_type"),
     ("法定代表人", "legal_representative"),
     ("法定代表人电话", "legal_representative_phone"),
-    ("手机", "mobile"),
+    ("法定代表人手机", "mobile"),
     ("联系人", "contact"),
-    ("区号", "area_code"),
-    ("联系电话", "contact_phone"),
+    ("长途区号", "area_code"),
+    ("联系人电话", "contact_phone"),
     ("联系人手机", "contact_mobile"),
     ("传真", "fax"),
-    ("电子邮箱", "email"),
-    ("网址", "website"),
-    ("使用条码数量", "barcodes_in_use"),
+    ("电子邮件地址", "email"),
+    ("是否收信", "receive_mail"),
+    ("企业网站", "website"),
+    ("条码使用数量", "barcodes_in_use"),
     ("发票抬头", "invoice_title"),
     ("纳税人识别号", "taxpayer_number"),
     ("税务注册地址", "tax_address"),
-    ("开户银行", "tax_bank"),
-    ("银行账号", "tax_account"),
+    ("开户行", "tax_bank"),
+    ("账号", "tax_account"),
     ("税务注册电话", "tax_phone"),
 ]
 RENEWAL_TYPES = {"by_name": "按企业名称续展", "by_code": "按码续展"}
@@ -40,6 +41,8 @@ def _value(application: Application, key: str) -> str:
     value = application.data.get(key)
     if key == "renewal_type":
         return RENEWAL_TYPES.get(str(value), "")
+    if isinstance(value, bool):
+        return "是" if value else "否"
     return "" if value in (None, "") else str(value)
 
 
@@ -67,5 +70,6 @@ def renewal_form_pdf(application: Application) -> bytes:
         parts.append(text_operators(value, 198, y - 17, 11))
     bottom = top - len(rows) * line
     parts.append(text_operators("企业（盖章）：", 68, bottom - 50, 12))
-    parts.append(text_operators(f"填表日期：{timezone.localdate()}", width - 250, bottom - 50, 12))
+    filled_on = application.data.get("filled_on") or timezone.localdate().isoformat()
+    parts.append(text_operators(f"企业填表时间：{filled_on}", width - 270, bottom - 50, 12))
     return pdf_document([(width, height, "\n".join(parts))])

@@ -24,7 +24,20 @@ def clean_taxpayer_number(value: str) -> str:
 
 
 class ApplicationForm(forms.Form):
-    """A kind's step-1 form: ``application_data`` is what the application keeps."""
+    """A kind's step-1 form: ``application_data`` is what the application keeps.
+
+    ``SECTIONS`` heads the page's sections (by the field each starts at); ``FULL_LABELS`` names
+    the fields whose label only makes sense inside their section, for the reviewer's page."""
+
+    SECTIONS: dict[str, Any] = {}
+    FULL_LABELS: dict[str, Any] = {}
+
+    @property
+    def first_section(self) -> str | None:
+        """Where the member's codes and the fee are shown: before the first section, or before
+        the first field when the form has none."""
+        names = [name for name, field in self.fields.items() if not field.widget.is_hidden]
+        return next(iter(self.SECTIONS), names[0] if names else None)
 
     def __init__(self, *args: Any, member: Member | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -34,42 +47,61 @@ class ApplicationForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
+#: Seed 000 §2.1's 是否收信: 是 or 否, kept as a boolean.
+YES_NO = [("True", _("是")), ("False", _("否"))]
+
+
 class RenewalForm(ApplicationForm):
+    """Seed 000 §2.1 field for field, labelled as the seed labels them; ``FULL_LABELS`` names the
+    fields whose seed label repeats (电话, 手机) where they are read out of their section."""
+
     renewal_type = forms.ChoiceField(label=_("续展类型"), widget=forms.RadioSelect, choices=[
-        ("by_name", _("按企业名称续展")), ("by_code", _("按码续展"))])  # fmt: skip
+        ("by_code", _("按码续展")), ("by_name", _("按企业名称续展"))])  # fmt: skip
     codes = forms.MultipleChoiceField(label=_("按码续展的代码"), required=False,
                                       widget=forms.CheckboxSelectMultiple)  # fmt: skip
     legal_representative = forms.CharField(label=_("法定代表人"), max_length=50)
-    legal_representative_phone = forms.CharField(label=_("法定代表人电话"), max_length=30,
-                                                 required=False)  # fmt: skip
+    legal_representative_phone = forms.CharField(label=_("电话"), max_length=30, required=False)
     mobile = MobileField(label=_("手机"))
     contact = forms.CharField(label=_("联系人"), max_length=50)
     area_code = forms.RegexField(
-        label=_("区号"),
+        label=_("长途区号"),
         regex=r"^0\d{2,3}$",
         max_length=4,
-        error_messages={"invalid": _("区号应为 0 开头的 3-4 位数字")},
+        error_messages={"invalid": _("长途区号应为 0 开头的 3-4 位数字，如 0571")},
     )
     contact_phone = forms.RegexField(
-        label=_("联系电话"),
+        label=_("电话"),
         regex=r"^\d{7,8}(-\d{1,6})?$",
         max_length=20,
-        error_messages={"invalid": _("电话应为 7-8 位数字，可带分机号")},
+        error_messages={
+            "invalid": _("电话应为 7-8 位数字（不含长途区号），可带分机号，如 88888888-123")
+        },
     )
-    contact_mobile = MobileField(label=_("联系人手机"))
+    contact_mobile = MobileField(label=_("手机"))
     fax = forms.CharField(label=_("传真"), max_length=30, required=False)
-    email = forms.EmailField(label=_("电子邮箱"), required=False)
-    receive_mail = forms.BooleanField(label=_("是否接收邮件"), required=False)
-    website = forms.CharField(label=_("网址"), max_length=200, required=False)
-    barcodes_in_use = forms.IntegerField(label=_("使用条码数量"), min_value=0, max_value=10**6,
+    email = forms.EmailField(label=_("电子邮件地址"), required=False)
+    receive_mail = forms.TypedChoiceField(label=_("是否收信"), choices=YES_NO, initial="True",
+                                          coerce=lambda value: value == "True",
+                                          widget=forms.RadioSelect)  # fmt: skip
+    website = forms.CharField(label=_("企业网站"), max_length=200, required=False)
+    barcodes_in_use = forms.IntegerField(label=_("条码使用数量"), min_value=0, max_value=10**6,
                                          required=False)  # fmt: skip
     invoice_title = forms.CharField(label=_("发票抬头"), max_length=200)
     taxpayer_number = forms.CharField(label=_("纳税人识别号"), max_length=25)
     tax_address = forms.CharField(label=_("税务注册地址"), max_length=200, required=False)
-    tax_bank = forms.CharField(label=_("开户银行"), max_length=100, required=False)
-    tax_account = forms.CharField(label=_("银行账号"), max_length=40, required=False)
+    tax_bank = forms.CharField(label=_("开户行"), max_length=100, required=False)
+    tax_account = forms.CharField(label=_("账号"), max_length=40, required=False)
     tax_phone = forms.CharField(label=_("税务注册电话"), max_length=30, required=False)
+    filled_on = forms.DateField(label=_("企业填表时间"),
+                                widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    #: The sections of the page (seed 000 §2.1): each starts at its first field.
+    SECTIONS = {"legal_representative": _("联系人信息"), "invoice_title": _("发票信息")}
+    FULL_LABELS = {
+        "legal_representative_phone": _("法定代表人电话"), "mobile": _("法定代表人手机"),
+        "contact_phone": _("联系人电话"), "contact_mobile": _("联系人手机"),
+    }  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,9 +121,16 @@ class RenewalForm(ApplicationForm):
             data["codes"] = []
         return data
 
+    def application_data(self) -> dict[str, Any]:
+        data = super().application_data()
+        if data.get("filled_on"):
+            data["filled_on"] = data["filled_on"].isoformat()
+        return data
+
 
 class MaterialForm(forms.Form):
     image = forms.FileField(label=_("图片"), allow_empty_file=False)
+    replaces = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -104,6 +143,8 @@ class ActionForm(forms.Form):
     )
     reason = forms.CharField(label=_("原因"), required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    #: Set by the confirmation page of an act that cannot be taken back.
+    confirmed = forms.BooleanField(required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -3,6 +3,7 @@ old expiry (domain.md §3)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,23 +66,46 @@ def renewal_start(*, user: User, today: date | None = None) -> Application:
         with transaction.atomic():
             return Application.objects.create(kind=Application.Kind.RENEWAL, member=member,
                                               applicant=user, branch=member.branch,
-                                              data=prefilled(member))  # fmt: skip
+                                              data=prefilled(member, today))  # fmt: skip
     except IntegrityError:
         raise WorkflowError(_("已有一项未办结的续展申请")) from None
 
 
-def prefilled(member: Member) -> dict[str, object]:
-    """Step 1's fields from the member's data (seed 000 §2.1)."""
+def prefilled(member: Member, today: date | None = None) -> dict[str, object]:
+    """Step 1's fields from the member's data (seed 000 §2.1), each in the form the page's own
+    rules accept, so that a member whose data is unchanged submits it as it stands."""
+    area_code, phone = split_phone(member.contact_phone)
     return {
         "archive_index": member.archive_index, "renewal_type": "by_name",
         "legal_representative": member.legal_representative,
         "legal_representative_phone": member.legal_representative_phone,
-        "contact": member.contact, "contact_phone": member.contact_phone,
-        "mobile": member.mobile, "fax": member.fax, "email": member.email,
-        "website": member.website, "invoice_title": member.name, "taxpayer_number": member.uscc,
+        "mobile": member.mobile, "contact": member.contact, "area_code": area_code,
+        "contact_phone": phone, "contact_mobile": member.mobile, "fax": member.fax,
+        "email": member.email, "receive_mail": True, "website": member.website,
+        "invoice_title": member.name, "taxpayer_number": member.uscc,
+        "filled_on": (today or timezone.localdate()).isoformat(),
         "prefixes": [{"prefix": p.prefix, "kind": p.kind} for p in member.prefixes.all()],
         "codes": [],
     }  # fmt: skip
+
+
+#: A landline as members' records hold it: the area code (010, 02x, or 0 and three digits),
+#: then the number (7-8 digits) and an extension, with or without separators
+#: ("0571-88888888", "(0571)8888888", "0571 88888888转12").
+_LANDLINE = re.compile(
+    r"^\(?(0(?:10|2\d|[3-9]\d\d))\)?[-\s]?(\d{7,8})(?:[-\s]?(?:转|-)\s*(\d{1,6}))?$"
+)
+
+
+def split_phone(text: str) -> tuple[str, str]:
+    """(area code, number[-extension]) of a recorded landline; ("", text) when it is not one,
+    for the member to correct (a number without its area code is kept as the number)."""
+    compact = (text or "").strip()
+    found = _LANDLINE.match(compact)
+    if found is None:
+        return "", compact
+    area, number, extension = found.groups()
+    return area, f"{number}-{extension}" if extension else number
 
 
 def approve_renewal(application: Application, today: date) -> None:

@@ -66,23 +66,76 @@ def application_fill(*, application_id: int, user: User, data: dict[str, Any],
     return application
 
 
-def material_add(*, application_id: int, user: User, kind: str, name: str,
-                 data: bytes) -> Material:  # fmt: skip
-    """Clean and keep one uploaded image; all of them are merged into the archive TIFF later,
-    in the background (:func:`application_archive`). (Merged here, inside the write
-    transaction, each upload took longer than the one before, 4 s to 23 s, and held the
-    database's lock meanwhile: another user's login waited 21 s on SQLite.)"""
+def upload_kinds(application: Application) -> list[str]:
+    """The documents the member may upload now (and the page offers): the business licence
+    while the application is open to uploads; the remittance proof only for a paid kind paid by
+    transfer, so at the payment step (seed 000 §2.2 ③: online payment needs none), or later
+    where one was uploaded then."""
+    if application.status not in UPLOADABLE:
+        return []
+    kinds: list[str] = [Material.Kind.LICENCE]
+    if descriptor(application.kind).paid and (
+        application.status == Status.PAYMENT
+        or application.materials.filter(kind=Material.Kind.REMITTANCE).exists()
+    ):
+        kinds.append(Material.Kind.REMITTANCE)
+    return kinds
+
+
+def _open_to_uploads(application: Application) -> None:
+    if application.status not in UPLOADABLE:
+        raise WorkflowError(_("申请当前状态为“%(status)s”，不能上传或删除资料")
+                            % {"status": application.get_status_display()})  # fmt: skip
+
+
+def _uploadable(application: Application, kind: str) -> None:
+    _open_to_uploads(application)
+    if kind not in upload_kinds(application):
+        raise WorkflowError(_("此时无需上传%(kind)s") % {"kind": Material.Kind(kind).label})
+
+
+def material_add(*, application_id: int, user: User, kind: str, name: str, data: bytes,
+                 replaces: int | None = None) -> Material:  # fmt: skip
+    """Clean and keep one uploaded image (in place of the material ``replaces`` names, which
+    goes in the same transaction); all of them are merged into the archive TIFF later, in the
+    background (:func:`application_archive`). (Merged here, inside the write transaction, each
+    upload took longer than the one before, 4 s to 23 s, and held the database's lock
+    meanwhile: another user's login waited 21 s on SQLite.)"""
     image = clean_image(data)  # refused before anything is written
     with transaction.atomic():
         application = _locked(application_id, user)
-        if application.status not in UPLOADABLE:
-            raise WorkflowError(_("申请当前状态为“%(status)s”，不能上传资料")
-                                % {"status": application.get_status_display()})  # fmt: skip
+        _uploadable(application, kind)
+        if replaces is not None:
+            _material_delete(application, replaces)
         material = Material(application=application, kind=kind, original_name=name[:200])
         material.image.save(f"{application.pk}-{kind}.png", ContentFile(image.png), save=False)
-        material.save()
+        try:
+            material.save()
+        except BaseException:
+            material.image.delete(save=False)  # no file without its row
+            raise
         _archive_later(application.pk)
     return material
+
+
+def material_remove(*, application_id: int, user: User, material_id: int) -> None:
+    """Take an uploaded document back while uploads are open (a wrong file, a better scan)."""
+    with transaction.atomic():
+        application = _locked(application_id, user)
+        _open_to_uploads(application)
+        _material_delete(application, material_id)
+        _archive_later(application.pk)
+
+
+def _material_delete(application: Application, material_id: int) -> None:
+    """Delete one of the application's materials; its file once the deletion commits."""
+    material = application.materials.filter(pk=material_id).first()
+    if material is None:
+        raise WorkflowError(_("该资料已不存在（可能已被删除或替换），请刷新页面后重试"))
+    storage, name = material.image.storage, material.image.name
+    material.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 #: The background job that merges an application's materials into its archive TIFF.
@@ -108,10 +161,22 @@ def application_archive(*, application_id: int) -> None:
     while True:
         materials = list(Material.objects.filter(application_id=application_id).order_by("id"))
         if not materials:
+            _archive_cleared(application_id)
             return
         with merged_tiff(material.image for material in materials) as tiff:
             if _archive_kept(application_id, [material.pk for material in materials], tiff):
                 return
+
+
+def _archive_cleared(application_id: int) -> None:
+    """Every material was removed: no archive either (unless one came meanwhile)."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application_id)
+        replaced = locked.archive.name
+        if not replaced or locked.materials.exists():
+            return
+        Application.objects.filter(pk=application_id).update(archive="")
+    Application._meta.get_field("archive").storage.delete(replaced)
 
 
 def _archive_kept(application_id: int, merged: list[int], tiff: IO[bytes]) -> bool:

@@ -18,4 +18,9 @@ urlpatterns = [
     path("<int:application_id>/act/", views.act, name="act"),
     path("<int:application_id>/certificate.pdf", views.certificate, name="certificate"),
     path("<int:application_id>/materials/<int:material_id>/", views.material, name="material"),
+    path(
+        "<int:application_id>/materials/<int:material_id>/remove/",
+        views.material_remove,
+        name="material_remove",
+    ),
 ]

@@ -21,7 +21,7 @@ from hall.accounts.models import User
 from hall.accounts.services import AccountError, require_unused_mobile
 from hall.accounts.views import activation_member
 from hall.applications import account_requests, kinds, registration, renewal, services
-from hall.applications.descriptors import GENERIC_START, FiledBy, Review, descriptor
+from hall.applications.descriptors import GENERIC_START, FiledBy, descriptor
 from hall.applications.fees import NoSchedule, application_fee_fen, renewal_fee_fen
 from hall.applications.forms import (
     ActionForm,
@@ -33,6 +33,7 @@ from hall.applications.forms import (
 from hall.applications.guards import kind_has
 from hall.applications.kinds import CHANGEABLE
 from hall.applications.models import Application, ApplicationEvent, Material
+from hall.applications.progress import progress_step, progress_steps
 from hall.applications.uploads import UploadError
 from hall.applications.workdays import calendar_warning
 from hall.applications.workflow import (
@@ -50,17 +51,6 @@ from hall.sms.models import SmsCode
 from hall.sms.services import SmsError, send_code, verify_code
 
 Status = Application.Status
-#: Seed 000's progress bar, and the step each status stands at.
-STEPS = [
-    gettext_noop("续展申请"),
-    gettext_noop("资料上传"),
-    gettext_noop("网上支付"),
-    gettext_noop("分支机构初审"),
-    gettext_noop("编码中心审核"),
-]
-#: The status each of those steps stands for (a returned application is back at step 1).
-STEP_STATUS: list[str] = [Status.DRAFT, Status.MATERIALS, Status.PAYMENT, Status.BRANCH_REVIEW,
-                          Status.CENTER_REVIEW]  # fmt: skip
 #: The statuses waiting for each reviewer role: a branch confirms transfers and reviews first.
 WAITING_FOR: dict[str, list[str]] = {
     User.Role.BRANCH: [Status.PAYMENT, Status.BRANCH_REVIEW],
@@ -111,7 +101,7 @@ def registration_new(request: HttpRequest) -> HttpResponse:
             return redirect("applications:detail", application.pk)
         except WorkflowError as error:
             form.add_error(None, str(error))
-    context = {"form": form, "steps": _steps(Application.Kind.REGISTRATION), "step": 1,
+    context = {"form": form, "steps": progress_steps(Application.Kind.REGISTRATION), "step": 1,
                "title": _("注册")}  # fmt: skip
     return render(request, "applications/fill.html", context)
 
@@ -135,7 +125,7 @@ def application_new(request: HttpRequest, kind: str) -> HttpResponse:
             return redirect("applications:detail", application.pk)
         except WorkflowError as error:
             form.add_error(None, str(error))
-    context = {"form": form, "steps": _steps(kind), "step": 1, "title": described.label}
+    context = {"form": form, "steps": progress_steps(kind), "step": 1, "title": described.label}
     return render(request, described.template, context)
 
 
@@ -155,7 +145,7 @@ def activation_request(request: HttpRequest) -> HttpResponse:
             return redirect("applications:detail", application.pk)
         except WorkflowError as error:
             form.add_error(None, str(error))
-    context = {"form": form, "steps": _steps(Application.Kind.ACTIVATION), "step": 1,
+    context = {"form": form, "steps": progress_steps(Application.Kind.ACTIVATION), "step": 1,
                "title": _("激活申请：%(company)s") % {"company": member.name}}  # fmt: skip
     return render(request, "applications/fill.html", context)
 
@@ -176,7 +166,7 @@ def mobile_change_request(request: HttpRequest) -> HttpResponse:
                 return redirect("applications:detail", application.pk)
         except (AccountError, SmsError, WorkflowError) as error:
             form.add_error(None, str(error))
-    context = {"form": form, "steps": _steps(Application.Kind.MOBILE_CHANGE), "step": 1,
+    context = {"form": form, "steps": progress_steps(Application.Kind.MOBILE_CHANGE), "step": 1,
                "title": Application.Kind.MOBILE_CHANGE.label}  # fmt: skip
     return render(request, "applications/mobile_change.html", context)
 
@@ -218,12 +208,15 @@ def fill(request: HttpRequest, application_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def upload(request: HttpRequest, application_id: int, kind: str) -> HttpResponse:
+    """A document uploaded, or (``replaces``) uploaded in place of one: a refused file leaves
+    the earlier ones as they were."""
     application = _get(request, application_id)
     if kind not in Material.Kind.values:
         raise Http404
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["image"]
+        replaces = form.cleaned_data["replaces"]
         try:
             services.material_add(
                 application_id=application.pk,
@@ -231,8 +224,13 @@ def upload(request: HttpRequest, application_id: int, kind: str) -> HttpResponse
                 kind=kind,
                 name=upload.name,
                 data=upload.read(2 * 1024 * 1024 + 1),
+                replaces=replaces,
             )
-            messages.success(request, _("上传成功"))
+            label = Material.Kind(kind).label
+            done = _("%(kind)s已替换") if replaces else _("%(kind)s已上传")
+            messages.success(request, done % {"kind": label})
+        except NotFound:
+            raise Http404 from None
         except (UploadError, WorkflowError) as error:
             messages.error(request, str(error))
     else:
@@ -242,23 +240,86 @@ def upload(request: HttpRequest, application_id: int, kind: str) -> HttpResponse
 
 @login_required
 @require_POST
+def material_remove(request: HttpRequest, application_id: int, material_id: int) -> HttpResponse:
+    application = _get(request, application_id)
+    try:
+        services.material_remove(application_id=application.pk, user=_user(request),
+                                 material_id=material_id)  # fmt: skip
+        messages.success(request, _("资料已删除"))
+    except NotFound:
+        raise Http404 from None
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect("applications:detail", application.pk)
+
+
+#: The acts that cannot be taken back: each is confirmed on a page that says what follows.
+FINAL_ACTS = {
+    "withdraw": gettext_noop(
+        "撤回后，本申请即办结，不能恢复；如需办理，须重新申请。已支付的费用将退回。"
+    ),
+    "center_reject": gettext_noop(
+        "不予批准后，本申请即办结，申请人不能再修改或重新提交；已支付的费用将退回。"
+    ),
+    "center_approve": gettext_noop(
+        "审核通过后立即生效（注册分配厂商识别代码并发放证书，续展延长有效期，变更写入系统成员信息，注销终止系统成员资格），不能撤销。"
+    ),
+    "branch_grant": gettext_noop("审核通过后立即生效，不能撤销。"),
+}
+#: A cancellation's submission is final for the member too.
+FINAL_SUBMISSIONS = {
+    Application.Kind.CANCELLATION: gettext_noop(
+        "提交注销申请后，经审核通过，系统成员资格即终止，厂商识别代码停止使用，不能恢复。"
+    ),
+}
+#: What the actor is told once an act has moved the application to each status.
+DONE_AT = {
+    Status.PAYMENT: gettext_noop("资料已提交。请网上支付，或汇款后上传汇款证明"),
+    Status.BRANCH_REVIEW: gettext_noop("已提交，等待分支机构初审"),
+    Status.CENTER_REVIEW: gettext_noop("已提交编码中心审核"),
+    Status.RETURNED: gettext_noop("已退回申请人修改，退回原因已通知申请人"),
+    Status.APPROVED: gettext_noop("审核通过，已生效"),
+    Status.REJECTED: gettext_noop("已不予批准，申请已办结"),
+    Status.WITHDRAWN: gettext_noop("申请已撤回"),
+}
+
+
+def _final_warning(action: str, application: Application) -> str | None:
+    """What the confirmation page says before an act that cannot be taken back, or None."""
+    if action == "materials_done":
+        text = FINAL_SUBMISSIONS.get(Application.Kind(application.kind))
+        return _(text) if text else None
+    return _(FINAL_ACTS[action]) if action in FINAL_ACTS else None
+
+
+@login_required
+@require_POST
 def act(request: HttpRequest, application_id: int) -> HttpResponse:
+    """An act on the application; one that cannot be taken back is first confirmed (a page
+    that repeats the form with ``confirmed``, so that a slip of the finger changes nothing)."""
     application = _get(request, application_id)
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for e in form.errors.values() for m in e))
         return redirect("applications:detail", application.pk)
     data = form.cleaned_data
+    warning = _final_warning(data["action"], application)
+    if warning and not data["confirmed"]:
+        label = ACTION_LABELS.get(data["action"], "")
+        return render(request, "applications/confirm.html",
+                      {"application": application, "data": data, "warning": warning,
+                       "label": _(label) if label else data["action"]})  # fmt: skip
     try:
         if data["action"] == "materials_done":
-            services.materials_done(application_id=application.pk, user=_user(request),
-                                    version=data["version"])  # fmt: skip
+            done = services.materials_done(application_id=application.pk, user=_user(request),
+                                           version=data["version"])  # fmt: skip
         else:
             extra = {"upc_prefix": data["upc_prefix"]} if data["upc_prefix"] else None
-            application_transition(application_id=application.pk, action=data["action"],
-                                   actor=_user(request), version=data["version"],
-                                   reason=data["reason"], data=extra)  # fmt: skip
-        messages.success(request, _("操作成功"))
+            done = application_transition(application_id=application.pk, action=data["action"],
+                                          actor=_user(request), version=data["version"],
+                                          reason=data["reason"], data=extra)  # fmt: skip
+        said = DONE_AT.get(Status(done.status))
+        messages.success(request, _(said) if said else done.get_status_display())
     except NotFound:
         raise Http404 from None
     except WorkflowError as error:
@@ -448,20 +509,59 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
                if name in ACTION_LABELS and application.status in rule.sources
                and user.role in rule.roles and _offered(name, application)]  # fmt: skip
     return {
-        "application": application, "steps": _steps(application.kind),
+        "application": application, "steps": progress_steps(application.kind),
         "title": application.get_kind_display(),
-        "step": _step(application), "actions": actions,
+        "step": progress_step(application), "actions": actions,
         "events": application.events.select_related("actor").order_by("-at", "-id"),
         "reason_on_top": _reason_on_top(application), **_payment(application),
         "materials": application.materials.all(), **_fees(application),
+        "active_prefixes": application.member.prefixes.filter(retired_on__isnull=True)
+        if application.member else [],
         "is_member": user.role == User.Role.MEMBER,
         "has_certificate": application.status == Status.APPROVED
         and bool(descriptor(application.kind).certificate),
         "has_printed_form": descriptor(application.kind).printed_form is not None,
-        "upload_kinds": [(kind.value, kind.label) for kind in Material.Kind],
+        "upload_slots": _upload_slots(application), "stage": _stage(application),
         "content": _content(application), "checks": _checks(application),
-        "uploadable": application.status in services.UPLOADABLE, **extra,
+        "uploadable": application.status in services.UPLOADABLE,
+        "paid_kind": descriptor(application.kind).paid, **extra,
     }  # fmt: skip
+
+
+#: The breadcrumb's second part at each status (seed 000: 续展 > 信息录入 / 资料上传 / 在线支付).
+STAGES = {Status.DRAFT: gettext_noop("信息录入"), Status.RETURNED: gettext_noop("信息录入"),
+          Status.MATERIALS: gettext_noop("资料上传"), Status.PAYMENT: gettext_noop("在线支付"),
+          Status.BRANCH_REVIEW: gettext_noop("等待审核"),
+          Status.CENTER_REVIEW: gettext_noop("等待审核")}  # fmt: skip
+#: Seed 000 §2.2's 样图查看: a sample of each document, as the member should scan it.
+SAMPLES: dict[str, str] = {
+    Material.Kind.LICENCE: "applications/samples/licence.png",
+    Material.Kind.REMITTANCE: "applications/samples/remittance.png",
+}
+
+
+def _stage(application: Application) -> str:
+    stage = STAGES.get(Status(application.status))
+    return _(stage) if stage else ""
+
+
+@dataclass(frozen=True)
+class UploadSlot:
+    """One document the member may upload now, with what is uploaded of it."""
+
+    kind: str
+    label: str
+    required: bool
+    sample: str
+    materials: list[Material]
+
+
+def _upload_slots(application: Application) -> list[UploadSlot]:
+    wanted = descriptor(application.kind).documents
+    materials = list(application.materials.all())
+    return [UploadSlot(kind, str(Material.Kind(kind).label), kind in wanted, SAMPLES[kind],
+                       [m for m in materials if m.kind == kind])
+            for kind in services.upload_kinds(application)]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -483,7 +583,8 @@ def _content(application: Application) -> list[Filed]:
     for the reviewer to read (and the member to check); a change's rows carry the old values."""
     form = descriptor(application.kind).form(member=application.member)
     before = _before_change(application)
-    rows = [Filed(str(field.label), _shown(field, application.data.get(name)),
+    rows = [Filed(str(form.FULL_LABELS.get(name, field.label)),
+                  _shown(field, application.data.get(name)),
                   None if before is None or name not in CHANGEABLE
                   else _shown(field, before.get(name)))
             for name, field in form.fields.items()
@@ -567,31 +668,6 @@ def _checks(application: Application) -> list[tuple[str, bool]]:
         paid = application.orders.filter(status="paid").exists()
         checks.append((_("费用已缴清"), paid))
     return checks
-
-
-def _stages(kind: str) -> list[int]:
-    """Which of seed 000's five steps the kind goes through: a free kind has no payment, and
-    the branch alone decides a request about an account."""
-    described = descriptor(kind)
-    skipped = set() if described.paid else {2}
-    if described.review == Review.BRANCH:
-        skipped.add(4)
-    return [n for n in range(5) if n not in skipped]
-
-
-def _steps(kind: str) -> list[str]:
-    """Seed 000's progress bar; its first step named after the kind of application."""
-    first = _("%(kind)s申请") % {"kind": Application.Kind(kind).label}
-    return [first, *(_(STEPS[n]) for n in _stages(kind)[1:])]
-
-
-def _step(application: Application) -> int:
-    """The bar's step the application stands at (one past the last once it is closed)."""
-    stages = _stages(application.kind)
-    status = str(Status.DRAFT if application.status == Status.RETURNED else application.status)
-    if status in STEP_STATUS and STEP_STATUS.index(status) in stages:
-        return stages.index(STEP_STATUS.index(status)) + 1
-    return len(stages) + 1
 
 
 def _fees(application: Application) -> dict[str, Any]:
