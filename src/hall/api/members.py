@@ -27,6 +27,7 @@ from hall.api.schemas import (
 )
 from hall.core import httpcache
 from hall.core.errors import HallError, NotFound
+from hall.core.typed import digits
 from hall.lookup import services
 from hall.products import bank
 from hall.products.artwork import CONTENT_TYPES, product_artwork
@@ -46,7 +47,7 @@ Gtin = PathEx[str, P(description="The product's GTIN, in any of its lengths.",
 
 def _own(request: HttpRequest, gtin: str) -> Product:
     member = member_of(request)
-    number = "".join(c for c in gtin if c.isdigit())[:14].zfill(14)
+    number = "".join(c for c in digits(gtin) if c in "0123456789")[:14].zfill(14)
     product = bank.member_products(member).filter(gtin=number).first()
     if product is None:
         raise NotFound(_("本企业没有此商品条码的产品"))
@@ -110,7 +111,8 @@ def _checked(data: ProductData, product: Product | None = None) -> dict[str, Any
 def product_allocate(request: HttpRequest, payload: AllocateIn) -> Any:
     """Allocate the next free GTIN of ``prefix`` (or item reference ``item``) to a new draft."""
     member = member_of(request)
-    product = bank.gtin_allocate(member=member, prefix=payload.prefix, actor=key_of(request),
+    product = bank.gtin_allocate(member=member, prefix=digits(payload.prefix),
+                                 actor=key_of(request),
                                  today=timezone.localdate(), item=payload.item,
                                  data=_checked(payload))  # fmt: skip
     return Status(201, _product_out(product))

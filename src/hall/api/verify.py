@@ -14,6 +14,7 @@ from hall.accounts.models import ApiKey
 from hall.api.keys import any_key, key_of, spend
 from hall.api.schemas import BatchIn, BatchOut, JobOut, refusals, written
 from hall.core.errors import Conflict, NotFound, TooLarge
+from hall.core.sizes import too_large
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
 from hall.lookup import batch
@@ -58,7 +59,7 @@ def verify_job_start(request: HttpRequest, file: File[UploadedFile]) -> Any:
     key = key_of(request)
     spend(request)
     if (file.size or 0) > batch.MAX_FILE_BYTES:
-        raise TooLarge(_("文件过大：最大 %(limit)d MB") % {"limit": batch.MAX_FILE_BYTES // 2**20},
+        raise TooLarge(too_large(file.size or 0, batch.MAX_FILE_BYTES),
                        details={"limit_bytes": batch.MAX_FILE_BYTES})  # fmt: skip
     owner = _job_owner(key)
     running = Job.objects.filter(

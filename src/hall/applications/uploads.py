@@ -11,11 +11,13 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from hall.core.errors import HallError
+from hall.core.sizes import too_large
 
 MAX_BYTES = 2 * 1024 * 1024
 #: A business licence scanned at 600 dpi on A3 is about 35 million pixels.
@@ -37,10 +39,31 @@ class CleanImage:
     original_format: str
 
 
+class Upload(Protocol):
+    """What :func:`read_image` needs of an upload (Django's ``UploadedFile``)."""
+
+    size: int | None
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def read_image(upload: Upload, limit: int = MAX_BYTES) -> bytes:
+    """The upload's bytes, read no further than ``limit``; over it, :class:`UploadError` with
+    the file's real size (``文件 3.4 MB，超过 2 MB 上限``), which the upload knows before a byte
+    is read: a caller that reads ``limit + 1`` bytes itself could only say "2.0 MB"."""
+    if upload.size is not None and upload.size > limit:
+        raise UploadError(too_large(upload.size, limit))
+    data = upload.read(limit + 1)
+    if len(data) > limit:  # an upload that did not say its size
+        raise UploadError(too_large(len(data), limit))
+    return data
+
+
 def clean_image(data: bytes) -> CleanImage:
-    """The upload as a clean RGB PNG, or :class:`UploadError` saying what is wrong."""
+    """The upload as a clean RGB PNG, or :class:`UploadError` saying what is wrong (its size
+    over the limit: give it whole, or read it with :func:`read_image`)."""
     if len(data) > MAX_BYTES:
-        raise UploadError(_("文件过大：%(size).1f MB，上限 2 MB") % {"size": len(data) / 2**20})
+        raise UploadError(too_large(len(data), MAX_BYTES))
     image = _open(data)
     if image.format not in FORMATS:
         raise UploadError(_("只接受 jpg、png、gif 或 bmp 图片，此文件是 %(format)s")
@@ -48,8 +71,8 @@ def clean_image(data: bytes) -> CleanImage:
     original = image.format
     try:
         image.load()
-    except (OSError, ValueError) as error:
-        raise UploadError(_("图片已损坏，无法读取：%(error)s") % {"error": error}) from error
+    except (OSError, ValueError) as error:  # Pillow's words are not the member's
+        raise UploadError(_("图片已损坏或不完整，无法读取：请重新扫描或导出后再上传")) from error
     rgb = image.convert("RGB")
     out = io.BytesIO()
     rgb.save(out, format="PNG", optimize=False)

@@ -24,6 +24,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from hall.core.errors import json_error
+from hall.core.sizes import size_text
 
 
 class BodyLimits:
@@ -38,7 +39,8 @@ class BodyLimits:
         if length > smallest_limit():  # most requests (GETs, forms) stop at this comparison
             limit = route_limit(request.path_info)
             if length > limit:
-                message = _("请求内容过大：此处最多接受 %(limit)s") % {"limit": _size(limit)}
+                message = _("请求内容过大：此处最多接受 %(limit)s（此次 %(size)s）") % {
+                    "size": size_text(length), "limit": size_text(limit)}  # fmt: skip
                 return _refused(request, 413, "body_too_large", message, limit)
         return self.get_response(request)
 
@@ -70,13 +72,6 @@ def route_limit(path: str) -> int:
     except Resolver404:
         return default_limit()
     return int(settings.BODY_LIMITS.get(name, default_limit()))
-
-
-def _size(limit: int) -> str:
-    """A limit as people read it: 64 KB, 2.5 MB, 11 MB."""
-    if limit < 2**20:
-        return f"{limit // 1024} KB"
-    return f"{limit / 2**20:.1f}".removesuffix(".0") + " MB"
 
 
 def _refused(request: HttpRequest, status: int, code: str, message: str,

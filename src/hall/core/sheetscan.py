@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from hall.core.spreadsheets import TableError
+from hall.core.spreadsheets import TableError, refuse_non_table
 
 if TYPE_CHECKING:
     from openpyxl.reader.excel import ExcelReader
@@ -57,12 +57,13 @@ def check(data: bytes, limits: Limits) -> None:
     is larger than ``limits`` or wider than :data:`COLUMNS`."""
     from openpyxl.reader.excel import ExcelReader  # noqa: PLC0415 - 0.2 s; only workbooks need it
 
+    refuse_non_table(data)  # a .docx is no table, not a damaged workbook
     try:
         reader = ExcelReader(io.BytesIO(data), read_only=True)
         unpacked = sum(info.file_size for info in reader.archive.infolist())
         refusal = _sheet_refusal(reader, limits) if unpacked <= limits.unpacked else None
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as error:
-        raise TableError(_("Excel 文件已损坏或不是 .xlsx 格式")) from error
+        raise TableError(_("Excel 文件已损坏，无法读取：请在 Excel 中重新保存后再上传")) from error
     if unpacked > limits.unpacked:
         sizes = {"size": unpacked // 2**20, "limit": limits.unpacked // 2**20}
         raise TableError(_("Excel 文件解压后过大（%(size)d MB，上限 %(limit)d MB）") % sizes)

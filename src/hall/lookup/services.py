@@ -26,8 +26,10 @@ from django.utils.translation import gettext as _
 from hall.applications.descriptors import kinds
 from hall.applications.models import Application, ApplicationEvent
 from hall.core.errors import HallError
-from hall.core.reasons import reason
+from hall.core.reasons import reason, reasons
 from hall.core.replicas import reading
+from hall.core.sizes import too_large
+from hall.core.typed import digits as typed_digits
 from hall.core.typed import typed
 from hall.members.facts import certificate_forms, mask_certificate, same_name
 from hall.members.models import CompanyPrefix, Member
@@ -126,8 +128,7 @@ def _labels(choices: type[models.Choices], language: str | None) -> dict[Any, st
 
 
 def _error(error: TiaomaError) -> dict[str, Any]:
-    return {"code": error.code, "message": reason(error), "message_en": error.message,
-            "message_zh": error.message_zh}  # fmt: skip
+    return dict(reasons(error))
 
 
 def lookup_gtin(text: str) -> dict[str, Any]:
@@ -274,8 +275,8 @@ def _summary(parsed: gtin.Gtin, prefix: str | None, member: dict[str, Any] | Non
 
 def lookup_prefix(text: str) -> dict[str, Any]:
     """The member that holds a company prefix."""
-    digits = re.sub(r"\s", "", text)[:20]
-    if not re.fullmatch(r"\d{6,12}", digits):
+    digits = typed_digits(text)[:20]
+    if not re.fullmatch(r"[0-9]{6,12}", digits):
         problem = {"code": "prefix_format", "message": _("厂商识别代码应为 6 至 12 位数字")}
         return {"query": digits, "well_formed": False, "error": problem}
     found = (CompanyPrefix.objects.using(reading()).filter(prefix=digits)
@@ -386,12 +387,13 @@ PHOTO_MAX_PIXELS = 25_000_000
 PHOTO_SECONDS = 5.0
 
 
-def lookup_photo(data: bytes, *, limit: int) -> list[dict[str, Any]]:
-    """Every barcode in the photo, decoded by zxing-cpp, and each GTIN looked up."""
+def lookup_photo(data: bytes, *, limit: int, size: int | None = None) -> list[dict[str, Any]]:
+    """Every barcode in the photo, decoded by zxing-cpp, and each GTIN looked up. ``size`` is
+    the upload's own (``data`` may be read only to the limit and a byte)."""
     if not data:
         raise PhotoError(_("请选择一张条码照片"))
     if len(data) > limit:
-        raise PhotoError(_("照片过大：上限 %(mb)d MB") % {"mb": limit // 2**20})
+        raise PhotoError(too_large(max(size or 0, len(data)), limit))
 
     try:
         found = scan.read(data, pages=1, max_pixels=PHOTO_MAX_PIXELS, seconds=PHOTO_SECONDS)

@@ -139,7 +139,8 @@ def photo_page(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("photo")
         data = upload.read(MAX_PHOTO_BYTES + 1) if upload else b""
         try:
-            context["answers"] = services.lookup_photo(data, limit=MAX_PHOTO_BYTES)
+            size = max(upload.size or 0, len(data)) if upload else 0
+            context["answers"] = services.lookup_photo(data, limit=MAX_PHOTO_BYTES, size=size)
         except services.PhotoError as error:
             context["error"], status = str(error), 400
     return render(request, "lookup/photo.html", context, status=status)

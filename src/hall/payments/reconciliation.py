@@ -3,7 +3,9 @@ the hall's ledger (order, notifications, refunds) set against what each gateway 
 every mismatch listed; the day's refused notifications beside it; CSV for the accountants.
 
 A run is kept (:class:`ReconciliationRun`), so the report of a day reads the same tomorrow; the
-scheduler makes yesterday's at 03:00 and staff may run any day again.
+scheduler makes yesterday's at 03:00 and staff may run any day again. Each line keeps its
+words as text in Chinese (the record) and as messages with their values (``words``), so that
+the page and the CSV show them in the reader's language, whoever ran the day (:func:`shown`).
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import csv
 import datetime as dt
 import io
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -43,8 +46,25 @@ OUTCOME_LABELS = {
 
 
 def outcome_label(outcome: str) -> str:
+    return _(_outcome_message(outcome))
+
+
+def _outcome_message(outcome: str) -> str:
     key = "late or again" if outcome.startswith("late or again") else outcome
-    return _(OUTCOME_LABELS[key]) if key in OUTCOME_LABELS else outcome
+    return OUTCOME_LABELS.get(key, outcome)
+
+
+#: A message of a line as it is kept: (text before it, message, its values), shown in the
+#: reader's language by :func:`_said`.
+Part = tuple[str, str, dict[str, str]]
+#: How each field's parts are joined.
+JOINERS = {"status": "", "notified": "、", "gateway_says": "；", "refunds": "；", "problem": ""}
+
+
+def _said(parts: list[Part] | list[list[Any]], joiner: str) -> str:
+    """The parts in the active language."""
+    return joiner.join(f"{before}{_(message) % values if values else _(message)}"
+                       for before, message, values in parts)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,7 @@ class Line:
     gateway_says: str
     refunds: str
     problem: str
+    words: dict[str, list[Part]]
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -80,43 +101,47 @@ def _orders_of(day: dt.date) -> list[Order]:
     return list(Order.objects.filter(touched).distinct().order_by("number"))
 
 
-def _gateway_view(order: Order) -> tuple[str, list[str], str]:
-    """What the gateways say of the order: text, the transactions they report, and trouble."""
+def _gateway_view(order: Order) -> tuple[list[Part], list[str], list[Part]]:
+    """What the gateways say of the order, the transactions they report, and the trouble."""
     if order.method == "transfer":
-        return _("银行汇款（人工确认）"), [], ""
-    said, seen, trouble = [], [], ""
+        return [("", gettext_noop("银行汇款（人工确认）"), {})], [], []
+    said: list[Part] = []
+    seen: list[str] = []
+    trouble: list[Part] = []
     for name in order_gateways(order) or ([order.gateway] if order.gateway else []):
         gateway = GATEWAYS.get(name)
         if gateway is None:
-            said.append(f"{name}: " + _("未配置"))
-            trouble = _("渠道未配置，无法查询")
+            said.append((f"{name}: ", gettext_noop("未配置"), {}))
+            trouble = [("", gettext_noop("渠道未配置，无法查询"), {})]
             continue
         paid = gateway.query(order)
         if paid is None:
-            said.append(f"{name}: " + _("未付款或无法查询"))
+            said.append((f"{name}: ", gettext_noop("未付款或无法查询"), {}))
             continue
-        said.append(f"{name}: " + _("已付 %(amount)s 元（%(tx)s）")
-                    % {"amount": fen_to_yuan(paid.amount_fen), "tx": paid.transaction})  # fmt: skip
+        said.append((f"{name}: ", gettext_noop("已付 %(amount)s 元（%(tx)s）"),
+                     {"amount": fen_to_yuan(paid.amount_fen), "tx": paid.transaction}))  # fmt: skip
         seen.append(paid.transaction)
         if paid.amount_fen != order.amount_fen:
-            trouble = _("金额不符")
-    return "；".join(said) or _("未发起支付"), seen, trouble
+            trouble = [("", gettext_noop("金额不符"), {})]
+    return said or [("", gettext_noop("未发起支付"), {})], seen, trouble
 
 
-def _problem(order: Order, seen: list[str], trouble: str) -> str:
-    """Why the hall's ledger and the gateways disagree about an order, or ''."""
+def _problem(order: Order, seen: list[str], trouble: list[Part]) -> list[Part]:
+    """Why the hall's ledger and the gateways disagree about an order (no parts: they agree)."""
     if trouble:
         return trouble
     strays = set(order.stray_payments.values_list("transaction", flat=True))
     paid_here = order.status in (Order.Status.PAID, Order.Status.REFUNDED)
     if order.method != "transfer" and paid_here and order.provider_transaction not in seen:
-        return _("本系统已入账，网关查无此付款")
+        return [("", gettext_noop("本系统已入账，网关查无此付款"), {})]
     unknown = [tx for tx in seen if tx != order.provider_transaction and tx not in strays]
     if unknown:
-        return _("网关已收款（%(tx)s），本系统未入账") % {"tx": "、".join(unknown)}
+        return [
+            ("", gettext_noop("网关已收款（%(tx)s），本系统未入账"), {"tx": "、".join(unknown)})
+        ]
     if order.refunds.filter(status=Refund.Status.REQUESTED).exists():
-        return _("退款未完成")
-    return ""
+        return [("", gettext_noop("退款未完成"), {})]
+    return []
 
 
 def _line(order: Order, day: dt.date) -> Line:
@@ -124,15 +149,22 @@ def _line(order: Order, day: dt.date) -> Line:
     outcomes = Notification.objects.filter(order_number=order.number,
                                            received_at__gte=start, received_at__lt=end)  # fmt: skip
     said, seen, trouble = _gateway_view(order)
-    refunds = [f"{r.number} {fen_to_yuan(r.amount_fen)} {r.get_status_display()}"
-               for r in order.refunds.all()]  # fmt: skip
+    words: dict[str, list[Part]] = {
+        "status": [("", str(Order.Status(order.status).label), {})],
+        "notified": [("", _outcome_message(outcome), {})
+                     for outcome in outcomes.values_list("outcome", flat=True)]
+        or [("", gettext_noop("无"), {})],
+        "gateway_says": said,
+        "refunds": [(f"{r.number} {fen_to_yuan(r.amount_fen)} ",
+                     str(Refund.Status(r.status).label), {}) for r in order.refunds.all()],
+        "problem": _problem(order, seen, trouble),
+    }  # fmt: skip
+    text = {name: _said(parts, JOINERS[name]) for name, parts in words.items()}
     return Line(
         order=order.number, gateway=order.gateway or order.method or order.started_with,
-        amount=fen_to_yuan(order.amount_fen), status=order.get_status_display(),
-        transaction=order.provider_transaction or "",
-        notified="、".join(map(outcome_label, outcomes.values_list("outcome", flat=True)))
-        or _("无"),
-        gateway_says=said, refunds="；".join(refunds), problem=_problem(order, seen, trouble),
+        amount=fen_to_yuan(order.amount_fen), transaction=order.provider_transaction or "",
+        status=text["status"], notified=text["notified"], gateway_says=text["gateway_says"],
+        refunds=text["refunds"], problem=text["problem"], words=words,
     )  # fmt: skip
 
 
@@ -142,12 +174,18 @@ def _refused_notifications(day: dt.date) -> list[dict[str, str]]:
                .exclude(outcome__in=ROUTINE).order_by("id"))  # fmt: skip
     return [{"at": timezone.localtime(n.received_at).strftime("%H:%M:%S"), "gateway": n.gateway,
              "order": n.order_number, "transaction": n.transaction,
-             "outcome": outcome_label(n.outcome)}
+             "outcome": outcome_label(n.outcome), "message": _outcome_message(n.outcome)}
             for n in refused]  # fmt: skip
 
 
 def reconcile(day: dt.date) -> ReconciliationRun:
-    """Reconcile one day now, keep the run (replacing an earlier run of that day)."""
+    """Reconcile one day now, keep the run (replacing an earlier run of that day); its text in
+    Chinese whoever runs it, its words for every reader's language."""
+    with translation.override("zh-hans"):
+        return _reconcile(day)
+
+
+def _reconcile(day: dt.date) -> ReconciliationRun:
     lines = [_line(order, day) for order in _orders_of(day)]
     start, end = _day_bounds(day)
     paid = Order.objects.filter(paid_at__gte=start, paid_at__lt=end)
@@ -167,20 +205,35 @@ def reconcile(day: dt.date) -> ReconciliationRun:
 
 
 CSV_COLUMNS = [
-    ("order", "订单号"), ("gateway", "渠道"), ("amount", "金额（元）"), ("status", "系统状态"),
-    ("transaction", "交易号"), ("notified", "支付通知"), ("gateway_says", "网关查询"),
-    ("refunds", "退款"), ("problem", "差异"),
+    ("order", gettext_noop("订单号")), ("gateway", gettext_noop("渠道")),
+    ("amount", gettext_noop("金额（元）")), ("status", gettext_noop("系统状态")),
+    ("transaction", gettext_noop("交易号")), ("notified", gettext_noop("支付通知")),
+    ("gateway_says", gettext_noop("网关查询")), ("refunds", gettext_noop("退款")),
+    ("problem", gettext_noop("差异")),
 ]  # fmt: skip
 
 
+def shown(run: ReconciliationRun) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The run's lines and refused notifications in the reader's language (a run kept before
+    lines had their words is shown as it was written)."""
+    lines = [{**line, **{name: _said(parts, JOINERS[name])
+                         for name, parts in line.get("words", {}).items()}}
+             for line in run.lines]  # fmt: skip
+    refused = [{**item, "outcome": _(item["message"]) if "message" in item else item["outcome"]}
+               for item in run.refused]  # fmt: skip
+    return lines, refused
+
+
 def run_csv(run: ReconciliationRun) -> bytes:
-    """The run as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese)."""
+    """The run as CSV in the reader's language (UTF-8 with a byte-order mark, so Excel reads
+    the Chinese)."""
+    lines, refused_list = shown(run)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([title for _key, title in CSV_COLUMNS])
-    for line in run.lines:
+    writer.writerow([_(title) for _key, title in CSV_COLUMNS])
+    for line in lines:
         writer.writerow([csv_safe(str(line[key])) for key, _title in CSV_COLUMNS])
-    for refused in run.refused:
+    for refused in refused_list:
         writer.writerow([csv_safe(refused["order"]), refused["gateway"], "", "",
                          csv_safe(refused["transaction"]), csv_safe(refused["outcome"]), "", "",
                          _("被拒绝的通知 %(at)s") % {"at": refused["at"]}])  # fmt: skip

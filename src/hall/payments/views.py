@@ -33,7 +33,7 @@ from hall.payments.gateways import (
 from hall.payments.invoices import invoice_pdf
 from hall.payments.models import Invoice, Order, ReconciliationRun, Refund
 from hall.payments.orders import order_for, order_started, transfer_confirm
-from hall.payments.reconciliation import reconcile, run_csv
+from hall.payments.reconciliation import reconcile, run_csv, shown
 from hall.payments.refunds import transfer_refund_paid
 
 
@@ -75,8 +75,9 @@ def transfer_received(request: HttpRequest, application_id: int) -> HttpResponse
         or _user(request).role not in ALLOWED_TRANSITIONS["payment_received"].roles
     ):
         raise Http404
-    transfer_confirm(application=application, reviewer=_user(request))
-    messages.success(request, _("操作成功"))
+    order = transfer_confirm(application=application, reviewer=_user(request))
+    messages.success(request, _("已确认收到订单 %(number)s 的汇款（%(amount)s 元）")
+                     % {"number": order.number, "amount": order.amount_yuan})  # fmt: skip
     return redirect("applications:detail", application_id)
 
 
@@ -135,7 +136,8 @@ def sandbox(request: HttpRequest, number: str) -> HttpResponse:
         gateway.post(gateway.pay(order, method, succeeded=choice == "succeed"))
         order.refresh_from_db()
         if order.status == Order.Status.PAID:
-            messages.success(request, _("付款成功"))
+            messages.success(request, _("付款成功：订单 %(number)s 已付 %(amount)s 元")
+                             % {"number": order.number, "amount": order.amount_yuan})  # fmt: skip
             return redirect("applications:detail", order.application_id)
         messages.error(request, _("付款未成功，订单仍可支付"))
         return redirect("payments:order", number)
@@ -227,8 +229,10 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             return redirect(f"{reverse('payments:reconciliation')}?day={day.isoformat()}")
     waiting = Refund.objects.filter(status=Refund.Status.REQUESTED).select_related("order")
+    lines, refused = shown(run)
     return render(request, "payments/reconciliation.html",
-                  {"run": run, "day": day, "waiting": waiting})  # fmt: skip
+                  {"run": run, "lines": lines, "refused": refused, "day": day,
+                   "waiting": waiting})  # fmt: skip
 
 
 @login_required
@@ -250,9 +254,13 @@ def refund_paid(request: HttpRequest, refund_id: int) -> HttpResponse:
     """The center paid a transfer's refund back by bank and records the bank's reference."""
     _finance(request)
     try:
-        transfer_refund_paid(refund_id=refund_id, reference=request.POST.get("reference", ""))
+        paid = transfer_refund_paid(refund_id=refund_id,
+                                    reference=request.POST.get("reference", ""))  # fmt: skip
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("已记录退款汇款"))
+        messages.success(request, _("已记录退款 %(number)s 的汇款（%(amount)s 元，流水号 "
+                                    "%(reference)s），状态为“已退款”")
+                         % {"number": paid.number, "amount": paid.amount_yuan,
+                            "reference": paid.reference})  # fmt: skip
     return redirect("payments:reconciliation")

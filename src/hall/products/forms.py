@@ -10,7 +10,8 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from hall.applications.uploads import UploadError, clean_image
+from hall.applications.uploads import UploadError, clean_image, read_image
+from hall.core.typed import DigitsField, IntegerDigitsField, refuse_unprintable
 from hall.members.models import Member
 from hall.products import bank
 from hall.products.models import Product
@@ -24,9 +25,10 @@ def prefix_choices(member: Member) -> list[tuple[str, str]]:
 
 class AllocateForm(forms.Form):
     company_prefix = forms.ChoiceField(label=_("厂商识别代码"))
-    item = forms.IntegerField(label=_("指定商品项目代码（不填则分配下一个可用编码）"),
+    item = IntegerDigitsField(label=_("指定商品项目代码（不填则分配下一个可用编码）"),
                               required=False, min_value=0)  # fmt: skip
-    name = forms.CharField(label=_("产品名称"), max_length=200, required=False)
+    name = forms.CharField(label=_("产品名称"), max_length=200, required=False,
+                           validators=[refuse_unprintable])  # fmt: skip
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -35,7 +37,8 @@ class AllocateForm(forms.Form):
 
 class Ean8Form(forms.Form):
     number = forms.ChoiceField(label=_("缩短码"))
-    name = forms.CharField(label=_("产品名称"), max_length=200, required=False)
+    name = forms.CharField(label=_("产品名称"), max_length=200, required=False,
+                           validators=[refuse_unprintable])  # fmt: skip
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,15 +50,15 @@ class CaseForm(forms.Form):
     indicator = forms.ChoiceField(
         label=_("指示符"), choices=[(str(d), str(d)) for d in range(1, 9)]
     )
-    quantity = forms.IntegerField(label=_("所含数量"), min_value=1, max_value=1_000_000)
+    quantity = IntegerDigitsField(label=_("所含数量"), min_value=1, max_value=1_000_000)
     level = forms.ChoiceField(label=_("包装层级"), choices=[
         c for c in Product.Level.choices if c[0] != Product.Level.EACH])  # fmt: skip
 
 
 class ReserveForm(forms.Form):
     company_prefix = forms.ChoiceField(label=_("厂商识别代码"))
-    first = forms.IntegerField(label=_("起始项目代码"), min_value=0)
-    last = forms.IntegerField(label=_("结束项目代码"), min_value=0)
+    first = IntegerDigitsField(label=_("起始项目代码"), min_value=0)
+    last = IntegerDigitsField(label=_("结束项目代码"), min_value=0)
     note = forms.CharField(label=_("用途"), max_length=200, required=False)
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
@@ -71,12 +74,12 @@ def _check_together(data: dict[str, Any]) -> None:
 class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
     """The product data a member files (产品信息通报)."""
 
-    gpc_brick = forms.RegexField(
-        label=_("GPC 细块代码"), regex=r"^10\d{6}$", required=False,
+    gpc_brick = DigitsField(
+        label=_("GPC 细块代码"), regex=r"^10[0-9]{6}$", required=False,
         error_messages={"invalid": _("GPC 细块代码为 10 开头的 8 位数字，例如 10000025")},
     )  # fmt: skip
-    classification = forms.RegexField(
-        label=_("全国产品分类代码（GB/T 7635.1）"), regex=r"^\d{2,8}$", required=False,
+    classification = DigitsField(
+        label=_("全国产品分类代码（GB/T 7635.1）"), regex=r"^[0-9]{2,8}$", required=False,
         error_messages={"invalid": _("全国产品分类代码为 2 至 8 位数字")},
     )  # fmt: skip
     net_content = forms.DecimalField(label=_("净含量"), required=False, max_digits=12,
@@ -94,7 +97,7 @@ class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
         if not upload or not hasattr(upload, "read") or getattr(upload, "_committed", False):
             return upload
         try:
-            cleaned = clean_image(upload.read(2 * 1024 * 1024 + 1))
+            cleaned = clean_image(read_image(upload))
         except UploadError as error:
             raise forms.ValidationError(str(error)) from error
         return SimpleUploadedFile("product.png", cleaned.png, content_type="image/png")
@@ -130,13 +133,21 @@ class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
                 and not (k == "image" and not v)}  # fmt: skip
 
 
+#: The product's names, printed on labels and shown by the public query: no emoji, no control
+#: characters (a validator of the form's fields, so that the page, the import and the API
+#: refuse them alike).
+NAMES = ("name", "name_en", "brand", "brand_en")
+for _name in NAMES:
+    ProductForm.base_fields[_name].validators.append(refuse_unprintable)
+
+
 class ArtworkForm(forms.Form):
     format = forms.ChoiceField(label=_("格式"), choices=[
         ("svg", "SVG"), ("pdf", "PDF"), ("eps", "EPS"), ("png", "PNG")], initial="svg")  # fmt: skip
     magnification = forms.DecimalField(label=_("放大系数"), min_value=Decimal("0.80"),
                                        max_value=Decimal("2.00"), decimal_places=2,
                                        initial=Decimal("1.00"))  # fmt: skip
-    dpi = forms.IntegerField(label=_("PNG 分辨率（dpi）"), min_value=72, max_value=2400,
+    dpi = IntegerDigitsField(label=_("PNG 分辨率（dpi）"), min_value=72, max_value=2400,
                              required=False, initial=600)  # fmt: skip
 
 
@@ -152,7 +163,7 @@ class LabelsForm(forms.Form):
 
 class ProofForm(forms.Form):
     image = forms.FileField(label=_("印刷样张图片"))
-    dpi = forms.IntegerField(label=_("扫描分辨率（dpi）"), min_value=100, max_value=4800,
+    dpi = IntegerDigitsField(label=_("扫描分辨率（dpi）"), min_value=100, max_value=4800,
                              required=False)  # fmt: skip
 
 

@@ -177,6 +177,8 @@ class ProductEvent(models.Model):
             return gettext("API 密钥 %(key)s") % {"key": self.api_key}
         if self.actor is None:
             return ""
+        if self.actor.role == self.actor.Role.SYSTEM:  # its name is kept in Chinese
+            return str(self.actor.Role.SYSTEM.label)
         # A clerk without a name is shown by a masked number: the history reaches API keys.
         return self.actor.name or mask_mobile(self.actor.mobile)
 

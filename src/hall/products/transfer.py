@@ -16,6 +16,7 @@ already committed and writes each row once.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,6 +62,10 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("status", "状态", "Status"),
 ]
 ERROR_HEADER = "错误 / Error"
+#: The row's number in the uploaded file, beside its reason (the error file's rows are the bad
+#: ones only, so their own numbers are not the original's). Not a template column: a fixed
+#: error file uploaded again ignores it.
+LINE_HEADER = "原行号 / Row"
 EXAMPLE = ["", "69212345", "示例矿泉水", "Sample water", "示例", "Sample", "550mL 瓶装", "550",
            "mL", "10000232", "", "零售单元", "2026-01-01", "", "使用中"]  # fmt: skip
 CHUNK = 1000
@@ -96,8 +101,16 @@ class Report:
     failed: list[tuple[int, list[str], str]] = field(default_factory=list)
 
     def error_file(self, kind: str) -> bytes:
-        rows = [[*row, problem] for _line, row, problem in self.failed]
-        return write_table(kind, [*self.header, ERROR_HEADER], rows)
+        """The bad rows in the order of the file, each with its original row number and its
+        reason after the uploaded columns."""
+        width = len(self.header)
+        rows = [[*row[:width], *[""] * (width - len(row)), str(line), problem]
+                for line, row, problem in sorted(self.failed, key=_line_of)]  # fmt: skip
+        return write_table(kind, [*self.header, LINE_HEADER, ERROR_HEADER], rows)
+
+
+def _line_of(failure: tuple[int, list[str], str]) -> int:
+    return failure[0]
 
 
 def template(kind: str) -> bytes:
@@ -171,9 +184,40 @@ class _Row:
     status: str
 
 
-def _parse(line: int, raw: list[str], columns: dict[int, str]) -> _Row | str:
-    """A row's cleaned values, or the reason it is refused."""
-    values = {name: (raw[i].strip() if i < len(raw) else "") for i, name in columns.items()}
+#: What a spreadsheet would run as a formula: ``=``, ``@``, or a sign before a reference, a
+#: function or a bracket (``+A1``, ``-SUM(``); a sign before a number or a word (``-18℃``) is
+#: text. (A leading ``'`` is the escape our own exports write: it is dropped, see _unescaped.)
+_FORMULA = re.compile(r"[=@]|[+\-]\s*(?:\$?[A-Za-z]{1,3}\$?[0-9]|[A-Za-z_.]+\(|\()")
+
+
+def _unescaped(text: str) -> str:
+    """A cell as written: our exports put ``'`` before a cell a spreadsheet would run
+    (:func:`hall.core.spreadsheets.csv_safe`), so that what is exported imports again as it was."""
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _formula(name: str, text: str) -> str:
+    return _("%(column)s：“%(text)s”是公式，导入只取单元格中的值：请将公式“粘贴为数值”，"
+             "或填写值本身") % {"column": _field_label(name), "text": text[:40]}  # fmt: skip
+
+
+def _problem(name: str, text: str, messages: list[str]) -> str:
+    """A refused cell's reason: a formula-like cell said to be one, not judged as a value."""
+    if _FORMULA.match(text):
+        return _formula(name, text)
+    return f"{_field_label(name)}：{' '.join(messages)}"
+
+
+def _parse(line: int, raw: list[str], columns: dict[int, str], *,
+           workbook: bool = False) -> _Row | str:  # fmt: skip
+    """A row's cleaned values, or the reason it is refused. A workbook's formula cells (read as
+    their formulas) are refused as such: what Excel last computed is not in every file, and
+    an empty one would take the next free GTIN in silence. A CSV cell is text: one that looks
+    like a formula is kept as text if its field accepts it (and exported escaped)."""
+    written = {name: (raw[i].strip() if i < len(raw) else "") for i, name in columns.items()}
+    if workbook and (formulas := [n for n, text in written.items() if text[:1] == "="]):
+        return "；".join(_formula(name, written[name]) for name in formulas)
+    values = {name: _unescaped(text) for name, text in written.items()}
     unit = values.get("net_content_unit", "")
     values["net_content_unit"] = UNIT_ALIASES.get(unit.lower(), _choice(unit, Product.Unit))
     values["level"] = _choice(values.get("level", ""), Product.Level) or "each"
@@ -182,13 +226,15 @@ def _parse(line: int, raw: list[str], columns: dict[int, str]) -> _Row | str:
         return _("状态应为“草稿”或“使用中”")
     cleaned, errors = ProductForm.clean_row({**values, "quantity": values.get("quantity") or "1"})
     if errors:
-        return "；".join(f"{_field_label(name)}：{' '.join(messages)}"
+        return "；".join(_problem(name, written.get(name, ""), messages)
                         for name, messages in errors.items())  # fmt: skip
     number = None
     if values.get("gtin"):
         try:
             number = gtin.validate(values["gtin"]).zfill(14)
         except TiaomaError as error:
+            if _FORMULA.match(values["gtin"]):
+                return _formula("gtin", values["gtin"])
             return _("商品条码：%(reason)s") % {"reason": reason(error)}
     data = {k: v for k, v in cleaned.items() if k in EDITABLE}
     return _Row(line, raw, data, number, values.get("prefix", ""), status)
@@ -214,7 +260,8 @@ def import_table(*, member: Member, actor: User | None, data: bytes, today: date
     if not columns:
         raise TableError(_("第一行应为表头（请使用下载的模板）"))
     body = _body(rows)
-    importing = _Import(member, actor, today, columns, Report(header=list(header)), checkpoint)
+    importing = _Import(member, actor, today, columns, Report(header=list(header)), checkpoint,
+                        workbook=kind_of(data) == "xlsx")  # fmt: skip
     committed = checkpoint.done() if checkpoint is not None else {}
     for number, start in enumerate(range(0, len(body), CHUNK)):
         chunk = body[start : start + CHUNK]
@@ -224,6 +271,7 @@ def import_table(*, member: Member, actor: User | None, data: bytes, today: date
             importing.chunk(number, chunk)
         if on_progress is not None:
             on_progress(min(start + CHUNK, len(body)), len(body))
+    importing.report.failed.sort(key=_line_of)  # a row refused when saved, after one parsed
     return importing.report
 
 
@@ -232,7 +280,7 @@ def _rows(data: bytes) -> Iterator[list[str]]:
     reads a cell (a millisecond a row: 200,001 rows take minutes)."""
     if kind_of(data) == "xlsx":
         sheetscan.check(data, LIMITS)
-    return _parsed(read_rows(data))
+    return _parsed(read_rows(data, formulas=True))
 
 
 def _parsed(rows: Iterator[list[str]]) -> Iterator[list[str]]:
@@ -267,6 +315,7 @@ class _Import:
     columns: dict[int, str]
     report: Report
     checkpoint: Checkpoint | None = None
+    workbook: bool = False
     seen: set[str] = field(default_factory=set)
     prefixes: dict[str, CompanyPrefix] = field(default_factory=dict)
     existing: dict[str, Product] = field(default_factory=dict)
@@ -281,7 +330,7 @@ class _Import:
         before = (self.report.created, self.report.updated, len(self.report.failed))
         parsed: list[_Row] = []
         for line, raw in chunk:
-            row = _parse(line, raw, self.columns)
+            row = _parse(line, raw, self.columns, workbook=self.workbook)
             if isinstance(row, str):
                 self.report.failed.append((line, raw, row))
             elif row.gtin14 is not None and row.gtin14 in self.seen:

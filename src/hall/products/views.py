@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hall.accounts.models import ApiKey, User
 from hall.core import httpcache, sheetscan
+from hall.core.sizes import too_large
 from hall.core.spreadsheets import CONTENT_TYPES as TABLE_TYPES
-from hall.core.spreadsheets import TableError, kind_of
-from hall.core.typed import typed
+from hall.core.spreadsheets import TableError, kind_of, refuse_non_table
+from hall.core.typed import digits, halfwidth_text, typed
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
 from hall.members.models import Member
@@ -79,9 +80,14 @@ def _errors(form: Any) -> str:
 def _search(products: QuerySet[Product], request: HttpRequest) -> QuerySet[Product]:
     query = typed(request.GET.get("q", "")).strip()[:100]
     if query:
-        digits = "".join(c for c in query if c.isdigit())
-        match = Q(name__icontains=query) | Q(brand__icontains=query)
-        products = products.filter(match | Q(gtin__contains=digits) if digits else match)
+        # As typed and made half-width (a name kept with full-width letters is found either
+        # way); a GTIN by its digits, full-width or in groups (６９２１ ２３４５).
+        plain = halfwidth_text(query).strip()
+        match = Q()
+        for words in {query, plain}:
+            match |= Q(name__icontains=words) | Q(brand__icontains=words)
+        number = "".join(c for c in digits(query) if c in "0123456789")
+        products = products.filter(match | Q(gtin__contains=number) if number else match)
     status = request.GET.get("status", "")
     if status in Product.Status.values:
         products = products.filter(status=status)
@@ -273,6 +279,10 @@ def labels(request: HttpRequest) -> HttpResponse:
     return response
 
 
+#: A print proof scanned at 1200 dpi as a PNG is at most a few MB; a PDF of it, less.
+MAX_PROOF_BYTES = 30 * 1024 * 1024
+
+
 @login_required
 @require_POST
 def proof(request: HttpRequest, product_id: int) -> HttpResponse:
@@ -283,8 +293,8 @@ def proof(request: HttpRequest, product_id: int) -> HttpResponse:
         messages.error(request, _errors(form))
         return redirect("products:detail", product.pk)
     upload = form.cleaned_data["image"]
-    if upload.size > 30 * 1024 * 1024:
-        messages.error(request, _("样张文件过大：上限 30 MB"))
+    if upload.size > MAX_PROOF_BYTES:
+        messages.error(request, too_large(upload.size, MAX_PROOF_BYTES))
         return redirect("products:detail", product.pk)
     try:
         check = proof_check(product=product, actor=_user(request), image=upload.read(),
@@ -350,12 +360,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(MAX_IMPORT_BYTES + 1)
-        if len(data) > MAX_IMPORT_BYTES:
-            form.add_error("file", _("文件过大：上限 50 MB"))
-        elif not data.strip():
-            form.add_error("file", _("文件是空的"))
-        elif (refused := _workbook_refusal(data)) is not None:
+        data = b"" if upload.size > MAX_IMPORT_BYTES else upload.read(MAX_IMPORT_BYTES + 1)
+        if upload.size > MAX_IMPORT_BYTES or len(data) > MAX_IMPORT_BYTES:
+            form.add_error("file", too_large(max(upload.size, len(data)), MAX_IMPORT_BYTES))
+        elif (refused := _table_refusal(data)) is not None:
             form.add_error("file", refused)
         else:
             started = enqueue("products_import", owner=_owner(member),
@@ -366,13 +374,14 @@ def import_view(request: HttpRequest) -> HttpResponse:
     return render(request, "products/import.html", {"form": form, "jobs": jobs})
 
 
-def _workbook_refusal(data: bytes) -> str | None:
-    """A workbook too large or too wide is refused on the page, in milliseconds, before a job or
-    its input is written (a CSV is counted as the job reads it)."""
-    if kind_of(data) != "xlsx":
-        return None
+def _table_refusal(data: bytes) -> str | None:
+    """A file that is empty or not a table, or a workbook too large or too wide, is refused on
+    the page, in milliseconds, before a job or its input is written (a CSV's rows are counted
+    as the job reads it), with the words the job would use."""
     try:
-        sheetscan.check(data, LIMITS)
+        refuse_non_table(data)
+        if kind_of(data) == "xlsx":
+            sheetscan.check(data, LIMITS)
     except TableError as error:
         return str(error)
     return None
