@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -95,8 +96,13 @@ def test_digits_are_made_plain_however_typed(typed: str, plain: str) -> None:
 def test_the_digits_field_keeps_plain_digits_and_refuses_others_in_its_words() -> None:
     field = DigitsField(regex=r"^0[0-9]{2,3}$", error_messages={"invalid": "长途区号"})
     assert field.clean("０５７１") == "0571"
-    with pytest.raises(Exception, match="长途区号"):
+    with pytest.raises(ValidationError, match="长途区号"):
         field.clean("５７１")  # plain, but not an area code
+    phone = DigitsField(regex=r"^[0-9]{7,8}(-[0-9]{1,6})?$", keep_hyphens=True)
+    assert phone.clean("８８８８ ８８８８－１２３") == "88888888-123"
+    postcode = DigitsField(regex=r"^[0-9]{6}$", required=False)
+    assert postcode.clean("") == ""
+    assert postcode.clean("３１０ ０００") == "310000"
 
 
 def test_a_product_saved_with_full_width_digits_keeps_ascii_ones(

@@ -30,6 +30,7 @@ __all__ = ["DigitsField", "IntegerDigitsField", "clean_digits", "digits", "halfw
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: What separates groups of digits as people type them: spaces and hyphens (made ASCII first).
 _SEPARATORS = re.compile(r"[\s\-]+")
+_SPACES = re.compile(r"\s+")
 
 
 def typed(text: str) -> str:
@@ -54,7 +55,7 @@ def halfwidth_text(text: str) -> str:
     return halfwidth(typed(text))
 
 
-def digits(text: str) -> str:
+def digits(text: str, *, keep_hyphens: bool = False) -> str:
     """``text`` as a run of ASCII digits would be written if typed plainly: full-width forms
     made ASCII, spaces and hyphens between the groups dropped. Anything else stays, for the
     field's own rule to refuse with its own words.
@@ -63,27 +64,36 @@ def digits(text: str) -> str:
     '10000025'
     >>> digits("０５７１—８８８８８８８８")
     '057188888888'
+
+    With ``keep_hyphens``, a hyphen (any dash, made ASCII) stays where it means something, as
+    before a phone's extension:
+
+    >>> digits("８８８８ ８８８８－１２３", keep_hyphens=True)
+    '88888888-123'
     """
-    return _SEPARATORS.sub("", halfwidth_text(text))
+    return (_SPACES if keep_hyphens else _SEPARATORS).sub("", halfwidth_text(text))
 
 
-def clean_digits(value: Any) -> Any:
+def clean_digits(value: Any, *, keep_hyphens: bool = False) -> Any:
     """:func:`digits` for a form's ``clean_<field>`` or a field's ``to_python``: text made
     plain, anything else (``None``, a number) left as it is."""
-    return digits(value) if isinstance(value, str) else value
+    return digits(value, keep_hyphens=keep_hyphens) if isinstance(value, str) else value
 
 
 class DigitsField(forms.RegexField):
     """A text field that holds digits (an area code, a phone, a postcode, a division code, a
     GPC brick): full-width digits, spaces and hyphens are taken as typed and kept plain; the
     field's ``regex`` (ASCII digits, one or more, unless given) judges the plain digits, with
-    the ``invalid`` message of its ``error_messages``."""
+    the ``invalid`` message of its ``error_messages``. ``keep_hyphens`` keeps a hyphen that
+    means something (``88888888-123``, a phone's extension)."""
 
-    def __init__(self, regex: str = r"^[0-9]+$", **kwargs: Any) -> None:
+    def __init__(self, regex: str = r"^[0-9]+$", *, keep_hyphens: bool = False,
+                 **kwargs: Any) -> None:  # fmt: skip
+        self.keep_hyphens = keep_hyphens
         super().__init__(regex, **kwargs)
 
     def to_python(self, value: Any) -> str:
-        return str(super().to_python(clean_digits(value)))
+        return str(super().to_python(clean_digits(value, keep_hyphens=self.keep_hyphens)))
 
 
 #: Unicode's categories of what a name may not hold: control (Cc), format (Cf: zero-width
