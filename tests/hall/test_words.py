@@ -141,6 +141,13 @@ def test_the_prefix_query_and_the_api_take_full_width_digits(client: Client, fil
                        content_type="application/json", HTTP_X_API_KEY=key)  # fmt: skip
     assert made.status_code == 201, made.content
     assert made.json()["gtin"].startswith("69212345")
+    listed = client.get("/api/v1/products", {"page": "１"}, HTTP_X_API_KEY=key)
+    assert listed.status_code == 200, listed.content
+    assert listed.json()["count"] == 2
+    png = client.get("/api/v1/products/6921234500019/artwork",
+                     {"format": "png", "dpi": "３００"}, HTTP_X_API_KEY=key)  # fmt: skip
+    assert png.status_code == 200, png.content
+    assert Image.open(io.BytesIO(png.content)).info["dpi"][0] == pytest.approx(300, abs=1)
 
 
 # -- names ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, Router, Status
+from pydantic import BeforeValidator
 
 from hall.api.keys import key_of, member_key, member_of
 from hall.api.schemas import (
@@ -27,7 +28,7 @@ from hall.api.schemas import (
 )
 from hall.core import httpcache
 from hall.core.errors import HallError, NotFound
-from hall.core.typed import digits
+from hall.core.typed import clean_digits, digits
 from hall.lookup import services
 from hall.products import bank
 from hall.products.artwork import CONTENT_TYPES, product_artwork
@@ -41,6 +42,8 @@ router = Router(tags=["member"], auth=member_key)
 PAGE_SIZE = 100
 #: Ten million products, a hundred a page: beyond it a page number is nonsense, not a query.
 MAX_PAGE = 100_000
+#: A whole number in a query string, its digits typed full-width or in groups as well.
+Whole = Annotated[int, BeforeValidator(clean_digits)]
 Gtin = PathEx[str, P(description="The product's GTIN, in any of its lengths.",
                      example="6921234500019")]  # fmt: skip
 
@@ -78,7 +81,7 @@ def number_bank(request: HttpRequest) -> Any:
 
 @router.get("/products", response={200: ProductsOut, **refusals(400, 401, 429)})
 def product_list(request: HttpRequest, status: str = "",
-                 page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1) -> Any:  # fmt: skip
+                 page: Annotated[Whole, Field(ge=1, le=MAX_PAGE)] = 1) -> Any:  # fmt: skip
     """The member's products, 100 a page; ``status`` draft, in_use or discontinued."""
     member = member_of(request)
     products = bank.member_products(member).order_by("gtin")
@@ -175,7 +178,7 @@ ARTWORK_RESPONSE = {"responses": {200: {
             openapi_extra=ARTWORK_RESPONSE)  # fmt: skip
 def product_artwork_file(request: HttpRequest, gtin: Gtin, format: str = "svg",
                          magnification: Decimal = Decimal("1.00"),
-                         dpi: int = 600) -> Any:  # fmt: skip
+                         dpi: Whole = 600) -> Any:  # fmt: skip
     """The barcode as SVG, PDF, EPS or PNG at magnification 0.80-2.00."""
     product = _own(request, gtin)
     if not Decimal("0.80") <= magnification <= Decimal("2.00") or not 72 <= dpi <= 2400:
