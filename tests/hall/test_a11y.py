@@ -1,0 +1,383 @@
+"""Every page on a phone and for everyone (issue 22, part 6): each persona -- the public, a
+newcomer, the demo member, a branch and a center reviewer -- crawls from its home through the
+hall's own links in a real browser (Playwright driving Debian's chromium), and every page it
+reaches, at 1100 px and at 390x844:
+
+- has no serious or critical axe-core violation (axe-playwright-python);
+- at 390 px, does not scroll sideways (tables scroll inside their card, long names wrap);
+- has no link, button or field smaller than 24x24 CSS px, but links inside a sentence
+  (WCAG 2.5.8's inline exception);
+- and no internal link answers 4xx or 5xx (downloads and PDFs fetched, not rendered).
+
+Screenshots of each page and size go to ``test-artifacts/hall/a11y-*.png``."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from hall.accounts.models import User
+from hall.applications.models import Application
+from hall.applications.workflow import application_transition
+from hall.members.certificates import certificate_token
+from hall.members.models import Member
+from hall.products.models import Product
+from tests.hall.browser import log_in, shot
+from tests.hall.conftest import PASSWORD
+from tests.hall.steps import VALID_DATA, add_licence, fulfil
+
+pytestmark = pytest.mark.django_db(transaction=True)
+Kind, Status = Application.Kind, Application.Status
+
+DESKTOP = {"width": 1100, "height": 760}
+PHONE = {"width": 390, "height": 844}
+SERIOUS = ("serious", "critical")
+MOST_PAGES = 160  # a crawl that finds more has found a loop of links, not pages
+
+#: Never followed: the session's end, the language switch (a POST anyway), Django's admin (its
+#: own pages, not the hall's), the test-only hook.
+SKIPPED = re.compile(r"^/(accounts/logout/|i18n/|admin/|__test__/)")
+#: Fetched (its status counts) but not audited: the API's interactive docs are Swagger UI as
+#: django-ninja ships it, a developer's console whose markup is not the hall's to change.
+NOT_AUDITED = re.compile(r"^/api/v1/docs")
+#: Not pages: fetched for their status only (a download would end the page's navigation).
+DOWNLOADS = re.compile(r"(\.pdf|\.csv|\.png|\.xlsx|\.svg|\.zip|/artwork/|/image/|/export/)$")
+
+#: Elements of any page: its size, targets too small to tap, what sticks out sideways.
+TAP_TARGETS = """() => {
+  const small = [];
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, '
+                 + '[role=button], [tabindex]:not([tabindex="-1"])';
+  for (const element of document.querySelectorAll(selector)) {
+    const style = getComputedStyle(element);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    // Off the page until focused (the skip link): not a target while it is not shown.
+    if (box.right + scrollX <= 0 || box.bottom + scrollY <= 0) continue;
+    if (box.width >= 24 && box.height >= 24) continue;
+    // WCAG 2.5.8's inline exception: a link inside a sentence, i.e. a block with words of
+    // its own besides its links (a row of links between dots is not a sentence).
+    if (element.tagName === 'A' && style.display === 'inline') {
+      const block = element.parentElement.closest('p, li, dd, td, th, div, label, small, section');
+      if (block) {
+        const copy = block.cloneNode(true);
+        const targets = copy.querySelectorAll('a, button, input, select, textarea');
+        for (const inner of targets) inner.remove();
+        const words = copy.textContent.replace(/[\\s·•|/、，,。.:：;；()（）\\-—]+/g, '');
+        if (words.length >= 2) continue;
+      }
+    }
+    // A box or a circle is tapped through its label as well.
+    if (element.labels && [...element.labels].some((label) => {
+      const area = label.getBoundingClientRect();
+      return area.width >= 24 && area.height >= 24 && label.contains(element);
+    })) continue;
+    const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
+      + (element.className && typeof element.className === 'string'
+         ? '.' + element.className.trim().split(/\\s+/).join('.') : '');
+    const label = (element.textContent || element.value || element.name || '').trim().slice(0, 24);
+    small.push(`${name} "${label}" ${Math.round(box.width)}x${Math.round(box.height)}`);
+  }
+  return small;
+}"""
+
+OVERFLOW = """() => {
+  const width = innerWidth;
+  const scrolled = document.scrollingElement.scrollWidth;
+  if (scrolled <= width) return null;
+  const culprits = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    const box = element.getBoundingClientRect();
+    if (box.right <= width + 1 || box.width === 0) continue;
+    let inside = false;
+    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+      const overflow = getComputedStyle(up).overflowX;
+      if (['auto', 'scroll', 'hidden'].includes(overflow)) { inside = true; break; }
+    }
+    const wide = (child) => child.getBoundingClientRect().right > width + 1;
+    if (inside || [...element.children].some(wide)) continue;  // its child is the culprit
+    const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
+      + (element.className && typeof element.className === 'string'
+         ? '.' + element.className.trim().split(/\\s+/).join('.') : '');
+    const words = (element.textContent || '').trim().slice(0, 30);
+    culprits.push(`${name} (right ${Math.round(box.right)}) "${words}"`);
+    if (culprits.length >= 4) break;
+  }
+  return {scrolled, width, culprits};
+}"""
+
+
+@dataclass
+class Walk:
+    """One persona's crawl: what it has seen and what it found wrong."""
+
+    persona: str
+    page: Any
+    origin: str
+    problems: list[str] = field(default_factory=list)
+    fetched: set[str] = field(default_factory=set)
+    audited_shapes: set[str] = field(default_factory=set)
+    audited: list[str] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)
+
+    def crawl(self, seeds: Iterable[str], refused: Iterable[str] = ()) -> None:
+        """Every page reachable from ``seeds`` through the hall's links; seeds are all audited,
+        a found page when it is the first of its shape (``/applications/<n>/`` once). The
+        ``refused`` seeds are pages that answer 4xx on purpose (a malformed query, no such
+        page): audited all the same."""
+        self.refused = set(refused)
+        queue: deque[tuple[str, str, bool]] = deque((seed, "(seed)", True) for seed in seeds)
+        while queue:
+            url, found_on, seed = queue.popleft()
+            if url in self.fetched:
+                continue
+            if len(self.fetched) >= MOST_PAGES:
+                self.problems.append(f"more than {MOST_PAGES} pages: {url} and others not seen")
+                return
+            self.fetched.add(url)
+            for link in self.visit(url, found_on, seed):
+                if link not in self.fetched:
+                    queue.append((link, url, False))
+
+    def visit(self, url: str, found_on: str, seed: bool) -> list[str]:
+        response = self.page.request.get(url, max_redirects=0)
+        status = response.status
+        if status in (301, 302, 303, 307, 308):
+            location = _internal(response.headers.get("location", ""), self.origin)
+            return [location] if location and not SKIPPED.match(location) else []
+        if status >= 400 and url not in self.refused:
+            self.problems.append(f"{url}: HTTP {status} (linked from {found_on})")
+            return []
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            return []
+        shape = _shape(url)
+        if NOT_AUDITED.match(url):
+            return []
+        if seed or shape not in self.audited_shapes:
+            self.audited_shapes.add(shape)
+            self.audit(url)
+        else:
+            self.page.goto(url)
+        return self.links()
+
+    def links(self) -> list[str]:
+        found: list[str] = self.page.eval_on_selector_all(
+            "a[href]", "links => links.map(link => link.href)"
+        )
+        internal = (_internal(href, self.origin) for href in found)
+        return sorted({link for link in internal if link and not SKIPPED.match(link)})
+
+    def audit(self, url: str, *, reload: bool = True, label: str = "") -> None:
+        """The page at ``url`` at both sizes; ``reload=False`` audits the page as it stands (what
+        a form's answer shows, which another GET would not), ``label`` naming that state."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.audited.append(url + label)
+        for size in (DESKTOP, PHONE):
+            self.page.set_viewport_size(size)
+            if reload:
+                self.page.goto(url)
+            where = f"{url}{label} at {size['width']} px"
+            name = re.sub(r"[^a-zA-Z0-9]+", "-", urlsplit(url).path + urlsplit(url).query + label)
+            shot(self.page, f"a11y-{self.persona}{name.rstrip('-')}-{size['width']}")
+            results = Axe().run(self.page).response
+            for violation in results["violations"]:
+                if violation["impact"] not in SERIOUS:
+                    continue
+                targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+                self.problems.append(
+                    f"{where}: axe {violation['id']} ({violation['impact']}): {targets}"
+                )
+            for target in self.page.evaluate(TAP_TARGETS):
+                self.problems.append(f"{where}: tap target under 24x24 px: {target}")
+            if size is PHONE:
+                overflow = self.page.evaluate(OVERFLOW)
+                if overflow:
+                    self.problems.append(
+                        f"{where}: scrolls sideways ({overflow['scrolled']} > "
+                        f"{overflow['width']} px): {', '.join(overflow['culprits'])}"
+                    )
+        self.page.set_viewport_size(DESKTOP)
+
+    def audit_here(self, label: str) -> None:
+        """The page the browser shows now, as it stands (a form's answer, an error)."""
+        self.audit(_internal(self.page.url, self.origin) or "/", reload=False, label=label)
+
+    def report(self) -> str:
+        return f"{self.persona}: {len(self.problems)} problems\n" + "\n".join(self.problems)
+
+
+def _internal(href: str, origin: str) -> str | None:
+    """``href`` as a path on the hall (query kept, fragment dropped), or None if elsewhere."""
+    href, _ = urldefrag(href)
+    parts = urlsplit(href)
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return None
+    if parts.netloc and f"{parts.scheme}://{parts.netloc}" != origin:
+        return None
+    if not parts.path.startswith("/"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _shape(url: str) -> str:
+    """A page's kind: numbers in its path as <n>, its query's keys without their values."""
+    parts = urlsplit(url)
+    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return re.sub(r"\d+", "<n>", parts.path) + ("?" + "&".join(keys) if keys else "")
+
+
+def _walk(persona: str, page: Any, live_server: Any) -> Walk:
+    page.set_viewport_size(DESKTOP)
+    return Walk(persona=persona, page=page, origin=str(live_server.url))
+
+
+@pytest.fixture
+def demo(settings: Any) -> Member:
+    """The demo's member, branches and logins, and the member's applications in the states a
+    member and its reviewers meet (the member's test starts a renewal of its own): a reissue
+    waiting for its materials, a UPC application returned with its reason, a change in the
+    branch's review, an EAN-8 in the center's; and a product whose long English name must
+    wrap on a phone."""
+    # One client crawling every page spends the public query's minute; the limit itself is
+    # tested in tests/hall/test_limits.py.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "address_per_minute": 100_000}
+    call_command("demo", stdout=io.StringIO())
+    member = Member.objects.get(certificate_number="物编注字第123456号")
+    user = User.objects.get(mobile="13800000001")
+    reviewers = {"branch": User.objects.get(mobile="13800000002"),
+                 "center": User.objects.get(mobile="13800000003")}  # fmt: skip
+
+    def filed(kind: str, status: str, **data: object) -> Application:
+        application = Application.objects.create(
+            kind=kind, member=member, applicant=user, branch=member.branch, status=status,
+            submitted_at=timezone.now() - timedelta(days=3),
+        )  # fmt: skip
+        return fulfil(application, **data)
+
+    Application.objects.create(kind=Kind.REISSUE, member=member, applicant=user,
+                               branch=member.branch, status=Status.MATERIALS,
+                               data={"reason": "证书遗失"})  # fmt: skip
+    upc = filed(Kind.UPC, Status.BRANCH_REVIEW)
+    application_transition(application_id=upc.pk, action="branch_return",
+                           actor=reviewers["branch"], version=upc.version,
+                           reason="请补充北美客户的订单，并加盖公章后重新上传")  # fmt: skip
+    filed(Kind.CHANGE, Status.BRANCH_REVIEW, contact="王五", reason="联系人离职")
+    filed(Kind.EAN8, Status.CENTER_REVIEW)
+    Product.objects.filter(gtin="06921234500026").update(
+        name="Premium-Sparkling-Mineral-Water-from-the-Tianmu-Mountains-Limited-Edition-500mL"
+    )
+    return member
+
+
+def _member_pages(page: Any, origin: str) -> list[str]:
+    """The member's seeds: its home, a renewal started from it (the fill page), each of its
+    applications and products, the product import and the API keys."""
+    page.goto("/accounts/center/")
+    page.click("#renew")
+    renewal_fill = _internal(page.url, origin)
+    assert renewal_fill is not None
+    assert re.fullmatch(r"/applications/\d+/fill/", renewal_fill), renewal_fill
+    applications = [
+        f"/applications/{pk}/" for pk in Application.objects.values_list("pk", flat=True)
+    ]
+    products = [f"/products/{pk}/" for pk in Product.objects.values_list("pk", flat=True)]
+    return ["/accounts/center/", "/applications/", renewal_fill, *applications, "/products/",
+            *products, "/products/import/", "/products/keys/", "/products/reservations/",
+            "/accounts/users/"]  # fmt: skip
+
+
+def test_the_public_pages(page: Any, live_server: Any, demo: Member) -> None:
+    walk = _walk("public", page, live_server)
+    token = certificate_token(demo)
+    refused = ["/query/gtin/?q=06921234500018", "/no-such-page/"]
+    walk.crawl(["/accounts/login/", "/query/", "/query/gtin/?q=06921234500019",
+                "/query/prefix/?q=69212345", "/query/companies/?q=杭州示例",
+                f"/query/certificate/?number=123456&company={demo.name}", "/query/register/",
+                "/query/photo/", f"/verify/t/{token}", "/01/06921234500019",
+                "/accounts/register/", "/accounts/forgot/", *refused], refused)  # fmt: skip
+    # A refused login: the form's errors as a visitor meets them.
+    log_in(page, "13800000001", "Member2026demo", right_captcha=False)
+    assert page.locator("[role=alert]").count() > 0
+    walk.audit_here(" wrong captcha")
+    assert len(walk.audited) >= 12
+    assert not walk.problems, walk.report()
+
+
+def test_a_newcomers_pages(page: Any, live_server: Any, demo: Member) -> None:
+    """A company registering: its account not activated, its registration waiting for the fee;
+    the registration form refused empty, the order page the payment leads to."""
+    newcomer = User.objects.create_user("13700000077", PASSWORD)
+    registration = Application.objects.create(
+        kind=Kind.REGISTRATION, applicant=newcomer, branch=demo.branch, status=Status.PAYMENT,
+        data=VALID_DATA[Kind.REGISTRATION],
+    )  # fmt: skip
+    add_licence(registration)
+    log_in(page, "13700000077", PASSWORD)
+    walk = _walk("newcomer", page, live_server)
+    walk.crawl(["/accounts/center/", "/applications/registration/", "/accounts/activate/",
+                f"/applications/{registration.pk}/"])  # fmt: skip
+    assert "/applications/registration/" in walk.audited
+    page.goto("/applications/registration/")
+    page.click("#submit")
+    walk.audit_here(" refused")
+    page.goto(f"/applications/{registration.pk}/")
+    page.click("#pay-online")
+    assert "/payments/orders/" in page.url
+    walk.audit_here("")
+    assert not walk.problems, walk.report()
+
+
+def test_the_members_pages(page: Any, live_server: Any, demo: Member) -> None:
+    log_in(page, "13800000001", "Member2026demo")
+    walk = _walk("member", page, live_server)
+    seeds = _member_pages(page, walk.origin)
+    walk.crawl(seeds)
+    assert any(re.fullmatch(r"/applications/\d+/fill/", url) for url in walk.audited)
+    assert len(walk.audited) >= 15
+    # The renewal's step 1 refused (a required field emptied): its errors on a phone too.
+    page.goto(seeds[2])
+    page.fill("#id_legal_representative", "")
+    page.click("#submit")
+    assert page.locator(".field-error").count() > 0
+    walk.audit_here(" refused")
+    # In English the words are longer: the menu and the tables must still fit a phone.
+    page.goto("/accounts/center/")
+    page.click("#language-en")
+    for url in ("/accounts/center/", "/applications/", seeds[2], "/products/"):
+        walk.audit(url, label=" en")
+    assert not walk.problems, walk.report()
+
+
+REVIEWERS = {"branch": ("13800000002", "Branch2026demo"),
+             "center": ("13800000003", "Center2026demo")}  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", ["branch", "center"])
+def test_the_reviewers_pages(page: Any, live_server: Any, demo: Member, persona: str) -> None:
+    log_in(page, *REVIEWERS[persona])
+    walk = _walk(persona, page, live_server)
+    waiting = Status.BRANCH_REVIEW if persona == "branch" else Status.CENTER_REVIEW
+    application = Application.objects.filter(status=waiting).first()
+    assert application is not None
+    seeds = ["/accounts/center/", "/applications/review/", f"/applications/{application.pk}/",
+             "/applications/review/?overdue=on"]  # fmt: skip
+    if persona == "center":
+        seeds.append("/payments/reconciliation/")
+    walk.crawl(seeds)
+    assert f"/applications/{application.pk}/" in walk.audited
+    # The page shows the reviewer's actions (the buttons were among what was measured).
+    page.goto(f"/applications/{application.pk}/")
+    assert page.locator("[id^=action-]").count() > 0
+    assert not walk.problems, walk.report()
