@@ -217,6 +217,37 @@ def test_a_product_picture_over_2_mb_is_refused_with_its_real_size(
     assert not product.image
 
 
+def test_a_product_picture_is_judged_once_in_the_halls_words(clerk: Client,
+                                                            member: Member) -> None:  # fmt: skip
+    product = _allocate(member)
+    for data, name, words in [
+        (
+            b"%PDF-1.4 not a picture",
+            "photo.png",
+            "不是可识别的图片文件（只接受 jpg、png、gif 或 bmp）",
+        ),
+        (_image_as("TIFF"), "photo.tif", "只接受 jpg、png、gif 或 bmp 图片，此文件是 TIFF"),
+    ]:
+        page = clerk.post(f"/products/{product.pk}/",
+                          {**_product_post(product), "image": _named(data, name)})  # fmt: skip
+        assert page.status_code == 400
+        assert page.content.decode().count(words) == 1
+        assert "请上传一张有效的图片" not in page.content.decode()  # Django's own, not the hall's
+    saved = clerk.post(
+        f"/products/{product.pk}/",
+        {**_product_post(product), "image": _named(_image_as("JPEG"), "a.jpg")},
+    )
+    assert saved.status_code == 302
+    product.refresh_from_db()
+    assert Image.open(product.image.open("rb")).format == "PNG"
+
+
+def _image_as(kind: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, kind)
+    return out.getvalue()
+
+
 def test_an_application_scan_over_2_mb_is_refused_with_its_real_size() -> None:
     from hall.applications.uploads import UploadError, read_image
 

@@ -85,6 +85,13 @@ class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
     net_content = forms.DecimalField(label=_("净含量"), required=False, max_digits=12,
                                      decimal_places=3, min_value=Decimal("0.001"))  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A file field, not Django's image field: the picture is judged once, by clean_image (the
+    # hall's upload rules and words), not first by Django's own check, which said "not an
+    # image" of a picture over 2 MB and let a TIFF through only for clean_image to refuse it.
+    image = forms.FileField(
+        label=_("产品图片"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )  # fmt: skip
 
     class Meta:
         model = Product
