@@ -172,12 +172,14 @@ def last_code(mobile: str) -> str:
     return found.group(1)
 
 
-def log_in(client: Client, identifier: str, password: str = PASSWORD) -> object:
-    """Through the login page; a staff account then enters its authenticator's code."""
+def log_in(client: Client, identifier: str, password: str = PASSWORD, *,
+           method: str = "mobile") -> object:  # fmt: skip
+    """Through the login page (登录选择 ``method``: "mobile" or "gds"); a staff account then
+    enters its authenticator's code."""
     from hall.accounts.twofactor import needs_second_factor
     from tests.hall.staff import totp_code
 
-    data = {"method": "mobile", "identifier": identifier, "password": password,
+    data = {"method": method, "identifier": identifier, "password": password,
             "captcha": captcha_answer(client)}  # fmt: skip
     response = client.post("/accounts/login/", data)
     user = User.objects.filter(mobile=identifier).first()

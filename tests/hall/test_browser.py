@@ -26,6 +26,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def sms_step(page: object, mobile: str, fields: dict[str, str]) -> None:
     for selector, value in fields.items():
         page.fill(selector, value)  # type: ignore[attr-defined]
+    if page.locator("#id_captcha").count():  # type: ignore[attr-defined]
+        page.fill("#id_captcha", captcha(page))  # type: ignore[attr-defined]
     page.click("#send-code")  # type: ignore[attr-defined]
     for selector, value in fields.items():
         page.fill(selector, value)  # type: ignore[attr-defined]

@@ -30,6 +30,8 @@ def _approve_as(page: object, mobile: str, password: str, actions: list[str]) ->
     page.click("#queue a")  # type: ignore[attr-defined]
     for action in actions:
         page.click(f"#action-{action}")  # type: ignore[attr-defined]
+        if page.locator("#confirm").count():  # type: ignore[attr-defined] - a final act
+            page.click("#confirm")  # type: ignore[attr-defined]
     page.click("#logout")  # type: ignore[attr-defined]
 
 
@@ -76,6 +78,7 @@ def test_a_new_company_becomes_a_member(page: object, tmp_path: Path) -> None:
     assert prefix != "69212345"  # the demo member's
     assert prefix in text(page)
     assert member.certificate_number in text(page)
+    assert (member.gds_card or "").startswith("3301")  # its card, to log in by
     shot(page, "registration-2-member")
     certificate = page.request.get("/accounts/certificate.pdf")  # type: ignore[attr-defined]
     assert certificate.headers["content-type"] == "application/pdf"

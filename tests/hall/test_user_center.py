@@ -26,8 +26,16 @@ def _shown(page: str, mobile: str) -> str:
     return re.sub(r'value="[A-Za-z0-9]{64}"', "", page.replace(mobile, ""))
 
 
+def _send(client: Client) -> dict[str, str]:
+    """Step 1's "获取短信验证码" with the image captcha solved."""
+    return {"action": "send", "captcha": captcha_answer(client)}
+
+
 def register(client: Client, mobile: str, password: str = PASSWORD) -> object:
-    client.post("/accounts/register/", {"mobile": mobile, "action": "send"})
+    client.post(
+        "/accounts/register/",
+        {"mobile": mobile, **_send(client)},
+    )
     code = last_code(normalise(mobile))
     response = client.post(
         "/accounts/register/", {"mobile": mobile, "sms_code": code, "action": "next"}
@@ -48,8 +56,14 @@ def test_register_in_three_steps_then_log_in(client: Client) -> None:
 
 def test_register_refusals(client: Client, member_user: User) -> None:
     # A number with an account looks like any other to whoever asks; its owner is told.
-    taken = client.post("/accounts/register/", {"mobile": member_user.mobile, "action": "send"})
-    fresh = client.post("/accounts/register/", {"mobile": "13700000007", "action": "send"})
+    taken = client.post(
+        "/accounts/register/",
+        {"mobile": member_user.mobile, **_send(client)},
+    )
+    fresh = client.post(
+        "/accounts/register/",
+        {"mobile": "13700000007", **_send(client)},
+    )
     assert "验证码已发送至 13900000001" in _text(taken)
     assert _shown(_text(taken), "13900000001") == _shown(_text(fresh), "13700000007")
     reminder = SmsMessage.objects.filter(mobile=member_user.mobile).first()
@@ -57,9 +71,15 @@ def test_register_refusals(client: Client, member_user: User) -> None:
     assert "已有账号" in reminder.text
     guessed = {"mobile": member_user.mobile, "sms_code": "000000", "action": "next"}
     assert "短信验证码错误或已过期" in _text(client.post("/accounts/register/", guessed))
-    bad = client.post("/accounts/register/", {"mobile": "12345", "action": "send"})
+    bad = client.post(
+        "/accounts/register/",
+        {"mobile": "12345", **_send(client)},
+    )
     assert "手机号无效" in _text(bad)
-    client.post("/accounts/register/", {"mobile": "13700000008", "action": "send"})
+    client.post(
+        "/accounts/register/",
+        {"mobile": "13700000008", **_send(client)},
+    )
     wrong = client.post(
         "/accounts/register/", {"mobile": "13700000008", "sms_code": "000000x", "action": "next"}
     )
@@ -92,7 +112,13 @@ def test_login_needs_the_captcha_and_gives_no_hint(client: Client, member_user: 
     unknown = log_in(client, "13911112222", "Wrong2026pass")
     assert "账号或密码错误" in _text(wrong_password)
     assert "账号或密码错误" in _text(unknown)
-    assert log_in(client, member_user.gds_card or "", PASSWORD).status_code == 302  # type: ignore[attr-defined]
+    assert 'id="login-help"' in _text(unknown)  # seed 000 §1.2: 注册并激活账号
+    assert "注册并激活账号" in _text(unknown)
+    # 登录选择 means what it says: a card number is not a mobile, nor a mobile a card number.
+    card = member_user.gds_card or ""
+    assert "账号或密码错误" in _text(log_in(client, card, PASSWORD))
+    assert "账号或密码错误" in _text(log_in(client, member_user.mobile, PASSWORD, method="gds"))
+    assert log_in(client, card, PASSWORD, method="gds").status_code == 302  # type: ignore[attr-defined]
 
 
 def test_lockout_after_five_failures(client: Client, member_user: User) -> None:
@@ -181,7 +207,10 @@ def test_a_new_password_needs_the_current_one(client: Client, member_user: User)
 
 
 def test_forgot_password(client: Client, member_user: User) -> None:
-    client.post("/accounts/forgot/", {"mobile": member_user.mobile, "action": "send"})
+    client.post(
+        "/accounts/forgot/",
+        {"mobile": member_user.mobile, **_send(client)},
+    )
     client.post(
         "/accounts/forgot/",
         {"mobile": member_user.mobile, "action": "next", "sms_code": last_code(member_user.mobile)},
@@ -196,7 +225,9 @@ def test_forgot_password(client: Client, member_user: User) -> None:
 
 def test_forgot_password_for_an_unknown_number_looks_the_same(client: Client, db: None) -> None:
     response = client.post(
-        "/accounts/forgot/", {"mobile": "13511112222", "action": "send"}, follow=True
+        "/accounts/forgot/",
+        {"mobile": "13511112222", **_send(client)},
+        follow=True,
     )
     assert "验证码已发送" in _text(response)
 

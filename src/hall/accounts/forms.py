@@ -35,6 +35,19 @@ def _code_field(label: Any) -> forms.CharField:
     return field
 
 
+class OneTryInput(forms.TextInput):
+    """A captcha's answer is good for one try: the page never shows the used one back."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        return super().get_context(name, None, attrs)
+
+
+def _captcha_field() -> forms.CharField:
+    field = forms.CharField(label=_("验证码"), max_length=8, required=False, widget=OneTryInput)
+    field.widget.attrs.update(placeholder=_("请输入验证码"), autocomplete="off")
+    return field
+
+
 class LoginForm(forms.Form):
     method = forms.ChoiceField(
         label=_("登录选择"),
@@ -42,15 +55,19 @@ class LoginForm(forms.Form):
         initial="mobile",
         widget=forms.RadioSelect,
     )
-    identifier = forms.CharField(label=_("手机号 / GDS卡号"), max_length=20)
+    identifier = forms.CharField(
+        label=_("手机号 / GDS卡号"), max_length=20, help_text=_("按“登录选择”填写手机号或 GDS 卡号")
+    )
     password = forms.CharField(label=_("密码"), max_length=128, widget=forms.PasswordInput)
-    captcha = _code_field(_("验证码"))
+    captcha = _captcha_field()
 
 
 class MobileCodeForm(forms.Form):
-    """Step 1 of registration and of "forgot password": a mobile and its SMS code."""
+    """Step 1 of registration and of "forgot password": a mobile, the image captcha that must be
+    solved before a code is sent to it (no SMS for a script), and the SMS code."""
 
     mobile = MobileField()
+    captcha = _captcha_field()
     sms_code = _code_field(_("短信验证码"))
 
 
@@ -64,7 +81,7 @@ class ActivateForm(forms.Form):
         label=_("物编注字"), max_length=30, help_text=_("参考系统成员证书右上角")
     )
     company_name = forms.CharField(label=_("企业名称"), max_length=200)
-    captcha = _code_field(_("验证码"))
+    captcha = _captcha_field()
 
 
 class ActivationCodeForm(forms.Form):

@@ -54,6 +54,7 @@ from hall.members.models import (
     PrefixPool,
     Sequence,
 )
+from hall.members.numbering import gds_card_numbers
 from tiaoma import prefixes, uscc
 from tiaoma.errors import TiaomaError
 from tiaoma.text import halfwidth
@@ -641,6 +642,7 @@ class Writer:
         for member, number in zip(unnumbered, _archive_indexes(len(unnumbered), self.today),
                                   strict=True):  # fmt: skip
             member.archive_index = number
+        _cards_for(members)
         insert(members)
         insert([self._prefix(member, entry, prefix, kind)
                 for member, entry in zip(members, entries, strict=True)
@@ -654,6 +656,17 @@ class Writer:
     def _prefix(member: Member, entry: Entry, prefix: str, kind: str) -> CompanyPrefix:
         allocated = entry.allocated_on or entry.fields["valid_from"]
         return CompanyPrefix(member=member, prefix=prefix, kind=kind, allocated_on=allocated)
+
+
+def _cards_for(members: list[Member]) -> None:
+    """A member the old system gave no card number gets one, as an approved member does."""
+    uncarded: dict[str, list[Member]] = {}
+    for member in members:
+        if not member.gds_card:
+            uncarded.setdefault(member.branch.code, []).append(member)
+    for code, group in uncarded.items():
+        for member, card in zip(group, gds_card_numbers(code, len(group)), strict=True):
+            member.gds_card = card
 
 
 def _counters_past(entries: list[Entry]) -> None:

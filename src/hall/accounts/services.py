@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.accounts import security
-from hall.accounts.backends import find_user
+from hall.accounts.backends import BY_MOBILE, find_user
 from hall.accounts.mobile import InvalidMobile, normalise
 from hall.accounts.models import SecurityEvent, User
 from hall.core.errors import HallError
@@ -73,19 +73,25 @@ def _address_blocked(request: HttpRequest) -> bool:
     return failures.count() >= limits["per_address"]
 
 
-def user_login(*, request: HttpRequest, identifier: str, password: str) -> User:
-    """Log in by mobile or GDS card number; lock the account after repeated failures."""
+#: The refusal of a wrong identifier or password: the page adds seed 000's "注册并激活账号".
+LOGIN_FAILED = "login_failed"
+
+
+def user_login(*, request: HttpRequest, identifier: str, password: str,
+               method: str = BY_MOBILE) -> User:  # fmt: skip
+    """Log in by mobile or by GDS card number, as ``method`` says; lock the account after
+    repeated failures."""
     if _address_blocked(request):
         raise AccountError(_("登录失败次数过多，请稍后再试"))
-    user = find_user(identifier)
+    user = find_user(identifier, method)
     if user is not None:
         _refuse_while_locked(user)
     else:  # a name without an account locks alike: the answer never tells the two apart
         _refuse_until(_name_locked_until(_login_name(identifier)))
-    authenticated = authenticate(request, username=identifier, password=password)
+    authenticated = authenticate(request, username=identifier, password=password, method=method)
     if authenticated is None:
         _count_failure(request, user, identifier)
-        raise AccountError(_("账号或密码错误"))
+        raise AccountError(_("账号或密码错误"), code=LOGIN_FAILED)
     assert isinstance(authenticated, User)
     User.objects.filter(pk=authenticated.pk).update(failed_logins=0, locked_until=None)
     login(request, authenticated)

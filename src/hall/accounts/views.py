@@ -83,17 +83,19 @@ def captcha_image(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
+    failed = False
     if request.method == "POST" and _valid_with_captcha(request, form):
         data = form.cleaned_data
         try:
-            services.user_login(
-                request=request, identifier=data["identifier"], password=data["password"]
-            )
+            services.user_login(request=request, identifier=data["identifier"],
+                                password=data["password"], method=data["method"])  # fmt: skip
             return redirect(_next(request) or "portal:center")
         except services.AccountError as error:
             metrics.LOGINS_REFUSED.inc()
             form.add_error(None, str(error))
-    return render(request, "accounts/login.html", {"form": form, "next": _next(request)})
+            failed = error.code == services.LOGIN_FAILED
+    context = {"form": form, "next": _next(request), "failed": failed}
+    return render(request, "accounts/login.html", context)
 
 
 def _next(request: HttpRequest) -> str:
@@ -210,6 +212,18 @@ def _send_or_verify(
     return True
 
 
+def _public_step(request: HttpRequest, name: str, form: MobileCodeForm, deliver: bool) -> bool:
+    """Step 1 of a flow anyone may start: a code is sent only for a solved image captcha (seed
+    000 §3.1: 手机号, 验证码, then the SMS), so that no script sends SMS by the thousand."""
+    if request.POST.get("action") == "send" and not captcha.check(
+        request, form.cleaned_data["captcha"]
+    ):
+        form.add_error("captcha", _("图形验证码错误，请重新输入后再获取短信验证码"))
+        return False
+    mobile, code = form.cleaned_data["mobile"], form.cleaned_data["sms_code"]
+    return _send_or_verify(request, name, mobile, code, deliver)
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     form = MobileCodeForm(request.POST or None)
@@ -219,10 +233,9 @@ def register(request: HttpRequest) -> HttpResponse:
         # nothing; its owner gets a reminder instead of a code, and no code can pass.
         known = User.objects.filter(mobile=mobile).exists()
         try:
-            if _send_or_verify(request, "register", mobile, form.cleaned_data["sms_code"],
-                               deliver=not known):  # fmt: skip
+            if _public_step(request, "register", form, deliver=not known):
                 return redirect("accounts:register_password")
-            if known:
+            if known and not form.errors:
                 sms.notify(mobile, "register_known")
         except (services.AccountError, sms.SmsError) as error:
             form.add_error(None, str(error))
@@ -263,7 +276,7 @@ def reset(request: HttpRequest) -> HttpResponse:
         mobile = form.cleaned_data["mobile"]
         known = User.objects.filter(mobile=mobile).exists()
         try:  # an unknown number goes through the same steps: no hint whether it has an account
-            if _send_or_verify(request, "reset", mobile, form.cleaned_data["sms_code"], known):
+            if _public_step(request, "reset", form, deliver=known):
                 return redirect("accounts:reset_password")
         except sms.SmsError as error:
             form.add_error(None, str(error))

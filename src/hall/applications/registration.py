@@ -16,7 +16,12 @@ from hall.applications.models import Application
 from hall.applications.renewal import VALIDITY_YEARS, add_years
 from hall.applications.workflow import WorkflowError, application_transition
 from hall.members.models import BranchOffice, Member
-from hall.members.numbering import archive_index, certificate_number, prefix_allocate
+from hall.members.numbering import (
+    archive_index,
+    certificate_number,
+    gds_card_number,
+    prefix_allocate,
+)
 
 #: The member fields a registration form carries (domain.md §3.1).
 MEMBER_FIELDS = (
@@ -48,6 +53,7 @@ def approve_registration(application: Application, today: date) -> None:
     fields = {name: application.data[name] for name in MEMBER_FIELDS if name in application.data}
     member = Member(**fields, branch=application.branch, certificate_number=certificate_number(),
                     archive_index=archive_index(today), valid_from=today,
+                    gds_card=gds_card_number(application.branch.code),
                     valid_until=add_years(today, VALIDITY_YEARS))  # fmt: skip
     try:
         member.full_clean()
@@ -58,7 +64,9 @@ def approve_registration(application: Application, today: date) -> None:
     prefix_allocate(member=member, block=block, length=length, today=today)
     application.member = member
     application.save(update_fields=["member"])
-    # The applicant is the new member's first account, and so its administrator.
+    # The applicant is the new member's first account, and so its administrator; it logs in
+    # by the member's card number too (登录选择 GDS卡号).
+    card = member.gds_card if not User.objects.filter(gds_card=member.gds_card).exists() else None
     User.objects.filter(pk=application.applicant_id, member__isnull=True).update(
-        member=member, member_admin=True
+        member=member, member_admin=True, gds_card=card
     )

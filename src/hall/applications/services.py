@@ -26,7 +26,9 @@ from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
 
 Status = Application.Status
-EDITABLE = {Status.DRAFT, Status.RETURNED}
+#: Step 1's data may be changed until the review starts: while the application waits for its
+#: documents too, and at the payment step until an order is placed (the fee follows the data).
+EDITABLE = {Status.DRAFT, Status.RETURNED, Status.MATERIALS, Status.PAYMENT}
 UPLOADABLE = {Status.MATERIALS, Status.PAYMENT, Status.RETURNED}
 
 
@@ -45,7 +47,7 @@ def application_fill(*, application_id: int, user: User, data: dict[str, Any],
     resubmitted from its page."""
     with transaction.atomic():
         application = _locked(application_id, user)
-        if application.status not in EDITABLE:
+        if not data_editable(application):
             raise WorkflowError(_("申请当前状态为“%(status)s”，不能修改")
                                 % {"status": application.get_status_display()})  # fmt: skip
         if version != application.version:
@@ -92,6 +94,13 @@ def _uploadable(application: Application, kind: str) -> None:
     _open_to_uploads(application)
     if kind not in upload_kinds(application):
         raise WorkflowError(_("此时无需上传%(kind)s") % {"kind": Material.Kind(kind).label})
+
+
+def data_editable(application: Application) -> bool:
+    """Whether the member may still change what it filed in step 1."""
+    if application.status not in EDITABLE:
+        return False
+    return application.status != Status.PAYMENT or not application.orders.exists()
 
 
 def material_add(*, application_id: int, user: User, kind: str, name: str, data: bytes,

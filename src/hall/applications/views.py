@@ -524,6 +524,7 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
         "upload_slots": _upload_slots(application), "stage": _stage(application),
         "content": _content(application), "checks": _checks(application),
         "uploadable": application.status in services.UPLOADABLE,
+        "editable": services.data_editable(application),
         "paid_kind": descriptor(application.kind).paid, **extra,
     }  # fmt: skip
 

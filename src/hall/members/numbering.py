@@ -1,6 +1,6 @@
-"""Numbers the center hands out: company prefixes from its pools, certificate numbers and
-archive index numbers. Each takes a row lock, so concurrent approvals never get the same one,
-and a prefix once allocated is never allocated again (its row stays when it is retired)."""
+"""Numbers the center hands out: company prefixes from its pools, certificate numbers, GDS card
+numbers and archive index numbers. Each takes a row lock, so concurrent approvals never get the
+same one, and a prefix once allocated is never allocated again (its row stays when retired)."""
 
 from __future__ import annotations
 
@@ -20,12 +20,13 @@ class PoolExhausted(Unavailable):
     code = "prefix_pool_exhausted"
 
 
-def next_in_sequence(name: str) -> int:
-    """The next value of the named counter (1, 2, 3, ...), under a row lock."""
+def next_in_sequence(name: str, count: int = 1) -> int:
+    """The next value of the named counter (1, 2, 3, ...), under a row lock; with ``count``, the
+    last of that many taken at once."""
     with transaction.atomic():
         Sequence.objects.get_or_create(name=name)
         counter = Sequence.objects.select_for_update().get(name=name)
-        counter.value += 1
+        counter.value += count
         counter.save(update_fields=["value"])
         return counter.value
 
@@ -33,6 +34,25 @@ def next_in_sequence(name: str) -> int:
 def certificate_number() -> str:
     """``物编注字第NNNNNN号`` (domain.md §3.1, our design), six digits at least."""
     return f"物编注字第{next_in_sequence('certificate'):06d}号"
+
+
+def gds_card_number(branch_code: str) -> str:
+    """The member's GDS card number (条码卡号, seed 000's 登录选择 GDS卡号): the branch's code and a
+    serial of the branch, as the cards the branches issued read (``3301000123``; our reading)."""
+    return gds_card_numbers(branch_code, 1)[0]
+
+
+def gds_card_numbers(branch_code: str, count: int) -> list[str]:
+    """``count`` new card numbers of the branch at once (an import's members); a number a card
+    imported from the old system already holds is passed over."""
+    cards: list[str] = []
+    while len(cards) < count:
+        wanted = count - len(cards)
+        last = next_in_sequence(f"gds-{branch_code}", wanted)
+        batch = [f"{branch_code}{n:06d}" for n in range(last - wanted + 1, last + 1)]
+        taken = set(Member.objects.filter(gds_card__in=batch).values_list("gds_card", flat=True))
+        cards += [card for card in batch if card not in taken]
+    return cards
 
 
 def archive_index(today: date) -> str:

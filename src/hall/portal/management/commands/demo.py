@@ -160,6 +160,7 @@ class Command(BaseCommand):
                       "registered_address": "宁波市海曙区中山西路 2 号",
                       "legal_representative": "王五", "contact": "赵六",
                       "mobile": "13800000008", "archive_index": "2025023002", "branch": branch,
+                      "gds_card": "3301000124",
                       "valid_from": today - timedelta(days=100),
                       "valid_until": today + timedelta(days=630)},
         )  # fmt: skip
