@@ -349,6 +349,20 @@ def test_reconciliation_is_shown_in_the_readers_language(member: Member,
     assert rows[0][0] == "Order number"
     assert rows[1][0] == order.number
     assert "已" not in "".join(rows[1])
+    # A refund the gateway did not take: the finance staff read what happens, not the error.
+    from hall.payments.models import Refund
+    from hall.payments.refunds import refund_send
+
+    waiting = Refund.objects.create(number="RF-WORDS-1", order=order, amount_fen=100,
+                                    reason="测试", via="nowhere")  # fmt: skip
+    assert refund_send(waiting.pk).last_error  # the log's words, kept for the log
+    page = reader.get("/payments/reconciliation/", {"day": today}).content.decode()
+    assert "Not yet accepted by the gateway; retried automatically (1 attempts so far)" in page
+    assert "not configured" not in page
+    chinese = Client()
+    chinese.force_login(center)
+    page = chinese.get("/payments/reconciliation/", {"day": today}).content.decode()
+    assert "网关未受理，将自动重试（已尝试 1 次）" in page
 
 
 def test_the_system_is_named_in_the_readers_language(clerk: Client, member: Member) -> None:
