@@ -474,3 +474,9 @@ def test_what_is_exported_imports_again_as_it_was(clerk: Client, member: Member)
     del member
     book = load_workbook(io.BytesIO(clerk.get("/products/export/", {"format": "xlsx"}).content))
     assert book.active is not None
+
+
+def test_a_malformed_csv_is_told_in_the_halls_words(clerk: Client) -> None:
+    result = _import(clerk, csv_file(",69212345," + "x" * 140_000 + ",,,,,,"))  # a 140 KB cell
+    assert result["refused"].startswith("CSV 文件格式有误：有单元格超过 128 KB 或引号不成对")
+    assert "field limit" not in result["refused"]

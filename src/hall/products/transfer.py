@@ -286,8 +286,10 @@ def _rows(data: bytes) -> Iterator[list[str]]:
 def _parsed(rows: Iterator[list[str]]) -> Iterator[list[str]]:
     try:
         yield from rows
-    except csv.Error as error:  # e.g. a field of more than 128 KB: no product has one
-        raise TableError(_("CSV 文件格式有误：%(error)s") % {"error": error}) from error
+    except csv.Error as error:  # a field of more than 128 KB (no product has one), a stray quote
+        # The csv module's words ("field larger than field limit") are not the member's.
+        raise TableError(_("CSV 文件格式有误：有单元格超过 128 KB 或引号不成对，请在 Excel "
+                           "中另存为 CSV 或 .xlsx 后再上传")) from error  # fmt: skip
 
 
 def _body(rows: Iterator[list[str]]) -> list[tuple[int, list[str]]]:
