@@ -51,7 +51,7 @@ def scan(number: int) -> bytes:
 
 def _upload(application: Application, user: User, number: int) -> float:
     started = time.perf_counter()
-    services.material_add(application_id=application.pk, user=user, kind="other",
+    services.material_add(application_id=application.pk, user=user, kind="licence",
                           name=f"scan-{number}.jpg", data=scan(number))  # fmt: skip
     return time.perf_counter() - started
 

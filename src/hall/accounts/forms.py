@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hall.accounts.mobile import InvalidMobile, normalise
+from hall.core.typed import refuse_unprintable
 
 
 class MobileField(forms.CharField):
@@ -80,7 +81,8 @@ class ActivateForm(forms.Form):
     certificate_number = forms.CharField(
         label=_("物编注字"), max_length=30, help_text=_("参考系统成员证书右上角")
     )
-    company_name = forms.CharField(label=_("企业名称"), max_length=200)
+    company_name = forms.CharField(label=_("企业名称"), max_length=200,
+                                   validators=[refuse_unprintable])  # fmt: skip
     captcha = _captcha_field()
 
 

@@ -87,6 +87,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
+        if self.role == self.Role.SYSTEM:  # the hall itself: named in the reader's language
+            return str(self.Role.SYSTEM.label)
         return self.name or self.mobile
 
     def get_session_auth_hash(self) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hall.accounts.forms import MobileField
 from hall.core.reasons import reason
+from hall.core.typed import DigitsField, IntegerDigitsField, refuse_unprintable
 from hall.fees.taxpayer import InvalidTaxpayer, taxpayer_number
 from hall.members.models import BranchOffice, Member
 from tiaoma import gtin, uscc
@@ -59,19 +60,22 @@ class RenewalForm(ApplicationForm):
         ("by_code", _("按码续展")), ("by_name", _("按企业名称续展"))])  # fmt: skip
     codes = forms.MultipleChoiceField(label=_("按码续展的代码"), required=False,
                                       widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    legal_representative = forms.CharField(label=_("法定代表人"), max_length=50)
+    legal_representative = forms.CharField(
+        label=_("法定代表人"), max_length=50, validators=[refuse_unprintable]
+    )
     legal_representative_phone = forms.CharField(label=_("电话"), max_length=30, required=False)
     mobile = MobileField(label=_("手机"))
-    contact = forms.CharField(label=_("联系人"), max_length=50)
-    area_code = forms.RegexField(
+    contact = forms.CharField(label=_("联系人"), max_length=50, validators=[refuse_unprintable])
+    area_code = DigitsField(
         label=_("长途区号"),
-        regex=r"^0\d{2,3}$",
+        regex=r"^0[0-9]{2,3}$",
         max_length=4,
         error_messages={"invalid": _("长途区号应为 0 开头的 3-4 位数字，如 0571")},
     )
-    contact_phone = forms.RegexField(
+    contact_phone = DigitsField(
         label=_("电话"),
-        regex=r"^\d{7,8}(-\d{1,6})?$",
+        keep_hyphens=True,
+        regex=r"^[0-9]{7,8}(-[0-9]{1,6})?$",
         max_length=20,
         error_messages={
             "invalid": _("电话应为 7-8 位数字（不含长途区号），可带分机号，如 88888888-123")
@@ -84,9 +88,11 @@ class RenewalForm(ApplicationForm):
                                           coerce=lambda value: value == "True",
                                           widget=forms.RadioSelect)  # fmt: skip
     website = forms.CharField(label=_("企业网站"), max_length=200, required=False)
-    barcodes_in_use = forms.IntegerField(label=_("条码使用数量"), min_value=0, max_value=10**6,
+    barcodes_in_use = IntegerDigitsField(label=_("条码使用数量"), min_value=0, max_value=10**6,
                                          required=False)  # fmt: skip
-    invoice_title = forms.CharField(label=_("发票抬头"), max_length=200)
+    invoice_title = forms.CharField(
+        label=_("发票抬头"), max_length=200, validators=[refuse_unprintable]
+    )
     taxpayer_number = forms.CharField(label=_("纳税人识别号"), max_length=25)
     tax_address = forms.CharField(label=_("税务注册地址"), max_length=200, required=False)
     tax_bank = forms.CharField(label=_("开户行"), max_length=100, required=False)
@@ -136,8 +142,8 @@ class MaterialForm(forms.Form):
 
 class ActionForm(forms.Form):
     action = forms.CharField(max_length=30)
-    upc_prefix = forms.RegexField(
-        regex=r"^\d{6,11}$",
+    upc_prefix = DigitsField(
+        regex=r"^[0-9]{6,11}$",
         required=False,
         error_messages={"invalid": _("UPC 厂商识别代码应为 6-11 位数字")},
     )
@@ -151,47 +157,51 @@ class ActionForm(forms.Form):
 class RegistrationForm(ApplicationForm):
     """The registration form's data (注册登记表, domain.md §3.1)."""
 
-    name = forms.CharField(label=_("企业名称"), max_length=200)
-    name_en = forms.CharField(label=_("英文名称"), max_length=200, required=False)
+    name = forms.CharField(label=_("企业名称"), max_length=200, validators=[refuse_unprintable])
+    name_en = forms.CharField(
+        label=_("英文名称"), max_length=200, validators=[refuse_unprintable], required=False
+    )
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=25)
     company_type = forms.ChoiceField(label=_("企业类型"), choices=Member.CompanyType.choices)
     registered_address = forms.CharField(label=_("注册地址"), max_length=200)
     office_address = forms.CharField(label=_("办公地址"), max_length=200, required=False)
-    postcode = forms.RegexField(
+    postcode = DigitsField(
         label=_("邮编"),
-        regex=r"^\d{6}$",
+        regex=r"^[0-9]{6}$",
         required=False,
         error_messages={"invalid": _("邮编应为 6 位数字")},
     )
     registered_capital = forms.CharField(label=_("注册资本"), max_length=50, required=False)
-    legal_representative = forms.CharField(label=_("法定代表人"), max_length=50)
+    legal_representative = forms.CharField(
+        label=_("法定代表人"), max_length=50, validators=[refuse_unprintable]
+    )
     legal_representative_phone = forms.CharField(label=_("法定代表人电话"), max_length=30,
                                                  required=False)  # fmt: skip
-    contact = forms.CharField(label=_("联系人"), max_length=50)
+    contact = forms.CharField(label=_("联系人"), max_length=50, validators=[refuse_unprintable])
     contact_phone = forms.CharField(label=_("联系人电话"), max_length=30, required=False)
     mobile = MobileField(label=_("手机"))
     fax = forms.CharField(label=_("传真"), max_length=30, required=False)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     website = forms.CharField(label=_("网址"), max_length=200, required=False)
-    economic_type_code = forms.RegexField(
+    economic_type_code = DigitsField(
         label=_("经济类型代码（GB/T 12402）"),
-        regex=r"^\d{3}$",
+        regex=r"^[0-9]{3}$",
         required=False,
         error_messages={"invalid": _("应为 3 位数字")},
     )
-    industry_code = forms.RegexField(
+    industry_code = DigitsField(
         label=_("行业代码（GB/T 4754）"),
-        regex=r"^[A-T]?\d{2,4}$",
+        regex=r"^[A-T]?[0-9]{2,4}$",
         required=False,
         error_messages={"invalid": _("行业代码格式不正确")},
     )
-    division_code = forms.RegexField(
+    division_code = DigitsField(
         label=_("行政区划代码（GB/T 2260）"),
-        regex=r"^\d{6}$",
+        regex=r"^[0-9]{6}$",
         required=False,
         error_messages={"invalid": _("应为 6 位数字")},
     )
-    estimated_products = forms.IntegerField(label=_("预计编码产品数"), min_value=1,
+    estimated_products = IntegerDigitsField(label=_("预计编码产品数"), min_value=1,
                                             max_value=10**6, required=False)  # fmt: skip
     branch = forms.ModelChoiceField(
         label=_("分支机构"), queryset=BranchOffice.objects.all(), to_field_name="code"
@@ -215,21 +225,29 @@ class RegistrationForm(ApplicationForm):
 class ChangeForm(ApplicationForm):
     """The member's data as it is to be; empty fields stay as they are."""
 
-    name = forms.CharField(label=_("企业名称"), max_length=200, required=False)
-    name_en = forms.CharField(label=_("英文名称"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("企业名称"), max_length=200, validators=[refuse_unprintable], required=False
+    )
+    name_en = forms.CharField(
+        label=_("英文名称"), max_length=200, validators=[refuse_unprintable], required=False
+    )
     registered_address = forms.CharField(label=_("注册地址"), max_length=200, required=False)
     office_address = forms.CharField(label=_("办公地址"), max_length=200, required=False)
-    postcode = forms.RegexField(
+    postcode = DigitsField(
         label=_("邮编"),
-        regex=r"^\d{6}$",
+        regex=r"^[0-9]{6}$",
         required=False,
         error_messages={"invalid": _("邮编应为 6 位数字")},
     )
     registered_capital = forms.CharField(label=_("注册资本"), max_length=50, required=False)
-    legal_representative = forms.CharField(label=_("法定代表人"), max_length=50, required=False)
+    legal_representative = forms.CharField(
+        label=_("法定代表人"), max_length=50, validators=[refuse_unprintable], required=False
+    )
     legal_representative_phone = forms.CharField(label=_("法定代表人电话"), max_length=30,
                                                  required=False)  # fmt: skip
-    contact = forms.CharField(label=_("联系人"), max_length=50, required=False)
+    contact = forms.CharField(
+        label=_("联系人"), max_length=50, validators=[refuse_unprintable], required=False
+    )
     contact_phone = forms.CharField(label=_("联系人电话"), max_length=30, required=False)
     mobile = MobileField(label=_("手机"), required=False)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
@@ -257,7 +275,7 @@ EAN13_AREA_CM2 = 3.729 * 2.626
 class Ean8Form(ApplicationForm):
     """An EAN-8 only where an EAN-13 would not fit (domain.md §2.3): the answers are checked."""
 
-    product = forms.CharField(label=_("产品名称"), max_length=200)
+    product = forms.CharField(label=_("产品名称"), max_length=200, validators=[refuse_unprintable])
     largest_face_cm2 = forms.FloatField(label=_("包装最大面面积（cm²）"), min_value=0.1,
                                         max_value=10_000)  # fmt: skip
     printable_area_cm2 = forms.FloatField(label=_("可印刷面积（cm²）"), min_value=0.1,
@@ -286,15 +304,17 @@ class Ean8Form(ApplicationForm):
 class UpcForm(ApplicationForm):
     reason = forms.CharField(label=_("申请理由（出口北美、客户要求）"), max_length=500,
                              widget=forms.Textarea)  # fmt: skip
-    customer = forms.CharField(label=_("北美客户"), max_length=200)
+    customer = forms.CharField(label=_("北美客户"), max_length=200, validators=[refuse_unprintable])
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ForeignFilingForm(ApplicationForm):
     gtin = forms.CharField(label=_("境外注册的商品条码"), max_length=20)
-    brand = forms.CharField(label=_("品牌"), max_length=100)
-    product = forms.CharField(label=_("产品名称"), max_length=200)
-    owner = forms.CharField(label=_("境外厂商识别代码持有者"), max_length=200)
+    brand = forms.CharField(label=_("品牌"), max_length=100, validators=[refuse_unprintable])
+    product = forms.CharField(label=_("产品名称"), max_length=200, validators=[refuse_unprintable])
+    owner = forms.CharField(
+        label=_("境外厂商识别代码持有者"), max_length=200, validators=[refuse_unprintable]
+    )
     authorisation = forms.CharField(label=_("授权情况"), max_length=500, widget=forms.Textarea)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -34,7 +34,7 @@ from hall.applications.guards import kind_has
 from hall.applications.kinds import CHANGEABLE
 from hall.applications.models import Application, ApplicationEvent, Material
 from hall.applications.progress import progress_step, progress_steps
-from hall.applications.uploads import UploadError
+from hall.applications.uploads import UploadError, read_image
 from hall.applications.workdays import calendar_warning
 from hall.applications.workflow import (
     ALLOWED_TRANSITIONS,
@@ -223,7 +223,7 @@ def upload(request: HttpRequest, application_id: int, kind: str) -> HttpResponse
                 user=_user(request),
                 kind=kind,
                 name=upload.name,
-                data=upload.read(2 * 1024 * 1024 + 1),
+                data=read_image(upload),
                 replaces=replaces,
             )
             label = Material.Kind(kind).label
