@@ -480,3 +480,26 @@ def test_a_malformed_csv_is_told_in_the_halls_words(clerk: Client) -> None:
     result = _import(clerk, csv_file(",69212345," + "x" * 140_000 + ",,,,,,"))  # a 140 KB cell
     assert result["refused"].startswith("CSV 文件格式有误：有单元格超过 128 KB 或引号不成对")
     assert "field limit" not in result["refused"]
+
+
+@pytest.mark.parametrize(("path", "words"), [
+    ("/applications/1/upload/licence/", "此处最多接受 3 MB（此次 3.4 MB；其中的文件以 2 MB 为限）"),
+    ("/products/1/", "此处最多接受 3 MB（此次 3.4 MB；其中的文件以 2 MB 为限）"),
+    ("/accounts/login/", "此处最多接受 2.5 MB（此次 3.4 MB）"),  # no file: no file's limit
+])  # fmt: skip
+def test_a_body_over_its_limit_says_its_size_and_the_files_own_limit(path: str,
+                                                                   words: str) -> None:  # fmt: skip
+    size = int(3.4 * 2**20)
+    body = io.BytesIO(b"\0" * size)  # never read: the declared length is refused first
+    response = Client().generic(
+        "POST",
+        path,
+        **{
+            "wsgi.input": body,
+            "CONTENT_LENGTH": str(size),
+            "CONTENT_TYPE": "multipart/form-data; boundary=x",
+        },
+    )
+    assert response.status_code == 413
+    assert words in response.content.decode()
+    assert body.tell() == 0

@@ -39,10 +39,25 @@ class BodyLimits:
         if length > smallest_limit():  # most requests (GETs, forms) stop at this comparison
             limit = route_limit(request.path_info)
             if length > limit:
-                message = _("请求内容过大：此处最多接受 %(limit)s（此次 %(size)s）") % {
-                    "size": size_text(length), "limit": size_text(limit)}  # fmt: skip
+                message = _too_large(length, limit, takes_file=limit != default_limit())
                 return _refused(request, 413, "body_too_large", message, limit)
         return self.get_response(request)
+
+
+#: What settings.BODY_LIMITS gives an upload's form beside the file's own limit.
+FORM_ALLOWANCE = 2**20
+
+
+def _too_large(length: int, limit: int, *, takes_file: bool) -> str:
+    """The refusal, with the file's own limit where the route takes a file (a route of
+    settings.BODY_LIMITS: its body limit less the form's allowance), so that it never seems to
+    contradict the page's "2 MB"."""
+    sizes = {"size": size_text(length), "limit": size_text(limit)}
+    if takes_file and limit > 2 * FORM_ALLOWANCE:
+        sizes["file_limit"] = size_text(limit - FORM_ALLOWANCE)
+        return _("请求内容过大：此处最多接受 %(limit)s（此次 %(size)s；其中的文件以 %(file_limit)s "
+                 "为限）") % sizes  # fmt: skip
+    return _("请求内容过大：此处最多接受 %(limit)s（此次 %(size)s）") % sizes
 
 
 def declared_length(request: HttpRequest) -> int | None:
