@@ -503,3 +503,11 @@ def test_a_body_over_its_limit_says_its_size_and_the_files_own_limit(path: str,
     assert response.status_code == 413
     assert words in response.content.decode()
     assert body.tell() == 0
+
+
+def test_an_api_key_name_refuses_emoji(clerk: Client, member: Member) -> None:
+    page = clerk.post("/products/keys/", {"name": "ERP🔑"}, follow=True).content.decode()
+    assert "名称不能含表情符号（🔑）" in page
+    assert not ApiKey.objects.filter(member=member).exists()
+    clerk.post("/products/keys/", {"name": "ERP 系统"})
+    assert ApiKey.objects.get(member=member).name == "ERP 系统"

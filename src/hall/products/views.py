@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -21,7 +22,7 @@ from hall.core import httpcache, sheetscan
 from hall.core.sizes import too_large
 from hall.core.spreadsheets import CONTENT_TYPES as TABLE_TYPES
 from hall.core.spreadsheets import TableError, kind_of, refuse_non_table
-from hall.core.typed import digits, halfwidth_text, typed
+from hall.core.typed import digits, halfwidth_text, refuse_unprintable, typed
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
 from hall.members.models import Member
@@ -449,6 +450,8 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         name = request.POST.get("name", "").strip()[:100]
         if not name:
             messages.error(request, _("请填写密钥名称（例如用在哪个系统）"))
+        elif (refused := _name_refusal(name)) is not None:
+            messages.error(request, refused)
         else:
             # Shown on this page once, never stored or put in a cookie (a redirect would carry
             # it in the messages cookie, which is signed but readable).
@@ -456,6 +459,14 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             return _keys_page(request, member, new_secret=secret)
         return redirect("products:keys")
     return _keys_page(request, member)
+
+
+def _name_refusal(name: str) -> str | None:
+    try:
+        refuse_unprintable(name)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
 
 
 def _keys_page(request: HttpRequest, member: Member, new_secret: str = "") -> HttpResponse:
