@@ -174,11 +174,11 @@ def test_an_administrator_invites_and_removes_a_clerk(
     assert (fresh_user.member, fresh_user.member_admin) == (member, False)
     # A clerk sees the accounts but manages none of them.
     assert "只有企业管理员可以" in _text(clerk.get("/accounts/users/"))
-    clerk.post(f"/accounts/users/{member_user.pk}/remove/")
+    clerk.post(f"/accounts/users/{member_user.pk}/remove/", {"confirmed": "on"})
     member_user.refresh_from_db()
     assert member_user.member == member
     # The administrator removes the clerk: its sessions end at once.
-    client.post(f"/accounts/users/{fresh_user.pk}/remove/")
+    client.post(f"/accounts/users/{fresh_user.pk}/remove/", {"confirmed": "on"})
     fresh_user.refresh_from_db()
     assert fresh_user.member is None
     assert clerk.get("/accounts/center/").status_code == 302  # logged out
@@ -207,7 +207,7 @@ def test_invitations_expire_belong_to_their_number_and_to_their_member(
     other = Client()
     other.force_login(other_user)  # another member's administrator
     other.post(f"/accounts/invitations/{invitation.pk}/revoke/")
-    other.post(f"/accounts/users/{member_user.pk}/remove/")
+    other.post(f"/accounts/users/{member_user.pk}/remove/", {"confirmed": "on"})
     invitation.refresh_from_db()
     member_user.refresh_from_db()
     assert invitation.revoked_at is None
@@ -334,7 +334,7 @@ def test_a_removed_clerks_api_keys_stop(client: Client, member_user: User,
     secret = "tm_" + made.split("<code>tm_")[1].split("<")[0]
     assert clerk.get("/api/v1/bank", HTTP_X_API_KEY=secret).status_code == 200
     client.force_login(member_user)
-    client.post(f"/accounts/users/{fresh_user.pk}/remove/")
+    client.post(f"/accounts/users/{fresh_user.pk}/remove/", {"confirmed": "on"})
     assert clerk.get("/api/v1/bank", HTTP_X_API_KEY=secret).status_code == 401
 
 

@@ -190,6 +190,8 @@ def test_a_takeover_with_public_facts_is_refused_and_control_is_proven(
     page.goto("/accounts/users/")  # type: ignore[attr-defined]
     for mobile in ("13700000099", "13700000088"):
         page.click(f"#remove-{User.objects.get(mobile=mobile).pk}")  # type: ignore[attr-defined]
+        assert "须重新邀请" in text(page)  # confirmed first
+        page.click("#confirm")  # type: ignore[attr-defined]
         assert "已移出该账号" in text(page)
         assert mobile not in text(page)
     shot(page, "66-accounts-removed")

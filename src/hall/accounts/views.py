@@ -465,6 +465,13 @@ def member_users(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def member_user_remove(request: HttpRequest, user_id: int) -> HttpResponse:
+    """An account leaves the member: confirmed first (it logs out at once and must be invited
+    again to come back)."""
+    if request.POST.get("confirmed") != "on":
+        account = User.objects.filter(pk=user_id, member=_user(request).member).first()
+        if account is None or account.member_id is None:
+            raise Http404
+        return render(request, "accounts/confirm_remove.html", {"account": account})
     try:
         membership.member_user_remove(request=request, admin=_user(request), user_id=user_id)
         messages.success(request, _("已移出该账号"))

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, QuerySet
+from django.db.models import Case, Count, F, OuterRef, QuerySet, Subquery, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -73,7 +73,21 @@ def _get(request: HttpRequest, application_id: int) -> Application:
 @login_required
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
-    applications = visible_to(_user(request)).select_related("member", "branch")[:200]
+    returned = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"), new_status=Status.RETURNED
+    ).exclude(reason="")
+    applications = (
+        visible_to(_user(request))
+        .select_related("member", "branch")
+        .annotate(
+            return_reason=Case(
+                When(status=Status.RETURNED,
+                     then=Subquery(returned.order_by("-at", "-id").values("reason")[:1])),
+                default=Value(""),
+            )
+        )
+        .order_by("-id")[:200]
+    )  # fmt: skip
     return render(request, "applications/list.html", {"applications": applications})
 
 
