@@ -511,3 +511,16 @@ def test_an_api_key_name_refuses_emoji(clerk: Client, member: Member) -> None:
     assert not ApiKey.objects.filter(member=member).exists()
     clerk.post("/products/keys/", {"name": "ERP 系统"})
     assert ApiKey.objects.get(member=member).name == "ERP 系统"
+
+
+def test_a_body_the_api_cannot_parse_is_told_in_the_halls_words(client: Client,
+                                                               member: Member) -> None:  # fmt: skip
+    key = ApiKey.issue(name="ERP", member=member)[1]
+    refused = client.post("/api/v1/products", b"{not json", content_type="application/json",
+                          HTTP_X_API_KEY=key)  # fmt: skip
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == "请求内容无法解析：应为 JSON"
+    english(client)
+    refused = client.post("/api/v1/products", b"{not json", content_type="application/json",
+                          HTTP_X_API_KEY=key)  # fmt: skip
+    assert refused.json()["error"]["message"] == "The request body cannot be parsed: send JSON"

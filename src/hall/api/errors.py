@@ -35,7 +35,11 @@ def _unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpRespo
 
 
 def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-    return answer(request, HallError(str(error), code="http_error", status=error.status_code))
+    """ninja's own refusals, in the hall's words: its messages are English for programmers
+    ("Cannot parse request body", with Python's exception in DEBUG)."""
+    words = {400: _("请求内容无法解析：应为 JSON"), 403: _("无权访问")}
+    message = words.get(error.status_code, _("请求有误"))
+    return answer(request, HallError(message, code="http_error", status=error.status_code))
 
 
 def _too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
