@@ -6,7 +6,10 @@ by what its zip directory and its sheet's XML say, any file by its rows counted 
 the hall's page (:class:`ProductForm`);
 good rows are saved a thousand at a time, set-based (one lock per prefix, one query for the
 numbers already given, one insert), and every bad row comes back in an error file with its
-reason, ready to be fixed and uploaded again. A bad row never stops a good one.
+original row number and its reason, in the file's order, ready to be fixed and uploaded again.
+A bad row never stops a good one. A workbook's formula cells are refused as formulas (the value
+Excel last computed is not in every file: an empty one would take the next free GTIN in
+silence); a file that is no table is named so before a row is read.
 
 Each chunk commits with a :class:`Checkpoint` of its outcome in the same transaction: an
 import that was stopped (its worker killed, a deploy's SIGTERM) and run again skips the chunks
