@@ -524,3 +524,22 @@ def test_a_body_the_api_cannot_parse_is_told_in_the_halls_words(client: Client,
     refused = client.post("/api/v1/products", b"{not json", content_type="application/json",
                           HTTP_X_API_KEY=key)  # fmt: skip
     assert refused.json()["error"]["message"] == "The request body cannot be parsed: send JSON"
+
+
+def test_a_transfer_confirmed_says_which_order_and_how_much(member: Member,
+                                                           member_user: User) -> None:  # fmt: skip
+    from hall.applications.models import Application
+
+    application = Application.objects.create(kind="renewal", member=member,
+                                             applicant=member_user, branch=member.branch,
+                                             status="payment")  # fmt: skip
+    order = order_for(application)
+    reviewer = User.objects.create_user("13900000060", "x", role=User.Role.BRANCH,
+                                        branch=member.branch)  # fmt: skip
+    client = english(Client())
+    client.force_login(reviewer)
+    page = client.post(f"/payments/applications/{application.pk}/transfer-received/",
+                       follow=True).content.decode()  # fmt: skip
+    assert f"Transfer for order {order.number} received ({order.amount_yuan} yuan)" in page
+    assert "操作成功" not in page
+    assert "Done" not in page
