@@ -555,6 +555,10 @@ SAMPLES: dict[str, str] = {
 }
 
 
+#: The slots' labels where seed 000 §2.2 words them otherwise than the material's kind.
+SLOT_LABELS: dict[str, Any] = {Material.Kind.LICENCE: gettext_lazy("企业营业执照")}
+
+
 def _stage(application: Application) -> str:
     stage = STAGES.get(Status(application.status))
     return _(stage) if stage else ""
@@ -574,7 +578,8 @@ class UploadSlot:
 def _upload_slots(application: Application) -> list[UploadSlot]:
     wanted = descriptor(application.kind).documents
     materials = list(application.materials.all())
-    return [UploadSlot(kind, str(Material.Kind(kind).label), kind in wanted, SAMPLES[kind],
+    return [UploadSlot(kind, str(SLOT_LABELS.get(kind, Material.Kind(kind).label)),
+                       kind in wanted, SAMPLES[kind],
                        [m for m in materials if m.kind == kind])
             for kind in services.upload_kinds(application)]  # fmt: skip
 
