@@ -352,3 +352,36 @@ def _both_widths(page: object, name: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
     page.set_viewport_size({"width": 1100, "height": 760})  # type: ignore[attr-defined]
     assert width <= 390, (name, width)
+
+
+def test_the_queue_pages_by_a_hundred_keeping_the_filters(
+    member_user: User, member: Member, reviewers: dict[str, User]
+) -> None:
+    # Account requests: many of one member may be open at once, one per asking account.
+    today = timezone.localdate()
+    asking = User.objects.bulk_create(User(mobile=f"1360000{n:04d}", password="!")
+                                      for n in range(205))  # fmt: skip
+    Application.objects.bulk_create(
+        Application(kind=Kind.ACTIVATION, member=member, applicant=user, branch=member.branch,
+                    status=Status.BRANCH_REVIEW, branch_due=today + timedelta(days=n))
+        for n, user in enumerate(asking)
+    )  # fmt: skip
+    queue = "/applications/review/?kind=activation"
+    _, first = _page(reviewers["branch"], queue)
+    rows = _queue_rows(first)
+    assert len(rows) == 100
+    assert "共 205 项" in first
+    assert "第 1 / 3 页" in first
+    assert 'href="?kind=activation&amp;page=2" id="page-next"' in first
+    assert 'id="page-previous"' not in first
+    _, last = _page(reviewers["branch"], queue + "&page=3")
+    assert len(_queue_rows(last)) == 5
+    assert set(_queue_rows(last)).isdisjoint(rows)
+    assert 'href="?kind=activation&amp;page=2" id="page-previous"' in last
+    # Counts link to the first page of their status, and nonsense pages are answered, not 500s.
+    counts = last[last.index('id="status-counts"') :]
+    assert "page=" not in counts[: counts.index("</ul>")]
+    for nonsense in ("x", "999", "-1"):
+        status, page = _page(reviewers["branch"], queue + f"&page={nonsense}")
+        assert status == 200
+        assert len(_queue_rows(page)) in (100, 5)

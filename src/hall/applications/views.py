@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, OuterRef, QuerySet, Subquery, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -440,15 +441,29 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     scope = _queue_scope(visible_to(user), chosen)
     queue = _queue_rows(scope, chosen, waiting, today)
-    context = {"queue": queue.select_related("member", "branch")[:QUEUE_ROWS], "today": today,
-               "form": form, "refused": refused, "center": center,
-               "counts": _status_counts(request, scope, today), "shown": queue.count(),
+    page = Paginator(queue.select_related("member", "branch"), QUEUE_ROWS).get_page(
+        request.GET.get("page")
+    )
+    context = {"queue": page, "page": page, "today": today, "form": form, "refused": refused,
+               "center": center, "counts": _status_counts(request, scope, today),
+               "shown": page.paginator.count, "pages": _page_links(request, page),
                "calendar_warning": calendar_warning(today) if center else None}  # fmt: skip
     return render(request, "applications/queue.html", context)
 
 
-#: The most rows the queue page lists (the counts cover them all).
-QUEUE_ROWS = 500
+#: The rows of one page of the queue (the counts cover them all).
+QUEUE_ROWS = 100
+
+
+def _page_links(request: HttpRequest, page: Page[Application]) -> dict[str, str]:
+    """The previous and next pages' queries, the filters kept."""
+    links = {}
+    for name, number in (("previous", page.number - 1), ("next", page.number + 1)):
+        if 1 <= number <= page.paginator.num_pages:
+            query = request.GET.copy()
+            query["page"] = str(number)
+            links[name] = query.urlencode()
+    return links
 
 
 def _queue_scope(visible: QuerySet[Application], chosen: dict[str, Any]) -> QuerySet[Application]:
@@ -490,7 +505,7 @@ def _status_counts(request: HttpRequest, scope: QuerySet[Application],
 def _count_link(request: HttpRequest, name: str, label: str, count: int,
                 **filters: str) -> dict[str, Any]:  # fmt: skip
     query = request.GET.copy()
-    for key in ("status", "overdue"):
+    for key in ("status", "overdue", "page"):
         query.pop(key, None)
     query.update(filters)
     return {"name": name, "label": label, "count": count, "query": query.urlencode()}
