@@ -32,8 +32,9 @@ from hall.applications.workflow import application_transition
 from hall.members.certificates import certificate_token
 from hall.members.models import Member
 from hall.products.models import Product
-from tests.hall.browser import log_in, shot
+from tests.hall.browser import captcha, log_in, shot
 from tests.hall.conftest import PASSWORD
+from tests.hall.staff import totp_code
 from tests.hall.steps import VALID_DATA, add_licence, fulfil
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -186,9 +187,11 @@ class Walk:
         self.audited.append(url + label)
         for size in (DESKTOP, PHONE):
             self.page.set_viewport_size(size)
-            if reload:
-                self.page.goto(url)
             where = f"{url}{label} at {size['width']} px"
+            if reload:
+                response = self.page.goto(url)
+                if response.status >= 400 and url not in self.refused:
+                    self.problems.append(f"{where}: HTTP {response.status}")
             name = re.sub(r"[^a-zA-Z0-9]+", "-", urlsplit(url).path + urlsplit(url).query + label)
             shot(self.page, f"a11y-{self.persona}{name.rstrip('-')}-{size['width']}")
             results = Axe().run(self.page).response
@@ -352,6 +355,17 @@ def test_the_members_pages(page: Any, live_server: Any, demo: Member) -> None:
     page.click("#submit")
     assert page.locator(".field-error").count() > 0
     walk.audit_here(" refused")
+    # A product import with a row the import refuses: the job's page and its error file.
+    template = page.request.get("/products/import/template.csv").body()
+    page.goto("/products/import/")
+    page.set_input_files("input[type=file]", files=[{
+        "name": "products.csv", "mimeType": "text/csv",
+        "buffer": template + b"\r\n6921234599999,,,,,\r\n"}])  # fmt: skip
+    page.click("#upload")
+    job = _internal(page.url, walk.origin)
+    assert job is not None
+    assert re.fullmatch(r"/products/import/\d+/", job), job
+    walk.crawl([job])
     # In English the words are longer: the menu and the tables must still fit a phone.
     page.goto("/accounts/center/")
     page.click("#language-en")
@@ -366,8 +380,18 @@ REVIEWERS = {"branch": ("13800000002", "Branch2026demo"),
 
 @pytest.mark.parametrize("persona", ["branch", "center"])
 def test_the_reviewers_pages(page: Any, live_server: Any, demo: Member, persona: str) -> None:
-    log_in(page, *REVIEWERS[persona])
     walk = _walk(persona, page, live_server)
+    # The login's second step, the authenticator's code, is a page of its own.
+    mobile, password = REVIEWERS[persona]
+    page.goto("/accounts/login/")
+    page.fill("#id_identifier", mobile)
+    page.fill("#id_password", password)
+    page.fill("#id_captcha", captcha(page))
+    page.click("#login")
+    assert "/accounts/2fa/" in page.url
+    walk.audit_here(" second factor")
+    page.fill("#id_code", totp_code(User.objects.get(mobile=mobile)))
+    page.click("#verify")
     waiting = Status.BRANCH_REVIEW if persona == "branch" else Status.CENTER_REVIEW
     application = Application.objects.filter(status=waiting).first()
     assert application is not None
@@ -380,4 +404,11 @@ def test_the_reviewers_pages(page: Any, live_server: Any, demo: Member, persona:
     # The page shows the reviewer's actions (the buttons were among what was measured).
     page.goto(f"/applications/{application.pk}/")
     assert page.locator("[id^=action-]").count() > 0
+    # A return without its reason is refused: the reviewer's error as it is shown.
+    page.click(f"#action-{persona}_return")
+    walk.audit_here(" return refused")
+    # In English: the queue's filters and the application's page on a phone.
+    page.click("#language-en")
+    for url in ("/applications/review/", f"/applications/{application.pk}/"):
+        walk.audit(url, label=" en")
     assert not walk.problems, walk.report()
