@@ -127,6 +127,13 @@ def _is_emoji(char: str) -> bool:
     return 0x1F000 <= code <= 0x1FAFF or code in _EMOJI_ELSEWHERE
 
 
+def _ideograph_plane(char: str) -> bool:
+    """Planes 2 and 3 hold CJK ideographs only: a rare character of a name (生僻字) added after
+    this Python's Unicode (14.0 in 3.11: Extension H, U+31350, came in 15.0) reads unassigned
+    here, and is a character all the same."""
+    return 0x20000 <= ord(char) <= 0x3FFFF
+
+
 def refuse_unprintable(value: str) -> None:
     """A validator for names: refuses emoji and control characters, naming the first one.
 
@@ -140,6 +147,6 @@ def refuse_unprintable(value: str) -> None:
         if _is_emoji(char):
             raise ValidationError(_("名称不能含表情符号（%(char)s）"), code="emoji",
                                   params={"char": char})  # fmt: skip
-        if unicodedata.category(char) in _REFUSED_CATEGORIES:
+        if unicodedata.category(char) in _REFUSED_CATEGORIES and not _ideograph_plane(char):
             raise ValidationError(_("名称不能含控制字符或不可见字符（U+%(code)s）"),
                                   code="control", params={"code": f"{ord(char):04X}"})  # fmt: skip
