@@ -341,10 +341,12 @@ def test_reconciliation_is_shown_in_the_readers_language(member: Member,
     chinese = reader.get("/payments/reconciliation/", {"day": today}).content.decode()
     assert "已入账" in chinese
     assert "已付款" in chinese
+    assert "<td>沙箱支付</td>" in chinese
     english(reader)
     page = reader.get("/payments/reconciliation/", {"day": today}).content.decode()
     assert "Credited" in page
     assert "Paid" in page
+    assert "<td>Sandbox payment</td>" in page  # the channel as finance staff call it
     assert not [word for word in ("已入账", "已付款", "已付 ") if word in page]
     rows = list(read_rows(reader.get(f"/payments/reconciliation/{today}.csv").content))
     assert rows[0][0] == "Order number"

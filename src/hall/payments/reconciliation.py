@@ -54,11 +54,18 @@ def _outcome_message(outcome: str) -> str:
     return OUTCOME_LABELS.get(key, outcome)
 
 
+#: The channels as finance staff call them (an order's gateway, or its method for a transfer).
+CHANNELS = {
+    "transfer": gettext_noop("银行汇款"), "sandbox": gettext_noop("沙箱支付"),
+    "alipay": gettext_noop("支付宝"), "wechat": gettext_noop("微信支付"),
+    "unionpay": gettext_noop("中国银联"),
+}  # fmt: skip
 #: A message of a line as it is kept: (text before it, message, its values), shown in the
 #: reader's language by :func:`_said`.
 Part = tuple[str, str, dict[str, str]]
 #: How each field's parts are joined.
-JOINERS = {"status": "", "notified": "、", "gateway_says": "；", "refunds": "；", "problem": ""}
+JOINERS = {"gateway": "", "status": "", "notified": "、", "gateway_says": "；", "refunds": "；",
+           "problem": ""}  # fmt: skip
 
 
 def _said(parts: list[Part] | list[list[Any]], joiner: str) -> str:
@@ -149,7 +156,9 @@ def _line(order: Order, day: dt.date) -> Line:
     outcomes = Notification.objects.filter(order_number=order.number,
                                            received_at__gte=start, received_at__lt=end)  # fmt: skip
     said, seen, trouble = _gateway_view(order)
+    channel = order.gateway or order.method or order.started_with
     words: dict[str, list[Part]] = {
+        "gateway": [("", CHANNELS.get(channel, channel), {})],
         "status": [("", str(Order.Status(order.status).label), {})],
         "notified": [("", _outcome_message(outcome), {})
                      for outcome in outcomes.values_list("outcome", flat=True)]
@@ -161,7 +170,7 @@ def _line(order: Order, day: dt.date) -> Line:
     }  # fmt: skip
     text = {name: _said(parts, JOINERS[name]) for name, parts in words.items()}
     return Line(
-        order=order.number, gateway=order.gateway or order.method or order.started_with,
+        order=order.number, gateway=text["gateway"],
         amount=fen_to_yuan(order.amount_fen), transaction=order.provider_transaction or "",
         status=text["status"], notified=text["notified"], gateway_says=text["gateway_says"],
         refunds=text["refunds"], problem=text["problem"], words=words,
