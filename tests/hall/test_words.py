@@ -362,6 +362,7 @@ def test_reconciliation_is_shown_in_the_readers_language(member: Member,
     page = reader.get("/payments/reconciliation/", {"day": today}).content.decode()
     assert "Not yet accepted by the gateway; retried automatically (1 attempts so far)" in page
     assert "not configured" not in page
+    assert "<td>nowhere</td>" in page  # a channel the hall does not know, as it is written
     chinese = Client()
     chinese.force_login(center)
     page = chinese.get("/payments/reconciliation/", {"day": today}).content.decode()

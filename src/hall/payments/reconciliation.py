@@ -60,6 +60,13 @@ CHANNELS = {
     "alipay": gettext_noop("支付宝"), "wechat": gettext_noop("微信支付"),
     "unionpay": gettext_noop("中国银联"),
 }  # fmt: skip
+
+
+def channel_name(channel: str) -> str:
+    """A channel's name in the reader's language (an unknown one as it is written)."""
+    return _(CHANNELS[channel]) if channel in CHANNELS else channel
+
+
 #: A message of a line as it is kept: (text before it, message, its values), shown in the
 #: reader's language by :func:`_said`.
 Part = tuple[str, str, dict[str, str]]

@@ -33,7 +33,7 @@ from hall.payments.gateways import (
 from hall.payments.invoices import invoice_pdf
 from hall.payments.models import Invoice, Order, ReconciliationRun, Refund
 from hall.payments.orders import order_for, order_started, transfer_confirm
-from hall.payments.reconciliation import reconcile, run_csv, shown
+from hall.payments.reconciliation import channel_name, reconcile, run_csv, shown
 from hall.payments.refunds import transfer_refund_paid
 
 
@@ -228,7 +228,8 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         run = reconcile(day)
         if request.method == "POST":
             return redirect(f"{reverse('payments:reconciliation')}?day={day.isoformat()}")
-    waiting = Refund.objects.filter(status=Refund.Status.REQUESTED).select_related("order")
+    requested = Refund.objects.filter(status=Refund.Status.REQUESTED).select_related("order")
+    waiting = [(refund, channel_name(refund.via)) for refund in requested]
     lines, refused = shown(run)
     return render(request, "payments/reconciliation.html",
                   {"run": run, "lines": lines, "refused": refused, "day": day,
