@@ -243,6 +243,12 @@ def test_the_members_center_lists_its_open_and_returned_applications(
     assert theirs.pk not in listed
     # A reviewer's center lists no applications of its own: it has the queue.
     assert 'id="open-applications"' not in _page(reviewers["branch"], "/accounts/center/")[1]
+    # 我的业务 too: the returned one with its reason.
+    status, page = _page(member_user, "/applications/")
+    assert status == 200
+    rows = page[page.index('id="applications"') :]
+    assert "请补充北美客户的订单" in rows
+    assert rows.count("退回原因") == 1
 
 
 @pytest.mark.parametrize("kind", list(VALID_DATA))

@@ -10,7 +10,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -85,6 +95,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
                 When(status=Status.RETURNED,
                      then=Subquery(returned.order_by("-at", "-id").values("reason")[:1])),
                 default=Value(""),
+                output_field=TextField(),
             )
         )
         .order_by("-id")[:200]
