@@ -43,6 +43,12 @@ Kind, Status = Application.Kind, Application.Status
 DESKTOP = {"width": 1100, "height": 760}
 PHONE = {"width": 390, "height": 844}
 SERIOUS = ("serious", "critical")
+#: axe's rules that fail at any impact: the landmarks a screen reader jumps between must be one
+#: <main>, named <nav>s and no content outside them; a way past the menus to the content.
+ALWAYS = {"landmark-unique", "landmark-one-main", "landmark-no-duplicate-main",
+          "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo",
+          "landmark-banner-is-top-level", "landmark-contentinfo-is-top-level",
+          "landmark-main-is-top-level", "region", "bypass", "duplicate-id-aria"}  # fmt: skip
 MOST_PAGES = 160  # a crawl that finds more has found a loop of links, not pages
 
 #: Never followed: the session's end, the language switch (a POST anyway), Django's admin (its
@@ -91,6 +97,14 @@ TAP_TARGETS = """() => {
     small.push(`${name} "${label}" ${Math.round(box.width)}x${Math.round(box.height)}`);
   }
   return small;
+}"""
+
+DUPLICATE_IDS = """() => {
+  const seen = new Set(), twice = new Set();
+  for (const element of document.querySelectorAll('[id]')) {
+    (seen.has(element.id) ? twice : seen).add(element.id);
+  }
+  return [...twice];
 }"""
 
 OVERFLOW = """() => {
@@ -196,12 +210,14 @@ class Walk:
             shot(self.page, f"a11y-{self.persona}{name.rstrip('-')}-{size['width']}")
             results = Axe().run(self.page).response
             for violation in results["violations"]:
-                if violation["impact"] not in SERIOUS:
+                if violation["impact"] not in SERIOUS and violation["id"] not in ALWAYS:
                     continue
                 targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
                 self.problems.append(
                     f"{where}: axe {violation['id']} ({violation['impact']}): {targets}"
                 )
+            for twice in self.page.evaluate(DUPLICATE_IDS):
+                self.problems.append(f"{where}: id used more than once: {twice}")
             for target in self.page.evaluate(TAP_TARGETS):
                 self.problems.append(f"{where}: tap target under 24x24 px: {target}")
             if size is PHONE:
