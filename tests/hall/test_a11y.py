@@ -3,8 +3,10 @@ newcomer, the demo member, a branch and a center reviewer -- crawls from its hom
 hall's own links in a real browser (Playwright driving Debian's chromium), and every page it
 reaches, at 1100 px and at 390x844:
 
-- has no serious or critical axe-core violation (axe-playwright-python);
+- has no serious or critical axe-core violation (axe-playwright-python), nor any of its
+  landmark rules, and no id used twice;
 - at 390 px, does not scroll sideways (tables scroll inside their card, long names wrap);
+- keeps each menu entry on one line (no word broken);
 - has no link, button or field smaller than 24x24 CSS px, but links inside a sentence
   (WCAG 2.5.8's inline exception);
 - and no internal link answers 4xx or 5xx (downloads and PDFs fetched, not rendered).
@@ -98,6 +100,13 @@ TAP_TARGETS = """() => {
   }
   return small;
 }"""
+
+#: A menu entry split over two lines (its words broken): its name, if so.
+BROKEN_MENU = """() => [...document.querySelectorAll('nav a, nav button')].filter((entry) => {
+  const lines = entry.getClientRects().length;
+  const height = parseFloat(getComputedStyle(entry).lineHeight) || 24;
+  return lines > 1 || entry.getBoundingClientRect().height > 1.6 * height;
+}).map((entry) => entry.textContent.trim())"""
 
 DUPLICATE_IDS = """() => {
   const seen = new Set(), twice = new Set();
@@ -216,6 +225,8 @@ class Walk:
                 self.problems.append(
                     f"{where}: axe {violation['id']} ({violation['impact']}): {targets}"
                 )
+            for entry in self.page.evaluate(BROKEN_MENU):
+                self.problems.append(f"{where}: menu entry over two lines: {entry}")
             for twice in self.page.evaluate(DUPLICATE_IDS):
                 self.problems.append(f"{where}: id used more than once: {twice}")
             for target in self.page.evaluate(TAP_TARGETS):
