@@ -20,8 +20,15 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "hall"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+#: The sizes the walks run at: a desk's screen, and a phone's (390 x 844, an iPhone 12-15).
+SIZES = {"desk": {"width": 1100, "height": 760}, "phone": {"width": 390, "height": 844}}
+#: Mark a walk to run at both sizes: ``@both_sizes`` before a test taking ``page``.
+both_sizes = pytest.mark.parametrize("page", list(SIZES), indirect=True)
+
+
 @pytest.fixture
-def page(live_server: object) -> Iterator[object]:
+def page(live_server: object, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A chromium page on the live server, at the desk's size or (``both_sizes``) a phone's."""
     system.require(CHROMIUM.exists(), "chromium")
     from playwright.sync_api import sync_playwright
 
@@ -30,9 +37,8 @@ def page(live_server: object) -> Iterator[object]:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
         )
-        context = browser.new_context(
-            base_url=str(live_server), viewport={"width": 1100, "height": 760}
-        )
+        size = SIZES[getattr(request, "param", "desk")]
+        context = browser.new_context(base_url=str(live_server), viewport=size)  # type: ignore[arg-type]
         yield context.new_page()
         browser.close()
         # While Playwright's event loop runs, Django keeps this thread's database connections
@@ -42,6 +48,13 @@ def page(live_server: object) -> Iterator[object]:
 
 
 def shot(page: object, name: str) -> None:
+    """A full-page screenshot; at a phone's width it is named ``-390`` and the page must not
+    scroll sideways (a table scrolls inside its card, long names wrap)."""
+    width = page.viewport_size["width"]  # type: ignore[attr-defined]
+    if width < SIZES["desk"]["width"]:
+        name = f"{name}-{width}"
+        wide = page.evaluate("document.scrollingElement.scrollWidth")  # type: ignore[attr-defined]
+        assert wide <= width, f"{page.url} scrolls sideways at {width} px: {wide} px wide"  # type: ignore[attr-defined]
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 

@@ -12,11 +12,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hall.payments.models import Notification, Order
-from tests.hall.browser import log_in, shot, text
+from tests.hall.browser import both_sizes, log_in, shot, text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@both_sizes
 def test_pay_the_renewal_in_the_sandbox(
     page: object, live_server: object, settings: object, tmp_path: Path
 ) -> None:

@@ -16,7 +16,7 @@ from PIL import Image
 from hall.accounts.models import User
 from hall.members.models import Member
 from hall.products.models import Product
-from tests.hall.browser import log_in, shot, text
+from tests.hall.browser import both_sizes, log_in, shot, text
 from tests.hall.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,6 +36,7 @@ def file_the_product(page: object) -> None:
     page.click("#save")  # type: ignore[attr-defined]
 
 
+@both_sizes
 def test_a_member_allocates_files_downloads_and_a_visitor_looks_it_up(
     page: object, member: Member, member_user: User, tmp_path: Path
 ) -> None:
@@ -77,6 +78,7 @@ def test_a_member_allocates_files_downloads_and_a_visitor_looks_it_up(
     assert Product.objects.get().status == Product.Status.IN_USE
 
 
+@both_sizes
 def test_a_printing_company_checks_a_certificate(page: object, member: Member) -> None:
     page.goto("/query/")  # type: ignore[attr-defined]
     page.fill("#number", member.certificate_number)  # type: ignore[attr-defined]

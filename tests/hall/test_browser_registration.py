@@ -13,7 +13,7 @@ from PIL import Image
 
 from hall.accounts.models import User
 from hall.members.models import Member
-from tests.hall.browser import log_in, shot, text
+from tests.hall.browser import both_sizes, log_in, shot, text
 from tests.hall.conftest import PASSWORD, make_uscc
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,6 +35,7 @@ def _approve_as(page: object, mobile: str, password: str, actions: list[str]) ->
     page.click("#logout")  # type: ignore[attr-defined]
 
 
+@both_sizes
 def test_a_new_company_becomes_a_member(page: object, tmp_path: Path) -> None:
     call_command("demo", stdout=io.StringIO())
     User.objects.create_user("13700000055", PASSWORD)

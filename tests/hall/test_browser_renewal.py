@@ -13,7 +13,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from hall.members.models import Member
-from tests.hall.browser import log_in, shot, text
+from tests.hall.browser import both_sizes, log_in, shot, text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,6 +34,7 @@ def _open_first_in_queue(page: object) -> None:
     page.click("#queue a")  # type: ignore[attr-defined]
 
 
+@both_sizes
 def test_renewal_paid_by_transfer_through_both_reviews(page: object, tmp_path: Path) -> None:
     call_command("demo", stdout=io.StringIO())
     member = Member.objects.get(certificate_number="物编注字第123456号")  # the one due
@@ -69,6 +70,14 @@ def test_renewal_paid_by_transfer_through_both_reviews(page: object, tmp_path: P
     page.click("nav.menu >> text=我的业务")  # type: ignore[attr-defined]
     page.click("table.grid a")  # type: ignore[attr-defined]
     assert "营业执照复印件未加盖公章" in text(page)
+    # Returned: the member corrects step 1 and its document, then resubmits the same application.
+    page.click("#edit")  # type: ignore[attr-defined]
+    page.fill("#id_contact", "王小明")  # type: ignore[attr-defined]
+    page.click("#submit")  # type: ignore[attr-defined]
+    assert "王小明" in text(page)
+    page.set_input_files("#upload-licence", _stamped_scan(tmp_path, "stamped.jpg"))  # type: ignore[attr-defined]
+    page.click("#upload-licence-button")  # type: ignore[attr-defined]
+    shot(page, "renewal-4b-edited")
     page.click("#action-resubmit")  # type: ignore[attr-defined]
     assert "分支机构初审" in text(page)
     _log_out(page)

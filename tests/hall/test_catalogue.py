@@ -12,7 +12,7 @@ import polib
 
 HALL = Path(__file__).resolve().parents[2] / "src" / "hall"
 GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "pgettext"}
-TEMPLATE_STRING = re.compile(r'{%\s*(?:trans|translate)\s+"([^"]+)"')
+TEMPLATE_STRING = re.compile(r"""{%\s*(?:trans|translate)\s+(?:"([^"]+)"|'([^']+)')""")
 #: A ``blocktranslate`` without plural or context: its msgid is its body, ``{{ name }}`` as
 #: ``%(name)s``.
 TEMPLATE_BLOCK = re.compile(
@@ -45,7 +45,7 @@ def _template_messages() -> dict[str, str]:
     for path in (HALL / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         for match in TEMPLATE_STRING.finditer(text):
-            found.setdefault(match.group(1), str(path.relative_to(HALL)))
+            found.setdefault(match.group(1) or match.group(2), str(path.relative_to(HALL)))
         for match in TEMPLATE_BLOCK.finditer(text):
             if "{% plural" not in match.group(1):
                 msgid = BLOCK_VARIABLE.sub(r"%(\1)s", match.group(1))
