@@ -19,6 +19,8 @@ from django.test import Client
 from django.utils import timezone
 
 from hall.members.certificates import (
+    SignedCertificate,
+    certificate_from,
     certificate_number_from,
     certificate_pdf,
     certificate_token,
@@ -136,3 +138,25 @@ def test_a_printed_qr_stays_genuine_when_the_secret_key_is_rotated(
         )
     with override_settings(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=[]):
         assert "证书真实有效" not in _verdict(client.get(urlsplit(printed).path).content.decode())
+
+
+def test_a_reissued_certificates_old_paper_is_superseded(client: Client, member: Member) -> None:
+    """补办: the lost paper's QR still reads genuine, but says it was replaced and is not valid;
+    the new edition's QR reads valid."""
+    old = f"/verify/t/{certificate_token(member)}"
+    Member.objects.filter(pk=member.pk).update(certificate_edition=2)
+    member.refresh_from_db()
+    page = client.get(old).content.decode()
+    assert _verdict(page).startswith("此为第1版证书，已补办为第2版，此版作废")
+    assert "已作废（已补办第2版）" in page
+    new = client.get(f"/verify/t/{certificate_token(member)}").content.decode()
+    assert _verdict(new).startswith("证书真实有效")
+
+
+def test_a_first_qr_without_its_edition_still_reads(client: Client, member: Member) -> None:
+    """The QR codes printed before the edition was signed carry the number alone."""
+    first = signing.Signer(salt="hall.members.certificate").sign_object(member.certificate_number)
+    assert certificate_from(first) == SignedCertificate(member.certificate_number, None)
+    assert _verdict(client.get(f"/verify/t/{first}").content.decode()).startswith("证书真实有效")
+    with pytest.raises(signing.BadSignature):
+        certificate_from(signing.Signer(salt="hall.members.certificate").sign_object({"n": 1}))

@@ -301,9 +301,10 @@ def check_certificate(number: str, company: str) -> dict[str, Any]:
     return _genuine(member)
 
 
-def check_signed_certificate(number: str) -> dict[str, Any]:
+def check_signed_certificate(number: str, edition: int | None = None) -> dict[str, Any]:
     """The certificate a signed QR code names (its signature checked by the caller): genuine,
-    and valid or not by the member's status today, not by what the paper says."""
+    and valid or not by the member's status today, not by what the paper says; a paper of an
+    edition since reissued (补办: lost, damaged) is genuine but superseded, and not valid."""
     member = (Member.objects.using(reading()).filter(certificate_number=number)
               .select_related("branch").first())  # fmt: skip
     if member is None:
@@ -311,6 +312,14 @@ def check_signed_certificate(number: str) -> dict[str, Any]:
     answer = _genuine(member)
     answer["member"].update(certificate_number=member.certificate_number, uscc=member.uscc)
     answer["state"] = _state(member)
+    if edition is not None and edition < member.certificate_edition:
+        answer["valid"] = False
+        answer["state"] = _("已作废（已补办第%(current)d版）") % {
+            "current": member.certificate_edition
+        }
+        answer["message"] = _(
+            "此为第%(edition)d版证书，已补办为第%(current)d版，此版作废：请以最新版证书为准"
+        ) % {"edition": edition, "current": member.certificate_edition}
     return answer
 
 

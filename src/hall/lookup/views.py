@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hall.core import httpcache, limits
 from hall.core.replicas import reading
 from hall.lookup import resolver, services
-from hall.members.certificates import certificate_number_from
+from hall.members.certificates import certificate_from
 from hall.products.models import Product
 
 View = Callable[..., HttpResponseBase]
@@ -103,11 +103,11 @@ def certificate_page(request: HttpRequest, number: str = "") -> HttpResponse:
 def signed_certificate_page(request: HttpRequest, token: str) -> HttpResponse:
     """Where a certificate's QR code leads: genuine or not, valid or not, and whose, at once."""
     try:
-        number = certificate_number_from(token)
+        signed = certificate_from(token)
     except signing.BadSignature:
         answer = services.forged_certificate()
     else:
-        answer = services.check_signed_certificate(number)
+        answer = services.check_signed_certificate(signed.number, signed.edition)
     return render(request, "lookup/certificate_signed.html", {"answer": answer})
 
 

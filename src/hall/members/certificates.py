@@ -10,6 +10,7 @@ certificate number and never expires: the page reads the member's status when it
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -28,23 +29,43 @@ TITLES = {"member": "系统成员证书", "renewal": "系统成员证书（续�
 TOKEN_SALT = "hall.members.certificate"
 
 
+@dataclass(frozen=True)
+class SignedCertificate:
+    """What a certificate's QR token names: its number, and the edition printed (``None`` in the
+    tokens of certificates printed before editions were signed)."""
+
+    number: str
+    edition: int | None
+
+
 def certificate_token(member: Member) -> str:
-    """The certificate number signed (URL-safe: base64 and colons only). No timestamp: the
-    token never expires and one certificate always prints the same QR."""
-    return signing.Signer(salt=TOKEN_SALT).sign_object(member.certificate_number)
+    """The certificate number and edition signed (URL-safe: base64 and colons only). No
+    timestamp: the token never expires and one certificate always prints the same QR; a
+    reissue (补办) prints a new edition, and the old paper's QR then says it is superseded."""
+    signed = {"n": member.certificate_number, "e": member.certificate_edition}
+    return signing.Signer(salt=TOKEN_SALT).sign_object(signed)
 
 
-def certificate_number_from(token: str) -> str:
-    """The certificate number ``token`` was signed for; :class:`signing.BadSignature` for a
-    token the hall did not sign or that was altered since."""
+def certificate_from(token: str) -> SignedCertificate:
+    """The certificate ``token`` was signed for; :class:`signing.BadSignature` for a token the
+    hall did not sign or that was altered since."""
     try:
-        number = signing.Signer(salt=TOKEN_SALT).unsign_object(token)
+        signed = signing.Signer(salt=TOKEN_SALT).unsign_object(token)
     except (ValueError, zlib.error) as error:  # signed by the hall, but not as an object: a
         # timestamped value of the same salt checks out and then fails to decode
         raise signing.BadSignature("not a certificate token") from error
-    if not isinstance(number, str) or not number:
-        raise signing.BadSignature("a certificate token holds a certificate number")
-    return number
+    if isinstance(signed, str) and signed:  # a token of the first QR codes: the number alone
+        return SignedCertificate(signed, None)
+    if isinstance(signed, dict):
+        number, edition = signed.get("n"), signed.get("e")
+        if isinstance(number, str) and number and isinstance(edition, int) and edition > 0:
+            return SignedCertificate(number, edition)
+    raise signing.BadSignature("a certificate token holds a certificate number")
+
+
+def certificate_number_from(token: str) -> str:
+    """The certificate number ``token`` was signed for (:func:`certificate_from`)."""
+    return certificate_from(token).number
 
 
 def verification_url(member: Member) -> str:
