@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
 
 from hall.payments.gateways.alipay import AlipayConfig, AlipayGateway
 from hall.payments.gateways.base import (
@@ -36,11 +37,14 @@ __all__ = [
 #: Seed 000 §2.3: the banks of the UnionPay page (the last, UnionPay itself, for a card of
 #: any other bank), then the two wallets.
 BANKS = [
-    "工商银行", "建设银行", "农业银行", "中国银行", "招商银行", "浦发银行", "广发银行",
-    "邮储银行", "交通银行", "中信银行", "光大银行", "华夏银行", "民生银行", "兴业银行",
-    "中国银联",
+    gettext_noop("工商银行"), gettext_noop("建设银行"), gettext_noop("农业银行"),
+    gettext_noop("中国银行"), gettext_noop("招商银行"), gettext_noop("浦发银行"),
+    gettext_noop("广发银行"), gettext_noop("邮储银行"), gettext_noop("交通银行"),
+    gettext_noop("中信银行"), gettext_noop("光大银行"), gettext_noop("华夏银行"),
+    gettext_noop("民生银行"), gettext_noop("兴业银行"), gettext_noop("中国银联"),
 ]  # fmt: skip
-WALLETS = ["微信支付", "支付宝支付"]
+#: (The names are the values posted and kept; the page shows each in the reader's language.)
+WALLETS = [gettext_noop("微信支付"), gettext_noop("支付宝支付")]
 _WALLET_GATEWAYS = {"微信支付": "wechat", "支付宝支付": "alipay"}
 
 
