@@ -4,7 +4,7 @@ hall's own links in a real browser (Playwright driving Debian's chromium), and e
 reaches, at 1100 px and at 390x844:
 
 - has no serious or critical axe-core violation (axe-playwright-python), nor any of its
-  landmark rules, and no id used twice;
+  landmark rules, no id used twice, and every notice announced (role status or alert);
 - at 390 px, does not scroll sideways (tables scroll inside their card, long names wrap);
 - keeps each menu entry on one line (no word broken);
 - has no link, button or field smaller than 24x24 CSS px, but links inside a sentence
@@ -107,6 +107,11 @@ BROKEN_MENU = """() => [...document.querySelectorAll('nav a, nav button')].filte
   const height = parseFloat(getComputedStyle(entry).lineHeight) || 24;
   return lines > 1 || entry.getBoundingClientRect().height > 1.6 * height;
 }).map((entry) => entry.textContent.trim())"""
+
+#: A notice a screen reader would not announce: a .notice without role="status" or "alert".
+SILENT_NOTICES = """() => [...document.querySelectorAll('.notice')]
+  .filter((notice) => !['status', 'alert'].includes(notice.getAttribute('role')))
+  .map((notice) => `#${notice.id} ${notice.textContent.trim().slice(0, 30)}`)"""
 
 DUPLICATE_IDS = """() => {
   const seen = new Set(), twice = new Set();
@@ -227,6 +232,8 @@ class Walk:
                 )
             for entry in self.page.evaluate(BROKEN_MENU):
                 self.problems.append(f"{where}: menu entry over two lines: {entry}")
+            for notice in self.page.evaluate(SILENT_NOTICES):
+                self.problems.append(f"{where}: notice without role status or alert: {notice}")
             for twice in self.page.evaluate(DUPLICATE_IDS):
                 self.problems.append(f"{where}: id used more than once: {twice}")
             for target in self.page.evaluate(TAP_TARGETS):
@@ -274,7 +281,7 @@ def _walk(persona: str, page: Any, live_server: Any) -> Walk:
 
 
 @pytest.fixture
-def demo(settings: Any) -> Member:
+def demo(settings: Any, live_server: Any) -> Member:
     """The demo's member, branches and logins, and the member's applications in the states a
     member and its reviewers meet (the member's test starts a renewal of its own): a reissue
     waiting for its materials, a UPC application returned with its reason, a change in the
@@ -283,6 +290,7 @@ def demo(settings: Any) -> Member:
     # One client crawling every page spends the public query's minute; the limit itself is
     # tested in tests/hall/test_limits.py.
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "address_per_minute": 100_000}
+    settings.HALL_PUBLIC_URL = str(live_server)  # the sandbox gateway's way back
     call_command("demo", stdout=io.StringIO())
     member = Member.objects.get(certificate_number="物编注字第123456号")
     user = User.objects.get(mobile="13800000001")
@@ -366,6 +374,13 @@ def test_a_newcomers_pages(page: Any, live_server: Any, demo: Member) -> None:
     page.click("#pay-online")
     assert "/payments/orders/" in page.url
     walk.audit_here("")
+    # The sandbox gateway's page, and the application's page once paid.
+    page.click("#go-pay")
+    assert "/payments/sandbox/" in page.url
+    walk.audit_here(" gateway")
+    page.click("#succeed")
+    assert page.locator("[role=status]").count() > 0  # 付款成功, said as a status
+    walk.audit_here(" paid")
     assert not walk.problems, walk.report()
 
 
