@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import polib
+import pytest
 
 HALL = Path(__file__).resolve().parents[2] / "src" / "hall"
 GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "pgettext"}
@@ -61,3 +62,44 @@ def test_every_message_has_its_english_translation() -> None:
     missing = {text: where for text, where in {**templates, **python}.items()
                if text not in translated}  # fmt: skip
     assert missing == {}
+
+
+#: Han characters: a message in Chinese has them, its English translation has none.
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _django_messages() -> list[str]:
+    """Django's own messages as the hall's pages show them: the password rules (Django's
+    validators and the hall's), and a form's required, choice, length and number errors."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from hall.accounts.forms import LoginForm
+    from hall.applications.forms import RenewalForm
+
+    shown: list[str] = []
+    for password in ("abc", "12345678", "password"):
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            shown += error.messages
+    login = LoginForm({"method": "nonsense", "identifier": "1" * 30})
+    renewal = RenewalForm({"barcodes_in_use": "x", "email": "not-mail"})
+    for form in (login, renewal):
+        form.is_valid()
+        shown += [str(message) for messages in form.errors.values() for message in messages]
+    return shown
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_djangos_own_messages_shown_are_in_the_readers_language(language: str) -> None:
+    from django.utils import translation
+
+    with translation.override(language):
+        shown = _django_messages()
+    assert len(shown) > 8
+    if language == "zh-hans":
+        assert [message for message in shown if not HAN.search(message)] == []
+    else:
+        assert [message for message in shown if HAN.search(message)] == []
