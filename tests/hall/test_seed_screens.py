@@ -410,3 +410,16 @@ def test_an_approved_registration_gets_a_card_number(member: Member) -> None:
     applicant.refresh_from_db()
     assert (created.gds_card or "").startswith("3301")
     assert applicant.gds_card == created.gds_card
+
+
+@pytest.mark.parametrize("path", ["/accounts/register/", "/accounts/forgot/", "/accounts/mobile/",
+                                  "/accounts/password/", "/accounts/users/"])  # fmt: skip
+def test_the_account_pages_read_in_english(path: str, member_user: User) -> None:
+    """Every word of the page's own in English once English is chosen (the data, a company's
+    name, stays as it is: these pages show none)."""
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.force_login(member_user)
+    page = client.get(path).content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    assert re.findall(r"[\u4e00-\u9fff]+", _text(main)) == []

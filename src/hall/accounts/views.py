@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -164,18 +165,18 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 _FLOWS: dict[str, dict[str, Any]] = {
     "register": {
         "purpose": SmsCode.Purpose.REGISTER,
-        "title": "用户注册",
-        "steps": ("验证手机", "设置密码", "注册成功"),
+        "title": gettext_noop("用户注册"),
+        "steps": (gettext_noop("验证手机"), gettext_noop("设置密码"), gettext_noop("注册成功")),
     },
     "reset": {
         "purpose": SmsCode.Purpose.RESET,
-        "title": "找回密码",
-        "steps": ("验证手机", "设置密码", "重置成功"),
+        "title": gettext_noop("找回密码"),
+        "steps": (gettext_noop("验证手机"), gettext_noop("设置密码"), gettext_noop("重置成功")),
     },
     "change_mobile": {
         "purpose": SmsCode.Purpose.CHANGE_MOBILE,
-        "title": "重置手机号",
-        "steps": ("重置手机", "设置密码", "重置成功"),
+        "title": gettext_noop("重置手机号"),
+        "steps": (gettext_noop("重置手机"), gettext_noop("设置密码"), gettext_noop("重置成功")),
     },
 }
 
