@@ -22,7 +22,7 @@ from hall.applications.descriptors import descriptor
 from hall.applications.models import Application
 from hall.applications.workflow import application_transition
 from hall.members.models import BranchOffice, Member
-from tests.hall.browser import log_in, shot
+from tests.hall.browser import both_sizes, log_in, shot
 from tests.hall.conftest import make_member
 from tests.hall.steps import VALID_DATA, fulfil
 
@@ -289,6 +289,7 @@ def _words(field: forms.Field, value: object) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
+@both_sizes
 def test_a_change_returned_resubmitted_and_approved_in_a_browser(
     page: object, tmp_path: Path
 ) -> None:
@@ -312,11 +313,11 @@ def test_a_change_returned_resubmitted_and_approved_in_a_browser(
     page.click("nav.menu >> text=待审核")  # type: ignore[attr-defined]
     page.select_option("#id_kind", "change")  # type: ignore[attr-defined]
     page.click("#filter")  # type: ignore[attr-defined]
-    _both_widths(page, "review-1-queue")
+    shot(page, "review-1-queue")
     page.click("#queue a")  # type: ignore[attr-defined]
     assert "新联系人" in page.inner_text("#content .changed")  # type: ignore[attr-defined]
     assert page.locator("#materials img").count() == 1  # type: ignore[attr-defined]
-    _both_widths(page, "review-2-change-old-new")
+    shot(page, "review-2-change-old-new")
     page.fill("#reason-branch_return", "请加盖公章后重新上传")  # type: ignore[attr-defined]
     page.click("#action-branch_return")  # type: ignore[attr-defined]
     page.click("#logout")  # type: ignore[attr-defined]
@@ -324,7 +325,7 @@ def test_a_change_returned_resubmitted_and_approved_in_a_browser(
     log_in(page, "13800000001", "Member2026demo")
     page.goto("/accounts/center/")  # type: ignore[attr-defined]
     assert "请加盖公章后重新上传" in page.inner_text(".notice.returned")  # type: ignore[attr-defined]
-    _both_widths(page, "review-3-center-returned")
+    shot(page, "review-3-center-returned")
     page.click(".notice.returned a")  # type: ignore[attr-defined]
     assert "请加盖公章后重新上传" in page.inner_text("#return-reason")  # type: ignore[attr-defined]
     page.click("#action-resubmit")  # type: ignore[attr-defined]
@@ -342,22 +343,12 @@ def test_a_change_returned_resubmitted_and_approved_in_a_browser(
         page.click(f"#action-{action}")  # type: ignore[attr-defined]
         if action == "center_approve":  # takes effect at once: confirmed first
             assert "不能撤销" in page.inner_text("#final-warning")  # type: ignore[attr-defined]
-            _both_widths(page, "review-4-confirm-approval")
+            shot(page, "review-4-confirm-approval")
             page.click("#confirm")  # type: ignore[attr-defined]
         said = "审核通过，已生效" if action == "center_approve" else "已提交编码中心审核"
         assert said in page.inner_text(".notice.success")  # type: ignore[attr-defined]
         page.click("#logout")  # type: ignore[attr-defined]
     assert Member.objects.get(certificate_number="物编注字第123456号").contact == "新联系人"
-
-
-def _both_widths(page: object, name: str) -> None:
-    """A screenshot at the desk's width and one at a phone's, where nothing may scroll sideways."""
-    shot(page, name)
-    page.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
-    shot(page, f"{name}-390")
-    width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
-    page.set_viewport_size({"width": 1100, "height": 760})  # type: ignore[attr-defined]
-    assert width <= 390, (name, width)
 
 
 def test_the_queue_pages_by_a_hundred_keeping_the_filters(
