@@ -47,3 +47,8 @@ def test_demo_data_twice_then_every_login_works(client: Client) -> None:
             client.post("/accounts/2fa/", {"code": "demo0001"})
             assert client.get("/applications/review/").status_code == 200, mobile
         client.post("/accounts/logout/")
+    # The member's administrator logs in by its card too (登录选择 GDS卡号), as printed.
+    assert f"{member.gds_card} / Member2026demo" in out.getvalue()
+    by_card = {"method": "gds", "identifier": member.gds_card, "password": "Member2026demo",
+               "captcha": captcha_answer(client)}  # fmt: skip
+    assert client.post("/accounts/login/", by_card).status_code == 302

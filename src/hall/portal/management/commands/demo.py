@@ -108,7 +108,8 @@ class Command(BaseCommand):
             f"  reviewers' second factor: authenticator key {key}, or a recovery code "
             f"{DEMO_RECOVERY_CODES[0]} ... {DEMO_RECOVERY_CODES[-1]} (each once)\n"
             "  activation: register a new account, then 654321 + 宁波示例饮料有限公司; the code "
-            "goes to the member's contact mobile 13800000008 (Django admin's SMS outbox)"
+            "goes to the member's contact mobile 13800000008 (Django admin's SMS outbox)\n"
+            f"  the member's login by card (登录选择 GDS卡号): {member.gds_card} / Member2026demo"
         )
 
     def _branch(self, row: dict[str, Any]) -> BranchOffice:
@@ -209,7 +210,12 @@ class Command(BaseCommand):
 
     def _logins(self, member: Member, branch: BranchOffice) -> None:
         bindings = {
-            User.Role.MEMBER: {"member": member, "name": "李四", "member_admin": True},
+            User.Role.MEMBER: {
+                "member": member,
+                "name": "李四",
+                "member_admin": True,
+                "gds_card": member.gds_card,
+            },
             User.Role.BRANCH: {"branch": branch, "name": "胡老师"},
             User.Role.CENTER: {"name": "编码中心审核员", "is_staff": True},
         }
