@@ -347,6 +347,13 @@ def test_the_public_pages(page: Any, live_server: Any, demo: Member) -> None:
                 f"/query/certificate/?number=123456&company={demo.name}", "/query/register/",
                 "/query/photo/", f"/verify/t/{token}", "/01/06921234500019",
                 "/accounts/register/", "/accounts/forgot/", *refused], refused)  # fmt: skip
+    # The first Tab shows the skip link; Enter takes the keyboard past the menus to the content.
+    page.goto("/query/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    assert page.locator("a.skip").bounding_box()["x"] >= 0  # on the screen once focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
     # A refused login: the form's errors as a visitor meets them.
     log_in(page, "13800000001", "Member2026demo", right_captcha=False)
     assert page.locator("[role=alert]").count() > 0
