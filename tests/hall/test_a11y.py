@@ -468,3 +468,21 @@ def test_the_reviewers_pages(page: Any, live_server: Any, demo: Member, persona:
     for url in ("/applications/review/", f"/applications/{application.pk}/"):
         walk.audit(url, label=" en")
     assert not walk.problems, walk.report()
+
+
+def test_a_new_reviewers_enrolment(page: Any, live_server: Any, demo: Member) -> None:
+    """A reviewer's first login: the authenticator's QR code and key, and its code refused."""
+    User.objects.create_user("13900000020", PASSWORD, role=User.Role.BRANCH, branch=demo.branch)
+    walk = _walk("new-reviewer", page, live_server)
+    page.goto("/accounts/login/")
+    page.fill("#id_identifier", "13900000020")
+    page.fill("#id_password", PASSWORD)
+    page.fill("#id_captcha", captcha(page))
+    page.click("#login")
+    assert page.locator("#otp-qr svg").count() == 1
+    walk.audit_here(" enrolment")
+    page.fill("#id_code", "000000")
+    page.click("#verify")
+    assert page.locator("[role=alert]").count() > 0
+    walk.audit_here(" enrolment refused")
+    assert not walk.problems, walk.report()
