@@ -259,3 +259,17 @@ def test_a_member_brought_in_activates_with_its_certificate(
     center = client.get("/accounts/center/").content.decode()
     assert "69200003" in center
     assert "69200004" in center
+
+
+def test_members_without_a_card_get_one_none_of_the_files_own(branches: None) -> None:
+    """A file whose one member carries a card of the hall's own form and whose others carry
+    none: each gets its own, past the file's, and the import goes through whole."""
+    rows = [
+        f"杭州老牌食品有限公司,{HANGZHOU},物编注字第000005号,2025-01-01,2027-01-01,3301,"
+        "69200003,33010000001,13800000009,",
+        f"宁波老牌饮料有限公司,{NINGBO},000006,2025-03-01,2027-03-01,3301,6901234,,,",
+    ]
+    report = run(table(*rows))
+    assert report.problems == []
+    assert Member.objects.get(uscc=HANGZHOU).gds_card == "33010000001"
+    assert Member.objects.get(uscc=NINGBO).gds_card == "33010000002"

@@ -382,7 +382,7 @@ def test_every_member_gets_its_card_number_by_migration(db: None) -> None:
             "3301", "乙公司", "物编注字第300002号", "69222222", "91330106MA27XK6Q0"
         )
         Member.objects.filter(pk=second.pk).update(gds_card=None)
-        Member.objects.filter(pk=first.pk).update(gds_card="3301000001")  # taken by the old system
+        Member.objects.filter(pk=first.pk).update(gds_card="33010000001")  # held already
         admin = User.objects.create_user("13700000041", PASSWORD, member=second,
                                           member_admin=True)  # fmt: skip
     finally:
@@ -391,7 +391,7 @@ def test_every_member_gets_its_card_number_by_migration(db: None) -> None:
         executor.migrate(latest)
     second.refresh_from_db()
     admin.refresh_from_db()
-    assert second.gds_card == "3301000002"  # the branch's serial, past the one already held
+    assert second.gds_card == "33010000002"  # the branch's serial, past the one already held
     assert admin.gds_card == second.gds_card
 
 

@@ -54,7 +54,7 @@ from hall.members.models import (
     PrefixPool,
     Sequence,
 )
-from hall.members.numbering import gds_card_numbers
+from hall.members.numbering import CARD_SERIAL_DIGITS, gds_card_numbers
 from tiaoma import prefixes, uscc
 from tiaoma.errors import TiaomaError
 from tiaoma.text import halfwidth
@@ -659,19 +659,25 @@ class Writer:
 
 
 def _cards_for(members: list[Member]) -> None:
-    """A member the old system gave no card number gets one, as an approved member does."""
+    """A member the old system gave no card number gets one, as an approved member does (none
+    that another member of the file holds)."""
+    held = {member.gds_card for member in members if member.gds_card}
     uncarded: dict[str, list[Member]] = {}
     for member in members:
         if not member.gds_card:
             uncarded.setdefault(member.branch.code, []).append(member)
     for code, group in uncarded.items():
-        for member, card in zip(group, gds_card_numbers(code, len(group)), strict=True):
+        for member, card in zip(group, gds_card_numbers(code, len(group), held), strict=True):
             member.gds_card = card
+
+
+#: A card number of the form the hall issues: a branch's code and its serial.
+HALL_CARD = re.compile(rf"([0-9]{{4}})([0-9]{{{CARD_SERIAL_DIGITS}}})")
 
 
 def _counters_past(entries: list[Entry]) -> None:
     """Move the hall's counters past the numbers imported in its own forms (物编注字第000123号,
-    2018000123): its next certificate or archive index repeats none of them."""
+    2018000123, 33010000123): its next certificate, archive index or card repeats none."""
     highest: dict[str, int] = {}
     for entry in entries:
         number = str(entry.fields.get("certificate_number", ""))
@@ -680,6 +686,10 @@ def _counters_past(entries: list[Entry]) -> None:
         index = str(entry.fields.get("archive_index", ""))
         if (found := re.fullmatch(r"(\d{4})(\d{6,})", index)) and _plain(found[2]):
             name = f"archive-{found[1]}"
+            highest[name] = max(highest.get(name, 0), int(found[2]))
+        card = str(entry.fields.get("gds_card") or "")
+        if found := HALL_CARD.fullmatch(card):  # of the hall's own form (an export, re-imported)
+            name = f"gds-{found[1]}"
             highest[name] = max(highest.get(name, 0), int(found[2]))
     for name, value in highest.items():
         Sequence.objects.get_or_create(name=name)

@@ -4,6 +4,7 @@ same one, and a prefix once allocated is never allocated again (its row stays wh
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from django.db import transaction
@@ -36,22 +37,29 @@ def certificate_number() -> str:
     return f"物编注字第{next_in_sequence('certificate'):06d}号"
 
 
+#: The serial's digits in a card number the hall issues: one more than the old system's
+#: ten-digit cards (``3301000123``) have, so that an old card imported later never meets one
+#: the hall issued (our design).
+CARD_SERIAL_DIGITS = 7
+
+
 def gds_card_number(branch_code: str) -> str:
     """The member's GDS card number (条码卡号, seed 000's 登录选择 GDS卡号): the branch's code and a
-    serial of the branch, as the cards the branches issued read (``3301000123``; our reading)."""
+    serial of the branch (``33010000001``)."""
     return gds_card_numbers(branch_code, 1)[0]
 
 
-def gds_card_numbers(branch_code: str, count: int) -> list[str]:
-    """``count`` new card numbers of the branch at once (an import's members); a number a card
-    imported from the old system already holds is passed over."""
+def gds_card_numbers(branch_code: str, count: int, taken: Collection[str] = ()) -> list[str]:
+    """``count`` new card numbers of the branch at once (an import's members); a number a
+    member holds, or one of ``taken`` (an import's own cards), is passed over."""
     cards: list[str] = []
     while len(cards) < count:
         wanted = count - len(cards)
         last = next_in_sequence(f"gds-{branch_code}", wanted)
-        batch = [f"{branch_code}{n:06d}" for n in range(last - wanted + 1, last + 1)]
-        taken = set(Member.objects.filter(gds_card__in=batch).values_list("gds_card", flat=True))
-        cards += [card for card in batch if card not in taken]
+        batch = [f"{branch_code}{n:0{CARD_SERIAL_DIGITS}d}"
+                 for n in range(last - wanted + 1, last + 1)]  # fmt: skip
+        held = set(Member.objects.filter(gds_card__in=batch).values_list("gds_card", flat=True))
+        cards += [card for card in batch if card not in held and card not in taken]
     return cards
 
 

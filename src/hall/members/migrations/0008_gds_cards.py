@@ -18,7 +18,7 @@ def _cards(apps, schema_editor):
         card = ""
         while not card or card in taken:
             counter.value += 1
-            card = f"{code}{counter.value:06d}"
+            card = f"{code}{counter.value:07d}"  # numbering.CARD_SERIAL_DIGITS
         counter.save(update_fields=["value"])
         taken.add(card)
         member.gds_card = card
