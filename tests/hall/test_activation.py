@@ -233,7 +233,9 @@ def test_a_new_login_mobile_by_the_branchs_approval(client: Client, member_user:
     page = client.get("/accounts/mobile/").content.decode()
     assert "/applications/mobile-change/" in page
     ask = {"new_mobile": "13600000009", "reason": "原手机号已停用", "action": "send"}
-    client.post("/applications/mobile-change/", ask)
+    refused = client.post("/applications/mobile-change/", ask)  # without the image captcha
+    assert "图形验证码错误" in _text(refused)
+    client.post("/applications/mobile-change/", ask | {"captcha": captcha_answer(client)})
     wrong = client.post("/applications/mobile-change/", ask | {"action": "next",
                                                               "sms_code": "000000"})  # fmt: skip
     assert "短信验证码错误或已过期" in _text(wrong)
@@ -262,7 +264,7 @@ def test_a_new_login_mobile_by_the_branchs_approval(client: Client, member_user:
 
 def _request_for_a_new_mobile(client: Client, user: User) -> Application:
     ask = {"new_mobile": "13600000009", "reason": "停用", "action": "send"}
-    client.post("/applications/mobile-change/", ask)
+    client.post("/applications/mobile-change/", ask | {"captcha": captcha_answer(client)})
     ask |= {"action": "next", "sms_code": last_code("13600000009")}
     client.post("/applications/mobile-change/", ask)
     return Application.objects.get(kind=Application.Kind.MOBILE_CHANGE, applicant=user)
@@ -300,7 +302,8 @@ def test_a_new_number_is_not_told_apart_by_its_account(
     pages = []
     for number in (other_user.mobile, "13600000001"):
         SmsThrottle.objects.all().delete()
-        sent = client.post("/accounts/mobile/", {"new_mobile": number, "action": "send"})
+        sent = client.post("/accounts/mobile/", {"new_mobile": number, "action": "send",
+                                                 "captcha": captcha_answer(client)})  # fmt: skip
         pages.append(_text(sent).replace(number, "N"))
     assert "该手机号已注册" not in pages[0]
     assert pages[0].count("验证码已发送至 N") == pages[1].count("验证码已发送至 N") == 1

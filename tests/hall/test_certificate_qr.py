@@ -160,3 +160,12 @@ def test_a_first_qr_without_its_edition_still_reads(client: Client, member: Memb
     assert _verdict(client.get(f"/verify/t/{first}").content.decode()).startswith("证书真实有效")
     with pytest.raises(signing.BadSignature):
         certificate_from(signing.Signer(salt="hall.members.certificate").sign_object({"n": 1}))
+
+
+def test_a_first_qr_of_a_reissued_certificate_asks_for_the_edition(
+    client: Client, member: Member
+) -> None:
+    first = signing.Signer(salt="hall.members.certificate").sign_object(member.certificate_number)
+    Member.objects.filter(pk=member.pk).update(certificate_edition=3)
+    verdict = _verdict(client.get(f"/verify/t/{first}").content.decode())
+    assert "此二维码不含版次，该证书已补办为第3版" in verdict

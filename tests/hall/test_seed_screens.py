@@ -54,7 +54,12 @@ class _FormValues(HTMLParser):
         found = {name: value or "" for name, value in attrs}
         if tag == "form" and found.get("method") == "post" and not found.get("action"):
             self._forms += 1
-        if self._forms != 1 or "name" not in found:
+        if self._forms != 1:
+            return
+        if tag == "option" and self._select and "selected" in found:
+            self.values.append((self._select, found.get("value", "")))
+            return
+        if "name" not in found or "disabled" in found:  # a disabled control is not sent
             return
         if tag == "input" and found.get("type") in ("radio", "checkbox"):
             if "checked" in found:
@@ -63,8 +68,6 @@ class _FormValues(HTMLParser):
             self.values.append((found["name"], found.get("value", "")))
         elif tag == "select":
             self._select = found["name"]
-        elif tag == "option" and self._select and "selected" in found:
-            self.values.append((self._select, found.get("value", "")))
         elif tag == "textarea":
             self._textarea = found["name"]
             self.values.append((found["name"], ""))
@@ -232,7 +235,7 @@ def test_uploads_replaced_and_removed_until_submitted(renewing: Client) -> None:
     kept = application.materials.get()
     refused = renewing.post(f"/applications/{application.pk}/materials/{kept.pk}/remove/",
                             follow=True)  # fmt: skip
-    assert "不能上传或删除资料" in _text(refused.content.decode())
+    assert "已上传的资料不能删除或替换" in _text(refused.content.decode())
     assert application.materials.filter(pk=kept.pk).exists()
 
 
@@ -423,3 +426,81 @@ def test_the_account_pages_read_in_english(path: str, member_user: User) -> None
     page = client.get(path).content.decode()
     main = page[page.index("<main") : page.index("</main>")]
     assert re.findall(r"[\u4e00-\u9fff]+", _text(main)) == []
+
+
+def _at_payment(client: Client) -> Application:
+    application = _at_materials(client)
+    _upload(client, application, "licence")
+    application.refresh_from_db()
+    client.post(f"/applications/{application.pk}/act/",
+                {"action": "materials_done", "version": application.version})  # fmt: skip
+    application.refresh_from_db()
+    assert application.status == Application.Status.PAYMENT
+    return application
+
+
+def _remove(client: Client, application: Application, material_pk: int) -> str:
+    path = f"/applications/{application.pk}/materials/{material_pk}/remove/"
+    return _text(client.post(path, follow=True).content.decode())
+
+
+def test_at_the_payment_step_the_licence_is_replaced_not_removed(renewing: Client) -> None:
+    """Else a member could remove it, pay online, and reach the review without it."""
+    application = _at_payment(renewing)
+    licence = application.materials.get()
+    assert "是必需的资料，不能删除" in _remove(renewing, application, licence.pk)
+    assert application.materials.filter(pk=licence.pk).exists()
+    # Nor replaced by a document of another kind (the remittance slot is open here).
+    said = _upload(renewing, application, "remittance", replaces=licence.pk)
+    assert "只能用同类资料替换" in said
+    assert list(application.materials.values_list("kind", flat=True)) == ["licence"]
+    assert "已替换" in _upload(renewing, application, "licence", replaces=licence.pk)
+
+
+def test_a_transfers_proof_fixes_step_one(renewing: Client) -> None:
+    """The proof is of the fee shown: step 1 (on which the fee depends) no longer changes."""
+    application = _at_payment(renewing)
+    assert 'id="edit"' in renewing.get(f"/applications/{application.pk}/").content.decode()
+    _upload(renewing, application, "remittance")
+    assert 'id="edit"' not in renewing.get(f"/applications/{application.pk}/").content.decode()
+    sent = _untouched(renewing.get(f"/applications/{application.pk}/fill/").content.decode())
+    sent["contact"] = ["新联系人"]
+    refused = renewing.post(f"/applications/{application.pk}/fill/", sent)
+    assert "不能修改" in refused.content.decode()
+    application.refresh_from_db()
+    assert application.data["contact"] == "联系人"
+
+
+def test_a_returned_application_keeps_what_its_reviewer_saw(renewing: Client) -> None:
+    application = _at_materials(renewing)
+    _upload(renewing, application, "licence")
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.RETURNED)
+    seen = application.materials.get()
+    assert "已上传的资料不能删除或替换" in _remove(renewing, application, seen.pk)
+    assert "已上传的资料不能删除或替换" in _upload(renewing, application, "licence",
+                                                      replaces=seen.pk)  # fmt: skip
+    assert "营业执照已上传" in _upload(renewing, application, "licence")  # a new page is added
+    assert application.materials.count() == 2
+    page = renewing.get(f"/applications/{application.pk}/").content.decode()
+    assert f'id="remove-{seen.pk}"' not in page
+
+
+def test_a_registrations_branch_stays_as_submitted(member: Member) -> None:
+    from tests.hall.steps import VALID_DATA
+
+    applicant = User.objects.create_user("13700000061", PASSWORD)
+    client = Client()
+    client.force_login(applicant)
+    data = dict(VALID_DATA[Application.Kind.REGISTRATION])
+    client.post("/applications/registration/", data)
+    application = Application.objects.get(kind=Application.Kind.REGISTRATION)
+    other = make_member("1101", "北京另一家有限公司", "物编注字第200002号", "69254321",
+                        "91110105MA01ABCD0")  # fmt: skip
+    page = client.get(f"/applications/{application.pk}/fill/").content.decode()
+    assert re.search(r'<select name="branch"[^>]*disabled', page)
+    sent = _untouched(page) | {"branch": [other.branch.code], "name": ["新注册股份有限公司"]}
+    answer = client.post(f"/applications/{application.pk}/fill/", sent)
+    assert answer.status_code == 302, re.findall(r'role="alert">([^<]+)<', answer.content.decode())
+    application.refresh_from_db()
+    assert (application.data["branch"], application.branch.code) == ("3301", "3301")
+    assert application.data["name"] == "新注册股份有限公司"

@@ -141,6 +141,20 @@ def test_a_number_without_an_account_locks_alike(client: Client, member_user: Us
     assert answers[member_user.mobile] == answers["13911112222"]
 
 
+def test_failures_by_one_choice_tell_nothing_of_the_other(member_user: User) -> None:
+    """A mobile tried five times as a card number, then as a mobile: an account's and a
+    stranger's number answer alike (each choice locks its own names)."""
+    answers = {}
+    for mobile in (member_user.mobile, "13911112223"):
+        client = Client()
+        for _ in range(5):
+            log_in(client, mobile, "Wrong2026pass", method="gds")
+        page = _text(log_in(client, mobile, "Wrong2026pass"))
+        answers[mobile] = re.findall(r'<div class="errors" role="alert">.*?</div>', page)
+    assert "账号或密码错误" in answers["13911112223"][0]
+    assert answers[member_user.mobile] == answers["13911112223"]
+
+
 def test_one_address_failing_everywhere_is_stopped(client: Client, fresh_user: User) -> None:
     for index in range(20):
         log_in(client, f"139{index:08d}", "Wrong2026pass")
@@ -158,9 +172,11 @@ def test_change_mobile_then_log_in_with_the_new_one(
     client.post("/accounts/mobile/", {"action": "send_old", "new_mobile": "13600000001"})
     old_code = last_code(member_user.mobile)
     step1 = {"new_mobile": other_user.mobile, "action": "send"}  # taken: answered alike, no code
+    assert "图形验证码错误" in _text(client.post("/accounts/mobile/", step1))  # none solved
+    step1 |= {"captcha": captcha_answer(client)}
     assert "验证码已发送至" in _text(client.post("/accounts/mobile/", step1))
     assert not SmsMessage.objects.filter(mobile=other_user.mobile).exists()
-    step1 |= {"new_mobile": "13600000001"}
+    step1 |= {"new_mobile": "13600000001", "captcha": captcha_answer(client)}
     client.post("/accounts/mobile/", step1)
     new_code = last_code("13600000001")
     step1 |= {"action": "next", "sms_code": new_code, "old_code": old_code,
@@ -169,7 +185,7 @@ def test_change_mobile_then_log_in_with_the_new_one(
     step1 |= {"current_password": PASSWORD, "old_code": "000000"}
     assert "短信验证码错误或已过期" in _text(client.post("/accounts/mobile/", step1))
     client.post("/accounts/mobile/", {"action": "send_old", "new_mobile": "13600000001"})
-    client.post("/accounts/mobile/", step1 | {"action": "send"})
+    client.post("/accounts/mobile/", step1 | {"action": "send", "captcha": captcha_answer(client)})
     step1 |= {"old_code": last_code(member_user.mobile), "sms_code": last_code("13600000001")}
     assert client.post("/accounts/mobile/", step1).status_code == 302
     new_password = "Another2026pass"

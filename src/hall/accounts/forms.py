@@ -43,7 +43,8 @@ class OneTryInput(forms.TextInput):
         return super().get_context(name, None, attrs)
 
 
-def _captcha_field() -> forms.CharField:
+def captcha_field() -> forms.CharField:
+    """The image captcha's answer (hall.accounts.captcha checks it, once)."""
     field = forms.CharField(label=_("验证码"), max_length=8, required=False, widget=OneTryInput)
     field.widget.attrs.update(placeholder=_("请输入验证码"), autocomplete="off")
     return field
@@ -60,7 +61,7 @@ class LoginForm(forms.Form):
         label=_("手机号 / GDS卡号"), max_length=20, help_text=_("按“登录选择”填写手机号或 GDS 卡号")
     )
     password = forms.CharField(label=_("密码"), max_length=128, widget=forms.PasswordInput)
-    captcha = _captcha_field()
+    captcha = captcha_field()
 
 
 class MobileCodeForm(forms.Form):
@@ -68,7 +69,7 @@ class MobileCodeForm(forms.Form):
     solved before a code is sent to it (no SMS for a script), and the SMS code."""
 
     mobile = MobileField()
-    captcha = _captcha_field()
+    captcha = captcha_field()
     sms_code = _code_field(_("短信验证码"))
 
 
@@ -83,7 +84,7 @@ class ActivateForm(forms.Form):
     )
     company_name = forms.CharField(label=_("企业名称"), max_length=200,
                                    validators=[refuse_unprintable])  # fmt: skip
-    captcha = _captcha_field()
+    captcha = captcha_field()
 
 
 class ActivationCodeForm(forms.Form):
@@ -115,6 +116,7 @@ class ChangeMobileForm(forms.Form):
                                        widget=forms.PasswordInput)  # fmt: skip
     old_code = _code_field(_("原手机号验证码"))
     new_mobile = MobileField(label=_("新手机号"))
+    captcha = captcha_field()
     sms_code = _code_field(_("新手机号验证码"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

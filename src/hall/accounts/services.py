@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.accounts import security
-from hall.accounts.backends import BY_MOBILE, find_user
+from hall.accounts.backends import BY_CARD, BY_MOBILE, find_user
 from hall.accounts.mobile import InvalidMobile, normalise
 from hall.accounts.models import SecurityEvent, User
 from hall.core.errors import HallError
@@ -87,10 +87,10 @@ def user_login(*, request: HttpRequest, identifier: str, password: str,
     if user is not None:
         _refuse_while_locked(user)
     else:  # a name without an account locks alike: the answer never tells the two apart
-        _refuse_until(_name_locked_until(_login_name(identifier)))
+        _refuse_until(_name_locked_until(_login_name(identifier, method)))
     authenticated = authenticate(request, username=identifier, password=password, method=method)
     if authenticated is None:
-        _count_failure(request, user, identifier)
+        _count_failure(request, user, identifier, method)
         raise AccountError(_("账号或密码错误"), code=LOGIN_FAILED)
     assert isinstance(authenticated, User)
     User.objects.filter(pk=authenticated.pk).update(failed_logins=0, locked_until=None)
@@ -113,8 +113,12 @@ def _refuse_until(locked_until: datetime | None) -> None:
         )
 
 
-def _login_name(identifier: str) -> str:
-    """A name tried at the login, as an account would be found by it."""
+def _login_name(identifier: str, method: str = BY_MOBILE) -> str:
+    """A name tried at the login, as an account would be found by it: a card number marked
+    ``#`` (the same digits tried as a mobile lock apart, so that locking one by the other's
+    failures tells nothing of which has an account)."""
+    if method == BY_CARD:
+        return "#" + identifier.strip()[:19]
     try:
         return normalise(identifier)
     except InvalidMobile:
@@ -145,9 +149,10 @@ def _count_name_failure(request: HttpRequest, name: str) -> None:
         security.record(Kind.LOCKED, request=request, mobile=name)
 
 
-def _count_failure(request: HttpRequest, user: User | None, identifier: str) -> None:
+def _count_failure(request: HttpRequest, user: User | None, identifier: str,
+                   method: str = BY_MOBILE) -> None:  # fmt: skip
     if user is None:
-        _count_name_failure(request, _login_name(identifier))
+        _count_name_failure(request, _login_name(identifier, method))
         return
     security.record(Kind.LOGIN_FAILED, request=request, user=user, mobile=identifier[:20])
     limits = settings.LOGIN_LIMITS

@@ -323,6 +323,8 @@ def _change_mobile_step(request: HttpRequest, user: User, data: dict[str, str]) 
     if not new_mobile:
         raise services.AccountError(_("请输入新手机号"))
     if action == "send":  # a number with an account is answered alike, and gets no code
+        if not captcha.check(request, data["captcha"]):  # a code to any number: not scripted
+            raise services.AccountError(_("图形验证码错误，请重新输入后再获取短信验证码"))
         taken = User.objects.filter(mobile=new_mobile).exists()
         return _send_or_verify(request, "change_mobile", new_mobile, "", deliver=not taken)
     services.check_current_password(request=request, user=user,
@@ -468,7 +470,7 @@ def member_users(request: HttpRequest) -> HttpResponse:
 def member_user_remove(request: HttpRequest, user_id: int) -> HttpResponse:
     """An account leaves the member: confirmed first (it logs out at once and must be invited
     again to come back)."""
-    if request.POST.get("confirmed") != "on":
+    if request.POST.get("confirmed") != "on" and _user(request).member_admin:  # others: refused
         account = User.objects.filter(pk=user_id, member=_user(request).member).first()
         if account is None or account.member_id is None:
             raise Http404

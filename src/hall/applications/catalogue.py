@@ -20,7 +20,7 @@ CATALOGUE = (
         Kind.REGISTRATION, form=forms.RegistrationForm, approve=registration.approve_registration,
         filed_by=FiledBy.NEWCOMER, fee=fees.registration_fee, certificate="member",
         published=True, invoice_item=gettext_noop("系统成员注册费"),
-        starts_at="applications:registration",
+        starts_at="applications:registration", pinned=frozenset({"branch"}),
         texts={Status.APPROVED: gettext_noop(
             "【%(hall)s】您的注册申请（编号 %(number)s）已批准，系统成员证书号 "
             "%(certificate)s；请登录用户中心下载证书。"

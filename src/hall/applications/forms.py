@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hall.accounts.forms import MobileField
+from hall.accounts.forms import MobileField, captcha_field
 from hall.core.reasons import reason
 from hall.core.typed import DigitsField, IntegerDigitsField, refuse_unprintable
 from hall.fees.taxpayer import InvalidTaxpayer, taxpayer_number
@@ -366,6 +366,8 @@ class MobileChangeRequestForm(MobileChangeForm):
     """The page's form: the new number's code too (checked, not kept)."""
 
     sms_code = forms.CharField(label=_("短信验证码"), max_length=8, required=False)
+    captcha = captcha_field()
 
     def application_data(self) -> dict[str, Any]:
-        return {k: v for k, v in super().application_data().items() if k != "sms_code"}
+        return {k: v for k, v in super().application_data().items()
+                if k not in ("sms_code", "captcha")}  # fmt: skip

@@ -27,9 +27,13 @@ from hall.jobs.queue import enqueue
 
 Status = Application.Status
 #: Step 1's data may be changed until the review starts: while the application waits for its
-#: documents too, and at the payment step until an order is placed (the fee follows the data).
+#: documents too, and at the payment step until the fee is fixed (an order placed, or a
+#: transfer's proof uploaded: the fee follows the data).
 EDITABLE = {Status.DRAFT, Status.RETURNED, Status.MATERIALS, Status.PAYMENT}
 UPLOADABLE = {Status.MATERIALS, Status.PAYMENT, Status.RETURNED}
+#: An upload may be taken back or replaced until the application is submitted for review; a
+#: returned one keeps what its reviewer saw (the member adds to it).
+REMOVABLE = {Status.MATERIALS, Status.PAYMENT}
 
 
 def _locked(application_id: int, user: User) -> Application:
@@ -100,7 +104,10 @@ def data_editable(application: Application) -> bool:
     """Whether the member may still change what it filed in step 1."""
     if application.status not in EDITABLE:
         return False
-    return application.status != Status.PAYMENT or not application.orders.exists()
+    if application.status != Status.PAYMENT:
+        return True
+    proof = application.materials.filter(kind=Material.Kind.REMITTANCE).exists()
+    return not proof and not application.orders.exists()
 
 
 def material_add(*, application_id: int, user: User, kind: str, name: str, data: bytes,
@@ -111,29 +118,56 @@ def material_add(*, application_id: int, user: User, kind: str, name: str, data:
     upload took longer than the one before, 4 s to 23 s, and held the database's lock
     meanwhile: another user's login waited 21 s on SQLite.)"""
     image = clean_image(data)  # refused before anything is written
-    with transaction.atomic():
-        application = _locked(application_id, user)
-        _uploadable(application, kind)
-        if replaces is not None:
-            _material_delete(application, replaces)
-        material = Material(application=application, kind=kind, original_name=name[:200])
-        material.image.save(f"{application.pk}-{kind}.png", ContentFile(image.png), save=False)
-        try:
+    material = Material(kind=kind, original_name=name[:200])
+    try:
+        with transaction.atomic():
+            application = _locked(application_id, user)
+            _uploadable(application, kind)
+            if replaces is not None:
+                _removable(application, replaces, kind)
+                _material_delete(application, replaces)
+            material.application = application
+            material.image.save(f"{application.pk}-{kind}.png", ContentFile(image.png),
+                                save=False)  # fmt: skip
             material.save()
-        except BaseException:
-            material.image.delete(save=False)  # no file without its row
-            raise
-        _archive_later(application.pk)
+            _archive_later(application.pk)
+    except BaseException:
+        if material.image.name:  # stored, but its row never committed: no file without a row
+            material.image.delete(save=False)
+        raise
     return material
 
 
 def material_remove(*, application_id: int, user: User, material_id: int) -> None:
-    """Take an uploaded document back while uploads are open (a wrong file, a better scan)."""
+    """Take an uploaded document back until the application is submitted (a wrong file); the
+    last of a required document stays at the payment step (it may be replaced)."""
     with transaction.atomic():
         application = _locked(application_id, user)
-        _open_to_uploads(application)
+        _removable(application, material_id)
+        material = application.materials.get(pk=material_id)
+        wanted = descriptor(application.kind).documents
+        others = application.materials.filter(kind=material.kind).exclude(pk=material_id)
+        if application.status == Status.PAYMENT and material.kind in wanted and not others.exists():
+            raise WorkflowError(_("%(kind)s是必需的资料，不能删除：请用“替换”上传新的文件")
+                                % {"kind": material.get_kind_display()})  # fmt: skip
         _material_delete(application, material_id)
         _archive_later(application.pk)
+
+
+def _removable(application: Application, material_id: int, kind: str | None = None) -> None:
+    """An upload may be taken back or replaced (by one of its own kind) before the review."""
+    if application.status not in REMOVABLE:
+        raise WorkflowError(
+            _("申请已提交审核（“%(status)s”），已上传的资料不能删除或替换，可以再上传")
+            % {"status": application.get_status_display()}
+        )
+    material = application.materials.filter(pk=material_id).first()
+    if material is None:
+        raise WorkflowError(_("该资料已不存在（可能已被删除或替换），请刷新页面后重试"))
+    if kind is not None and material.kind != kind:
+        raise WorkflowError(
+            _("只能用同类资料替换：%(kind)s") % {"kind": material.get_kind_display()}
+        )
 
 
 def _material_delete(application: Application, material_id: int) -> None:
@@ -149,6 +183,8 @@ def _material_delete(application: Application, material_id: int) -> None:
 
 #: The background job that merges an application's materials into its archive TIFF.
 ARCHIVE_JOB = "applications_archive"
+#: How many times the merge starts again when the materials change under it.
+ARCHIVE_ATTEMPTS = 20
 #: A job queued this long ago and never started is taken for lost (its process ended first).
 ARCHIVE_STALE = timedelta(minutes=10)
 
@@ -167,14 +203,18 @@ def application_archive(*, application_id: int) -> None:
     """Merge all of an application's materials into its archive TIFF outside any transaction
     (a minute for many large scans, which no one's login waits for), and keep it if no material
     came meanwhile, else merge again: a member uploads by hand, so this ends."""
-    while True:
+    for _attempt in range(ARCHIVE_ATTEMPTS):
         materials = list(Material.objects.filter(application_id=application_id).order_by("id"))
         if not materials:
             _archive_cleared(application_id)
             return
-        with merged_tiff(material.image for material in materials) as tiff:
-            if _archive_kept(application_id, [material.pk for material in materials], tiff):
-                return
+        try:
+            with merged_tiff(material.image for material in materials) as tiff:
+                if _archive_kept(application_id, [material.pk for material in materials], tiff):
+                    return
+        except FileNotFoundError:  # removed or replaced while merging: merge what is there now
+            continue
+    raise WorkflowError(_("资料归档未能完成：上传的资料在合并期间一再变动，请稍后再试"))
 
 
 def _archive_cleared(application_id: int) -> None:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hall.accounts import captcha
 from hall.accounts.models import User
 from hall.accounts.services import AccountError, require_unused_mobile
 from hall.accounts.views import activation_member
@@ -202,6 +203,8 @@ def _mobile_change_step(request: HttpRequest, user: User,
     """Send the new number its code, or with the code verified make the request."""
     mobile, purpose = form.cleaned_data["new_mobile"], SmsCode.Purpose.CHANGE_MOBILE
     if request.POST.get("action") == "send":  # a number with an account gets no code, alike
+        if not captcha.check(request, form.cleaned_data["captcha"]):
+            raise AccountError(_("图形验证码错误，请重新输入后再获取短信验证码"))
         taken = User.objects.filter(mobile=mobile).exists()
         send_code(mobile=mobile, purpose=purpose, client_address=client_address(request),
                   deliver=not taken)  # fmt: skip
@@ -219,6 +222,8 @@ def fill(request: HttpRequest, application_id: int) -> HttpResponse:
     form_class = descriptor(application.kind).form
     initial = {**application.data, "version": application.version}
     form = form_class(request.POST or None, initial=initial, member=application.member)
+    for name in descriptor(application.kind).pinned & set(form.fields):
+        form.fields[name].disabled = True  # as submitted (the branch reviewing it, a mobile proven)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_fill(application_id=application.pk, user=_user(request),
@@ -259,8 +264,10 @@ def upload(request: HttpRequest, application_id: int, kind: str) -> HttpResponse
             raise Http404 from None
         except (UploadError, WorkflowError) as error:
             messages.error(request, str(error))
-    else:
+    elif "image" in form.errors:
         messages.error(request, _("请选择要上传的图片"))
+    else:  # the page's own hidden fields: a page from before a change, or one made by hand
+        messages.error(request, _("页面已过期，请刷新后重试"))
     return redirect("applications:detail", application.pk)
 
 
@@ -565,6 +572,7 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
         "content": _content(application), "checks": _checks(application),
         "uploadable": application.status in services.UPLOADABLE,
         "editable": services.data_editable(application),
+        "removable": application.status in services.REMOVABLE,
         "paid_kind": descriptor(application.kind).paid, **extra,
     }  # fmt: skip
 

@@ -312,6 +312,11 @@ def check_signed_certificate(number: str, edition: int | None = None) -> dict[st
     answer = _genuine(member)
     answer["member"].update(certificate_number=member.certificate_number, uscc=member.uscc)
     answer["state"] = _state(member)
+    if edition is None and member.certificate_edition > 1:  # a QR printed before editions
+        note = _(
+            "；此二维码不含版次，该证书已补办为第%(current)d版：请核对纸质证书上的版次，旧版作废"
+        )
+        answer["message"] += note % {"current": member.certificate_edition}
     if edition is not None and edition < member.certificate_edition:
         answer["valid"] = False
         answer["state"] = _("已作废（已补办第%(current)d版）") % {

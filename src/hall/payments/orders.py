@@ -52,9 +52,15 @@ def order_for(application: Application) -> Order:
     now = timezone.now()
     try:
         with transaction.atomic():
+            # Under the application's lock, which step 1's edit takes too (and refuses once an
+            # order exists): the amount is the fee of the data as it stands, not as it stood.
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            if locked.status != Application.Status.PAYMENT:
+                raise WorkflowError(_("申请当前状态为“%(status)s”，无需付款")
+                                    % {"status": locked.get_status_display()})  # fmt: skip
             return Order.objects.create(
-                number=order_number(application.branch.code, timezone.localtime(now)),
-                application=application, amount_fen=amount_fen(application), created_at=now,
+                number=order_number(locked.branch.code, timezone.localtime(now)),
+                application=locked, amount_fen=amount_fen(locked), created_at=now,
                 closes_at=now + timedelta(minutes=settings.ORDER_CLOSE_MINUTES),
             )  # fmt: skip
     except IntegrityError:  # made a moment ago by another request
