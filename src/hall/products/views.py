@@ -172,8 +172,11 @@ def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dic
         "packages": product.packages.filter(superseded=False),
         "proofs": [(proof, proof_failure(proof)) for proof in product.proofs.all()[:10]],
         "artwork_form": ArtworkForm(),
-        "proof_form": ProofForm(),
-        "case_form": CaseForm() if editable and product.kind != Product.Kind.GTIN14 else None,
+        # One page, four forms: each its own ids, so that every label names its own field.
+        "proof_form": ProofForm(auto_id="proof_%s"),
+        "case_form": CaseForm(auto_id="case_%s")
+        if editable and product.kind != Product.Kind.GTIN14
+        else None,
         "form": ProductForm(instance=product, initial={"version": product.version}),
         **forms,
     }
