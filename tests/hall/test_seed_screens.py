@@ -267,12 +267,16 @@ def test_payment_step_offers_the_transfer_slot_and_the_seed_banks(renewing: Clie
             "银联支付", "中国银联", "工商银行", "兴业银行", "微信支付", "支付宝支付",
             "网上支付需要使用个人账号支付"]  # fmt: skip
     assert _has_all(shown, seed) == []
-    # Once an order is placed, step 1's data (on which the fee depends) stays as it is.
+    # Once an order is placed, its amount stays: step 1 may not change the fee.
     application.refresh_from_db()
     assert Order.objects.filter(application=application).exists()
     sent = _untouched(renewing.get(f"/applications/{application.pk}/fill/").content.decode())
+    sent |= {"renewal_type": ["by_code"], "codes": ["69212345"]}
+    assert renewing.post(f"/applications/{application.pk}/fill/", sent).status_code == 302
+    sent = _untouched(renewing.get(f"/applications/{application.pk}/fill/").content.decode())
+    sent |= {"codes": ["69212345", "0614141"]}
     answer = renewing.post(f"/applications/{application.pk}/fill/", sent)
-    assert "不能修改" in answer.content.decode()
+    assert "会使应缴费用由" in answer.content.decode()
 
 
 def test_step_one_editable_while_waiting_for_documents(renewing: Client) -> None:
@@ -457,18 +461,22 @@ def test_at_the_payment_step_the_licence_is_replaced_not_removed(renewing: Clien
     assert "已替换" in _upload(renewing, application, "licence", replaces=licence.pk)
 
 
-def test_a_transfers_proof_fixes_step_one(renewing: Client) -> None:
-    """The proof is of the fee shown: step 1 (on which the fee depends) no longer changes."""
+def test_a_transfers_proof_fixes_the_fee(renewing: Client) -> None:
+    """The proof is of the fee shown: step 1 may still change, but not where the fee does."""
     application = _at_payment(renewing)
-    assert 'id="edit"' in renewing.get(f"/applications/{application.pk}/").content.decode()
     _upload(renewing, application, "remittance")
-    assert 'id="edit"' not in renewing.get(f"/applications/{application.pk}/").content.decode()
+    assert 'id="edit"' in renewing.get(f"/applications/{application.pk}/").content.decode()
+    sent = _untouched(renewing.get(f"/applications/{application.pk}/fill/").content.decode())
+    by_code = sent | {"renewal_type": ["by_code"], "codes": ["69212345", "0614141"]}
+    refused = renewing.post(f"/applications/{application.pk}/fill/", by_code)
+    assert "此项改动会使应缴费用由 1280.00 元变为 2560.00 元" in refused.content.decode()
+    application.refresh_from_db()
+    assert application.data["renewal_type"] == "by_name"
     sent = _untouched(renewing.get(f"/applications/{application.pk}/fill/").content.decode())
     sent["contact"] = ["新联系人"]
-    refused = renewing.post(f"/applications/{application.pk}/fill/", sent)
-    assert "不能修改" in refused.content.decode()
+    assert renewing.post(f"/applications/{application.pk}/fill/", sent).status_code == 302
     application.refresh_from_db()
-    assert application.data["contact"] == "联系人"
+    assert application.data["contact"] == "新联系人"
 
 
 def test_a_returned_application_keeps_what_its_reviewer_saw(renewing: Client) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from hall.accounts.models import User
 from hall.applications.archive import merged_tiff
 from hall.applications.descriptors import descriptor
+from hall.applications.fees import application_fee_fen
 from hall.applications.guards import applicant_only
 from hall.applications.models import Application, Material
 from hall.applications.uploads import clean_image
@@ -27,8 +28,8 @@ from hall.jobs.queue import enqueue
 
 Status = Application.Status
 #: Step 1's data may be changed until the review starts: while the application waits for its
-#: documents too, and at the payment step until the fee is fixed (an order placed, or a
-#: transfer's proof uploaded: the fee follows the data).
+#: documents too, and at the payment step where the fee stays what it is once fixed (an order
+#: placed, or a transfer's proof uploaded: the fee follows the data).
 EDITABLE = {Status.DRAFT, Status.RETURNED, Status.MATERIALS, Status.PAYMENT}
 UPLOADABLE = {Status.MATERIALS, Status.PAYMENT, Status.RETURNED}
 #: An upload may be taken back or replaced until the application is submitted for review; a
@@ -59,6 +60,7 @@ def application_fill(*, application_id: int, user: User, data: dict[str, Any],
         # A kind's pinned fields stay as submitted (a new login mobile was proven by its code).
         pinned = descriptor(application.kind).pinned
         changes = {name: value for name, value in data.items() if name not in pinned}
+        _fee_kept(application, {**application.data, **changes})
         application.data = {**application.data, **changes}
         application.version += 1
         application.save(update_fields=["data", "version"])
@@ -101,13 +103,29 @@ def _uploadable(application: Application, kind: str) -> None:
 
 
 def data_editable(application: Application) -> bool:
-    """Whether the member may still change what it filed in step 1."""
-    if application.status not in EDITABLE:
-        return False
+    """Whether the member may still change what it filed in step 1 (at the payment step, so
+    long as the fee stays: :func:`_fee_kept`)."""
+    return application.status in EDITABLE
+
+
+def _fee_kept(application: Application, data: dict[str, Any]) -> None:
+    """At the payment step, once the fee is fixed (an order placed, or a transfer's proof
+    uploaded for the amount shown), step 1 may change only where the fee does not."""
     if application.status != Status.PAYMENT:
-        return True
-    proof = application.materials.filter(kind=Material.Kind.REMITTANCE).exists()
-    return not proof and not application.orders.exists()
+        return
+    fixed = (application.orders.exists()
+             or application.materials.filter(kind=Material.Kind.REMITTANCE).exists())  # fmt: skip
+    if not fixed:
+        return
+    before = application_fee_fen(application)
+    after = application_fee_fen(Application(kind=application.kind, member=application.member,
+                                            data=data))  # fmt: skip
+    if after != before:
+        raise WorkflowError(
+            _("此项改动会使应缴费用由 %(before)s 元变为 %(after)s 元：已下单或已上传汇款证明后，"
+              "费用不能再变；请改回原内容，或撤回后重新申请")
+            % {"before": f"{(before or 0) / 100:.2f}", "after": f"{(after or 0) / 100:.2f}"}
+        )  # fmt: skip
 
 
 def material_add(*, application_id: int, user: User, kind: str, name: str, data: bytes,
