@@ -132,13 +132,15 @@ def filed(member: Member, member_user: User) -> Product:
 @pytest.fixture
 def member_user(member: Member) -> User:
     return User.objects.create_user(
-        "13900000001", PASSWORD, member=member, gds_card=member.gds_card, member_admin=True
+        "13900000001", PASSWORD, member=member, gds_card=member.gds_card, member_role="admin"
     )
 
 
 @pytest.fixture
 def other_user(other_member: Member) -> User:
-    return User.objects.create_user("13900000002", PASSWORD, member=other_member, member_admin=True)
+    return User.objects.create_user(
+        "13900000002", PASSWORD, member=other_member, member_role="admin"
+    )
 
 
 @pytest.fixture

@@ -390,16 +390,21 @@ def test_every_member_gets_its_card_number_by_migration(db: None) -> None:
         )
         Member.objects.filter(pk=second.pk).update(gds_card=None)
         Member.objects.filter(pk=first.pk).update(gds_card="33010000001")  # held already
-        admin = User.objects.create_user("13700000041", PASSWORD, member=second,
-                                          member_admin=True)  # fmt: skip
+        # The account as the schema of then has it (accounts.0008 makes member_admin a role).
+        then = [("members", "0007_name_search"), ("accounts", "0007_api_keys_move_in")]
+        old = executor.loader.project_state(then).apps
+        admin = old.get_model("accounts", "User").objects.create(
+            mobile="13700000041", password=PASSWORD, member_id=second.pk, member_admin=True
+        )
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(latest)
     second.refresh_from_db()
-    admin.refresh_from_db()
+    admin = User.objects.get(pk=admin.pk)
     assert second.gds_card == "33010000002"  # the branch's serial, past the one already held
     assert admin.gds_card == second.gds_card
+    assert admin.member_role == "admin"  # accounts.0008: the administrator stays one
 
 
 def test_an_approved_registration_gets_a_card_number(member: Member) -> None:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hall.accounts.mobile import InvalidMobile, normalise
+from hall.accounts.models import MemberRole
 from hall.core.typed import refuse_unprintable
 
 
@@ -106,6 +107,8 @@ class EnrolForm(SecondFactorForm):
 
 class InviteForm(forms.Form):
     mobile = MobileField(label=_("被邀请人手机号"))
+    role = forms.ChoiceField(label=_("企业角色"), choices=MemberRole.choices,
+                             initial=MemberRole.CLERK, required=False)  # fmt: skip
 
 
 class ChangeMobileForm(forms.Form):

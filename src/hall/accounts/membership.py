@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.accounts import security
-from hall.accounts.models import Invitation, SecurityEvent, User, revoke_keys_of
+from hall.accounts.models import Invitation, MemberRole, SecurityEvent, User, revoke_keys_of
+from hall.accounts.roles import require_member_role
 from hall.accounts.services import AccountError
 from hall.members.facts import certificate_forms, mask_mobile, same_name
 from hall.members.models import Member
@@ -104,19 +105,20 @@ def activation_by_code(*, request: HttpRequest, user: User, member: Member, code
 
 
 def member_join(*, user: User, member: Member, how: str, request: HttpRequest | None = None,
-                actor: User | None = None) -> Member:  # fmt: skip
-    """Bind the account to the member; the first account becomes its administrator. Under a
-    lock of the member, so two accounts proving control at once do not both become first."""
+                actor: User | None = None, role: str = MemberRole.CLERK) -> Member:  # fmt: skip
+    """Bind the account to the member with ``role``; the first account becomes its
+    administrator whatever ``role`` says. Under a lock of the member, so two accounts proving
+    control at once do not both become first."""
     with transaction.atomic():
         locked = Member.objects.select_for_update().get(pk=member.pk)
         account = User.objects.select_for_update().get(pk=user.pk)
         _may_join(account, locked)
         account.member, account.activated_at = locked, timezone.now()
-        admins = locked.users.filter(member_admin=True, is_active=True)
-        account.member_admin = not admins.exists()
+        admins = locked.users.filter(member_role=MemberRole.ADMIN, is_active=True)
+        account.member_role = role if admins.exists() else MemberRole.ADMIN
         if locked.gds_card and not User.objects.filter(gds_card=locked.gds_card).exists():
             account.gds_card = locked.gds_card
-        account.save(update_fields=["member", "activated_at", "member_admin", "gds_card"])
+        account.save(update_fields=["member", "activated_at", "member_role", "gds_card"])
         security.record(Kind.ACTIVATED, request=request, user=account,
                         detail=f"{locked.certificate_number} {how}")  # fmt: skip
         member_notify(locked, "member_joined", account=mask_mobile(account.mobile),
@@ -138,16 +140,24 @@ def member_notify(member: Member, template: str, /, **params: object) -> None:
     """Tell the member's administrators and its contact mobile, once each, after commit (the
     SMS template ``template``, one of the member_* ones that end "if your company did not do
     this, contact your branch office")."""
-    mobiles = {u.mobile for u in member.users.filter(member_admin=True, is_active=True)}
+    admins = member.users.filter(member_role=MemberRole.ADMIN, is_active=True)
+    mobiles = {u.mobile for u in admins}
     mobiles.add(member.mobile)
     for mobile in sorted(m for m in mobiles if m):
         sms.notify(mobile, template, **params)
 
 
 def _admin(user: User) -> Member:
-    if user.member is None or not user.member_admin:
+    if user.member is None:
         raise AccountError(_("只有企业管理员可以管理企业账号"))
+    require_member_role(user, "manage")
     return user.member
+
+
+def _role(role: str) -> MemberRole:
+    if role not in MemberRole.values:
+        raise AccountError(_("请选择账号的角色"))
+    return MemberRole(role)
 
 
 #: Invitations a member may send a day, and one number may be sent: each is an SMS to the
@@ -155,11 +165,16 @@ def _admin(user: User) -> Member:
 INVITATIONS_PER_DAY = {"member": 20, "mobile": 3}
 
 
-def invitation_send(*, request: HttpRequest, admin: User, mobile: str) -> Invitation:
-    """The administrator invites a mobile number to join the member."""
+def invitation_send(*, request: HttpRequest, admin: User, mobile: str,
+                    role: str = MemberRole.CLERK) -> Invitation:  # fmt: skip
+    """The administrator invites a mobile number to join the member as ``role``. A number
+    that is already another member's account is refused without saying whose."""
     member = _admin(admin)
+    role = _role(role)
     if member.users.filter(mobile=mobile).exists():
         raise AccountError(_("该手机号已是本企业的账号"))
+    if User.objects.filter(mobile=mobile, member__isnull=False).exists():
+        raise AccountError(_("该手机号已是其他企业的账号，不能邀请：请其先由所在企业移出"))
     now = timezone.now()
     today = Invitation.objects.filter(member=member, created_at__gt=now - timedelta(days=1))
     if (today.count() >= INVITATIONS_PER_DAY["member"]
@@ -168,10 +183,10 @@ def invitation_send(*, request: HttpRequest, admin: User, mobile: str) -> Invita
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
-                member=member, mobile=mobile, invited_by=admin, created_at=now,
+                member=member, mobile=mobile, role=role, invited_by=admin, created_at=now,
                 expires_at=now + timedelta(days=Invitation.DAYS),
             )  # fmt: skip
-            security.record(Kind.INVITED, request=request, user=admin, detail=mobile)
+            security.record(Kind.INVITED, request=request, user=admin, detail=f"{mobile} {role}")
             sms.notify(mobile, "invitation", company=member.name, days=Invitation.DAYS)
             member_notify(member, "member_invited", mobile=mask_mobile(mobile))
     except IntegrityError:
@@ -200,7 +215,7 @@ def invitation_accept(*, request: HttpRequest, user: User, invitation_id: int) -
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         return member_join(user=user, member=invitation.member, how=_("管理员邀请"),
-                           request=request)  # fmt: skip
+                           request=request, role=invitation.role)  # fmt: skip
 
 
 def invitation_revoke(*, request: HttpRequest, admin: User, invitation_id: int) -> None:
@@ -225,15 +240,54 @@ def member_user_remove(*, request: HttpRequest, admin: User, user_id: int) -> No
         removed = User.objects.select_for_update().filter(pk=user_id, member=member).first()
         if removed is None:
             raise AccountError(_("该账号不属于本企业"))
+        if removed.member_role == MemberRole.ADMIN:
+            _another_admin(member, removed)
         User.objects.filter(pk=removed.pk).update(
-            member=None, member_admin=False, gds_card=None, session_epoch=F("session_epoch") + 1
-        )
+            member=None, member_role=MemberRole.CLERK, gds_card=None,
+            session_epoch=F("session_epoch") + 1,
+        )  # fmt: skip
         revoke_keys_of(removed)
         security.record(Kind.REMOVED, request=request, user=removed,
                         detail=f"{member.certificate_number} by {admin.mobile}")  # fmt: skip
         told = {"account": mask_mobile(removed.mobile), "company": member.name}
         member_notify(member, "member_removed", **told)
         sms.notify(removed.mobile, "account_removed", **told)
+
+
+def _another_admin(member: Member, account: User) -> None:
+    """The member keeps an administrator besides ``account`` (whose role is going)."""
+    others = User.objects.select_for_update().filter(
+        member=member, member_role=MemberRole.ADMIN, is_active=True
+    )
+    if not others.exclude(pk=account.pk).exists():
+        raise AccountError(_("企业至少要有一名管理员：请先将其他账号设为管理员"))
+
+
+def member_role_change(*, request: HttpRequest, admin: User, user_id: int, role: str) -> User:
+    """The administrator changes the role of one of the member's accounts (its own too, while
+    another administrator remains). Audited, and told to the member and the account."""
+    member = _admin(admin)
+    new = _role(role)
+    with transaction.atomic():
+        Member.objects.select_for_update().get(pk=member.pk)  # one change of roles at a time
+        account = User.objects.select_for_update().filter(pk=user_id, member=member).first()
+        if account is None:
+            raise AccountError(_("该账号不属于本企业"))
+        old = MemberRole(account.member_role)
+        if old == new:
+            return account
+        if old == MemberRole.ADMIN:
+            _another_admin(member, account)
+        User.objects.filter(pk=account.pk).update(member_role=new)
+        detail = f"{member.certificate_number} {old}->{new} by {admin.mobile}"
+        security.record(Kind.ROLE_CHANGED, request=request, user=account, detail=detail)
+        told = {"account": mask_mobile(account.mobile), "company": member.name,
+                "old": str(old.label), "new": str(new.label)}  # fmt: skip
+        member_notify(member, "member_role_changed", **told)
+        if new != MemberRole.ADMIN and account.mobile != member.mobile:  # else told above
+            sms.notify(account.mobile, "member_role_changed", **told)
+    account.refresh_from_db()
+    return account
 
 
 def mobile_replace(*, user: User, new_mobile: str) -> None:

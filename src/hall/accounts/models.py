@@ -29,6 +29,14 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(mobile, password, **fields)
 
 
+class MemberRole(models.TextChoices):
+    """What a member's account may do for it (issue 23; the rule is in hall.accounts.roles)."""
+
+    ADMIN = "admin", _("管理员")
+    CLERK = "clerk", _("经办人")
+    READ_ONLY = "readonly", _("只读")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """An account of the hall: its login name is the mobile number."""
 
@@ -63,9 +71,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("可进入管理后台"), default=False)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
     activated_at = models.DateTimeField(_("激活时间"), null=True, blank=True)
-    #: The member's administrator: sees and removes its accounts, invites new ones. The first
-    #: account of a member becomes it (hall.accounts.membership).
-    member_admin = models.BooleanField(_("企业管理员"), default=False)
+    #: The account's role in its member: the administrator invites, changes roles and removes
+    #: accounts; a clerk does the business; a read-only account only looks. The first account
+    #: of a member becomes its administrator (hall.accounts.membership).
+    member_role = models.CharField(_("企业角色"), max_length=10, choices=MemberRole.choices,
+                                   default=MemberRole.CLERK)  # fmt: skip
     #: Raised to log the account out everywhere (see :meth:`get_session_auth_hash`).
     session_epoch = models.PositiveIntegerField(default=0)
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
@@ -108,6 +118,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         ).hexdigest()
 
     @property
+    def member_admin(self) -> bool:
+        """The member's administrator (see :attr:`member_role`)."""
+        return self.member_id is not None and self.member_role == MemberRole.ADMIN
+
+    @property
+    def may_act(self) -> bool:
+        """Whether the pages offer this account the buttons that change things (the rule, and
+        the services' refusal, are :mod:`hall.accounts.roles`)."""
+        from hall.accounts.roles import may  # noqa: PLC0415 - roles imports this module
+
+        return may(self)
+
+    @property
     def is_activated(self) -> bool:
         """Bound to a member company: only then may it do member business."""
         return self.member_id is not None
@@ -134,6 +157,7 @@ class SecurityEvent(models.Model):
         INVITED = "invited", _("邀请加入")
         INVITATION_REVOKED = "invitation_revoked", _("撤销邀请")
         REMOVED = "removed", _("移出企业")
+        ROLE_CHANGED = "role_changed", _("变更企业角色")
         PASSWORD_CHANGED = "password_changed", _("修改密码")
         SECOND_FACTOR = "second_factor", _("动态验证码通过")
         SECOND_FACTOR_FAILED = "second_factor_failed", _("动态验证码错误")
@@ -165,6 +189,8 @@ class Invitation(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="invitations")
     mobile = models.CharField(_("手机号"), max_length=11, db_index=True)
+    role = models.CharField(_("企业角色"), max_length=10, choices=MemberRole.choices,
+                            default=MemberRole.CLERK)  # fmt: skip
     invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
     expires_at = models.DateTimeField(_("有效期至"))

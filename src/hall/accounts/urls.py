@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("users/", views.member_users, name="member_users"),
     path("users/<int:user_id>/remove/", views.member_user_remove, name="member_user_remove"),
+    path("users/<int:user_id>/role/", views.member_user_role, name="member_user_role"),
     path("mobile/", views.change_mobile, name="change_mobile"),
     path("mobile/password/", views.change_mobile_password, name="change_mobile_password"),
     path("password/", views.change_password, name="change_password"),

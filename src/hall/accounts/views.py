@@ -35,7 +35,7 @@ from hall.accounts.forms import (
     PasswordForm,
     SecondFactorForm,
 )
-from hall.accounts.models import SecurityEvent, User
+from hall.accounts.models import MemberRole, SecurityEvent, User
 from hall.core import limits, metrics
 from hall.core.pdf import pdf_response
 from hall.core.qrcodes import qr_svg
@@ -451,14 +451,16 @@ def member_users(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            role = form.cleaned_data["role"] or MemberRole.CLERK
             membership.invitation_send(request=request, admin=user,
-                                       mobile=form.cleaned_data["mobile"])  # fmt: skip
+                                       mobile=form.cleaned_data["mobile"], role=role)  # fmt: skip
             messages.success(request, _("邀请已发送"))
             return redirect("accounts:member_users")
         except services.AccountError as error:
             form.add_error(None, str(error))
     member = user.member
-    context = {"form": form, "accounts": member.users.order_by("-member_admin", "id"),
+    context = {"form": form, "accounts": member.users.order_by("member_role", "id"),
+               "roles": MemberRole.choices,
                "invitations": member.invitations.filter(accepted_at__isnull=True,
                                                         revoked_at__isnull=True),
                "is_admin": user.member_admin}  # fmt: skip
@@ -480,6 +482,18 @@ def member_user_remove(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.success(request, _("已移出该账号"))
     except services.AccountError as error:
         messages.error(request, str(error))
+    return redirect("accounts:member_users")
+
+
+@login_required
+@require_POST
+def member_user_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    """The administrator changes an account's role (the last administrator keeps its own)."""
+    role = request.POST.get("role", "")
+    account = membership.member_role_change(request=request, admin=_user(request),
+                                            user_id=user_id, role=role)  # fmt: skip
+    told = {"account": account.mobile, "role": account.get_member_role_display()}
+    messages.success(request, _("已将 %(account)s 的角色改为“%(role)s”") % told)
     return redirect("accounts:member_users")
 
 

@@ -1,6 +1,8 @@
 """A member's own data behind its API key: the number bank, its products (allocate, change,
 file, discontinue), their barcode artwork and their history. Another member's products are
-not found; what the key changes, the history records as done by the key."""
+not found; what the key changes, the history records as done by the key. A key acts for its
+maker's role (hall.accounts.roles): one made by an account that is now read-only only reads,
+its writes refused with 403 ``role_forbidden``."""
 
 from __future__ import annotations
 
@@ -110,7 +112,7 @@ def _checked(data: ProductData, product: Product | None = None) -> dict[str, Any
     return {k: cleaned[k] for k in given}
 
 
-@router.post("/products", response={201: ProductOut, **refusals(400, 401, 429)})
+@router.post("/products", response={201: ProductOut, **refusals(400, 401, 403, 429)})
 def product_allocate(request: HttpRequest, payload: AllocateIn) -> Any:
     """Allocate the next free GTIN of ``prefix`` (or item reference ``item``) to a new draft."""
     member = member_of(request)
@@ -127,7 +129,8 @@ def product_get(request: HttpRequest, gtin: Gtin) -> Any:
     return _product_out(_own(request, gtin))
 
 
-@router.patch("/products/{gtin}", response={200: ProductOut, **refusals(400, 401, 404, 409, 429)})
+@router.patch("/products/{gtin}",
+              response={200: ProductOut, **refusals(400, 401, 403, 404, 409, 429)})  # fmt: skip
 def product_change(request: HttpRequest, gtin: Gtin, payload: ProductChange) -> Any:
     """Change product data; ``version`` must be the product's current version (else 409
     ``stale_edit``). The history names the API key as who changed it."""
@@ -138,7 +141,7 @@ def product_change(request: HttpRequest, gtin: Gtin, payload: ProductChange) -> 
 
 
 @router.post("/products/{gtin}/status",
-             response={200: ProductOut, **refusals(400, 401, 404, 429)})  # fmt: skip
+             response={200: ProductOut, **refusals(400, 401, 403, 404, 429)})  # fmt: skip
 def product_status(request: HttpRequest, gtin: Gtin, payload: StatusIn) -> Any:
     """``publish`` (file it: in use, its data complete), ``discontinue`` or ``reinstate``."""
     product = _own(request, gtin)

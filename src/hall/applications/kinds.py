@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.accounts.roles import require_member_role
 from hall.applications.models import Application
 from hall.applications.workflow import WorkflowError, application_transition
 from hall.members.lifecycle import member_cancel
@@ -33,6 +34,8 @@ def application_start(*, user: User, kind: str, data: dict[str, Any]) -> Applica
         raise WorkflowError(_("账号尚未激活：请先用系统成员证书激活"))
     if member.status == Member.Status.CANCELLED:
         raise WorkflowError(_("该系统成员已注销"))
+    if kind != Application.Kind.MOBILE_CHANGE:  # the account's own request: any role files it
+        require_member_role(user)
     try:
         with transaction.atomic():
             application = Application.objects.create(

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from hall.accounts.models import User
+from hall.accounts.models import MemberRole, User
 from hall.applications.models import Application
 from hall.applications.renewal import VALIDITY_YEARS, add_years
 from hall.applications.workflow import WorkflowError, application_transition
@@ -68,5 +68,5 @@ def approve_registration(application: Application, today: date) -> None:
     # by the member's card number too (登录选择 GDS卡号).
     card = member.gds_card if not User.objects.filter(gds_card=member.gds_card).exists() else None
     User.objects.filter(pk=application.applicant_id, member__isnull=True).update(
-        member=member, member_admin=True, gds_card=card
+        member=member, member_role=MemberRole.ADMIN, gds_card=card
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.accounts.roles import require_member_role
 from hall.applications.models import Application
 from hall.applications.workflow import WorkflowError
 from hall.members.models import Member
@@ -57,6 +58,7 @@ def renewal_start(*, user: User, today: date | None = None) -> Application:
     member = user.member
     if member is None:
         raise WorkflowError(_("账号尚未激活：请先用系统成员证书激活"))
+    require_member_role(user)
     today = today or timezone.localdate()
     window = renewal_window(member)
     if today not in window:

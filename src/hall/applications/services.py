@@ -21,6 +21,7 @@ from hall.applications.workflow import (
     NotFound,
     WorkflowError,
     application_transition,
+    for_member,
     visible_to,
 )
 from hall.jobs.models import Job
@@ -43,6 +44,7 @@ def _locked(application_id: int, user: User) -> Application:
     if application is None or user.role != User.Role.MEMBER:
         raise NotFound
     applicant_only(application, user)
+    for_member(application, user)
     return application
 
 

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hall.accounts import captcha
 from hall.accounts.models import User
+from hall.accounts.roles import may
 from hall.accounts.services import AccountError, require_unused_mobile
 from hall.accounts.views import activation_member
 from hall.applications import account_requests, kinds, registration, renewal, services
@@ -551,9 +552,11 @@ def _offered(name: str, application: Application) -> bool:
 
 
 def _context(application: Application, user: User, **extra: Any) -> dict[str, Any]:
+    # A read-only account sees all of it but is offered no button (issue 23).
+    acting = may(user) or descriptor(application.kind).filed_by == FiledBy.ACCOUNT
     actions = [(name, _(ACTION_LABELS[name]), rule.needs_reason)
                for name, rule in ALLOWED_TRANSITIONS.items()
-               if name in ACTION_LABELS and application.status in rule.sources
+               if acting and name in ACTION_LABELS and application.status in rule.sources
                and user.role in rule.roles and _offered(name, application)]  # fmt: skip
     return {
         "application": application, "steps": progress_steps(application.kind),
@@ -565,6 +568,7 @@ def _context(application: Application, user: User, **extra: Any) -> dict[str, An
         "active_prefixes": application.member.prefixes.filter(retired_on__isnull=True)
         if application.member else [],
         "is_member": user.role == User.Role.MEMBER,
+        "member_acts": user.role == User.Role.MEMBER and acting,
         "has_certificate": application.status == Status.APPROVED
         and bool(descriptor(application.kind).certificate),
         "has_printed_form": descriptor(application.kind).printed_form is not None,

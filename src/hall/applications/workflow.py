@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
-from hall.applications.descriptors import descriptor
+from hall.accounts.roles import require_member_role
+from hall.applications.descriptors import FiledBy, descriptor
 from hall.applications.models import Application, ApplicationEvent
 from hall.applications.workdays import add_working_days
 from hall.core.errors import Conflict
@@ -121,6 +122,7 @@ def application_transition(*, application_id: int, action: str, actor: User, ver
         application = visible_to(actor).select_for_update().filter(pk=application_id).first()
         if application is None or actor.role not in rule.roles:
             raise NotFound
+        for_member(application, actor)
         _check(application, rule, action, version, reason)
         for guard in GUARDS[action]:
             guard(application, actor)
@@ -142,6 +144,13 @@ def application_transition(*, application_id: int, action: str, actor: User, ver
                 closed(application)
         _notify(application, reason)
     return application
+
+
+def for_member(application: Application, actor: User) -> None:
+    """A read-only account of the member changes nothing of its applications (issue 23); a
+    request about the account itself (a new login mobile) stays its own to file."""
+    if descriptor(application.kind).filed_by != FiledBy.ACCOUNT:
+        require_member_role(actor)
 
 
 def _notify(application: Application, reason: str) -> None:

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hall.accounts.models import User
+from hall.accounts.roles import require_member_role
 from hall.applications.workflow import ALLOWED_TRANSITIONS, WorkflowError, visible_to
 from hall.core.clients import client_address
 from hall.core.pdf import pdf_response
@@ -56,6 +57,7 @@ def pay(request: HttpRequest, application_id: int) -> HttpResponse:
     application = visible_to(_user(request)).filter(pk=application_id).first()
     if application is None or _user(request).role != User.Role.MEMBER:
         raise Http404
+    require_member_role(_user(request))  # a read-only account looks at its orders only
     try:
         order = order_for(application)
     except WorkflowError as error:
@@ -94,6 +96,7 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def start(request: HttpRequest, number: str) -> HttpResponse:
     order = _order(request, number)
+    require_member_role(_user(request))
     if order.status != Order.Status.PENDING:
         messages.error(
             request, _("订单状态为“%(status)s”，不能付款") % {"status": order.get_status_display()}

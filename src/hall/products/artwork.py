@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.accounts.roles import require_member_role
 from hall.core.errors import HallError
 from hall.core.reasons import reason
 from hall.products.models import Product, ProofCheck
@@ -79,6 +80,7 @@ def proof_check(*, product: Product, actor: User | None, image: bytes, filename:
     A proof passes only when its symbol grades 1.5 (D) or better *and* carries this product's
     own GTIN: a perfect print of another product's number is a failed proof, as is an image in
     which no gradable barcode is found. An upload that is not an image at all is refused."""
+    require_member_role(actor)
     try:
         graded = verify(image, dpi=dpi)[0]
     except VerifyError as error:

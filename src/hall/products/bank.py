@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.accounts.roles import require_member_role
 from hall.core.errors import HallError
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 from hall.products.history import Actor, record
@@ -123,6 +124,7 @@ def gtin_allocate(*, member: Member, prefix: str, actor: Actor, today: date,
                   item: int | None = None,
                   data: dict[str, object] | None = None) -> Product:  # fmt: skip
     """A draft product with the next free GTIN of ``prefix``, or with item reference ``item``."""
+    require_member_role(actor)
     with transaction.atomic():
         locked = _locked_prefix(member, prefix)
         _can_allocate(member, locked, today)
@@ -222,6 +224,7 @@ def _create(*, member: Member, prefix: CompanyPrefix | None, gtin: str, kind: st
 def ean8_assign(*, member: Member, number: str, actor: Actor, today: date,
                 data: dict[str, object] | None = None) -> Product:  # fmt: skip
     """A draft product for one of the EAN-8s the center allocated to ``member``."""
+    require_member_role(actor)
     with transaction.atomic():
         _can_allocate(member, None, today)
         code = Ean8Code.objects.select_for_update().filter(member=member, number=number).first()
@@ -238,6 +241,7 @@ def case_create(*, member: Member, contained: Product, indicator: str, quantity:
                 data: dict[str, object] | None = None) -> Product:  # fmt: skip
     """A GTIN-14 for a case of ``quantity`` × ``contained``: indicator 1-8 + the contained
     GTIN's first 12 digits + a new check digit (GS1 GenSpecs 3.3.4)."""
+    require_member_role(actor)
     with transaction.atomic():
         _can_allocate(member, contained.prefix, today)
         if contained.member_id != member.pk:
@@ -267,6 +271,7 @@ def case_create(*, member: Member, contained: Product, indicator: str, quantity:
 def range_reserve(*, member: Member, prefix: str, first: int, last: int, note: str,
                   actor: User | None, today: date) -> Reservation:  # fmt: skip
     """Keep item references ``first``..``last`` of ``prefix`` for choosing by hand."""
+    require_member_role(actor)
     with transaction.atomic():
         locked = _locked_prefix(member, prefix)
         _can_allocate(member, locked, today)
@@ -281,8 +286,9 @@ def range_reserve(*, member: Member, prefix: str, first: int, last: int, note: s
                                           note=note)  # fmt: skip
 
 
-def range_release(*, member: Member, reservation_id: int) -> None:
+def range_release(*, member: Member, reservation_id: int, actor: User | None = None) -> None:
     """Give a reserved range back to the next-free allocation (the numbers used stay used)."""
+    require_member_role(actor)
     with transaction.atomic():
         deleted, _rows = Reservation.objects.filter(pk=reservation_id, member=member).delete()
         if not deleted:

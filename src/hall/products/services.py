@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hall.accounts.models import ApiKey, User
+from hall.accounts.roles import may, require_member_role
 from hall.core.errors import HallError
 from hall.products.history import label, record
 from hall.products.models import Product
@@ -75,7 +76,9 @@ def visible_to(actor: User) -> QuerySet[Product]:
 
 def editable_by(actor: User | ApiKey) -> QuerySet[Product]:
     """Only the member itself changes its product data: its clerks, or its API keys (a
-    retailer's key has no member)."""
+    retailer's key has no member); not its read-only accounts (hall.accounts.roles)."""
+    if not may(actor):
+        return Product.objects.none()
     if isinstance(actor, ApiKey):
         if actor.member_id is None or actor.revoked_at is not None:
             return Product.objects.none()
@@ -95,6 +98,7 @@ def missing_for_filing(product: Product) -> list[str]:
 
 
 def _locked(actor: User | ApiKey, product_id: int) -> Product:
+    require_member_role(actor)  # a read-only account (or its key) changes nothing
     product = editable_by(actor).select_for_update().filter(pk=product_id).first()
     if product is None:
         raise ProductError(_("产品不存在"), code="not_found", status=404)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hall.accounts.models import ApiKey, User
+from hall.accounts.roles import require_member_role
 from hall.core import httpcache, sheetscan
 from hall.core.sizes import too_large
 from hall.core.spreadsheets import CONTENT_TYPES as TABLE_TYPES
@@ -346,7 +347,8 @@ def reservations(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reservation_release(request: HttpRequest, reservation_id: int) -> HttpResponse:
     try:
-        bank.range_release(member=_member(request), reservation_id=reservation_id)
+        bank.range_release(member=_member(request), reservation_id=reservation_id,
+                           actor=_user(request))  # fmt: skip
         messages.success(request, _("已释放号段"))
     except BankError as error:
         messages.error(request, str(error))
@@ -362,6 +364,8 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024
 def import_view(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        require_member_role(_user(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = b"" if upload.size > MAX_IMPORT_BYTES else upload.read(MAX_IMPORT_BYTES + 1)
@@ -450,6 +454,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     """The member's API keys: made here (the secret shown once), revoked here."""
     member = _member(request)
     if request.method == "POST":
+        require_member_role(_user(request))
         name = request.POST.get("name", "").strip()[:100]
         if not name:
             messages.error(request, _("请填写密钥名称（例如用在哪个系统）"))
@@ -482,6 +487,7 @@ def _keys_page(request: HttpRequest, member: Member, new_secret: str = "") -> Ht
 @login_required
 @require_POST
 def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    require_member_role(_user(request))
     revoked = ApiKey.objects.filter(member=_member(request), pk=key_id, revoked_at__isnull=True)
     if not revoked.update(revoked_at=timezone.now()):
         raise Http404

@@ -114,6 +114,9 @@ CATALOGUE = _catalogue(
     SmsTemplate("member_removed", gettext_noop(
         "【%(hall)s】账号 %(account)s 已被移出%(company)s。如非贵企业所为，请联系所属分支机构。"),
         ("account", "company")),
+    SmsTemplate("member_role_changed", gettext_noop(
+        "【%(hall)s】%(company)s的账号 %(account)s 的角色已由“%(old)s”改为“%(new)s”。"
+        "如非贵企业所为，请联系所属分支机构。"), ("account", "company", "old", "new")),
     SmsTemplate("account_removed", gettext_noop(
         "【%(hall)s】账号 %(account)s 已被移出%(company)s。"), ("account", "company")),
     SmsTemplate("mobile_replaced", gettext_noop(

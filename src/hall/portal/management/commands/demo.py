@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hall.accounts.models import User
+from hall.accounts.models import MemberRole, User
 from hall.applications.models import Application, ApplicationEvent
 from hall.members.models import BranchOffice, CompanyPrefix, Member, PrefixPool
 from hall.products.models import Product
@@ -213,7 +213,7 @@ class Command(BaseCommand):
             User.Role.MEMBER: {
                 "member": member,
                 "name": "李四",
-                "member_admin": True,
+                "member_role": MemberRole.ADMIN,
                 "gds_card": member.gds_card,
             },
             User.Role.BRANCH: {"branch": branch, "name": "胡老师"},
