@@ -262,6 +262,7 @@ def test_a_read_only_user_sees_and_is_refused_in_the_browser(
     assert f"已加入：{member.name}" in text(page)
     page.goto("/accounts/center/")  # type: ignore[attr-defined]
     assert "您的账号为只读" in text(page)
+    assert page.locator("#member-role").inner_text() == "只读"  # type: ignore[attr-defined]
     assert page.locator("#renew").count() == 0  # type: ignore[attr-defined]
     shot(page, "91-read-only-center")
     page.goto("/products/")  # type: ignore[attr-defined]
