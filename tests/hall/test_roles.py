@@ -161,6 +161,12 @@ def test_a_read_only_users_hand_made_posts_are_refused_and_change_nothing(
     assert not Job.objects.exists()
     _refused(client.post("/products/keys/", {"name": "ERP"}))
     assert not ApiKey.objects.exists()
+    key, _secret = ApiKey.issue(name="ERP", member=member, created_by=member_user)
+    _refused(client.post(f"/products/keys/{key.pk}/revoke/"))
+    key.refresh_from_db()
+    assert key.revoked_at is None
+    _refused(client.post(f"/products/{product.pk}/proof/", {"image": scan_png(), "dpi": "600"}))
+    assert not product.proofs.exists()
     _refused(
         client.post(
             "/products/reservations/",
