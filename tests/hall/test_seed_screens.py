@@ -250,14 +250,19 @@ def test_another_member_cannot_remove_a_document(renewing: Client, other_user: U
     assert application.materials.filter(pk=material.pk).exists()
 
 
-def test_payment_step_offers_the_transfer_slot_and_the_seed_banks(renewing: Client) -> None:
-    application = _at_materials(renewing)
-    _upload(renewing, application, "licence")
+def _at_payment(client: Client) -> Application:
+    application = _at_materials(client)
+    _upload(client, application, "licence")
     application.refresh_from_db()
-    renewing.post(f"/applications/{application.pk}/act/",
-                  {"action": "materials_done", "version": application.version})  # fmt: skip
+    client.post(f"/applications/{application.pk}/act/",
+                {"action": "materials_done", "version": application.version})  # fmt: skip
     application.refresh_from_db()
     assert application.status == Application.Status.PAYMENT
+    return application
+
+
+def test_payment_step_offers_the_transfer_slot_and_the_seed_banks(renewing: Client) -> None:
+    application = _at_payment(renewing)
     page = renewing.get(f"/applications/{application.pk}/").content.decode()
     assert _has_all(page, ["续展 > 在线支付", "银行汇款", "汇款证明", "开户银行"]) == []
     assert 'id="upload-remittance"' in page
@@ -435,17 +440,6 @@ def test_the_account_pages_read_in_english(path: str, member_user: User) -> None
     page = client.get(path).content.decode()
     main = page[page.index("<main") : page.index("</main>")]
     assert re.findall(r"[\u4e00-\u9fff]+", _text(main)) == []
-
-
-def _at_payment(client: Client) -> Application:
-    application = _at_materials(client)
-    _upload(client, application, "licence")
-    application.refresh_from_db()
-    client.post(f"/applications/{application.pk}/act/",
-                {"action": "materials_done", "version": application.version})  # fmt: skip
-    application.refresh_from_db()
-    assert application.status == Application.Status.PAYMENT
-    return application
 
 
 def _remove(client: Client, application: Application, material_pk: int) -> str:
