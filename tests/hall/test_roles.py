@@ -18,6 +18,7 @@ from hall.applications.models import Application, Material
 from hall.jobs.models import Job
 from hall.members.models import Member
 from hall.payments.models import Order
+from hall.payments.orders import order_for
 from hall.products import bank
 from hall.products.models import Product, Reservation
 from hall.sms.models import SmsMessage
@@ -137,6 +138,12 @@ def test_a_read_only_users_hand_made_posts_are_refused_and_change_nothing(
     payable = _application(member, member_user, "payment")
     _refused(client.post(f"/payments/applications/{payable.pk}/pay/"))
     assert not Order.objects.exists()
+    # Nor on the sandbox gateway's own page, with an order its administrator placed.
+    order = order_for(payable)
+    _refused(client.post(f"/payments/sandbox/{order.number}/", {"outcome": "succeed"}))
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
+    order.delete()
     # ... but it sees the applications and their pages.
     assert client.get(f"/applications/{payable.pk}/").status_code == 200
     assert 'id="pay-online"' not in _text(client.get(f"/applications/{payable.pk}/"))

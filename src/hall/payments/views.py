@@ -133,6 +133,7 @@ def sandbox(request: HttpRequest, number: str) -> HttpResponse:
     order = _order(request, number)
     method = request.session.get(f"hall.pay.{number}", "支付宝支付")
     if request.method == "POST":
+        require_member_role(_user(request))  # a read-only account pays nothing, here neither
         choice = request.POST.get("outcome")
         if choice == "abandon" or choice not in ("succeed", "fail"):
             return redirect("payments:order", number)

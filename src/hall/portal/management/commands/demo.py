@@ -65,7 +65,12 @@ LOGINS = [
     ("13800000001", "Member2026demo", User.Role.MEMBER, "系统成员用户（已激活，企业管理员）"),
     ("13800000002", "Branch2026demo", User.Role.BRANCH, "分支机构审核员（浙江 3301）"),
     ("13800000003", "Center2026demo", User.Role.CENTER, "编码中心审核员"),
+    ("13800000004", "Clerk2026demo", User.Role.MEMBER, "系统成员用户（经办人）"),
+    ("13800000005", "Viewer2026demo", User.Role.MEMBER, "系统成员用户（只读）"),
 ]
+#: The demo member's accounts other than its administrator: their company roles and names.
+MEMBER_ROLES = {"13800000004": (MemberRole.CLERK, "周敏"),
+                "13800000005": (MemberRole.READ_ONLY, "吴静")}  # fmt: skip
 
 
 #: The demo staff's authenticator key (base 32 for an app: printed by the command) and their
@@ -220,8 +225,12 @@ class Command(BaseCommand):
             User.Role.CENTER: {"name": "编码中心审核员", "is_staff": True},
         }
         for mobile, password, role, _what in LOGINS:
+            binding = dict(bindings[role])
+            if mobile in MEMBER_ROLES:  # the administrator's clerk and read-only colleague
+                member_role, name = MEMBER_ROLES[mobile]
+                binding.update(member_role=member_role, gds_card=None, name=name)
             user, _ = User.objects.update_or_create(
-                mobile=mobile, defaults={"role": role, **bindings[role]}
+                mobile=mobile, defaults={"role": role, **binding}
             )
             user.set_password(password)
             user.save()
