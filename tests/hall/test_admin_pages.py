@@ -83,7 +83,8 @@ def every_record(administrator: User) -> None:
     Filing.objects.create(member=member, kind=Filing.Kind.FOREIGN_CODE, data={"gtin": "1"},
                           filed_on=today)  # fmt: skip
     security.record(SecurityEvent.Kind.LOGIN, user=administrator)
-    Invitation.objects.create(member=member, mobile="13900000077", invited_by=member.users.get(),
+    Invitation.objects.create(member=member, mobile="13900000077",
+                              invited_by=member.users.get(mobile="13800000001"),
                               expires_at=timezone.now() + timedelta(days=7))  # fmt: skip
     ApiKey.issue(name="ERP", member=member)
     add_licence(application)
