@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 from PIL import Image
 
 from hall.accounts.models import ApiKey, User
+from hall.applications.models import Application
 from hall.core.spreadsheets import read_rows
 from hall.core.typed import DigitsField, digits, refuse_unprintable
 from hall.jobs import queue
@@ -320,15 +321,18 @@ def test_the_public_photo_query_gives_the_halls_words(client: Client) -> None:
 # -- payments and reconciliation --------------------------------------------------------------
 
 
+def _paying(member: Member, member_user: User) -> Application:
+    """A renewal of the member's at the payment step."""
+    return Application.objects.create(kind="renewal", member=member, applicant=member_user,
+                                      branch=member.branch, status="payment")  # fmt: skip
+
+
 def test_reconciliation_is_shown_in_the_readers_language(member: Member,
                                                         member_user: User) -> None:  # fmt: skip
-    from hall.applications.models import Application
     from hall.payments.gateways import GATEWAYS, Incoming, SandboxGateway
     from hall.payments.notifications import receive
 
-    application = Application.objects.create(kind="renewal", member=member,
-                                             applicant=member_user, branch=member.branch,
-                                             status="payment")  # fmt: skip
+    application = _paying(member, member_user)
     order = order_for(application)
     order_started(order, "sandbox")
     sandbox = GATEWAYS["sandbox"]
@@ -532,11 +536,7 @@ def test_a_body_the_api_cannot_parse_is_told_in_the_halls_words(client: Client,
 
 def test_a_transfer_confirmed_says_which_order_and_how_much(member: Member,
                                                            member_user: User) -> None:  # fmt: skip
-    from hall.applications.models import Application
-
-    application = Application.objects.create(kind="renewal", member=member,
-                                             applicant=member_user, branch=member.branch,
-                                             status="payment")  # fmt: skip
+    application = _paying(member, member_user)
     order = order_for(application)
     reviewer = User.objects.create_user("13900000060", "x", role=User.Role.BRANCH,
                                         branch=member.branch)  # fmt: skip
