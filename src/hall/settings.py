@@ -132,10 +132,12 @@ INSTALLED_APPS = [
     "hall.members",
     "hall.fees",
     "hall.accounts",
+    "hall.notices",
     "hall.applications",
     "hall.payments",
     "hall.products",
     "hall.lookup",
+    "hall.printers",
     "hall.api",
     "hall.portal",
 ]

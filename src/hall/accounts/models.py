@@ -45,11 +45,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         BRANCH = "branch", _("分支机构审核员")
         CENTER = "center", _("编码中心审核员")
         ADMIN = "admin", _("管理员")
+        PRINTER = "printer", _("印刷企业用户")  # a printing company's account (seed 002 art. 21-22)
         SYSTEM = "system", _("系统")  # the hall itself, acting on a gateway's word
 
     mobile = models.CharField(_("手机号"), max_length=11, unique=True)
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    #: Where e-mail notices go once the account has confirmed it (hall.notices); blank: none.
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    email_confirmed = models.BooleanField(_("邮箱已验证"), default=False)
     gds_card = models.CharField(_("GDS卡号"), max_length=20, unique=True, null=True, blank=True)
     member = models.ForeignKey(
         Member,
