@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hall.accounts.models import User
 from hall.applications.descriptors import GENERIC_START, FiledBy, kinds
 from hall.applications.models import Application, ApplicationEvent
 from hall.applications.workflow import visible_to
+from hall.portal import overview
 
 Status = Application.Status
 #: Once at one of these an application is done with: the center lists the others.
@@ -22,14 +24,29 @@ SHOWN = 50
 @login_required
 @require_GET
 def center(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = request.user
+    assert isinstance(user, User)
     filed = kinds(filed_by=FiledBy.MEMBER, starts_at=GENERIC_START)
-    applications = _open_applications(request.user)
-    context = {"member": request.user.member,
+    applications = _open_applications(user)
+    context = {"member": user.member,
                "member_kinds": [(kind.value, kind.label) for kind in filed],
                "open_applications": applications,
-               "returned": _returned(applications)}  # fmt: skip
+               "returned": _returned(applications),
+               **_home(user)}  # fmt: skip
     return render(request, "portal/center.html", context)
+
+
+def _home(user: User) -> dict[str, object]:
+    """The overview each kind of account lands on: its member's numbers, its branch's queue,
+    or the whole country's."""
+    today = timezone.localdate()
+    if user.role == User.Role.MEMBER and user.member is not None:
+        return {"home": overview.member_overview(user.member, today)}
+    if user.role == User.Role.BRANCH:
+        return {"queue": overview.queue_overview(user.branch, today)}
+    if user.role in (User.Role.CENTER, User.Role.ADMIN):
+        return {"nationwide": overview.center_overview(today)}
+    return {}
 
 
 def _open_applications(user: User) -> list[Application]:
