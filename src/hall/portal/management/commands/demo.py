@@ -21,8 +21,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hall.accounts.models import MemberRole, User
 from hall.applications.models import Application, ApplicationEvent
 from hall.members.models import BranchOffice, CompanyPrefix, Member, PrefixPool
+from hall.portal.year import make_year
 from hall.products.models import Product
 from tiaoma import uscc
+
+#: The made-up year's size (hall.portal.year): the homes' charts over twelve months.
+YEAR_APPLICATIONS, YEAR_PRODUCTS = 1200, 6000
 
 #: Seed 000 §4: the Zhejiang branch's address, phones per city and the center's bank account.
 BRANCHES: list[dict[str, Any]] = [
@@ -98,6 +102,11 @@ class Command(BaseCommand):
             self._logins(member, branches["3301"])
             self._registration(member, branches["3301"])
             self._products(member)
+        # A year of other members' business: the homes' figures and charts have something to show.
+        year = make_year(today=date.today(), applications=YEAR_APPLICATIONS, products=YEAR_PRODUCTS)
+        if year.applications:
+            made = f"{year.members} members, {year.applications} applications"
+            self.stdout.write(f"a year of business: {made}, {year.products} products")
         self.stdout.write(
             f"demo member: {member.name}, {member.certificate_number}, "
             f"prefix 69212345, valid until {member.valid_until}"
