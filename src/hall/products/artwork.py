@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.html import escape
@@ -18,10 +19,14 @@ from hall.accounts.roles import require_member_role
 from hall.core.errors import HallError
 from hall.core.reasons import reason
 from hall.products.models import Product, ProofCheck
+from tiaoma import digital_link
+from tiaoma.digital_link import DigitalLinkOptions
 from tiaoma.errors import TiaomaError
 from tiaoma.render import Format, artwork, geometry_for
 from tiaoma.render.labels import label_sheet
+from tiaoma.symbols.base import Symbol
 from tiaoma.symbols.choose import encode
+from tiaoma.symbols.matrix import datamatrix, qr
 from tiaoma.verify.grading import VerifyError, verify
 from tiaoma.verify.report import as_json, html
 
@@ -47,19 +52,58 @@ class Artwork:
     filename: str
 
 
-def product_artwork(product: Product, kind: str, magnification: Decimal,
-                    dpi: int = 600) -> Artwork:  # fmt: skip
-    """The product's barcode (EAN-13, EAN-8, UPC-A or ITF-14, chosen by its GTIN) as ``kind``."""
+#: The symbols a product's page offers: its linear barcode (EAN-13, EAN-8, UPC-A or ITF-14,
+#: chosen by its GTIN), a QR Code holding its GS1 Digital Link URI, and a GS1 DataMatrix
+#: holding FNC1 + (01) GTIN (GS1 GenSpecs 5.6 and 5.7; both 2D symbols at X = 0.5 mm ×
+#: magnification: 0.40-1.00 mm for 0.80-2.00, inside GenSpecs table 5.12.3.1-1's 0.396-0.990 mm
+#: for 2D symbols on trade items).
+SYMBOLS = ("linear", "qr", "datamatrix")
+
+
+def digital_link_uri(product: Product) -> str:
+    """``https://<hall>/01/<GTIN-14>``: the hall resolves it (hall.lookup's resolver)."""
+    options = DigitalLinkOptions(resolver=settings.HALL_PUBLIC_URL.rstrip("/"))
+    return digital_link.to_uri(f"(01){product.gtin}", options)
+
+
+def product_symbol(product: Product, symbol: str = "linear") -> Symbol:
+    """The product's ``symbol`` (one of :data:`SYMBOLS`), encoded, not yet drawn."""
+    if symbol == "qr":
+        return qr(digital_link_uri(product), digital_link=True)
+    if symbol == "datamatrix":
+        return datamatrix(f"(01){product.gtin}", gs1=True)
+    if symbol != "linear":
+        raise ArtworkError(_("不支持的条码类型：%(symbol)s") % {"symbol": symbol[:20]})
+    return encode(product.display_gtin)
+
+
+def product_artwork(product: Product, kind: str, magnification: Decimal, dpi: int = 600,
+                    symbol: str = "linear") -> Artwork:  # fmt: skip
+    """The product's ``symbol`` as ``kind``, at its physical size for ``magnification``."""
     if kind not in CONTENT_TYPES:
         raise ArtworkError(_("不支持的格式：%(kind)s") % {"kind": kind})
     try:
-        symbol = encode(product.display_gtin)
-        geometry = geometry_for(symbol, magnification=float(magnification))
-        data = artwork(symbol, geometry, cast(Format, kind), dpi=dpi)
+        encoded = product_symbol(product, symbol)
+        geometry = geometry_for(encoded, magnification=float(magnification))
+        data = artwork(encoded, geometry, cast(Format, kind), dpi=dpi)
     except TiaomaError as error:
         raise ArtworkError(reason(error)) from error
-    name = f"{product.display_gtin}-{magnification:.2f}.{kind}"
+    what = "" if symbol == "linear" else f"-{symbol}"
+    name = f"{product.display_gtin}{what}-{magnification:.2f}.{kind}"
     return Artwork(data, CONTENT_TYPES[kind], name)
+
+
+def page_symbols(product: Product) -> list[tuple[str, str]]:
+    """(symbol, SVG at its physical size) for each of :data:`SYMBOLS`, for the product's page;
+    a symbol that cannot be made (a GTIN no symbology takes) is left out, not a failed page."""
+    shown = []
+    for symbol in SYMBOLS:
+        try:
+            encoded = product_symbol(product, symbol)
+            shown.append((symbol, artwork(encoded, geometry_for(encoded), "svg").decode()))
+        except (TiaomaError, ArtworkError):
+            continue
+    return shown
 
 
 def labels_pdf(products: list[Product], magnification: Decimal) -> bytes:

@@ -17,13 +17,15 @@ from datetime import date
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
 from hall.accounts.roles import require_member_role
 from hall.core.errors import HallError
+from hall.core.inserting import insert
 from hall.members.models import CompanyPrefix, Ean8Code, Member
-from hall.products.history import Actor, record
+from hall.products.history import Actor, event, record
 from hall.products.models import NumberBank, Product, Reservation
 from tiaoma import checksum, gtin
 from tiaoma.errors import TiaomaError
@@ -137,6 +139,37 @@ def gtin_allocate(*, member: Member, prefix: str, actor: Actor, today: date,
                        actor=actor, data=data or {})  # fmt: skip
 
 
+#: The most GTINs one request allocates (a product line's worth; an import takes more).
+MAX_BATCH = 1000
+
+
+def gtins_allocate(*, member: Member, prefix: str, count: int, actor: Actor, today: date,
+                   data: dict[str, object] | None = None) -> list[Product]:  # fmt: skip
+    """``count`` draft products with the next free GTINs of ``prefix``, in one locked step: all
+    of them or, when the prefix has fewer free numbers, none (the counter is not moved)."""
+    require_member_role(actor)
+    if not 1 <= count <= MAX_BATCH:
+        raise BankError(_("一次可分配 1 至 %(most)d 个商品条码") % {"most": MAX_BATCH})
+    with transaction.atomic():
+        locked = _locked_prefix(member, prefix)
+        _can_allocate(member, locked, today)
+        items = next_free_items(locked, count)
+        if len(items) < count:
+            short = _("厂商识别代码 %(prefix)s 只剩 %(free)d 个可分配的编码，不够 %(count)d 个")
+            raise BankError(short % {"prefix": locked.prefix, "free": len(items), "count": count})
+        made = [Product(member=member, prefix=locked, gtin=gtin14_of(locked, item),
+                        kind=number_kind(locked), **(data or {})) for item in items]  # fmt: skip
+        try:
+            with transaction.atomic():
+                made = insert(made)
+        except IntegrityError as error:  # a chosen number taken by another clerk meanwhile
+            raise BankError(_("有编码刚被分配，请重试")) from error
+        now = timezone.now()
+        insert([event(p, actor=actor, action="allocated", before={}, after={"gtin": p.gtin},
+                      at=now) for p in made])  # fmt: skip
+        return made
+
+
 def _next_free(prefix: CompanyPrefix) -> int:
     found = next_free_items(prefix, 1)
     if found:
@@ -236,18 +269,26 @@ def ean8_assign(*, member: Member, number: str, actor: Actor, today: date,
                        actor=actor, data=data or {"name": code.product}, ean8=code)  # fmt: skip
 
 
+#: What may contain what: a package's level ranks above its contents' (an each in a case in
+#: a pallet, GS1 GenSpecs 4.2); so no package can end up inside itself.
+LEVEL_RANK: dict[str, int] = {Product.Level.EACH: 0, Product.Level.INNER: 1, Product.Level.CASE: 2,
+              Product.Level.PALLET: 3}  # fmt: skip
+#: Each → inner → case → pallet: no chain of contents is longer.
+MAX_DEPTH = len(LEVEL_RANK)
+
+
 def case_create(*, member: Member, contained: Product, indicator: str, quantity: int,
                 actor: User | None, today: date, level: str = Product.Level.CASE,
                 data: dict[str, object] | None = None) -> Product:  # fmt: skip
-    """A GTIN-14 for a case of ``quantity`` × ``contained``: indicator 1-8 + the contained
-    GTIN's first 12 digits + a new check digit (GS1 GenSpecs 3.3.4)."""
+    """A GTIN-14 for a package of ``quantity`` × ``contained`` (a case of eaches, a pallet of
+    cases): indicator 1-8 + the contained GTIN's first 12 digits (a GTIN-14's after its
+    indicator) + a new check digit (GS1 GenSpecs 3.3.4)."""
     require_member_role(actor)
     with transaction.atomic():
         _can_allocate(member, contained.prefix, today)
         if contained.member_id != member.pk:
             raise BankError(_("所含产品不属于本企业"))
-        if contained.kind == Kind.GTIN14:
-            raise BankError(_("箱码应由零售单元的编码（GTIN-8/12/13）生成"))
+        _check_nesting(contained, level)
         if quantity < 1:
             raise BankError(_("所含数量应至少为 1"))
         try:
@@ -266,6 +307,39 @@ def case_create(*, member: Member, contained: Product, indicator: str, quantity:
         return _create(member=member, prefix=contained.prefix, gtin=number, kind=Kind.GTIN14,
                        actor=actor, data=fields, contains=contained, quantity=quantity,
                        level=level)  # fmt: skip
+
+
+def _check_nesting(contained: Product, level: str) -> None:
+    """A package holds only what ranks below it (a pallet: cases or eaches; a case: inners or
+    eaches); the contents' own chain must be short and free of loops."""
+    if level not in LEVEL_RANK or level == Product.Level.EACH:
+        raise BankError(_("包装层级应为内包装、箱或托盘"))
+    if contained.kind == Kind.GTIN14 and level != Product.Level.PALLET:
+        raise BankError(_("箱码应由零售单元的编码（GTIN-8/12/13）生成"))
+    if LEVEL_RANK.get(contained.level, 0) >= LEVEL_RANK[level]:
+        raise BankError(_("“%(contained)s”不能装入“%(level)s”：外层的包装层级应高于所含产品")
+                        % {"contained": contained.get_level_display(),
+                           "level": str(Product.Level(level).label)})  # fmt: skip
+    chain = contents_chain(contained)
+    if len(chain) >= MAX_DEPTH:
+        raise BankError(_("包装层级过深"))
+
+
+def contents_chain(product: Product) -> list[Product]:
+    """``product`` and what it contains, down to the retail unit; a loop (which the nesting
+    rule keeps out, but data made another way might hold) is refused, not followed for ever."""
+    chain = [product]
+    seen = {product.pk}
+    while chain[-1].contains_id is not None:
+        inner = Product.objects.filter(pk=chain[-1].contains_id).first()
+        if inner is None:
+            break
+        if inner.pk in seen or len(chain) > MAX_DEPTH:
+            raise BankError(_("包装层级出现循环：%(gtin)s 包含了它自身")
+                            % {"gtin": inner.display_gtin})  # fmt: skip
+        seen.add(inner.pk)
+        chain.append(inner)
+    return chain
 
 
 def range_reserve(*, member: Member, prefix: str, first: int, last: int, note: str,

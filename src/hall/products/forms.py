@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from hall.applications.uploads import UploadError, clean_image, read_image
 from hall.core.typed import DigitsField, IntegerDigitsField, refuse_unprintable
 from hall.members.models import Member
-from hall.products import bank
+from hall.products import bank, gpc
 from hall.products.models import Product
 from hall.products.services import EDITABLE
 
@@ -27,12 +27,20 @@ class AllocateForm(forms.Form):
     company_prefix = forms.ChoiceField(label=_("厂商识别代码"))
     item = IntegerDigitsField(label=_("指定商品项目代码（不填则分配下一个可用编码）"),
                               required=False, min_value=0)  # fmt: skip
+    count = IntegerDigitsField(label=_("数量（一次分配多个编码）"), required=False, min_value=1,
+                               max_value=bank.MAX_BATCH, initial=1)  # fmt: skip
     name = forms.CharField(label=_("产品名称"), max_length=200, required=False,
                            validators=[refuse_unprintable])  # fmt: skip
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["company_prefix"].choices = prefix_choices(member)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("item") is not None and (data.get("count") or 1) > 1:
+            raise forms.ValidationError(_("指定项目代码时一次只能分配一个编码"))
+        return data
 
 
 class Ean8Form(forms.Form):
@@ -54,6 +62,52 @@ class CaseForm(forms.Form):
     level = forms.ChoiceField(label=_("包装层级"), choices=[
         c for c in Product.Level.choices if c[0] != Product.Level.EACH])  # fmt: skip
 
+    def __init__(self, *args: Any, level: str = Product.Level.EACH, **kwargs: Any) -> None:
+        """A package of a product at ``level`` is of a higher level (a case's: a pallet)."""
+        super().__init__(*args, **kwargs)
+        rank = bank.LEVEL_RANK.get(level, 0)
+        self.fields["level"].choices = [  # type: ignore[attr-defined]
+            c for c in Product.Level.choices if bank.LEVEL_RANK[c[0]] > rank
+        ]
+
+
+def gpc_field() -> DigitsField:
+    return DigitsField(
+        label=_("GPC 细块代码"), regex=r"^10[0-9]{6}$", required=False,
+        error_messages={"invalid": _("GPC 细块代码为 10 开头的 8 位数字，例如 10000025")},
+        widget=forms.TextInput(attrs={"list": "gpc-bricks", "inputmode": "numeric"}),
+    )  # fmt: skip
+
+
+def check_gpc(code: str) -> None:
+    """Once GS1's GPC is loaded, a brick code it does not hold is refused."""
+    try:
+        gpc.refuse_unknown(code)
+    except gpc.GpcError as error:
+        raise forms.ValidationError(str(error)) from error
+
+
+class BulkEditForm(forms.Form):
+    """The values a bulk edit sets on every product chosen; a field left empty is not changed."""
+
+    brand = forms.CharField(label=_("品牌"), max_length=100, required=False,
+                            validators=[refuse_unprintable])  # fmt: skip
+    brand_en = forms.CharField(label=_("英文品牌"), max_length=100, required=False,
+                               validators=[refuse_unprintable])  # fmt: skip
+    gpc_brick = gpc_field()
+    classification = DigitsField(
+        label=_("全国产品分类代码（GB/T 7635.1）"), regex=r"^[0-9]{2,8}$", required=False,
+        error_messages={"invalid": _("全国产品分类代码为 2 至 8 位数字")},
+    )  # fmt: skip
+
+    def clean_gpc_brick(self) -> str:
+        code = str(self.cleaned_data.get("gpc_brick") or "")
+        check_gpc(code)
+        return code
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
 
 class ReserveForm(forms.Form):
     company_prefix = forms.ChoiceField(label=_("厂商识别代码"))
@@ -74,10 +128,7 @@ def _check_together(data: dict[str, Any]) -> None:
 class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
     """The product data a member files (产品信息通报)."""
 
-    gpc_brick = DigitsField(
-        label=_("GPC 细块代码"), regex=r"^10[0-9]{6}$", required=False,
-        error_messages={"invalid": _("GPC 细块代码为 10 开头的 8 位数字，例如 10000025")},
-    )  # fmt: skip
+    gpc_brick = gpc_field()
     classification = DigitsField(
         label=_("全国产品分类代码（GB/T 7635.1）"), regex=r"^[0-9]{2,8}$", required=False,
         error_messages={"invalid": _("全国产品分类代码为 2 至 8 位数字")},
@@ -114,10 +165,19 @@ class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
         _check_together(data)
         return data
 
+    def clean_gpc_brick(self) -> str:
+        code = str(self.cleaned_data.get("gpc_brick") or "")
+        check_gpc(code)
+        return code
+
     @classmethod
-    def clean_row(cls, values: dict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    def clean_row(
+        cls, values: dict[str, str], *, check_bricks: bool = True
+    ) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """One imported row judged by the same fields and rules as the page, without building
-        a form per row (a form's construction cost more than the rest of an import)."""
+        a form per row (a form's construction cost more than the rest of an import). An import
+        checks its rows' GPC bricks a chunk at a time (``check_bricks=False``), not a query per
+        row."""
         cleaned: dict[str, Any] = {}
         errors: dict[str, list[str]] = {}
         for name, field in cls.base_fields.items():
@@ -125,6 +185,8 @@ class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
                 continue
             try:
                 cleaned[name] = field.clean(values.get(name, ""))
+                if name == "gpc_brick" and check_bricks:
+                    check_gpc(cleaned[name])
             except forms.ValidationError as error:
                 errors[name] = [str(m) for m in error.messages]
         if not errors:
@@ -149,6 +211,9 @@ for _name in NAMES:
 
 
 class ArtworkForm(forms.Form):
+    symbol = forms.ChoiceField(label=_("条码"), initial="linear", required=False, choices=[
+        ("linear", _("一维条码（EAN/UPC/ITF-14）")), ("qr", _("GS1 数字链接二维码（QR）")),
+        ("datamatrix", _("GS1 DataMatrix"))])  # fmt: skip
     format = forms.ChoiceField(label=_("格式"), choices=[
         ("svg", "SVG"), ("pdf", "PDF"), ("eps", "EPS"), ("png", "PNG")], initial="svg")  # fmt: skip
     magnification = forms.DecimalField(label=_("放大系数"), min_value=Decimal("0.80"),

@@ -128,7 +128,16 @@ class Product(models.Model):
                 name="case_names_its_contents",
             ),
         ]
-        indexes = [models.Index(fields=["member", "status"], name="product_member_status")]
+        indexes = [
+            models.Index(fields=["member", "status"], name="product_member_status"),
+            # The product search's filters and sort keys (hall.products.search), each led by
+            # the member so that a member's page reads its own rows only.
+            models.Index(fields=["member", "gtin"], name="product_member_gtin"),
+            models.Index(fields=["member", "created_at"], name="product_member_created"),
+            models.Index(fields=["member", "updated_at"], name="product_member_updated"),
+            models.Index(fields=["member", "gpc_brick"], name="product_member_gpc"),
+            models.Index(fields=["member", "level"], name="product_member_level"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_gtin} {self.name}".strip()
@@ -240,3 +249,30 @@ class ProofCheck(models.Model):
         verbose_name = _("印刷样张检测")
         verbose_name_plural = _("印刷样张检测")
         ordering = ["-id"]
+
+
+class GpcBrick(models.Model):
+    """A brick of GS1's Global Product Classification, with the class, family and segment it
+    sits in, as loaded from GS1's published file (``python -m hall gpc_import``). The hall
+    ships none: until staff load the file, any 8-digit brick code starting 10 is taken."""
+
+    code = models.CharField(_("GPC 细块代码"), max_length=8, primary_key=True)
+    title = models.CharField(_("细块名称"), max_length=300)
+    definition = models.TextField(_("定义"), blank=True)
+    class_code = models.CharField(max_length=8)
+    class_title = models.CharField(_("类别"), max_length=300)
+    family_code = models.CharField(max_length=8)
+    family_title = models.CharField(_("大类"), max_length=300)
+    segment_code = models.CharField(max_length=8)
+    segment_title = models.CharField(_("门类"), max_length=300)
+    #: The file's own language and date (``<schema languageCode="EN" dateUtc="...">``).
+    language = models.CharField(max_length=10, blank=True)
+    published = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("GPC 细块")
+        verbose_name_plural = _("GPC 细块")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"

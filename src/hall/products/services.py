@@ -53,6 +53,8 @@ ACTION_NAMES = {
     "reinstate": gettext_lazy("重新启用"),
     "superseded": gettext_lazy("编码重新分配"),
     "imported": gettext_lazy("批量导入"),
+    "bulk_edit": gettext_lazy("批量修改"),
+    "cloned": gettext_lazy("复制产品"),
 }
 
 
@@ -91,7 +93,9 @@ def editable_by(actor: User | ApiKey) -> QuerySet[Product]:
 def missing_for_filing(product: Product) -> list[str]:
     """The labels of the fields still empty that a product in use must have."""
     fields = CASE_FILING_FIELDS if product.kind == Product.Kind.GTIN14 else FILING_FIELDS
-    missing = [label(name) for name in fields if getattr(product, name) in (None, "")]
+    # By column ("contains_id"): a bulk change judges thousands without loading the contents.
+    columns = [(name, f"{name}_id" if name == "contains" else name) for name in fields]
+    missing = [label(name) for name, column in columns if getattr(product, column) in (None, "")]
     if product.kind != Product.Kind.GTIN14 and not (product.gpc_brick or product.classification):
         missing.append(_("GPC 细块代码或全国产品分类代码"))
     return missing

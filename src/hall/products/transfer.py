@@ -37,7 +37,7 @@ from hall.core.inserting import insert
 from hall.core.reasons import reason
 from hall.core.spreadsheets import TableError, kind_of, read_rows, write_table
 from hall.members.models import CompanyPrefix, Member
-from hall.products import bank
+from hall.products import bank, gpc
 from hall.products.bank import BankError
 from hall.products.forms import ProductForm
 from hall.products.history import event, label
@@ -227,7 +227,9 @@ def _parse(line: int, raw: list[str], columns: dict[int, str], *,
     status = STATUS_WORDS.get(_normal(values.get("status", "")))
     if status is None:
         return _("状态应为“草稿”或“使用中”")
-    cleaned, errors = ProductForm.clean_row({**values, "quantity": values.get("quantity") or "1"})
+    cleaned, errors = ProductForm.clean_row(
+        {**values, "quantity": values.get("quantity") or "1"}, check_bricks=False
+    )  # a chunk's at once: save()
     if errors:
         return "；".join(_problem(name, written.get(name, ""), messages)
                         for name, messages in errors.items())  # fmt: skip
@@ -367,6 +369,7 @@ class _Import:
         self.seen.update(outcome["seen"])
 
     def save(self, rows: list[_Row]) -> None:
+        rows = self.known_bricks(rows)
         held = CompanyPrefix.objects.filter(member=self.member, retired_on__isnull=True)
         self.prefixes = {p.prefix: p for p in held.select_for_update().order_by("prefix")}
         numbers = [r.gtin14 for r in rows if r.gtin14]
@@ -379,6 +382,16 @@ class _Import:
         for prefix, waiting in self.wanting.items():
             self.take_next_free(self.prefixes[prefix], waiting)
         self.write()
+
+    def known_bricks(self, rows: list[_Row]) -> list[_Row]:
+        """Once GS1's GPC is loaded, rows naming a brick it does not hold are refused (one
+        query for the chunk)."""
+        strangers = gpc.unknown(str(row.data.get("gpc_brick") or "") for row in rows)
+        for row in rows:
+            if row.data.get("gpc_brick") in strangers:
+                self.fail(row, _("GPC 细块代码 %(code)s 不在已导入的 GS1 GPC 中，请核对或查询细块")
+                          % {"code": row.data["gpc_brick"]})  # fmt: skip
+        return [row for row in rows if row.data.get("gpc_brick") not in strangers]
 
     def place(self, row: _Row) -> str | None:
         """Decide what the row does (update, take a chosen GTIN, wait for the next free one),

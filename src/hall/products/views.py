@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hall.accounts.models import ApiKey, User
@@ -23,14 +25,16 @@ from hall.core import httpcache, sheetscan
 from hall.core.sizes import too_large
 from hall.core.spreadsheets import CONTENT_TYPES as TABLE_TYPES
 from hall.core.spreadsheets import TableError, kind_of, refuse_non_table
-from hall.core.typed import digits, halfwidth_text, refuse_unprintable, typed
+from hall.core.typed import refuse_unprintable, typed
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
 from hall.members.models import Member
-from hall.products import bank, services
+from hall.products import bank, bulk, gpc, hierarchy, search, services
 from hall.products.artwork import (
     ArtworkError,
+    digital_link_uri,
     labels_pdf,
+    page_symbols,
     product_artwork,
     proof_check,
     proof_failure,
@@ -39,6 +43,7 @@ from hall.products.bank import BankError
 from hall.products.forms import (
     AllocateForm,
     ArtworkForm,
+    BulkEditForm,
     CaseForm,
     Ean8Form,
     ImportForm,
@@ -49,6 +54,7 @@ from hall.products.forms import (
 )
 from hall.products.history import changes
 from hall.products.models import Product
+from hall.products.search import SearchForm
 from hall.products.services import ACTION_NAMES, ALLOWED_TRANSITIONS, ProductError
 from hall.products.transfer import LIMITS, export, template
 
@@ -79,32 +85,29 @@ def _errors(form: Any) -> str:
     return " ".join(str(m) for errors in form.errors.values() for m in errors)
 
 
-def _search(products: QuerySet[Product], request: HttpRequest) -> QuerySet[Product]:
-    query = typed(request.GET.get("q", "")).strip()[:100]
-    if query:
-        # As typed and made half-width (a name kept with full-width letters is found either
-        # way); a GTIN by its digits, full-width or in groups (６９２１ ２３４５).
-        plain = halfwidth_text(query).strip()
-        match = Q()
-        for words in {query, plain}:
-            match |= Q(name__icontains=words) | Q(brand__icontains=words)
-        number = "".join(c for c in digits(query) if c in "0123456789")
-        products = products.filter(match | Q(gtin__contains=number) if number else match)
-    status = request.GET.get("status", "")
-    if status in Product.Status.values:
-        products = products.filter(status=status)
-    return products
+def _search(request: HttpRequest, products: QuerySet[Product]) -> tuple[Any, QuerySet[Product]]:
+    """The search form read from the query string and what it finds (nothing when a filter or
+    the sort key is refused: the form then says why)."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return form, products.none()
+    return form, search.filtered(products, form.cleaned_data)
 
 
 @login_required
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    products = _search(services.visible_to(user).select_related("member"), request)
-    page = Paginator(products.order_by("gtin"), PAGE_SIZE).get_page(request.GET.get("page"))
-    context: dict[str, Any] = {"page": page, "statuses": Product.Status.choices,
-                               "query": request.GET.get("q", ""),
-                               "status": request.GET.get("status", "")}  # fmt: skip
+    form, products = _search(request, services.visible_to(user).select_related("member"))
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = form.cleaned_data if form.is_valid() else {}
+    context: dict[str, Any] = {
+        "page": page, "form": form, "kept": search.query_string(kept),
+        "sort": kept.get("sort", search.DEFAULT_SORT), "columns": _columns(kept),
+        "pages": {name: search.query_string(kept, page=number) for name, number in
+                  _neighbours(page).items()},
+        "bricks": gpc.names(p.gpc_brick for p in page),
+    }  # fmt: skip
     if user.role == User.Role.MEMBER and user.member is not None:
         member = user.member
         context.update(
@@ -113,8 +116,39 @@ def product_list(request: HttpRequest) -> HttpResponse:
             allocate_form=AllocateForm(member=member),
             ean8_form=Ean8Form(member=member) if bank.unused_ean8(member).exists() else None,
             labels_form=LabelsForm(products=products),
+            bulk_form=BulkEditForm(auto_id="bulk_%s"),
+            transitions=[(name, ACTION_NAMES[name]) for name in ALLOWED_TRANSITIONS],
         )
-    return render(request, "products/list.html", context)
+    status = 400 if form.errors else 200
+    return render(request, "products/list.html", context, status=status)
+
+
+#: The list's sortable columns: (sort key, heading).
+COLUMNS = [("gtin", _lazy("商品条码")), ("name", _lazy("产品名称")), ("brand", _lazy("品牌")),
+           ("level", _lazy("包装层级")), ("gpc", _lazy("GPC 细块")), ("status", _lazy("状态")),
+           ("changed", _lazy("更新时间"))]  # fmt: skip
+
+
+def _columns(kept: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(key, heading, link, aria-sort) per column: a click sorts by it, a second click
+    downwards."""
+    current = kept.get("sort", search.DEFAULT_SORT)
+    made = []
+    for key, heading in COLUMNS:
+        upwards = current != key
+        state = {key: "ascending", f"-{key}": "descending"}.get(current, "none")
+        link = search.query_string(kept, sort=key if upwards else f"-{key}", page=None)
+        made.append((key, str(heading), link, state))
+    return made
+
+
+def _neighbours(page: Any) -> dict[str, int]:
+    found = {}
+    if page.has_previous():
+        found["previous"] = page.previous_page_number()
+    if page.has_next():
+        found["next"] = page.next_page_number()
+    return found
 
 
 @login_required
@@ -126,6 +160,8 @@ def allocate(request: HttpRequest) -> HttpResponse:
         messages.error(request, _errors(form))
         return redirect("products:list")
     data = form.cleaned_data
+    if (data["count"] or 1) > 1:
+        return _allocate_many(request, member, data)
     try:
         product = bank.gtin_allocate(member=member, prefix=data["company_prefix"],
                                      actor=_user(request), today=timezone.localdate(),
@@ -135,6 +171,23 @@ def allocate(request: HttpRequest) -> HttpResponse:
         return redirect("products:list")
     messages.success(request, _("已分配商品条码 %(gtin)s") % {"gtin": product.display_gtin})
     return redirect("products:detail", product.pk)
+
+
+def _allocate_many(request: HttpRequest, member: Member, data: dict[str, Any]) -> HttpResponse:
+    try:
+        made = bank.gtins_allocate(member=member, prefix=data["company_prefix"],
+                                   count=data["count"], actor=_user(request),
+                                   today=timezone.localdate(),
+                                   data={"name": data["name"]})  # fmt: skip
+    except BankError as error:
+        messages.error(request, str(error))
+        return redirect("products:list")
+    done = _("已分配 %(count)d 个商品条码：%(first)s 至 %(last)s")
+    ends = {"first": made[0].display_gtin, "last": made[-1].display_gtin}
+    messages.success(request, done % {"count": len(made), **ends})
+    query = search.query_string({"prefix": data["company_prefix"], "status": "draft",
+                                 "sort": "-created"})  # fmt: skip
+    return redirect(f"{reverse('products:list')}?{query}")
 
 
 @login_required
@@ -170,17 +223,29 @@ def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dic
             (row, ACTION_NAMES.get(row.action, row.action), changes(row))
             for row in product.events.select_related("actor", "api_key")
         ],
-        "packages": product.packages.filter(superseded=False),
+        "tree": hierarchy.tree(product),
+        "symbols": page_symbols(product),
+        "digital_link": digital_link_uri(product),
+        "brick": gpc.names([product.gpc_brick]).get(product.gpc_brick, ""),
+        "known_bricks": _known_bricks(product),
+        "clonable": editable
+        and product.prefix_id is not None
+        and product.kind != Product.Kind.GTIN14,
         "proofs": [(proof, proof_failure(proof)) for proof in product.proofs.all()[:10]],
         "artwork_form": ArtworkForm(),
         # One page, four forms: each its own ids, so that every label names its own field.
         "proof_form": ProofForm(auto_id="proof_%s"),
-        "case_form": CaseForm(auto_id="case_%s")
-        if editable and product.kind != Product.Kind.GTIN14
-        else None,
+        "case_form": CaseForm(auto_id="case_%s", level=product.level) if editable else None,
         "form": ProductForm(instance=product, initial={"version": product.version}),
         **forms,
     }
+
+
+def _known_bricks(product: Product) -> list[tuple[str, str]]:
+    """The bricks the member already uses, with their names, for the form's suggestions."""
+    used = (Product.objects.filter(member_id=product.member_id).exclude(gpc_brick="")
+            .values_list("gpc_brick", flat=True).distinct()[:200])  # fmt: skip
+    return sorted(gpc.names(used).items())
 
 
 @login_required
@@ -258,7 +323,8 @@ def artwork(request: HttpRequest, product_id: int) -> HttpResponseBase:
         return redirect("products:detail", product.pk)
     data = form.cleaned_data
     try:
-        made = product_artwork(product, data["format"], data["magnification"], data["dpi"] or 600)
+        made = product_artwork(product, data["format"], data["magnification"], data["dpi"] or 600,
+                               symbol=data["symbol"] or "linear")  # fmt: skip
     except ArtworkError as error:
         messages.error(request, str(error))
         return redirect("products:detail", product.pk)
@@ -442,7 +508,10 @@ def export_view(request: HttpRequest) -> HttpResponse:
     if kind not in TABLE_TYPES:
         messages.error(request, _("导出格式应为 xlsx 或 csv"))
         return redirect("products:list")
-    products = _search(services.visible_to(_user(request)), request)
+    form, products = _search(request, services.visible_to(_user(request)))
+    if form.errors:
+        messages.error(request, _errors(form))
+        return redirect("products:list")
     response = HttpResponse(export(products, kind), content_type=TABLE_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="products.{kind}"'
     return response
@@ -493,3 +562,73 @@ def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
         raise Http404
     messages.success(request, _("已停用密钥"))
     return redirect("products:keys")
+
+
+def _selection(request: HttpRequest) -> bulk.Selection:
+    """The products a bulk form names: ticked ids, or every product the kept search finds."""
+    if request.POST.get("everything") == "1":
+        form = SearchForm(request.POST)
+        if not form.is_valid():
+            raise ProductError(_errors(form))
+        found = search.filtered(services.visible_to(_user(request)), form.cleaned_data)
+        return bulk.Selection(everything=True, matching=found)
+    raw = request.POST.getlist("products")
+    if not all(value.isdigit() and len(value) <= 18 for value in raw):
+        raise ProductError(_("所选产品有误"))
+    return bulk.Selection(ids=frozenset(int(value) for value in raw))
+
+
+@login_required
+@require_POST
+def bulk_change(request: HttpRequest) -> HttpResponse:
+    """A status change or a bulk edit of the chosen products; back to the same search."""
+    _member(request)
+    kept = search.query_string({name: request.POST.get(name, "") for name in search.KEPT})
+    action = request.POST.get("action", "")
+    try:
+        if action == "bulk_edit":
+            changed = _bulk_edit(request)
+        else:
+            changed = bulk.products_bulk_transition(
+                actor=_user(request), selection=_selection(request), action=action,
+                today=timezone.localdate(),
+            ).count  # fmt: skip
+    except (ProductError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        name = ACTION_NAMES.get(action, action)
+        done = _("已%(action)s %(count)d 个产品")
+        messages.success(request, done % {"action": name, "count": changed})
+    return redirect(f"{reverse('products:list')}?{kept}")
+
+
+def _bulk_edit(request: HttpRequest) -> int:
+    form = BulkEditForm(request.POST)
+    if not form.is_valid():
+        raise ProductError(_errors(form))
+    return bulk.products_bulk_edit(actor=_user(request), selection=_selection(request),
+                                   data=form.values()).count  # fmt: skip
+
+
+@login_required
+@require_POST
+def clone(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = _product(request, product_id)
+    _member(request)
+    try:
+        made = bulk.product_clone(actor=_user(request), product_id=product.pk,
+                                  today=timezone.localdate())  # fmt: skip
+    except (ProductError, BankError) as error:
+        messages.error(request, str(error))
+        return redirect("products:detail", product.pk)
+    messages.success(request, _("已复制为新产品 %(gtin)s（草稿）") % {"gtin": made.display_gtin})
+    return redirect("products:detail", made.pk)
+
+
+@login_required
+@require_GET
+def gpc_bricks(request: HttpRequest) -> HttpResponse:
+    """Look a GPC brick up by its code or words of its name, class or family."""
+    query = typed(request.GET.get("q", "")).strip()[:100]
+    context = {"query": query, "bricks": gpc.matching(query), "loaded": gpc.loaded()}
+    return render(request, "products/gpc.html", context)
