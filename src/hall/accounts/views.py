@@ -88,15 +88,22 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and _valid_with_captcha(request, form):
         data = form.cleaned_data
         try:
-            services.user_login(request=request, identifier=data["identifier"],
-                                password=data["password"], method=data["method"])  # fmt: skip
-            return redirect(_next(request) or "portal:center")
+            user = services.user_login(request=request, identifier=data["identifier"],
+                                       password=data["password"],
+                                       method=data["method"])  # fmt: skip
+            return redirect(_next(request) or _home(user))
         except services.AccountError as error:
             metrics.LOGINS_REFUSED.inc()
             form.add_error(None, str(error))
             failed = error.code == services.LOGIN_FAILED
     context = {"form": form, "next": _next(request), "failed": failed}
     return render(request, "accounts/login.html", context)
+
+
+def _home(user: User) -> str:
+    """Where an account lands: a printing company's on its own page (hall.printers), named by
+    its URL, for accounts sits below printers and imports nothing of it."""
+    return "printers:home" if user.role == User.Role.PRINTER else "portal:center"
 
 
 def _next(request: HttpRequest) -> str:
