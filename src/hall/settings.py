@@ -38,6 +38,13 @@ Every variable and its default:
   (SmsSdkAppId); ``HALL_SMS_REGION`` (``cn-hangzhou`` / ``ap-guangzhou``) and
   ``HALL_SMS_ENDPOINT`` (the provider's own; ``https://host[:port]``) are optional.
 - ``HALL_HSTS_SECONDS`` (a year when cookies are secure).
+- ``HALL_EMAIL_BACKEND``: ``file`` (each mail a file under ``HALL_DATA_DIR``/mail; the
+  development default), ``console``, ``smtp`` (the production default) or a backend class's
+  dotted path; production refuses ``file``, ``console`` and ``locmem``. SMTP:
+  ``HALL_EMAIL_HOST`` (``localhost``), ``HALL_EMAIL_PORT`` (25), ``HALL_EMAIL_USER`` and
+  ``HALL_EMAIL_PASSWORD`` (may be a ``_FILE``; none), ``HALL_EMAIL_TLS`` (no: STARTTLS) or
+  ``HALL_EMAIL_SSL`` (no: TLS from the start), ``HALL_EMAIL_FROM`` (``noreply@`` the host of
+  ``HALL_PUBLIC_URL``, after the hall's name).
 
 Production (not ``HALL_DEBUG``) refuses weak settings at start, all named at once: a secret key
 under 50 characters, a development SMS backend, the sandbox gateway, no shared cache, no
@@ -359,6 +366,36 @@ if SMS_BACKEND in _sms_regions:
         raise ImproperlyConfigured(f"HALL_SMS_BACKEND={SMS_BACKEND} needs {', '.join(_missing)}")
     if SMS_ENDPOINT.startswith("http://") and not DEBUG:
         raise ImproperlyConfigured("HALL_SMS_ENDPOINT must be https:// (codes travel in it)")
+# E-mail (hall.notices): notices to confirmed addresses and the confirmation links. The file
+# backend (development) writes each mail under the data directory for the developer to read;
+# the tests use Django's locmem outbox (its test runner sets it).
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+_email_backend = env_str("HALL_EMAIL_BACKEND", default="file" if DEBUG else "smtp")
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+if "." not in EMAIL_BACKEND:
+    raise ImproperlyConfigured(f"HALL_EMAIL_BACKEND must be smtp, file, console or a backend "
+                               f"class's dotted path, not {_email_backend!r}")  # fmt: skip
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env_str("HALL_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("HALL_EMAIL_PORT", default=25, low=1, high=65535)
+EMAIL_HOST_USER = env_str("HALL_EMAIL_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("HALL_EMAIL_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("HALL_EMAIL_TLS", default=False)
+EMAIL_USE_SSL = env_bool("HALL_EMAIL_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("HALL_EMAIL_TLS (STARTTLS) and HALL_EMAIL_SSL exclude each other")
+#: A mail server that does not answer within this many seconds fails the send (retried).
+EMAIL_TIMEOUT = 10
+_public_host = HALL_PUBLIC_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+DEFAULT_FROM_EMAIL = env_str("HALL_EMAIL_FROM", default=f"{HALL_NAME} <noreply@{_public_host}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: The backends that keep mail on this machine (a file, the log, memory): development only.
+DEVELOPMENT_EMAIL_BACKENDS = {_EMAIL_BACKENDS[name] for name in ("file", "console", "locmem")}
 #: SMS codes: 6 digits, valid 5 minutes, one send per 60 s per number, at most 5 an hour and
 #: 10 a day per number, 20 an hour and 50 a day per client address.
 SMS_CODE_SECONDS = 300
@@ -571,6 +608,14 @@ def _weak_for_production() -> list[str]:
                     "(python -c 'import secrets; print(secrets.token_urlsafe(50))')")  # fmt: skip
     if SMS_BACKEND in DEVELOPMENT_SMS_BACKENDS:
         weak.append(f"HALL_SMS_BACKEND={SMS_BACKEND} keeps codes readable: name the provider's")
+    if EMAIL_BACKEND in DEVELOPMENT_EMAIL_BACKENDS:
+        weak.append(f"HALL_EMAIL_BACKEND={_email_backend} keeps mail on this machine: "
+                    "use smtp (HALL_EMAIL_HOST ...)")  # fmt: skip
+    if EMAIL_HOST_PASSWORD and not (EMAIL_USE_TLS or EMAIL_USE_SSL) and EMAIL_HOST not in (
+        "localhost", "127.0.0.1", "::1"
+    ):
+        weak.append("HALL_EMAIL_PASSWORD would cross the network in clear: set HALL_EMAIL_TLS "
+                    "or HALL_EMAIL_SSL")  # fmt: skip
     if "sandbox" in PAYMENT_GATEWAYS:
         weak.append("the sandbox gateway credits orders without money: HALL_DEBUG only")
     if not _cache_url:

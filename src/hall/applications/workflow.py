@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from hall.applications.descriptors import FiledBy, descriptor
 from hall.applications.models import Application, ApplicationEvent
 from hall.applications.workdays import add_working_days
 from hall.core.errors import Conflict
-from hall.sms import services as sms
+from hall.notices import services as notices
 from hall.sms import templates as sms_templates
 
 Status = Application.Status
@@ -155,8 +156,9 @@ def for_member(application: Application, actor: User) -> None:
 
 def _notify(application: Application, reason: str) -> None:
     """The applicant hears of the statuses its kind's descriptor names (seed 000: "submit ->
-    an SMS confirms"), in the words the kind has for them: the SMS template with those words
-    (hall.sms.templates), or its ``_reason`` twin when the reviewer gave a reason."""
+    an SMS confirms") through hall.notices: in the hall, by e-mail, and by the SMS template
+    with the kind's words for them (hall.sms.templates), or its ``_reason`` twin when the
+    reviewer gave a reason."""
     text = descriptor(application.kind).text(application.status)
     if text is None:
         return
@@ -169,8 +171,22 @@ def _notify(application: Application, reason: str) -> None:
     template = sms_templates.by_text(text)
     if known["reason"]:
         template = sms_templates.template(f"{template.name}_reason")
-    params = {name: known[name] for name in template.params}
-    sms.notify(application.applicant.mobile, template.name, **params)
+    # The notice keeps the kind's and the status's msgids: drawn in its reader's language.
+    words = {"kind": notices.msgid(Application.Kind(application.kind).label),
+             "status": notices.msgid(Status(application.status).label),
+             "number": application.pk}  # fmt: skip
+    notices.notify(
+        recipient=application.applicant,
+        event_name=NOTICE_EVENTS.get(application.status, "application"),
+        params={**words, "reason": known["reason"]},
+        link=reverse("applications:detail", args=[application.pk]),
+        sms_message=notices.Sms(template.name, {name: known[name] for name in template.params}),
+    )
+
+
+#: The statuses with an event of their own (the others are "application": a status update).
+NOTICE_EVENTS: dict[str, str] = {Status.APPROVED: "approved", Status.RETURNED: "returned",
+                                  Status.REJECTED: "rejected"}  # fmt: skip
 
 
 def _check(application: Application, rule: Transition, action: str, version: int,

@@ -8,6 +8,7 @@ Our reading of "not renewed by expiry → cancelled": the center allows ``MEMBER
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -18,6 +19,11 @@ from hall.members.models import CompanyPrefix, Member, Notice
 from hall.sms import services as sms
 
 REMINDER_DAYS = (90, 30, 7)
+#: Who tells the member's accounts that a reminder is due, with its words' parameters (name,
+#: number, until) and the reminder's key: hall.notices, above this app, registers itself here
+#: (NoticesConfig.ready). The member's contact mobile, when no account has it, is sent the SMS
+#: from here.
+REMINDED: list[Callable[[Member, dict[str, object], str], None]] = []
 
 
 @dataclass
@@ -58,10 +64,12 @@ def _remind(member: Member, days: int) -> bool:
     text = sms.render("renewal_reminder", **told)
     try:
         with transaction.atomic():
-            Notice.objects.create(member=member, key=f"renewal-{member.valid_until}-{days}",
-                                  text=text)  # fmt: skip
-            for mobile in {user.mobile for user in member.users.all()} | {member.mobile}:
-                sms.notify(mobile, "renewal_reminder", **told)
+            key = f"renewal-{member.valid_until}-{days}"
+            Notice.objects.create(member=member, key=key, text=text)
+            for tell in REMINDED:
+                tell(member, told, key)
+            if member.mobile not in {user.mobile for user in member.users.all()}:
+                sms.notify(member.mobile, "renewal_reminder", **told)
     except IntegrityError:  # already reminded today
         return False
     return True

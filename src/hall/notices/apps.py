@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class NoticesConfig(AppConfig):
     name = "hall.notices"
     verbose_name = _("通知")
+
+    def ready(self) -> None:
+        # Models load only once the registry is ready, so these imports wait for ready().
+        from hall.members import lifecycle  # noqa: PLC0415
+        from hall.notices import reminders  # noqa: PLC0415
+
+        # The membership calendar (below this app) finds the reminders due; the accounts of
+        # the member hear of them here, in the hall, by SMS and by e-mail.
+        if reminders.renewal_due not in lifecycle.REMINDED:
+            lifecycle.REMINDED.append(reminders.renewal_due)

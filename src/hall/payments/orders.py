@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from hall.applications.workflow import WorkflowError, application_transition
 from hall.core.errors import Conflict
 from hall.fees.money import fen_to_yuan
 from hall.members.numbering import next_in_sequence
+from hall.notices import services as notices
 from hall.payments.invoices import invoice_issue
 from hall.payments.models import Order
 
@@ -135,6 +137,11 @@ def order_credit(
         actor=actor or system_user(),
         version=application.version,
     )
+    notices.notify(recipient=application.applicant, event_name="paid",
+                   params={"number": application.pk, "order": order.number,
+                           "amount": fen_to_yuan(order.amount_fen)},
+                   link=reverse("payments:order", args=[order.number]),
+                   key=f"paid-{order.number}")  # fmt: skip
     return True
 
 

@@ -15,11 +15,13 @@ import secrets
 
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.applications.models import Application
 from hall.applications.workflow import WorkflowError
+from hall.notices import services as notices
 from hall.payments.gateways import GATEWAYS, GatewayError
 from hall.payments.models import Order, Refund, StrayPayment
 from hall.payments.orders import order_move
@@ -59,6 +61,7 @@ def refund(*, order_id: int, amount_fen: int, reason: str) -> Refund:
         )  # fmt: skip
         if amount_fen == left:
             order_move(order, Order.Status.REFUNDED)
+        _announce(made)
         transaction.on_commit(lambda: refund_send(made.pk))
         return made
 
@@ -71,8 +74,19 @@ def stray_refund(stray: StrayPayment) -> Refund:
         amount_fen=stray.amount_fen, via=stray.gateway,
         reason=_("订单已关闭或已付款，重复或逾期付款原路退回"),
     )  # fmt: skip
+    _announce(made)
     transaction.on_commit(lambda: refund_send(made.pk))
     return made
+
+
+def _announce(made: Refund) -> None:
+    """The applicant hears that the refund is on its way (hall.notices)."""
+    order = made.order
+    notices.notify(recipient=order.application.applicant, event_name="refund",
+                   params={"order": order.number, "amount": made.amount_yuan,
+                           "refund": made.number},
+                   link=reverse("payments:order", args=[order.number]),
+                   key=f"refund-{made.number}")  # fmt: skip
 
 
 def refund_send(refund_id: int) -> Refund:

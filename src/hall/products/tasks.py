@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 
 from hall.accounts.models import User
@@ -10,6 +11,7 @@ from hall.core.spreadsheets import TableError, kind_of
 from hall.jobs.models import Job
 from hall.jobs.queue import JobSteps, progress
 from hall.members.models import Member
+from hall.notices import services as notices
 from hall.products.transfer import import_table
 
 
@@ -27,6 +29,7 @@ def products_import(current: Job) -> None:
                               checkpoint=JobSteps(current))  # fmt: skip
     except TableError as error:
         current.result = {"refused": str(error)}
+        _tell(current, actor, "import_refused", {"job": current.pk, "problem": str(error)})
         return
     problems = [[line, problem] for line, _row, problem in report.failed[:200]]
     current.result = {"created": report.created, "updated": report.updated,
@@ -34,3 +37,13 @@ def products_import(current: Job) -> None:
     if report.failed:
         kind = kind_of(data)
         current.output.save(f"errors.{kind}", ContentFile(report.error_file(kind)), save=False)
+        _tell(current, actor, "data_problem", {"job": current.pk, "failed": len(report.failed)})
+
+
+def _tell(current: Job, actor: User | None, event_name: str, params: dict[str, object]) -> None:
+    """Whoever started the import hears of its data problems (hall.notices), once per job even
+    if a second worker finishes it."""
+    if actor is not None:
+        notices.notify(recipient=actor, event_name=event_name, params=params,
+                       link=reverse("products:job", args=[current.pk]),
+                       key=f"import-{current.pk}")  # fmt: skip
