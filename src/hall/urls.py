@@ -24,6 +24,7 @@ urlpatterns = [
     path("applications/", include("hall.applications.urls")),
     path("payments/", include("hall.payments.urls")),
     path("products/", include("hall.products.urls")),
+    path("printers/", include("hall.printers.urls")),
     path("notices/", include("hall.notices.urls")),
     path("query/", include("hall.lookup.urls")),
     # The API's busiest path, served without ninja's per-request work (hall.api.v1).
