@@ -4,12 +4,14 @@ chose; the confirmation link; the pages, each the account's own; floods and bad 
 
 from __future__ import annotations
 
+import io
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core import mail, signing
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
@@ -438,3 +440,20 @@ def test_development_writes_mail_where_a_developer_reads_it(tmp_path: Path) -> N
     written = list((tmp_path / "mail").iterdir())
     assert len(written) == 1
     assert "body text" in written[0].read_text()
+
+
+def test_the_demo_seeds_a_read_and_an_unread_notice() -> None:
+    from hall.notices import demo
+
+    out = io.StringIO()
+    assert demo.seed(out) == []  # no demo member's login: nothing to seed
+    call_command("demo", stdout=out)
+    for _ in range(2):  # the demo run twice doubles nothing
+        lines = demo.seed(out)
+    assert "member@example.com" in lines[0]
+    user = User.objects.get(mobile=demo.MOBILE)
+    assert user.email_confirmed
+    assert Notice.objects.filter(recipient=user, key__startswith="demo-").count() == 2
+    assert services.unread_count(user) >= 1
+    approved = Notice.objects.get(recipient=user, key="demo-approved")
+    assert approved.body.startswith("您的注册申请")
