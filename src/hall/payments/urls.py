@@ -18,4 +18,6 @@ urlpatterns = [
     path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("reconciliation/<str:day>.csv", views.reconciliation_csv, name="reconciliation_csv"),
     path("refunds/<int:refund_id>/paid/", views.refund_paid, name="refund_paid"),
+    path("billing/", views.billing, name="billing"),
+    path("billing/export/", views.billing_export, name="billing_export"),
 ]

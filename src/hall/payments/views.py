@@ -5,23 +5,35 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hall.accounts.models import User
 from hall.accounts.roles import require_member_role
 from hall.applications.workflow import ALLOWED_TRANSITIONS, WorkflowError, visible_to
+from hall.core import limits
 from hall.core.clients import client_address
+from hall.core.errors import RateLimited
 from hall.core.pdf import pdf_response
 from hall.core.qrcodes import qr_svg
+from hall.core.spreadsheets import CONTENT_TYPES as TABLE_TYPES
+from hall.core.spreadsheets import write_table
+from hall.core.typed import typed
+from hall.fees.money import fen_to_yuan
+from hall.payments import billing as bills
 from hall.payments import notifications
 from hall.payments.gateways import (
     GATEWAYS,
@@ -269,3 +281,173 @@ def refund_paid(request: HttpRequest, refund_id: int) -> HttpResponse:
                          % {"number": paid.number, "amount": paid.amount_yuan,
                             "reference": paid.reference})  # fmt: skip
     return redirect("payments:reconciliation")
+
+
+# A member's billing (issue 23): every order, invoice and refund, read-only for every role.
+
+#: The rows of one page of a billing list (the totals cover every year).
+BILLING_ROWS = 50
+#: Exports a member's account may make a minute (each reads up to EXPORT_ROWS rows).
+EXPORTS_PER_MINUTE = 10
+
+
+def _billing_user(request: HttpRequest) -> User | HttpResponse:
+    """A member's account, any role (the page only looks); the center's staff are sent to
+    their reconciliation, other staff find no such page."""
+    user = _user(request)
+    if user.role == User.Role.MEMBER:
+        return user
+    if user.role in (User.Role.CENTER, User.Role.ADMIN):
+        return redirect("payments:reconciliation")
+    raise Http404
+
+
+class BillingFilter(forms.Form):
+    """The year (of the member's years with orders) and the status (of the tab's list)."""
+
+    year = forms.TypedChoiceField(label=gettext_lazy("年份"), required=False, coerce=int,
+                                  empty_value=None)  # fmt: skip
+    status = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
+
+    def __init__(self, data: QueryDict, *, tab: str, years: range) -> None:
+        super().__init__(data)
+        everything = ("", _("全部"))
+        self.fields["year"].choices = [everything, *((str(y), str(y)) for y in years)]  # type: ignore[attr-defined]
+        self.fields["status"].choices = [everything, *bills.STATUSES[tab]]  # type: ignore[attr-defined]
+        self.years = years
+
+    def filters(self) -> tuple[bills.Filters, list[str]]:
+        """The filters that passed, and a message for each that did not (then not applied)."""
+        self.is_valid()
+        refused = []
+        if "year" in self.errors:
+            asked = _shown(self.data.get("year"))
+            refused.append(_("年份“%(value)s”无效：请选择 %(first)d 至 %(last)d 年之间的年份，"
+                             "已显示全部年份")
+                           % {"value": asked, "first": min(self.years),
+                              "last": max(self.years)})  # fmt: skip
+        if "status" in self.errors:
+            refused.append(_("状态“%(value)s”无效，已显示全部状态")
+                           % {"value": _shown(self.data.get("status"))})  # fmt: skip
+        chosen = self.cleaned_data
+        return bills.Filters(chosen.get("year"), chosen.get("status") or None), refused
+
+
+def _shown(value: object) -> str:
+    """A value as typed into the address, short and without control characters, to quote back."""
+    return typed(str(value or ""))[:20]
+
+
+def _tab(request: HttpRequest, refused: list[str]) -> str:
+    tab = request.GET.get("tab") or "orders"
+    if tab not in bills.TABS:
+        refused.append(_("没有“%(value)s”这一栏，已显示订单") % {"value": _shown(tab)})
+        return "orders"
+    return tab
+
+
+def _billing_page(request: HttpRequest, rows: QuerySet[Any], refused: list[str]) -> Page[Any]:
+    """The page asked for; a page that is no number or out of range is said, and the nearest
+    page shown instead (never a server error, never an empty page that looks like no data)."""
+    paginator = Paginator(rows, BILLING_ROWS)
+    asked = request.GET.get("page") or "1"
+    try:
+        number = int(asked)
+    except ValueError:
+        refused.append(_("页码“%(value)s”无效，已显示第 1 页") % {"value": _shown(asked)})
+        return paginator.page(1)
+    if not 1 <= number <= paginator.num_pages:
+        shown = 1 if number < 1 else paginator.num_pages
+        refused.append(_("没有第 %(value)s 页（共 %(total)d 页），已显示第 %(shown)d 页")
+                       % {"value": _shown(asked), "total": paginator.num_pages,
+                          "shown": shown})  # fmt: skip
+        return paginator.page(shown)
+    return paginator.page(number)
+
+
+def _query(request: HttpRequest, **changes: str) -> str:
+    """The page's query string with ``changes`` (an empty value drops the parameter)."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value:
+            query[name] = value
+    return query.urlencode()
+
+
+def _billing_filters(
+    request: HttpRequest, user: User
+) -> tuple[str, BillingFilter, bills.Filters, list[str]]:
+    """The tab, the filter form, the filters that passed, and a message for each that did not."""
+    refused: list[str] = []
+    tab = _tab(request, refused)
+    years = range(timezone.localdate().year, bills.first_year(user) - 1, -1)
+    form = BillingFilter(request.GET, tab=tab, years=years)
+    filters, wrong = form.filters()
+    return tab, form, filters, refused + wrong
+
+
+@login_required
+@require_GET
+def billing(request: HttpRequest) -> HttpResponse:
+    """The member's orders, invoices and refunds, a tab each, and the money per year."""
+    user = _billing_user(request)
+    if isinstance(user, HttpResponse):
+        return user
+    tab, form, filters, refused = _billing_filters(request, user)
+    page = _billing_page(request, bills.ROWS[tab](user, filters), refused)
+    years = bills.totals(user)
+    links = {name: _query(request, page=str(page.number + step))
+             for name, step in (("previous", -1), ("next", 1))
+             if 1 <= page.number + step <= page.paginator.num_pages}  # fmt: skip
+    context = {"tab": tab, "form": form, "page": page, "refused": refused, "pages": links,
+               "rows": _billing_rows(tab, page), "years": [(t, t.yuan()) for t in years],
+               "total": bills.grand_total(years),
+               "tabs": [(name, label, _query(request, tab=name, status="", page=""))
+                        for name, label in bills.TABS.items()],
+               "export": _query(request, page=""), "export_limit": bills.EXPORT_ROWS}  # fmt: skip
+    return render(request, "payments/billing.html", context)
+
+
+def _billing_rows(tab: str, page: Page[Any]) -> list[dict[str, Any]]:
+    """Each row of the page with what the template shows of it beside it."""
+    if tab == "orders":
+        orders = list(page)
+        bills.mark_refunding(orders)
+        return [{"order": o, "status": bills.order_status(o), "method": bills.method_name(o)}
+                for o in orders]  # fmt: skip
+    if tab == "invoices":
+        return [{"invoice": i, "status": bills.invoice_status(i),
+                 "amount": fen_to_yuan(i.amount_fen)} for i in page]  # fmt: skip
+    return [{"refund": r} for r in page]
+
+
+@login_required
+@require_GET
+def billing_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list of the tab as CSV or Excel, at most ``EXPORT_ROWS`` rows: a longer
+    list is refused with the count, to be narrowed by year or status."""
+    user = _billing_user(request)
+    if isinstance(user, HttpResponse):
+        return user
+    kind = request.GET.get("format", "xlsx")
+    tab, _form, filters, refused = _billing_filters(request, user)
+    back = redirect(f"{reverse('payments:billing')}?{_query(request, format='')}")
+    if refused:  # the page says what is wrong with the filters: nothing half-filtered is sent
+        return back
+    if kind not in TABLE_TYPES:
+        messages.error(request, _("导出格式应为 xlsx 或 csv"))
+        return back
+    rows = bills.ROWS[tab](user, filters)
+    count = rows.count()
+    if count > bills.EXPORT_ROWS:
+        too_many = {"count": count, "limit": bills.EXPORT_ROWS}
+        messages.error(request, _("共 %(count)d 行，超过每次导出 %(limit)d 行的上限：请按年份或"
+                                  "状态筛选后再导出") % too_many)  # fmt: skip
+        return back
+    if not limits.spend(f"billing-export:{user.pk}", EXPORTS_PER_MINUTE).allowed:
+        raise RateLimited(_("导出过于频繁，请稍后再试"))
+    table = write_table(kind, bills.HEADERS[tab], bills.export_rows(tab, rows))
+    response = HttpResponse(table, content_type=TABLE_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="billing-{tab}.{kind}"'
+    return response
