@@ -13,7 +13,7 @@ from hall.members.models import validate_uscc
 from hall.printers.models import CertificateCheck, PrintJob
 from tiaoma import uscc
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CompanyForm(forms.Form):
