@@ -440,3 +440,29 @@ def test_the_public_certificate_check_needs_no_account(member: Member) -> None:
     response = Client().get("/verify/100001", {"company": COMPANY})
     assert response.status_code == 200
     assert "证书真实有效" in response.content.decode()
+
+
+def test_a_flood_of_proofs_is_stopped_before_grading(printer: User, member: Member) -> None:
+    job = _job(printer)
+    client = _client(printer)
+    for _ in range(jobs.PROOFS_PER_MINUTE):
+        client.post(f"/printers/jobs/{job.pk}/proof/", {"image": upload(png())})
+    refused = client.post(f"/printers/jobs/{job.pk}/proof/", {"image": _print_of(OURS)})
+    assert refused.status_code == 429
+    job.refresh_from_db()
+    assert job.proof_passed is not True  # the last proof was never graded
+
+
+def test_a_refused_company_may_be_approved_later(pending_printer: User, center: User) -> None:
+    company = PrintingCompany.objects.get(accounts__user=pending_printer)
+    url = f"/printers/staff/{company.pk}/decide/"
+    staff = _client(center)
+    staff.post(url, {"status": "rejected", "reason": "营业执照不清晰"})
+    assert f'id="approve-{company.pk}"' in staff.get("/printers/staff/").content.decode()
+    staff.post(url, {"status": "approved"})
+    company.refresh_from_db()
+    assert company.approved
+    assert [e.new_status for e in company.events.order_by("at", "id")] == [
+        "rejected",
+        "approved",
+    ]

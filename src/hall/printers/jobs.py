@@ -17,10 +17,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
-from hall.core.errors import NotFound
+from hall.core import limits
+from hall.core.errors import NotFound, RateLimited
 from hall.core.reasons import reason
 from hall.printers.companies import PrinterError, require_approved, require_company
-from hall.printers.models import CertificateCheck, PrintJob
+from hall.printers.models import CertificateCheck, PrintingCompany, PrintJob
 from hall.products.artwork import PASSING_GRADE, UNREADABLE_PROOF
 from tiaoma import gtin
 from tiaoma.errors import TiaomaError
@@ -30,6 +31,8 @@ from tiaoma.verify.report import html
 
 #: The most GTINs one job names (a label run of a product range).
 MAX_GTINS = 200
+#: Proofs a company may have graded a minute.
+PROOFS_PER_MINUTE = 20
 
 
 def job_record(
@@ -145,8 +148,9 @@ def job_proof_grade(*, user: User, job_id: int, image: bytes, dpi: int | None) -
     """Grade the job's proof and keep it with the job: passed at 1.5 (D) or better and only
     if it carries one of the job's GTINs; an image with no gradable barcode is a failed proof,
     and a file that is no image is refused."""
-    require_approved(user)
+    company = require_approved(user)
     job = job_of(user, job_id)
+    _spend(company)
     try:
         graded = verify(image, dpi=dpi)[0]
     except VerifyError as error:
@@ -160,6 +164,15 @@ def job_proof_grade(*, user: User, job_id: int, image: bytes, dpi: int | None) -
     return _keep(
         job, image, _Graded(graded.result, graded.grade.letter, decoded, passed, html(graded))
     )
+
+
+def _spend(company: PrintingCompany) -> None:
+    """Grading takes a second of a worker's time: so many proofs a minute per company."""
+    verdict = limits.spend(f"printer-proofs:{company.pk}", PROOFS_PER_MINUTE)
+    if not verdict.allowed:
+        raise RateLimited(
+            _("检测过于频繁，请 %(seconds)d 秒后再试") % {"seconds": verdict.retry_after}
+        )
 
 
 def _ours(job: PrintJob, decoded: str) -> bool:
