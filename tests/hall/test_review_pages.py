@@ -314,7 +314,8 @@ def test_a_change_returned_resubmitted_and_approved_in_a_browser(
     page.select_option("#id_kind", "change")  # type: ignore[attr-defined]
     page.click("#filter")  # type: ignore[attr-defined]
     shot(page, "review-1-queue")
-    page.click("#queue a")  # type: ignore[attr-defined]
+    # The demo member's change, among the made-up year's (the demo's other members).
+    page.click("#queue tr:has-text('杭州示例食品有限公司') a")  # type: ignore[attr-defined]
     assert "新联系人" in page.inner_text("#content .changed")  # type: ignore[attr-defined]
     assert page.locator("#materials img").count() == 1  # type: ignore[attr-defined]
     shot(page, "review-2-change-old-new")
@@ -338,7 +339,7 @@ def test_a_change_returned_resubmitted_and_approved_in_a_browser(
         page.click("nav.menu >> text=待审核")  # type: ignore[attr-defined]
         page.select_option("#id_kind", "change")  # type: ignore[attr-defined]
         page.click("#filter")  # type: ignore[attr-defined]
-        page.click("#queue a")  # type: ignore[attr-defined]
+        page.click("#queue tr:has-text('杭州示例食品有限公司') a")  # type: ignore[attr-defined]
         assert "新联系人" in page.inner_text("#content .changed")  # type: ignore[attr-defined]
         page.click(f"#action-{action}")  # type: ignore[attr-defined]
         if action == "center_approve":  # takes effect at once: confirmed first
