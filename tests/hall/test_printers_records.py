@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -240,3 +241,12 @@ def test_a_proof_over_two_megabytes_is_refused_before_grading(
     assert "超过 2 MB 上限" in page.content.decode()
     job.refresh_from_db()
     assert job.proof_passed is None
+
+
+def test_the_command_clears_as_the_task_does(printer: User, member: Member) -> None:
+    _check_on(printer, date(2024, 6, 14))
+    kept = _check_on(printer, date(2024, 6, 15))
+    out = io.StringIO()
+    call_command("printer_records_clear", "--today", TODAY.isoformat(), stdout=out)
+    assert out.getvalue().startswith("1 records")
+    assert list(CertificateCheck.objects.values_list("pk", flat=True)) == [kept.pk]
