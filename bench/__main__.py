@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import hall, numbers, symbols, verify
+from bench import hall, numbers, products, symbols, verify
 
 SUITES = {
     "numbers": numbers.main,
     "symbols": symbols.main,
     "verify": verify.main,
     "hall": hall.main,
+    "products": products.main,
 }
 
 
