@@ -400,7 +400,8 @@ def billing(request: HttpRequest) -> HttpResponse:
     links = {name: _query(request, page=str(page.number + step))
              for name, step in (("previous", -1), ("next", 1))
              if 1 <= page.number + step <= page.paginator.num_pages}  # fmt: skip
-    context = {"tab": tab, "form": form, "page": page, "refused": refused, "pages": links,
+    context = {"tab": tab, "tab_label": bills.TABS[tab], "form": form, "page": page,
+               "refused": refused, "pages": links,
                "rows": _billing_rows(tab, page), "years": [(t, t.yuan()) for t in years],
                "total": bills.grand_total(years),
                "tabs": [(name, label, _query(request, tab=name, status="", page=""))
