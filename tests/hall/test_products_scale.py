@@ -527,9 +527,10 @@ def nesting(page: str) -> dict[str, int]:
 
 
 @pytest.mark.parametrize(("inner", "level", "message"), [
-    ("case", "case", "不能装入"),  # a case in a case
-    ("pallet", "pallet", "不能装入"),  # a pallet on a pallet
-    ("case", "inner", "不能装入"),  # a case in an inner pack
+    ("case", "case", "由零售单元的编码"),  # a case (a GTIN-14) in a case
+    ("case", "inner", "由零售单元的编码"),  # a case in an inner pack
+    ("pallet", "pallet", "“托盘”不能装入“托盘”"),  # a pallet on a pallet
+    ("each filed as a case", "case", "“箱”不能装入“箱”"),  # a GTIN-13 whose level says case
 ])  # fmt: skip
 def test_a_package_holds_only_lower_levels(
     member: Member, inner: str, level: str, message: str
@@ -541,6 +542,9 @@ def test_a_package_holds_only_lower_levels(
     if inner == "pallet":
         contained = bank.case_create(member=member, contained=case, indicator="5", quantity=40,
                                      actor=None, today=TODAY, level="pallet")  # fmt: skip
+    if inner == "each filed as a case":
+        Product.objects.filter(pk=each.pk).update(level="case")
+        contained = Product.objects.get(pk=each.pk)
     with pytest.raises(BankError, match=message):
         bank.case_create(member=member, contained=contained, indicator="7", quantity=2,
                          actor=None, today=TODAY, level=level)  # fmt: skip

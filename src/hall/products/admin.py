@@ -7,7 +7,14 @@ from __future__ import annotations
 from django.contrib import admin
 
 from hall.core.admin import ReadOnlyAdmin, ReadOnlyInline
-from hall.products.models import NumberBank, Product, ProductEvent, ProofCheck, Reservation
+from hall.products.models import (
+    GpcBrick,
+    NumberBank,
+    Product,
+    ProductEvent,
+    ProofCheck,
+    Reservation,
+)
 
 
 class EventInline(ReadOnlyInline[ProductEvent]):
@@ -47,3 +54,13 @@ class NumberBankAdmin(ReadOnlyAdmin[NumberBank]):
     list_display = ["prefix", "next_item"]
     search_fields = ["prefix__prefix"]
     list_select_related = ["prefix"]
+
+
+@admin.register(GpcBrick)
+class GpcBrickAdmin(ReadOnlyAdmin[GpcBrick]):
+    """GS1's GPC bricks as loaded from GS1's file (``python -m hall gpc_import``): read-only
+    here, replaced only by loading a newer file."""
+
+    list_display = ["code", "title", "class_title", "family_title", "segment_title", "published"]
+    search_fields = ["code", "title", "class_title", "family_title"]
+    list_filter = ["segment_title"]

@@ -314,12 +314,12 @@ def _check_nesting(contained: Product, level: str) -> None:
     eaches); the contents' own chain must be short and free of loops."""
     if level not in LEVEL_RANK or level == Product.Level.EACH:
         raise BankError(_("包装层级应为内包装、箱或托盘"))
+    if contained.kind == Kind.GTIN14 and level != Product.Level.PALLET:
+        raise BankError(_("箱码应由零售单元的编码（GTIN-8/12/13）生成"))
     if LEVEL_RANK.get(contained.level, 0) >= LEVEL_RANK[level]:
         raise BankError(_("“%(contained)s”不能装入“%(level)s”：外层的包装层级应高于所含产品")
                         % {"contained": contained.get_level_display(),
                            "level": str(Product.Level(level).label)})  # fmt: skip
-    if contained.kind == Kind.GTIN14 and level != Product.Level.PALLET:
-        raise BankError(_("箱码应由零售单元的编码（GTIN-8/12/13）生成"))
     chain = contents_chain(contained)
     if len(chain) >= MAX_DEPTH:
         raise BankError(_("包装层级过深"))
