@@ -284,3 +284,61 @@ def test_a_read_only_user_sees_and_is_refused_in_the_browser(
     page.goto("/accounts/users/")  # type: ignore[attr-defined]
     assert "只读" in text(page)
     shot(page, "93-read-only-accounts")
+
+
+def test_an_invitation_ends_with_its_senders_administrator_role(
+    admin: Client, member_user: User, member: Member
+) -> None:
+    """An administrator invites a second number of its own as administrator, then is demoted
+    (or removed): the invitation lapses, so it cannot bring the administrator back."""
+    second, second_client = _joined(admin, "13700000011", MemberRole.ADMIN)
+    admin.post("/accounts/users/", {"mobile": "13700000021", "role": "admin"})
+    admin.post("/accounts/users/", {"mobile": "13700000022", "role": "admin"})
+    second_client.post(f"/accounts/users/{member_user.pk}/role/", {"role": "readonly"})
+    lapsed = Invitation.objects.filter(mobile__in=["13700000021", "13700000022"])
+    assert all(invitation.revoked_at is not None for invitation in lapsed)
+    # Had one stayed open (revoked here by hand back to open), accepting it is refused while its
+    # sender is no administrator.
+    lapsed.update(revoked_at=None)
+    newcomer = User.objects.create_user("13700000021", PASSWORD)
+    client = Client()
+    client.force_login(newcomer)
+    invitation = lapsed.get(mobile="13700000021")
+    answer = _text(client.post(f"/accounts/invitations/{invitation.pk}/accept/", follow=True))
+    assert "邀请已失效" in answer
+    newcomer.refresh_from_db()
+    assert newcomer.member_id is None
+    # A demoted administrator's stale page posts nothing: its role is read again under lock.
+    assert admin.post(f"/accounts/users/{second.pk}/role/", {"role": "readonly"}).status_code == 403
+    second.refresh_from_db()
+    assert second.member_role == MemberRole.ADMIN
+
+
+def test_asking_which_numbers_are_accounts_is_bounded_and_audited(
+    admin: Client, other_user: User
+) -> None:
+    answers = [_text(admin.post("/accounts/users/", {"mobile": other_user.mobile, "role": "clerk"}))
+               for _ in range(12)]  # fmt: skip
+    assert "该手机号已是其他企业的账号" in answers[0]
+    assert "操作过于频繁" in answers[-1]
+    assert SecurityEvent.objects.filter(kind="invitation_refused").count() == 10
+
+
+def test_a_key_whose_maker_left_or_was_disabled_reads_only(
+    admin: Client, member_user: User, member: Member, other_member: Member
+) -> None:
+    clerk, _client = _joined(admin, "13700000011", MemberRole.CLERK)
+    _key, secret = ApiKey.issue(name="ERP", member=member, created_by=clerk)
+    api = Client()
+
+    def post() -> int:
+        made = api.post("/api/v1/products", {"prefix": "69212345"},
+                        content_type="application/json", HTTP_X_API_KEY=secret)  # fmt: skip
+        return made.status_code
+
+    assert post() == 201
+    User.objects.filter(pk=clerk.pk).update(member=other_member)  # moved, not through the hall
+    assert post() == 403
+    User.objects.filter(pk=clerk.pk).update(member=member, is_active=False)
+    assert post() == 403
+    assert Product.objects.count() == 1

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hall.accounts.models import ApiKey, Invitation, SecurityEvent, User
+from hall.accounts.models import ApiKey, Invitation, SecurityEvent, User, revoke_keys_of
 from hall.core.admin import KeptAdmin, ReadOnlyAdmin
 
 
@@ -41,6 +41,15 @@ class UserAdmin(KeptAdmin[User]):
         # The login mobile changes through the user center or the branch (both numbers told).
         fields = list(self.readonly_fields)
         return [*fields, "mobile"] if obj is not None else fields
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm[User],
+                   change: bool) -> None:  # fmt: skip
+        """An account staff move to another member (or out of one), or make unusable, keeps no
+        key it made for its old place."""
+        moved = change and {"member", "is_active"} & set(form.changed_data)
+        super().save_model(request, obj, form, change)
+        if moved:
+            revoke_keys_of(obj)
 
     @admin.action(description=gettext_lazy("重置所选账号的动态验证码（下次登录重新绑定）"))
     def reset_second_factor(self, request: HttpRequest, chosen: QuerySet[User]) -> None:

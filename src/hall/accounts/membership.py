@@ -28,6 +28,7 @@ from hall.accounts import security
 from hall.accounts.models import Invitation, MemberRole, SecurityEvent, User, revoke_keys_of
 from hall.accounts.roles import require_member_role
 from hall.accounts.services import AccountError
+from hall.core import limits
 from hall.members.facts import certificate_forms, mask_mobile, same_name
 from hall.members.models import Member
 from hall.sms import services as sms
@@ -114,8 +115,9 @@ def member_join(*, user: User, member: Member, how: str, request: HttpRequest | 
         account = User.objects.select_for_update().get(pk=user.pk)
         _may_join(account, locked)
         account.member, account.activated_at = locked, timezone.now()
-        admins = locked.users.filter(member_role=MemberRole.ADMIN, is_active=True)
-        account.member_role = role if admins.exists() else MemberRole.ADMIN
+        # Only the very first account becomes administrator on its own: a member whose
+        # administrators are all gone gets one from its branch, not from an old invitation.
+        account.member_role = role if locked.users.exists() else MemberRole.ADMIN
         if locked.gds_card and not User.objects.filter(gds_card=locked.gds_card).exists():
             account.gds_card = locked.gds_card
         account.save(update_fields=["member", "activated_at", "member_role", "gds_card"])
@@ -154,6 +156,27 @@ def _admin(user: User) -> Member:
     return user.member
 
 
+def _admin_locked(user: User) -> Member:
+    """Inside the transaction: the member locked (one change of its accounts at a time), and the
+    acting account read again under that lock: an administrator demoted or removed while the
+    request was on its way acts no more."""
+    member = _admin(user)
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    now = User.objects.select_for_update().get(pk=user.pk)
+    if not now.is_active or now.member_id != locked.pk:
+        raise AccountError(_("只有企业管理员可以管理企业账号"))
+    require_member_role(now, "manage")
+    return locked
+
+
+def _invitations_end(account: User) -> None:
+    """The open invitations ``account`` sent stop with its administrator's role: an invitation
+    must not bring back an administrator the member removed."""
+    Invitation.objects.filter(
+        invited_by=account, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+
+
 def _role(role: str) -> MemberRole:
     if role not in MemberRole.values:
         raise AccountError(_("请选择账号的角色"))
@@ -163,6 +186,9 @@ def _role(role: str) -> MemberRole:
 #: Invitations a member may send a day, and one number may be sent: each is an SMS to the
 #: number and to the member's contact mobile.
 INVITATIONS_PER_DAY = {"member": 20, "mobile": 3}
+#: Invitations a member may try a minute, sent or refused: a refusal says a number is some
+#: other member's account, so asking is bounded (and each such refusal is in the audit log).
+INVITATION_CHECKS_PER_MINUTE = 10
 
 
 def invitation_send(*, request: HttpRequest, admin: User, mobile: str,
@@ -171,9 +197,12 @@ def invitation_send(*, request: HttpRequest, admin: User, mobile: str,
     that is already another member's account is refused without saying whose."""
     member = _admin(admin)
     role = _role(role)
+    if not limits.spend(f"invite:{member.pk}", INVITATION_CHECKS_PER_MINUTE).allowed:
+        raise AccountError(_("操作过于频繁，请稍后再试"))
     if member.users.filter(mobile=mobile).exists():
         raise AccountError(_("该手机号已是本企业的账号"))
     if User.objects.filter(mobile=mobile, member__isnull=False).exists():
+        security.record(Kind.INVITATION_REFUSED, request=request, user=admin, detail=mobile)
         raise AccountError(_("该手机号已是其他企业的账号，不能邀请：请其先由所在企业移出"))
     now = timezone.now()
     today = Invitation.objects.filter(member=member, created_at__gt=now - timedelta(days=1))
@@ -182,6 +211,7 @@ def invitation_send(*, request: HttpRequest, admin: User, mobile: str,
         raise AccountError(_("今天发出的邀请已达上限，请明天再试"))
     try:
         with transaction.atomic():
+            _admin_locked(admin)
             invitation = Invitation.objects.create(
                 member=member, mobile=mobile, role=role, invited_by=admin, created_at=now,
                 expires_at=now + timedelta(days=Invitation.DAYS),
@@ -212,15 +242,28 @@ def invitation_accept(*, request: HttpRequest, user: User, invitation_id: int) -
         invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
         if invitation is None or invitation.mobile != user.mobile or not invitation.is_open():
             raise AccountError(_("邀请不存在、已失效或已被使用"))
+        if not _still_admin(invitation):
+            raise AccountError(
+                _("发出邀请的管理员已不再管理该企业，邀请已失效：请联系企业重新邀请")
+            )
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         return member_join(user=user, member=invitation.member, how=_("管理员邀请"),
                            request=request, role=invitation.role)  # fmt: skip
 
 
+def _still_admin(invitation: Invitation) -> bool:
+    """Whether the account that sent ``invitation`` is still an active administrator of its
+    member (the invitation speaks for it)."""
+    inviter = invitation.invited_by
+    return (inviter is not None and inviter.is_active and inviter.member_id == invitation.member_id
+            and inviter.member_role == MemberRole.ADMIN)  # fmt: skip
+
+
 def invitation_revoke(*, request: HttpRequest, admin: User, invitation_id: int) -> None:
-    member = _admin(admin)
+    _admin(admin)
     with transaction.atomic():
+        member = _admin_locked(admin)
         revoked = Invitation.objects.filter(
             pk=invitation_id, member=member, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
@@ -233,10 +276,11 @@ def invitation_revoke(*, request: HttpRequest, admin: User, invitation_id: int) 
 def member_user_remove(*, request: HttpRequest, admin: User, user_id: int) -> None:
     """The administrator removes an account from the member: it acts for it no more, and its
     sessions end."""
-    member = _admin(admin)
+    _admin(admin)
     if user_id == admin.pk:
         raise AccountError(_("不能移出自己的账号"))
     with transaction.atomic():
+        member = _admin_locked(admin)
         removed = User.objects.select_for_update().filter(pk=user_id, member=member).first()
         if removed is None:
             raise AccountError(_("该账号不属于本企业"))
@@ -247,6 +291,7 @@ def member_user_remove(*, request: HttpRequest, admin: User, user_id: int) -> No
             session_epoch=F("session_epoch") + 1,
         )  # fmt: skip
         revoke_keys_of(removed)
+        _invitations_end(removed)
         security.record(Kind.REMOVED, request=request, user=removed,
                         detail=f"{member.certificate_number} by {admin.mobile}")  # fmt: skip
         told = {"account": mask_mobile(removed.mobile), "company": member.name}
@@ -266,10 +311,10 @@ def _another_admin(member: Member, account: User) -> None:
 def member_role_change(*, request: HttpRequest, admin: User, user_id: int, role: str) -> User:
     """The administrator changes the role of one of the member's accounts (its own too, while
     another administrator remains). Audited, and told to the member and the account."""
-    member = _admin(admin)
+    _admin(admin)
     new = _role(role)
     with transaction.atomic():
-        Member.objects.select_for_update().get(pk=member.pk)  # one change of roles at a time
+        member = _admin_locked(admin)
         account = User.objects.select_for_update().filter(pk=user_id, member=member).first()
         if account is None:
             raise AccountError(_("该账号不属于本企业"))
@@ -278,6 +323,7 @@ def member_role_change(*, request: HttpRequest, admin: User, user_id: int, role:
             return account
         if old == MemberRole.ADMIN:
             _another_admin(member, account)
+            _invitations_end(account)
         User.objects.filter(pk=account.pk).update(member_role=new)
         detail = f"{member.certificate_number} {old}->{new} by {admin.mobile}"
         security.record(Kind.ROLE_CHANGED, request=request, user=account, detail=detail)

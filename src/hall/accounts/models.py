@@ -160,6 +160,8 @@ class SecurityEvent(models.Model):
         ACTIVATION_CODE_SENT = "activation_code", _("发送激活验证码")
         INVITED = "invited", _("邀请加入")
         INVITATION_REVOKED = "invitation_revoked", _("撤销邀请")
+        #: An invitation refused because the number is another member's account.
+        INVITATION_REFUSED = "invitation_refused", _("邀请被拒（已是其他企业的账号）")
         REMOVED = "removed", _("移出企业")
         ROLE_CHANGED = "role_changed", _("变更企业角色")
         PASSWORD_CHANGED = "password_changed", _("修改密码")

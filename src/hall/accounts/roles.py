@@ -40,13 +40,23 @@ def may(user: object, action: Action = "act") -> bool:
     its own checks decide). A member's API key acts for its maker's role: one made by an
     account now read-only (or removed: then it is revoked anyway) reads only."""
     if isinstance(user, ApiKey):
-        maker = user.created_by
-        if user.member_id is None or maker is None or maker.member_id != user.member_id:
-            return True
-        return may(maker, action)
+        return _key_may(user, action)
     if not isinstance(user, User) or user.member_id is None or user.role != User.Role.MEMBER:
         return True
     return user.member_role in ALLOWED[action]
+
+
+def _key_may(key: ApiKey, action: Action) -> bool:
+    """A key acts for its maker: a staff account's key (made in the admin, or a staff key with
+    no member) has its own checks; a member's account's key acts with the maker's role while the
+    maker is active and still an account of the key's member, and changes nothing otherwise
+    (fails closed: a key outliving its maker's place reads only)."""
+    maker = key.created_by
+    if key.member_id is None or maker is None or maker.role != User.Role.MEMBER:
+        return True
+    if not maker.is_active or maker.member_id != key.member_id:
+        return False
+    return may(maker, action)
 
 
 def require_member_role(user: object, action: Action = "act") -> None:
