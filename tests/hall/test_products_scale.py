@@ -21,7 +21,7 @@ from django.utils import timezone
 from PIL import Image
 
 from hall.accounts.models import User
-from hall.core.errors import Forbidden
+from hall.core.errors import Forbidden, RateLimited
 from hall.members.models import CompanyPrefix, Member
 from hall.products import bank, bulk, demo, gpc, hierarchy, search, services
 from hall.products.bank import BankError
@@ -618,3 +618,13 @@ def test_the_demo_seeds_a_pallet_and_a_product_line_once(member: Member) -> None
     assert Product.objects.filter(name="示例苏打水", status="draft").count() == 120
     demo.seed(io.StringIO())
     assert Product.objects.count() == 2 + 1 + 1 + 120
+
+
+def test_a_flood_of_bulk_requests_is_slowed_down(member: Member, member_user: User) -> None:
+    made = allocate(member, 1, **FILED)
+    chosen = bulk.Selection(frozenset([made[0].pk]))
+    for _ in range(bulk.BULK_PER_MINUTE):
+        bulk.products_bulk_edit(actor=member_user, selection=chosen, data={"brand": "甲"})
+    with pytest.raises(RateLimited, match="批量操作过于频繁"):
+        bulk.products_bulk_edit(actor=member_user, selection=chosen, data={"brand": "乙"})
+    assert Product.objects.get().brand == "甲"

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from hall.accounts.models import ApiKey, User
 from hall.accounts.roles import require_member_role
+from hall.core import limits
+from hall.core.errors import RateLimited
 from hall.core.inserting import insert
 from hall.products import bank, gpc
 from hall.products.history import jsonable, record
@@ -38,6 +40,8 @@ from hall.products.services import (
 Status = Product.Status
 #: The most products one request changes; a member with more narrows the search.
 MAX_BULK = 20_000
+#: Bulk requests a member may make a minute (a person clicks a few; a script is slowed down).
+BULK_PER_MINUTE = 30
 #: The fields a bulk edit sets (the same value on every product chosen).
 BULK_FIELDS = ("brand", "brand_en", "gpc_brick", "classification")
 #: At most this many refused products are named in a refusal.
@@ -63,6 +67,7 @@ class Selection:
 def _locked(actor: User | ApiKey, selection: Selection) -> list[Product]:
     """The chosen products, locked in id order; refused whole if any is out of reach."""
     require_member_role(actor)
+    _spend(actor)
     reachable = editable_by(actor)
     if selection.everything and selection.matching is not None:
         chosen = reachable.filter(pk__in=selection.matching.values("pk"))
@@ -84,6 +89,14 @@ def _locked(actor: User | ApiKey, selection: Selection) -> list[Product]:
 
 
 Change = tuple[int, dict[str, Any], dict[str, Any]]  # a product's id, its values before, after
+
+
+def _spend(actor: User | ApiKey) -> None:
+    """A flood of bulk requests (each up to 20,000 rows) is refused for a while, per member."""
+    verdict = limits.spend(f"products-bulk:{actor.member_id}", BULK_PER_MINUTE)
+    if not verdict.allowed:
+        raise RateLimited(_("批量操作过于频繁，请 %(seconds)d 秒后再试")
+                          % {"seconds": verdict.retry_after})  # fmt: skip
 
 
 def _history(actor: User | ApiKey, action: str, changes: list[Change], at: datetime) -> None:
