@@ -238,6 +238,17 @@ def test_the_filters_narrow_the_list(
     assert 'class="notice warning filter-refused"' not in page
 
 
+def test_a_year_of_unpaid_orders_only_may_be_chosen(
+    payer: Client, member: Member, member_user: User, ledger: dict[str, Order]
+) -> None:
+    closed = _order(_application(member, member_user), 1000, _at(2023, 5), status="closed")
+    page = _page(payer, "year=2023")
+    assert f'id="order-{closed.number}"' in page
+    assert page.count('id="order-') == 1
+    assert 'id="total-2023"' not in page  # no money moved that year
+    assert "年份“2022”无效：请选择 2023 至" in _page(payer, "year=2022")
+
+
 def test_the_other_lists_filter_by_their_own_status_and_year(
     payer: Client, ledger: dict[str, Order]
 ) -> None:
@@ -447,7 +458,8 @@ def test_the_page_asks_as_few_queries_for_a_thousand_orders_as_for_a_few(
     _many_orders(member, ledger["paid_2025"].application.applicant, 1200)
     assert _queries(payer, f"tab={tab}") == few
     assert _queries(payer, f"tab={tab}&page=3&year=2026") == few
-    # The session, the account, the first year, the count and the page's rows, four totals,
-    # and what the hall's frame asks on every page (the member's name, unread notifications).
-    with django_assert_max_num_queries(12):  # type: ignore[operator]
+    # The session, the account, three totals (the first year with the paid), the count, the
+    # page's rows and which of them are still refunding, and what the hall's frame asks on
+    # every page (the member's name, unread notifications).
+    with django_assert_max_num_queries(10):  # type: ignore[operator]
         payer.get(f"{URL}?tab={tab}&page=2")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, Min, QuerySet, Sum
+from django.db.models import Case, F, Min, Q, QuerySet, Sum, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -104,6 +104,7 @@ def mark_refunding(orders: Sequence[Order]) -> None:
     refunded = [order.pk for order in orders if order.status == Order.Status.REFUNDED]
     waiting = set(
         Refund.objects.filter(order_id__in=refunded, status=Refund.Status.REQUESTED)
+        .order_by()
         .values_list("order_id", flat=True)
         .distinct()
         if refunded
@@ -168,7 +169,11 @@ def when(moment: datetime | None) -> str:
 def first_year(user: User) -> int:
     """The year of the member's first order (this year if it has none): the years to offer."""
     first = orders_of(user).order_by().aggregate(first=Min("created_at"))["first"]
-    return timezone.localtime(first).year if first else timezone.localdate().year
+    return _year_of(first)
+
+
+def _year_of(moment: datetime | None) -> int:
+    return timezone.localtime(moment).year if moment else timezone.localdate().year
 
 
 @dataclass(frozen=True)
@@ -195,28 +200,57 @@ def _signed_yuan(fen: int) -> str:
     return f"-{fen_to_yuan(-fen)}" if fen < 0 else fen_to_yuan(fen)
 
 
-def _by_year(rows: QuerySet[Order] | QuerySet[Refund] | QuerySet[StrayPayment],
-             field: str) -> dict[int, int]:  # fmt: skip
-    """``{year: fen}``: the rows' amounts summed by the database per year of ``field``."""
-    summed = (rows.order_by().annotate(year=ExtractYear(field)).values_list("year")
+@dataclass(frozen=True)
+class Summary:
+    """The money per year, newest first, and the year of the first order (the years to offer)."""
+
+    years: list[YearTotal]
+    first_year: int
+
+
+def _paid_by_year(orders: QuerySet[Order]) -> tuple[dict[int, int], int]:
+    """``{year: fen}`` paid, and the first order's year: one query, the orders grouped by the
+    year they were paid in (the unpaid in a group of their own, whose oldest counts too)."""
+    grouped = (orders.order_by().annotate(year=ExtractYear("paid_at")).values_list("year")
+               .annotate(fen=Sum("amount_fen"), first=Min("created_at")))  # fmt: skip
+    paid, first = {}, None
+    for year, fen, oldest in grouped:
+        if year is not None:
+            paid[int(year)] = int(fen)
+        first = oldest if first is None or oldest < first else first
+    return paid, _year_of(first)
+
+
+def _stray_by_year(strays: QuerySet[StrayPayment]) -> dict[int, int]:
+    summed = (strays.order_by().annotate(year=ExtractYear("received_at")).values_list("year")
               .annotate(fen=Sum("amount_fen")))  # fmt: skip
     return {int(year): int(fen) for year, fen in summed}
 
 
-def totals(user: User) -> list[YearTotal]:
+def _refunds_by_year(refunds: QuerySet[Refund]) -> dict[int, tuple[int, int]]:
+    """``{year: (refunded, refunding)}``: one query, a refund paid back in the year it was
+    (``done_at``), one on its way in the year it was decided (``created_at``)."""
+    succeeded = Q(status=Refund.Status.SUCCEEDED)
+    moved = Case(When(succeeded, then=ExtractYear("done_at")), default=ExtractYear("created_at"))
+    summed = (refunds.order_by().annotate(year=moved).values_list("year")
+              .annotate(back=Sum("amount_fen", filter=succeeded),
+                        waiting=Sum("amount_fen", filter=~succeeded)))  # fmt: skip
+    return {int(year): (int(back or 0), int(waiting or 0)) for year, back, waiting in summed}
+
+
+def summary(user: User) -> Summary:
     """Paid, refunded, still refunding and net, a row per year with money in it, newest first;
-    four grouped queries however many orders there are."""
+    three grouped queries however many orders there are."""
     applications = applications_of(user)
-    paid = _by_year(Order.objects.filter(application__in=applications, paid_at__isnull=False),
-                    "paid_at")  # fmt: skip
-    stray = _by_year(StrayPayment.objects.filter(order__application__in=applications),
-                     "received_at")  # fmt: skip
-    refunds = Refund.objects.filter(order__application__in=applications)
-    refunded = _by_year(refunds.filter(status=Refund.Status.SUCCEEDED), "done_at")
-    refunding = _by_year(refunds.filter(status=Refund.Status.REQUESTED), "created_at")
-    years = sorted({*paid, *stray, *refunded, *refunding}, reverse=True)
-    return [YearTotal(year, paid.get(year, 0) + stray.get(year, 0), refunded.get(year, 0),
-                      refunding.get(year, 0)) for year in years]  # fmt: skip
+    paid, first = _paid_by_year(Order.objects.filter(application__in=applications))
+    stray = _stray_by_year(StrayPayment.objects.filter(order__application__in=applications))
+    refunds = _refunds_by_year(Refund.objects.filter(order__application__in=applications))
+    years = sorted({*paid, *stray, *refunds}, reverse=True)
+    return Summary(
+        [YearTotal(year, paid.get(year, 0) + stray.get(year, 0), *refunds.get(year, (0, 0)))
+         for year in years],
+        first,
+    )  # fmt: skip
 
 
 def grand_total(years: list[YearTotal]) -> YearTotal | None:

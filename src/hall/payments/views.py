@@ -376,12 +376,12 @@ def _query(request: HttpRequest, **changes: str) -> str:
 
 
 def _billing_filters(
-    request: HttpRequest, user: User
+    request: HttpRequest, first_year: int
 ) -> tuple[str, BillingFilter, bills.Filters, list[str]]:
     """The tab, the filter form, the filters that passed, and a message for each that did not."""
     refused: list[str] = []
     tab = _tab(request, refused)
-    years = range(timezone.localdate().year, bills.first_year(user) - 1, -1)
+    years = range(timezone.localdate().year, first_year - 1, -1)
     form = BillingFilter(request.GET, tab=tab, years=years)
     filters, wrong = form.filters()
     return tab, form, filters, refused + wrong
@@ -394,9 +394,10 @@ def billing(request: HttpRequest) -> HttpResponse:
     user = _billing_user(request)
     if isinstance(user, HttpResponse):
         return user
-    tab, form, filters, refused = _billing_filters(request, user)
+    money = bills.summary(user)
+    tab, form, filters, refused = _billing_filters(request, money.first_year)
     page = _billing_page(request, bills.ROWS[tab](user, filters), refused)
-    years = bills.totals(user)
+    years = money.years
     links = {name: _query(request, page=str(page.number + step))
              for name, step in (("previous", -1), ("next", 1))
              if 1 <= page.number + step <= page.paginator.num_pages}  # fmt: skip
@@ -432,7 +433,7 @@ def billing_export(request: HttpRequest) -> HttpResponse:
     if isinstance(user, HttpResponse):
         return user
     kind = request.GET.get("format", "xlsx")
-    tab, _form, filters, refused = _billing_filters(request, user)
+    tab, _form, filters, refused = _billing_filters(request, bills.first_year(user))
     back = redirect(f"{reverse('payments:billing')}?{_query(request, format='')}")
     if refused:  # the page says what is wrong with the filters: nothing half-filtered is sent
         return back
