@@ -93,3 +93,28 @@ def test_a_returned_application_arrives_in_the_app_by_sms_and_by_mail(page: obje
     page.click("#notices-link")  # type: ignore[attr-defined]
     assert "Application returned" in text(page)
     shot(page, "notices-5-english")
+
+
+def test_the_notice_pages_are_accessible(page: object, live_server: object) -> None:
+    """axe, tap targets, sideways scrolling and the rest of test_a11y's checks on the
+    notification center (unread and read notices, a second page), the settings (with an
+    unconfirmed address) and the confirmation page, at a desk's and a phone's size."""
+    from hall.notices import services
+    from tests.hall.test_a11y import _walk
+
+    call_command("demo", stdout=io.StringIO())
+    member_user = User.objects.get(mobile="13800000001")
+    for number in range(25):
+        services.notify(recipient=member_user, event_name="data_problem",
+                        params={"job": number, "failed": 3}, link="/products/import/")  # fmt: skip
+    User.objects.filter(pk=member_user.pk).update(email="zhang@example.com", email_confirmed=False)
+    token = services.confirmation_token(member_user, "zhang@example.com")
+    log_in(page, "13800000001", "Member2026demo")
+    walk = _walk("member", page, live_server)
+    for url in ("/notices/", "/notices/?page=2", "/notices/settings/",
+                f"/notices/email/confirm/{token}/"):  # fmt: skip
+        walk.audit(url)
+    page.goto("/notices/")  # type: ignore[attr-defined]
+    page.click("#read-all")  # type: ignore[attr-defined]
+    walk.audit_here(" all read")
+    assert not walk.problems, walk.report()
