@@ -29,7 +29,7 @@ venv: $(STAMP)
 run: venv
 	$(BIN)/python scripts/compile_messages.py
 	HALL_DEBUG=1 $(BIN)/python -m hall migrate --verbosity 0
-	HALL_DEBUG=1 $(BIN)/python -m hall demo
+	HALL_DEBUG=1 $(BIN)/python -m hall demo --year
 	@echo "the hall: http://$(HOST)/  (Ctrl-C stops it and its background worker)"
 	HALL_DEBUG=1 $(BIN)/python -m hall worker --beat -- --pool=solo --loglevel=WARNING & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import hall, numbers, products, symbols, verify
+from bench import hall, homes, numbers, products, symbols, verify
 
 SUITES = {
     "numbers": numbers.main,
@@ -12,6 +12,7 @@ SUITES = {
     "verify": verify.main,
     "hall": hall.main,
     "products": products.main,
+    "homes": homes.main,
 }
 
 

@@ -10,10 +10,12 @@ from django.core.management import call_command
 from django.test import Client
 
 from hall.accounts.models import User
-from hall.applications.models import ApplicationEvent
+from hall.applications.models import Application
 from hall.members.models import BranchOffice, CompanyPrefix, Member
-from hall.portal.management.commands.demo import LOGINS
+from hall.portal import year
+from hall.portal.management.commands.demo import LOGINS, YEAR_APPLICATIONS
 from tests.hall.conftest import captcha_answer
+from tests.hall.staff import verify_session
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +31,9 @@ def test_demo_data_twice_then_every_login_works(client: Client) -> None:
     assert CompanyPrefix.objects.get(member=member).prefix.startswith("692")
     assert date.today() < member.valid_until <= date.today() + timedelta(days=92)
     assert User.objects.get(role=User.Role.BRANCH).branch.code == "3301"  # type: ignore[union-attr]
-    # The public register lists the latest approvals: the made-up year's, newest first; the
-    # demo member's registration (two years old) is among all the registrations there are.
     register = client.get("/api/v1/register").json()["results"]
-    assert len(register) == 100
-    approved = ApplicationEvent.objects.filter(new_status="approved", application__member=member)
-    assert approved.filter(application__kind="registration").count() == 1
+    assert [(entry["kind"], entry["company"]) for entry in register] == [
+        ("registration", member.name)]  # fmt: skip
     for mobile, password, role, _what in LOGINS:
         assert f"login {mobile} / {password}" in out.getvalue()
         response = client.post(
@@ -56,3 +55,21 @@ def test_demo_data_twice_then_every_login_works(client: Client) -> None:
     by_card = {"method": "gds", "identifier": member.gds_card, "password": "Member2026demo",
                "captcha": captcha_answer(client)}  # fmt: skip
     assert client.post("/accounts/login/", by_card).status_code == 302
+
+
+def test_make_runs_demo_has_a_year_of_business_for_the_homes() -> None:
+    """``make run`` asks for the made-up year too (``--year``): once, however often it runs."""
+    call_command("demo", "--year", stdout=StringIO())
+    call_command("demo", "--year", stdout=StringIO())
+    assert Member.objects.filter(archive_index__startswith=year.MARK).count() == (
+        YEAR_APPLICATIONS // 10
+    )
+    assert Application.objects.filter(member__archive_index__startswith=year.MARK).count() == (
+        YEAR_APPLICATIONS
+    )
+    center = User.objects.get(role=User.Role.CENTER)
+    client = Client()
+    client.force_login(center)
+    verify_session(client, center)
+    page = client.get("/accounts/center/").content.decode()
+    assert 'id="chart-months"' in page

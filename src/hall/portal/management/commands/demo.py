@@ -90,6 +90,12 @@ def _uscc(body: str) -> str:
 class Command(BaseCommand):
     help = "Create the demo branch offices, a member due for renewal and one login per role."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--year", action="store_true",
+            help="also a made-up year of other members' business, for the homes' charts",
+        )  # fmt: skip
+
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEVELOPMENT:  # its staff's passwords and second factor are printed
             raise CommandError("the demo data is for a development hall (HALL_DEBUG=1) only")
@@ -102,11 +108,9 @@ class Command(BaseCommand):
             self._logins(member, branches["3301"])
             self._registration(member, branches["3301"])
             self._products(member)
-        # A year of other members' business: the homes' figures and charts have something to show.
-        year = make_year(today=date.today(), applications=YEAR_APPLICATIONS, products=YEAR_PRODUCTS)
-        if year.applications:
-            made = f"{year.members} members, {year.applications} applications"
-            self.stdout.write(f"a year of business: {made}, {year.products} products")
+        if options.get("year"):
+            self._year()
+
         self.stdout.write(
             f"demo member: {member.name}, {member.certificate_number}, "
             f"prefix 69212345, valid until {member.valid_until}"
@@ -125,6 +129,14 @@ class Command(BaseCommand):
             "goes to the member's contact mobile 13800000008 (Django admin's SMS outbox)\n"
             f"  the member's login by card (登录选择 GDS卡号): {member.gds_card} / Member2026demo"
         )
+
+    def _year(self) -> None:
+        """A year of other members' business: the homes' figures and charts have something to
+        show (``make run``; the tests' demo goes without, its queues kept to the demo's own)."""
+        year = make_year(today=date.today(), applications=YEAR_APPLICATIONS, products=YEAR_PRODUCTS)
+        if year.applications:
+            made = f"{year.members} members, {year.applications} applications"
+            self.stdout.write(f"a year of business: {made}, {year.products} products")
 
     def _branch(self, row: dict[str, Any]) -> BranchOffice:
         branch, _ = BranchOffice.objects.update_or_create(
