@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 import zxingcpp
+from django.core.management import call_command
 from PIL import Image
 
+import tests.hall.test_a11y as a11y  # the audit itself (a module: its tests are not collected here)
 from hall.accounts.models import User
 from hall.members.models import Member
 from hall.products import bank
 from hall.products.models import Product
 from tests.hall.browser import SHOTS, both_sizes, log_in, shot, text
 from tests.hall.conftest import PASSWORD
+from tests.hall.test_products_scale import GPC_XML
 
 pytestmark = pytest.mark.django_db(transaction=True)
 FILED = {"name": "示例矿泉水", "brand": "示例", "specification": "550mL", "net_content": 550,
@@ -124,3 +128,27 @@ def test_the_page_shows_a_digital_link_qr_and_a_datamatrix(
         found = decoded(png)
         assert len(found) == 1, symbol
         assert found[0].endswith(expected), (symbol, found)
+
+
+def test_the_products_pages_at_scale_pass_the_audit(
+    page: object, live_server: object, member: Member, member_user: User, tmp_path: Path
+) -> None:
+    """The list with its filters, sort keys, pages and bulk actions; a product with its tree and
+    symbols; the GPC lookup; a refused sort key: axe, tap targets and a phone's width, as
+    tests/hall/test_a11y.py audits every page."""
+    gpc_file = tmp_path / "gpc.xml"
+    gpc_file.write_bytes(GPC_XML)
+    call_command("gpc_import", str(gpc_file), stdout=io.StringIO())
+    made = allocate(member, 60, **FILED)
+    case = bank.case_create(member=member, contained=made[0], indicator="1", quantity=24,
+                            actor=None, today=date.today())  # fmt: skip
+    bank.case_create(member=member, contained=case, indicator="5", quantity=40, actor=None,
+                     today=date.today(), level="pallet")  # fmt: skip
+    log_in(page, member_user.mobile, PASSWORD)
+    walk = a11y._walk("member", page, live_server)
+    walk.refused.add("/products/?sort=password")
+    for url in ("/products/", "/products/?status=draft&sort=-changed&page=2",
+                "/products/?sort=password", f"/products/{made[0].pk}/", f"/products/{case.pk}/",
+                "/products/gpc/?q=water"):  # fmt: skip
+        walk.audit(url)
+    assert not walk.problems, walk.report()
