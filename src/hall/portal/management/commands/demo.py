@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -21,7 +21,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hall.accounts.models import MemberRole, User
 from hall.applications.models import Application, ApplicationEvent
 from hall.members.models import BranchOffice, CompanyPrefix, Member, PrefixPool
+from hall.notices import demo as notices_demo
 from hall.portal.year import make_year
+from hall.printers import demo as printers_demo
+from hall.products import demo as products_demo
 from hall.products.models import Product
 from tiaoma import uscc
 
@@ -108,6 +111,10 @@ class Command(BaseCommand):
             self._logins(member, branches["3301"])
             self._registration(member, branches["3301"])
             self._products(member)
+            # Each app's own demo rows: a pallet and a product line, the member's notices and
+            # address, a printing company (after the center's reviewer: it approves it).
+            told = [line for seed in (products_demo.seed, notices_demo.seed, printers_demo.seed)
+                    for line in seed(cast("TextIO", self.stdout))]  # fmt: skip
         if options.get("year"):
             self._year()
 
@@ -121,6 +128,8 @@ class Command(BaseCommand):
         )
         for mobile, password, _role, what in LOGINS:
             self.stdout.write(f"  login {mobile} / {password}   {what}")
+        for line in told:
+            self.stdout.write(line)
         key = base64.b32encode(DEMO_TOTP_KEY).decode()
         self.stdout.write(
             f"  reviewers' second factor: authenticator key {key}, or a recovery code "
