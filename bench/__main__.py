@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import hall, homes, numbers, products, symbols, verify
+from bench import billing, hall, homes, numbers, products, symbols, verify
 
 SUITES = {
     "numbers": numbers.main,
@@ -13,6 +13,7 @@ SUITES = {
     "hall": hall.main,
     "products": products.main,
     "homes": homes.main,
+    "billing": billing.main,
 }
 
 
