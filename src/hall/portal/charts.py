@@ -1,6 +1,6 @@
 """Charts on the homes, drawn by the server as SVG, each with its numbers as a table beside it.
 
-A home's charts are a few dozen rectangles: drawing them here takes tens of microseconds and no
+A home's charts are a few dozen rectangles: drawing one here takes under a millisecond and no
 dependency (``make bench`` measures it against matplotlib's SVG output when matplotlib is
 installed), needs no script in the browser (the hall's pages work without one), and keeps
 every number readable: the table under each chart is what a screen reader, a copy into a
