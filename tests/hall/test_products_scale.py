@@ -188,7 +188,9 @@ def test_the_gpc_import_loads_gs1s_xml_and_names_bricks(
     assert water.definition == "Water in a container"
     product = allocate(member, 1, gpc_brick="10000232", name="水")[0]
     assert "10000232 Packaged Water" in clerk.get("/products/").content.decode()
-    assert "Packaged Water" in clerk.get(f"/products/{product.pk}/").content.decode()
+    form = clerk.get(f"/products/{product.pk}/").content.decode()
+    assert '<small class="hint">Packaged Water</small>' in form  # under the GPC field
+    assert '<option value="10000232">Packaged Water</option>' in form  # its suggestions
     assert [p.pk for p in clerk.get("/products/?gpc=water").context["page"]] == [product.pk]
     found = clerk.get("/products/gpc/?q=juice").content.decode()
     assert "10000233" in found
@@ -628,3 +630,33 @@ def test_a_flood_of_bulk_requests_is_slowed_down(member: Member, member_user: Us
     with pytest.raises(RateLimited, match="批量操作过于频繁"):
         bulk.products_bulk_edit(actor=member_user, selection=chosen, data={"brand": "乙"})
     assert Product.objects.get().brand == "甲"
+
+
+def test_empty_choices_get_a_message(clerk: Client, member: Member, tmp_path: Path) -> None:
+    allocate(member, 2, **FILED)
+    none = clerk.post("/products/bulk/", {"action": "publish"}, follow=True)
+    assert "请先选择产品" in none.content.decode()
+    nothing = clerk.post("/products/bulk/", {"everything": "1", "q": "不存在的名称",
+                                             "action": "publish"}, follow=True)  # fmt: skip
+    assert "没有符合条件的产品" in nothing.content.decode()
+    unknown = clerk.post("/products/bulk/", {"everything": "1", "action": "delete"}, follow=True)
+    assert "不支持的批量操作：delete" in unknown.content.decode()
+    assert set(Product.objects.values_list("status", flat=True)) == {"draft"}
+    for _ in range(2):
+        again = clerk.post("/products/allocate/", {"company_prefix": "69212345", "count": "1000"},
+                           follow=True)  # fmt: skip
+        assert "已分配 1000 个商品条码" in again.content.decode()
+    assert Product.objects.count() == 2002
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("gpc_import", str(tmp_path / "absent.xml"), stdout=io.StringIO())
+
+
+def test_the_gpc_lookup_by_code_and_before_any_load(clerk: Client, gpc_file: Path) -> None:
+    empty = clerk.get("/products/gpc/?q=water").content.decode()
+    assert 'id="gpc-empty"' in empty
+    call_command("gpc_import", str(gpc_file), stdout=io.StringIO())
+    by_code = clerk.get("/products/gpc/?q=1000023").content.decode()
+    assert "Packaged Water" in by_code
+    assert "Juice Drinks" in by_code
+    assert "Ready Meals" not in by_code
+    assert 'id="gpc-empty"' not in by_code

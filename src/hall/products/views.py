@@ -209,8 +209,17 @@ def ean8_assign(request: HttpRequest) -> HttpResponse:
     return redirect("products:detail", product.pk)
 
 
+def _product_form(product: Product, brick: str) -> ProductForm:
+    """The product's form, its GPC field naming the brick (once GS1's GPC is loaded)."""
+    form = ProductForm(instance=product, initial={"version": product.version})
+    if brick:
+        form.fields["gpc_brick"].help_text = brick
+    return form
+
+
 def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dict[str, Any]:
     user = _user(request)
+    brick = gpc.names([product.gpc_brick]).get(product.gpc_brick, "")
     editable = services.editable_by(user).filter(pk=product.pk).exists()
     actions = [(name, ACTION_NAMES[name]) for name, t in ALLOWED_TRANSITIONS.items()
                if product.status in t.sources] if editable else []  # fmt: skip
@@ -226,7 +235,7 @@ def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dic
         "tree": hierarchy.tree(product),
         "symbols": page_symbols(product),
         "digital_link": digital_link_uri(product),
-        "brick": gpc.names([product.gpc_brick]).get(product.gpc_brick, ""),
+        "brick": brick,
         "known_bricks": _known_bricks(product),
         "clonable": editable
         and product.prefix_id is not None
@@ -236,7 +245,7 @@ def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dic
         # One page, four forms: each its own ids, so that every label names its own field.
         "proof_form": ProofForm(auto_id="proof_%s"),
         "case_form": CaseForm(auto_id="case_%s", level=product.level) if editable else None,
-        "form": ProductForm(instance=product, initial={"version": product.version}),
+        "form": _product_form(product, brick),
         **forms,
     }
 
