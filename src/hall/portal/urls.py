@@ -5,4 +5,5 @@ from hall.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.center, name="center"),
+    path("activity/", views.activity_log, name="activity"),
 ]

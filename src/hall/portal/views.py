@@ -6,13 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hall.accounts.models import User
 from hall.applications.descriptors import GENERIC_START, FiledBy, kinds
 from hall.applications.models import Application, ApplicationEvent
 from hall.applications.workflow import visible_to
-from hall.portal import overview
+from hall.core.errors import NotFound
+from hall.portal import activity, overview
 
 Status = Application.Status
 #: Once at one of these an application is done with: the center lists the others.
@@ -68,3 +70,28 @@ def _returned(applications: list[Application]) -> list[tuple[Application, Applic
     for event in returns:
         latest.setdefault(event.application_id, event)
     return [(returned[pk], latest[pk]) for pk in returned if pk in latest]
+
+
+@login_required
+@require_GET
+def activity_log(request: HttpRequest) -> HttpResponse:
+    """The member's activity log, newest first, a page at a time; ``before`` (the last row's
+    moment) continues it, ``source`` keeps to one kind of activity."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.member is None:
+        raise NotFound(_("活动记录属于企业：请先激活账号"))
+    source = request.GET.get("source", "")
+    refused = []
+    if source and source not in activity.SOURCES:
+        refused.append(_("没有“%(source)s”这类记录：已显示全部") % {"source": source[:20]})
+        source = ""
+    before = activity.Cursor.parse(request.GET.get("before", ""))
+    if before is None and request.GET.get("before"):
+        refused.append(_("“更早”的位置无效：已从最新的记录开始显示"))
+    entries = activity.activity(user.member, user, before=before, source=source)
+    older = entries[-1].cursor.token if len(entries) == activity.PAGE_ROWS else ""
+    return render(request, "portal/activity.html", {
+        "entries": entries, "sources": activity.SOURCES, "source": source, "older": older,
+        "refused": refused, "newest": before is None,
+    })  # fmt: skip
