@@ -319,6 +319,10 @@ def test_the_other_member_sees_only_its_own(
         assert order.number not in page
     exported = client.get(f"{EXPORT}?format=csv&tab=refunds").content.decode("utf-8-sig")
     assert exported.count("\n") == 2  # the header and the stranger's own refund
+    # The first member's invoice by its order number, typed into the address: not found.
+    number = ledger["paid_2025"].number
+    assert client.get(f"/payments/orders/{number}/invoice.pdf").status_code == 404
+    assert client.get(f"/payments/orders/{strangers.number}/invoice.pdf").status_code == 200
 
 
 def test_an_account_not_yet_a_members_sees_its_registrations_orders_only(
