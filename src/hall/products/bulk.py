@@ -195,6 +195,8 @@ def _diff(product: Product, values: dict[str, Any]) -> tuple[dict[str, Any], dic
 
 def _refuse_emptied(products: list[Product], values: dict[str, Any]) -> None:
     """A product in use keeps the data filing asks for: emptying its brand is refused."""
+    if all(value not in (None, "") for value in values.values()):
+        return  # nothing emptied: no product can lose what filing asks for
     spoiled: list[Product] = []
     missing: list[str] = []
     for product in products:
