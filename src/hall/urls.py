@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from hall.accounts import views as account_views
 from hall.api.v1 import api, gtin_lookup_route
 from hall.lookup import views as lookup_views
-from hall.portal import health, metrics
+from hall.portal import guide, health, metrics
 
 # Staff log in through the hall's login (captcha, lockout, audit, second factor), not Django's.
 admin.site.login = account_views.admin_login  # type: ignore[method-assign]
@@ -27,6 +27,7 @@ urlpatterns = [
     path("printers/", include("hall.printers.urls")),
     path("notices/", include("hall.notices.urls")),
     path("query/", include("hall.lookup.urls")),
+    path("help/", guide.help_page, name="help"),
     # The API's busiest path, served without ninja's per-request work (hall.api.v1).
     path("api/v1/gtins/<str:gtin>", gtin_lookup_route, name="gtin_lookup"),
     path("api/v1/", api.urls),
