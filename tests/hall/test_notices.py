@@ -8,6 +8,7 @@ import io
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail, signing
@@ -457,3 +458,36 @@ def test_the_demo_seeds_a_read_and_an_unread_notice() -> None:
     assert services.unread_count(user) >= 1
     approved = Notice.objects.get(recipient=user, key="demo-approved")
     assert approved.body.startswith("您的注册申请")
+
+
+# --- Sending: retried while the server is away, not when it refuses the address ----------
+
+
+@pytest.fixture
+def tries() -> list[str]:
+    from tests.hall import mailers
+
+    mailers.TRIES.clear()
+    return mailers.TRIES
+
+
+def test_a_mail_server_down_for_a_moment_gets_the_mail_on_a_retry(
+    member_user: User, tries: list[str], settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "tests.hall.mailers.DownTwice"
+    services.notify(recipient=_confirmed(member_user), event_name="paid",
+                    params=EXAMPLES["paid"][0])  # fmt: skip
+    assert tries == ["down-twice"] * 3  # Celery's eager mode retries at once
+    assert len(mail.outbox) == 1
+
+
+def test_a_refused_address_is_logged_and_not_tried_again(
+    member_user: User, tries: list[str], settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.EMAIL_BACKEND = "tests.hall.mailers.RefusesTheAddress"
+    notice = services.notify(recipient=_confirmed(member_user), event_name="paid",
+                             params=EXAMPLES["paid"][0])  # fmt: skip
+    assert tries == ["refused"]
+    assert "not sent after 1 tries" in caplog.text
+    assert notice is not None
+    assert Notice.objects.filter(pk=notice.pk).exists()  # the hall's notice stands
