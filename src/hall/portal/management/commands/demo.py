@@ -22,6 +22,7 @@ from hall.accounts.models import MemberRole, User
 from hall.applications.models import Application, ApplicationEvent
 from hall.members.models import BranchOffice, CompanyPrefix, Member, PrefixPool
 from hall.notices import demo as notices_demo
+from hall.payments import demo as payments_demo
 from hall.portal.year import make_year
 from hall.printers import demo as printers_demo
 from hall.products import demo as products_demo
@@ -111,10 +112,12 @@ class Command(BaseCommand):
             self._logins(member, branches["3301"])
             self._registration(member, branches["3301"])
             self._products(member)
-            # Each app's own demo rows: a pallet and a product line, the member's notices and
-            # address, a printing company (after the center's reviewer: it approves it).
-            told = [line for seed in (products_demo.seed, notices_demo.seed, printers_demo.seed)
-                    for line in seed(cast("TextIO", self.stdout))]  # fmt: skip
+            # Each app's own demo rows: a pallet and a product line, a paid registration and a
+            # refund, the member's notices and address, a printing company (after the center's
+            # reviewer: it approves it).
+            seeds = (products_demo.seed, payments_demo.seed, notices_demo.seed,
+                     printers_demo.seed)  # fmt: skip
+            told = [line for seed in seeds for line in seed(cast("TextIO", self.stdout))]
         if options.get("year"):
             self._year()
 
