@@ -144,6 +144,10 @@ def test_a_wrong_call_writes_nothing(member_user: User) -> None:
     with pytest.raises(ValueError, match="path"):
         services.notify(recipient=member_user, event_name="paid", params=EXAMPLES["paid"][0],
                         link="https://evil.example/")  # fmt: skip
+    for foreign in ("//evil.example/", "/\\evil.example/", "applications/1/"):
+        with pytest.raises(ValueError, match="path"):
+            services.notify(recipient=member_user, event_name="paid",
+                            params=EXAMPLES["paid"][0], link=foreign)  # fmt: skip
     with pytest.raises(LookupError):
         services.notify(recipient=member_user, event_name="nonsense", params={})
     assert not Notice.objects.exists()
@@ -387,6 +391,7 @@ def test_the_settings_page_keeps_the_choices(client: Client, member_user: User) 
     assert preference.wants("paid", "email")
     bad = client.post("/notices/settings/", {"language": "fr"})
     assert bad.status_code == 200  # the form says what is wrong; nothing saved
+    assert 'class="field-error"' in bad.content.decode()
     assert Preference.objects.get(user=member_user).language == "en"
 
 

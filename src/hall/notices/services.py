@@ -99,7 +99,8 @@ def msgid(label: object) -> str:
 
 def _write(recipient: User, event_name: str, params: dict[str, str], link: str,
            key: str) -> Notice | None:  # fmt: skip
-    if link and (not link.startswith("/") or link.startswith("//")):
+    # A path of the hall's own: never another site's (//host, /\\host read as one by browsers).
+    if link and (not link.startswith("/") or link[1:2] in ("/", "\\")):
         raise ValueError(f"a notice's link is a path of the hall, not {link!r}")
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction goes on
