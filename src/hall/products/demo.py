@@ -19,6 +19,7 @@ PREFIX = "69212345"
 CASE = "16921234500023"  # the demo's case of 24 green teas
 PALLET_INDICATOR = "5"
 LINE = 120
+LINE_FIRST = 300
 LINE_DATA = {"name": "示例苏打水", "brand": "示例", "specification": "350mL 罐装",
              "net_content": 350, "net_content_unit": "mL", "gpc_brick": "10000232"}  # fmt: skip
 
@@ -49,9 +50,13 @@ def _pallet(case: Product) -> str:
 
 
 def _line(prefix: CompanyPrefix) -> int:
-    have = Product.objects.filter(member=prefix.member, name=LINE_DATA["name"]).count()
-    if have >= LINE:
-        return 0
-    made = bank.gtins_allocate(member=prefix.member, prefix=PREFIX, count=LINE - have,
-                               actor=None, today=timezone.localdate(), data=LINE_DATA)  # fmt: skip
-    return len(made)
+    """The line's GTINs as a block of item references (300-419), chosen as a clerk may: the
+    prefix's next free number stays where the demo left it."""
+    taken = set(Product.objects.filter(prefix=prefix).values_list("gtin", flat=True))
+    made = 0
+    for item in range(LINE_FIRST, LINE_FIRST + LINE):
+        if bank.gtin14_of(prefix, item) not in taken:
+            bank.gtin_allocate(member=prefix.member, prefix=PREFIX, actor=None, item=item,
+                               today=timezone.localdate(), data=LINE_DATA)  # fmt: skip
+            made += 1
+    return made
