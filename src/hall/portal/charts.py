@@ -23,6 +23,8 @@ WIDTH, COLUMN_HEIGHT = 640, 220
 AXIS, FOOT, TOP = 44, 28, 10
 #: A horizontal bar chart's row height and the room for its labels.
 ROW, LABEL = 26, 170
+#: Lines across the value axis: a fifth of a 1, 2 or 5 times ten top is a whole number.
+GRIDLINES = 5
 #: Series are told apart by these classes (hall.css); a fifth series reuses the first colour.
 SERIES_CLASSES = 4
 
@@ -102,7 +104,7 @@ def _height(chart: Chart) -> int:
 
 
 def _columns(chart: Chart) -> list[str]:
-    """Columns over the categories (left to right), a value axis with four gridlines."""
+    """Columns over the categories (left to right), a value axis with its gridlines."""
     top, plot = _top(chart), COLUMN_HEIGHT - TOP - FOOT
     slot = (WIDTH - AXIS) / max(len(chart.categories), 1)
     lanes = 1 if chart.stacked else len(chart.series)
@@ -129,9 +131,9 @@ def _columns(chart: Chart) -> list[str]:
 
 def _value_axis(top: float, plot: float) -> list[str]:
     out = []
-    for step in range(5):
-        value = top * step / 4
-        y = TOP + plot - plot * step / 4
+    for step in range(GRIDLINES + 1):
+        value = top * step / GRIDLINES
+        y = TOP + plot - plot * step / GRIDLINES
         out.append(f'<line class="grid" x1="{AXIS}" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}"/>')
         out.append(f'<text class="label" x="{AXIS - 4}" y="{y + 4:.1f}" '
                    f'text-anchor="end">{escape(number(value))}</text>')  # fmt: skip
