@@ -408,6 +408,8 @@ def test_a_clone_takes_the_next_gtin_and_copies_the_data(
     )
     assert [e.action for e in clone.events.all()] == ["allocated", "cloned"]
     assert clone.events.last().after == {"source": source.display_gtin}  # type: ignore[union-attr]
+    history = clerk.get(f"/products/{clone.pk}/").content.decode()
+    assert f"复制自：{source.display_gtin}" in history
     case = bank.case_create(member=member, contained=source, indicator="1", quantity=6,
                             actor=None, today=TODAY)  # fmt: skip
     refused = clerk.post(f"/products/{case.pk}/clone/", follow=True)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from hall.accounts.models import ApiKey, User
 from hall.products.models import Product, ProductEvent
@@ -49,8 +50,14 @@ def record(product: Product, *, actor: Actor, action: str,
     return made
 
 
+#: What the history records beyond the product's own fields, by the name it shows.
+EXTRA_LABELS = {"source": gettext_lazy("复制自")}
+
+
 def label(field: str) -> str:
     """A product field's name as the hall shows it."""
+    if field in EXTRA_LABELS:
+        return str(EXTRA_LABELS[field])
     try:
         return str(Product._meta.get_field(field).verbose_name)  # type: ignore[union-attr]
     except FieldDoesNotExist:
