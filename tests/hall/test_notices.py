@@ -496,3 +496,16 @@ def test_a_refused_address_is_logged_and_not_tried_again(
     assert "not sent after 1 tries" in caplog.text
     assert notice is not None
     assert Notice.objects.filter(pk=notice.pk).exists()  # the hall's notice stands
+
+
+def test_old_confirmation_mails_are_cleared_daily(member_user: User) -> None:
+    from django.utils import timezone
+
+    from hall.jobs import registry
+
+    now = timezone.now()
+    EmailConfirmation.objects.create(user=member_user, address=ADDRESS, sent_at=now)
+    EmailConfirmation.objects.create(user=member_user, address=ADDRESS,
+                                     sent_at=now - timedelta(days=3))  # fmt: skip
+    assert registry.run("notice_confirmations_clear", today=now.date()) == 1
+    assert EmailConfirmation.objects.get().sent_at == now

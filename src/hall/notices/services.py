@@ -22,7 +22,7 @@ import logging
 import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -219,6 +219,15 @@ def _check_limits(user: User, address: str, client: str) -> None:
     for bucket, limit in buckets.items():
         if not limits.spend(bucket, limit).allowed:
             raise RateLimited(_("发送过于频繁，请一分钟后再试"))
+
+
+def confirmations_clear(today: date) -> int:
+    """The daily task: confirmation mails older than two days, which no limit counts any more;
+    how many went."""
+    deleted, _kinds = EmailConfirmation.objects.filter(
+        sent_at__lt=timezone.now() - timedelta(days=2)
+    ).delete()
+    return deleted
 
 
 def confirmation_token(user: User, address: str) -> str:
