@@ -498,14 +498,11 @@ def test_a_refused_address_is_logged_and_not_tried_again(
     assert Notice.objects.filter(pk=notice.pk).exists()  # the hall's notice stands
 
 
-def test_old_confirmation_mails_are_cleared_daily(member_user: User) -> None:
+def test_old_confirmation_mails_are_forgotten_when_a_new_one_goes(member_user: User) -> None:
     from django.utils import timezone
 
-    from hall.jobs import registry
-
-    now = timezone.now()
-    EmailConfirmation.objects.create(user=member_user, address=ADDRESS, sent_at=now)
-    EmailConfirmation.objects.create(user=member_user, address=ADDRESS,
-                                     sent_at=now - timedelta(days=3))  # fmt: skip
-    assert registry.run("notice_confirmations_clear", today=now.date()) == 1
-    assert EmailConfirmation.objects.get().sent_at == now
+    long_ago = timezone.now() - timedelta(days=3)
+    EmailConfirmation.objects.create(user=member_user, address=ADDRESS, sent_at=long_ago)
+    services.email_set(user=member_user, address=ADDRESS, client="10.0.0.1")
+    assert not EmailConfirmation.objects.filter(sent_at=long_ago).exists()
+    assert EmailConfirmation.objects.count() == 1

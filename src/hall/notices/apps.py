@@ -8,17 +8,13 @@ class NoticesConfig(AppConfig):
 
     def ready(self) -> None:
         # Models load only once the registry is ready, so these imports wait for ready().
-        from hall.jobs import registry  # noqa: PLC0415
         from hall.jobs.engine import app  # noqa: PLC0415
         from hall.members import lifecycle  # noqa: PLC0415
-        from hall.notices import reminders, services  # noqa: PLC0415
+        from hall.notices import reminders  # noqa: PLC0415
 
         # A worker knows the mail task (hall.notices.services) from its start.
         if "hall.notices.services" not in app.conf.imports:
             app.conf.imports = (*app.conf.imports, "hall.notices.services")
-
-        #: Confirmation mails go once no limit counts them (a day's).
-        registry.register("notice_confirmations_clear", services.confirmations_clear, daily_at=4)
 
         # The membership calendar (below this app) finds the reminders due; the accounts of
         # the member hear of them here, in the hall, by SMS and by e-mail.

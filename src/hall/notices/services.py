@@ -22,7 +22,7 @@ import logging
 import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -178,6 +178,7 @@ def email_set(*, user: User, address: str, client: str) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(email=address, email_confirmed=False)
         user.email, user.email_confirmed = address, False
+        confirmations_clear()
         EmailConfirmation.objects.create(user=user, address=address)
         with translation.override(preference_of(user).language):
             subject, body = _confirmation_mail(user, address)
@@ -221,9 +222,9 @@ def _check_limits(user: User, address: str, client: str) -> None:
             raise RateLimited(_("发送过于频繁，请一分钟后再试"))
 
 
-def confirmations_clear(today: date) -> int:
-    """The daily task: confirmation mails older than two days, which no limit counts any more;
-    how many went."""
+def confirmations_clear() -> int:
+    """Forget the confirmation mails older than two days, which no limit counts any more (each
+    new one clears them: the table holds about a day's); how many went."""
     deleted, _kinds = EmailConfirmation.objects.filter(
         sent_at__lt=timezone.now() - timedelta(days=2)
     ).delete()
