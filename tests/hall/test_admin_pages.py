@@ -42,7 +42,14 @@ from hall.payments.models import (
     Refund,
     StrayPayment,
 )
-from hall.products.models import NumberBank, Product, ProductEvent, ProofCheck, Reservation
+from hall.products.models import (
+    GpcBrick,
+    NumberBank,
+    Product,
+    ProductEvent,
+    ProofCheck,
+    Reservation,
+)
 from hall.sms.models import SmsCode, SmsMessage
 from tests.hall.steps import add_licence, pay
 
@@ -75,7 +82,7 @@ def every_record(administrator: User) -> None:
     member = Member.objects.get(certificate_number="物编注字第123456号")
     prefix = CompanyPrefix.objects.get(prefix="69212345")
     product = Product.objects.get(gtin="06921234500019")
-    application = Application.objects.get(member=member)
+    application = Application.objects.get(member=member, kind="registration")
     next_in_sequence("certificate")
     Notice.objects.create(member=member, key="renewal", text="请续展")
     MemberVersion.objects.create(member=member, data={"name": "旧名"}, changed={"name": "新名"})
@@ -90,10 +97,16 @@ def every_record(administrator: User) -> None:
     add_licence(application)
     CalendarDay.objects.get_or_create(day=date(2026, 10, 1), defaults={"is_workday": False})
     CalendarYear.objects.get_or_create(year=2026, defaults={"source": "国务院办公厅通知"})
-    _money(application)
+    # Money of an application of its own (the demo's registration has its paid order already).
+    owner = member.users.get(mobile="13800000001")
+    _money(Application.objects.create(kind="change", member=member, branch=member.branch,
+                                      applicant=owner))  # fmt: skip
     ProductEvent.objects.create(product=product, actor=administrator, action="changed",
                                 before={"name": "旧"}, after={"name": "新"})  # fmt: skip
     NumberBank.objects.create(prefix=prefix, next_item=3)
+    GpcBrick.objects.create(code="10000232", title="Packaged Water", class_code="50202300",
+                            class_title="Waters", family_code="50200000", family_title="Beverages",
+                            segment_code="50000000", segment_title="Food/Beverage")  # fmt: skip
     Reservation.objects.create(member=member, prefix=prefix, first=100, last=199, note="饮料")
     ProofCheck.objects.create(product=product, image="proofs/a.png", report="proofs/a.pdf",
                               result="3.6/06/670", grade="3.6", letter="A", passed=True,
