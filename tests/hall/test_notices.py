@@ -506,3 +506,19 @@ def test_old_confirmation_mails_are_forgotten_when_a_new_one_goes(member_user: U
     services.email_set(user=member_user, address=ADDRESS, client="10.0.0.1")
     assert not EmailConfirmation.objects.filter(sent_at=long_ago).exists()
     assert EmailConfirmation.objects.count() == 1
+
+
+def test_the_center_costs_as_many_queries_for_sixty_notices_as_for_three(
+    client: Client, member_user: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    log_in(client, member_user.mobile)
+    counts = []
+    for total in (3, 60):
+        _notices(member_user, total - Notice.objects.filter(recipient=member_user).count())
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/notices/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
