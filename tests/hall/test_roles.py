@@ -342,3 +342,25 @@ def test_a_key_whose_maker_left_or_was_disabled_reads_only(
     User.objects.filter(pk=clerk.pk).update(member=member, is_active=False)
     assert post() == 403
     assert Product.objects.count() == 1
+
+
+def test_an_import_queued_by_a_clerk_since_made_read_only_writes_nothing(
+    admin: Client, member_user: User, member: Member
+) -> None:
+    """The job the import page queues (recorded here as the page records it, not yet handed to
+    a worker: the broker was slow), run after its clerk was made read-only."""
+    from django.core.files.base import ContentFile
+
+    from hall.jobs import queue
+    from tests.hall.test_products_import import GOOD, csv_file
+
+    clerk, _clerk_client = _joined(admin, "13700000011", MemberRole.CLERK)
+    job = Job(name="products_import", owner=f"member:{member.pk}",
+              arguments={"member": member.pk, "actor": clerk.pk})  # fmt: skip
+    job.input.save("import.csv", ContentFile(csv_file(GOOD)), save=False)
+    job.save()
+    admin.post(f"/accounts/users/{clerk.pk}/role/", {"role": "readonly"})
+    queue.run(job.pk)
+    job.refresh_from_db()
+    assert READ_ONLY in job.result["refused"]
+    assert not Product.objects.exists()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hall.accounts.models import User
+from hall.core.errors import Forbidden
 from hall.core.spreadsheets import TableError, kind_of
 from hall.jobs.models import Job
 from hall.jobs.queue import JobSteps, progress
@@ -27,7 +28,7 @@ def products_import(current: Job) -> None:
                               on_progress=lambda done, total: progress(current, done=done,
                                                                        total=total),
                               checkpoint=JobSteps(current))  # fmt: skip
-    except TableError as error:
+    except (TableError, Forbidden) as error:  # a bad file, or an account no longer allowed
         current.result = {"refused": str(error)}
         _tell(current, actor, "import_refused", {"job": current.pk, "problem": str(error)})
         return

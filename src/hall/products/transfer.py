@@ -32,7 +32,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
+from hall.accounts.roles import require_member_role
 from hall.core import sheetscan
+from hall.core.errors import Forbidden
 from hall.core.inserting import insert
 from hall.core.reasons import reason
 from hall.core.spreadsheets import TableError, kind_of, read_rows, write_table
@@ -273,11 +275,24 @@ def import_table(*, member: Member, actor: User | None, data: bytes, today: date
         if number in committed:
             importing.recount(chunk, committed[number])
         else:
+            still_allowed(member, actor)
             importing.chunk(number, chunk)
         if on_progress is not None:
             on_progress(min(start + CHUNK, len(body)), len(body))
     importing.report.failed.sort(key=_line_of)  # a row refused when saved, after one parsed
     return importing.report
+
+
+def still_allowed(member: Member, actor: User | None) -> None:
+    """The account that started an import still acts for the member, with a role that changes
+    things: read again before each chunk, so an import queued or running when its clerk was
+    removed or made read-only writes nothing more (Forbidden, 403 ``role_forbidden``)."""
+    if actor is None:  # the hall itself (a command staff run)
+        return
+    now = User.objects.filter(pk=actor.pk).first()
+    if now is None or not now.is_active or now.member_id != member.pk:
+        raise Forbidden(_("导入由已不属于本企业的账号发起，已停止"), code="role_forbidden")
+    require_member_role(now)
 
 
 def _rows(data: bytes) -> Iterator[list[str]]:
