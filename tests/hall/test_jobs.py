@@ -32,6 +32,7 @@ def test_the_membership_job_runs_once_a_day_from_two_oclock(member: Member) -> N
     assert run_due(datetime(day.year, day.month, day.day, 2, 9)) == ["jobs_requeue"]
     assert run_due(datetime(day.year, day.month, day.day, 23, 0)) == [
         "jobs_clear",
+        "printer_records_clear",
         "reconcile",
         "sessions_clear",
         "sms_codes_clear",
