@@ -193,3 +193,20 @@ def test_charts_escape_and_scale() -> None:
     empty = charts.chart("e", "空", [], {"x": []}, horizontal=True)
     assert empty.empty
     assert "<svg" in charts.render(empty)
+
+
+def test_a_members_home_shows_its_own_latest_notices(member_user: User, other_user: User) -> None:
+    from hall.notices.services import notify
+
+    def paid(user: User, count: int) -> None:
+        for n in range(count):
+            notify(recipient=user, event_name="paid", link="/applications/",
+                   params={"number": n, "amount": "800.00", "order": f"O{n}"})  # fmt: skip
+
+    paid(other_user, 3)  # another account's notices never show
+    paid(member_user, 2)
+    mine = _page(member_user)
+    assert mine[mine.index('id="notices"') : mine.index('id="all-notices"')].count("<li") == 2
+    paid(member_user, 5)
+    mine = _page(member_user)
+    assert mine[mine.index('id="notices"') : mine.index('id="all-notices"')].count("<li") == 5

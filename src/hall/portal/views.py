@@ -14,6 +14,7 @@ from hall.applications.descriptors import GENERIC_START, FiledBy, kinds
 from hall.applications.models import Application, ApplicationEvent
 from hall.applications.workflow import visible_to
 from hall.core.errors import NotFound
+from hall.notices.models import Notice
 from hall.portal import activity, overview
 
 Status = Application.Status
@@ -21,6 +22,8 @@ Status = Application.Status
 CLOSED = (Status.APPROVED, Status.REJECTED, Status.WITHDRAWN)
 #: The most open applications the center lists (a member has one per kind at most).
 SHOWN = 50
+#: The latest notices a member's home shows (all of them: /notices/).
+RECENT_NOTICES = 5
 
 
 @login_required
@@ -43,7 +46,9 @@ def _home(user: User) -> dict[str, object]:
     or the whole country's."""
     today = timezone.localdate()
     if user.role == User.Role.MEMBER and user.member is not None:
-        return {"home": overview.member_overview(user.member, today)}
+        recent = Notice.objects.filter(recipient=user).order_by("-created_at", "-pk")
+        return {"home": overview.member_overview(user.member, today),
+                "recent_notices": list(recent[:RECENT_NOTICES])}  # fmt: skip
     if user.role == User.Role.BRANCH:
         return {"queue": overview.queue_overview(user.branch, today)}
     if user.role in (User.Role.CENTER, User.Role.ADMIN):
