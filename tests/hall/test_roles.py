@@ -364,3 +364,24 @@ def test_an_import_queued_by_a_clerk_since_made_read_only_writes_nothing(
     job.refresh_from_db()
     assert READ_ONLY in job.result["refused"]
     assert not Product.objects.exists()
+
+
+def test_keys_are_made_and_revoked_by_a_service_that_checks_the_role(
+    admin: Client, member_user: User, member: Member, other_user: User
+) -> None:
+    from hall.accounts.keys import member_key_issue, member_key_revoke
+    from hall.core.errors import Forbidden, NotFound
+
+    reader, _client = _joined(admin, "13700000012", MemberRole.READ_ONLY)
+    with pytest.raises(Forbidden):
+        member_key_issue(actor=reader, name="ERP")
+    key, _secret = member_key_issue(actor=member_user, name="ERP")
+    with pytest.raises(Forbidden):
+        member_key_revoke(actor=reader, key_id=key.pk)
+    with pytest.raises(NotFound):  # another member's administrator
+        member_key_revoke(actor=other_user, key_id=key.pk)
+    key.refresh_from_db()
+    assert key.revoked_at is None
+    member_key_revoke(actor=member_user, key_id=key.pk)
+    key.refresh_from_db()
+    assert key.revoked_at is not None

@@ -19,13 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hall.accounts.keys import member_key_issue, member_key_revoke
 from hall.accounts.models import ApiKey, User
 from hall.accounts.roles import require_member_role
+from hall.accounts.services import AccountError
 from hall.core import httpcache, sheetscan
 from hall.core.sizes import too_large
 from hall.core.spreadsheets import CONTENT_TYPES as TABLE_TYPES
 from hall.core.spreadsheets import TableError, kind_of, refuse_non_table
-from hall.core.typed import refuse_unprintable, typed
+from hall.core.typed import typed
 from hall.jobs.models import Job
 from hall.jobs.queue import enqueue
 from hall.members.models import Member
@@ -532,27 +534,15 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     """The member's API keys: made here (the secret shown once), revoked here."""
     member = _member(request)
     if request.method == "POST":
-        require_member_role(_user(request))
-        name = request.POST.get("name", "").strip()[:100]
-        if not name:
-            messages.error(request, _("请填写密钥名称（例如用在哪个系统）"))
-        elif (refused := _name_refusal(name)) is not None:
-            messages.error(request, refused)
-        else:
+        try:
             # Shown on this page once, never stored or put in a cookie (a redirect would carry
             # it in the messages cookie, which is signed but readable).
-            _key, secret = ApiKey.issue(name=name, member=member, created_by=_user(request))
-            return _keys_page(request, member, new_secret=secret)
-        return redirect("products:keys")
+            _key, secret = member_key_issue(actor=_user(request), name=request.POST.get("name", ""))
+        except AccountError as error:
+            messages.error(request, str(error))
+            return redirect("products:keys")
+        return _keys_page(request, member, new_secret=secret)
     return _keys_page(request, member)
-
-
-def _name_refusal(name: str) -> str | None:
-    try:
-        refuse_unprintable(name)
-    except ValidationError as error:
-        return " ".join(error.messages)
-    return None
 
 
 def _keys_page(request: HttpRequest, member: Member, new_secret: str = "") -> HttpResponse:
@@ -565,10 +555,8 @@ def _keys_page(request: HttpRequest, member: Member, new_secret: str = "") -> Ht
 @login_required
 @require_POST
 def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
-    require_member_role(_user(request))
-    revoked = ApiKey.objects.filter(member=_member(request), pk=key_id, revoked_at__isnull=True)
-    if not revoked.update(revoked_at=timezone.now()):
-        raise Http404
+    _member(request)
+    member_key_revoke(actor=_user(request), key_id=key_id)
     messages.success(request, _("已停用密钥"))
     return redirect("products:keys")
 
