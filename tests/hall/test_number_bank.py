@@ -68,10 +68,10 @@ def test_reservations_are_skipped_and_taken_by_choice(member: Member) -> None:
                            actor=None, today=TODAY)  # fmt: skip
     usage = bank.capacity(reservation.prefix)
     assert (usage.total, usage.used, usage.reserved, usage.free) == (10_000, 2, 9, 9_989)
-    bank.range_release(member=member, reservation_id=reservation.pk)
+    bank.range_release(member=member, reservation_id=reservation.pk, actor=None)
     assert bank.capacity(reservation.prefix).reserved == 0
     with pytest.raises(BankError, match="预留号段不存在"):
-        bank.range_release(member=member, reservation_id=reservation.pk)
+        bank.range_release(member=member, reservation_id=reservation.pk, actor=None)
 
 
 def test_an_exhausted_prefix_says_so_and_points_at_the_reservations(member: Member) -> None:

@@ -360,8 +360,9 @@ def range_reserve(*, member: Member, prefix: str, first: int, last: int, note: s
                                           note=note)  # fmt: skip
 
 
-def range_release(*, member: Member, reservation_id: int, actor: User | None = None) -> None:
-    """Give a reserved range back to the next-free allocation (the numbers used stay used)."""
+def range_release(*, member: Member, reservation_id: int, actor: User | None) -> None:
+    """Give a reserved range back to the next-free allocation (the numbers used stay used).
+    ``actor`` is required, as by every change of the bank: None only where the hall acts."""
     require_member_role(actor)
     with transaction.atomic():
         deleted, _rows = Reservation.objects.filter(pk=reservation_id, member=member).delete()
