@@ -261,13 +261,26 @@ def test_a_read_only_user_sees_and_is_refused_in_the_browser(
     page: object, member_user: User, member: Member
 ) -> None:
     reader = User.objects.create_user("13700000012", PASSWORD)
+    clerk = User.objects.create_user("13700000011", PASSWORD)
     log_in(page, member_user.mobile, PASSWORD)
-    page.goto("/accounts/users/")  # type: ignore[attr-defined]
-    page.fill("#id_mobile", reader.mobile)  # type: ignore[attr-defined]
-    page.select_option("#id_role", "readonly")  # type: ignore[attr-defined]
-    page.click("#invite")  # type: ignore[attr-defined]
-    assert "邀请已发送" in text(page)
+    for invited, role in ((clerk, "clerk"), (reader, "readonly")):
+        page.goto("/accounts/users/")  # type: ignore[attr-defined]
+        page.fill("#id_mobile", invited.mobile)  # type: ignore[attr-defined]
+        page.select_option("#id_role", role)  # type: ignore[attr-defined]
+        page.click("#invite")  # type: ignore[attr-defined]
+        assert "邀请已发送" in text(page)
     shot(page, "90-invite-read-only")
+    page.click("#logout")  # type: ignore[attr-defined]
+    # The clerk joins and is offered the business.
+    log_in(page, clerk.mobile, PASSWORD)
+    page.goto("/accounts/activate/")  # type: ignore[attr-defined]
+    page.click("#invitations button")  # type: ignore[attr-defined]
+    page.goto("/accounts/center/")  # type: ignore[attr-defined]
+    assert page.locator("#member-role").inner_text() == "经办人"  # type: ignore[attr-defined]
+    assert page.locator("#renew").count() == 1  # type: ignore[attr-defined]
+    page.goto("/products/")  # type: ignore[attr-defined]
+    assert page.locator("#allocate").count() == 1  # type: ignore[attr-defined]
+    shot(page, "90b-clerk-products")
     page.click("#logout")  # type: ignore[attr-defined]
     log_in(page, reader.mobile, PASSWORD)
     page.goto("/accounts/activate/")  # type: ignore[attr-defined]
@@ -284,6 +297,18 @@ def test_a_read_only_user_sees_and_is_refused_in_the_browser(
     page.goto("/accounts/users/")  # type: ignore[attr-defined]
     assert "只读" in text(page)
     shot(page, "93-read-only-accounts")
+    # A hand-made POST from the read-only account's own browser, its CSRF token and all: refused
+    # with the reason (sent back to the page it came from, the refusal said there).
+    answer = page.evaluate("""async () => {
+        const cookie = document.cookie.split('; ').find(c => c.startsWith('csrftoken='));
+        const token = cookie.split('=')[1];
+        const body = new URLSearchParams({name: 'ERP'});
+        const answer = await fetch('/products/keys/', {method: 'POST', body,
+            headers: {'X-CSRFToken': token}});
+        return await answer.text();
+    }""")  # type: ignore[attr-defined]
+    assert READ_ONLY in answer
+    assert not ApiKey.objects.exists()
 
 
 def test_an_invitation_ends_with_its_senders_administrator_role(
