@@ -611,8 +611,10 @@ def _weak_for_production() -> list[str]:
     if EMAIL_BACKEND in DEVELOPMENT_EMAIL_BACKENDS:
         weak.append(f"HALL_EMAIL_BACKEND={_email_backend} keeps mail on this machine: "
                     "use smtp (HALL_EMAIL_HOST ...)")  # fmt: skip
-    if EMAIL_HOST_PASSWORD and not (EMAIL_USE_TLS or EMAIL_USE_SSL) and EMAIL_HOST not in (
-        "localhost", "127.0.0.1", "::1"
+    if (
+        EMAIL_HOST_PASSWORD
+        and not (EMAIL_USE_TLS or EMAIL_USE_SSL)
+        and EMAIL_HOST not in ("localhost", "127.0.0.1", "::1")
     ):
         weak.append("HALL_EMAIL_PASSWORD would cross the network in clear: set HALL_EMAIL_TLS "
                     "or HALL_EMAIL_SSL")  # fmt: skip
