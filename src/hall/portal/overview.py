@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
@@ -288,29 +289,22 @@ def _approvals(months: list[date]) -> tuple[dict[str, list[int]], ByBranch]:
 def _money_by_day(days: list[date]) -> tuple[list[int], list[int]]:
     """Fees received (paid orders by payment day) and refunds paid back, in whole yuan."""
     since = _local_start(days[0])
+    received = Order.objects.filter(paid_at__gte=since)
+    returned = Refund.objects.filter(status=Refund.Status.SUCCEEDED, done_at__gte=since)
+    return _yuan_by_day(received, "paid_at", days), _yuan_by_day(returned, "done_at", days)
+
+
+def _yuan_by_day(rows: QuerySet[Any], moment: str, days: list[date]) -> list[int]:
+    """The rows' ``amount_fen`` summed by the local day of ``moment``, in whole yuan, one figure
+    per day of ``days`` (the database groups; a day with nothing is 0)."""
     index = {day: position for position, day in enumerate(days)}
-    paid, refunded = [0] * len(days), [0] * len(days)
-    received = (
-        Order.objects.filter(paid_at__gte=since)
-        .annotate(day=TruncDate("paid_at"))
-        .values_list("day")
-        .annotate(fen=Sum("amount_fen"))
-        .values_list("day", "fen")
-    )
-    for day, fen in received:
+    summed = [0] * len(days)
+    by_day = (rows.annotate(day=TruncDate(moment)).values_list("day")
+              .annotate(fen=Sum("amount_fen")).values_list("day", "fen"))  # fmt: skip
+    for day, fen in by_day:
         if day in index:
-            paid[index[day]] += fen // 100
-    returned = (
-        Refund.objects.filter(status=Refund.Status.SUCCEEDED, done_at__gte=since)
-        .annotate(day=TruncDate("done_at"))
-        .values_list("day")
-        .annotate(fen=Sum("amount_fen"))
-        .values_list("day", "fen")
-    )
-    for day, fen in returned:
-        if day in index:
-            refunded[index[day]] += fen // 100
-    return paid, refunded
+            summed[index[day]] += fen // 100
+    return summed
 
 
 def _center_charts(overview: CenterOverview) -> list[Chart]:
