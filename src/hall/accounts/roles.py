@@ -41,8 +41,10 @@ def may(user: object, action: Action = "act") -> bool:
     account now read-only (or removed: then it is revoked anyway) reads only."""
     if isinstance(user, ApiKey):
         return _key_may(user, action)
-    if not isinstance(user, User) or user.member_id is None or user.role != User.Role.MEMBER:
+    if not isinstance(user, User) or user.member_id is None:
         return True
+    if user.role != User.Role.MEMBER:  # bound to a member though no member's account: nothing
+        return False
     return user.member_role in ALLOWED[action]
 
 

@@ -50,6 +50,12 @@ def registration_submit(*, user: User, data: dict[str, Any]) -> Application:
 
 
 def approve_registration(application: Application, today: date) -> None:
+    applicant = application.applicant
+    if applicant.role != User.Role.MEMBER or applicant.member_id is not None:
+        # Its account became another's meanwhile (a printing company's, another member's):
+        # it cannot also be the new member's administrator.
+        raise WorkflowError(_("申请人的账号已不能代表新企业（已是其他企业或印刷企业的账号）："
+                              "请退回，由企业用新账号重新申请"))  # fmt: skip
     fields = {name: application.data[name] for name in MEMBER_FIELDS if name in application.data}
     member = Member(**fields, branch=application.branch, certificate_number=certificate_number(),
                     archive_index=archive_index(today), valid_from=today,

@@ -175,8 +175,13 @@ def _notify(application: Application, reason: str) -> None:
     words = {"kind": notices.msgid(Application.Kind(application.kind).label),
              "status": notices.msgid(Status(application.status).label),
              "number": application.pk}  # fmt: skip
-    notices.notify(
-        recipient=application.applicant,
+    # A request about an account is its own to hear of; the member's business, whoever
+    # still acts for the member (hall.notices.who_hears).
+    own = descriptor(application.kind).filed_by == FiledBy.ACCOUNT
+    notices.tell_all(
+        [application.applicant]
+        if own
+        else notices.who_hears(application.applicant, application.member),
         event_name=NOTICE_EVENTS.get(application.status, "application"),
         params={**words, "reason": known["reason"]},
         link=reverse("applications:detail", args=[application.pk]),

@@ -36,10 +36,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hall.accounts.models import User
+from hall.accounts.models import MemberRole, User
 from hall.core import limits
 from hall.core.errors import Conflict, HallError, NotFound, RateLimited
 from hall.jobs.engine import app
+from hall.members.models import Member
 from hall.notices.events import EMAIL, EVENTS, SMS, event
 from hall.notices.models import EmailConfirmation, Notice, Preference
 from hall.sms import services as sms
@@ -99,8 +100,10 @@ def msgid(label: object) -> str:
 
 def _write(recipient: User, event_name: str, params: dict[str, str], link: str,
            key: str) -> Notice | None:  # fmt: skip
-    # A path of the hall's own: never another site's (//host, /\\host read as one by browsers).
-    if link and (not link.startswith("/") or link[1:2] in ("/", "\\")):
+    # A path of the hall only: not "//host", not "/\\host", and no control character (a
+    # browser drops tabs and newlines from a URL, so "/\t/host" would become "//host").
+    if link and (not link.startswith("/") or link[1:2] in ("/", "\\")
+                 or any(ord(char) < 0x20 or ord(char) == 0x7F for char in link)):  # fmt: skip
         raise ValueError(f"a notice's link is a path of the hall, not {link!r}")
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction goes on
@@ -119,12 +122,23 @@ def preference_of(user: User) -> Preference:
 
 
 def tell_all(users: Iterable[User], **notice: Any) -> list[Notice]:
-    """:func:`notify` each of ``users`` (each once), the notices written."""
+    """:func:`notify` each of ``users`` that is active (each once), the notices written."""
     told = []
-    for user in {each.pk: each for each in users}.values():
+    for user in {each.pk: each for each in users if each.is_active}.values():
         if (written := notify(recipient=user, **notice)) is not None:
             told.append(written)
     return told
+
+
+def who_hears(applicant: User, member: Member | None) -> list[User]:
+    """Who hears of an application's news: its applicant while it still acts for the member
+    (or, before there is one, for itself); once it left or was disabled, the member's active
+    administrators: a former clerk gets no more amounts, orders or reviewers' reasons."""
+    if applicant.is_active and (member is None or applicant.member_id == member.pk):
+        return [applicant]
+    if member is None:
+        return []
+    return list(member.users.filter(is_active=True, member_role=MemberRole.ADMIN))
 
 
 # --- The notification center --------------------------------------------------------------

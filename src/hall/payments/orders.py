@@ -137,11 +137,12 @@ def order_credit(
         actor=actor or system_user(),
         version=application.version,
     )
-    notices.notify(recipient=application.applicant, event_name="paid",
-                   params={"number": application.pk, "order": order.number,
-                           "amount": fen_to_yuan(order.amount_fen)},
-                   link=reverse("payments:order", args=[order.number]),
-                   key=f"paid-{order.number}")  # fmt: skip
+    notices.tell_all(notices.who_hears(application.applicant, application.member),
+                     event_name="paid",
+                     params={"number": application.pk, "order": order.number,
+                             "amount": fen_to_yuan(order.amount_fen)},
+                     link=reverse("payments:order", args=[order.number]),
+                     key=f"paid-{order.number}")  # fmt: skip
     return True
 
 

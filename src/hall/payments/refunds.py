@@ -82,11 +82,13 @@ def stray_refund(stray: StrayPayment) -> Refund:
 def _announce(made: Refund) -> None:
     """The applicant hears that the refund is on its way (hall.notices)."""
     order = made.order
-    notices.notify(recipient=order.application.applicant, event_name="refund",
-                   params={"order": order.number, "amount": made.amount_yuan,
-                           "refund": made.number},
-                   link=reverse("payments:order", args=[order.number]),
-                   key=f"refund-{made.number}")  # fmt: skip
+    application = order.application
+    notices.tell_all(notices.who_hears(application.applicant, application.member),
+                     event_name="refund",
+                     params={"order": order.number, "amount": made.amount_yuan,
+                             "refund": made.number},
+                     link=reverse("payments:order", args=[order.number]),
+                     key=f"refund-{made.number}")  # fmt: skip
 
 
 def refund_send(refund_id: int) -> Refund:

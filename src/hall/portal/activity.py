@@ -59,13 +59,18 @@ class Cursor:
     def parse(cls, token: str) -> Cursor | None:
         """A cursor from the query string, or None for anything else (never an error)."""
         parts = token[:80].split("~")
-        if len(parts) != 3 or parts[1] not in STREAMS or not parts[2].isdigit():
+        if len(parts) != 3 or parts[1] not in STREAMS or not _digits(parts[2]):
             return None
         try:
             at = datetime.fromisoformat(parts[0])
         except ValueError:
             return None
         return cls(at, parts[1], int(parts[2])) if timezone.is_aware(at) else None
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` takes "²" too, which ``int`` refuses."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 #: The streams the log merges: application events, product events, orders paid, refunds paid

@@ -42,6 +42,8 @@ Status = Product.Status
 MAX_BULK = 20_000
 #: Bulk requests a member may make a minute (a person clicks a few; a script is slowed down).
 BULK_PER_MINUTE = 30
+#: Products a member's bulk changes may change a minute: two of the largest.
+BULK_ROWS_PER_MINUTE = 2 * MAX_BULK
 #: The fields a bulk edit sets (the same value on every product chosen).
 BULK_FIELDS = ("brand", "brand_en", "gpc_brick", "classification")
 #: At most this many refused products are named in a refusal.
@@ -85,6 +87,7 @@ def _locked(actor: User | ApiKey, selection: Selection) -> list[Product]:
                            code="not_found", status=404)  # fmt: skip
     if not products:
         raise ProductError(_("没有符合条件的产品"))
+    _spend_rows(actor, len(products))
     return products
 
 
@@ -97,6 +100,17 @@ def _spend(actor: User | ApiKey) -> None:
     if not verdict.allowed:
         raise RateLimited(_("批量操作过于频繁，请 %(seconds)d 秒后再试")
                           % {"seconds": verdict.retry_after})  # fmt: skip
+
+
+def _spend_rows(actor: User | ApiKey, rows: int) -> None:
+    """The rows a member's bulk changes write a minute (each a product and its history row)
+    are bounded too: requests alone would let a script rewrite 20,000 rows thirty times."""
+    verdict = limits.spend(f"products-bulk-rows:{actor.member_id}", BULK_ROWS_PER_MINUTE,
+                           cost=rows)  # fmt: skip
+    if not verdict.allowed:
+        raise RateLimited(_("一分钟内批量修改的产品已达 %(most)d 个，请 %(seconds)d 秒后再试")
+                          % {"most": BULK_ROWS_PER_MINUTE,
+                             "seconds": verdict.retry_after})  # fmt: skip
 
 
 def _history(actor: User | ApiKey, action: str, changes: list[Change], at: datetime) -> None:

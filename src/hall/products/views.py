@@ -570,7 +570,7 @@ def _selection(request: HttpRequest) -> bulk.Selection:
         found = search.filtered(services.visible_to(_user(request)), form.cleaned_data)
         return bulk.Selection(everything=True, matching=found)
     raw = request.POST.getlist("products")
-    if not all(value.isdigit() and len(value) <= 18 for value in raw):
+    if not all(value.isascii() and value.isdigit() and len(value) <= 18 for value in raw):
         raise ProductError(_("所选产品有误"))
     return bulk.Selection(ids=frozenset(int(value) for value in raw))
 
