@@ -16,10 +16,10 @@ from django.test import Client
 
 from hall.accounts.models import User
 from hall.applications.models import Application
-from hall.core.errors import NotFound
+from hall.core.errors import Forbidden, NotFound
 from hall.members.certificates import certificate_token
 from hall.members.models import Member
-from hall.printers import checks, jobs
+from hall.printers import checks, companies, jobs
 from hall.printers.companies import PrinterError
 from hall.printers.models import CertificateCheck, CompanyEvent, PrintingCompany, PrintJob
 from tests.hall.conftest import PASSWORD, log_in, make_uscc
@@ -464,5 +464,142 @@ def test_a_refused_company_may_be_approved_later(pending_printer: User, center: 
     assert company.approved
     assert [e.new_status for e in company.events.order_by("at", "id")] == [
         "rejected",
+        "approved",
+    ]
+
+
+# --- What an attacker tries ------------------------------------------------------------------
+
+NOT_A_FILE = b"MZ\x90\x00 an exe"  # neither image nor PDF: refused once read
+
+
+def _filing(uscc: str, licence: bytes = NOT_A_FILE) -> dict[str, object]:
+    return {
+        "name": "嘉兴新印刷有限公司",
+        "uscc": uscc,
+        "contact": "赵六",
+        "contact_phone": "057388886666",
+        "licence": upload(licence, "licence.pdf"),
+    }
+
+
+def test_a_taken_code_is_refused_before_the_licence_is_read(
+    fresh_user: User, printer: User
+) -> None:
+    taken = PrintingCompany.objects.get(accounts__user=printer).uscc
+    page = _client(fresh_user).post("/printers/register/", _filing(taken)).content.decode()
+    assert "该统一社会信用代码的印刷企业已登记" in page
+    assert "不是可识别的图片文件" not in page  # the licence was never opened
+    assert PrintingCompany.objects.count() == 1
+
+
+def test_a_flood_of_filings_is_stopped_before_any_licence_is_read(fresh_user: User) -> None:
+    client = _client(fresh_user)
+    statuses = [
+        client.post("/printers/register/", _filing(make_uscc("91330406704222222"))).status_code
+        for _ in range(companies.FILINGS_PER_MINUTE + 1)
+    ]
+    assert statuses == [200] * companies.FILINGS_PER_MINUTE + [429]
+    assert not PrintingCompany.objects.exists()
+
+
+@pytest.mark.parametrize("kind", [Application.Kind.REGISTRATION, Application.Kind.ACTIVATION])
+def test_an_account_on_its_way_to_a_members_cannot_file_a_company(
+    fresh_user: User, member: Member, kind: str
+) -> None:
+    application = Application.objects.create(
+        kind=kind,
+        status=Application.Status.CENTER_REVIEW,
+        member=member if kind == Application.Kind.ACTIVATION else None,
+        applicant=fresh_user,
+        branch=member.branch,
+    )
+    client = _client(fresh_user)
+    filing = _filing(make_uscc("91330406704222222"), png())
+    page = client.post("/printers/register/", filing).content.decode()
+    assert "此账号有正在办理的注册或账号激活申请" in page
+    assert not PrintingCompany.objects.exists()
+    fresh_user.refresh_from_db()
+    assert fresh_user.role == User.Role.MEMBER
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.WITHDRAWN)
+    filing = _filing(make_uscc("91330406704222222"), png())
+    assert client.post("/printers/register/", filing).status_code == 302
+    assert PrintingCompany.objects.get().accounts.get().user == fresh_user
+
+
+def test_a_flood_of_checks_is_stopped_before_the_scan_is_read(
+    printer: User, member: Member
+) -> None:
+    client = _client(printer)
+    form = {"kind": "certificate", "entered": CERTIFICATE, "company_name": COMPANY}
+    for _ in range(checks.CHECKS_PER_MINUTE):
+        assert client.post("/printers/checks/", form).status_code == 302
+    refused = client.post("/printers/checks/", {**form, "scan": upload(NOT_A_FILE, "scan.pdf")})
+    assert refused.status_code == 429  # not 400: the file was never opened
+    assert CertificateCheck.objects.count() == checks.CHECKS_PER_MINUTE
+
+
+@pytest.mark.parametrize("entered", ["²", "No.²³", "１²", "No."])
+def test_a_filing_number_of_no_digits_is_refused_and_costs_nothing(
+    printer: User, member: Member, entered: str
+) -> None:
+    with pytest.raises(PrinterError, match="备案文件编号应为数字"):
+        _check(printer, entered=entered, kind=CertificateCheck.Kind.FILING)
+    client = _client(printer)
+    form = {"kind": "filing", "entered": entered, "company_name": COMPANY}
+    for _ in range(checks.CHECKS_PER_MINUTE):
+        response = client.post("/printers/checks/", form)
+        assert response.status_code == 400
+        assert "备案文件编号应为数字" in response.content.decode()
+    assert not CertificateCheck.objects.exists()
+    # None of it spent the company's minute: a real check is still recorded.
+    assert _check(printer).result == "valid"
+
+
+def test_the_center_suspends_an_approved_company_and_reinstates_it(
+    printer: User, center: User, member: Member, member_user: User
+) -> None:
+    company = PrintingCompany.objects.get(accounts__user=printer)
+    check = _check(printer)
+    url = f"/printers/staff/{company.pk}/decide/"
+    suspend = {"status": "suspended", "reason": "查验记录与委托人不符"}
+    assert _client(member_user).post(url, suspend).status_code == 403
+    assert _client(printer).post(url, suspend).status_code == 403
+    staff = _client(center)
+    assert f'id="suspend-{company.pk}"' in staff.get("/printers/staff/").content.decode()
+    assert staff.post(url, {"status": "suspended"}).status_code == 400  # no reason, no suspension
+    company.refresh_from_db()
+    assert company.approved
+    assert staff.post(url, suspend).status_code == 302
+    company.refresh_from_db()
+    event = company.events.first()
+    assert event is not None
+    assert (company.status, company.reason) == ("suspended", "查验记录与委托人不符")
+    assert (event.actor, event.old_status, event.new_status, event.reason) == (
+        center,
+        "approved",
+        "suspended",
+        "查验记录与委托人不符",
+    )
+    # A suspended company records nothing, by its pages or by hand-made POSTs.
+    assert "已被编码中心暂停（查验记录与委托人不符）" in (
+        _client(printer).get("/printers/").content.decode()
+    )
+    form = {"kind": "certificate", "entered": CERTIFICATE, "company_name": COMPANY}
+    refused = _client(printer).post("/printers/checks/", form)
+    assert refused.status_code == 403
+    assert "已被编码中心暂停" in refused.content.decode()
+    with pytest.raises(Forbidden, match="已被编码中心暂停"):
+        jobs.job_record(
+            user=printer, check_id=check.pk, gtins=[OURS], magnification="1", substrate="paper"
+        )
+    assert (CertificateCheck.objects.count(), PrintJob.objects.count()) == (1, 0)
+    assert f'id="reinstate-{company.pk}"' in staff.get("/printers/staff/").content.decode()
+    assert staff.post(url, {"status": "approved"}).status_code == 302
+    company.refresh_from_db()
+    assert (company.status, company.reason) == ("approved", "")
+    assert _check(printer).result == "valid"
+    assert [e.new_status for e in company.events.order_by("at", "id")] == [
+        "suspended",
         "approved",
     ]

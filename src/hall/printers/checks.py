@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from hall.accounts.models import User
 from hall.applications.models import Application
+from hall.applications.uploads import Upload
 from hall.core import limits
 from hall.core.errors import NotFound, RateLimited
 from hall.core.typed import digits, typed
@@ -33,7 +34,7 @@ from hall.members.certificates import certificate_from
 from hall.members.facts import same_name
 from hall.members.models import Member
 from hall.printers.companies import PrinterError, require_approved, require_company
-from hall.printers.documents import Document
+from hall.printers.documents import Document, clean_document
 from hall.printers.models import CertificateCheck, PrintingCompany
 from tiaoma import gtin
 
@@ -58,16 +59,28 @@ class Answer:
 
 
 def check_record(
-    *, user: User, kind: str, entered: str, company_name: str = "", scan: Document | None = None
+    *,
+    user: User,
+    kind: str,
+    entered: str,
+    company_name: str = "",
+    scan: Upload | Document | None = None,
 ) -> CertificateCheck:
-    """Check what the customer showed and keep the record with its copies."""
+    """Check what the customer showed and keep the record with its copies. What was typed is
+    judged first (a malformed entry costs nothing), then the company's minute is spent, and
+    only then is the scan read (an image decoded, a PDF opened)."""
     company = require_approved(user)
-    _spend(company)
     entered, company_name = typed(entered).strip()[:300], typed(company_name).strip()[:200]
+    if kind not in Kind.values:
+        raise PrinterError(_("无效的查验方式"))
     if not entered:
         raise PrinterError(_("请输入证书编号、二维码内容或备案文件编号"))
     if kind in (Kind.CERTIFICATE, Kind.FILING) and not company_name:
         raise PrinterError(_("请输入委托人的企业名称（与编号一同核对）"))
+    if kind == Kind.FILING and _filing_number(entered) is None:
+        raise PrinterError(_("备案文件编号应为数字（备案业务的编号）"), code="filing_number")
+    _spend(company)
+    document = scan if scan is None or isinstance(scan, Document) else clean_document(scan)
     answer = _answer(kind, entered, company_name)
     check = CertificateCheck(
         company=company,
@@ -86,8 +99,8 @@ def check_record(
     )
     with transaction.atomic():
         check.snapshot.save("check.html", ContentFile(_snapshot(check).encode()), save=False)
-        if scan is not None:
-            check.scan.save(f"scan.{scan.suffix}", ContentFile(scan.data), save=False)
+        if document is not None:
+            check.scan.save(f"scan.{document.suffix}", ContentFile(document.data), save=False)
         check.save()
     return check
 
@@ -148,12 +161,12 @@ def _from_lookup(answer: dict[str, Any], *, superseded: bool = False) -> Answer:
 def _filing_answer(entered: str, company_name: str) -> Answer:
     """An approved filing (its application's number) of the named company: valid while its
     member is and, for a group's authorisation, until the date it runs to."""
-    number = digits(entered).removeprefix("No.")
+    number = _filing_number(entered)
     application = None
-    if number.isdigit() and len(number) <= 12:
+    if number is not None:
         application = (
             Application.objects.filter(
-                pk=int(number), kind__in=FILING_KINDS, status=Application.Status.APPROVED
+                pk=number, kind__in=FILING_KINDS, status=Application.Status.APPROVED
             )
             .select_related("member")
             .first()
@@ -162,6 +175,15 @@ def _filing_answer(entered: str, company_name: str) -> Answer:
     if application is None or member is None or not same_name(member.name, company_name):
         return Answer(Result.UNKNOWN, _("查无此备案：备案编号与企业名称不符，或备案不存在"))
     return _filing_result(application, member)
+
+
+def _filing_number(entered: str) -> int | None:
+    """The application's number as written (``No.12``, full-width digits), or None: only ASCII
+    digits count ("²" is a digit to :meth:`str.isdigit` and no number to :func:`int`)."""
+    number = digits(entered).removeprefix("No.")
+    if number.isascii() and number.isdigit() and len(number) <= 12:
+        return int(number)
+    return None
 
 
 def _filing_result(application: Application, member: Member) -> Answer:

@@ -106,5 +106,7 @@ class ExportForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    status = forms.ChoiceField(choices=[("approved", _("核准")), ("rejected", _("不予核准"))])
+    status = forms.ChoiceField(
+        choices=[("approved", _("核准")), ("rejected", _("不予核准")), ("suspended", _("暂停"))]
+    )
     reason = forms.CharField(label=_("原因"), max_length=500, required=False)

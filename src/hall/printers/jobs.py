@@ -20,6 +20,7 @@ from hall.accounts.models import User
 from hall.core import limits
 from hall.core.errors import NotFound, RateLimited
 from hall.core.reasons import reason
+from hall.printers import retention
 from hall.printers.companies import PrinterError, require_approved, require_company
 from hall.printers.models import CertificateCheck, PrintingCompany, PrintJob
 from hall.products.artwork import PASSING_GRADE, UNREADABLE_PROOF
@@ -44,24 +45,28 @@ def job_record(
     substrate: str,
     quantity: int | None = None,
 ) -> PrintJob:
-    """Record a print job resting on one of the company's valid checks."""
+    """Record a print job resting on one of the company's valid checks. The check is locked
+    while the job is written: retention (which locks what it deletes) and the job never pass
+    each other, and a check past keeping is refused, too old to rely on anyway."""
     company = require_approved(user)
-    check = CertificateCheck.objects.filter(pk=check_id, company=company).first()
-    if check is None:  # another company's check is as absent as none
-        raise NotFound(_("查验记录不存在"))
-    _require_printable(check)
-    numbers = _customer_gtins(check, gtins)
-    if substrate not in PrintJob.Substrate.values:
-        raise PrinterError(_("请选择承印材料"))
-    return PrintJob.objects.create(
-        company=company,
-        check_record=check,
-        created_by=user,
-        gtins=numbers,
-        magnification=_magnification(magnification),
-        substrate=substrate,
-        quantity=quantity,
-    )
+    with transaction.atomic():
+        found = CertificateCheck.objects.select_for_update().filter(pk=check_id, company=company)
+        check = found.first()
+        if check is None:  # another company's check is as absent as none
+            raise NotFound(_("查验记录不存在"))
+        _require_printable(check)
+        numbers = _customer_gtins(check, gtins)
+        if substrate not in PrintJob.Substrate.values:
+            raise PrinterError(_("请选择承印材料"))
+        return PrintJob.objects.create(
+            company=company,
+            check_record=check,
+            created_by=user,
+            gtins=numbers,
+            magnification=_magnification(magnification),
+            substrate=substrate,
+            quantity=quantity,
+        )
 
 
 def _require_printable(check: CertificateCheck) -> None:
@@ -78,6 +83,10 @@ def _require_printable(check: CertificateCheck) -> None:
             _("查验时的证书已过有效期（%(until)s），请重新查验")
             % {"until": check.valid_until.isoformat()},
             code="check_outdated",
+        )
+    if check.checked_at < retention.cutoff(timezone.localdate()):
+        raise PrinterError(
+            _("该查验记录已超过两年存档期限，请重新查验委托人的证书"), code="check_past_keeping"
         )
 
 

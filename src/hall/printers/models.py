@@ -23,6 +23,8 @@ class PrintingCompany(models.Model):
         PENDING = "pending", _("待审核")
         APPROVED = "approved", _("已核准")
         REJECTED = "rejected", _("未通过")
+        #: Approved once, stopped by the center (the reason says why) until reinstated.
+        SUSPENDED = "suspended", _("已暂停")
 
     name = models.CharField(_("企业名称"), max_length=200)
     uscc = models.CharField(
@@ -36,7 +38,7 @@ class PrintingCompany(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     filed_at = models.DateTimeField(_("登记时间"), default=timezone.now)
-    #: Why the center did not approve it (shown to the company).
+    #: Why the center did not approve it, or suspended it (shown to the company).
     reason = models.CharField(_("原因"), max_length=500, blank=True)
 
     class Meta:

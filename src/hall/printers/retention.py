@@ -6,15 +6,23 @@ justification for as long as the job is kept.
 
 A record of the very day two years ago is kept; the day before it goes. (29 February counts
 from 28 February two years on.)
+
+Rows go first, each batch locked and deleted in one transaction, and their files once it
+commits: a run that fails leaves every file of every row still kept. A print job cannot come
+to rest on a check being deleted: jobs refuse a check past keeping, and lock the check they
+rest on as retention locks what it deletes.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.files.storage import Storage
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from hall.printers.models import CertificateCheck, PrintJob
@@ -34,12 +42,13 @@ def cutoff(today: date) -> datetime:
 
 
 def printer_records_clear(today: date | None = None) -> int:
-    """Delete what is past keeping, files first (a storage that fails fails the run, which is
-    retried, before the row is gone); the number of records deleted."""
+    """Delete what is past keeping, rows first and their files once the rows' deletion has
+    committed; the number of records deleted."""
     before = cutoff(today or timezone.localdate())
     jobs = _clear(PrintJob.objects.filter(created_at__lt=before), ("proof", "proof_report"))
+    resting = PrintJob.objects.filter(check_record=OuterRef("pk"))
     checks = _clear(
-        CertificateCheck.objects.filter(checked_at__lt=before, jobs__isnull=True),
+        CertificateCheck.objects.filter(checked_at__lt=before).filter(~Exists(resting)),
         ("scan", "snapshot"),
     )
     if jobs or checks:
@@ -53,12 +62,20 @@ def printer_records_clear(today: date | None = None) -> int:
 
 def _clear(rows: QuerySet[Any], fields: tuple[str, ...]) -> int:
     cleared = 0
-    while batch := list(rows.order_by("pk")[:BATCH]):
-        for row in batch:
-            for name in fields:
-                stored = getattr(row, name)
-                if stored.name:
-                    stored.delete(save=False)
-        type(batch[0]).objects.filter(pk__in=[row.pk for row in batch]).delete()
-        cleared += len(batch)
-    return cleared
+    while True:
+        with transaction.atomic():
+            batch = list(rows.select_for_update().order_by("pk")[:BATCH])
+            if not batch:
+                return cleared
+            # Asked again under the locks: a row that gained a job meanwhile stays.
+            gone = list(rows.filter(pk__in=[row.pk for row in batch]))
+            type(batch[0]).objects.filter(pk__in=[row.pk for row in gone]).delete()
+            names = [getattr(row, name).name for row in gone for name in fields]
+            storage = getattr(batch[0], fields[0]).storage
+            transaction.on_commit(partial(_delete_files, storage, [n for n in names if n]))
+        cleared += len(gone)
+
+
+def _delete_files(storage: Storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)

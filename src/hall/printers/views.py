@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,6 @@ from hall.core import limits
 from hall.core.errors import Forbidden, RateLimited
 from hall.core.spreadsheets import CONTENT_TYPES
 from hall.printers import checks, companies, export, jobs
-from hall.printers.documents import Document, clean_document
 from hall.printers.forms import CheckForm, CompanyForm, DecisionForm, ExportForm, JobForm, ProofForm
 from hall.printers.models import CertificateCheck, PrintingCompany
 
@@ -80,8 +80,8 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            licence = clean_document(data.pop("licence"))
-            companies.company_register(user=user, licence=licence, **data)
+            # The upload as it came: the service reads it once the account may file at all.
+            companies.company_register(user=user, **data)
             messages.success(request, _("登记已提交，请等待编码中心审核"))
             return redirect("printers:home")
         except (UploadError, companies.PrinterError) as error:
@@ -103,7 +103,7 @@ def check_new(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"],
                 entered=data["entered"],
                 company_name=data["company_name"],
-                scan=_scan(data["scan"]),
+                scan=data["scan"],  # read by the service once the company's minute is spent
             )
             return redirect("printers:check", check.pk)
         except UploadError as error:
@@ -111,10 +111,6 @@ def check_new(request: HttpRequest) -> HttpResponse:
         except companies.PrinterError as error:
             form.add_error(None, str(error))
     return _home(request, company, form, status=400)
-
-
-def _scan(upload: Any) -> Document | None:
-    return clean_document(upload) if upload is not None else None
 
 
 @login_required
@@ -151,11 +147,12 @@ def _file(stored: Any, name: str) -> FileResponse:
 
 @login_required
 @require_GET
-def checks_export(request: HttpRequest) -> HttpResponse:
+def checks_export(request: HttpRequest) -> HttpResponseBase:
     company = companies.require_company(_user(request))
     verdict = limits.for_address(request, bucket="printer-export", limit=EXPORTS_PER_MINUTE)
     if not verdict.allowed:
         raise RateLimited(_("导出过于频繁，请稍后再试"))
+    export.export_spend(company)
     form = ExportForm(request.GET)
     if not form.is_valid():
         raise companies.PrinterError(_("请填写开始日期、结束日期和格式"))
@@ -163,9 +160,12 @@ def checks_export(request: HttpRequest) -> HttpResponse:
     found = export.checks_in(company, data["start"], data["end"])
     stem = f"checks-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
     if data["format"] == "zip":
-        response = HttpResponse(export.checks_zip(found), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.zip"'
-        return response
+        with export.zip_turn(company):
+            archive = export.checks_zip(found)
+        # Streamed from the temporary file, which the response closes (and so removes).
+        return FileResponse(
+            archive, as_attachment=True, filename=f"{stem}.zip", content_type="application/zip"
+        )
     kind = data["format"]
     response = HttpResponse(export.checks_table(found, kind), content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
