@@ -2,7 +2,8 @@
 server and database: an account files a printing company and the center approves it; the
 printer checks a customer's certificate with a photo of the paper, reads the record and its
 archived copy, finds it listed, exports the table and the ZIP of copies, and records a print
-job whose proof is graded. Screenshots go to ``test-artifacts/hall/printers-*``."""
+job whose proof is graded; the center suspends a company with its reason, which it is told.
+Screenshots go to ``test-artifacts/hall/printers-*``."""
 
 from __future__ import annotations
 
@@ -65,6 +66,19 @@ def test_an_account_files_a_printing_company_and_the_center_approves_it(
     log_in(page, fresh_user.mobile, PASSWORD)
     assert page.url.endswith("/printers/")  # type: ignore[attr-defined]
     assert page.is_visible("#check-form")  # type: ignore[attr-defined]
+
+    page.context.clear_cookies()  # type: ignore[attr-defined]
+    log_in(page, center.mobile, PASSWORD)
+    page.click("#menu-printer-review")  # type: ignore[attr-defined]
+    page.fill(f"#suspend-reason-{company.pk}", "营业执照已吊销")  # type: ignore[attr-defined]
+    page.click(f"#suspend-{company.pk}")  # type: ignore[attr-defined]
+    assert "已审核：嘉兴新印刷有限公司，已暂停" in text(page)
+    shot(page, "printers-3b-center-suspended")
+    page.context.clear_cookies()  # type: ignore[attr-defined]
+    log_in(page, fresh_user.mobile, PASSWORD)
+    notice = page.inner_text("#not-approved")  # type: ignore[attr-defined]
+    assert "已被编码中心暂停（营业执照已吊销）" in notice
+    assert not page.is_visible("#check-form")  # type: ignore[attr-defined]
 
 
 @both_sizes
