@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -33,6 +33,7 @@ from hall.applications.models import Application
 from hall.applications.workflow import application_transition
 from hall.members.certificates import certificate_token
 from hall.members.models import Member
+from hall.products import demo as products_demo
 from hall.products.models import Product
 from tests.hall.browser import SHOTS, SIZES, captcha, log_in, shot
 from tests.hall.conftest import PASSWORD
@@ -51,6 +52,9 @@ ALWAYS = {"landmark-unique", "landmark-one-main", "landmark-no-duplicate-main",
           "landmark-banner-is-top-level", "landmark-contentinfo-is-top-level",
           "landmark-main-is-top-level", "region", "bypass", "duplicate-id-aria"}  # fmt: skip
 MOST_PAGES = 160  # a crawl that finds more has found a loop of links, not pages
+#: Pages of one shape fetched (and their links followed) at most: a list of 120 products is
+#: crawled through its first few product pages, each link of the rest being of the same kind.
+SAME_SHAPE = 5
 
 #: Never followed: the session's end, the language switch (a POST anyway), Django's admin (its
 #: own pages, not the hall's), the test-only hook.
@@ -158,10 +162,12 @@ class Walk:
     audited_shapes: set[str] = field(default_factory=set)
     audited: list[str] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
+    shapes: Counter[str] = field(default_factory=Counter)
 
     def crawl(self, seeds: Iterable[str], refused: Iterable[str] = ()) -> None:
         """Every page reachable from ``seeds`` through the hall's links; seeds are all audited,
-        a found page when it is the first of its shape (``/applications/<n>/`` once). The
+        a found page when it is the first of its shape (``/applications/<n>/`` once), and
+        at most :data:`SAME_SHAPE` found pages of a shape are fetched at all. The
         ``refused`` seeds are pages that answer 4xx on purpose (a malformed query, no such
         page): audited all the same."""
         self.refused = set(refused)
@@ -170,6 +176,10 @@ class Walk:
             url, found_on, seed = queue.popleft()
             if url in self.fetched:
                 continue
+            shape = _shape(url)
+            if not seed and self.shapes[shape] >= SAME_SHAPE:
+                continue  # the 120th product's page: its links are the first ones' kind
+            self.shapes[shape] += 1
             if len(self.fetched) >= MOST_PAGES:
                 self.problems.append(f"more than {MOST_PAGES} pages: {url} and others not seen")
                 return
@@ -332,7 +342,11 @@ def _member_pages(page: Any, origin: str) -> list[str]:
     applications = [
         f"/applications/{pk}/" for pk in Application.objects.values_list("pk", flat=True)
     ]
-    products = [f"/products/{pk}/" for pk in Product.objects.values_list("pk", flat=True)]
+    # Every product not of the demo's line of 120 drafts alike (hall.products.demo), and one of
+    # those: each packaging level, each status, the long English name.
+    line = Product.objects.filter(name=products_demo.LINE_DATA["name"])
+    kept = Product.objects.exclude(pk__in=line.values("pk")[1:])
+    products = [f"/products/{pk}/" for pk in kept.values_list("pk", flat=True)]
     return ["/accounts/center/", "/applications/", renewal_fill, *applications, "/products/",
             *products, "/products/import/", "/products/keys/", "/products/reservations/",
             "/accounts/users/"]  # fmt: skip
