@@ -24,7 +24,7 @@ from tiaoma.errors import InvalidComponent, define
 from tiaoma.symbols.base import Symbol, Symbology
 
 __all__ = [
-    "ArtworkWarning", "Drawing", "Geometry", "Glyphs", "Placement", "Rect",
+    "MAGNIFICATION_RANGE", "ArtworkWarning", "Drawing", "Geometry", "Glyphs", "Placement", "Rect",
     "geometry_for", "layout", "placement", "runs",
 ]  # fmt: skip
 
