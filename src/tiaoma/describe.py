@@ -25,6 +25,7 @@ from tiaoma.errors import TiaomaError
 from tiaoma.gtin import Gtin, GtinFormat
 from tiaoma.identify import Identified
 from tiaoma.isbn import Isbn
+from tiaoma.ismn import Ismn
 from tiaoma.issn import Issn
 from tiaoma.rcn import InStoreCode
 from tiaoma.sscc import Sscc
@@ -77,6 +78,18 @@ def _isbn_rows(book: Isbn) -> Rows:
     rows: Rows = [("type", "ISBN, book (图书，中国标准书号)"), ("ISBN-13 / EAN-13", book.isbn13)]
     rows.append(("ISBN-10", book.isbn10 or "none (979 numbers have no ISBN-10)"))
     return rows + _addon_row(book.addon)
+
+
+def _ismn_rows(music: Ismn) -> Rows:
+    rows: Rows = [
+        ("type", "ISMN, printed music (乐谱，国际标准乐谱号)"),
+        ("ISMN-13 / EAN-13", music.ismn13),
+        ("ISMN-10", f"{music.ismn10} (M counts as 979-0)"),
+        ("publisher", f"{music.publisher} (出版者号)"),
+        ("item", f"{music.item} (项目号)"),
+        ("check digit", f"{music.check_digit} (valid; 校验码)"),
+    ]
+    return rows + _addon_row(music.addon)
 
 
 def _issn_rows(serial: Issn) -> Rows:
@@ -144,6 +157,7 @@ _DESCRIBERS: dict[str, Callable[[Any], Rows]] = {
     "gtin": _gtin_rows,
     "upc_e": _upc_rows,
     "isbn": _isbn_rows,
+    "ismn": _ismn_rows,
     "issn": _issn_rows,
     "in_store": _in_store_rows,
     "sscc": _sscc_rows,

@@ -1,7 +1,7 @@
 """Tell what a code is: any number or element string a user may paste, one entry point.
 
 The command line's ``info``/``check``/``bulk`` and the hall's search box use this: give it a
-GTIN, a UPC-E, an ISBN or ISSN (with or without add-on), an in-store code, an SSCC, an element
+GTIN, a UPC-E, an ISBN, ISMN or ISSN (with or without add-on), an in-store code, an SSCC, an element
 string in any of its forms or a GS1 Digital Link URI, and it answers which kind it is with the
 parsed result, or raises the error of the most likely kind.
 
@@ -9,6 +9,8 @@ parsed result, or raises the error of the most likely kind.
 'gtin'
 >>> identify("978-7-111-21382-6 52499").kind, identify("1671-2161").kind
 ('isbn', 'issn')
+>>> identify("9790230671187").kind, identify("M-2306-7118-7").kind  # printed music
+('ismn', 'ismn')
 >>> identify("(01)06936983800013(17)261231").canonical
 '(01)06936983800013(17)261231'
 >>> identify("https://id.gs1.org/01/06936983800013").kind
@@ -16,7 +18,8 @@ parsed result, or raises the error of the most likely kind.
 
 Ambiguous digit strings are read in the order people most often mean them: eight digits are a
 GTIN-8 before an ISSN (a UPC-E first when they start with 0 or 1); a 13-digit number starting
-977/978/979 or 20-29 is the GTIN-13 of an ISSN, an ISBN or an in-store code.
+977/978/979 or 20-29 is the GTIN-13 of an ISSN, an ISBN or an in-store code; 979-0 is the
+ISMN of printed music, the rest of 979 is ISBN (ISO 10957, ISO 2108).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tiaoma import _text, ai, digital_link, gtin, isbn, issn, rcn, sscc, upc
+from tiaoma import _text, ai, digital_link, gtin, isbn, ismn, issn, rcn, sscc, upc
 from tiaoma.errors import EMPTY, InvalidFormat, InvalidLength, TiaomaError, define, passes
 
 __all__ = ["Identified", "identify", "is_valid"]
@@ -40,17 +43,19 @@ UPC_E_WITHOUT_CHECK_DIGIT = define(
 )
 UNRECOGNISED = define(
     "unrecognised",
-    "Not a code tiaoma knows: {value!r} is neither a GTIN, UPC-E, ISBN, ISSN, SSCC, "
+    "Not a code tiaoma knows: {value!r} is neither a GTIN, UPC-E, ISBN, ISMN, ISSN, SSCC, "
     "element string nor GS1 Digital Link URI",
-    "无法识别“{value}”：不是商品条码、UPC-E、ISBN、ISSN、SSCC、应用标识符数据串或 GS1 数字链接",
+    "无法识别“{value}”：不是商品条码、UPC-E、ISBN、ISMN、ISSN、SSCC、应用标识符数据串"
+    "或 GS1 数字链接",
 )
 
 _ISSN_WRITTEN = re.compile(r"\d{4}-\d{3}[\dXx]")
-_LABELLED = re.compile(r"(?i)(ISBN|ISSN)")
+_LABELLED = re.compile(r"(?i)(ISBN|ISMN|ISSN)")
 # ISO/IEC 15424 symbology identifiers of symbols that carry no GS1 element string: EAN/UPC
 # (]E0, ]E4 EAN-8, ]E3 with add-on), Code 39 (]A0), plain QR Code (]Q1: a Digital Link URL).
 _PLAIN_SYMBOLOGY = re.compile(r"\](E[0-4]|A[0-7]|Q[01]|I0|d1)")
 _ISBN10_WITH_X = re.compile(r"\d{9}[Xx]")
+_ISMN10 = re.compile(r"[Mm]\d{9}")
 _AI_START = re.compile(r"\d{2}")
 
 
@@ -79,6 +84,8 @@ def _number(number: str, text: str) -> Identified:
         return _digits(number, text)
     if _ISBN10_WITH_X.fullmatch(number):
         return _isbn(number)
+    if _ISMN10.fullmatch(number):
+        return _ismn(number)
     if len(number) == 8 and number[-1] in "Xx":
         return _issn(number)
     if _AI_START.match(text) and len(number) > 14 and _starts_with_predefined_ai(number):
@@ -126,8 +133,8 @@ def _thirteen(number: str) -> Identified:
     if special is not None and (
         parsed.kind is not gtin.GtinKind.RESTRICTED_CIRCULATION or number[0] == "2"
     ):
-        # A valid GTIN-13 stays valid when its special reading fails: 979-0 is sheet music
-        # (ISMN), not an ISBN; 02x/04x are restricted numbers but not China's in-store 20-29.
+        # A valid GTIN-13 stays valid when its special reading fails: 02x/04x are restricted
+        # numbers but not China's in-store 20-29.
         with contextlib.suppress(TiaomaError):
             return special(number)
     return Identified("gtin", parsed.value, parsed)
@@ -139,6 +146,8 @@ def _with_addon(number: str) -> Identified:
         return _sscc(number)
     if number.startswith("977"):
         return _issn(number)
+    if number.startswith("9790"):
+        return _ismn(number)
     if number.startswith(("978", "979")):
         return _isbn(number)
     if _starts_with_predefined_ai(number):
@@ -160,6 +169,7 @@ _gtin = _parsed_by("gtin", gtin.parse)
 _upc = _parsed_by("upc_e", upc.parse)
 _isbn = _parsed_by("isbn", isbn.parse)
 _issn = _parsed_by("issn", issn.parse)
+_ismn = _parsed_by("ismn", ismn.parse)
 _in_store = _parsed_by("in_store", rcn.parse)
 _sscc = _parsed_by("sscc", sscc.parse)
 
@@ -188,7 +198,13 @@ def _is_element_string(text: str) -> bool:
 
 
 def _labelled(text: str) -> Identified:
-    return _isbn(text) if text[:4].upper() == "ISBN" else _issn(text)
+    return {"ISBN": _isbn, "ISMN": _ismn}.get(text[:4].upper(), _issn)(text)
+
+
+def _bookland(number: str) -> Identified:
+    """A GTIN-13 under GS1's "Bookland" prefixes: 979-0 is printed music (ISO 10957), the rest
+    books (ISO 2108)."""
+    return _ismn(number) if number.startswith("9790") else _isbn(number)
 
 
 def _plain_scan(text: str) -> Identified:
@@ -217,7 +233,7 @@ _BY_LENGTH: dict[int, Callable[[str], Identified]] = {
     18: _with_addon,
 }
 _BY_GTIN_KIND: dict[gtin.GtinKind, Callable[[str], Identified]] = {
-    gtin.GtinKind.ISBN: _isbn,
+    gtin.GtinKind.ISBN: _bookland,
     gtin.GtinKind.ISSN: _issn,
     gtin.GtinKind.RESTRICTED_CIRCULATION: _in_store,
 }
