@@ -8,15 +8,18 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import zxingcpp
 from PIL import Image
 
+from tiaoma import checksum
 from tiaoma.cli import run
 from tiaoma.render import artwork, geometry_for
 from tiaoma.render.gallery import EXAMPLES
-from tiaoma.scan import Found, ScanError, read
-from tiaoma.symbols.base import Symbology
+from tiaoma.scan import ITF_LENGTHS, Found, ScanError, read
+from tiaoma.symbols import itf
+from tiaoma.symbols.base import Symbol, Symbology
 from tiaoma.symbols.choose import encode
 
 #: What zxing-cpp cannot read alone (an add-on without its main symbol).
@@ -27,6 +30,8 @@ READ_AS = {
     Symbology.DATABAR_TRUNCATED: Symbology.DATABAR_OMNI,
     Symbology.DATABAR_STACKED_OMNI: Symbology.DATABAR_STACKED,
 }
+#: The gallery's plain ITF has 8 digits, more than the default ITF lengths allow.
+GALLERY_ITF_LENGTHS = (8, 14)
 
 
 def _png(data: str, symbology: Symbology | None = None, dpi: int = 600) -> bytes:
@@ -38,7 +43,7 @@ def _png(data: str, symbology: Symbology | None = None, dpi: int = 600) -> bytes
                                                   if s not in UNREADABLE_ALONE])  # fmt: skip
 def test_every_symbology_reads_back_as_zxing_reads_it(symbology: Symbology, data: str) -> None:
     png = _png(data, symbology)
-    (found,) = read(png)
+    (found,) = read(png, itf_lengths=GALLERY_ITF_LENGTHS)
     oracle = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"),
                                     text_mode=zxingcpp.TextMode.HRI)  # fmt: skip
     assert (found.data, found.symbology_identifier) == (oracle[0].text,
@@ -161,3 +166,79 @@ def test_found_is_plain_data() -> None:
     assert isinstance(found, Found)
     assert found.symbology == "EAN-8"
     assert len(found.corners) == 4
+
+
+# --- ITF: a part of a symbol is no barcode ----------------------------------------------------
+
+
+def _grey(symbol: Symbol) -> Image.Image:
+    png = artwork(symbol, geometry_for(symbol), "png", dpi=300)
+    return Image.open(io.BytesIO(png)).convert("L")
+
+
+def _pieces(image: Image.Image) -> list[Image.Image]:
+    """Every piece of an ITF-14 from the start of one bar to the end of a later one, cut inside
+    the bearer bars and laid on white: what a scan line sees of a torn or half-hidden label."""
+    pixels = np.asarray(image) < 128
+    height, width = pixels.shape
+    middle = pixels[height // 2]
+    starts = [x for x in range(1, width) if middle[x] and not middle[x - 1]]
+    ends = [x for x in range(1, width) if middle[x - 1] and not middle[x]]
+    bearer = [y for y in range(height) if pixels[y, width // 3 : 2 * width // 3].all()]
+    top = max(y for y in bearer if y < height // 2) + 5
+    bottom = min(y for y in bearer if y > height // 2) - 5
+    pieces = []
+    for left in starts:
+        for right in (end for end in ends if end - left > 60):
+            piece = image.crop((left, top, right, bottom))
+            laid = Image.new("L", (piece.width + 100, piece.height + 40), 255)
+            laid.paste(piece, (50, 20))
+            pieces.append(laid)
+    return pieces
+
+
+def test_a_part_of_an_itf14_is_no_barcode() -> None:
+    # Issue 24: `tiaoma scan` gave 8 digits of an ITF-14. zxing-cpp reads parts of this one
+    # (16936983, 169369838000 and 23200590 with 3.1), each with a wrong check digit.
+    whole = "16936983800010"
+    pieces = _pieces(_grey(itf.itf14("6936983800013", indicator="1")))
+    partial = set()
+    for piece in pieces:
+        zxing = {r.text for r in zxingcpp.read_barcodes(piece, text_mode=zxingcpp.TextMode.HRI)}
+        partial |= zxing - {whole}
+        assert {found.data for found in read(piece)} <= {whole}
+    assert partial, "zxing-cpp read no part of the ITF-14: the test shows nothing"
+    assert not any(checksum.mod10_ok(text) and len(text) in ITF_LENGTHS for text in partial)
+
+
+def test_itf_lengths_the_caller_allows_and_the_check_digit() -> None:
+    eight = _grey(itf.itf("1234567", check_digit=True))  # 12345670: a right check digit
+    assert read(eight) == []  # 8 digits: no GTIN, likely a part of one
+    assert [found.data for found in read(eight, itf_lengths={8})] == ["12345670"]
+    body = "690123456789012"
+    sixteen = _grey(itf.itf(body, check_digit=True))  # 16 digits
+    assert [(f.symbology, f.data) for f in read(sixteen)] == [
+        ("ITF", body + checksum.calc_check_digit(body))
+    ]
+    assert read(sixteen, itf_lengths={14}) == []
+    # 14 digits whose last is no check digit (4, expected 1): zxing-cpp reads it, we refuse it.
+    wrong = _grey(itf.itf("12345678901234"))
+    (zxing,) = zxingcpp.read_barcodes(wrong)
+    assert (zxing.text, zxing.symbology_identifier) == ("12345678901234", "]I0")
+    assert read(wrong) == read(wrong, itf_lengths={14}) == []
+    (case,) = read(_grey(itf.itf14("6936983800013", indicator="1")))
+    assert case.identified is not None
+    assert (case.symbology, case.data, case.identified.kind) == ("ITF-14", "16936983800010", "gtin")
+
+
+def test_the_scan_command_takes_itf_lengths(tmp_path: Path) -> None:
+    eight = tmp_path / "itf8.png"
+    symbol = itf.itf("1234567", check_digit=True)
+    eight.write_bytes(artwork(symbol, geometry_for(symbol), "png"))
+    status, printed = _cli("scan", str(eight))
+    assert (status, printed) == (1, f"{eight}: no barcode found\n")
+    status, printed = _cli("scan", str(eight), "--itf-length", "8", "--itf-length", "14")
+    assert status == 0
+    assert "ITF 12345670" in printed
+    with pytest.raises(Exception, match="--itf-length is an even number"):
+        _cli("scan", str(eight), "--itf-length", "7")

@@ -407,14 +407,17 @@ def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     """Read every file; exit 1 if one holds no barcode or cannot be read."""
-    from tiaoma.scan import ScanError, read  # noqa: PLC0415
+    from tiaoma.scan import ITF_LENGTHS, ScanError, read  # noqa: PLC0415
 
     if not 1 <= args.pages <= 100:
         raise UsageError("--pages is a whole number from 1 to 100")
+    itf_lengths = args.itf_length or ITF_LENGTHS
+    if any(length < 2 or length % 2 for length in itf_lengths):
+        raise UsageError("--itf-length is an even number of digits, 2 or more (ITF takes pairs)")
     status, report = EXIT_OK, []
     for name in args.images:
         try:
-            found = read(Path(name), pages=args.pages)
+            found = read(Path(name), pages=args.pages, itf_lengths=itf_lengths)
         except ScanError as error:
             status = EXIT_INVALID
             report.append({"file": name, **_error_json(name, error)})
@@ -630,6 +633,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, BMP, TIFF, GIF, PDF")
     scan.add_argument("--pages", type=int, default=3, help="pages or frames read (default 3)")
+    scan.add_argument("--itf-length", type=int, action="append", metavar="N",
+                      help="digits an ITF may have, repeated for several (default 14 and 16); "
+                           "shorter reads are parts of a longer symbol")  # fmt: skip
     _add_verify(commands, common)
     gallery = commands.add_parser("gallery", help="every symbology drawn, with an index.html")
     gallery.add_argument("folder", metavar="FOLDER")

@@ -11,6 +11,12 @@ GS1 content parsed (:mod:`tiaoma.ai`) and the code explained (:mod:`tiaoma.ident
 in which page it was found. A file that is not an image says so (:class:`ScanError`); an image
 without a barcode reads as an empty list.
 
+An ITF read is kept only if its length is one the caller allows (:data:`ITF_LENGTHS` unless
+told otherwise) and its last digit is its GS1 check digit: ITF has no fixed length and no
+check of its own, so a scan line crossing part of a longer symbol can meet a start and a stop
+pattern inside it and read a short, wrong number, 8 digits of an ITF-14 (the reason ITF-14
+has bearer bars, GS1 General Specifications 5.3.2.5; scanners are set to fixed lengths).
+
 >>> from tiaoma.render import artwork, geometry_for
 >>> from tiaoma.symbols import upcean
 >>> symbol = upcean.ean13("6936983800013")
@@ -26,12 +32,12 @@ import logging
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tiaoma import _pdfpages, ai
+from tiaoma import _pdfpages, ai, checksum
 from tiaoma.errors import TiaomaError, define
 from tiaoma.identify import Identified, identify
 from tiaoma.symbols.base import Symbology
@@ -41,7 +47,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("tiaoma.scan")
 
-__all__ = ["Found", "ScanError", "read", "read_images"]
+__all__ = ["ITF_LENGTHS", "Found", "ScanError", "read", "read_images"]
 
 _EMPTY = define("scan-empty", "{source}: the file is empty", "{source}：文件为空")
 _NOT_IMAGE = define(
@@ -88,6 +94,9 @@ PDF_DPI = 300
 PDF_MAX_PIXELS = 40_000_000
 #: A PDF's pages are rendered within this many seconds, or not at all.
 PDF_SECONDS = 30.0
+#: The ITF lengths :func:`read` keeps unless told otherwise: GS1 carries only GTINs in ITF, the
+#: GTIN-14 of ITF-14 (GS1 GenSpecs 5.3.1), and older cases still carry 16-digit ITF-16.
+ITF_LENGTHS = frozenset({14, 16})
 #: A file's pages or frames: each a grey image and its resolution if known.
 Pages = list[tuple["Image.Image", float | None]]
 
@@ -250,9 +259,11 @@ def read_images(source: bytes | str | Path, *, pages: int = 3, pdf_dpi: float = 
 
 
 def read(source: bytes | str | Path | Image.Image, *, pages: int = 3,
-         max_pixels: int | None = None, seconds: float = PDF_SECONDS) -> list[Found]:  # fmt: skip
+         max_pixels: int | None = None, seconds: float = PDF_SECONDS,
+         itf_lengths: Collection[int] = ITF_LENGTHS) -> list[Found]:  # fmt: skip
     """Every barcode in the image (or the first ``pages`` pages or frames of the file), within
-    the budget :func:`read_images` takes."""
+    the budget :func:`read_images` takes; an ITF only if it has one of ``itf_lengths`` digits
+    and a right GS1 check digit (a part of a longer ITF is no barcode)."""
     zxingcpp = _need("zxingcpp")
     if isinstance(source, bytes | str | Path):
         images = read_images(source, pages=pages, max_pixels=max_pixels, seconds=seconds)
@@ -263,8 +274,21 @@ def read(source: bytes | str | Path | Image.Image, *, pages: int = 3,
         barcodes = zxingcpp.read_barcodes(
             image, text_mode=zxingcpp.TextMode.HRI, ean_add_on_symbol=zxingcpp.EanAddOnSymbol.Read
         )
-        found.extend(_found(barcode, page, dpi, zxingcpp) for barcode in barcodes)
+        found.extend(_found(barcode, page, dpi, zxingcpp) for barcode in barcodes
+                     if _whole_itf(barcode, itf_lengths))  # fmt: skip
     return found
+
+
+def _whole_itf(barcode: Any, lengths: Collection[int]) -> bool:
+    """Whether a read is no ITF, or an ITF of an allowed length ending in its GS1 check digit
+    (ISO/IEC 16390's optional check character is GS1's mod 10)."""
+    if barcode.format.name not in ("ITF", "ITF14"):
+        return True
+    text = barcode.text
+    whole = len(text) in lengths and text.isascii() and text.isdigit() and checksum.mod10_ok(text)
+    if not whole:
+        logger.debug("an ITF read %r is refused: %d digits or a wrong check digit", text, len(text))
+    return whole
 
 
 #: zxing-cpp's format names in tiaoma's symbologies (GS1 content decides between the pairs).
