@@ -118,7 +118,7 @@ def test_parse_and_conversions() -> None:
 @pytest.mark.parametrize(
     ("value", "publisher", "item", "formatted"),
     [
-        # ISO 10957:2009, 4.2: the publisher element's length from its range, one per range.
+        # The ISMN agency's ranges: the publisher element's length from its range, one per range.
         ("9790060115615", "060", "11561", "979-0-060-11561-5"),  # 000-099: 3 digits
         ("9790230671187", "2306", "7118", "979-0-2306-7118-7"),  # 1000-3999: 4 digits
         ("M345246805", "3452", "4680", "M-3452-4680-5"),  # the old form keeps its M

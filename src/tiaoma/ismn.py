@@ -5,9 +5,10 @@ ISMN element 0 + a publisher element and an item element, 8 digits together + a 
 check digit (GenSpecs 7.9.1): it *is* the music's EAN-13. The old 10-character ISMN is ``M`` +
 the same 8 digits + the same check digit, computed as if ``M`` were 979-0 (ISO 10957:1993
 gave ``M`` the value 3, which weighs as 979-0 does). The publisher element is 3 to 7 digits,
-its length fixed by the range its first digits fall in (ISO 10957:2009, 4.2); the item
-element takes the rest. As for ISBN, a barcode may carry a 2- or 5-digit add-on symbol after
-the EAN-13 (ISO/IEC 15420 add-ons), kept apart in :attr:`Ismn.addon`.
+its length fixed by the range its first digits fall in (the International ISMN Agency's
+ranges, which python-stdnum ships too); the item element takes the rest. As for ISBN, a
+barcode may carry a 2- or 5-digit add-on symbol after the EAN-13 (ISO/IEC 15420 add-ons),
+kept apart in :attr:`Ismn.addon`.
 
 >>> music = parse("979-0-2306-7118-7")
 >>> music.ismn13, music.ismn10, music.publisher, music.item
@@ -71,7 +72,7 @@ _ISMN_PREFIX = "9790"
 _DIGITS = "0123456789"
 # "ISMN", "ISMN-13:", "ISMN：" written before the number; compacting has dropped the hyphen.
 _LABEL = re.compile(r"^ISMN(?:1[03])?:?")
-# ISO 10957:2009, 4.2: the publisher element's length by the range its digits fall in.
+# The International ISMN Agency's ranges: the publisher element's length by its first digits.
 _PUBLISHER_RANGES = (
     (3, "000", "099"),
     (4, "1000", "3999"),
@@ -129,7 +130,7 @@ def _digits_of(value: str) -> str:
 
 def calc_check_digit(body: str) -> str:
     """The check digit of an ISMN body, ``M`` + 8 digits or 979-0 + 8 digits: the GS1 mod-10
-    check digit of 979-0 + 8 digits in both cases (ISO 10957:2009, annex A).
+    check digit of 979-0 + 8 digits in both cases (ISO 10957).
 
     >>> calc_check_digit("M23067118"), calc_check_digit("979023067118")
     ('7', '7')
@@ -197,7 +198,7 @@ def to_ismn10(number: str) -> str:
 
 
 def _publisher_length(digits: str) -> int:
-    """The publisher element's length, from the 8 digits after 979-0 (ISO 10957:2009, 4.2)."""
+    """The publisher element's length, from the 8 digits after 979-0 (the agency's ranges)."""
     return next(size for size, low, high in _PUBLISHER_RANGES if low <= digits[:size] <= high)
 
 
