@@ -40,7 +40,7 @@ HALL_WORDS: dict[str, Promise] = {
     "verify-undecodable": _("找到了条码的条，但无法识读：按印刷现状符号等级为 0（F）"),
     "verify-no-bars": _("读出了 %(symbology)s %(data)s，但无法测量其条：请扫描得更清晰后再上传"),
     "render.magnification": _("放大系数 %(found)s 超出 GB 12904 规定的 %(low)s 至 %(high)s"),
-    "unrecognised": _("无法识别“%(value)s”：不是商品条码、UPC-E、ISBN、ISSN、SSCC、"
+    "unrecognised": _("无法识别“%(value)s”：不是商品条码、UPC-E、ISBN、ISMN、ISSN、SSCC、"
                       "应用标识符数据串或 GS1 数字链接"),
 }  # fmt: skip
 
