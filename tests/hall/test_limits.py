@@ -17,6 +17,7 @@ from django.utils import timezone
 from hall.accounts import captcha
 from hall.core.clients import client_address
 from tests import system
+from tests.hall.windows import start_early_in_a_window
 
 
 @pytest.mark.parametrize(("peer", "forwarded", "trusted", "client"), [
@@ -52,6 +53,7 @@ def test_a_captcha_writes_no_session(client: Client) -> None:
 @pytest.mark.django_db
 def test_captchas_are_limited_per_client(client: Client, settings: Any) -> None:
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    start_early_in_a_window()
     for _ in range(captcha.CAPTCHAS_PER_MINUTE):
         client.get("/accounts/captcha.png", HTTP_X_FORWARDED_FOR="198.51.100.1")
     refused = client.get("/accounts/captcha.png", HTTP_X_FORWARDED_FOR="198.51.100.1")

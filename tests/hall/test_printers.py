@@ -7,7 +7,6 @@ refused, and nothing is half written."""
 from __future__ import annotations
 
 import io
-import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,6 +24,7 @@ from hall.printers.companies import PrinterError
 from hall.printers.models import CertificateCheck, CompanyEvent, PrintingCompany, PrintJob
 from tests.hall.conftest import PASSWORD, log_in, make_uscc
 from tests.hall.printing import center, other_printer, pending_printer, png, printer, upload
+from tests.hall.windows import start_early_in_a_window
 from tiaoma.render import artwork, geometry_for
 from tiaoma.symbols.choose import encode
 
@@ -533,9 +533,7 @@ def test_a_flood_of_checks_is_stopped_before_the_scan_is_read(
 ) -> None:
     client = _client(printer)
     form = {"kind": "certificate", "entered": CERTIFICATE, "company_name": COMPANY}
-    # The limit counts a clock minute: start early in one, so that the flood stays inside it.
-    if (left := 60 - time.time() % 60) < 30:
-        time.sleep(left + 0.5)
+    start_early_in_a_window()
     for _ in range(checks.CHECKS_PER_MINUTE):
         assert client.post("/printers/checks/", form).status_code == 302
     refused = client.post("/printers/checks/", {**form, "scan": upload(NOT_A_FILE, "scan.pdf")})
