@@ -37,3 +37,49 @@ def zxing_read(symbol: Symbol, pixels: int = 2) -> zxingcpp.Barcode:
     )
     assert len(results) == 1, results
     return results[0]
+
+
+#: BWIPP as treepoem ships it (a test dependency), run by Ghostscript (the ghostscript package).
+BWIPP_EVERY = """\
+/uk.co.terryburton.bwipp.global_ctx << /enabledontdraw true >> def
+(%s) run
+/encoder /%s /uk.co.terryburton.bwipp findresource def
+"""
+#: One symbol: its width in modules and its modules, or the error BWIPP raised, on one line each.
+BWIPP_ONE = """\
+{ 0 0 moveto %s %s encoder
+  dup /pixx get =only ( ) print /pixs get { =only } forall (\\n) print
+} stopped { (! ) print $error /errorname get =only ( ) print $error /errorinfo get =only (\\n) print
+  clear } if
+"""
+
+
+def bwipp_matrices(encoder: str, cases: list[tuple[str, str]]) -> list[list[str] | str]:
+    """BWIPP's rows of modules ('1' dark) for each ``(data, options)``, or its error's text.
+
+    One Ghostscript process for the whole batch: BWIPP's load costs more than a symbol."""
+    import shutil
+    import subprocess
+    from importlib import resources
+
+    from tests import system
+
+    system.require(shutil.which("gs") is not None, "ghostscript")
+    bwipp = resources.files("treepoem").joinpath("postscriptbarcode/barcode.ps")
+    program = BWIPP_EVERY % (str(bwipp), encoder) + "".join(
+        BWIPP_ONE % (f"<{data.encode().hex()}>", f"<{options.encode().hex()}>")
+        for data, options in cases
+    )
+    done = subprocess.run(
+        ["gs", "-q", "-dNODISPLAY", "-dBATCH", "-dNOPAUSE", "-dNOSAFER", "-"],
+        input=program.encode(), capture_output=True, check=True, timeout=600,
+    )  # fmt: skip
+    answers: list[list[str] | str] = []
+    for line in done.stdout.decode().splitlines():
+        if line.startswith("! "):
+            answers.append(line[2:])
+            continue
+        width, bits = line.split(" ")
+        answers.append([bits[i : i + int(width)] for i in range(0, len(bits), int(width))])
+    assert len(answers) == len(cases), done.stderr.decode()[-2000:]
+    return answers
