@@ -45,9 +45,6 @@ def stamp(path: Path, source_date: str) -> list[str]:
 
 # --- GS1 company prefix lengths -------------------------------------------------------------
 
-_GCP_ENTRY = re.compile(r'<entry prefix="(\d+)" gcpLength="(\d+)"\s*/>')
-_GCP_DATE = re.compile(r'<GCPPrefixFormatList date="([^"]+)"')
-
 
 def collapse_complete_siblings(lengths: dict[str, int]) -> dict[str, int]:
     """Replace each complete set of ten sibling prefixes with one length by their parent.
@@ -72,17 +69,26 @@ def collapse_complete_siblings(lengths: dict[str, int]) -> dict[str, int]:
     return table
 
 
+def read_gcp_tsv(path: Path) -> dict[str, int]:
+    """The prefix -> company-prefix length pairs of ``gcp-lengths.tsv`` (0: no company prefix)."""
+    lengths: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            prefix, length = line.split("\t")
+            lengths[prefix] = int(length)
+    return lengths
+
+
 def gcp_lengths(shared: Path) -> tuple[str, list[str]]:
-    path = shared / "GCPPrefixFormatList.xml"
-    text = path.read_text(encoding="utf-8")
-    lengths = {m[1]: int(m[2]) for m in _GCP_ENTRY.finditer(text)}
-    date = _GCP_DATE.search(text)
-    table = collapse_complete_siblings(lengths)
+    # GS1's GCP length table as biip 5.2.0 ships it (GS1's list of 2025); it replaced the
+    # GCPPrefixFormatList.xml of 2021-09-14, which lacked GS1 China's 680, 681 and 699 blocks.
+    path = shared / "gcp-lengths.tsv"
+    table = collapse_complete_siblings(read_gcp_tsv(path))
     by_length: dict[int, list[str]] = {}
     for prefix, length in sorted(table.items()):
         by_length.setdefault(length, []).append(prefix)
     lines = [
-        *stamp(path, date[1] if date else "unknown"),
+        *stamp(path, "2025-10 (GS1 GCP length table shipped with biip 5.2.0)"),
         "# One line per company-prefix length: the length, then every GS1 prefix",
         "# (of a GTIN-13, or '0' + GTIN-12) whose company prefix has that length.",
     ]

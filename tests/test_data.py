@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from biip.gs1_prefixes import GS1CompanyPrefix
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tiaoma import prefixes
 
@@ -42,7 +45,10 @@ def test_tables_are_stamped_with_source_date_and_checksum() -> None:
         assert head[1].startswith("# source: ")
         assert head[2].startswith("# source-date: ")
         assert head[3].startswith("# source-sha256: ")
-    assert "2021-09-14" in prefixes.gcp_table_stamp()
+    # GS1's 2025 table (gcp-lengths.tsv), no longer the GCPPrefixFormatList of 2021-09-14.
+    stamp = prefixes.gcp_table_stamp()
+    assert "source: gcp-lengths.tsv" in stamp
+    assert "source-date: 2025-10" in stamp
 
 
 def test_collapsing_keeps_every_lookup() -> None:
@@ -77,6 +83,29 @@ def test_import_tiaoma_loads_no_table() -> None:
 )
 def test_company_prefix_lengths_for_china(digits13: str, length: int | None) -> None:
     assert prefixes.company_prefix_length(digits13) == length
+
+
+@pytest.mark.parametrize(
+    ("digits13", "length"),
+    [
+        # GS1 China's blocks the 2021 table lacked (issue 24, item 5): 12-digit prefixes.
+        ("6801234567890", 12),
+        ("6811234567890", 12),
+        ("6991234567890", 12),
+        # Where the 2021 and 2025 tables differ: 6964 was an 8-digit block in 2021, 12 now.
+        ("6964000000000", 12),
+    ],
+)
+def test_company_prefix_lengths_from_the_2025_table(digits13: str, length: int) -> None:
+    assert prefixes.company_prefix_length(digits13) == length
+
+
+@settings(max_examples=2000)
+@given(st.text("0123456789", min_size=13, max_size=13))
+def test_company_prefix_length_agrees_with_biip_everywhere(digits13: str) -> None:
+    # biip 5.2.0's table (GS1's, October 2025) is the oracle: no block differs.
+    theirs = GS1CompanyPrefix.extract(digits13)
+    assert prefixes.company_prefix_length(digits13) == (len(theirs.value) if theirs else None)
 
 
 def test_issuer_lookups() -> None:
