@@ -176,3 +176,43 @@ def test_describe_twelve_digit_company_prefix() -> None:
     body = block.ljust(12, "0")
     rows = dict(describe.rows(identify.identify(body + checksum.calc_check_digit(body))))
     assert rows["item reference"].startswith("none: a 12-digit company prefix is one GTIN")
+
+
+# ISO/IEC 15424 symbology identifiers settle what the digits cannot (issue 24, item 5): zxing-cpp's
+# sample of an EAN-13 + 5-digit add-on, 978039305867352595, was reported as an SSCC of GS1 Chile.
+@pytest.mark.parametrize(
+    ("value", "identifier", "kind", "main", "addon"),
+    [
+        ("978039305867352595", "]E3", "isbn", "9780393058673", "52595"),  # zxing-cpp's sample
+        ("]E3978039305867352595", None, "isbn", "9780393058673", "52595"),  # as a scanner sends it
+        ("690123456789212", "]E3", "gtin", "6901234567892", "12"),
+        ("001234500006512", "]E3", "gtin", "0012345000065", "12"),  # UPC-E, expanded by the reader
+        ("0123456512", "]E3", "upc_e", "01234565", "12"),  # UPC-E as printed, 2-digit add-on
+        ("001234567890512345", "]E3", "gtin", "0012345678905", "12345"),
+        ("977167121601405", "]E3", "issn", "9771671216014", "05"),
+        ("979023067118752595", "]E3", "ismn", "9790230671187", "52595"),
+        ("69012341", "]E4", "gtin", "69012341", None),  # an EAN-8, never an ISSN
+        ("01234565", "]E0", "upc_e", "01234565", None),
+        ("0106901234567892", "]C1", "element_string", "(01)06901234567892", None),
+        ("(01)06901234567892", "]e0", "element_string", "(01)06901234567892", None),
+        ("6901234567892", "]A0", "gtin", "6901234567892", None),  # Code 39: guessed as before
+    ],
+)
+def test_symbology_identifier_decides(
+    value: str, identifier: str | None, kind: str, main: str, addon: str | None
+) -> None:
+    found = identify.identify(value, symbology_identifier=identifier)
+    assert (found.kind, found.addon) == (kind, addon)
+    assert found.canonical == main + (addon or "")
+    value_of = getattr(found.parsed, "value", None)
+    assert value_of == main or found.kind == "element_string"
+
+
+def test_without_an_identifier_18_digits_stay_an_sscc() -> None:
+    # Digits alone: an SSCC with a right check digit is the likelier reading of 18 digits.
+    assert identify.identify("978039305867352595").kind == "sscc"
+
+
+def test_an_addon_read_of_a_wrong_length_is_refused() -> None:
+    with pytest.raises(InvalidLength, match=r"read as an EAN/UPC with an add-on \(\]E3\)"):
+        identify.identify("6901234567892123", symbology_identifier="]E3")

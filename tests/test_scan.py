@@ -18,7 +18,7 @@ from tiaoma.cli import run
 from tiaoma.render import artwork, geometry_for
 from tiaoma.render.gallery import EXAMPLES
 from tiaoma.scan import ITF_LENGTHS, Found, ScanError, read
-from tiaoma.symbols import itf
+from tiaoma.symbols import itf, upcean
 from tiaoma.symbols.base import Symbol, Symbology
 from tiaoma.symbols.choose import encode
 
@@ -64,6 +64,18 @@ def test_what_the_data_is_comes_with_it() -> None:
     (found,) = read(_png("(01)06936983800013(17)271231(10)A1", Symbology.GS1_128))
     assert found.symbology == "GS1-128"
     assert str(found.gs1["17"].meaning) == "2027-12-31"  # type: ignore[index]
+
+
+def test_an_ean13_with_an_addon_is_no_sscc() -> None:
+    # zxing-cpp's sample image of an EAN-13 + 5-digit add-on read as 978039305867352595 was
+    # reported as an SSCC ("GS1 Chile"): its symbology identifier ]E3 says EAN + add-on.
+    symbol = upcean.ean13("9780393058673", addon_digits="52595")
+    found = read(artwork(symbol, geometry_for(symbol), "png"))
+    with_addon = next(case for case in found if case.symbology_identifier == "]E3")
+    assert with_addon.data == "978039305867352595"
+    assert with_addon.identified is not None
+    assert (with_addon.identified.kind, with_addon.identified.addon) == ("isbn", "52595")
+    assert with_addon.identified.parsed.isbn13 == "9780393058673"
 
 
 @pytest.mark.parametrize("kind", ["PNG", "JPEG", "BMP", "TIFF", "GIF", "WEBP"])

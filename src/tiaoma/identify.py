@@ -20,6 +20,18 @@ Ambiguous digit strings are read in the order people most often mean them: eight
 GTIN-8 before an ISSN (a UPC-E first when they start with 0 or 1); a 13-digit number starting
 977/978/979 or 20-29 is the GTIN-13 of an ISSN, an ISBN or an in-store code; 979-0 is the
 ISMN of printed music, the rest of 979 is ISBN (ISO 10957, ISO 2108).
+
+A read's ISO/IEC 15424 symbology identifier, given as ``symbology_identifier`` or in front of the
+text as a scanner sends it, settles what guessing cannot: ``]E3`` is an EAN/UPC with an add-on
+(18 digits are then an EAN-13 and a 5-digit add-on, never an SSCC), ``]E4`` an EAN-8, ``]E0``
+an EAN-13, UPC-A or UPC-E, and ``]C1``, ``]e0``, ``]d2``, ``]Q3``, ``]J1`` carry GS1 element
+strings.
+
+>>> identify("978039305867352595").kind             # guessed: 18 digits with a check digit
+'sscc'
+>>> found = identify("978039305867352595", symbology_identifier="]E3")
+>>> found.kind, found.canonical, found.addon
+('isbn', '978039305867352595', '52595')
 """
 
 from __future__ import annotations
@@ -41,6 +53,13 @@ UPC_E_WITHOUT_CHECK_DIGIT = define(
     "got {found}",
     "无法校验“{value}”：UPC-E 为 8 位（数字系统字符、6 位数字、校验码），实为 {found} 位",
 )
+ADDON_LENGTH = define(
+    "addon.read_length",
+    "{value!r} was read as an EAN/UPC with an add-on (]E3) but has {found} digits: expected a "
+    "13-, 12- or 8-digit symbol followed by a 2- or 5-digit add-on",
+    "“{value}”按带附加码的 EAN/UPC（]E3）读出，但有 {found} 位：应为 13、12 或 8 位条码加 2 或 5 "
+    "位附加码",
+)
 UNRECOGNISED = define(
     "unrecognised",
     "Not a code tiaoma knows: {value!r} is neither a GTIN, UPC-E, ISBN, ISMN, ISSN, SSCC, "
@@ -54,6 +73,9 @@ _LABELLED = re.compile(r"(?i)(ISBN|ISMN|ISSN)")
 # ISO/IEC 15424 symbology identifiers of symbols that carry no GS1 element string: EAN/UPC
 # (]E0, ]E4 EAN-8, ]E3 with add-on), Code 39 (]A0), plain QR Code (]Q1: a Digital Link URL).
 _PLAIN_SYMBOLOGY = re.compile(r"\](E[0-4]|A[0-7]|Q[01]|I0|d1)")
+# Identifiers of symbols whose data is a GS1 element string (FNC1 first): GS1-128, GS1 DataBar,
+# GS1 DataMatrix, GS1 QR Code, GS1 DotCode... (ISO/IEC 15424; GS1 GenSpecs 5.1.2, 5.4.1).
+_GS1_IDENTIFIERS = frozenset({"]C1", "]e0", "]d2", "]Q3", "]J1"})
 _ISBN10_WITH_X = re.compile(r"\d{9}[Xx]")
 _ISMN10 = re.compile(r"[Mm]\d{9}")
 _AI_START = re.compile(r"\d{2}")
@@ -66,13 +88,21 @@ class Identified:
     kind: str
     canonical: str
     parsed: Any
+    addon: str | None = None
+    """The 2- or 5-digit add-on read with an EAN/UPC symbol (symbology identifier ``]E3``)."""
 
 
-def identify(value: str) -> Identified:
-    """Identify ``value`` and parse it; raise the specific error of the most likely kind."""
+def identify(value: str, *, symbology_identifier: str | None = None) -> Identified:
+    """Identify ``value`` and parse it; raise the specific error of the most likely kind.
+
+    ``symbology_identifier`` is the read's ISO/IEC 15424 identifier (``]E3``, ``]C1``...) when
+    ``value`` comes from a scanner: it decides the kind where the digits alone are ambiguous.
+    """
     text = _text.halfwidth(_text.require_text(value)).strip()
     if not text:
         raise InvalidFormat(EMPTY, expected="a code", expected_zh="条码代码")
+    if symbology_identifier:
+        return _as_read(symbology_identifier, text)
     for looks_like, handler in _TEXT_SHAPES:
         if looks_like(text):
             return handler(text)
@@ -208,8 +238,50 @@ def _bookland(number: str) -> Identified:
 
 
 def _plain_scan(text: str) -> Identified:
-    """A scanner's output of a symbol without GS1 data: identify what follows the identifier."""
-    return identify(text[3:])
+    """A scanner's output of a symbol without GS1 data: the identifier, then the data."""
+    return _as_read(text[:3], text[3:].strip())
+
+
+def _as_read(identifier: str, text: str) -> Identified:
+    """``text`` as the symbology ``identifier`` names reads it (ISO/IEC 15424)."""
+    if identifier in _GS1_IDENTIFIERS:
+        return _element_string(text if text.startswith(("(", "]")) else identifier + text)
+    number = _text.compact(text)
+    read_as = _BY_EAN_IDENTIFIER.get(identifier)
+    if read_as is None or not (number.isascii() and number.isdigit()):
+        return identify(text)
+    return read_as(number)
+
+
+def _ean_upc(number: str) -> Identified:
+    """``]E0``: an EAN-13, a UPC-A or a UPC-E (8 digits, or expanded to 13 by the reader)."""
+    if len(number) == 8:
+        return _upc(number)
+    return _thirteen(number) if len(number) == 13 else _gtin(number)
+
+
+def _ean8(number: str) -> Identified:
+    """``]E4``: an EAN-8, never an ISSN or a UPC-E."""
+    return _gtin(number)
+
+
+# ]E3: a main symbol of 13, 12 (UPC-A) or 8 (UPC-E) digits followed by a 2- or 5-digit add-on.
+_MAIN_LENGTH_WITH_ADDON = {15: 13, 18: 13, 14: 12, 17: 12, 10: 8, 13: 8}
+
+
+def _ean_with_addon(number: str) -> Identified:
+    """``]E3``: an EAN-13, UPC-A or UPC-E and its add-on (ISO/IEC 15420 annex; GS1 GenSpecs
+    5.2.3.6); books, serials and music keep the add-on in their own parsed form."""
+    main_length = _MAIN_LENGTH_WITH_ADDON.get(len(number))
+    if main_length is None:
+        raise InvalidLength(ADDON_LENGTH, value=number, found=len(number))
+    main, addon = number[:main_length], number[main_length:]
+    found = _ean_upc(main)
+    own_form = _BY_KIND.get(found.kind)
+    if own_form is not None:  # an ISBN, ISSN or ISMN keeps its add-on itself
+        found = own_form(number)
+        return Identified(found.kind, found.canonical, found.parsed, addon)
+    return Identified(found.kind, found.canonical + addon, found.parsed, addon)
 
 
 _TEXT_SHAPES: tuple[tuple[Callable[[str], object], Callable[[str], Identified]], ...] = (
@@ -232,6 +304,12 @@ _BY_LENGTH: dict[int, Callable[[str], Identified]] = {
     15: _with_addon,
     18: _with_addon,
 }
+_BY_EAN_IDENTIFIER: dict[str, Callable[[str], Identified]] = {
+    "]E0": _ean_upc,
+    "]E3": _ean_with_addon,
+    "]E4": _ean8,
+}
+_BY_KIND: dict[str, Callable[[str], Identified]] = {"isbn": _isbn, "issn": _issn, "ismn": _ismn}
 _BY_GTIN_KIND: dict[gtin.GtinKind, Callable[[str], Identified]] = {
     gtin.GtinKind.ISBN: _bookland,
     gtin.GtinKind.ISSN: _issn,

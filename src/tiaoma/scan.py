@@ -330,8 +330,10 @@ def _found(barcode: Any, page: int, dpi: float | None, zxingcpp: Any) -> Found:
             gs1 = ai.parse(text)
         except TiaomaError:
             gs1 = None  # a symbol may carry GS1 data that breaks GS1's rules; data says what
-    try:
-        identified: Identified | None = identify(text)
+    try:  # the symbology identifier tells an EAN-13 + add-on (]E3) from an SSCC, for one
+        identified: Identified | None = identify(
+            text, symbology_identifier=barcode.symbology_identifier or None
+        )
     except (TiaomaError, ValueError):
         identified = None
     at = barcode.position
