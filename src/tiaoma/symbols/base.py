@@ -44,6 +44,10 @@ class Symbology(enum.Enum):
     DATAMATRIX = ("Data Matrix", "]d1")
     GS1_DATAMATRIX = ("GS1 DataMatrix", "]d2")
     PDF417 = ("PDF417", "]L2")
+    # Han Xin is "h" with ]h2 for GS1 mode (BWIPP's CONTRIBUTING.md, "AIM Symbology Identifier
+    # prefix", after ISO/IEC 20830 and ISO/IEC 15424); ]h0 for plain data is our reading.
+    HANXIN = ("Han Xin Code", "]h0")
+    GS1_HANXIN = ("GS1 Han Xin Code", "]h2")
 
     @property
     def label(self) -> str:
