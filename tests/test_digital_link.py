@@ -74,6 +74,48 @@ def test_uri_to_element_string(uri: str, element_string: str) -> None:
     assert digital_link.to_element_string(uri) == element_string
 
 
+# Cases of GS1's Barcode Syntax Engine (its DL parser tests), issue 24 item 5: a qualifier of the
+# primary key belongs in the path; a GTIN-13 is read as GTIN-14 in the query as in the path.
+@pytest.mark.parametrize(
+    ("uri", "element_string"),
+    [
+        # 235 closes the (22)/(10)/(21) sequence, so (10) may be a data attribute
+        ("https://id.gs1.org/01/09520123456788/235/XYZ?10=ABC123",
+         "(01)09520123456788(235)XYZ(10)ABC123"),
+        # (10) is no qualifier of an SSCC
+        ("https://id.gs1.org/00/952012345678912345?02=09520123456788&37=25&10=ABC123",
+         "(00)952012345678912345(02)09520123456788(37)25(10)ABC123"),
+        # a GTIN-13 in the query, under another key, padded as in the path
+        ("https://example.com/8004/9520614141234567?01=9520123456788",
+         "(8004)9520614141234567(01)09520123456788"),
+        ("https://id.gs1.org/00/952012345678912345?02=9520123456788&37=25",
+         "(00)952012345678912345(02)09520123456788(37)25"),
+        ("https://id.gs1.org/01/9520123456788?17=201225", "(01)09520123456788(17)201225"),
+    ],
+)  # fmt: skip
+def test_reference_engine_cases(uri: str, element_string: str) -> None:
+    link = digital_link.parse(uri)
+    assert link.element_string() == element_string
+    assert "=95201" not in link.uri()  # written back in 14 digits
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://example.com/01/09520123456788?10=ABC123",  # the engine's own case
+        "https://id.gs1.org/01/09520123456788/21/S1?10=L1",  # (10) goes between key and (21)
+        "https://id.gs1.org/8006/095201234567880102/21/S1?10=L1",  # ITIP takes (10) too
+    ],
+)
+def test_a_key_qualifier_in_the_query_is_refused(uri: str) -> None:
+    # (10) is the only key qualifier that may also be a data attribute (Syntax Dictionary):
+    # the others are refused as no data attribute at all (dl_attribute, above).
+    with pytest.raises(InvalidComponent, match="belongs in the path") as caught:
+        digital_link.parse(uri)
+    assert caught.value.code == "dl_qualifier_in_query"
+    assert "应放在" in caught.value.message_zh
+
+
 def test_parts_are_kept() -> None:
     link = digital_link.parse(
         "https://example.com/a/01/06901234567892/10/X?utm=wx&17=261231&flag#top"

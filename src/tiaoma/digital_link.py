@@ -75,6 +75,13 @@ DL_ATTRIBUTE = define(
     "only data attributes in the query",
     "应用标识符 ({ai}) 不能作为 GS1 数字链接 URI“{value}”的查询参数：查询串中只能有数据属性",
 )
+DL_QUALIFIER_IN_QUERY = define(
+    "dl_qualifier_in_query",
+    "AI ({ai}) is a key qualifier of primary key ({key}) and belongs in the path of {value!r}, "
+    "not in its query: expected /{key}/<value>/{ai}/<value> in the order {expected}",
+    "应用标识符 ({ai}) 是主键 ({key}) 的限定符，应放在“{value}”的路径中而非查询串中：应为 "
+    "/{key}/<值>/{ai}/<值>，顺序为 {expected}",
+)
 DL_PERCENT = define(
     "dl_percent",
     "Invalid percent-encoding at position {position} of {value!r}: expected '%' and two "
@@ -273,17 +280,48 @@ def _in_order(qualifiers: list[str], sequence: tuple[str, ...]) -> bool:
     return True
 
 
+#: AIs whose value is a GTIN, written in 14 digits (GS1 GenSpecs 2.1.1.10).
+_GTIN_AIS = frozenset({"01", "02"})
+
+
+def _gtin14(ai_number: str, value: str) -> str:
+    """A GTIN-8, -12 or -13 as the 14 digits the DL URI Syntax asks for ("gtin-value =
+    14DIGIT": GTIN-8, -12, -13 SHALL be expressed as 14 digits, leading zeroes as filler).
+
+    Our reading, the same in the path and in the query: a URI written with the shorter, legacy
+    form is read (the standard asks existing infrastructure to keep supporting legacy
+    expressions) and always written back in 14 digits.
+    """
+    if ai_number in _GTIN_AIS and len(value) in (8, 12, 13) and value.isdigit():
+        return value.zfill(14)
+    return value
+
+
 def _path_pairs(segments: list[str], text: str) -> list[tuple[str, str]]:
     pairs = [(segments[i], unquote(segments[i + 1])) for i in range(0, len(segments), 2)]
     key, value = pairs[0]
-    if key == "01" and len(value) in (8, 12, 13) and value.isdigit():
-        pairs[0] = (key, value.zfill(14))  # DL URI Syntax: GTIN-8/12/13 become GTIN-14
+    pairs[0] = (key, _gtin14(key, value))
     _check_qualifiers(key, [q for q, _ in pairs[1:]], text)
     return pairs
 
 
+def _belongs_in_path(name: str, path_pairs: list[tuple[str, str]], text: str) -> None:
+    """A qualifier of the primary key that could join the path's qualifiers in one of the
+    key's sequences must be in the path (DL URI Syntax: key qualifiers in the path, data
+    attributes in the query), as GS1's Barcode Syntax Engine refuses ``/01/…?10=ABC``; with
+    ``/01/…/235/X`` the sequence (22, 10, 21) is no longer open, so ``?10=`` is an attribute."""
+    key = path_pairs[0][0]
+    sequences = ai.definitions()[key].dl_qualifiers or ()
+    present = {q for q, _ in path_pairs[1:]} | {name}
+    if any(present <= set(sequence) for sequence in sequences):
+        expected = " | ".join("/".join(f"({q})" for q in s) for s in sequences)
+        raise InvalidComponent(
+            DL_QUALIFIER_IN_QUERY, ai=name, key=key, value=text, expected=expected
+        )
+
+
 def _query_pairs(
-    query: str, text: str
+    query: str, text: str, path_pairs: list[tuple[str, str]]
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str | None]]]:
     """AI data attributes, and the other parameters (kept, never interpreted)."""
     table = ai.definitions()
@@ -298,7 +336,8 @@ def _query_pairs(
             raise InvalidComponent(ai.AI_UNKNOWN, ai=name, value=text)
         if not table[name].dl_data_attribute:
             raise InvalidComponent(DL_ATTRIBUTE, ai=name, value=text)
-        attributes.append((name, unquote(value)))
+        _belongs_in_path(name, path_pairs, text)
+        attributes.append((name, _gtin14(name, unquote(value))))
     return attributes, others
 
 
@@ -318,7 +357,7 @@ def parse(value: str, options: DigitalLinkOptions | None = None) -> DigitalLink:
     segments = (path or "/").split("/")[1:]
     start = _key_index(segments, text)
     path_pairs = _path_pairs(segments[start:], text)
-    attributes, others = _query_pairs(query or "", text)
+    attributes, others = _query_pairs(query or "", text, path_pairs)
     message = ai.message_from_pairs(
         path_pairs + attributes, options.ai_options, form=ai.InputForm.DIGITAL_LINK
     )
