@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import zint
 import zxingcpp
 from PIL import Image
 
+from tests.oracles import zint_modules
 from tiaoma import checksum
 from tiaoma.cli import run
 from tiaoma.render import artwork, geometry_for
@@ -171,6 +173,41 @@ def test_the_scan_command(tmp_path: Path) -> None:
     assert report[1]["error"]["code"] == "scan-not-image"
     with pytest.raises(Exception, match="--pages"):
         _cli("scan", str(good), "--pages", "0")
+
+
+def _zint_databar_expanded(data: str) -> Image.Image:
+    """A DataBar Expanded drawn by Zint from GS1 data it was told not to check."""
+    rows = zint_modules(
+        zint.Symbology.DBAR_EXP, data, zint.InputMode.GS1 | zint.InputMode.GS1NOCHECK
+    )
+    dark = np.array([[module == "1" for module in row] for row in rows])
+    dark = np.repeat(np.repeat(dark, 3, axis=1), 34 * 3, axis=0)  # X 3 px, 34 X high
+    return Image.fromarray(np.pad(~dark, 30, constant_values=True).astype(np.uint8) * 255)
+
+
+def test_gs1_data_breaking_a_pairing_rule_says_which(tmp_path: Path) -> None:
+    # (02) needs (37) in the same message (GS1 GenSpecs 4.14.2): the read was gs1=None without
+    # a reason (issue 24, item 5); it keeps the AI linter's error.
+    image = _zint_databar_expanded("[02]06901234567892[10]A1")
+    (found,) = read(image)
+    assert (found.symbology, found.data) == ("GS1 DataBar Expanded", "(02)06901234567892(10)A1")
+    assert found.gs1 is None
+    assert found.gs1_error is not None
+    assert found.gs1_error.code == "ai_requires"
+    assert "AI (02) needs (37)" in found.gs1_error.message
+    path = tmp_path / "dbe.png"
+    image.save(path)
+    status, printed = _cli("scan", str(path))
+    assert status == 0
+    assert "GS1: AI (02) needs (37) in the same message" in printed
+    _, printed = _cli("scan", str(path), "--lang", "zh")
+    assert "GS1: 应用标识符 (02) 须与 (37) 一起出现" in printed
+    report = json.loads(_cli("scan", str(path), "--json")[1])
+    assert report[0]["found"][0]["gs1_error"]["code"] == "ai_requires"
+    # data that keeps the rules has no error
+    (fine,) = read(_zint_databar_expanded("[01]06901234567892[10]A1"))
+    assert fine.gs1 is not None
+    assert fine.gs1_error is None
 
 
 def test_found_is_plain_data() -> None:

@@ -428,7 +428,7 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
             status = EXIT_INVALID
         report.append({"file": name, "found": [to_jsonable(item) for item in found]})
         if not args.json:
-            out.writelines(_scan_line(name, item) for item in found)
+            out.writelines(_scan_line(name, item, args.lang) for item in found)
             if not found:
                 out.write(f"{shown(name)}: " + ("未找到条码" if args.lang == "zh" else
                                                "no barcode found") + "\n")  # fmt: skip
@@ -437,10 +437,13 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     return status
 
 
-def _scan_line(name: str, found: Any) -> str:
+def _scan_line(name: str, found: Any, lang: str) -> str:
     x, y = found.corners[0]
     where = f"page {found.page + 1}, " if found.page else ""
-    return f"{shown(name)}: {found.symbology} {found.data}  ({where}at {x},{y})\n"
+    line = f"{shown(name)}: {found.symbology} {found.data}  ({where}at {x},{y})"
+    if found.gs1_error is not None:  # GS1 data that breaks a GS1 rule: say which
+        line += f"\n  GS1: {_message(found.gs1_error, lang)}"
+    return line + "\n"
 
 
 def _calibration(text: str | None) -> Any:

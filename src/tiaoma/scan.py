@@ -126,6 +126,10 @@ class Found:
     """Which page or frame (from 0)."""
     dpi: float | None
     """The page's resolution if the file says (or the PDF was rendered at)."""
+    gs1_error: TiaomaError | None = None
+    """Why :attr:`gs1` is ``None`` though the symbol carries GS1 data: the GS1 rule the data
+    breaks, as :func:`tiaoma.ai.parse` reports it (its code, e.g. ``ai_requires`` for a
+    pairing rule, and its English and Chinese messages)."""
 
 
 def _need(package: str) -> Any:
@@ -324,12 +328,12 @@ def _symbology(barcode: Any, is_gs1: bool) -> str:
 def _found(barcode: Any, page: int, dpi: float | None, zxingcpp: Any) -> Found:
     is_gs1 = barcode.content_type == zxingcpp.ContentType.GS1
     text = barcode.text
-    gs1 = None
+    gs1, gs1_error = None, None
     if is_gs1:
         try:
             gs1 = ai.parse(text)
-        except TiaomaError:
-            gs1 = None  # a symbol may carry GS1 data that breaks GS1's rules; data says what
+        except TiaomaError as error:  # a symbol may carry GS1 data that breaks GS1's rules
+            gs1_error = error
     try:  # the symbology identifier tells an EAN-13 + add-on (]E3) from an SSCC, for one
         identified: Identified | None = identify(
             text, symbology_identifier=barcode.symbology_identifier or None
@@ -342,4 +346,4 @@ def _found(barcode: Any, page: int, dpi: float | None, zxingcpp: Any) -> Found:
     return Found(symbology=_symbology(barcode, is_gs1), data=text,
                  symbology_identifier=barcode.symbology_identifier, gs1=gs1,
                  identified=identified, corners=corners, orientation=int(barcode.orientation),
-                 page=page, dpi=dpi)  # fmt: skip
+                 page=page, dpi=dpi, gs1_error=gs1_error)  # fmt: skip
