@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tiaoma import cli
 
@@ -255,6 +256,24 @@ def test_render_every_format(tmp_path: Path, suffix: str) -> None:
     assert target.stat().st_size > 200
     if suffix == "png":
         assert "4 px per module at 300 dpi, so X is really 0.3387 mm" in out
+
+
+def test_render_png_keeps_x_within_gb12904(tmp_path: Path) -> None:
+    # Magnification 0.8 at 300 dpi rounded to 3 px (X 0.254 mm, 0.77) without a word: now the
+    # nearest whole-pixel X inside 0.80-2.00, said on the output line (issue 24, item 5).
+    target = str(tmp_path / "a.png")
+    status, out, err = tiaoma("render", "6936983800013", "-o", target, "--magnification", "0.8",
+                              "--dpi", "300")  # fmt: skip
+    assert (status, err) == (0, "")
+    assert "4 px per module at 300 dpi, so X is really 0.3387 mm (magnification 1.026:" in out
+    with Image.open(target) as image:  # the file itself: 113 modules (quiet zones too) of 4 px
+        assert image.width == 113 * 4
+    _, out, _ = tiaoma("render", "--json", "6936983800013", "-o", target, "--magnification", "2",
+                       "--dpi", "600")  # fmt: skip
+    facts = json.loads(out)
+    assert (facts["pixels_per_module"], facts["actual_magnification"]) == (15, 1.924)
+    _, out, _ = tiaoma("render", "--json", "6936983800013", "-o", target, "--dpi", "600")
+    assert "actual_magnification" not in json.loads(out)  # 8 px is plain rounding, in range
 
 
 def test_render_options_and_refusals(tmp_path: Path) -> None:

@@ -129,10 +129,43 @@ def test_colour_warnings(foreground: str, background: str, warning: str | None) 
 def test_pixels_per_module_and_too_low_dpi() -> None:
     symbol = upcean.ean13("6936983800013")
     drawing = layout(symbol, geometry_for(symbol, magnification=0.8))
-    assert pixels_per_module(drawing, dpi=300) == (3, 0.254)
-    with pytest.raises(InvalidComponent, match=r"too low for a 0\.264 mm module") as raised:
-        pixels_per_module(drawing, dpi=40)
+    # 3 px at 300 dpi would be X 0.254 mm, magnification 0.77: the nearest inside GB 12904's
+    # range is 4 px (issue 24, item 5).
+    assert pixels_per_module(drawing, dpi=300) == (4, 0.3387)
+    with pytest.warns(ArtworkWarning):
+        any_size = geometry_for(symbol, magnification=0.6, allow_any_magnification=True)
+    with pytest.raises(InvalidComponent, match=r"too low for a 0\.198 mm module") as raised:
+        pixels_per_module(layout(symbol, any_size), dpi=40)
     assert "至少需要" in raised.value.message_zh
+
+
+@pytest.mark.parametrize("magnification", [0.8, 0.85, 1.0, 1.5, 1.95, 2.0])
+@pytest.mark.parametrize("dpi", [150, 300, 600, 1200, 2400])
+def test_whole_pixel_x_stays_within_gb12904(magnification: float, dpi: int) -> None:
+    # PNG artwork at 0.8 or 2.0 rounded X outside 0.80-2.00 without a word, while 0.79 is
+    # refused: the module is the whole-pixel width nearest the request inside the range.
+    symbol = upcean.ean13("6936983800013")
+    drawing = layout(symbol, geometry_for(symbol, magnification=magnification))
+    pixels, actual = pixels_per_module(drawing, dpi=dpi)
+    assert 0.80 <= pixels * 25.4 / dpi / 0.33 <= 2.00
+    in_range = [n for n in range(1, 200) if 0.264 <= n * 25.4 / dpi <= 0.66]
+    wanted = 0.33 * magnification * dpi / 25.4
+    assert abs(pixels - wanted) == min(abs(n - wanted) for n in in_range)
+    image = to_image(drawing, dpi=dpi)
+    assert image.shape[1] == round(drawing.width) * pixels  # every module that many pixels
+    assert actual == round(pixels * 25.4 / dpi, 4)
+
+
+def test_no_whole_pixel_x_in_range_is_refused_and_any_size_is_not_moved() -> None:
+    symbol = upcean.ean13("6936983800013")
+    drawing = layout(symbol, geometry_for(symbol, magnification=2.0))
+    # at 30 dpi one pixel is 0.847 mm (magnification 2.57): nothing in the range
+    with pytest.raises(InvalidComponent, match=r"30 dpi has no whole number of pixels") as raised:
+        to_png(drawing, dpi=30)
+    assert "放大系数范围" in raised.value.message_zh
+    with pytest.warns(ArtworkWarning):  # asked for outside the range: drawn as asked
+        any_size = geometry_for(symbol, magnification=0.6, allow_any_magnification=True)
+    assert pixels_per_module(layout(symbol, any_size), dpi=600) == (5, 0.2117)
 
 
 def test_png_edges_are_whole_pixels() -> None:

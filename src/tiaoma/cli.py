@@ -351,6 +351,11 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         pixels, actual = png.pixels_per_module(drawing, dpi=args.dpi)
         facts |= {"pixels_per_module": pixels, "actual_module_mm": actual}
         line += f"; {pixels} px per module at {args.dpi:g} dpi, so X is really {actual} mm"
+        if pixels != round(geometry.module_mm * args.dpi / 25.4):  # moved into GB 12904's range
+            magnification = round(actual / geometry.module_mm * geometry.magnification, 3)
+            facts["actual_magnification"] = magnification
+            line += (f" (magnification {magnification:g}: the nearest whole-pixel X within "
+                     "GB 12904's 0.80-2.00)")  # fmt: skip
     if args.json:
         _print_json(facts, out)
     else:

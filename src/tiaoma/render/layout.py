@@ -86,6 +86,9 @@ class Geometry:
     #: Bearer bars (ITF-14) as a frame round the symbol and its quiet zones, or "horizontal":
     #: only above and below the bars, for printing without plates (GS1 GenSpecs 5.3.2.5).
     bearer: str = "frame"
+    #: The module widths (mm) a raster writer must keep when it rounds X to whole pixels:
+    #: GB 12904's magnification range for EAN/UPC, ``None`` where nothing limits X.
+    module_range_mm: tuple[float, float] | None = None
 
     @property
     def magnification(self) -> float:
@@ -124,6 +127,8 @@ class Drawing:
     bwr_modules: float
     foreground: str
     background: str
+    #: :attr:`Geometry.module_range_mm`: what whole-pixel rounding may not leave.
+    module_range_mm: tuple[float, float] | None = None
 
 
 @cache
@@ -221,9 +226,19 @@ def _geometry(
         raise InvalidComponent(GEOMETRY, what="bearer bars", what_zh="保护框", found=bearer,
                                expected=" or ".join(BEARER_STYLES))  # fmt: skip
     problems = tuple(p for p in (problem, _colour_problem(foreground, background)) if p)
+    module_range = _module_range(symbology, modules_per_x) if problem is None else None
     geometry = Geometry(module, height, bwr_mm, show_text, light_margin_mark, foreground,
-                        background, adjust_digits, bearer)  # fmt: skip
+                        background, adjust_digits, bearer, module_range)  # fmt: skip
     return geometry, problems
+
+
+def _module_range(symbology: Symbology, modules_per_x: int) -> tuple[float, float] | None:
+    """The module widths a raster writer must keep X within: GB 12904's magnification range
+    for EAN/UPC (nothing limits the others), unless the caller chose to go outside it."""
+    if symbology not in UPC_EAN:
+        return None
+    low, high = MAGNIFICATION_RANGE
+    return NOMINAL_MODULE_MM * low / modules_per_x, NOMINAL_MODULE_MM * high / modules_per_x
 
 
 def _module_mm(symbology: Symbology, magnification: float | None, module_mm: float | None,
@@ -358,7 +373,7 @@ def layout(symbol: Symbol, geometry: Geometry) -> Drawing:
     bars += place.frame()
     return Drawing(place.width, place.height, tuple(bars), tuple(place.glyphs()),
                    geometry.module_mm, geometry.bwr_mm / geometry.module_mm, geometry.foreground,
-                   geometry.background)  # fmt: skip
+                   geometry.background, geometry.module_range_mm)  # fmt: skip
 
 
 def _adjusted(symbol: Symbol, bars: list[Rect], origin_x: float) -> list[Rect]:

@@ -3,7 +3,12 @@
 A scanner decodes bar widths as ratios; bars that straddle pixels come out one pixel wider or
 narrower at random, which is how loose renderers make decoders misread. Here the module is
 ``round(X × dpi / 25.4)`` pixels (at least one), every edge falls on a pixel boundary, and
-:func:`pixels_per_module` says what X the pixels actually give. Bar width reduction is taken
+:func:`pixels_per_module` says what X the pixels actually give. Where the drawing says X must
+stay in a range (an EAN/UPC: GB 12904's magnification 0.80-2.00), the module is the nearest
+whole number of pixels inside it: at 600 dpi magnification 0.80 would round to 6 pixels, X
+0.254 mm (0.77), so it is drawn 7 pixels wide, X 0.296 mm (0.90). A printer gets artwork that
+conforms rather than a warning to act on; a resolution with no whole-pixel X in the range is
+refused. Bar width reduction is taken
 off whole pixels. The image is a 1-bit palette PNG with its resolution in the pHYs chunk.
 
 >>> from tiaoma.symbols import upcean
@@ -18,6 +23,7 @@ b'\\x89PNG\\r\\n\\x1a\\n'
 
 from __future__ import annotations
 
+import math
 import struct
 import zlib
 from functools import cache
@@ -44,6 +50,13 @@ __all__ = [
     "to_png",
 ]
 
+RESOLUTION_RANGE = define(
+    "render.resolution_range",
+    "{dpi} dpi has no whole number of pixels per module between {low} and {high} mm (GB 12904's "
+    "magnification range): choose another resolution",
+    "{dpi} dpi 下没有介于 {low} 与 {high} 毫米之间的整像素模块宽度（GB 12904 放大系数范围）："
+    "请换一个分辨率",
+)
 RESOLUTION = define(
     "render.resolution",
     "{dpi} dpi is too low for a {module_mm} mm module: it needs at least {needed} dpi for one "
@@ -55,16 +68,36 @@ Image = npt.NDArray[np.bool_]
 
 
 def pixels_per_module(drawing: Drawing, *, dpi: float) -> tuple[int, float]:
-    """Whole pixels per module at ``dpi``, and the module width in mm they really give."""
-    return _whole_pixels(drawing.module_mm, dpi)
+    """Whole pixels per module at ``dpi``, and the module width in mm they really give.
+
+    >>> from tiaoma.symbols import upcean
+    >>> from tiaoma.render import geometry_for, layout
+    >>> symbol = upcean.ean13("6936983800013")
+    >>> pixels_per_module(layout(symbol, geometry_for(symbol, magnification=0.8)), dpi=600)
+    (7, 0.2963)
+    """
+    return _whole_pixels(drawing.module_mm, dpi, drawing.module_range_mm)
 
 
-def _whole_pixels(module_mm: float, dpi: float) -> tuple[int, float]:
+def _whole_pixels(module_mm: float, dpi: float,
+                  within: tuple[float, float] | None = None) -> tuple[int, float]:  # fmt: skip
     pixels = round(module_mm * dpi / MM_PER_INCH)
+    if within is not None:
+        pixels = _nearest_within(pixels, dpi, within)
     if pixels < 1:
         needed = int(MM_PER_INCH / module_mm / 0.5) + 1
         raise InvalidComponent(RESOLUTION, dpi=dpi, module_mm=module_mm, needed=needed)
     return pixels, round(pixels * MM_PER_INCH / dpi, 4)
+
+
+def _nearest_within(pixels: int, dpi: float, within: tuple[float, float]) -> int:
+    """``pixels`` moved to the nearest count whose module width lies in ``within`` (mm)."""
+    low, high = (mm * dpi / MM_PER_INCH for mm in within)
+    fewest, most = max(1, math.ceil(low - 1e-9)), math.floor(high + 1e-9)
+    if fewest > most:
+        raise InvalidComponent(RESOLUTION_RANGE, dpi=dpi, low=round(within[0], 4),
+                               high=round(within[1], 4))  # fmt: skip
+    return min(max(pixels, fewest), most)
 
 
 def to_image(drawing: Drawing, *, dpi: float = 600, module_px: int | None = None,
@@ -75,7 +108,8 @@ def to_image(drawing: Drawing, *, dpi: float = 600, module_px: int | None = None
     the bar width reduction in pixels (else the drawing's, rounded to whole pixels).
     """
     scale, reduction = pixel_scale(drawing.module_mm, drawing.bwr_modules, dpi=dpi,
-                                   module_px=module_px, bwr_px=bwr_px)  # fmt: skip
+                                   module_px=module_px, bwr_px=bwr_px,
+                                   module_range_mm=drawing.module_range_mm)  # fmt: skip
     image = np.zeros((round(drawing.height * scale), round(drawing.width * scale)), dtype=bool)
     for bar in drawing.bars:
         paint_bar(image, bar, scale, reduction)
@@ -88,9 +122,12 @@ def to_image(drawing: Drawing, *, dpi: float = 600, module_px: int | None = None
 
 
 def pixel_scale(module_mm: float, bwr_modules: float, *, dpi: float, module_px: int | None,
-                bwr_px: int | None) -> tuple[int, int]:  # fmt: skip
-    """Pixels per module and the bar width reduction in whole pixels."""
-    scale = module_px if module_px is not None else _whole_pixels(module_mm, dpi)[0]
+                bwr_px: int | None,
+                module_range_mm: tuple[float, float] | None = None) -> tuple[int, int]:  # fmt: skip
+    """Pixels per module (kept within ``module_range_mm`` if given) and the bar width reduction
+    in whole pixels."""
+    scale = (module_px if module_px is not None
+             else _whole_pixels(module_mm, dpi, module_range_mm)[0])  # fmt: skip
     reduction = bwr_px if bwr_px is not None else round(bwr_modules * scale)
     return scale, reduction
 

@@ -287,7 +287,8 @@ def png(symbol: Symbol, geometry: Geometry, *, dpi: float = 600, module_px: int 
         return to_png(layout(symbol, geometry), dpi=dpi, module_px=module_px, bwr_px=bwr_px)
     place_key = _shape_key(symbol, geometry)
     scale, reduction = pixel_scale(geometry.module_mm, geometry.bwr_mm / geometry.module_mm,
-                                   dpi=dpi, module_px=module_px, bwr_px=bwr_px)  # fmt: skip
+                                   dpi=dpi, module_px=module_px, bwr_px=bwr_px,
+                                   module_range_mm=geometry.module_range_mm)  # fmt: skip
     key = (place_key, scale, reduction)
     shape: _PngShape | None = _png_shapes.get(key)
     if shape is None:
