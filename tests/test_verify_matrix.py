@@ -6,17 +6,27 @@ matrices painted here with one controlled fault each, so the arithmetic can be w
 
 from __future__ import annotations
 
+import io
 import random
 
 import numpy as np
 import pytest
 import zint
+from PIL import Image
 
-from tests.oracles import zint_modules
+from tests.oracles import zint_modules, zxing_read
+from tiaoma import scan
+from tiaoma.render import artwork, geometry_for
+from tiaoma.symbols.base import Symbol
+from tiaoma.symbols.choose import encode
+from tiaoma.symbols.matrix import datamatrix, qr
+from tiaoma.verify import matrix
 from tiaoma.verify._dm_structure import SIZES, dm_layout
 from tiaoma.verify._layout import Layout
 from tiaoma.verify._qr_structure import qr_layout, read_format
 from tiaoma.verify._reed_solomon import Field, Uncorrectable
+from tiaoma.verify.grading import VerifyError
+from tiaoma.verify.matrix import MatrixGrade, grade_matrix
 
 
 def _dark(rows: list[str]) -> np.ndarray:
@@ -95,3 +105,232 @@ def test_reed_solomon_refuses_a_block_past_its_capacity() -> None:
     damaged = [value ^ (0x0F if index < 3 else 0) for index, value in enumerate(block)]
     with pytest.raises(Uncorrectable):
         field.correct(damaged, 5)
+
+
+# --- grading: symbols painted here, one controlled fault each ---
+
+DPI = 600
+PX = 10  # pixels per module: X = 10/600 inch = 0.423 mm
+QUIET = 4
+
+
+def _matrix(symbol: Symbol) -> np.ndarray:
+    return _dark([row.modules for row in symbol.rows])
+
+
+def _paint(dark: np.ndarray, *, grow_px: int = 0, light: int = 255, ink: int = 0,
+           stretch: float = 1.0, dpi: float | None = DPI) -> bytes:  # fmt: skip
+    """The modules drawn ``PX`` pixels each inside a 4-module quiet zone; dark modules grown by
+    ``grow_px`` pixels on every side; the picture widened ``stretch`` times."""
+    rows, cols = dark.shape
+    canvas = np.full(((rows + 2 * QUIET) * PX, (cols + 2 * QUIET) * PX), light, dtype=np.uint8)
+    for row, col in np.argwhere(dark).tolist():
+        top, left = (row + QUIET) * PX - grow_px, (col + QUIET) * PX - grow_px
+        canvas[top : top + PX + 2 * grow_px, left : left + PX + 2 * grow_px] = ink
+    picture = Image.fromarray(canvas)
+    if stretch != 1.0:
+        size = (round(picture.width * stretch), picture.height)
+        picture = picture.resize(size, Image.Resampling.BILINEAR)
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG", **({"dpi": (dpi, dpi)} if dpi else {}))
+    return buffer.getvalue()
+
+
+def _grade(dark: np.ndarray, **paint: float) -> MatrixGrade:
+    return grade_matrix(_paint(dark, **paint))  # type: ignore[arg-type]
+
+
+def _value(graded: MatrixGrade, name: str) -> float:
+    return graded.parameter(name).grade.value
+
+
+QR = qr("(01)06901234567892(10)ABC123", gs1=True, error_correction="M")
+QR2 = qr("(01)06901234567892(10)ABC123", gs1=True, error_correction="M", version=2)
+DM = datamatrix("(01)06901234567892(10)ABC123", gs1=True)
+
+
+@pytest.mark.parametrize("symbol", [QR, DM, qr("https://example.com/" + "x" * 120),
+                                    datamatrix("ABCDEF", shape="rectangle")],
+                         ids=["gs1-qr", "gs1-dm", "qr-v6", "dm-rectangle"])  # fmt: skip
+def test_a_clean_symbol_from_the_renderer_grades_4(symbol: Symbol) -> None:
+    """tiaoma's own PNG at 600 dpi: every parameter 4, GS1's and GB/T 33993's verdicts pass
+    (GS1's at aperture 08, the one its requirement names)."""
+    graded = grade_matrix(artwork(symbol, geometry_for(symbol), "png", dpi=DPI), aperture="08")
+    assert graded.result == "4.0/08/660"
+    assert graded.grade.letter == "A"
+    assert all(parameter.grade.value == 4 for parameter in graded.parameters)
+    assert graded.data == zxing_read(symbol).text or symbol.symbology.label.startswith("GS1")
+    assert all(verdict.passed for verdict in graded.verdicts if verdict.name.startswith("GB"))
+    assert graded.advice == (
+        ("No faults found: the symbol grades A.", "未发现问题：符号等级为 A。"),
+    )
+    assert abs(graded.x_mm - 0.5) < 0.01  # the renderer's default X, whole pixels at 600 dpi
+
+
+def test_the_default_aperture_is_80_percent_of_x_and_the_gs1_verdict_needs_08() -> None:
+    graded = _grade(_matrix(QR))  # X 0.423 mm: 0.339 mm = reference 14
+    assert graded.aperture == "14"
+    assert [verdict.passed for verdict in graded.verdicts] == [True, None]
+
+
+def test_symbol_contrast_steps_down_with_the_ink_lightened() -> None:
+    """Hand-worked: ink grey 145 on white 255 is SC = (255 - 145) / 255 = 43.1 %: grade 2
+    (C: 40-55 %)."""
+    graded = _grade(_matrix(QR), ink=145)
+    assert abs(graded.parameter("symbol_contrast").measured - 43.1) < 0.2  # type: ignore[operator]
+    assert _value(graded, "symbol_contrast") == 2
+    steps = [_value(_grade(_matrix(QR), ink=ink), "symbol_contrast")
+             for ink in (0, 100, 130, 160, 200)]  # fmt: skip
+    assert steps == [4, 3, 2, 1, 1]  # SC 100, 60.8, 49.0, 37.3, 21.6 %
+
+
+def _finder_damaged(count: int) -> np.ndarray:
+    """``count`` spots in the upper left finder's separator: light modules printed dark
+    (zxing-cpp stops finding a QR Code whose finder ring itself is broken at a corner)."""
+    dark = _matrix(QR)
+    for row, col in ((7, 0), (7, 2), (0, 7), (2, 7), (7, 4))[:count]:
+        dark[row, col] = True
+    return dark
+
+
+def test_a_damaged_finder_pattern_grades_by_its_damaged_modules() -> None:
+    """Hand-worked: one spot in the separator = 1 damaged module of the segment's 64 (finder
+    7 × 7 and its separator): grade 3 for that segment and for fixed pattern damage; each
+    further spot one grade lower."""
+    graded = _grade(_finder_damaged(1))
+    finder = graded.segments[0]
+    assert (finder.name, finder.modules, finder.damaged, finder.grade.value) == (
+        "upper left finder pattern",
+        64,
+        1,
+        3.0,
+    )
+    assert [s.grade.value for s in graded.segments[1:]] == [4.0, 4.0, 4.0]
+    steps = [_value(_grade(_finder_damaged(count)), "fixed_pattern_damage") for count in range(5)]
+    assert steps == [4, 3, 2, 1, 0]
+    assert any("finder" in english for english, _ in _grade(_finder_damaged(3)).advice)
+
+
+def test_the_grid_stretched_along_one_axis_is_axial_non_uniformity() -> None:
+    """Hand-worked: 10 % wider than high: ANU = 0.10 / 1.05 = 0.095, grade 2 (C: <= 0.10)."""
+    graded = _grade(_matrix(QR), stretch=1.10)
+    anu = graded.parameter("axial_nonuniformity").measured
+    assert anu is not None
+    assert abs(anu - 0.0952) < 0.005
+    assert _value(graded, "axial_nonuniformity") == 2
+    steps = [_value(_grade(_matrix(QR), stretch=s), "axial_nonuniformity")
+             for s in (1.0, 1.05, 1.075, 1.095, 1.115, 1.15)]  # fmt: skip
+    assert steps == [4, 4, 3, 2, 1, 0]
+
+
+def test_a_module_grown_by_20_percent_is_reported_as_print_growth() -> None:
+    """Dark modules one pixel wider on each side of 10: 2 / 10 = 20 % of X, across and down;
+    not graded (the symbol still grades 4)."""
+    graded = _grade(_matrix(QR), grow_px=1)
+    across, down = graded.print_growth
+    assert abs(across - 0.20) < 0.03
+    assert abs(down - 0.20) < 0.03
+    assert graded.grade.value == 4
+    growths = [_grade(_matrix(DM), grow_px=g).print_growth[0] for g in (0, 1, 2)]
+    assert growths == sorted(growths)
+    assert abs(growths[0]) < 0.02
+
+
+def _flipped(errors: int) -> np.ndarray:
+    """One module of each of ``errors`` codewords of a version 2-M QR Code's one block inverted."""
+    dark = _matrix(QR2)
+    reading = qr_layout(2).read(dark)
+    assert len(reading.blocks) == 1
+    assert reading.blocks[0].ec_count == 16
+    for codeword in range(errors):
+        row, col = reading.cells[codeword * 3, 0]
+        dark[row, col] = not dark[row, col]
+    return dark
+
+
+def test_modules_flipped_until_half_the_error_correction_is_used() -> None:
+    """Version 2-M: one block, d = 16, p = 0. Hand-worked: 4 codewords wrong: UEC = 1 -
+    2 × 4 / 16 = 50 %, grade 3 (B: >= 50 %); reflectance margin falls with them."""
+    assert QR2.width == 25
+    graded = _grade(_flipped(4))
+    assert graded.block_errors == (4,)
+    assert graded.parameter("unused_error_correction").measured == 0.5
+    assert _value(graded, "unused_error_correction") == 3
+    assert int((graded.module_grades == 0).sum()) == 4
+    steps = [_value(_grade(_flipped(count)), "unused_error_correction") for count in range(8)]
+    assert steps == [4, 4, 4, 4, 3, 2, 1, 0]  # UEC 100, 88, 75, 63, 50, 38, 25, 13 %
+    margins = [_value(_grade(_flipped(count)), "reflectance_margin") for count in (0, 2, 4, 6)]
+    assert margins == [4, 4, 3, 1]  # wrong codewords count as errors: as UEC's 4, 4, 3, 1
+
+
+def test_a_block_past_correction_fails_the_decode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """zxing-cpp's sampling may read a symbol whose modules ours reads past correction; then
+    the decode fails and the symbol grades 0. (zxing-cpp itself reads no QR Code with 9 of
+    16 codewords wrong, so here it is shown the clean symbol.)"""
+    clean = scan.read(Image.open(io.BytesIO(_paint(_matrix(QR2)))))
+    monkeypatch.setattr(matrix.scan, "read", lambda _: clean)
+    monkeypatch.setattr(matrix, "_layout", lambda *_: qr_layout(2))
+    graded = _grade(_flipped(9))  # 9 > 16 / 2
+    assert graded.block_errors == (None,)
+    assert graded.result.startswith("0.0/")
+    assert _value(graded, "decode") == _value(graded, "reflectance_margin") == 0
+    assert "reference decode failed" in graded.advice[0][0]
+
+
+# --- bad input: a message in English and Chinese, never a traceback ---
+
+
+def _refused(source: object, code: str, **options: object) -> str:
+    with pytest.raises(VerifyError) as caught:
+        grade_matrix(source, **options)  # type: ignore[arg-type]
+    assert caught.value.code == code
+    assert caught.value.message_zh
+    return str(caught.value)
+
+
+def test_an_image_without_a_2d_symbol_says_so() -> None:
+    blank = _paint(np.zeros((21, 21), dtype=bool))
+    assert "no QR Code or Data Matrix" in _refused(blank, "verify-no-matrix")
+
+
+def test_an_unreadable_symbol_grades_f_in_the_message() -> None:
+    """Half the symbol printed over: nothing reads it, so as printed it would grade 0 (F)."""
+    dark = _matrix(QR)
+    dark[:, :10] = True
+    assert "grades 0 (F)" in _refused(_paint(dark), "verify-no-matrix")
+
+
+def test_a_linear_symbol_is_sent_to_the_linear_grader() -> None:
+    ean = encode("6936983800013")
+    message = _refused(artwork(ean, geometry_for(ean), "png", dpi=DPI), "verify-not-matrix")
+    assert "EAN-13" in message
+    assert "tiaoma verify" in message
+
+
+def test_too_few_pixels_per_module_says_how_many_and_how_many_are_needed() -> None:
+    """X = 3 pixels at 600 dpi: 5 are needed, so 1000 dpi."""
+    png = artwork(QR, geometry_for(QR), "png", dpi=DPI, module_px=3)
+    message = _refused(png, "verify-resolution")
+    assert "3.0 pixels per module" in message
+    assert "at least 5" in message
+    assert "1000 dpi" in message
+
+
+@pytest.mark.parametrize(
+    ("options", "code"),
+    [({"aperture": "99"}, "verify-bad-aperture"), ({"dpi": 10}, "verify-bad-dpi")],
+)
+def test_bad_options_are_refused(options: dict[str, object], code: str) -> None:
+    _refused(_paint(_matrix(QR)), code, **options)
+
+
+def test_an_image_that_does_not_say_its_resolution_needs_dpi() -> None:
+    png = _paint(_matrix(QR), dpi=None)
+    _refused(png, "verify-no-dpi")
+    assert grade_matrix(png, dpi=600).grade.value == 4
+
+
+def test_a_pillow_image_is_graded_too() -> None:
+    picture = Image.open(io.BytesIO(_paint(_matrix(DM))))
+    graded = grade_matrix(picture)
+    assert (graded.source, graded.symbology, graded.size) == ("<image>", "GS1 DataMatrix", "18x18")
