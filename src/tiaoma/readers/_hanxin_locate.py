@@ -1,0 +1,455 @@
+"""Finding Han Xin symbols in a grey image and sampling their modules (numpy only).
+
+1. Threshold: each pixel against the mean of its neighbourhood (an integral image), after a
+   light smoothing that keeps noise from breaking runs.
+2. Finder candidates: every row and column cut into runs; five runs dark-light-dark-light-dark
+   in the ratio 1:1:1:1:3 or 3:1:1:1:1 between light ones are a cut through a finder pattern's
+   nested L shapes and its 3×3 core (ISO/IEC 20830:2021 §5.2.1). A line through the core cuts
+   the Ls in that ratio at any angle within 45° of the finder's diagonal, so rows find the
+   finders at some rotations and columns at the others. The hits cluster on the cores.
+3. The cores: each cluster's dark 3×3 core, grown from the hits, gives a centroid that does
+   not depend on the direction of the cuts.
+4. Which finder is which: four cores, tried in their convex order both ways round (a
+   mirrored symbol runs the other way) and at each starting corner; the cores' centres in
+   module coordinates are (5.5, 5.5), (s − 5.5, 5.5), (s − 5.5, s − 5.5) and (1.5, s − 1.5)
+   (the bottom-left finder is the one turned inwards, its core in the corner), so each
+   assignment gives a perspective transform; the one under which the four finder patterns
+   and their separators come out best wins. The side s comes from the cores' distance in
+   modules, then from the function information.
+5. The modules are sampled at their centres through the transform, each against the local
+   threshold, and :func:`tiaoma.readers.hanxin.decode_modules` reads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from tiaoma.errors import define
+from tiaoma.readers import hanxin as reader
+from tiaoma.symbols import hanxin
+
+__all__ = ["MAX_PIXELS", "read_image"]
+
+#: Larger images are refused (as :data:`tiaoma.scan.MAX_PIXELS`): memory, not pixels, runs out.
+MAX_PIXELS = 120_000_000
+#: Finder search runs on a copy shrunk to about this many pixels; sampling uses every pixel.
+SEARCH_PIXELS = 4_000_000
+#: The smoothing radii tried in turn (pixels): 1 for noise, 0 for modules of two pixels.
+SMOOTHING = (1, 0)
+#: Fewer pixels per module than this cannot be sampled reliably.
+MIN_MODULE_PIXELS = 1.5
+#: Finder candidates kept for the search of four (the best supported).
+CANDIDATES = 200
+#: An assignment of the four finders is believed when this share of the finder patterns and
+#: separators (4 × 64 modules) comes out as expected.
+FINDER_AGREEMENT = 0.8
+
+_TOO_LARGE = define(
+    "hanxin-too-large",
+    "The image has {pixels} pixels, more than the {limit} allowed",
+    "图像有 {pixels} 个像素，超过允许的 {limit} 个",
+)
+_TOO_SMALL = define(
+    "hanxin-too-small",
+    "A Han Xin symbol was found but its modules are {pixels:.1f} pixels wide: at least "
+    "{minimum} are needed (scan at a higher resolution)",
+    "找到汉信码符号，但其模块仅 {pixels:.1f} 像素宽：至少需要 {minimum} 像素（请提高扫描分辨率）",
+)
+_NOT_A_SYMBOL = define(
+    "hanxin-not-read",
+    "A Han Xin symbol was found but could not be read: {reason}",
+    "找到汉信码符号，但无法读取：{reason}",
+)
+
+Gray = npt.NDArray[np.float32]
+Points = npt.NDArray[np.float64]
+
+
+# --- 1. threshold --------------------------------------------------------------------------
+
+
+def _box_mean(image: Gray, radius: int) -> Gray:
+    """The mean over a (2·radius + 1)² window, clipped at the edges, by an integral image."""
+    height, width = image.shape
+    integral = np.zeros((height + 1, width + 1), dtype=np.float64)
+    integral[1:, 1:] = image.cumsum(axis=0).cumsum(axis=1)
+    rows = np.arange(height)
+    columns = np.arange(width)
+    top, bottom = np.clip(rows - radius, 0, height), np.clip(rows + radius + 1, 0, height)
+    left, right = np.clip(columns - radius, 0, width), np.clip(columns + radius + 1, 0, width)
+    total = (
+        integral[bottom][:, right] - integral[top][:, right]
+        - integral[bottom][:, left] + integral[top][:, left]
+    )  # fmt: skip
+    area = (bottom - top)[:, None] * (right - left)[None, :]
+    return (total / area).astype(np.float32)
+
+
+class _Thresholded:
+    """A grey image, smoothed, with its local threshold and the dark pixels."""
+
+    def __init__(self, gray: Gray, smoothing: int) -> None:
+        self.raw = gray
+        self.gray = _box_mean(gray, smoothing) if smoothing else gray
+        radius = max(7, min(75, min(gray.shape) // 16))
+        self.threshold = _box_mean(self.gray, radius) - 2.0
+        self.dark = self.gray < self.threshold
+
+
+# --- 2. finder candidates ------------------------------------------------------------------
+
+
+def _finder_cuts(dark: npt.NDArray[np.bool_]) -> tuple[Points, Points, Points]:
+    """Where rows cut a finder pattern: (row, centre of the 3-module run), module size."""
+    height, width = dark.shape
+    padded = np.full((height, width + 2), 2, dtype=np.int8)
+    padded[:, 1:-1] = dark
+    flat = padded.reshape(-1)
+    starts = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+    lengths = np.diff(starts).astype(np.float64)
+    values = flat[starts[:-1]]
+    if lengths.size < 7:
+        empty = np.zeros(0)
+        return empty, empty, empty
+    window = np.lib.stride_tricks.sliding_window_view(lengths, 7)
+    colours = np.lib.stride_tricks.sliding_window_view(values, 7)
+    shape_ok = (colours[:, 1] == 1) & (colours[:, 2] == 0) & (colours[:, 3] == 1)
+    shape_ok &= (colours[:, 4] == 0) & (colours[:, 5] == 1)
+    shape_ok &= (colours[:, 0] != 1) & (colours[:, 6] != 1)
+    runs = window[:, 1:6]
+    unit = runs.sum(axis=1) / 7.0
+    ones = np.abs(runs - unit[:, None]) <= 0.55 * unit[:, None]
+    three_first = (np.abs(runs[:, 0] - 3 * unit) <= 1.1 * unit) & ones[:, 1:].all(axis=1)
+    three_last = (np.abs(runs[:, 4] - 3 * unit) <= 1.1 * unit) & ones[:, :4].all(axis=1)
+    margins = np.minimum(np.where(colours[:, 0] == 2, 99, window[:, 0]),
+                         np.where(colours[:, 6] == 2, 99, window[:, 6]))  # fmt: skip
+    good = shape_ok & (three_first | three_last) & (margins >= 0.5 * unit) & (unit >= 0.5)
+    index = np.flatnonzero(good)
+    run_start = starts[index + 1]  # flat position of each pattern's first run
+    ends = np.cumsum(runs[index], axis=1)
+    big_start = np.where(three_first[index], 0, ends[:, 3])
+    big_end = np.where(three_first[index], ends[:, 0], ends[:, 4])
+    centre_flat = run_start + (big_start + big_end) / 2.0
+    row = np.floor(centre_flat / (width + 2))
+    column = centre_flat - row * (width + 2) - 1
+    return row, column, unit[index]
+
+
+def _candidates(dark: npt.NDArray[np.bool_]) -> list[tuple[float, float, float, int]]:
+    """Clusters of finder cuts from rows and columns: (x, y, module size, cuts), best first."""
+    rows, columns, units = _finder_cuts(dark)
+    columns_t, rows_t, units_t = _finder_cuts(dark.T)
+    x = np.concatenate([columns, columns_t + 0.5]) + 0.5
+    y = np.concatenate([rows + 0.5, rows_t]) + 0.5
+    unit = np.concatenate([units, units_t])
+    clusters: list[tuple[float, float, float, int]] = []
+    free = np.ones(x.size, dtype=bool)
+    order = np.argsort(-unit)
+    for seed in order:
+        if not free[seed]:
+            continue
+        near = free & ((x - x[seed]) ** 2 + (y - y[seed]) ** 2 <= (2.5 * unit[seed]) ** 2)
+        near &= (unit <= 1.6 * unit[seed]) & (unit >= unit[seed] / 1.6)
+        free &= ~near
+        count = int(near.sum())
+        clusters.append((float(x[near].mean()), float(y[near].mean()),
+                         float(np.median(unit[near])), count))  # fmt: skip
+    clusters.sort(key=lambda c: -c[3])
+    return clusters
+
+
+# --- 3. cores ------------------------------------------------------------------------------
+
+
+def _core(
+    dark: npt.NDArray[np.bool_], x: float, y: float, unit: float
+) -> tuple[float, float, float] | None:
+    """The centroid of the dark 3×3 core holding (x, y) and the module size its area gives
+    (runs cut at an angle are longer, the area is not), or None if there is no core.
+
+    A finder's core is a dark square of 3×3 modules with a light ring all round (the light L
+    on one side, the separator on the other): grown from the hits it stops at the ring, and
+    its area and second moments are those of a square (a blob of data modules seldom is)."""
+    reach = math.ceil(3.5 * unit) + 2
+    top, left = max(0, int(y) - reach), max(0, int(x) - reach)
+    patch = dark[top : int(y) + reach + 1, left : int(x) + reach + 1]
+    seed_y, seed_x = int(y) - top, int(x) - left
+    if not (seed_y < patch.shape[0] and seed_x < patch.shape[1] and patch[seed_y, seed_x]):
+        return None
+    grown = np.zeros_like(patch)
+    grown[seed_y, seed_x] = True
+    for _ in range(2 * reach):
+        bigger = grown.copy()
+        bigger[1:] |= grown[:-1]
+        bigger[:-1] |= grown[1:]
+        bigger[:, 1:] |= grown[:, :-1]
+        bigger[:, :-1] |= grown[:, 1:]
+        bigger &= patch
+        if (bigger == grown).all():
+            break
+        grown = bigger
+    found_y, found_x = np.nonzero(grown)
+    area = found_x.size
+    edge = grown[0].any() or grown[-1].any() or grown[:, 0].any() or grown[:, -1].any()
+    if edge or not 3.5 * unit * unit <= area <= 20 * unit * unit or area < 4:
+        return None
+    spread = np.linalg.eigvalsh(np.cov(np.stack([found_x, found_y]).astype(np.float64)) + 1 / 12)
+    square = area / 12  # a square's variance along any axis
+    if not (0.6 * square <= spread[0] and spread[1] <= 1.6 * square):
+        return None
+    centre_x, centre_y = found_x.mean() + left + 0.5, found_y.mean() + top + 0.5
+    return float(centre_x), float(centre_y), math.sqrt(area / 9)
+
+
+# --- 4. which finder is which ----------------------------------------------------------------
+
+
+def _homography(source: Points, target: Points) -> Points:
+    """The 3×3 perspective transform taking four or more source points to target points."""
+    rows = []
+    for (u, v), (x, y) in zip(source, target, strict=True):
+        rows.append([u, v, 1, 0, 0, 0, -u * x, -v * x, -x])
+        rows.append([0, 0, 0, u, v, 1, -u * y, -v * y, -y])
+    _, _, vt = np.linalg.svd(np.array(rows, dtype=np.float64))
+    matrix: Points = vt[-1].reshape(3, 3) / vt[-1, -1]
+    return matrix
+
+
+def _apply(matrix: Points, u: Points, v: Points) -> tuple[Points, Points]:
+    w = matrix[2, 0] * u + matrix[2, 1] * v + matrix[2, 2]
+    x = (matrix[0, 0] * u + matrix[0, 1] * v + matrix[0, 2]) / w
+    y = (matrix[1, 0] * u + matrix[1, 1] * v + matrix[1, 2]) / w
+    return x, y
+
+
+def _model_cores(size: int) -> Points:
+    """The cores' centres (x, y) in modules: top left, top right, bottom right, bottom left."""
+    return np.array([[5.5, 5.5], [size - 5.5, 5.5], [size - 5.5, size - 5.5], [1.5, size - 1.5]])
+
+
+def _finder_template(
+    size: int,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """Rows, columns and darkness of the finder patterns and separators (8×8 per corner)."""
+    pattern = hanxin.function_pattern(1)  # the corners are the same in every version
+    small = 23
+    rows, columns, dark = [], [], []
+    for top, left in ((0, 0), (0, small - 8), (small - 8, small - 8), (small - 8, 0)):
+        for r in range(top, top + 8):
+            for c in range(left, left + 8):
+                rows.append(r if top == 0 else size - small + r)
+                columns.append(c if left == 0 else size - small + c)
+                dark.append(bool(pattern[r, c]))
+    return np.array(rows), np.array(columns), np.array(dark)
+
+
+class _Sampler:
+    def __init__(self, image: _Thresholded, scale: float) -> None:
+        self.image = image
+        self.scale = scale  # search pixels → image pixels
+
+    def sample(
+        self, matrix: Points, rows: npt.NDArray[np.intp], columns: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.bool_]:
+        """Whether each module is dark: the unsmoothed grey at its centre, interpolated
+        between the four nearest pixels, against the local threshold there."""
+        x, y = _apply(matrix, columns.astype(np.float64) + 0.5, rows.astype(np.float64) + 0.5)
+        height, width = self.image.raw.shape
+        x = np.clip(x - 0.5, 0, width - 1.001)
+        y = np.clip(y - 0.5, 0, height - 1.001)
+        x0, y0 = np.floor(x).astype(np.intp), np.floor(y).astype(np.intp)
+        fx, fy = x - x0, y - y0
+        raw = self.image.raw
+        value = (
+            raw[y0, x0] * (1 - fx) * (1 - fy) + raw[y0, x0 + 1] * fx * (1 - fy)
+            + raw[y0 + 1, x0] * (1 - fx) * fy + raw[y0 + 1, x0 + 1] * fx * fy
+        )  # fmt: skip
+        result: npt.NDArray[np.bool_] = value < self.image.threshold[y0, x0]
+        return result
+
+    def grid(self, matrix: Points, size: int) -> npt.NDArray[np.bool_]:
+        rows, columns = np.divmod(np.arange(size * size), size)
+        return self.sample(matrix, rows, columns).reshape(size, size)
+
+
+def _triples(cores: Points, units: Points) -> list[tuple[float, int, int, int]]:
+    """(implausibility, a, b, c) for cores that could be the top-left, top-right and
+    bottom-right finders: |ab| ≈ |bc|, a right angle at b, at least 12 modules apart."""
+    n = len(cores)
+    a, b, c = (index.reshape(-1) for index in np.meshgrid(*[np.arange(n)] * 3, indexing="ij"))
+    distinct = (a != b) & (b != c) & (a != c)
+    a, b, c = a[distinct], b[distinct], c[distinct]
+    ab = cores[b] - cores[a]
+    bc = cores[c] - cores[b]
+    length_ab = np.linalg.norm(ab, axis=1)
+    length_bc = np.linalg.norm(bc, axis=1)
+    unit = (units[a] + units[b] + units[c]) / 3
+    cosine = np.abs((ab * bc).sum(axis=1)) / np.maximum(length_ab * length_bc, 1e-9)
+    ratio = np.abs(np.log(np.maximum(length_ab, 1e-9) / np.maximum(length_bc, 1e-9)))
+    same_size = np.maximum.reduce([units[a], units[b], units[c]]) <= 1.6 * np.minimum.reduce(
+        [units[a], units[b], units[c]]
+    )
+    good = (cosine < 0.4) & (ratio < 0.4) & (length_ab >= 10 * unit) & same_size
+    score = cosine + ratio
+    picked = np.flatnonzero(good)
+    picked = picked[np.argsort(score[picked])]
+    return [(float(score[i]), int(a[i]), int(b[i]), int(c[i])) for i in picked]
+
+
+def _bottom_left(named: Points, size: float) -> Points:
+    """Where the bottom-left core should be, given the other three (an affine guess)."""
+    top_left, top_right, bottom_right = named
+    span = size - 11
+    guess: Points = (
+        top_left
+        + (-4 / span) * (top_right - top_left)
+        + ((size - 7) / span) * (bottom_right - top_right)
+    )
+    return guess
+
+
+def _quadruples(cores: Points, units: Points) -> list[tuple[Points, float, bool]]:
+    """Plausible (TL, TR, BR, BL core positions, module size), most plausible first; the
+    bottom-left core is the nearest candidate to where it should be, or that place."""
+    found = []
+    for _, a, b, c in _triples(cores, units)[:60]:
+        unit = float((units[a] + units[b] + units[c]) / 3)
+        named = cores[[a, b, c]]
+        size = _across(named) / unit + 11
+        guess = _bottom_left(named, size)
+        distance = np.linalg.norm(cores - guess, axis=1)
+        distance[[a, b, c]] = np.inf
+        nearest = int(np.argmin(distance))
+        guessed = bool(distance[nearest] > max(3 * unit, 0.08 * size * unit))
+        found.append((np.vstack([named, guess if guessed else cores[nearest]]), unit, guessed))
+    return found
+
+
+def _across(named: Points) -> float:
+    """The mean distance top left - top right - bottom right between cores, in pixels."""
+    return float(np.linalg.norm(named[1] - named[0]) + np.linalg.norm(named[2] - named[1])) / 2
+
+
+def _sides_near(estimate: float) -> list[int]:
+    version = round((estimate - 21) / 2)
+    versions = [
+        v for v in (version, version - 1, version + 1, version - 2, version + 2) if 1 <= v <= 84
+    ]
+    return [hanxin.side(v) for v in versions]
+
+
+# --- 5. reading ----------------------------------------------------------------------------
+
+
+def _best_transform(
+    sampler: _Sampler, named: Points, unit: float, guessed: bool
+) -> tuple[float, Points, int]:
+    """The side and transform under which the finder patterns come out best, and the share
+    that does (less a little when the bottom-left finder was guessed, not found)."""
+    best: tuple[float, Points, int] = (-1.0, np.eye(3), 23)
+    for size in _sides_near(_across(named) / unit + 11)[:3]:
+        matrix = _homography(_model_cores(size), named)
+        rows, columns, expected = _finder_template(size)
+        agreement = float((sampler.sample(matrix, rows, columns) == expected).mean())
+        if agreement > best[0]:
+            best = (agreement, matrix, size)
+    return (best[0] - 0.05 * guessed, best[1], best[2])
+
+
+def _read_at(sampler: _Sampler, named: Points, sizes: list[int]) -> reader.HanXinRead:
+    """Read the symbol at the side whose function information reads best."""
+    tried: list[tuple[int, int, Points, npt.NDArray[np.bool_]]] = []
+    for size in sizes:
+        matrix = _homography(_model_cores(size), named)
+        grid = sampler.grid(matrix, size)
+        version, _, _, wrong = reader.read_function_information(grid)
+        if hanxin.side(version) == size:
+            tried.append((wrong, size, matrix, grid))
+    if not tried:
+        raise reader.HanXinError(reader.NO_FUNCTION_INFORMATION, wrong="too many")
+    _, size, matrix, grid = min(tried, key=lambda entry: entry[0])
+    read = reader.decode_modules(grid)
+    u = np.array([0.0, size, size, 0.0])
+    v = np.array([0.0, 0.0, size, size])
+    corners_x, corners_y = _apply(matrix, u, v)
+    corners = tuple((float(x), float(y)) for x, y in zip(corners_x, corners_y, strict=True))
+    return dataclasses.replace(read, corners=corners)
+
+
+def _distinct(found: list[tuple[float, float, float]]) -> tuple[Points, Points]:
+    """The cores, each once (clusters of one core's hits may split), and module sizes."""
+    cores: list[tuple[float, float]] = []
+    units: list[float] = []
+    for x, y, unit in found:
+        if all((x - cx) ** 2 + (y - cy) ** 2 > (1.5 * unit) ** 2 for cx, cy in cores):
+            cores.append((x, y))
+            units.append(unit)
+    return np.array(cores).reshape(-1, 2), np.array(units)
+
+
+def _gray(image: npt.ArrayLike) -> Gray:
+    array = np.asarray(image)
+    if array.ndim == 3:
+        array = array[..., :3].mean(axis=2)
+    if array.ndim != 2:
+        raise ValueError(f"expected a 2-D grey image, got an array of shape {array.shape}")
+    return array.astype(np.float32)
+
+
+def read_image(image: npt.ArrayLike, *, max_pixels: int | None = None) -> list[reader.HanXinRead]:
+    """Every Han Xin symbol read in a grey image (see :func:`tiaoma.readers.hanxin.read_hanxin`)."""
+    limit = MAX_PIXELS if max_pixels is None else max_pixels
+    shape = np.shape(image)
+    pixels = int(shape[0]) * int(shape[1]) if len(shape) >= 2 else 0
+    if pixels > limit:
+        raise reader.HanXinError(_TOO_LARGE, pixels=pixels, limit=limit)
+    gray = _gray(image)
+    reads: list[reader.HanXinRead] = []
+    failures: list[reader.HanXinError] = []
+    units: list[float] = []
+    for smoothing in SMOOTHING:
+        # smoothed, noise does not break the runs; unsmoothed, modules of two pixels survive
+        reads, failed, unit = _read_thresholded(_Thresholded(gray, smoothing))
+        failures.extend(failed)
+        units.extend(unit)
+        if reads:
+            return reads
+    if failures:
+        if min(units) < MIN_MODULE_PIXELS:
+            raise reader.HanXinError(_TOO_SMALL, pixels=min(units), minimum=MIN_MODULE_PIXELS)
+        raise failures[0]
+    return reads
+
+
+def _read_thresholded(
+    thresholded: _Thresholded,
+) -> tuple[list[reader.HanXinRead], list[reader.HanXinError], list[float]]:
+    """The symbols read, the failures of those found but not read, the module sizes seen."""
+    sampler = _Sampler(thresholded, 1.0)
+    candidates = [c for c in _candidates(thresholded.dark) if c[3] >= 2][:CANDIDATES]
+    found = [_core(thresholded.dark, x, y, unit) for x, y, unit, _ in candidates]
+    cores, units = _distinct([core for core in found if core is not None])
+    reads: list[reader.HanXinRead] = []
+    failures: list[reader.HanXinError] = []
+    taken: list[Points] = []
+    ranked = sorted(
+        ((*_best_transform(sampler, named, unit, guessed), named, unit)
+         for named, unit, guessed in _quadruples(cores, units)),
+        key=lambda entry: -entry[0],
+    )  # fmt: skip
+    for agreement, _, size, named, unit in ranked:
+        if agreement < FINDER_AGREEMENT:
+            break
+        if any(np.linalg.norm(named[:3] - place, axis=1).min() < 2 * unit for place in taken):
+            continue
+        try:
+            reads.append(_read_at(sampler, named, [size, *_sides_near(size)[1:]]))
+        except reader.HanXinError as error:
+            failures.append(error)
+            continue
+        taken.extend(named[:3])
+    return reads, failures, [float(u) for u in units]

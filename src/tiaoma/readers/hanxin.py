@@ -1,0 +1,217 @@
+"""Han Xin Code reader (ISO/IEC 20830:2021, identical to GB/T 21049-2022): tiaoma's own.
+
+zxing-cpp reads no Han Xin Code and no open-source Python reader exists, so tiaoma reads it
+itself, on the structure its encoder (:mod:`tiaoma.symbols.hanxin`) defines:
+
+- :func:`decode_modules` -- a module matrix (``True`` dark) → :class:`HanXinRead`: the function
+  information (version, level, mask) from both its copies, checked by its GF(16) Reed-Solomon
+  code (§5.4); the mask removed (§5.8.4); the codewords de-interleaved (§5.8.2) and each
+  block corrected by Reed-Solomon over GF(2⁸) (§5.7, :mod:`tiaoma.readers._reed_solomon`);
+  the modes parsed (§5.3, :mod:`tiaoma.readers._hanxin_modes`). A mirrored matrix reads too.
+- :func:`read_hanxin` -- a grey image → every Han Xin symbol found in it
+  (:mod:`tiaoma.readers._hanxin_locate`: adaptive threshold, finder patterns by their
+  1:1:1:1:3 runs, a perspective transform fitted to the four finders, the grid sampled).
+
+Each read says how many codewords each Reed-Solomon block corrected and how many it could
+have (``corrected``, ``correctable``): the unused error correction a 2D grade needs.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tiaoma.errors import TiaomaError, define
+from tiaoma.readers import _hanxin_modes, _reed_solomon
+from tiaoma.symbols import hanxin
+
+__all__ = ["HanXinError", "HanXinRead", "decode_modules", "read_hanxin"]
+
+_NOT_SQUARE = define(
+    "hanxin-not-square",
+    "A Han Xin symbol is a square of 23 to 189 modules (2 × version + 21), got {rows} × {columns}",
+    "汉信码符号应为 23 至 189 模块的正方形（2 × 版本 + 21），实为 {rows} × {columns}",
+)
+NO_FUNCTION_INFORMATION = define(
+    "hanxin-function-information",
+    "The Han Xin symbol's function information cannot be read ({wrong} of 56 bits wrong at best)",
+    "无法读取汉信码的功能信息（最好的情况下 56 位中有 {wrong} 位错误）",
+)
+_TOO_DAMAGED = define(
+    "hanxin-too-damaged",
+    "The Han Xin symbol (version {version}, level L{level}) is too damaged: block {block} of "
+    "{blocks} has more errors than its {check} check codewords can correct",
+    "汉信码符号（版本 {version}，纠错等级 L{level}）损坏过多：第 {block} 块（共 {blocks} 块）"
+    "的错误超过其 {check} 个纠错码字的纠错能力",
+)
+_BAD_DATA = define(
+    "hanxin-bad-data",
+    "The Han Xin symbol's data breaks the mode rules: {reason}",
+    "汉信码符号的数据不符合编码模式规则：{reason}",
+)
+
+#: A function information read with more wrong bits (of both copies' 56 check-protected bits,
+#: or half as many in one copy) is refused: two valid words differ in at least 5 nibbles.
+MAX_FUNCTION_INFORMATION_ERRORS = 12
+
+
+class HanXinError(TiaomaError):
+    """A Han Xin symbol that was found but cannot be read."""
+
+
+@dataclass(frozen=True)
+class HanXinRead:
+    """One Han Xin symbol read."""
+
+    text: str
+    """The data as text: each ECI segment in its character set, GB 18030 without one; a GS1
+    message with FNC1 as the group separator ``\\x1d``."""
+    data: bytes
+    """The bytes the symbol carries (GB 18030 for Chinese characters in the Chinese modes)."""
+    gs1: bool
+    """Whether the symbol is in GS1 mode."""
+    version: int
+    level: int
+    """Error correction level 1-4 (L1-L4)."""
+    mask: int
+    corrected: tuple[int, ...]
+    """Codewords corrected in each Reed-Solomon block, in block order."""
+    correctable: tuple[int, ...]
+    """Codewords each block could have corrected (half its check codewords)."""
+    mirrored: bool
+    """Whether the symbol was read mirrored (printed through, or seen from behind)."""
+    corners: tuple[tuple[float, float], ...] = ()
+    """The symbol's top-left, top-right, bottom-right and bottom-left corners in the image's
+    pixels (x, y), for reads from an image."""
+    modes: tuple[str, ...] = ()
+    """The data modes met, in order (``numeric``, ``text``, ``binary``, ``region 1``…)."""
+
+    @property
+    def unused_error_correction(self) -> float:
+        """ISO/IEC 15415's unused error correction: 1 − corrected / correctable, at the worst
+        block (1.0 for a clean symbol)."""
+        return min(
+            1 - done / can for done, can in zip(self.corrected, self.correctable, strict=True)
+        )
+
+
+_FIELD = _reed_solomon.Field(256, 0x163)
+
+
+@functools.cache
+def _function_information_table() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.intp]]:
+    """Every valid function information's 28 protected bits, and its (version, level, mask)."""
+    keys = [(v, lv, m) for v in hanxin.VERSIONS for lv in hanxin.LEVELS for m in hanxin.MASKS]
+    bits = np.array([hanxin.function_information(*key)[:28] for key in keys], dtype=np.uint8)
+    return bits, np.array(keys, dtype=np.intp)
+
+
+def read_function_information(modules: npt.NDArray[np.bool_]) -> tuple[int, int, int, int]:
+    """(version, level, mask, wrong bits) nearest to the function information's two copies.
+
+    Maximum likelihood over the 1,344 valid words rather than decoding the GF(16) code: both
+    copies vote bit by bit; when one copy is destroyed (a corner torn off), the other alone
+    decides if it is near a valid word. ``wrong`` counts the differing bits of the 56 (or of
+    the 28 of the copy that decided)."""
+    size = modules.shape[0]
+    positions = hanxin.function_information_positions(max(1, min(84, (size - 21) // 2)))
+    seen = modules.reshape(-1)[positions[:, :28]].astype(np.uint8)  # 2 copies × 28 bits
+    table, keys = _function_information_table()
+    each = (table[:, None, :] != seen[None, :, :]).sum(axis=2)  # candidates × 2
+    both = each.sum(axis=1)
+    best = int(np.argmin(both))
+    wrong = int(both[best])
+    if wrong > MAX_FUNCTION_INFORMATION_ERRORS:
+        alone = each.min(axis=1)
+        best = int(np.argmin(alone))
+        wrong = int(alone[best]) if alone[best] <= MAX_FUNCTION_INFORMATION_ERRORS // 2 else wrong
+    version, level, mask = (int(k) for k in keys[best])
+    return version, level, mask, wrong
+
+
+def _blocks(version: int, level: int) -> list[tuple[int, int]]:
+    """(data, check) codewords of each block, in order."""
+    return [
+        (data, check)
+        for count, data, check in hanxin.error_correction_blocks(version, level)
+        for _ in range(count)
+    ]
+
+
+def _codewords(modules: npt.NDArray[np.bool_], version: int, mask: int) -> npt.NDArray[np.uint8]:
+    flat = (modules ^ hanxin.mask_pattern(version, mask)).reshape(-1)
+    count = hanxin.codeword_count(version)
+    bits = flat[hanxin.data_positions(version)[: 8 * count]]
+    return hanxin.deinterleave(np.packbits(bits))
+
+
+def _correct(
+    stream: npt.NDArray[np.uint8], version: int, level: int
+) -> tuple[list[int], list[int], list[int]]:
+    """The data codewords after correction, and each block's corrections and capacity."""
+    data_out: list[int] = []
+    corrected: list[int] = []
+    correctable: list[int] = []
+    at = 0
+    blocks = _blocks(version, level)
+    for number, (data, check) in enumerate(blocks, 1):
+        word = stream[at : at + data + check].tolist()
+        at += data + check
+        try:
+            fixed, changed = _reed_solomon.decode(_FIELD, word, check)
+        except _reed_solomon.Uncorrectable:
+            raise HanXinError(
+                _TOO_DAMAGED, version=version, level=level, block=number, blocks=len(blocks),
+                check=check,
+            ) from None  # fmt: skip
+        data_out.extend(fixed[:data])
+        corrected.append(changed)
+        correctable.append(check // 2)
+    return data_out, corrected, correctable
+
+
+def _decode_upright(modules: npt.NDArray[np.bool_], mirrored: bool) -> HanXinRead:
+    version, level, mask, wrong = read_function_information(modules)
+    if wrong > MAX_FUNCTION_INFORMATION_ERRORS or hanxin.side(version) != modules.shape[0]:
+        raise HanXinError(NO_FUNCTION_INFORMATION, wrong=wrong)
+    stream = _codewords(modules, version, mask)
+    data, corrected, correctable = _correct(stream, version, level)
+    bits = "".join(f"{value:08b}" for value in data)
+    try:
+        parsed = _hanxin_modes.parse(bits)
+    except _hanxin_modes.ModeError as error:
+        raise HanXinError(_BAD_DATA, reason=str(error)) from None
+    return HanXinRead(
+        text=parsed.text, data=parsed.data, gs1=parsed.gs1, version=version, level=level,
+        mask=mask, corrected=tuple(corrected), correctable=tuple(correctable),
+        mirrored=mirrored, modes=tuple(parsed.modes),
+    )  # fmt: skip
+
+
+def decode_modules(modules: npt.ArrayLike) -> HanXinRead:
+    """Read a Han Xin symbol from its modules: a square array, true (or 1) for dark, upright
+    (or mirrored: the function information says which).
+
+    Raises :class:`HanXinError` when the function information or a Reed-Solomon block
+    cannot be corrected, or the data breaks the mode rules."""
+    grid = np.asarray(modules).astype(bool)
+    rows, columns = grid.shape
+    if rows != columns or rows < 23 or rows > 189 or rows % 2 == 0:
+        raise HanXinError(_NOT_SQUARE, rows=rows, columns=columns)
+    try:
+        return _decode_upright(grid, mirrored=False)
+    except HanXinError as upright_error:
+        try:
+            return _decode_upright(grid.T.copy(), mirrored=True)
+        except HanXinError:
+            raise upright_error from None
+
+
+def read_hanxin(image: npt.ArrayLike, *, max_pixels: int | None = None) -> list[HanXinRead]:
+    """Every Han Xin symbol read in a grey image (2-D uint8 array, 0 black)."""
+    from tiaoma.readers import _hanxin_locate  # noqa: PLC0415 (it builds on this module)
+
+    return _hanxin_locate.read_image(image, max_pixels=max_pixels)

@@ -1,0 +1,232 @@
+"""tiaoma's Han Xin Code reader against symbols drawn by Zint and BWIPP (tests/oracles.py)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import zint
+
+from tests.oracles import bwipp_matrices, zint_modules
+from tiaoma.readers import _hanxin_modes, _reed_solomon
+from tiaoma.readers.hanxin import HanXinError, decode_modules, read_function_information
+from tiaoma.symbols import hanxin
+
+# Characters of every mode: digits, Text1/Text2, GB 2312 region 1 and 2, GB 18030 beyond.
+ALPHABETS = {
+    "digits": "0123456789",
+    "ascii": "".join(map(chr, range(32, 127))) + "\t\r\n",
+    "chinese": "中国商品条码汉信码编码读取测试北京上海广州深圳的了是在有",
+    "region2": "丌丐丕丞丟乂乇乜乩亍亓",  # GB 2312 rows 56-87 (region 2)
+    "gb18030": "€㐀㐁䶵龦",  # outside GB 2312: two- and four-byte GB 18030
+}
+
+
+def _grid(rows: list[str]) -> np.ndarray:
+    return np.array([[c == "1" for c in row] for row in rows])
+
+
+def _random_text(rng: random.Random, version: int, level: int) -> str:
+    """Random text of mixed modes that fits comfortably into the version and level."""
+    budget = hanxin.data_codeword_count(version, level) * 8 // 2  # bits, half the room
+    pieces: list[str] = []
+    while budget > 40:
+        kind = rng.choice(list(ALPHABETS))
+        bits = {"digits": 4, "ascii": 8, "chinese": 12, "region2": 12, "gb18030": 25}[kind]
+        count = rng.randint(1, max(1, min(40, (budget - 40) // bits)))
+        pieces.append("".join(rng.choice(ALPHABETS[kind]) for _ in range(count)))
+        budget -= count * bits + 40
+    return "".join(pieces) or "0"
+
+
+def _zint(text: str, version: int, level: int, mask: int | None = None) -> np.ndarray:
+    options: dict[str, object] = {"option_1": level, "option_2": version}
+    if mask is not None:
+        options["option_3"] = (mask + 1) << 8
+    return _grid(zint_modules(zint.Symbology.HANXIN, text, zint.InputMode.UNICODE, **options))
+
+
+@pytest.mark.parametrize("version", hanxin.VERSIONS)
+def test_reads_zints_symbols_at_every_version(version: int) -> None:
+    # every version, each level in turn, random text of every mode, each mask forced once
+    rng = random.Random(version)
+    level = version % 4 + 1
+    text = _random_text(rng, version, level)
+    read = decode_modules(_zint(text, version, level, mask=version % 4))
+    assert (read.text, read.version, read.level, read.mask) == (text, version, level, version % 4)
+    assert read.corrected == (0,) * len(read.correctable)
+    assert read.unused_error_correction == 1.0
+
+
+@pytest.mark.parametrize("level", hanxin.LEVELS)
+def test_reads_zints_symbols_at_every_level(level: int) -> None:
+    rng = random.Random(level)
+    for version in rng.sample(list(hanxin.VERSIONS), 6):
+        text = _random_text(rng, version, level)
+        read = decode_modules(_zint(text, version, level))
+        assert (read.text, read.version, read.level) == (text, version, level)
+
+
+def test_reads_bwipps_symbols() -> None:
+    # BWIPP (treepoem's) writes binary mode only and the function information's filler as
+    # 010101 where Zint and ISO/IEC 20830:2021 write 000000: the reader ignores the filler.
+    rng = random.Random(7)
+    cases = []
+    for version in range(1, 85, 3):
+        level = rng.randint(1, 4)
+        text = _random_text(rng, version, level)
+        cases.append((text, version, level))
+    matrices = bwipp_matrices(
+        "hanxin", [(t, f"dontdraw version={v} eclevel=L{lv}") for t, v, lv in cases]
+    )
+    for (text, version, level), matrix in zip(cases, matrices, strict=True):
+        assert not isinstance(matrix, str), matrix
+        read = decode_modules(_grid(matrix))
+        assert (read.text, read.version, read.level) == (text, version, level)
+
+
+def _codeword_modules(version: int, level: int) -> list[list[int]]:
+    """For each block, the flat module indexes of each of its codewords' first bit."""
+    count = hanxin.codeword_count(version)
+    order = np.concatenate([np.arange(start, count, 13) for start in range(13)])
+    where = np.empty(count, dtype=np.intp)
+    where[order] = np.arange(count)  # stream index -> interleaved index
+    positions = hanxin.data_positions(version)
+    blocks, at = [], 0
+    for number, data, check in hanxin.error_correction_blocks(version, level):
+        for _ in range(number):
+            blocks.append([int(positions[8 * where[i]]) for i in range(at, at + data + check)])
+            at += data + check
+    return blocks
+
+
+@pytest.mark.parametrize(("version", "level"), [(1, 1), (5, 4), (24, 2), (60, 3), (84, 4)])
+def test_corrects_up_to_capacity_and_fails_clearly_beyond(version: int, level: int) -> None:
+    rng = random.Random(version * 10 + level)
+    text = _random_text(rng, version, level)
+    clean = _zint(text, version, level)
+    blocks = _codeword_modules(version, level)
+    damaged = clean.copy().reshape(-1)
+    flips = []
+    for block in blocks:
+        capacity = hanxin.error_correction_blocks(version, level)[0][2] // 2
+        capacity = (len(block) - _data_of(block, version, level)) // 2
+        chosen = rng.sample(block, capacity)
+        damaged[chosen] ^= True
+        flips.append(capacity)
+    read = decode_modules(damaged.reshape(clean.shape))
+    assert read.text == text
+    assert read.corrected == tuple(flips) == read.correctable
+    assert read.unused_error_correction == 0.0
+    # one codeword more in the first block: a clear error, not a wrong read
+    extra = next(i for i in blocks[0] if damaged[i] == clean.reshape(-1)[i])
+    damaged[extra] ^= True
+    with pytest.raises(HanXinError) as refused:
+        decode_modules(damaged.reshape(clean.shape))
+    assert refused.value.code in {"hanxin-too-damaged", "hanxin-bad-data"}
+    assert "汉信码" in refused.value.message_zh
+
+
+def _data_of(block: list[int], version: int, level: int) -> int:
+    sizes = [
+        (data, check)
+        for number, data, check in hanxin.error_correction_blocks(version, level)
+        for _ in range(number)
+    ]
+    return next(data for data, check in sizes if data + check == len(block))
+
+
+def test_function_information_survives_damage_to_one_copy() -> None:
+    grid = _zint("HANXIN 汉信", 10, 3, mask=2)
+    positions = hanxin.function_information_positions(10)
+    grid.reshape(-1)[positions[0, :20]] ^= True  # most of one copy destroyed
+    assert read_function_information(grid)[:3] == (10, 3, 2)
+    assert decode_modules(grid).text == "HANXIN 汉信"
+
+
+def test_mirrored_symbol_reads_and_says_so() -> None:
+    grid = _zint("mirror 镜像", 3, 2)
+    read = decode_modules(grid.T)
+    assert (read.text, read.mirrored) == ("mirror 镜像", True)
+    assert decode_modules(grid).mirrored is False
+
+
+@pytest.mark.parametrize(
+    ("shape", "code"),
+    [((23, 25), "hanxin-not-square"), ((24, 24), "hanxin-not-square"),
+     ((191, 191), "hanxin-not-square"), ((23, 23), "hanxin-function-information")],
+)  # fmt: skip
+def test_refuses_what_is_no_han_xin_symbol(shape: tuple[int, int], code: str) -> None:
+    with pytest.raises(HanXinError) as refused:
+        decode_modules(np.zeros(shape, dtype=bool))
+    assert refused.value.code == code
+
+
+# --- the bit stream: GS1 mode and ECI, as BWIPP's tests write them (DIS §5.3.10, §5.4.12) ----
+
+
+@pytest.mark.parametrize(
+    ("bits", "text", "gs1"),
+    [
+        # BWIPP hanxin.ps.test: ^FNC1ABC^FNC112345678 (FNC1 fused into numeric mode)
+        ("11100001" "0011" "0000000000011" "010000010100001001000011" "0001" "1111101000"
+         "0001111011" "0111001000" "0001001110" "1111111110" "11111111", "ABC\x1d12345678", True),
+        # ^FNC1AB^FNC1^FNC1CD: standalone separators
+        ("11100001" "0011" "0000000000010" "0100000101000010" "0001" "1111101000" "1111111111"
+         "0001" "1111101000" "1111111111" "0011" "0000000000010" "0100001101000100" "11111111",
+         "AB\x1d\x1dCD", True),
+        # ECI 26 (UTF-8) then binary; a 14-bit and a 21-bit ECI designator
+        ("1000" "00011010" "0011" "0000000000010" "1100001110101001", "é", False),
+        ("1000" "10" + format(899, "014b") + "0011" "0000000000001" "11111111", "ÿ", False),
+        ("1000" "110" + format(3, "021b") + "0011" "0000000000001" "11101001", "é", False),
+        # text mode with a switch to Text2 and back
+        ("0010" "001010" "111110" "011100" "111110" "001011" "111111", "A B", False),
+        # region 1 jumping to region 2 (4094) and GB 18030 two- and four-byte modes
+        ("0100" + format(0, "012b") + format(4094, "012b") + format(0, "012b")
+         + format(4095, "012b"), "啊亍", False),
+        ("0110" + format(0xBE * (0x81 - 0x81) + 0x40 - 0x40, "015b") + format(32767, "015b")
+         + "0111" + format(0, "021b"), "丂\x80", False),
+    ],
+)  # fmt: skip
+def test_modes(bits: str, text: str, gs1: bool) -> None:
+    parsed = _hanxin_modes.parse(bits)
+    assert (parsed.text, parsed.gs1) == (text, gs1)
+
+
+@pytest.mark.parametrize(
+    "bits",
+    ["1001", "11100000", "0001" "1111101000" "1111111101",  # FNC1 outside GS1 mode
+     "0011" "0000000000101" "0100", "1000" "111", "0100" + format(3000, "012b"),
+     "0110" + format(0x7E * 0xBE, "015b"), "0111" + format(0x7E * 0x3138, "021b")],
+)  # fmt: skip
+def test_mode_errors(bits: str) -> None:
+    with pytest.raises(_hanxin_modes.ModeError):
+        _hanxin_modes.parse(bits)
+
+
+def test_reed_solomon_errors_and_erasures() -> None:
+    field = _reed_solomon.Field(256, 0x163)
+    rng = random.Random(3)
+    data = [rng.randrange(256) for _ in range(40)]
+    check = 16
+    word = data + [0] * check
+    # a codeword: the remainder of data · x^16 by the generator, found by solving with the
+    # decoder itself (16 erasures at the check positions)
+    word, _ = _reed_solomon.decode(field, word, check, erasures=range(40, 56))
+    assert _reed_solomon.syndromes(field, word, check) == [0] * check
+    damaged = list(word)
+    for index in (1, 5, 9):  # 3 errors + 10 erasures: 2·3 + 10 = 16
+        damaged[index] ^= 0x5A
+    erased = list(range(20, 30))
+    for index in erased:
+        damaged[index] = 0
+    fixed, changed = _reed_solomon.decode(field, damaged, check, erasures=erased)
+    assert fixed == word
+    assert changed == 3 + sum(1 for i in erased if word[i] != 0)
+    with pytest.raises(_reed_solomon.Uncorrectable):
+        _reed_solomon.decode(field, damaged, check, erasures=range(17))
+    for index in (30, 31, 32, 33, 34, 35, 36, 37, 38):  # 9 errors: beyond 8
+        damaged[index] ^= 1
+    with pytest.raises(_reed_solomon.Uncorrectable):
+        _reed_solomon.decode(field, damaged, check)
