@@ -246,11 +246,12 @@ def grade_matrix(
     measured_dpi = resolution / factor
     x_px = _module_px(corners, layout)
     _check_pixels(x_px, found, name, resolution, factor)
+    grey, corners = _trimmed(grey, corners, (layout.quiet_zone + 2) * x_px)
     x_mm = x_px * 25.4 / measured_dpi
     reference = aperture or _default_aperture(x_mm)
     diameter_px = _aperture_mm(reference) / 25.4 * measured_dpi
     reflect = image.reflectance(grey, calibration)
-    seen = _through_aperture(reflect, diameter_px)
+    seen = _Aperture.of(reflect, diameter_px)
     graded = _grade(seen, layout, corners)
     result = MatrixGrade(
         source=name, symbology=found.symbology, data=found.data, size=layout.size,
@@ -322,6 +323,16 @@ def _crop(page: Image.Image, found: scan.Found) -> tuple[NDArray[np.uint8], NDAr
     return image.grey_array(crop), np.array([left, top], dtype=np.float64), factor
 
 
+def _trimmed(grey: NDArray[np.uint8], corners: NDArray[np.float64],
+             margin: float) -> tuple[NDArray[np.uint8], NDArray[np.float64]]:  # fmt: skip
+    """Only the symbol and ``margin`` pixels round it (the quiet zone and a little more): the
+    aperture is applied to no more than is measured."""
+    low = np.maximum(np.floor(corners.min(axis=0) - margin), 0).astype(int)
+    high = np.ceil(corners.max(axis=0) + margin).astype(int)
+    trimmed = grey[low[1] : high[1], low[0] : high[0]]
+    return trimmed, corners - low
+
+
 def _layout(grey: NDArray[np.uint8], corners: NDArray[np.float64], found: scan.Found,
             name: str) -> Layout:  # fmt: skip
     """The symbol's structure, from the size zxing-cpp reports for it."""
@@ -364,21 +375,43 @@ def _picture(grey: NDArray[np.uint8]) -> Image.Image:
 # --- the image seen through the aperture, and sampled ---
 
 
-def _through_aperture(reflect: NDArray[np.float64], diameter_px: float) -> NDArray[np.float64]:
-    """Each pixel replaced by the mean reflectance inside the aperture centred on it (one
-    convolution by FFT; the image's border continues outwards)."""
-    kernel = image.disc(diameter_px)
-    reach = kernel.shape[0] // 2
-    padded = np.pad(reflect, reach, mode="edge")
-    spread = np.zeros_like(padded)
-    spread[: kernel.shape[0], : kernel.shape[1]] = kernel
-    spread = np.roll(spread, (-reach, -reach), axis=(0, 1))
-    seen = np.fft.irfft2(np.fft.rfft2(padded) * np.fft.rfft2(spread), s=padded.shape)
-    out: NDArray[np.float64] = seen[reach:-reach, reach:-reach] if reach else seen
-    return out
+@dataclass(frozen=True)
+class _Aperture:
+    """The image as seen through the aperture: each pixel the mean reflectance inside the
+    disc centred on it (the image's border continuing outwards), worked out only for the
+    pixels a sample needs (a whole-image convolution costs more than the few thousand
+    samples a grading takes)."""
+
+    padded: NDArray[np.float64]
+    kernel: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, reflect: NDArray[np.float64], diameter_px: float) -> _Aperture:
+        kernel = image.disc(diameter_px)
+        return cls(np.pad(reflect, kernel.shape[0] // 2, mode="edge"), kernel)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        reach = self.kernel.shape[0] // 2
+        return self.padded.shape[0] - 2 * reach, self.padded.shape[1] - 2 * reach
+
+    def at(self, rows: NDArray[np.int64], cols: NDArray[np.int64]) -> NDArray[np.float64]:
+        """The values at these pixels (any shape), in chunks that keep memory small."""
+        windows = np.lib.stride_tricks.sliding_window_view(self.padded, self.kernel.shape)
+        flat_rows, flat_cols = rows.reshape(-1), cols.reshape(-1)
+        values = np.empty(flat_rows.shape, dtype=np.float64)
+        for start in range(0, len(values), _CHUNK):
+            part = slice(start, start + _CHUNK)
+            patches = windows[flat_rows[part], flat_cols[part]]
+            values[part] = np.einsum("nij,ij->n", patches, self.kernel)
+        return values.reshape(rows.shape)
 
 
-def _sample(seen: NDArray[np.float64], points: NDArray[np.float64]) -> NDArray[np.float64]:
+#: Samples worked out at once (a chunk's patches: this many × the disc's pixels).
+_CHUNK = 8192
+
+
+def _sample(seen: _Aperture, points: NDArray[np.float64]) -> NDArray[np.float64]:
     """Bilinear values at points (x, y) in pixels, pixel ``i`` covering [i, i + 1)."""
     height, width = seen.shape
     x = np.clip(points[..., 0] - 0.5, 0, width - 1.000001)
@@ -386,8 +419,8 @@ def _sample(seen: NDArray[np.float64], points: NDArray[np.float64]) -> NDArray[n
     x0, y0 = x.astype(np.int64), y.astype(np.int64)
     tx, ty = x - x0, y - y0
     x1, y1 = np.minimum(x0 + 1, width - 1), np.minimum(y0 + 1, height - 1)
-    top = seen[y0, x0] * (1 - tx) + seen[y0, x1] * tx
-    bottom = seen[y1, x0] * (1 - tx) + seen[y1, x1] * tx
+    top = seen.at(y0, x0) * (1 - tx) + seen.at(y0, x1) * tx
+    bottom = seen.at(y1, x0) * (1 - tx) + seen.at(y1, x1) * tx
     values: NDArray[np.float64] = top * (1 - ty) + bottom * ty
     return values
 
@@ -484,7 +517,7 @@ def _edge(values: NDArray[np.float64], along: NDArray[np.float64], threshold: fl
     return best
 
 
-def _measure(seen: NDArray[np.float64], to_pixels: NDArray[np.float64], layout: Layout,
+def _measure(seen: _Aperture, to_pixels: NDArray[np.float64], layout: Layout,
              threshold: float) -> list[_Run]:  # fmt: skip
     """Every fixed-pattern run whose edges are found, along every line."""
     found = []
@@ -557,7 +590,7 @@ class _Graded:
     fields: dict[str, Any]
 
 
-def _grade(seen: NDArray[np.float64], layout: Layout, corners: NDArray[np.float64]) -> _Graded:
+def _grade(seen: _Aperture, layout: Layout, corners: NDArray[np.float64]) -> _Graded:
     to_modules = _from_corners(corners, layout)
     threshold = _module_statistics(_module_values(seen, _inverse(to_modules), layout))[2]
     for _ in range(2):  # measure, fit, measure again with the better grid
@@ -597,7 +630,7 @@ def _grade(seen: NDArray[np.float64], layout: Layout, corners: NDArray[np.float6
     return _Graded(pitch_px=float(np.mean(pitch)), fields=fields)
 
 
-def _module_values(seen: NDArray[np.float64], to_pixels: NDArray[np.float64],
+def _module_values(seen: _Aperture, to_pixels: NDArray[np.float64],
                    layout: Layout) -> NDArray[np.float64]:  # fmt: skip
     """Every module's reflectance at its centre, the quiet zone's ring included."""
     q = layout.quiet_zone
