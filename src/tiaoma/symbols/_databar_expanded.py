@@ -131,14 +131,18 @@ class _Writer:
         self.mode = mode
 
 
-def general_field(data: str) -> tuple[str, str | None, bool]:
-    """Encode ``data`` (FNC1 as :data:`FNC1`) in the general-purpose field.
+def general_field(data: str, *, alphanumeric: bool = False) -> tuple[str, str | None, bool]:
+    """Encode ``data`` (FNC1 as :data:`FNC1`) in the general-purpose field, starting in
+    numeric mode, or in alphanumeric mode if ``alphanumeric`` (a composite component's AI 90
+    method leaves the field there, ISO/IEC 24723 5.3.2).
 
     Returns the bits; the digit left over when the data ends in numeric mode with one digit
     (how it is written depends on the symbol size, see :func:`encode`), else ``None``; and
     whether the field ends in numeric mode.
     """
     writer = _Writer()
+    if alphanumeric:
+        writer.mode = _ALPHA
     i = 0
     while i < len(data):
         char = data[i]
@@ -251,13 +255,14 @@ def _characters_for(bits: int, min_characters: int) -> int:
     return max(-(-bits // CHARACTER_BITS), min_characters)
 
 
-def encode(message: ai.Gs1Message, *, min_characters: int = 3) -> str:
-    """The data characters' bits, a multiple of 12, for ``message``: linkage flag 0, method,
+def encode(message: ai.Gs1Message, *, min_characters: int = 3, linked: bool = False) -> str:
+    """The data characters' bits, a multiple of 12, for ``message``: linkage flag, method,
      variable length field, compressed data, general-purpose field, end digit and padding
-    . ``min_characters`` is the fewest data characters the symbol may have."""
+    . ``min_characters`` is the fewest data characters the symbol may have; the linkage flag
+    is 1 when ``linked``: a composite component is printed above (ISO/IEC 24724)."""
     method, compressed, rest, variable = _opening(message)
     field, last_digit, in_numeric = general_field(rest)
-    head = "0" + method  # linkage flag 0: no composite component
+    head = ("1" if linked else "0") + method  # the linkage flag
     fixed = len(head) + (2 if variable else 0) + len(compressed)
     if last_digit is not None:
         # One digit left in numeric mode: 4 bits (digit + 1) if 4-6 bits remain in the last

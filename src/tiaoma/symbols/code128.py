@@ -282,13 +282,36 @@ def code128(data: str) -> Symbol:
     return _symbol(Symbology.CODE128, data, values, text)
 
 
-def gs1_128(data: str) -> Symbol:
+def _final_set(values: Sequence[int]) -> int:
+    """The code set in force after the data characters of ``values`` (start first)."""
+    code_set = _START.index(values[0])
+    for value in values[1:]:
+        if value in _SWITCH[code_set]:
+            code_set = _SWITCH[code_set].index(value)
+    return code_set
+
+
+#: ISO/IEC 24723 (GS1 GenSpecs 5.11.2): the extra code set character that links GS1-128 to
+#: a composite component, after the data: for CC-A or CC-B, Code C from set B and Code A
+#: from set C; for CC-C, Code A from set B and Code B from set C. Set A (never the last set
+#: of GS1 data, which has no control characters) is linked as set B.
+_LINKAGE = {"AB": {_A: 99, _B: 99, _C: 101}, "C": {_A: 101, _B: 101, _C: 100}}
+
+
+def _linked(values: tuple[int, ...], component: str) -> tuple[int, ...]:
+    data = list(values[:-2])
+    data.append(_LINKAGE["C" if component == "C" else "AB"][_final_set(data)])
+    return _finish(data)
+
+
+def gs1_128(data: str, *, linked: str | None = None) -> Symbol:
     """A GS1-128 symbol of a GS1 element string in any form :func:`tiaoma.ai.parse` reads.
 
     The data is validated first (an invalid element string is never drawn); FNC1 follows
     the start character and ends every variable-length element string but the last (GS1
     GenSpecs 5.4.1, 5.10.1). The human-readable text is ``(01)…(17)…`` with the AIs in
-    brackets (GS1 GenSpecs 4.15).
+    brackets (GS1 GenSpecs 4.15). ``linked`` (``"A"``, ``"B"`` or ``"C"``) adds the linkage
+    character of a composite symbol whose 2D component is CC-A, CC-B or CC-C.
     """
     message = ai.parse(data)
     carried = message.fnc1()
@@ -297,4 +320,7 @@ def gs1_128(data: str) -> Symbol:
             GS1_TOO_LONG, value=message.bracketed(), limit=GS1_128_MAX_DATA, found=len(carried)
         )
     text = "".join(f"({element.ai}){element.value}" for element in message)
-    return _symbol(Symbology.GS1_128, message.bracketed(), _gs1_values(carried), text)
+    values = _gs1_values(carried)
+    if linked is not None:
+        values = _linked(values, linked)
+    return _symbol(Symbology.GS1_128, message.bracketed(), values, text)

@@ -110,10 +110,17 @@ def _gtin14(value: str, symbology: Symbology) -> str:
     return gtin.validate(text).zfill(14)
 
 
-def _omni_elements(number: str) -> list[int]:
+#: ISO/IEC 24724: a composite component above is flagged by adding this to the value of the
+#: 13 digits (Omnidirectional and its stacked forms) ...
+OMNI_LINKAGE = 10**13
+#: ... or this (Limited).
+LIMITED_LINKAGE = 2015133531096
+
+
+def _omni_elements(number: str, linked: bool = False) -> list[int]:
     """The 46 element widths of GS1 DataBar Omnidirectional (ISO/IEC 24724), from the
     left guard's light module to the right guard's."""
-    left, right = divmod(int(number[:13]), PAIR_BASE)
+    left, right = divmod(int(number[:13]) + OMNI_LINKAGE * linked, PAIR_BASE)
     values = (*divmod(left, INSIDE_VALUES), *divmod(right, INSIDE_VALUES))
     characters = [
         symbol_character(value, OUTSIDE if index % 2 == 0 else INSIDE, 4)
@@ -151,28 +158,29 @@ def _linear(symbology: Symbology, number: str, row: Row) -> Symbol:
     return Symbol(symbology, f"(01){number}", (row,), QuietZone(0, 0), text=_hrt(number, width))
 
 
-def omnidirectional(number: str) -> Symbol:
+def omnidirectional(number: str, *, linked: bool = False) -> Symbol:
     """GS1 DataBar Omnidirectional: 96 modules, one row of flexible height, at least 33X.
 
-    ``number`` is a GTIN-8/12/13/14 or the element string ``(01)…``.
+    ``number`` is a GTIN-8/12/13/14 or the element string ``(01)…``. ``linked`` sets the
+    linkage flag of a composite symbol's linear component (here and in the other forms).
     """
     value = _gtin14(number, Symbology.DATABAR_OMNI)
-    row = Row(modules(_omni_elements(value)))
+    row = Row(modules(_omni_elements(value, linked)))
     return _linear(Symbology.DATABAR_OMNI, value, row)
 
 
-def truncated(number: str) -> Symbol:
+def truncated(number: str, *, linked: bool = False) -> Symbol:
     """GS1 DataBar Truncated: Omnidirectional's modules at a height of 13X (ISO/IEC 24724
     5.3.1), for small items read by linear scanners only."""
     value = _gtin14(number, Symbology.DATABAR_TRUNCATED)
-    row = Row(modules(_omni_elements(value)), TRUNCATED_HEIGHT)
+    row = Row(modules(_omni_elements(value, linked)), TRUNCATED_HEIGHT)
     return _linear(Symbology.DATABAR_TRUNCATED, value, row)
 
 
-def _halves(number: str) -> tuple[str, str]:
+def _halves(number: str, linked: bool = False) -> tuple[str, str]:
     """The two rows of the stacked forms: the left half with a closing bar-space guard, and a
     bar-space guard before the right half (ISO/IEC 24724)."""
-    elements = _omni_elements(number)
+    elements = _omni_elements(number, linked)
     return modules(elements[:23]) + "10", "10" + modules(elements[23:], first="1")
 
 
@@ -235,10 +243,10 @@ def _bottom_separator(bottom: str) -> str:
     return separator
 
 
-def stacked(number: str) -> Symbol:
+def stacked(number: str, *, linked: bool = False) -> Symbol:
     """GS1 DataBar Stacked: two rows of 50 modules, 5X and 7X high, around a 1X separator."""
     value = _gtin14(number, Symbology.DATABAR_STACKED)
-    top, bottom = _halves(value)
+    top, bottom = _halves(value, linked)
     rows = tuple(
         Row(modules_, height)
         for modules_, height in zip(
@@ -254,11 +262,11 @@ def stacked(number: str) -> Symbol:
     )
 
 
-def stacked_omnidirectional(number: str) -> Symbol:
+def stacked_omnidirectional(number: str, *, linked: bool = False) -> Symbol:
     """GS1 DataBar Stacked Omnidirectional: two 33X rows of 50 modules and a three-row 1X
     separator (the complements of each row, and a dark-light alternation between)."""
     value = _gtin14(number, Symbology.DATABAR_STACKED_OMNI)
-    top, bottom = _halves(value)
+    top, bottom = _halves(value, linked)
     middle = "0000" + "01" * ((len(top) - 8) // 2) + "0000"
     rows = (
         Row(top, STACKED_OMNI_ROW_HEIGHT),
@@ -387,14 +395,14 @@ LIMITED_CHECKS = (
 LIMITED_RIGHT_GUARD = (1, 1, 5)
 
 
-def limited(number: str) -> Symbol:
+def limited(number: str, *, linked: bool = False) -> Symbol:
     """GS1 DataBar Limited: 79 modules (the right guard ends in 5 light modules), one row of
     flexible height, at least 10X. Only GTIN-14s with indicator 0 or 1 fit (ISO/IEC 24724
     6.1): a GTIN-8/12/13 has indicator 0."""
     value = _gtin14(number, Symbology.DATABAR_LIMITED)
     if value[0] not in "01":
         raise InvalidComponent(LIMITED_INDICATOR, value=value, found=value[0])
-    left, right = divmod(int(value[:13]), LIMITED_BASE)
+    left, right = divmod(int(value[:13]) + LIMITED_LINKAGE * linked, LIMITED_BASE)
     characters = [symbol_character(left, LIMITED_SET, 7), symbol_character(right, LIMITED_SET, 7)]
     check = [int(width) for width in LIMITED_CHECKS[_weighted_sum(characters, 89)]]
     elements = [*GUARD, *characters[0], *check, *characters[1], *LIMITED_RIGHT_GUARD]
@@ -462,9 +470,11 @@ def _weight_row(finder: str, right: bool) -> int:
     return 2 * index + right - 1
 
 
-def _expanded_characters(message: ai.Gs1Message, min_data: int) -> tuple[list[int], list[str]]:
+def _expanded_characters(
+    message: ai.Gs1Message, min_data: int, linked: bool = False
+) -> tuple[list[int], list[str]]:
     """The symbol character values, check character first, and the finder sequence."""
-    bits = _databar_expanded.encode(message, min_characters=min_data)
+    bits = _databar_expanded.encode(message, min_characters=min_data, linked=linked)
     data = [int(bits[i : i + 12], 2) for i in range(0, len(bits), 12)]
     if len(data) > _databar_expanded.MAX_DATA_CHARACTERS:
         raise InvalidLength(
@@ -500,7 +510,7 @@ def _message(data: str) -> ai.Gs1Message:
     return ai.parse(data)
 
 
-def expanded(data: str) -> Symbol:
+def expanded(data: str, *, linked: bool = False) -> Symbol:
     """GS1 DataBar Expanded: one row of flexible height, at least 34X, 4-22 symbol characters.
 
     ``data`` is a GS1 element string in any form :func:`tiaoma.ai.parse` reads; it is
@@ -511,7 +521,7 @@ def expanded(data: str) -> Symbol:
     (151, '(01)96901234567895(3202)000150')
     """
     message = _message(data)
-    values, finders = _expanded_characters(message, MIN_DATA_CHARACTERS)
+    values, finders = _expanded_characters(message, MIN_DATA_CHARACTERS, linked)
     elements = [*GUARD]
     for pair in range(len(finders)):
         elements += _pair_elements(values, finders, pair)
@@ -597,7 +607,9 @@ def _segments(segments: int) -> int:
     return segments
 
 
-def expanded_stacked(data: str, *, segments: int = DEFAULT_SEGMENTS) -> Symbol:
+def expanded_stacked(
+    data: str, *, segments: int = DEFAULT_SEGMENTS, linked: bool = False
+) -> Symbol:
     """GS1 DataBar Expanded Stacked: rows of ``segments`` symbol characters (an even number,
     2-22; Zint's default 4), each 34X high, with three 1X separator rows between rows.
 
@@ -607,11 +619,11 @@ def expanded_stacked(data: str, *, segments: int = DEFAULT_SEGMENTS) -> Symbol:
     """
     per_row = _segments(segments)
     message = _message(data)
-    values, finders = _expanded_characters(message, MIN_DATA_CHARACTERS)
+    values, finders = _expanded_characters(message, MIN_DATA_CHARACTERS, linked)
     if len(values) % per_row == 1:
         # A last row of one symbol character has no finder pattern: one more data
         # character of padding gives it two (ISO/IEC 24724).
-        values, finders = _expanded_characters(message, len(values))
+        values, finders = _expanded_characters(message, len(values), linked)
     rows = _stacked_rows(values, finders, per_row // 2)
     width = max(len(row.modules) for row in rows)
     middle = _light_ends(["1" if i % 2 else "0" for i in range(width)])
