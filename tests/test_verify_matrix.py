@@ -7,6 +7,7 @@ matrices painted here with one controlled fault each, so the arithmetic can be w
 from __future__ import annotations
 
 import io
+import json
 import random
 
 import numpy as np
@@ -20,13 +21,14 @@ from tiaoma.render import artwork, geometry_for
 from tiaoma.symbols.base import Symbol
 from tiaoma.symbols.choose import encode
 from tiaoma.symbols.matrix import datamatrix, qr
-from tiaoma.verify import matrix
+from tiaoma.verify import matrix, matrix_report
 from tiaoma.verify._dm_structure import SIZES, dm_layout
 from tiaoma.verify._layout import Layout
 from tiaoma.verify._qr_structure import qr_layout, read_format
 from tiaoma.verify._reed_solomon import Field, Uncorrectable
 from tiaoma.verify.grading import VerifyError
 from tiaoma.verify.matrix import MatrixGrade, grade_matrix
+from tiaoma.verify.matrix_report import as_json, html
 
 
 def _dark(rows: list[str]) -> np.ndarray:
@@ -334,3 +336,21 @@ def test_a_pillow_image_is_graded_too() -> None:
     picture = Image.open(io.BytesIO(_paint(_matrix(DM))))
     graded = grade_matrix(picture)
     assert (graded.source, graded.symbology, graded.size) == ("<image>", "GS1 DataMatrix", "18x18")
+
+
+# --- the report ---
+
+
+def test_the_report_draws_the_grid_and_marks_the_modules_read_wrong() -> None:
+    graded = _grade(_flipped(4))
+    page = html(graded)
+    assert graded.result in page
+    assert page.count("<polyline") == 2 * (25 + 1)  # the grid's row and column lines
+    assert page.count('stroke="#b00020"') == 4  # the four modules read wrong
+    assert page.count('stroke="#d97706"') == matrix_report.NEAREST_MARKED
+    assert "未使用的纠错容量" in page
+    data = json.loads(json.dumps(as_json(graded)))
+    assert data["result"] == graded.result
+    assert data["block_errors"] == [4]
+    assert {p["name"]: p["grade"] for p in data["parameters"]}["unused_error_correction"] == 3
+    assert [v["passed"] for v in data["verdicts"]] == [True, None]

@@ -45,7 +45,6 @@ DataMatrix) and GB/T 33993 (1.5 under GB/T 23704); the advice.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -937,10 +936,3 @@ _ADVICE = {
     "fixed_pattern_damage": _fixed_pattern_advice, "axial_nonuniformity": _axial_advice,
     "grid_nonuniformity": _grid_advice, "unused_error_correction": _unused_advice,
 }  # fmt: skip
-
-
-def as_png(graded: MatrixGrade) -> bytes:
-    """The cropped image the grade was measured on, as PNG bytes."""
-    buffer = io.BytesIO()
-    graded.picture.save(buffer, "PNG")
-    return buffer.getvalue()

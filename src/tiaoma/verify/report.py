@@ -12,9 +12,9 @@ import itertools
 from html import escape
 from typing import Any
 
-from tiaoma.verify.grading import PARAMETERS, Scan, Verification
+from tiaoma.verify.grading import PARAMETERS, Scan, Verdict, Verification
 
-__all__ = ["as_json", "html"]
+__all__ = ["as_json", "html", "verdict_rows"]
 
 
 def _scan_json(scan: Scan) -> dict[str, Any]:
@@ -198,8 +198,14 @@ _HEADINGS = (
 
 
 def _verdicts(verification: Verification) -> str:
+    return verdict_rows(verification.verdicts)
+
+
+def verdict_rows(verdicts: tuple[Verdict, ...]) -> str:
+    """The verdicts as table rows (pass, fail or not applicable), for this page and the 2D
+    grade's (:mod:`tiaoma.verify.matrix_report`)."""
     rows = []
-    for verdict in verification.verdicts:
+    for verdict in verdicts:
         if verdict.passed is None:
             outcome = '<span>不适用 <span class="en">not applicable</span></span>'
         elif verdict.passed:
