@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import billing, hall, homes, numbers, products, symbols, verify
+from bench import billing, hall, homes, matrix_grading, numbers, products, symbols, verify
 
 SUITES = {
     "numbers": numbers.main,
     "symbols": symbols.main,
     "verify": verify.main,
+    "matrix_grading": matrix_grading.main,
     "hall": hall.main,
     "products": products.main,
     "homes": homes.main,
