@@ -255,7 +255,7 @@ def test_render_every_format(tmp_path: Path, suffix: str) -> None:
     assert "37.29 x 26.26 mm" in out
     assert target.stat().st_size > 200
     if suffix == "png":
-        assert "4 px per module at 300 dpi, so X is really 0.3387 mm" in out
+        assert "4 px per X at 300 dpi, so X is really 0.3387 mm" in out
 
 
 def test_render_png_keeps_x_within_gb12904(tmp_path: Path) -> None:
@@ -265,7 +265,7 @@ def test_render_png_keeps_x_within_gb12904(tmp_path: Path) -> None:
     status, out, err = tiaoma("render", "6936983800013", "-o", target, "--magnification", "0.8",
                               "--dpi", "300")  # fmt: skip
     assert (status, err) == (0, "")
-    assert "4 px per module at 300 dpi, so X is really 0.3387 mm (magnification 1.026:" in out
+    assert "4 px per X at 300 dpi, so X is really 0.3387 mm (magnification 1.026:" in out
     with Image.open(target) as image:  # the file itself: 113 modules (quiet zones too) of 4 px
         assert image.width == 113 * 4
     _, out, _ = tiaoma("render", "--json", "6936983800013", "-o", target, "--magnification", "2",
@@ -274,6 +274,32 @@ def test_render_png_keeps_x_within_gb12904(tmp_path: Path) -> None:
     assert (facts["pixels_per_module"], facts["actual_magnification"]) == (15, 1.924)
     _, out, _ = tiaoma("render", "--json", "6936983800013", "-o", target, "--dpi", "600")
     assert "actual_magnification" not in json.loads(out)  # 8 px is plain rounding, in range
+
+
+def test_render_ratio_for_code39_and_itf(tmp_path: Path) -> None:
+    # Code 39 drew a 2.0 ratio at X 0.33 mm by default, which ISO/IEC 16388 forbids below
+    # 0.50 mm: the default is 3, --ratio chooses, and what breaks the standard is refused.
+    target = str(tmp_path / "a.png")
+    status, out, _ = tiaoma("encode", "A", "--symbology", "code39")
+    assert out.startswith("1000101110111010")  # the start character at ratio 3
+    status, out, _ = tiaoma("render", "CODE39", "--symbology", "code39", "--ratio", "2.5",
+                            "-o", target)  # fmt: skip
+    assert status == 0
+    assert "X = 0.330 mm; 8 px per X at 600 dpi, so X is really 0.3387 mm" in out
+    status, out, _ = tiaoma("render", "CODE39", "--symbology", "code39", "--ratio", "2",
+                            "-o", target)  # fmt: skip
+    assert status == 1
+    assert "ratio 2 is too small for X 0.330 mm: ISO/IEC 16388 asks for 2.2-3.0" in out
+    status, out, _ = tiaoma("render", "CODE39", "--symbology", "code39", "--ratio", "2",
+                            "--module", "0.5", "-o", target)  # fmt: skip
+    assert status == 0
+    status, out, _ = tiaoma("render", "16936983800010", "--ratio", "2.2", "-o", target)
+    assert "expected 2.25-3.0 for ITF-14" in out
+    status, out, _ = tiaoma("encode", "1234", "--symbology", "itf", "--ratio", "3.5")
+    assert "ratio 3.5: expected 2.0-3.0" in out
+    status, _, err = tiaoma("render", "6936983800013", "--ratio", "2.5", "-o", target)
+    assert status == cli.EXIT_USAGE
+    assert "--ratio is for Code 39 and ITF" in err
 
 
 def test_render_options_and_refusals(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import zint
 
 from tests.oracles import zint_modules, zxing_read
 from tiaoma.errors import InvalidComponent, InvalidFormat
+from tiaoma.render import geometry_for
 from tiaoma.symbols import Symbology, code39
 
 RANDOM_CASES = 1000
@@ -27,12 +28,15 @@ def runs(modules: str) -> list[int]:
 def test_start_stop_character() -> None:
     # ISO/IEC 16388 table 1: '*' is narrow bar, wide space, narrow bar, narrow space, wide bar,
     # narrow space, wide bar, narrow space, narrow bar.
-    symbol = code39.code39("A")
+    symbol = code39.code39("A", ratio=2)
     assert symbol.rows[0].modules.startswith("100101101101" + "0")  # '*' then the 1X gap
     assert symbol.rows[0].modules.endswith("0" + "100101101101")
     # 'A' is wide bar, narrow x3, wide space, narrow, narrow, wide bar (table 1).
     star, gap, a = "100101101101", "0", "110101001011"
     assert symbol.rows[0].modules == star + gap + a + gap + star
+    # The default ratio 3: wide elements 3 modules.
+    star, a = "100010111011101", "111010100010111"
+    assert code39.code39("A").rows[0].modules == star + gap + a + gap + star
 
 
 def test_character_table_is_three_of_nine() -> None:
@@ -78,8 +82,8 @@ def test_layout_and_text() -> None:
     assert symbol.text[0].text == "*CODE39W*"
     assert symbol.data == "CODE39"
     assert symbol.symbology is Symbology.CODE39
-    # 9 characters (start, 6 data, check, stop) of 12 modules at ratio 2 and 8 gaps.
-    assert symbol.width == 9 * 12 + 8
+    # 9 characters (start, 6 data, check, stop) of 15 modules at ratio 3 and 8 gaps.
+    assert symbol.width == 9 * 15 + 8
     assert (symbol.quiet_zone.left, symbol.quiet_zone.right) == (10, 10)
     extended = code39.code39_extended("ab\x01")
     assert extended.text[0].text == "*ab *"
@@ -94,7 +98,7 @@ def test_ratio_scales_modules(ratio: float, narrow: int, wide: int) -> None:
     # The same elements as Zint's ratio-2 symbol, narrow and wide widened to whole modules;
     # quiet zones and gaps stay 10X and 1X.
     symbol = code39.code39("AB12", ratio=ratio)
-    zint_runs = runs(zint_modules(zint.Symbology.CODE39, "AB12")[0])
+    zint_runs = runs(zint_modules(zint.Symbology.CODE39, "AB12")[0])  # Zint draws ratio 2
     assert runs(symbol.rows[0].modules) == [wide if r == 2 else narrow for r in zint_runs]
     assert symbol.quiet_zone.left == 10 * narrow
 
@@ -111,7 +115,7 @@ def test_random_code39_matches_zint(check: bool) -> None:
     rng = random.Random(39 + check)
     for _ in range(RANDOM_CASES):
         data = random_data(rng, code39.CHARSET, 40)
-        ours = code39.code39(data, check=check).rows[0].modules
+        ours = code39.code39(data, check=check, ratio=2).rows[0].modules
         # Zint: option_2 = 1 adds the mod-43 check character.
         assert ours == zint_modules(zint.Symbology.CODE39, data, option_2=int(check))[0], data
 
@@ -123,7 +127,7 @@ def test_random_extended_matches_zint(check: bool) -> None:
     for _ in range(RANDOM_CASES):
         # Zint allows 86 symbol characters: 40 ASCII characters are at most 80 (+1 check).
         data = random_data(rng, rng.choice([ascii_all, "abcXYZ019 -.", "\x00\x7f!@[`{"]), 40)
-        ours = code39.code39_extended(data, check=check).rows[0].modules
+        ours = code39.code39_extended(data, check=check, ratio=2).rows[0].modules
         theirs = zint_modules(zint.Symbology.EXCODE39, data, option_2=int(check))[0]
         assert ours == theirs, repr(data)
 
@@ -144,7 +148,8 @@ def test_zxing_reads_code39() -> None:
     for index in range(100):
         data = random_data(rng, alphabet, 20)
         check = index % 2 == 1
-        result = zxing_read(code39.code39(data, check=check, ratio=(2, 2.5, 3)[index % 3]))
+        # ratio 2 is drawn only at X >= 0.50 mm, which zxing_read's default geometry is not
+        result = zxing_read(code39.code39(data, check=check, ratio=(2.2, 2.5, 3)[index % 3]))
         # zxing-cpp passes the check character on and says so: ]A1 (ISO/IEC 15424).
         characters = data + (code39.check_character(data) if check else "")
         assert (result.format.name, result.text) == ("Code39", characters)
@@ -193,7 +198,27 @@ BAD_INPUT: list[tuple[Callable[[], object], type[Exception], str]] = [
     (lambda: code39.code39("A", ratio=float("nan")), InvalidComponent, "ratio nan"),
     # A ratio no whole-module pattern of reasonable size can draw.
     (lambda: code39.code39("A", ratio=2.1234), InvalidComponent, "denominator at most 10"),
+    # Below X 0.50 mm ISO/IEC 16388 asks for 2.2 at least: 2.0 at the default X 0.33 mm (the
+    # old default) is refused once X is known (issue 24, item 5).
+    (
+        lambda: geometry_for(code39.code39("A", ratio=2)),
+        InvalidComponent,
+        r"ratio 2 is too small for X 0\.330 mm: ISO/IEC 16388",
+    ),
+    (
+        lambda: geometry_for(code39.code39_extended("a", ratio=2.125), module_mm=0.49),
+        InvalidComponent,
+        r"ratio 2\.125 is too small for X 0\.490 mm",
+    ),
 ]
+
+
+def test_conforming_ratios_are_drawn() -> None:
+    # The default 3 at the default X; 2.2 at the least; 2.0 from X 0.50 mm up.
+    for symbol, module_mm in ((code39.code39("A"), None), (code39.code39("A", ratio=2.2), 0.33),
+                              (code39.code39("A", ratio=2), 0.5)):  # fmt: skip
+        geometry = geometry_for(symbol, module_mm=module_mm)
+        assert geometry.module_mm * symbol.modules_per_x == pytest.approx(module_mm or 0.33)
 
 
 @pytest.mark.parametrize(("call", "error", "message"), BAD_INPUT)

@@ -12,6 +12,7 @@ import zint
 from tests.oracles import zint_modules, zxing_read
 from tiaoma import checksum
 from tiaoma.errors import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from tiaoma.render import geometry_for
 from tiaoma.symbols import Symbology, itf
 
 RANDOM_CASES = 1000
@@ -164,7 +165,25 @@ BAD_INPUT: list[tuple[Callable[[], object], type[Exception], str]] = [
     (lambda: itf.itf14("6936983800013", indicator="9"), InvalidComponent, "Invalid indicator"),
     # A ratio outside 2.0-3.0.
     (lambda: itf.itf14("16936983800010", ratio=1.0), InvalidComponent, "ratio 1.0"),
+    # ITF-14: 2.25-3.0 (GS1 GenSpecs 5.3), so 2.2 is refused though plain ITF may have it.
+    (
+        lambda: itf.itf14("16936983800010", ratio=2.2),
+        InvalidComponent,
+        "ratio 2.2: expected 2.25-3.0 for ITF-14",
+    ),
+    # ISO/IEC 16390: at least 2.2 below X 0.50 mm, checked when X is known.
+    (
+        lambda: geometry_for(itf.itf("1234", ratio=2), module_mm=0.4),
+        InvalidComponent,
+        r"ratio 2 is too small for X 0\.400 mm: ISO/IEC 16390",
+    ),
 ]
+
+
+def test_conforming_ratios_are_drawn() -> None:
+    assert geometry_for(itf.itf14("16936983800010", ratio=2.25)).module_mm * 4 == 0.635
+    assert geometry_for(itf.itf("1234", ratio=2)).module_mm == 0.635  # default X: 2.0 allowed
+    assert geometry_for(itf.itf("1234", ratio=2.2), module_mm=0.3).module_mm * 5 == 0.3
 
 
 @pytest.mark.parametrize(("call", "error", "message"), BAD_INPUT)

@@ -236,7 +236,7 @@ def test_code39_wide_bar_narrowed() -> None:
     # to 1.7: N = (18 - 0.3) / 9 = 1.96667. For A: S = 11.7, Z = 11.7 / (6 + 3 x 1.96667) =
     # 0.98319, RT = 2.96667 / 2 x Z = 1.45840, margin 0.96667 / 2 x Z = 0.47521; 1.7 is
     # 0.24160 above RT: V = 0.24160 / 0.47521 = 0.50840.
-    widths = widths_of(code39.code39("A"))
+    widths = widths_of(code39.code39("A", ratio=2))
     assert widths[10:19] == [2, 1, 1, 1, 1, 2, 1, 1, 2]
     widths[10] -= 0.3
     decoded = decode(widths)

@@ -287,7 +287,20 @@ def _symbology(name: str | None) -> Any:
 def _encode(args: argparse.Namespace) -> Any:
     from tiaoma.symbols.choose import encode  # noqa: PLC0415
 
-    return encode(args.data, _symbology(args.symbology))
+    symbology = _symbology(args.symbology)
+    if args.ratio is None:
+        return encode(args.data, symbology)
+    chosen = symbology or encode(args.data).symbology
+    if chosen.name not in _RATIO_SYMBOLOGIES:
+        raise UsageError(f"--ratio is for Code 39 and ITF (wide and narrow elements), not "
+                         f"{chosen.label}")  # fmt: skip
+    return encode(args.data, chosen, ratio=args.ratio)
+
+
+# The symbologies of wide and narrow elements, whose encoders take a wide:narrow ratio.
+_RATIO_SYMBOLOGIES = frozenset({"CODE39", "CODE39_EXTENDED", "ITF", "ITF14"})
+_RATIO_HELP = ("Code 39, ITF: wide:narrow ratio 2.0-3.0, at least 2.2 when X is under 0.50 mm "
+               "(ITF-14 2.25-3.0; default 3)")  # fmt: skip
 
 
 def cmd_encode(args: argparse.Namespace, out: TextIO) -> int:
@@ -345,12 +358,14 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
              "size_mm": [round(drawing.width * geometry.module_mm, 3),
                          round(drawing.height * geometry.module_mm, 3)],
              "module_mm": round(geometry.module_mm, 4)}  # fmt: skip
+    per_x = symbol.modules_per_x  # a 5:2 ratio draws X as 2 modules
     line = (f"wrote {args.output}: {symbol.symbology.label} {symbol.data}, {size}, "
-            f"X = {geometry.module_mm:.3f} mm")  # fmt: skip
+            f"X = {geometry.module_mm * per_x:.3f} mm")  # fmt: skip
     if kind == "png":
         pixels, actual = png.pixels_per_module(drawing, dpi=args.dpi)
         facts |= {"pixels_per_module": pixels, "actual_module_mm": actual}
-        line += f"; {pixels} px per module at {args.dpi:g} dpi, so X is really {actual} mm"
+        line += (f"; {pixels * per_x} px per X at {args.dpi:g} dpi, so X is really "
+                 f"{round(pixels * per_x * 25.4 / args.dpi, 4)} mm")  # fmt: skip
         if pixels != round(geometry.module_mm * args.dpi / 25.4):  # moved into GB 12904's range
             magnification = round(actual / geometry.module_mm * geometry.magnification, 3)
             facts["actual_magnification"] = magnification
@@ -539,6 +554,48 @@ def _add_verify(commands: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", metavar="OUT.html", help="write the report page")
 
 
+def _add_render(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    render = commands.add_parser(
+        "render", parents=parents, help="draw a symbol as SVG, PDF, EPS or PNG at exact size"
+    )
+    render.add_argument("-o", "--output", required=True, help="out.svg, out.pdf, out.eps, out.png")
+    render.add_argument("--format", choices=RENDER_FORMATS, help="instead of the file's suffix")
+    render.add_argument("--magnification", type=float, help="EAN/UPC: 0.80-2.00 (default 1.00)")
+    render.add_argument("--module", type=float, metavar="MM", help="module width X in mm")
+    render.add_argument("--height", type=float, metavar="MM", help="bar height in mm")
+    render.add_argument(
+        "--bwr",
+        type=float,
+        default=0.0,
+        metavar="MM",
+        help="bar width reduction for print gain, in mm",
+    )
+    render.add_argument(
+        "--bwr-px",
+        type=int,
+        metavar="PX",
+        help="PNG: bar width reduction in whole pixels (instead of --bwr)",
+    )
+    render.add_argument("--dpi", type=float, default=600, help="PNG resolution (default 600)")
+    render.add_argument("--no-text", action="store_true", help="no human-readable text")
+    render.add_argument(
+        "--any-magnification",
+        action="store_true",
+        help="allow a magnification outside 0.80-2.00, with a warning",
+    )
+    render.add_argument(
+        "--bearer",
+        choices=("frame", "horizontal"),
+        default="frame",
+        help="ITF-14 bearer bars: a frame (default) or bars above and below only",
+    )
+    render.add_argument(
+        "--adjust-digits",
+        action="store_true",
+        help="EAN/UPC: bars of digits 1, 2, 7, 8 adjusted by 1/13 module (GB 12904 table 4)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="machine-readable output")
@@ -578,53 +635,15 @@ def build_parser() -> argparse.ArgumentParser:
     bulk.add_argument("-o", "--output", help="CSV of the invalid lines (default FILE.invalid.csv)")
     bulk.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
-    encode = commands.add_parser(
-        "encode", parents=[common], help="print the module pattern of a symbol (1 dark, 0 light)"
-    )
-    encode.add_argument("data", metavar="DATA")
-    encode.add_argument("--symbology", help="e.g. ean13, upce, gs1-128 (default: from the data)")
-
-    render = commands.add_parser(
-        "render", parents=[common], help="draw a symbol as SVG, PDF, EPS or PNG at exact size"
-    )
-    render.add_argument("data", metavar="DATA")
-    render.add_argument("-o", "--output", required=True, help="out.svg, out.pdf, out.eps, out.png")
-    render.add_argument("--format", choices=RENDER_FORMATS, help="instead of the file's suffix")
-    render.add_argument("--symbology", help="e.g. ean13, upce, gs1-128 (default: from the data)")
-    render.add_argument("--magnification", type=float, help="EAN/UPC: 0.80-2.00 (default 1.00)")
-    render.add_argument("--module", type=float, metavar="MM", help="module width X in mm")
-    render.add_argument("--height", type=float, metavar="MM", help="bar height in mm")
-    render.add_argument(
-        "--bwr",
-        type=float,
-        default=0.0,
-        metavar="MM",
-        help="bar width reduction for print gain, in mm",
-    )
-    render.add_argument(
-        "--bwr-px",
-        type=int,
-        metavar="PX",
-        help="PNG: bar width reduction in whole pixels (instead of --bwr)",
-    )
-    render.add_argument("--dpi", type=float, default=600, help="PNG resolution (default 600)")
-    render.add_argument("--no-text", action="store_true", help="no human-readable text")
-    render.add_argument(
-        "--any-magnification",
-        action="store_true",
-        help="allow a magnification outside 0.80-2.00, with a warning",
-    )
-    render.add_argument(
-        "--bearer",
-        choices=("frame", "horizontal"),
-        default="frame",
-        help="ITF-14 bearer bars: a frame (default) or bars above and below only",
-    )
-    render.add_argument(
-        "--adjust-digits",
-        action="store_true",
-        help="EAN/UPC: bars of digits 1, 2, 7, 8 adjusted by 1/13 module (GB 12904 table 4)",
-    )
+    symbol = argparse.ArgumentParser(add_help=False)  # what encode and render draw
+    symbol.add_argument("data", metavar="DATA")
+    symbol.add_argument("--symbology", help="e.g. ean13, upce, gs1-128 (default: from the data)")
+    symbol.add_argument("--ratio", type=float, help=_RATIO_HELP)
+    commands.add_parser(
+        "encode", parents=[common, symbol],
+        help="print the module pattern of a symbol (1 dark, 0 light)",
+    )  # fmt: skip
+    _add_render(commands, [common, symbol])
 
     sheet = commands.add_parser(
         "labels", parents=[common], help="a PDF sheet of labels from a CSV of code[,caption]"

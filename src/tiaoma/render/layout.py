@@ -41,6 +41,14 @@ GEOMETRY = define(
     "{what_zh}无效：{found}（应为 {expected}）",
 )
 
+RATIO_FOR_X = define(
+    "render.ratio_for_x",
+    "Wide:narrow ratio {ratio} is too small for X {x_mm} mm: {standard} asks for 2.2-3.0 when X "
+    "is under 0.50 mm (ratio option, or X of 0.50 mm or more)",
+    "宽窄比 {ratio} 对 {x_mm} 毫米的 X 过小：{standard} 规定 X 小于 0.50 毫米时宽窄比应为 2.2-3.0"
+    "（请调整宽窄比，或用不小于 0.50 毫米的 X）",
+)
+
 NOMINAL_MODULE_MM = 0.330  # GB 12904 7.1.1
 MAGNIFICATION_RANGE = (0.80, 2.00)  # GB 12904 7.1.3; seed 001
 UPC_EAN = {Symbology.EAN13, Symbology.EAN8, Symbology.UPCA, Symbology.UPCE}
@@ -50,6 +58,14 @@ EAN_BAR_HEIGHT_MM = 22.85
 GUARD_EXTENSION = 5.0  # modules the guard bars reach below the others (GB 12904 figure 9)
 # Modules from the bars' foot to the symbol's foot: (26.26 mm - 22.85 mm) / 0.330 mm.
 EAN_TEXT_BAND = (26.26 - EAN_BAR_HEIGHT_MM) / NOMINAL_MODULE_MM
+# The symbologies of wide and narrow elements, and the standard that bounds their ratio.
+_RATIO_STANDARDS = {
+    Symbology.CODE39: "ISO/IEC 16388", Symbology.CODE39_EXTENDED: "ISO/IEC 16388",
+    Symbology.ITF: "ISO/IEC 16390", Symbology.ITF14: "ISO/IEC 16390",
+}  # fmt: skip
+#: Below this X (mm) the wide:narrow ratio must be at least SMALL_X_MIN_RATIO.
+SMALL_X_MM = 0.50
+SMALL_X_MIN_RATIO = 2.2
 # Default module widths of the other families (GS1 GenSpecs 5.12.3 symbol specification
 # tables, the "target" X for general retail and logistics).
 _DEFAULT_MODULE_MM = {
@@ -189,9 +205,32 @@ def geometry_for(
         adjust_digits=adjust_digits,
         bearer=bearer,
     )
+    _check_ratio(symbol, geometry.module_mm * symbol.modules_per_x)
     for problem in problems:
         warnings.warn(problem, ArtworkWarning, stacklevel=2)
     return geometry
+
+
+def _check_ratio(symbol: Symbol, x_mm: float) -> None:
+    """ISO/IEC 16388 (Code 39) and 16390 (ITF): a wide:narrow ratio of at least 2.2 when X is
+    under 0.50 mm; the encoders keep it within 2.0-3.0, but only the geometry knows X."""
+    standard = _RATIO_STANDARDS.get(symbol.symbology)
+    if standard is None or x_mm >= SMALL_X_MM - 1e-9:
+        return
+    widest = max(end - start for row in symbol.rows for start, end in _runs_both(row.modules))
+    ratio = widest / symbol.modules_per_x
+    if ratio < SMALL_X_MIN_RATIO - 1e-9:
+        raise InvalidComponent(RATIO_FOR_X, ratio=f"{ratio:g}", x_mm=f"{x_mm:.3f}",
+                               standard=standard)  # fmt: skip
+
+
+def _runs_both(modules: str) -> list[tuple[int, int]]:
+    """[start, end) of every run of dark modules and of light ones."""
+    light = runs(modules.translate(_INVERT))
+    return runs(modules) + light
+
+
+_INVERT = str.maketrans("01", "10")
 
 
 @lru_cache(maxsize=4096)  # a run of artwork asks for one geometry thousands of times

@@ -10,22 +10,25 @@ check character). Full ASCII Code 39 writes the other ASCII characters as pairs:
 ``/`` or ``+`` followed by a letter (ISO/IEC 16388 annex, full ASCII table).
 
 The wide:narrow ratio N may be 2.0-3.0 (ISO/IEC 16388 dimensions clause; at least 2.2 when
-X is under 0.50 mm). The default 2 is the ratio of Zint's module patterns; with a ratio p/q
-in lowest terms each narrow element is q modules and each wide one p, so one X is then q
-modules (quiet zones and gaps are scaled with it).
+X is under 0.50 mm, which :func:`tiaoma.render.geometry_for` checks once X is known). The
+default 3 conforms at every X, keeps X one module and gives a scanner the widest margin
+between narrow and wide under print gain; 2 is the ratio of Zint's module patterns. With a
+ratio p/q in lowest terms each narrow element is q modules and each wide one p, so one X is
+then q modules (quiet zones and gaps are scaled with it).
 
 Golden case: ISO/IEC 16388's start/stop character ``*`` is ``bWbwBwBwb`` (b/w narrow bar and
-space, B/W wide): at ratio 2, ``100101101101``, then the one-module gap.
+space, B/W wide): at ratio 3, ``1000101110111010``... then the one-module gap; at ratio 2,
+``100101101101``.
 
 >>> symbol = code39("CODE39")
->>> symbol.rows[0].modules[:13]
-'1001011011010'
+>>> symbol.rows[0].modules[:16]
+'1000101110111010'
 >>> symbol.text[0].text, symbol.quiet_zone.left
 ('*CODE39*', 10)
 >>> check_character("CODE39")
 'W'
->>> code39("CODE39", ratio=3).rows[0].modules[:16]
-'1000101110111010'
+>>> code39("CODE39", ratio=2).rows[0].modules[:13]
+'1001011011010'
 >>> extended_characters("a1")
 '+A1'
 """
@@ -204,8 +207,11 @@ def _encode(
     )
 
 
-def code39(data: str, *, check: bool = False, ratio: float | Fraction = 2) -> Symbol:
+def code39(data: str, *, check: bool = False, ratio: float | Fraction = 3) -> Symbol:
     """A Code 39 symbol of ``data`` (the 43 characters of :data:`CHARSET`).
+
+    ``ratio`` is the wide:narrow ratio, 2.0-3.0 (ISO/IEC 16388; at least 2.2 when X is under
+    0.50 mm); others are refused.
 
     With ``check`` the mod-43 check character follows the data and is shown in the
     human-readable text, which is the data between ``*`` start and stop characters.
@@ -215,7 +221,7 @@ def code39(data: str, *, check: bool = False, ratio: float | Fraction = 2) -> Sy
     return _encode(Symbology.CODE39, value, characters, f"*{characters}*", ratio, check=check)
 
 
-def code39_extended(data: str, *, check: bool = False, ratio: float | Fraction = 2) -> Symbol:
+def code39_extended(data: str, *, check: bool = False, ratio: float | Fraction = 3) -> Symbol:
     """A full ASCII Code 39 symbol of any ASCII ``data`` (characters 0-127).
 
     The check character, when asked for, is computed over the symbol's Code 39 characters

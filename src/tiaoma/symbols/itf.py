@@ -11,9 +11,11 @@ ITF-14 carries a GTIN-14 (GS1 GenSpecs 5.3), its whole symbol framed by bearer b
 keep a skewed scan from reading a short, wrong number (5.3.2.5). GS1 asks for a bearer of at
 least 4.8 mm at X = 1.016 mm, 4.7X: the symbol says 5X, the width Zint's default box uses.
 
-The wide:narrow ratio N may be 2.0-3.0 (ISO/IEC 16390; ITF-14 2.25-3.0, target 2.5, GS1
-GenSpecs 5.3); the default 3 is Zint's. A ratio p/q in lowest terms makes each narrow
-element q modules and each wide one p (see :func:`tiaoma.symbols.code39.module_widths`).
+The wide:narrow ratio N may be 2.0-3.0 (ISO/IEC 16390; at least 2.2 when X is under 0.50 mm,
+checked by :func:`tiaoma.render.geometry_for` once X is known); ITF-14 2.25-3.0, target 2.5
+(GS1 GenSpecs 5.3), others refused. The default 3 is Zint's and conforms everywhere. A
+ratio p/q in lowest terms makes each narrow element q modules and each wide one p (see
+:func:`tiaoma.symbols.code39.module_widths`).
 
 Golden case, worked by hand from table 1 (no figure of the standard is reproduced): the
 ITF-14 of seed 001's GTIN ``6936983800013`` in a case (indicator 1) starts with the start
@@ -36,11 +38,11 @@ from fractions import Fraction
 
 from tiaoma import checksum, gtin
 from tiaoma._text import require_digits
-from tiaoma.errors import LENGTH, InvalidLength
+from tiaoma.errors import LENGTH, InvalidComponent, InvalidLength
 from tiaoma.symbols.base import QuietZone, Row, Symbol, Symbology, TextItem
-from tiaoma.symbols.code39 import module_widths
+from tiaoma.symbols.code39 import RATIO, module_widths
 
-__all__ = ["BEARER_BAR", "NARROW_WIDE", "itf", "itf14"]
+__all__ = ["BEARER_BAR", "ITF14_RATIO", "NARROW_WIDE", "itf", "itf14"]
 
 #: ISO/IEC 16390 table 1: the widths of each digit's five elements.
 NARROW_WIDE = (
@@ -59,6 +61,8 @@ _START = "nnnn"
 _STOP = "wnn"
 #: Bearer bar thickness of ITF-14 in modules (GS1 GenSpecs 5.3.2.5: 4.8 mm at X 1.016 mm).
 BEARER_BAR = 5
+#: The wide:narrow ratios GS1 allows ITF-14 (GS1 GenSpecs 5.3: 2.25-3.0, target 2.5).
+ITF14_RATIO = (2.25, 3.0)
 
 
 def _elements(digits: str) -> str:
@@ -132,4 +136,9 @@ def itf14(number: str, *, indicator: str | None = None, ratio: float | Fraction 
     value = (
         gtin.validate(number) if indicator is None else gtin.to_gtin14(number, indicator=indicator)
     )
+    if not ITF14_RATIO[0] <= ratio <= ITF14_RATIO[1]:
+        raise InvalidComponent(
+            RATIO, found=ratio, expected="2.25-3.0 for ITF-14 (GS1 GenSpecs 5.3)",
+            expected_zh="2.25-3.0（ITF-14，GS1 通用规范 5.3）",
+        )  # fmt: skip
     return _symbol(Symbology.ITF14, value.zfill(14), ratio, bearer_bars=BEARER_BAR)
