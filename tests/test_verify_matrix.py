@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -26,6 +27,7 @@ from tiaoma.verify._dm_structure import SIZES, dm_layout
 from tiaoma.verify._layout import Layout
 from tiaoma.verify._qr_structure import qr_layout, read_format
 from tiaoma.verify._reed_solomon import Field, Uncorrectable
+from tiaoma.verify.grades import Grade
 from tiaoma.verify.grading import VerifyError
 from tiaoma.verify.matrix import MatrixGrade, grade_matrix
 from tiaoma.verify.matrix_report import as_json, html
@@ -122,13 +124,13 @@ def _matrix(symbol: Symbol) -> np.ndarray:
 
 def _paint(dark: np.ndarray, *, grow_px: int = 0, light: int = 255, ink: int = 0,
            stretch: float = 1.0, dpi: float | None = DPI) -> bytes:  # fmt: skip
-    """The modules drawn ``PX`` pixels each inside a 4-module quiet zone; dark modules grown by
-    ``grow_px`` pixels on every side; the picture widened ``stretch`` times."""
-    rows, cols = dark.shape
-    canvas = np.full(((rows + 2 * QUIET) * PX, (cols + 2 * QUIET) * PX), light, dtype=np.uint8)
-    for row, col in np.argwhere(dark).tolist():
-        top, left = (row + QUIET) * PX - grow_px, (col + QUIET) * PX - grow_px
-        canvas[top : top + PX + 2 * grow_px, left : left + PX + 2 * grow_px] = ink
+    """The modules drawn ``PX`` pixels each inside a 4-module quiet zone; the dark print
+    grown (or, below 0, shrunk) by ``grow_px`` pixels on every side, as ink spreads: adjacent
+    dark modules stay joined; the picture widened ``stretch`` times."""
+    inked = np.pad(np.kron(dark, np.ones((PX, PX), dtype=bool)), QUIET * PX)
+    for _ in range(abs(grow_px)):
+        inked = _spread(inked, grow=grow_px > 0)
+    canvas = np.where(inked, ink, light).astype(np.uint8)
     picture = Image.fromarray(canvas)
     if stretch != 1.0:
         size = (round(picture.width * stretch), picture.height)
@@ -136,6 +138,14 @@ def _paint(dark: np.ndarray, *, grow_px: int = 0, light: int = 255, ink: int = 0
     buffer = io.BytesIO()
     picture.save(buffer, "PNG", **({"dpi": (dpi, dpi)} if dpi else {}))
     return buffer.getvalue()
+
+
+def _spread(inked: np.ndarray, *, grow: bool) -> np.ndarray:
+    """One pixel more (or less) ink on every side: the 3 × 3 neighbourhood's any (or all)."""
+    padded = np.pad(inked, 1, constant_values=not grow)
+    height, width = inked.shape
+    shifted = [padded[dy : dy + height, dx : dx + width] for dy in range(3) for dx in range(3)]
+    return np.any(shifted, axis=0) if grow else np.all(shifted, axis=0)
 
 
 def _grade(dark: np.ndarray, **paint: float) -> MatrixGrade:
@@ -354,3 +364,120 @@ def test_the_report_draws_the_grid_and_marks_the_modules_read_wrong() -> None:
     assert data["block_errors"] == [4]
     assert {p["name"]: p["grade"] for p in data["parameters"]}["unused_error_correction"] == 3
     assert [v["passed"] for v in data["verdicts"]] == [True, None]
+
+
+@pytest.mark.parametrize(("primitive", "first_root"), [(0x11D, 0), (0x12D, 1)])
+def test_reed_solomon_past_capacity_refuses_or_finds_another_codeword(
+    primitive: int, first_root: int
+) -> None:
+    """More than d / 2 errors: the block is refused, or (as any decoder may) read as another
+    valid codeword within d / 2 of what was received; never a block that fails its check."""
+    field, rnd, refused = Field(primitive, first_root), random.Random(11), 0
+    for _ in range(300):
+        ec = rnd.randint(2, 12)
+        block = field.encode([rnd.randrange(256) for _ in range(rnd.randint(3, 20))], ec)
+        damaged = list(block)
+        for position in rnd.sample(range(len(block)), ec // 2 + 1 + rnd.randint(0, 3)):
+            damaged[position] ^= rnd.randint(1, 255)
+        try:
+            corrected, errors = field.correct(damaged, ec)
+        except Uncorrectable:
+            refused += 1
+            continue
+        assert not any(field.syndromes(corrected, ec))
+        assert 2 * errors <= ec
+        assert sum(a != b for a, b in zip(corrected, damaged, strict=True)) == errors
+    assert refused > 250
+
+
+# --- more degradations, each moving its own parameter ---
+
+
+def _greyed(codewords: int) -> bytes:
+    """The light modules of the first ``codewords`` codewords of the version 2-M symbol
+    printed grey 159 (62.4 %): still light, but with MOD = 2 × 12.4 / 100 = 0.25, grade 1."""
+    dark = _matrix(QR2)
+    reading = qr_layout(2).read(dark)
+    greyed = np.zeros_like(dark)
+    for row, col in reading.cells[:codewords].reshape(-1, 2).tolist():
+        greyed[row, col] = not dark[row, col]
+    canvas = np.asarray(Image.open(io.BytesIO(_paint(dark)))).copy()
+    for row, col in np.argwhere(greyed).tolist():
+        top, left = (row + QUIET) * PX, (col + QUIET) * PX
+        canvas[top : top + PX, left : left + PX] = 159
+    buffer = io.BytesIO()
+    Image.fromarray(canvas).save(buffer, "PNG", dpi=(DPI, DPI))
+    return buffer.getvalue()
+
+
+def test_modulation_is_graded_through_the_codewords() -> None:
+    """d = 16: codewords of grade 1 count as erasures at levels 2-4. Hand-worked: 7 of them
+    leave a notional UEC of 1 - 7/16 = 56 % (grade 3) at level 4, so modulation is 3; 9 leave
+    44 % (grade 2); 11 leave 31 % (grade 1), and at level 1 none is below: 1."""
+    steps = [_value(grade_matrix(_greyed(count)), "modulation") for count in (0, 6, 7, 9, 11, 13)]
+    assert steps == [4, 4, 3, 2, 1, 1]
+    graded = grade_matrix(_greyed(9))
+    assert graded.block_errors == (0,)  # still read right: only modulation and margin fall
+    assert _value(graded, "unused_error_correction") == 4
+    assert any("Low modulation" in english for english, _ in graded.advice)
+
+
+def _waved(amplitude: float) -> bytes:
+    """The columns of pixels moved by up to ``amplitude`` pixels, one sine wave across the
+    picture: the grid is no longer regular (no straight-line map undoes it)."""
+    grey = np.asarray(Image.open(io.BytesIO(_paint(_matrix(QR))))).astype(np.float64)
+    x = np.arange(grey.shape[1])
+    source = np.clip(x + amplitude * np.sin(2 * np.pi * x / len(x)), 0, len(x) - 1)
+    left = np.floor(source).astype(int)
+    right, share = np.minimum(left + 1, len(x) - 1), source - left
+    waved = grey[:, left] * (1 - share) + grey[:, right] * share
+    buffer = io.BytesIO()
+    Image.fromarray(waved.astype(np.uint8)).save(buffer, "PNG", dpi=(DPI, DPI))
+    return buffer.getvalue()
+
+
+def test_a_wavy_grid_is_grid_non_uniformity() -> None:
+    deviations = [grade_matrix(_waved(a)).parameter("grid_nonuniformity").measured
+                  for a in (0, 2, 4, 6)]  # fmt: skip
+    assert deviations == sorted(deviations)  # type: ignore[type-var]
+    assert deviations[0] == pytest.approx(0, abs=0.01)
+    assert deviations[-1] > 0.2  # type: ignore[operator]
+
+
+def test_shrunk_modules_are_print_growth_below_zero_and_advised() -> None:
+    graded = _grade(_matrix(DM), grow_px=-1)
+    assert graded.print_growth[0] == pytest.approx(-0.2, abs=0.03)
+    assert any("narrower than nominal" in english for english, _ in graded.advice)
+    grown = _grade(_matrix(DM), grow_px=1)
+    assert any("wider than nominal" in english for english, _ in grown.advice)
+
+
+@pytest.mark.parametrize("name", [name for name, _ in matrix.PARAMETERS])
+def test_each_low_parameter_gets_advice_in_both_languages(name: str) -> None:
+    clean = _grade(_matrix(QR))
+    low = tuple(replace(p, grade=Grade(1.0, "D")) if p.name == name else p
+                for p in clean.parameters)  # fmt: skip
+    advice = matrix._advice(replace(clean, parameters=low))
+    assert len(advice) == 1
+    english, chinese = advice[0]
+    assert english
+    assert chinese
+    assert english != chinese
+
+
+def test_a_huge_crop_is_averaged_down_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays bounded: past MAX_CROP_PIXELS the crop is averaged down by a whole factor
+    (here 2: X 10 pixels becomes 5 at 300 dpi) and still graded."""
+    monkeypatch.setattr(matrix, "MAX_CROP_PIXELS", 40_000)
+    graded = _grade(_matrix(QR))
+    assert graded.dpi == 300
+    assert graded.pixels_per_module == pytest.approx(5, abs=0.1)
+    assert graded.grade.value == 4
+
+
+def test_a_rectangular_extension_size_is_not_graded_yet() -> None:
+    """DMRE (ISO/IEC 21471) 8 × 48, as Zint draws it: zxing-cpp reads it, we say we do not
+    grade that size."""
+    rows = zint_modules(zint.Symbology.DATAMATRIX, "ABCDEFGHIJ", option_2=31)
+    message = _refused(_paint(_dark(rows)), "verify-matrix-size")
+    assert "8x48" in message

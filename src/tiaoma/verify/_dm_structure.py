@@ -135,8 +135,7 @@ def _placement(rows: int, columns: int) -> NDArray[np.int64]:
     placed = _Mapping(down * region_rows, across * region_cols).walk()
     cells = np.zeros((data + ec, 8, 2), dtype=np.int64)
     for (row, col), (codeword, bit) in placed.items():
-        if codeword < data + ec:
-            cells[codeword, bit - 1] = _symbol_cell(row, col, region_rows, region_cols)
+        cells[codeword, bit - 1] = _symbol_cell(row, col, region_rows, region_cols)
     return cells
 
 

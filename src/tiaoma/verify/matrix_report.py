@@ -95,11 +95,6 @@ def _image_svg(graded: MatrixGrade) -> str:
             f'{"".join(marks)}</svg>')  # fmt: skip
 
 
-def _rows(cells: list[list[str]]) -> str:
-    return "".join("<tr>" + "".join(f'<td class="num">{escape(cell)}</td>' for cell in row)
-                   + "</tr>" for row in cells)  # fmt: skip
-
-
 def _parameters(graded: MatrixGrade) -> str:
     rows = [
         f'<tr><td>{_both(p.name_zh, p.name)}</td><td class="num">{escape(p.shown)}</td>'
