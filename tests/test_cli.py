@@ -302,6 +302,16 @@ def test_render_ratio_for_code39_and_itf(tmp_path: Path) -> None:
     assert "--ratio is for Code 39 and ITF" in err
 
 
+def test_render_an_addon(tmp_path: Path) -> None:
+    # It drew a Code 128 of the text; now an EAN-13 with its add-on, or a clear refusal.
+    target = str(tmp_path / "a.svg")
+    status, out, _ = tiaoma("render", "6901234567892+12345", "-o", target)
+    assert (status, out.split(",")[0]) == (0, f"wrote {target}: EAN-13 6901234567892+12345")
+    status, out, _ = tiaoma("render", "6901234567892+123", "-o", target, "--lang", "zh")
+    assert status == 1
+    assert "“+”后应为 2 位或 5 位数字" in out
+
+
 def test_render_options_and_refusals(tmp_path: Path) -> None:
     target = str(tmp_path / "a.svg")
     status, out, _ = tiaoma(

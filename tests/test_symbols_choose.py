@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import zint
 
+from tests.oracles import zint_modules
 from tiaoma.errors import InvalidComponent, TiaomaError
 from tiaoma.symbols import Symbology
 from tiaoma.symbols.choose import ENCODERS, encode, encoder_for
@@ -41,6 +43,58 @@ def test_text_and_mistyped_codes() -> None:
     assert encode("HELLO-123").symbology is Symbology.CODE128
     with pytest.raises(TiaomaError, match="expected 3, got 0"):
         encode("6936983800010")  # a wrong check digit is never drawn as plain text
+
+
+# "main+addon" (issue 24, item 5): tiaoma render "6901234567892+12345" drew a Code 128 of the text.
+@pytest.mark.parametrize(
+    ("data", "symbology", "zint_symbology"),
+    [
+        ("6901234567892+12345", Symbology.EAN13, zint.Symbology.EANX),
+        ("6901234567892+12", Symbology.EAN13, zint.Symbology.EANX),
+        ("012345678905+12", Symbology.UPCA, zint.Symbology.UPCA),
+        ("01234565+12", Symbology.UPCE, zint.Symbology.UPCE),
+        ("01234565+12345", Symbology.UPCE, zint.Symbology.UPCE),
+        ("9787111213826+52499", Symbology.EAN13, zint.Symbology.EANX),  # ISBN, price add-on
+        ("9790230671187+12", Symbology.EAN13, zint.Symbology.EANX),  # ISMN
+        ("2112345912349+12", Symbology.EAN13, zint.Symbology.EANX),  # in-store code
+    ],
+)
+def test_addons_for_every_ean_upc(
+    data: str, symbology: Symbology, zint_symbology: zint.Symbology
+) -> None:
+    symbol = encode(data)
+    assert (symbol.symbology, symbol.data, symbol.symbology_identifier) == (symbology, data, "]E3")
+    assert symbol.rows[0].modules == zint_modules(zint_symbology, data)[0]
+    assert encode(data, symbology).rows == symbol.rows  # the same when the symbology is given
+
+
+@pytest.mark.parametrize(
+    ("data", "symbology", "message"),
+    [
+        ("6901234567892+123", None, r"Invalid add-on '123' .*expected 2 or 5 digits"),
+        ("6901234567892+1A", None, r"Invalid add-on '1A'"),
+        ("6901234567892+", None, r"Invalid add-on ''"),
+        ("69012341+12", None, "not EAN-8"),  # GS1: no add-on on an EAN-8
+        ("69012341+12", Symbology.EAN8, "not EAN-8"),
+        ("16901234567899+12", None, "not ITF-14"),
+        ("106141411234567897+12", None, "not an SSCC"),
+        ("(01)06901234567892+12", None, "not GS1 element strings"),
+        ("9771671216014 05+12", None, "not a second add-on"),
+        ("6901234567890+12", None, "expected 2, got 0"),  # a mistyped main: its own error
+    ],
+)
+def test_what_takes_no_addon_is_refused(
+    data: str, symbology: Symbology | None, message: str
+) -> None:
+    with pytest.raises(TiaomaError, match=message) as caught:
+        encode(data, symbology)
+    assert caught.value.message_zh
+
+
+def test_a_plus_in_text_stays_text() -> None:
+    # Text that is no code keeps its '+' (Code 128 carries it); so does an explicit Code 128.
+    assert encode("A+B").symbology is Symbology.CODE128
+    assert encode("6901234567892+12", Symbology.CODE128).data == "6901234567892+12"
 
 
 def test_explicit_symbology() -> None:

@@ -1,14 +1,22 @@
 """One entry point: data in, the right symbol out, the symbology chosen from the data if not given.
 
 The choice follows what each kind of data is printed as (GS1 General Specifications 2.1,
-5.1): 13 digits → EAN-13, 8 → EAN-8, 12 → UPC-A, a UPC-E number → UPC-E, an ISBN or ISSN with
-its add-on → EAN-13 with the add-on, 14 digits → ITF-14, an element string → GS1-128, a URL →
-QR Code, other text → Code 128. Data is validated by the numbers library first.
+5.1): 13 digits → EAN-13, 8 → EAN-8, 12 → UPC-A, a UPC-E number → UPC-E, an ISBN, ISMN or
+ISSN with its add-on → EAN-13 with the add-on, 14 digits → ITF-14, an element string →
+GS1-128, a URL → QR Code, other text → Code 128. Data is validated by the numbers library
+first.
+
+``main+addon`` asks for a 2- or 5-digit add-on after an EAN-13, a UPC-A or a UPC-E, the only
+symbols ISO/IEC 15420 gives add-ons (an EAN-8, an ITF-14 or GS1 data with ``+`` is refused,
+as is an add-on of another length); text that is no code keeps its ``+`` as Code 128 data.
 
 >>> encode("6936983800013").symbology.name
 'EAN13'
 >>> encode("9771671216014 05").data
 '9771671216014+05'
+>>> symbol = encode("6901234567892+12345")
+>>> symbol.symbology.name, symbol.data, symbol.symbology_identifier
+('EAN13', '6901234567892+12345', ']E3')
 """
 
 from __future__ import annotations
@@ -20,12 +28,23 @@ from typing import Any
 
 from tiaoma import identify as identify_module
 from tiaoma import issn
-from tiaoma.errors import InvalidComponent, TiaomaError, define
+from tiaoma.errors import InvalidComponent, InvalidFormat, TiaomaError, define
 from tiaoma.symbols import upcean
 from tiaoma.symbols.base import Symbol, Symbology
 
 __all__ = ["ENCODERS", "encode", "encoder_for"]
 
+ADDON_DIGITS = define(
+    "symbols.addon_digits",
+    "Invalid add-on {addon!r} in {value!r}: expected 2 or 5 digits after '+' (ISO/IEC 15420)",
+    "“{value}”中的附加码“{addon}”无效：“+”后应为 2 位或 5 位数字（ISO/IEC 15420）",
+)
+ADDON_MAIN = define(
+    "symbols.addon_main",
+    "An add-on follows only an EAN-13, UPC-A or UPC-E (ISO/IEC 15420), not {found}: {value!r}",
+    "附加码只能跟在 EAN-13、UPC-A 或 UPC-E 之后（ISO/IEC 15420），不能跟在{found_zh}之后："
+    "“{value}”",
+)
 UNAVAILABLE = define(
     "symbols.unavailable",
     "No encoder for {symbology} yet",
@@ -78,7 +97,10 @@ def encoder_for(symbology: Symbology) -> Encoder:
 
 def encode(data: str, symbology: Symbology | None = None, **options: Any) -> Symbol:
     """Encode ``data``; without ``symbology``, choose it from what the data is: a code tiaoma
-    knows by its kind, any other text as Code 128."""
+    knows by its kind, any other text as Code 128. ``main+addon`` draws an EAN/UPC add-on."""
+    split = _addon_split(data, symbology)
+    if split is not None:
+        return _with_addon(data, *split, symbology, options)
     if symbology is not None:
         return encoder_for(symbology)(data, **options)
     try:
@@ -87,17 +109,79 @@ def encode(data: str, symbology: Symbology | None = None, **options: Any) -> Sym
         if error.code != identify_module.UNRECOGNISED:
             raise  # a code with a mistake in it is refused, never drawn as plain text
         return encoder_for(Symbology.CODE128)(data, **options)
-    if found.kind in ("isbn", "issn"):
-        # Books and serials are printed as their EAN-13; a bare ISSN takes variant 00.
-        parsed = found.parsed
-        ean13 = (
-            parsed.isbn13 if found.kind == "isbn" else parsed.ean13 or issn.to_ean13(parsed.issn)
-        )
-        return upcean.ean13(ean13, addon_digits=parsed.addon, **options)
+    if found.kind in _PUBLICATIONS:
+        return upcean.ean13(_publication_ean13(found), addon_digits=found.parsed.addon, **options)
     if found.kind == "sscc":  # a logistic unit's SSCC is printed as GS1-128, AI (00)
         return encoder_for(Symbology.GS1_128)(f"(00){found.canonical}", **options)
     chosen = _BY_KIND.get(found.kind, _gtin_symbology)(found)
     return encoder_for(chosen)(found.canonical, **options)
+
+
+# Books, serials and printed music are printed as their EAN-13 (ISO 2108, ISO 3297, ISO 10957).
+_PUBLICATIONS = ("isbn", "issn", "ismn")
+
+
+def _publication_ean13(found: identify_module.Identified) -> str:
+    """The EAN-13 of an ISBN, ISSN (a bare ISSN takes variant 00) or ISMN."""
+    parsed = found.parsed
+    if found.kind == "isbn":
+        return str(parsed.isbn13)
+    if found.kind == "ismn":
+        return str(parsed.ismn13)
+    return str(parsed.ean13 or issn.to_ean13(parsed.issn))
+
+
+#: The symbols an add-on may follow (ISO/IEC 15420), and the EAN-8, which may not.
+_TAKES_ADDON = {Symbology.EAN13, Symbology.UPCA, Symbology.UPCE}
+_EAN_UPC = {*_TAKES_ADDON, Symbology.EAN8}
+
+
+def _addon_split(data: str, symbology: Symbology | None) -> tuple[str, str] | None:
+    """``(main, add-on)`` if ``data`` is ``main+addon`` meant for an EAN/UPC, else ``None``.
+
+    Without ``symbology`` the ``+`` means an add-on when the main part is a code tiaoma
+    knows (a mistyped one raises its error); text that is no code stays text.
+    """
+    if "+" not in data or (symbology is not None and symbology not in _EAN_UPC):
+        return None
+    main, _, addon = (part.strip() for part in data.rpartition("+"))
+    if symbology is None:
+        try:
+            identify_module.identify(main)
+        except TiaomaError as error:
+            if error.code == identify_module.UNRECOGNISED:
+                return None
+            raise
+    if len(addon) not in (2, 5) or not (addon.isascii() and addon.isdigit()):
+        raise InvalidFormat(ADDON_DIGITS, addon=addon, value=data)
+    return main, addon
+
+
+def _with_addon(data: str, main: str, addon: str, symbology: Symbology | None,
+                options: dict[str, Any]) -> Symbol:  # fmt: skip
+    """The EAN-13, UPC-A or UPC-E of ``main`` with its add-on; anything else refused."""
+    if symbology is None:
+        found = identify_module.identify(main)
+        if found.kind in _PUBLICATIONS:
+            if found.parsed.addon is not None:  # "9771671216014 05+12": two add-ons
+                raise InvalidFormat(ADDON_MAIN, found="a second add-on", found_zh="另一个附加码",
+                                    value=data)  # fmt: skip
+            return upcean.ean13(_publication_ean13(found), addon_digits=addon, **options)
+        symbology = _main_symbology(found, data)
+    if symbology not in _TAKES_ADDON:
+        raise InvalidFormat(ADDON_MAIN, found=symbology.label, found_zh=symbology.label,
+                            value=data)  # fmt: skip
+    return encoder_for(symbology)(main, addon_digits=addon, **options)
+
+
+def _main_symbology(found: identify_module.Identified, data: str) -> Symbology:
+    """The symbol a code with an add-on is printed as; a clear error for what takes none."""
+    if found.kind in ("gtin", "upc_e", "in_store"):
+        return _BY_KIND.get(found.kind, _gtin_symbology)(found)  # EAN-8, ITF-14: the caller refuses
+    names = {"sscc": ("an SSCC", "SSCC"), "element_string": ("GS1 element strings", "GS1 数据串"),
+             "digital_link": ("a GS1 Digital Link URI", "GS1 数字链接")}  # fmt: skip
+    found_en, found_zh = names.get(found.kind, (found.kind, found.kind))
+    raise InvalidFormat(ADDON_MAIN, found=found_en, found_zh=found_zh, value=data)
 
 
 def _gtin_symbology(found: identify_module.Identified) -> Symbology:
