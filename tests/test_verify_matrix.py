@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import random
 from dataclasses import replace
 
 import numpy as np
 import pytest
 import zint
+import zxingcpp
 from PIL import Image
 
 from tests.oracles import zint_modules, zxing_read
@@ -481,3 +483,43 @@ def test_a_rectangular_extension_size_is_not_graded_yet() -> None:
     rows = zint_modules(zint.Symbology.DATAMATRIX, "ABCDEFGHIJ", option_2=31)
     message = _refused(_paint(_dark(rows)), "verify-matrix-size")
     assert "8x48" in message
+
+
+# --- independent checks: zxing-cpp's own UEC; turned symbols ---
+
+
+def _codewords_flipped(symbol: Symbol, layout: Layout, errors: int) -> np.ndarray:
+    dark = _matrix(symbol)
+    reading = layout.read(dark)
+    for codeword in range(errors):
+        row, col = reading.cells[codeword * 2 % len(reading.values), codeword % 8]
+        dark[row, col] = not dark[row, col]
+    return dark
+
+
+@pytest.mark.parametrize(
+    ("symbol", "layout"), [(QR2, qr_layout(2)), (DM, dm_layout(18, 18))], ids=["qr", "dm"]
+)
+def test_unused_error_correction_agrees_with_zxing_cpps(symbol: Symbol, layout: Layout) -> None:
+    """zxing-cpp reports its own UEC (``extra["UEC"]``, cut to two decimals): ours, from our
+    own sampling and Reed-Solomon decode, is the same at every step."""
+    for errors in range(7):
+        png = _paint(_codewords_flipped(symbol, layout, errors))
+        (theirs,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
+        ours = grade_matrix(png).parameter("unused_error_correction").measured
+        assert ours is not None
+        assert math.floor(ours * 100 + 1e-9) / 100 == float(theirs.extra["UEC"]), errors
+
+
+@pytest.mark.parametrize("angle", [90, 180, 270, 5, 33])
+@pytest.mark.parametrize("symbol", [QR, DM], ids=["qr", "dm"])
+def test_a_turned_symbol_still_grades_4(symbol: Symbol, angle: int) -> None:
+    """The grid follows the symbol however it lies (bicubic resampling's grey edges are
+    between module centres)."""
+    picture = Image.open(io.BytesIO(_paint(_matrix(symbol))))
+    turned = picture.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    buffer = io.BytesIO()
+    turned.save(buffer, "PNG", dpi=(DPI, DPI))
+    graded = grade_matrix(buffer.getvalue())
+    assert graded.result == "4.0/14/660"
+    assert graded.print_growth == pytest.approx((0, 0), abs=0.01)

@@ -41,6 +41,13 @@ wrong (reflectance margin) as errors; the
 segments' allowances :data:`FINDER_ALLOWANCE` and :data:`TRACK_ALLOWANCE`; GNU measured along
 the fixed patterns' lines only; the requirements of GS1 (1.5/08/660 for GS1 QR Code and GS1
 DataMatrix) and GB/T 33993 (1.5 under GB/T 23704); the advice.
+
+>>> from tiaoma.render import artwork, geometry_for
+>>> from tiaoma.symbols.matrix import qr
+>>> symbol = qr("https://id.gs1.org/01/06901234567892")
+>>> graded = grade_matrix(artwork(symbol, geometry_for(symbol), "png", dpi=600), aperture="08")
+>>> graded.result, graded.size, graded.parameter("unused_error_correction").shown
+('4.0/08/660', '3', '100%')
 """
 
 from __future__ import annotations
