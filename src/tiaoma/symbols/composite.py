@@ -78,6 +78,8 @@ PRIME = 929
 _AI90_LETTERS = "BDHIJKLNPQRSTVWZ"
 _GS = ai.GS
 _NO_BITS = 0
+#: Light modules around a 2D component (ISO/IEC 15438: PDF417's quiet zone, 2X).
+PDF417_QUIET = 2
 #: The most data codewords of CC-C (GS1 GenSpecs 5.11.2.3: up to 2361 digits).
 CC_C_MAX_CODEWORDS = 865
 _EAN_UPC = {Symbology.EAN13, Symbology.EAN8, Symbology.UPCA, Symbology.UPCE}
@@ -750,7 +752,13 @@ def _assemble(
     text = tuple(TextItem(t.text, t.x + offset, t.width) for t in symbol.text)
     quiet = symbol.quiet_zone
     right_of_linear = width - offset - symbol.width
-    zone = QuietZone(max(quiet.left - offset, 1), max(quiet.right - right_of_linear, 1))
+    # The linear component keeps its own quiet zones; the 2D component needs 2X on every side
+    # (ISO/IEC 15438 for CC-C; ISO/IEC 24728's 1X for MicroPDF417 is within it).
+    zone = QuietZone(
+        max(quiet.left - offset, PDF417_QUIET),
+        max(quiet.right - right_of_linear, PDF417_QUIET),
+        top=PDF417_QUIET,
+    )
     return Symbol(
         symbol.symbology,
         data,
