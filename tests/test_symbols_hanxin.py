@@ -9,13 +9,24 @@ order, the data modules must give blocks whose check codewords we compute oursel
 from __future__ import annotations
 
 import random
+import string
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 import zint
 
-from tests.oracles import zint_modules
-from tiaoma.symbols import hanxin
+from tests.oracles import bwipp_matrices, zint_modules
+from tests.test_symbols_matrix import random_element_string
+from tiaoma import ai
+from tiaoma.errors import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    TiaomaError,
+)
+from tiaoma.symbols import Symbology, hanxin
 
 
 def _grid(rows: list[str]) -> np.ndarray:
@@ -79,3 +90,427 @@ def test_function_information_of_version_1() -> None:
     assert bits[28:] == (0,) * 6
     positions = hanxin.function_information_positions(1)
     assert len(set(positions.reshape(-1).tolist())) == 68  # two copies, no module shared
+
+
+# --- reading a data stream back (test-side, for content and length) ---------------------------
+
+
+class _Reader:
+    """Reads the bit stream of §5.5 back: the content, the ECI, the bits used. Chinese modes'
+    characters are GB 18030 whatever the ECI; other bytes are ISO/IEC 8859-1 unless ECI 32."""
+
+    def __init__(self, bits: str) -> None:
+        self.bits, self.pos, self.eci, self.gs1 = bits, 0, 0, False
+        self.pieces: list[tuple[bytes, bool]] = []  # (bytes, from a Chinese mode)
+
+    def emit(self, data: bytes, *, chinese: bool = False) -> None:
+        self.pieces.append((bytes(data), chinese))
+
+    def text_content(self, binary: str | None = None) -> str:
+        """The content; ``binary`` overrides the character set of the other modes' bytes."""
+        other = binary or ("gb18030" if self.eci == 32 else "latin-1")
+        return "".join(piece.decode("gb18030" if chinese else other)
+                       for piece, chinese in self.pieces)  # fmt: skip
+
+    def take(self, width: int) -> int:
+        value = int(self.bits[self.pos : self.pos + width], 2)
+        self.pos += width
+        return value
+
+    def numeric(self) -> None:
+        groups: list[int] = []
+        while (value := self.take(10)) < 1021:
+            groups.append(value)
+        text = "".join("\x1d" if self.gs1 and g == 1000 else f"{g:03d}" for g in groups[:-1]) + (
+            f"{groups[-1]:0{value - 1020}d}" if groups else ""
+        )
+        self.emit(text.encode())
+
+    def text(self) -> None:
+        table1 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+        table2 = bytes(
+            [*range(28), *range(32, 48), *range(58, 65), *range(91, 97), *range(123, 128)]
+        )
+        submode = 1
+        while (value := self.take(6)) != 63:
+            if value == 62:
+                submode = 3 - submode
+            else:
+                self.emit(table1[value].encode() if submode == 1 else bytes([table2[value]]))
+
+    def region(self, region: int) -> None:
+        while (value := self.take(12)) < 4094:
+            if region == 2:
+                self.emit(bytes([0xD8 + value // 94, 0xA1 + value % 94]), chinese=True)
+            elif value >= 0xFCA:
+                self.emit(bytes([0xA8, 0xA1 + value - 0xFCA]), chinese=True)
+            elif value >= 0xEB0:
+                self.emit(
+                    bytes([0xA1 + (value - 0xEB0) // 94, 0xA1 + (value - 0xEB0) % 94]), chinese=True
+                )
+            else:
+                self.emit(bytes([0xB0 + value // 94, 0xA1 + value % 94]), chinese=True)
+        if value == 4094:
+            self.region(3 - region)
+
+    def double(self) -> None:
+        while (value := self.take(15)) != 0x7FFF:
+            rest = value % 0xBE
+            self.emit(
+                bytes([0x81 + value // 0xBE, rest + (0x40 if rest < 0x3F else 0x41)]), chinese=True
+            )
+
+    def four(self) -> None:
+        value = self.take(21)
+        code = [0x81 + value // 0x3138, 0x30 + value % 0x3138 // 0x4EC,
+                0x81 + value % 0x4EC // 10, 0x30 + value % 10]  # fmt: skip
+        self.emit(bytes(code), chinese=True)
+
+    def read(self) -> _Reader:
+        while self.pos + 4 <= len(self.bits):
+            mode = self.take(4)
+            if mode == 0:  # the padding: the data ended
+                self.pos -= 4
+                break
+            if mode == 1:
+                self.numeric()
+            elif mode == 2:
+                self.text()
+            elif mode == 3:
+                self.emit(bytes(self.take(8) for _ in range(self.take(13))))
+            elif mode in (4, 5):
+                self.region(mode - 3)
+            elif mode == 6:
+                self.double()
+            elif mode == 7:
+                self.four()
+            elif mode == 8:
+                self.eci = self.take(8)
+            elif mode == 14:  # GS1 mode: 1110 0001 … 1111 1111
+                self.gs1 = self.take(4) == 1
+            else:
+                assert mode == 15, mode  # the end of GS1 mode, 1111 1111
+                assert self.take(4) == 15
+        return self
+
+
+def _stream_of(grid: np.ndarray) -> tuple[str, int, int]:
+    """A symbol's data bits (all data codewords), with its version and level, read with
+    tiaoma's structure and the function information."""
+    size = grid.shape[0]
+    version = (size - 21) // 2
+    info = grid.reshape(-1)[hanxin.function_information_positions(version)[0]]
+    level, mask = int(info[8]) * 2 + int(info[9]) + 1, int(info[10]) * 2 + int(info[11])
+    assert hanxin.function_information(version, level, mask)[:28] == tuple(info[:28].tolist())
+    bits = (grid ^ hanxin.mask_pattern(version, mask)).reshape(-1)[hanxin.data_positions(version)]
+    codewords = hanxin.deinterleave(np.packbits(bits[: 8 * hanxin.codeword_count(version)]))
+    data, start = [], 0
+    for blocks, count, check in hanxin.error_correction_blocks(version, level):
+        for _ in range(blocks):
+            data.append(codewords[start : start + count])
+            start += count + check
+    stream = "".join(f"{byte:08b}" for byte in np.concatenate(data))
+    return stream, version, level
+
+
+def _content(grid: np.ndarray, binary: str | None = None) -> tuple[str, int]:
+    """What a reader gets from a symbol, and how many bits its data took."""
+    stream, _, _ = _stream_of(grid)
+    reader = _Reader(stream).read()
+    return reader.text_content(binary), reader.pos
+
+
+# --- random data ------------------------------------------------------------------------------
+
+
+def _gb(rng: random.Random, firsts: range, seconds: range) -> str:
+    """A random character with a GB 18030 two-byte code in the given byte ranges."""
+    while True:
+        try:
+            return bytes([rng.choice(firsts), rng.choice(seconds)]).decode("gb18030")
+        except UnicodeDecodeError:
+            continue
+
+
+_LATIN1 = [*range(1, 128), *range(160, 256)]  # Zint takes U+0080-U+009F for non-Latin-1
+_TEXT = string.ascii_letters + string.digits + " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\t\n"
+
+
+_KINDS: dict[str, Callable[[random.Random], str]] = {
+    "digits": lambda rng: rng.choice(string.digits),
+    "text": lambda rng: rng.choice(_TEXT),
+    "bytes": lambda rng: chr(rng.choice(_LATIN1)),
+    "region1": lambda rng: _gb(rng, range(0xB0, 0xD8), range(0xA1, 0xFF)),
+    "region2": lambda rng: _gb(rng, range(0xD8, 0xF8), range(0xA1, 0xFF)),
+    # GB 18030 two-byte characters outside GB 2312 (GBK's extensions)
+    "gb2": lambda rng: _gb(rng, range(0x81, 0xA0), range(0x40, 0xFF)),
+    # four-byte: CJK Extension A, and Latin letters with diacritics (some two-byte)
+    "gb4": lambda rng: chr(rng.choice([*range(0x3400, 0x4DB5), *range(0x100, 0x17F)])),
+}
+
+
+def _chunk(kind: str, rng: random.Random, count: int) -> str:
+    """``count`` random characters of a kind; "mixed": runs of 1-8 of random kinds."""
+    if kind in _KINDS:
+        return "".join(_KINDS[kind](rng) for _ in range(count))
+    return "".join(_chunk(rng.choice(list(_KINDS)), rng, rng.randrange(1, 9))
+                   for _ in range(max(1, count // 5)))  # fmt: skip
+
+
+FAMILIES = ("digits", "text", "bytes", "region1", "region2", "gb2", "gb4", "mixed")
+CASES_PER_FAMILY = 500
+# Versions every family is drawn at besides the smallest that fits: the first three, the first
+# with alignment patterns, one in the middle and the largest.
+FIXED_VERSIONS = (1, 2, 3, 4, 40, 84)
+# The share of symbols module-equal to Zint's (measured: the rest are streams shorter than
+# Zint's, or as short with other modes; Zint's mode choice underestimates text's sub-mode
+# switches and numeric groups begun in mid-run).
+MINIMUM_EQUAL = {"digits": 1.0, "text": 0.85, "bytes": 0.99, "region1": 1.0, "region2": 1.0,
+                 "gb2": 1.0, "gb4": 1.0, "mixed": 0.85}  # fmt: skip
+
+
+def _zint(
+    data: str, level: int | None, version: int | None, mask: int | None, *, eci: bool = False
+) -> np.ndarray:
+    options: dict[str, object] = {"option_1": level or -1, "option_2": version or 0}
+    if mask is not None:
+        options["option_3"] = (mask + 1) << 8
+    if eci:
+        options["eci"] = 32
+    return _grid(zint_modules(zint.Symbology.HANXIN, data, zint.InputMode.UNICODE, **options))
+
+
+def _case(
+    rng: random.Random, family: str, index: int
+) -> tuple[str, int | None, int | None, int | None]:
+    """Data, level, version, mask: every sixth case leaves level and mask to the encoders."""
+    level = rng.randrange(1, 5) if index % 6 else None
+    mask = rng.randrange(4) if index % 6 else None
+    version = FIXED_VERSIONS[index % len(FIXED_VERSIONS)] if index % 4 == 0 else None
+    limit = 3 if version in (1, 2, 3) else 12 if version == 4 else 150
+    data = _chunk(family, rng, rng.randrange(1, limit))
+    return data, level, version, mask
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_equal_to_zint(family: str) -> None:
+    """500 random inputs per family. Where the modules differ, the two encoders chose
+    different modes: both symbols must then read back as the data, and ours must take no more
+    bits than Zint's (Zint's mode choice estimates numeric and text costs; ours is exact).
+    Zint is asked for ECI 32 when our symbol has it; without it, Zint may put a Chinese
+    character's bytes in binary mode anyway (it warns that such a symbol does not conform):
+    that symbol is only read back, with its binary bytes taken for GB 18030."""
+    rng = random.Random(f"hanxin-zint-{family}")
+    equal = compared = index = nonconforming = 0
+    while compared < CASES_PER_FAMILY:
+        index += 1
+        data, level, version, mask = _case(rng, family, index)
+        eci = hanxin._data_bits(data).startswith("1000")
+        try:
+            symbol = hanxin.hanxin(data, error_correction=level, version=version, mask=mask)
+        except InvalidLength:  # too long for the small version: too long for Zint as well
+            with pytest.raises(RuntimeError, match="too long"):
+                _zint(data, level, version, mask, eci=eci)
+            continue
+        ours = _grid([row.modules for row in symbol.rows])
+        theirs = _zint(data, level, version, mask, eci=eci)
+        compared += 1
+        if ours.shape == theirs.shape and np.array_equal(ours, theirs):
+            equal += 1
+            continue
+        our_text, our_bits = _content(ours)
+        assert our_text == data
+        their_text, their_bits = _content(theirs)
+        if their_text != data:  # Chinese bytes in binary mode without ECI 32
+            assert not eci
+            assert _content(theirs, binary="gb18030")[0] == data
+            nonconforming += 1
+            continue
+        assert our_bits <= their_bits, (data, our_bits, their_bits)
+    assert equal >= MINIMUM_EQUAL[family] * (CASES_PER_FAMILY - nonconforming), equal
+
+
+# --- BWIPP --------------------------------------------------------------------------------------
+# BWIPP uses numeric mode for runs of 8 or more digits (5 at the end of the data) and binary
+# mode for everything else, and writes the 6 filler bits of the function information as 010101
+# (ours and Zint's: 000000, after ISO/IEC 20830:2021); it scores masks differently (not on
+# the finished symbol). So the comparison forces the mask, leaves the filler's 12 modules out,
+# and builds our symbol from BWIPP's segmentation -- written by our GS1-mode writer, whose
+# segments are BWIPP's, without the GS1 framing. Digits alone, and GS1 data, need no such help:
+# there our public encoder and BWIPP choose the same modes.
+
+
+def _bwipp_escaped(payload: bytes) -> str:
+    """BWIPP's ``parse`` input: bytes outside printable ASCII (and ``^``) as ``^NNN``."""
+    return "".join(f"^{b:03d}" if b >= 127 or b < 32 or b == 94 else chr(b) for b in payload)
+
+
+def _without_filler(grid: np.ndarray) -> np.ndarray:
+    version = (grid.shape[0] - 21) // 2
+    flat = grid.reshape(-1).copy()
+    flat[hanxin.function_information_positions(version)[:, 28:].reshape(-1)] = False
+    return flat
+
+
+def _compare_with_bwipp(cases: list[tuple[np.ndarray, str, str]]) -> int:
+    """Our grid, BWIPP's data and options, per case; the number module-equal to BWIPP's."""
+    answers = bwipp_matrices("hanxin", [(data, options) for _, data, options in cases])
+    equal = 0
+    for (ours, data, options), answer in zip(cases, answers, strict=True):
+        assert not isinstance(answer, str), (data, options, answer)
+        theirs = _grid(answer)
+        assert theirs.shape == ours.shape, (data, options)
+        equal += np.array_equal(_without_filler(ours), _without_filler(theirs))
+    return equal
+
+
+BWIPP_FAMILIES = ("digits", "text", "bytes", "region1", "gb2", "gb4", "mixed")
+
+
+def test_equal_to_bwipp() -> None:
+    """500 random inputs per family, every level, versions from the smallest that fits to
+    two more (the fixed list among them), every mask; one Ghostscript process for all."""
+    rng = random.Random("hanxin-bwipp")
+    cases = []
+    for family in BWIPP_FAMILIES:
+        for index in range(CASES_PER_FAMILY):
+            data = _chunk(family, rng, rng.randrange(1, 100))
+            payload = data.encode("latin-1" if max(map(ord, data)) < 256 else "gb18030")
+            payload = payload.replace(b"\x1d", b"\x1e")  # GS means FNC1 to the GS1 writer
+            stream = hanxin._gs1_bits(payload.decode("latin-1"))[8:-8]
+            level, mask = rng.randrange(1, 5), rng.randrange(4)
+            smallest = next(v for v in hanxin.VERSIONS
+                            if 8 * hanxin.data_codeword_count(v, level) >= len(stream))  # fmt: skip
+            version = max(smallest, FIXED_VERSIONS[index % 6]) if index % 3 == 0 else min(
+                84, smallest + rng.randrange(3))  # fmt: skip
+            grid = hanxin._matrix(hanxin._codewords(stream, version, level), version, level, mask)
+            options = f"dontdraw parse eclevel=L{level} version={version} mask={mask + 1}"
+            cases.append((grid.copy(), _bwipp_escaped(payload), options))
+    assert _compare_with_bwipp(cases) == len(cases)
+
+
+def test_digits_equal_to_bwipp_through_the_public_encoder() -> None:
+    """Runs of 5 or more digits: BWIPP's modes are ours, so the public encoder's symbols are
+    BWIPP's with the mask forced; versions 1-4, 40 and 84 among them."""
+    rng = random.Random("hanxin-bwipp-digits")
+    cases = []
+    for index in range(CASES_PER_FAMILY):
+        level, mask = rng.randrange(1, 5), rng.randrange(4)
+        version = FIXED_VERSIONS[index % 6]
+        most = min(3 * hanxin.data_codeword_count(version, level) * 8 // 10 - 6, 7000)
+        digits = _chunk("digits", rng, rng.randrange(5, max(6, most)))
+        symbol = hanxin.hanxin(digits, error_correction=level, version=version, mask=mask)
+        options = f"dontdraw eclevel=L{level} version={version} mask={mask + 1}"
+        cases.append((_grid([row.modules for row in symbol.rows]), digits, options))
+    assert _compare_with_bwipp(cases) == len(cases)
+
+
+def _gs1_data(rng: random.Random) -> str:
+    """Random valid GS1 data; numeric serials now and then, for FNC1 next to a numeric run."""
+    data = random_element_string(rng)
+    if rng.random() < 0.5:
+        data += f"(240){rng.randrange(10 ** rng.randrange(1, 12))}(30){rng.randrange(1, 10**8)}"
+    return data
+
+
+def test_gs1_equal_to_bwipp() -> None:
+    """GS1 mode (BWIPP's reading of the draft; Zint has none): 500 random element strings,
+    validated by tiaoma.ai, module-equal to BWIPP's with the mask forced; ]h2."""
+    rng = random.Random("hanxin-gs1")
+    cases = []
+    for _ in range(CASES_PER_FAMILY):
+        data = _gs1_data(rng)
+        level, mask = rng.randrange(1, 5), rng.randrange(4)
+        symbol = hanxin.hanxin(data, gs1=True, error_correction=level, mask=mask)
+        assert symbol.symbology is Symbology.GS1_HANXIN
+        assert symbol.symbology_identifier == "]h2"
+        version = (symbol.width - 21) // 2
+        message = ai.parse(data)
+        options = f"dontdraw parsefnc eclevel=L{level} version={version} mask={mask + 1}"
+        bwipp_data = "^FNC1" + message.fnc1("^FNC1")
+        cases.append((_grid([row.modules for row in symbol.rows]), bwipp_data, options))
+        assert symbol.data == message.bracketed()
+    assert _compare_with_bwipp(cases) == len(cases)
+
+
+# --- options and bad input ------------------------------------------------------------------
+
+
+def test_symbol_facts() -> None:
+    symbol = hanxin.hanxin("汉信码 Han Xin Code 12345", error_correction="l2")
+    assert symbol.symbology is Symbology.HANXIN
+    assert symbol.symbology_identifier == "]h0"
+    assert symbol.quiet_zone == hanxin.QUIET_ZONE == (3, 3, 3, 3)
+    assert symbol.is_matrix
+    assert symbol.width == len(symbol.rows) == 27  # version 3
+    assert _content(_grid([row.modules for row in symbol.rows])) == (symbol.data, 215)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "code", "english", "chinese"),
+    [
+        # 7,827 digits fill version 84 at L1 (Table B.1); one more does not fit.
+        (lambda: hanxin.hanxin("1" * 7828), InvalidLength, "hanxin_too_long",
+         "Data too long for Han Xin Code: it needs 3,265 data codewords, at most 3,264 at "
+         "error correction level L1 in version 84",
+         "汉信码容纳不下这些数据：需要 3,265 个数据码字，最多 3,264 个（纠错等级 L1，版本 84）"),
+        (lambda: hanxin.hanxin("ABCDEFGHIJKLMNOPQRSTUVWXYZ", version=1, error_correction=4),
+         InvalidLength, "hanxin_too_long",
+         "Data too long for Han Xin Code: it needs 21 data codewords, at most 9 at error "
+         "correction level L4 in version 1", None),
+        (lambda: hanxin.hanxin("1", version=85), InvalidComponent, "hanxin_option",
+         "Invalid version 85 for Han Xin Code: expected 1 to 84, or None",
+         "汉信码的版本“85”无效：应为1 至 84 或 None"),
+        (lambda: hanxin.hanxin("1", version=True), InvalidComponent, "hanxin_option", None, None),
+        (lambda: hanxin.hanxin("1", mask=4), InvalidComponent, "hanxin_option",
+         "Invalid mask 4 for Han Xin Code: expected 0 to 3, or None", None),
+        (lambda: hanxin.hanxin("1", error_correction="L5"), InvalidComponent, "hanxin_option",
+         "Invalid error correction level 'L5' for Han Xin Code: expected L1, L2, L3 or L4 "
+         "(1-4), or None", "汉信码的纠错等级“L5”无效：应为L1、L2、L3 或 L4（1-4），或 None"),
+        (lambda: hanxin.hanxin("1", error_correction=0), InvalidComponent, "hanxin_option",
+         None, None),
+        (lambda: hanxin.hanxin("a\ud800b"), InvalidFormat, "hanxin_character",
+         r"Cannot encode character '\\ud800' at position 2 of 'a\\ud800b' in Han Xin Code: "
+         "expected characters of GB 18030", None),
+        (lambda: hanxin.hanxin(""), InvalidFormat, "empty",
+         "Empty value: expected data for Han Xin Code", "输入为空：应为汉信码的数据"),
+        (lambda: hanxin.hanxin(b"123"), InvalidFormat, "not_text", None, None),  # type: ignore[arg-type]
+        # GS1 data is validated before it is drawn.
+        (lambda: hanxin.hanxin("(01)06901234567890", gs1=True), InvalidChecksum,
+         "ai_check_digit", None, None),
+    ],
+)  # fmt: skip
+def test_bad_input(
+    call: Callable[[], object],
+    error: type[TiaomaError],
+    code: str,
+    english: str | None,
+    chinese: str | None,
+) -> None:
+    with pytest.raises(error) as raised:
+        call()
+    assert raised.value.code == code
+    if english is not None:
+        assert str(raised.value) == english
+    if chinese is not None:
+        assert raised.value.message_zh == chinese
+
+
+@pytest.mark.parametrize(
+    ("data", "count"),
+    [("1" * 7827, 7827), ("A" * 4350, 4350), ("\xff" * 3261, 3261), ("啊" * 2174, 2174)],
+)
+def test_capacity_of_version_84_at_l1(data: str, count: int) -> None:
+    """The capacities the standard states for version 84 at L1 (digits, text characters,
+    bytes, region 1 Chinese characters): they fit, one more does not."""
+    assert hanxin.hanxin(data, error_correction=1).width == 189
+    with pytest.raises(InvalidLength):
+        hanxin.hanxin(data + data[-1], error_correction=1)
+    assert len(data) == count
+
+
+def test_level_rises_while_the_version_has_room() -> None:
+    """Without a level, the highest that fits the smallest version at L1 (as Zint)."""
+    assert _stream_of(_grid([r.modules for r in hanxin.hanxin("1").rows]))[1:] == (1, 4)
+    fixed = hanxin.hanxin("1", error_correction=1, version=3)
+    assert _stream_of(_grid([r.modules for r in fixed.rows]))[1:] == (3, 1)

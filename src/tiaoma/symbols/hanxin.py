@@ -24,6 +24,23 @@ The structure is public and stable, for tiaoma's Han Xin reader as much as for t
 (23, 189)
 >>> error_correction_blocks(84, 4)
 ((79, 18, 28), (4, 33, 30))
+
+:func:`hanxin` encodes: the modes giving the shortest bit stream (numeric, text, binary, the
+GB 2312 regions, GB 18030 two- and four-byte characters, ECI), the smallest version, the
+mask of least penalty; GS1 data with ``gs1=True``.
+
+>>> symbol = hanxin("汉信码 Han Xin Code 12345")
+>>> symbol.symbology.label, symbol.width, symbol.quiet_zone.left, symbol.symbology_identifier
+('Han Xin Code', 25, 3, ']h0')
+>>> symbol.rows[0].modules[:7], symbol.rows[2].modules[:7]   # the top-left finder pattern
+('1111111', '1011111')
+>>> hanxin("(01)06901234567892(17)261231(10)ABC123", gs1=True).symbology_identifier
+']h2'
+>>> try:
+...     hanxin("1" * 8000)
+... except InvalidLength as error:
+...     print(error.message_zh)
+汉信码容纳不下这些数据：需要 3,336 个数据码字，最多 3,264 个（纠错等级 L1，版本 84）
 """
 
 from __future__ import annotations
@@ -34,12 +51,16 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from tiaoma import _text, ai
+from tiaoma.errors import EMPTY, InvalidComponent, InvalidFormat, InvalidLength, define
 from tiaoma.symbols._hanxin_tables import ALIGNMENT, BLOCKS, TOTAL_CODEWORDS
+from tiaoma.symbols.base import QuietZone, Row, Symbol, Symbology
 
 __all__ = [
     "FUNCTION_INFORMATION_BITS",
     "LEVELS",
     "MASKS",
+    "QUIET_ZONE",
     "VERSIONS",
     "codeword_count",
     "data_codeword_count",
@@ -50,6 +71,7 @@ __all__ = [
     "function_information_positions",
     "function_map",
     "function_pattern",
+    "hanxin",
     "interleave",
     "mask_pattern",
     "reed_solomon",
@@ -381,3 +403,575 @@ def function_information_positions(version: int) -> Indices:
         first[i + 25], second[i + 25] = (8, last - 8 + i), (last - 8, 8 - i)
     flat = np.array([[r * size + c for r, c in copy] for copy in (first, second)])
     return _frozen(flat)
+
+
+# --- data encodation (§5.5) ----------------------------------------------------------------
+
+# A character's kind decides which modes can carry it.
+_DIGIT, _TEXT1, _TEXT2, _BYTE, _REGION1, _REGION2, _DOUBLE, _FOUR = range(8)
+
+# Mode indicators (§5.5, Table 1).
+_NUMERIC, _TEXT, _BINARY, _R1, _R2, _GB2, _GB4, _ECI = 1, 2, 3, 4, 5, 6, 7, 8
+_GB18030_ECI = 32
+#: GS1 mode, as BWIPP reads the 2021 draft (§5.3.10, 5.4.12): 8 bits before, 8 after; FNC1 is
+#: the numeric mode's value 1000.
+_GS1_START, _GS1_END, _NUMERIC_FNC1 = 0b11100001, 0b11111111, 1000
+_FNC1 = -1  # an FNC1 separator in GS1 data's segments
+
+
+def _text1(byte: int) -> int:
+    """Text1 sub-mode value (Table 3): 0-9, A-Z, a-z as 0-61; -1 if not in Text1."""
+    if 48 <= byte <= 57:
+        return byte - 48
+    if 65 <= byte <= 90:
+        return byte - 55
+    if 97 <= byte <= 122:
+        return byte - 61
+    return -1
+
+
+def _text2(byte: int) -> int:
+    """Text2 sub-mode value (Table 4): controls 0-27, then the ASCII punctuation; -1 if none."""
+    if byte <= 27:
+        return byte
+    for first, last, base in ((32, 47, 28), (58, 64, 44), (91, 96, 51), (123, 127, 57)):
+        if first <= byte <= last:
+            return byte - first + base
+    return -1
+
+
+def _byte_kind(byte: int) -> int:
+    if 48 <= byte <= 57:
+        return _DIGIT
+    if _text1(byte) >= 0:
+        return _TEXT1
+    if _text2(byte) >= 0:
+        return _TEXT2
+    return _BYTE
+
+
+_BYTE_KINDS = tuple(_byte_kind(byte) for byte in range(256))
+
+
+def _double_kind(first: int, second: int) -> int:
+    """GB 2312 region 1 (B0A1-D7FE, A1A1-A3FE, A8A1-A8C0), region 2 (D8A1-F7FE) or another
+    GB 18030 two-byte character."""
+    if 0xA1 <= second <= 0xFE and (0xB0 <= first <= 0xD7 or 0xA1 <= first <= 0xA3):
+        return _REGION1
+    if first == 0xA8 and 0xA1 <= second <= 0xC0:
+        return _REGION1
+    if 0xD8 <= first <= 0xF7 and 0xA1 <= second <= 0xFE:
+        return _REGION2
+    return _DOUBLE
+
+
+class _Units:
+    """The data as characters for the modes: each a value (a byte, or a GB 18030 code of two or
+    four bytes) with its kind and its length in bytes (what binary mode costs)."""
+
+    def __init__(self, values: list[int], kinds: list[int], widths: list[int]) -> None:
+        self.values, self.kinds, self.widths = values, kinds, widths
+
+    @classmethod
+    def of_bytes(cls, data: bytes) -> _Units:
+        return cls(list(data), [_BYTE_KINDS[byte] for byte in data], [1] * len(data))
+
+    @classmethod
+    def of_gb18030(cls, data: bytes) -> _Units:
+        """Split GB 18030 bytes into characters: one byte below 0x80, four when the second
+        byte is a digit, two otherwise."""
+        values: list[int] = []
+        kinds: list[int] = []
+        widths: list[int] = []
+        i, end = 0, len(data)
+        while i < end:
+            first = data[i]
+            if first < 0x80:
+                values.append(first)
+                kinds.append(_BYTE_KINDS[first])
+                widths.append(1)
+                i += 1
+            elif 0x30 <= data[i + 1] <= 0x39:
+                values.append(int.from_bytes(data[i : i + 4], "big"))
+                kinds.append(_FOUR)
+                widths.append(4)
+                i += 4
+            else:
+                values.append(first << 8 | data[i + 1])
+                kinds.append(_double_kind(first, data[i + 1]))
+                widths.append(2)
+                i += 2
+        return cls(values, kinds, widths)
+
+
+# The states of the mode choice: numeric with 1, 2 or 3 digits of the current group written,
+# text in either sub-mode, binary, the two GB 2312 regions, GB 18030 two- and four-byte.
+_N1, _N2, _N3, _T1, _T2, _B, _C1, _C2, _D, _F = range(10)
+_STATE_MODE = (_NUMERIC, _NUMERIC, _NUMERIC, _TEXT, _TEXT, _BINARY, _R1, _R2, _GB2, _GB4)
+# Bits a segment's end costs in each state: the terminators of Table 2 and §5.5.
+_LEAVE = (10, 10, 10, 6, 6, 0, 12, 12, 15, 0)
+_INFINITY = 1 << 40
+
+
+# One loop with the states inline: it runs per character, where calls cost the most.
+def _choose_modes(  # noqa: PLR0912, PLR0915
+    units: _Units, *, multibyte_binary: bool
+) -> tuple[int, list[int]]:
+    """The fewest bits for ``units``, and each character's state.
+
+    Dynamic programming over the characters (the method of Project Nayuki's QR optimiser):
+    for each state, the cheapest encodation of the data so far that ends in it. A new segment
+    costs its indicator (and binary mode's count) plus the end of the segment before; within
+    text, a sub-mode switch costs 6 bits; region 1 and region 2 switch to each other with a
+    12-bit terminator and no indicator. Among streams of equal length the one with fewest
+    segments wins (costs count bits × 4096 + segments), then the earlier state above.
+    ``multibyte_binary`` lets binary mode carry GB 18030 characters' bytes."""
+    s = 4096  # one bit; a new segment adds 1
+    infinity = _INFINITY
+    leave = [bits * s for bits in _LEAVE]
+    cost = [infinity] * 10
+    back: list[list[int]] = []
+    out, out_state = 0, -1  # cheapest cost between segments, and the state it left
+    for kind, width in zip(units.kinds, units.widths, strict=True):
+        new = [infinity] * 10
+        came = [-1] * 10
+        if kind == _DIGIT:
+            new[_N1], came[_N1] = cost[_N3] + 10 * s, _N3
+            if out + 14 * s + 1 < new[_N1]:
+                new[_N1], came[_N1] = out + 14 * s + 1, out_state
+            new[_N2], came[_N2] = cost[_N1], _N1
+            new[_N3], came[_N3] = cost[_N2], _N2
+        if kind <= _TEXT1:
+            new[_T1], came[_T1] = cost[_T1] + 6 * s, _T1
+            if cost[_T2] + 12 * s < new[_T1]:
+                new[_T1], came[_T1] = cost[_T2] + 12 * s, _T2
+            if out + 10 * s + 1 < new[_T1]:
+                new[_T1], came[_T1] = out + 10 * s + 1, out_state
+        elif kind == _TEXT2:
+            new[_T2], came[_T2] = cost[_T2] + 6 * s, _T2
+            if cost[_T1] + 12 * s < new[_T2]:
+                new[_T2], came[_T2] = cost[_T1] + 12 * s, _T1
+            if out + 16 * s + 1 < new[_T2]:
+                new[_T2], came[_T2] = out + 16 * s + 1, out_state
+        if width == 1 or multibyte_binary:
+            new[_B], came[_B] = cost[_B] + 8 * width * s, _B
+            if out + (17 + 8 * width) * s + 1 < new[_B]:
+                new[_B], came[_B] = out + (17 + 8 * width) * s + 1, out_state
+        if kind == _FOUR:
+            new[_F], came[_F] = out + 25 * s + 1, out_state
+        elif kind >= _REGION1:
+            new[_D], came[_D] = cost[_D] + 15 * s, _D
+            if out + 19 * s + 1 < new[_D]:
+                new[_D], came[_D] = out + 19 * s + 1, out_state
+            if kind != _DOUBLE:
+                here, there = (_C1, _C2) if kind == _REGION1 else (_C2, _C1)
+                new[here], came[here] = cost[here] + 12 * s, here
+                if cost[there] + 24 * s < new[here]:
+                    new[here], came[here] = cost[there] + 24 * s, there
+                if out + 16 * s + 1 < new[here]:
+                    new[here], came[here] = out + 16 * s + 1, out_state
+        cost = new
+        back.append(came)
+        out, out_state = infinity, -1
+        for state in range(10):
+            if cost[state] + leave[state] < out:
+                out, out_state = cost[state] + leave[state], state
+    states = [0] * len(back)
+    state = out_state
+    for i in range(len(back) - 1, -1, -1):
+        states[i] = state
+        state = back[i][state]
+    return out // s, states
+
+
+class _Bits:
+    """A bit stream built as text: appending is cheap, the codewords come at the end."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def add(self, value: int, width: int) -> None:
+        self.parts.append(format(value, f"0{width}b"))
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _chinese_value(kind: int, value: int) -> int:
+    """The 12-bit region value or 15-bit two-byte value of a GB 18030 character (§5.5.5-5.5.7)."""
+    first, second = value >> 8, value & 0xFF
+    if kind == _DOUBLE:
+        return (first - 0x81) * 0xBE + second - (0x40 if second <= 0x7E else 0x41)
+    if kind == _REGION2:
+        return (first - 0xD8) * 94 + second - 0xA1
+    if first == 0xA8:
+        return second - 0xA1 + 0xFCA
+    if first <= 0xA3:
+        return (first - 0xA1) * 94 + second - 0xA1 + 0xEB0
+    return (first - 0xB0) * 94 + second - 0xA1
+
+
+def _four_byte_value(value: int) -> int:
+    """The 21-bit value of a GB 18030 four-byte character (§5.5.8)."""
+    b1, b2, b3, b4 = value.to_bytes(4, "big")
+    return (b1 - 0x81) * 0x3138 + (b2 - 0x30) * 0x4EC + (b3 - 0x81) * 10 + b4 - 0x30
+
+
+def _write_numeric(bits: _Bits, digits: str) -> None:
+    bits.add(_NUMERIC, 4)
+    for start in range(0, len(digits), 3):
+        bits.add(int(digits[start : start + 3]), 10)
+    bits.add(1020 + (len(digits) - 1) % 3 + 1, 10)  # 1021-1023: the last group's length
+
+
+def _write_text(bits: _Bits, values: list[int]) -> None:
+    bits.add(_TEXT, 4)
+    submode = 1
+    for value in values:
+        wanted = 1 if _text1(value) >= 0 else 2
+        if wanted != submode:
+            bits.add(62, 6)
+            submode = wanted
+        bits.add(_text1(value) if submode == 1 else _text2(value), 6)
+    bits.add(63, 6)
+
+
+def _write_binary(bits: _Bits, values: list[int], widths: list[int]) -> None:
+    bits.add(_BINARY, 4)
+    bits.add(sum(widths), 13)
+    for value, width in zip(values, widths, strict=True):
+        bits.add(value, 8 * width)
+
+
+def _write_segments(bits: _Bits, units: _Units, states: list[int]) -> None:
+    """Write the data as the chosen states divide it into segments (§5.5)."""
+    modes = [_STATE_MODE[state] for state in states]
+    start, end = 0, len(modes)
+    while start < end:
+        mode = modes[start]
+        stop = start + 1
+        while stop < end and modes[stop] == mode:
+            stop += 1
+        values = units.values[start:stop]
+        if mode == _NUMERIC:
+            _write_numeric(bits, "".join(map(chr, values)))
+        elif mode == _TEXT:
+            _write_text(bits, values)
+        elif mode == _BINARY:
+            _write_binary(bits, values, units.widths[start:stop])
+        elif mode == _GB4:
+            for value in values:
+                bits.add(_GB4, 4)
+                bits.add(_four_byte_value(value), 21)
+        else:
+            _write_chinese(
+                bits, mode, kinds=units.kinds[start:stop], values=values, modes=modes,
+                span=(start, stop),
+            )  # fmt: skip
+        start = stop
+
+
+def _write_chinese(
+    bits: _Bits,
+    mode: int,
+    *,
+    kinds: list[int],
+    values: list[int],
+    modes: list[int],
+    span: tuple[int, int],
+) -> None:
+    """A region 1, region 2 or two-byte segment; the regions pass straight to each other."""
+    start, stop = span
+    width = 15 if mode == _GB2 else 12
+    regions = (_R1, _R2)
+    if not (mode in regions and start > 0 and modes[start - 1] in regions):
+        bits.add(mode, 4)
+    for kind, value in zip(kinds, values, strict=True):
+        bits.add(_chinese_value(kind if mode != _GB2 else _DOUBLE, value), width)
+    if mode == _GB2:
+        bits.add(0x7FFF, 15)
+    else:
+        bits.add(4094 if stop < len(modes) and modes[stop] in regions else 4095, 12)
+
+
+def _eci_header(bits: _Bits, eci: int) -> None:
+    """§5.5.9: ECI indicator and the assignment number in 8, 16 or 24 bits."""
+    bits.add(_ECI, 4)
+    if eci <= 127:
+        bits.add(eci, 8)
+    elif eci <= 16383:
+        bits.add(0b10 << 14 | eci, 16)
+    else:
+        bits.add(0b110 << 21 | eci, 24)
+
+
+def _data_bits(text: str) -> str:
+    """The shortest bit stream for ``text``: ISO/IEC 8859-1 (Han Xin's default character set)
+    when every character has a byte there, otherwise GB 18030, whose characters have modes
+    of their own. Binary mode may carry a GB 18030 character's bytes only under ECI 32 (else a
+    reader takes them for ISO/IEC 8859-1), so that stream pays 12 bits more and is taken only
+    when it is still shorter. (Zint puts them in binary mode without the ECI, with a warning
+    that the symbol does not conform.)"""
+    bits = _Bits()
+    try:
+        units = _Units.of_bytes(text.encode("latin-1"))
+    except UnicodeEncodeError:
+        units = _Units.of_gb18030(text.encode("gb18030"))
+        plain, states = _choose_modes(units, multibyte_binary=False)
+        marked, marked_states = _choose_modes(units, multibyte_binary=True)
+        if marked + 12 < plain:
+            _eci_header(bits, _GB18030_ECI)
+            states = marked_states
+    else:
+        states = _choose_modes(units, multibyte_binary=False)[1]
+    _write_segments(bits, units, states)
+    return bits.text()
+
+
+def _gs1_bits(message: str) -> str:
+    """GS1 mode as BWIPP implements the 2021 draft (§5.3.10, 5.4.12) -- the only reading
+    there is to compare with, so ours: the GS1 indicator ``11100001``, then runs of 8 or more
+    digits (5 at the end of the data) in numeric mode and everything else in binary mode, each
+    FNC1 separator (GS in ``message``) the numeric mode's value 1000, then ``11111111``. An
+    FNC1 next to a numeric run joins it: after the run's last complete group (or before its
+    first) it needs neither the run's terminator nor its own indicator."""
+    sequence = _gs1_sequence(message)
+    bits = _Bits()
+    bits.add(_GS1_START, 8)
+    for index, (kind, chunk) in enumerate(sequence):
+        before = sequence[index - 1] if index else None
+        after = sequence[index + 1] if index + 1 < len(sequence) else None
+        if kind == _BINARY:
+            _write_binary(bits, list(chunk.encode("latin-1")), [1] * len(chunk))
+        elif kind == _FNC1:
+            if not (before and before[0] == _NUMERIC and len(before[1]) % 3 == 0):
+                bits.add(_NUMERIC, 4)
+            bits.add(_NUMERIC_FNC1, 10)
+            if not (after and after[0] == _NUMERIC):
+                bits.add(1023, 10)
+        else:
+            if not (before and before[0] == _FNC1):
+                bits.add(_NUMERIC, 4)
+            for start in range(0, len(chunk), 3):
+                bits.add(int(chunk[start : start + 3]), 10)
+            if not (after and after[0] == _FNC1 and len(chunk) % 3 == 0):
+                bits.add(1020 + (len(chunk) - 1) % 3 + 1, 10)
+    bits.add(_GS1_END, 8)
+    return bits.text()
+
+
+def _gs1_sequence(message: str) -> list[tuple[int, str]]:
+    """Split GS1 data into numeric runs, binary runs and FNC1 separators."""
+    runs = [0] * (len(message) + 1)  # digits from each position on
+    for i in range(len(message) - 1, -1, -1):
+        runs[i] = runs[i + 1] + 1 if "0" <= message[i] <= "9" else 0
+    sequence: list[tuple[int, str]] = []
+    binary_start = -1
+    i = 0
+    while i < len(message):
+        run = runs[i]
+        if run >= (5 if i + run >= len(message) else 8) or message[i] == ai.GS:
+            if binary_start >= 0:
+                sequence.append((_BINARY, message[binary_start:i]))
+                binary_start = -1
+            if run:
+                sequence.append((_NUMERIC, message[i : i + run]))
+                i += run
+            else:
+                sequence.append((_FNC1, ""))
+                i += 1
+            continue
+        if binary_start < 0:
+            binary_start = i
+        i += 1
+    if binary_start >= 0:
+        sequence.append((_BINARY, message[binary_start:]))
+    return sequence
+
+
+# --- the symbol ----------------------------------------------------------------------------
+
+
+def _codewords(stream: str, version: int, level: int) -> npt.NDArray[np.uint8]:
+    """The data bits padded with zeros to the version's data codewords, each block followed
+    by its check codewords (§5.6-5.7), then interleaved (§5.8.2)."""
+    count = data_codeword_count(version, level)
+    padded = int(stream, 2) << (8 * count - len(stream)) if stream else 0
+    data = np.frombuffer(padded.to_bytes(count, "big"), dtype=np.uint8)
+    pieces: list[npt.NDArray[np.uint8]] = []
+    start = 0
+    for blocks, size, check in error_correction_blocks(version, level):
+        group = data[start : start + blocks * size].reshape(blocks, size)
+        pieces.append(np.hstack([group, reed_solomon(group, check)]).reshape(-1))
+        start += blocks * size
+    return interleave(np.concatenate(pieces))
+
+
+def _penalties(candidates: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
+    """§5.8.4.3, Table 9, for a stack of whole symbols: 50 for each 1:1:1:1:3 or 3:1:1:1:1
+    pattern (dark first) with 3 light modules before or after it (beyond the edge counts as
+    light), and 4 for each module of a run of 3 or more alike, in rows and in columns."""
+    both = np.concatenate([candidates, candidates.transpose(0, 2, 1)], axis=1)
+    run = (both[:, :, :-2] == both[:, :, 1:-1]) & (both[:, :, 1:-1] == both[:, :, 2:])
+    in_run = np.zeros(both.shape, dtype=np.bool_)
+    in_run[:, :, :-2] |= run
+    in_run[:, :, 1:-1] |= run
+    in_run[:, :, 2:] |= run
+    padded = np.pad(both, ((0, 0), (0, 0), (3, 3)))
+    width = both.shape[2] - 6  # windows of 7 starting at 0 … side - 7
+    s = [padded[:, :, 3 + k : 3 + k + width].astype(np.bool_) for k in range(7)]
+    found = s[0] & s[2] & ~s[3] & s[4] & s[6] & (s[1] != s[5])
+    light_before = ~(padded[:, :, 0:width] | padded[:, :, 1 : 1 + width]
+                     | padded[:, :, 2 : 2 + width]).astype(np.bool_)  # fmt: skip
+    light_after = ~(padded[:, :, 10 : 10 + width] | padded[:, :, 11 : 11 + width]
+                    | padded[:, :, 12 : 12 + width]).astype(np.bool_)  # fmt: skip
+    patterns = (found & (light_before | light_after)).sum(axis=(1, 2))
+    scores: npt.NDArray[np.int64] = 50 * patterns + 4 * in_run.sum(axis=(1, 2))
+    return scores
+
+
+def _matrix(codewords: npt.NDArray[np.uint8], version: int, level: int, mask: int | None) -> Grid:
+    """Place the codewords, write the function information and mask: ``mask`` or the one of
+    least penalty, scored on the whole symbol with its function information (as Zint does;
+    ties go to the lower mask)."""
+    size = side(version)
+    grid = function_pattern(version).reshape(-1).copy()
+    bits = np.unpackbits(codewords).astype(np.bool_)
+    grid[data_positions(version)[: bits.size]] = bits
+    candidates = np.empty((4, size * size), dtype=np.bool_)
+    for pattern in MASKS if mask is None else (mask,):
+        candidates[pattern] = grid ^ mask_pattern(version, pattern).reshape(-1)
+        info = np.array(function_information(version, level, pattern), dtype=np.bool_)
+        candidates[pattern, function_information_positions(version)] = info
+    if mask is None:
+        scores = _penalties(candidates.reshape(4, size, size).view(np.uint8))
+        mask = int(np.argmin(scores))
+    chosen: Grid = candidates[mask].reshape(size, size)
+    return chosen
+
+
+def _rows(grid: Grid) -> tuple[Row, ...]:
+    text = (grid.view(np.uint8) | 0x30).tobytes().decode("ascii")
+    size = grid.shape[1]
+    return tuple(Row(text[i : i + size], 1.0) for i in range(0, len(text), size))
+
+
+HANXIN_TOO_LONG = define(
+    "hanxin_too_long",
+    "Data too long for {symbology}: it needs {found} data codewords, at most {expected}",
+    "{symbology_zh}容纳不下这些数据：需要 {found} 个数据码字，最多 {expected_zh}",
+)
+HANXIN_OPTION = define(
+    "hanxin_option",
+    "Invalid {option} {found!r} for Han Xin Code: expected {expected}",
+    "汉信码的{option_zh}“{found}”无效：应为{expected_zh}",
+)
+HANXIN_CHARACTER = define(
+    "hanxin_character",
+    "Cannot encode character {char!r} at position {position} of {value!r} in Han Xin Code: "
+    "expected characters of GB 18030",
+    "汉信码无法编码“{value}”第 {position} 位的字符 {char!r}：应为 GB 18030 中的字符",
+)
+
+#: ISO/IEC 20830:2021 §4.2.8 (Zint cites the 2019 draft's): 3X light on every side.
+QUIET_ZONE = QuietZone(3, 3, 3, 3)
+_NAMES_ZH = {Symbology.HANXIN: "汉信码", Symbology.GS1_HANXIN: "GS1 汉信码"}
+
+
+def _option_error(
+    option: tuple[str, str], found: object, expected: tuple[str, str]
+) -> InvalidComponent:
+    return InvalidComponent(
+        HANXIN_OPTION, option=option[0], option_zh=option[1], found=found,
+        expected=expected[0], expected_zh=expected[1],
+    )  # fmt: skip
+
+
+def _level(error_correction: object) -> int | None:
+    """1-4, ``"L1"``-``"L4"`` or ``None``."""
+    if error_correction is None:
+        return None
+    if isinstance(error_correction, str) and error_correction.upper() in ("L1", "L2", "L3", "L4"):
+        return int(error_correction[1])
+    if type(error_correction) is int and error_correction in LEVELS:
+        return error_correction
+    raise _option_error(
+        ("error correction level", "纠错等级"), error_correction,
+        ("L1, L2, L3 or L4 (1-4), or None", "L1、L2、L3 或 L4（1-4），或 None"),
+    )  # fmt: skip
+
+
+def _check_options(version: object, mask: object) -> None:
+    if version is not None and not (type(version) is int and version in VERSIONS):
+        raise _option_error(("version", "版本"), version, ("1 to 84, or None", "1 至 84 或 None"))
+    if mask is not None and not (type(mask) is int and mask in MASKS):
+        raise _option_error(("mask", "掩模"), mask, ("0 to 3, or None", "0 至 3 或 None"))
+
+
+def _stream(data: object, *, gs1: bool) -> tuple[Symbology, str, str]:
+    """The symbology, the data as the symbol reports it, and the bit stream."""
+    if gs1:
+        message = ai.parse(_text.require_text(data))
+        return Symbology.GS1_HANXIN, message.bracketed(), _gs1_bits(message.fnc1())
+    text = _text.require_text(data)
+    if not text:
+        raise InvalidFormat(EMPTY, expected="data for Han Xin Code", expected_zh="汉信码的数据")
+    try:
+        text.encode("gb18030")
+    except UnicodeEncodeError as error:  # a lone surrogate: no character at all
+        raise InvalidFormat(
+            HANXIN_CHARACTER, value=text, char=text[error.start], position=error.start + 1
+        ) from None
+    return Symbology.HANXIN, text, _data_bits(text)
+
+
+def _fit(
+    bits: int, level: int | None, version: int | None, symbology: Symbology
+) -> tuple[int, int]:
+    """The version and level: the smallest version that holds the data at the level (L1
+    when none is given) or the version given; without a level, the highest that still fits
+    that version (as Zint chooses)."""
+    needed = (bits + 7) // 8
+    lowest = level or 1
+    smallest = next((v for v in VERSIONS if data_codeword_count(v, lowest) >= needed), None)
+    if smallest is None or (version is not None and version < smallest):
+        where = 84 if version is None else version
+        limit = data_codeword_count(where, lowest)
+        raise InvalidLength(
+            HANXIN_TOO_LONG, symbology=symbology.label, symbology_zh=_NAMES_ZH[symbology],
+            found=f"{needed:,}",
+            expected=f"{limit:,} at error correction level L{lowest} in version {where}",
+            expected_zh=f"{limit:,} 个（纠错等级 L{lowest}，版本 {where}）",
+        )  # fmt: skip
+    chosen = version or smallest
+    if level is None:
+        level = max(lv for lv in LEVELS if data_codeword_count(chosen, lv) >= needed)
+    return chosen, level
+
+
+def hanxin(
+    data: str,
+    *,
+    error_correction: int | str | None = None,
+    version: int | None = None,
+    mask: int | None = None,
+    gs1: bool = False,
+) -> Symbol:
+    """A Han Xin Code symbol (ISO/IEC 20830:2021, GB/T 21049-2022).
+
+    ``data`` is text: characters of ISO/IEC 8859-1 travel as such (Han Xin's default
+    character set), any other text as GB 18030, Chinese characters in their own modes;
+    the modes are chosen to give the shortest bit stream. With ``gs1=True`` ``data`` is a
+    GS1 element string in any form :func:`tiaoma.ai.parse` reads, validated first and
+    carried in GS1 mode (``]h2``). ``error_correction`` is L1-L4 (1-4: about 8, 15, 23
+    and 30 % recoverable); ``None`` takes the highest level that fits the smallest version
+    at L1. ``version`` 1-84 fixes the size at ``2 × version + 21`` modules; ``None`` takes
+    the smallest that holds the data. ``mask`` 0-3 fixes the data mask; ``None`` takes the
+    one of least penalty (§5.8.4.3). Quiet zone 3X.
+    """
+    level = _level(error_correction)
+    _check_options(version, mask)
+    symbology, shown, stream = _stream(data, gs1=gs1)
+    version, level = _fit(len(stream), level, version, symbology)
+    grid = _matrix(_codewords(stream, version, level), version, level, mask)
+    return Symbol(symbology, shown, _rows(grid), QUIET_ZONE)
