@@ -523,3 +523,13 @@ def test_a_turned_symbol_still_grades_4(symbol: Symbol, angle: int) -> None:
     graded = grade_matrix(buffer.getvalue())
     assert graded.result == "4.0/14/660"
     assert graded.print_growth == pytest.approx((0, 0), abs=0.01)
+
+
+def test_too_few_runs_found_leave_the_grid_from_the_corners() -> None:
+    """A symbol whose fixed patterns are too damaged to measure keeps the grid its corners
+    give (the fit needs runs across and down), and no grid non-uniformity is claimed."""
+    corners = np.eye(3)
+    assert matrix._fit_projective([]) is None
+    affine, residuals = matrix._fit_affine([], fallback=corners)
+    assert affine is corners
+    assert residuals.tolist() == [0.0]

@@ -346,7 +346,8 @@ def _layout(grey: NDArray[np.uint8], corners: NDArray[np.float64], found: scan.F
 
     formats = zxingcpp.barcode_formats_from_str("QRCode,DataMatrix")
     reads = zxingcpp.read_barcodes(grey, formats=formats, try_downscale=False)
-    extra: Any = reads[0].extra if reads else {}
+    same = [read for read in reads if read.text == found.data] or reads  # a neighbour's too?
+    extra: Any = same[0].extra if same else {}
     size = str(extra.get("Version", ""))
     is_qr = "QR" in found.symbology
     if is_qr and size.isdigit() and 1 <= int(size) <= 40:
@@ -528,9 +529,7 @@ def _measure(seen: _Aperture, to_pixels: NDArray[np.float64], layout: Layout,
     """Every fixed-pattern run whose edges are found, along every line."""
     found = []
     for line in layout.lines:
-        runs = _runs(line, layout)
-        if not runs:
-            continue
+        runs = _runs(line, layout)  # every layout's lines cross known runs
         first, last = min(r[0] for r in runs) - 0.75, max(r[1] for r in runs) + 0.75
         along = np.arange(first, last, 1 / _STEPS_PER_MODULE)
         points = np.stack([along, np.full_like(along, line.at)], axis=-1)
@@ -572,10 +571,15 @@ def _fit_projective(runs: list[_Run]) -> NDArray[np.float64] | None:
     return _solve(rows)
 
 
-def _fit_affine(runs: list[_Run]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _fit_affine(runs: list[_Run], *, fallback: NDArray[np.float64]
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # fmt: skip
     """The regular grid: pixels → modules, affine, least squares; and each centre's distance
-    from it (in modules, along the axis it fixes)."""
+    from it (in modules, along the axis it fixes). Too few runs found (a damaged symbol): the
+    ``fallback`` grid, no distance."""
     constraints = _constraints(runs)
+    counts = [sum(axis == a for _, a, _ in constraints) for axis in (0, 1)]
+    if min(counts) < 3:
+        return fallback, np.zeros(1)
     matrix = np.eye(3)
     residuals = np.zeros(len(constraints))
     for axis in (0, 1):
@@ -596,14 +600,24 @@ class _Graded:
     fields: dict[str, Any]
 
 
-def _grade(seen: _Aperture, layout: Layout, corners: NDArray[np.float64]) -> _Graded:
+def _fitted_grid(
+    seen: _Aperture, layout: Layout, corners: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], list[_Run]]:
+    """Pixels → modules: from the corners, then twice fitted to the runs measured along the
+    fixed patterns with the grid before; and the runs the last fit used."""
     to_modules = _from_corners(corners, layout)
     threshold = _module_statistics(_module_values(seen, _inverse(to_modules), layout))[2]
-    for _ in range(2):  # measure, fit, measure again with the better grid
+    runs: list[_Run] = []
+    for _ in range(2):
         runs = _measure(seen, _inverse(to_modules), layout, threshold)
         fitted = _fit_projective(runs)
         if fitted is not None:
             to_modules = fitted
+    return to_modules, runs
+
+
+def _grade(seen: _Aperture, layout: Layout, corners: NDArray[np.float64]) -> _Graded:
+    to_modules, runs = _fitted_grid(seen, layout, corners)
     to_pixels = _inverse(to_modules)
     values = _module_values(seen, to_pixels, layout)
     r_max, r_min, threshold = _module_statistics(values)
@@ -619,15 +633,16 @@ def _grade(seen: _Aperture, layout: Layout, corners: NDArray[np.float64]) -> _Gr
     expected = _expected(layout, reading, corrected, dark)
     wrong = (expected >= 0) & (expected != dark)
     margin = np.where(wrong, 0, module_mod)
-    affine, residuals = _fit_affine(runs) if runs else (to_modules, np.zeros(1))
+    affine, residuals = _fit_affine(runs, fallback=to_modules)
+    segments = _segment_grades(layout, margin)
     pitch = _pitches(affine)
     fields = {
         "parameters": _parameters(
             layout, reading, errors=errors, contrast=contrast, module_mod=module_mod[inner],
-            margin=margin[inner], wrong=wrong[inner], segments=_segment_grades(layout, margin),
+            margin=margin[inner], wrong=wrong[inner], segments=segments,
             pitch=pitch, deviation=float(np.abs(residuals).max()),
         ),
-        "segments": _segment_grades(layout, margin), "r_max": r_max, "r_min": r_min,
+        "segments": segments, "r_max": r_max, "r_min": r_min,
         "global_threshold": threshold, "block_errors": tuple(errors),
         "print_growth": _growth(runs, affine), "reflectance": inside,
         "module_grades": np.where(expected >= 0, margin, -1)[inner],
