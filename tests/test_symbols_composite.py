@@ -11,7 +11,7 @@ import zint
 
 from tests.composite_cases import FAMILIES, ORACLES, Case, cases
 from tests.oracles import zint_modules, zxing_read
-from tiaoma.errors import InvalidComponent, InvalidLength, TiaomaError
+from tiaoma.errors import InvalidComponent, InvalidFormat, InvalidLength, TiaomaError
 from tiaoma.symbols import _pdf417_tables, code128, databar, upcean
 from tiaoma.symbols.base import Symbology
 from tiaoma.symbols.composite import (
@@ -19,6 +19,9 @@ from tiaoma.symbols.composite import (
     check_codewords,
     component_codewords,
     composite,
+    encode,
+    kind_for,
+    split,
 )
 
 GS1 = zint.InputMode.GS1
@@ -266,3 +269,37 @@ def test_linear_component_reads_from_the_artwork(
     result = zxing_read(symbol, pixels=3)
     assert result.format.name == name
     assert result.text == text
+
+
+# --- text in, composite out ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("9012345678906|(99)1234-abcd", "ean13"),
+        ("012345678905|(10)A", "upca"),
+        ("96385074|(10)A", "ean8"),
+        ("(01)09521234543213|(10)A", "gs1-128"),
+        ("]C1010952123454321310AB|(21)A", "gs1-128"),
+    ],
+)
+def test_encode_chooses_the_linear_kind(text: str, kind: str) -> None:
+    primary, cc_data = split(text)
+    assert kind_for(primary) == kind
+    assert encode(text) == composite(kind, primary, cc_data)
+
+
+def test_encode_takes_a_kind() -> None:
+    text = "(01)09521234543213|(10)A"
+    assert encode(text, linear_kind="databar-limited") == composite(
+        "databar-limited", "(01)09521234543213", "(10)A"
+    )
+
+
+@pytest.mark.parametrize("text", ["9012345678906", "|(10)A", "9012345678906| "])
+def test_split_wants_both_parts(text: str) -> None:
+    with pytest.raises(InvalidFormat) as raised:
+        split(text)
+    assert raised.value.code == "composite.split"
+    assert "线性数据|二维数据" in raised.value.message_zh

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 
 from tiaoma import ai, upc
-from tiaoma.errors import InvalidComponent, InvalidLength, define
+from tiaoma.errors import InvalidComponent, InvalidFormat, InvalidLength, define
 from tiaoma.symbols import _databar_expanded, code128, databar, upcean
 from tiaoma.symbols._pdf417_tables import (
     CC_A_SIZES,
@@ -50,7 +50,16 @@ from tiaoma.symbols._pdf417_tables import (
 )
 from tiaoma.symbols.base import QuietZone, Row, Symbol, Symbology, TextItem
 
-__all__ = ["COMPONENTS", "LINEAR_KINDS", "component_codewords", "composite"]
+__all__ = [
+    "COMPONENTS",
+    "LINEAR_KINDS",
+    "check_codewords",
+    "component_codewords",
+    "composite",
+    "encode",
+    "kind_for",
+    "split",
+]
 
 TOO_LONG = define(
     "composite.too_long",
@@ -63,6 +72,12 @@ CC_C_LINEAR = define(
     "composite.cc_c_linear",
     "CC-C goes with a GS1-128 linear component only (ISO/IEC 24723), not with {linear}",
     "CC-C 只能与 GS1-128 线性组分组合（ISO/IEC 24723），不能与 {linear} 组合",
+)
+SPLIT = define(
+    "composite.split",
+    "Invalid composite data {value!r}: expected {expected}, the linear component's data and "
+    "the 2D component's element strings",
+    "复合码数据“{value}”无效：应为 {expected_zh}，即线性组分的数据和二维组分的元素串",
 )
 KIND = define(
     "composite.kind",
@@ -679,6 +694,41 @@ def _encode_2d(
         found=used,
         limit=max(targets),
     )
+
+
+def split(text: str) -> tuple[str, str]:
+    """A composite written as BWIPP and Zint write it, ``linear|2D``: the two parts.
+
+    >>> split("9012345678906|(99)1234-abcd")
+    ('9012345678906', '(99)1234-abcd')
+    """
+    primary, bar, cc_data = text.partition("|")
+    if not bar or not primary.strip() or not cc_data.strip():
+        raise InvalidFormat(
+            SPLIT, value=text, expected="linear data|2D data", expected_zh="线性数据|二维数据"
+        )
+    return primary.strip(), cc_data.strip()
+
+
+def kind_for(primary: str) -> str:
+    """The linear component a composite's primary data is most often printed as: 13 digits
+    EAN-13, 12 UPC-A, 8 EAN-8, an element string GS1-128 (name a DataBar or UPC-E kind to
+    :func:`composite` yourself)."""
+    text = primary.strip()
+    if text[:1] in {"(", "]"}:
+        return "gs1-128"
+    return {13: "ean13", 12: "upca", 8: "ean8"}.get(len(text), "ean13")
+
+
+def encode(text: str, *, linear_kind: str | None = None, component: str = "auto") -> Symbol:
+    """A composite from ``linear|2D`` text, the linear kind chosen by :func:`kind_for`
+    unless given.
+
+    >>> encode("(01)09521234543213|(10)ABC123").symbology.name
+    'GS1_128'
+    """
+    primary, cc_data = split(text)
+    return composite(linear_kind or kind_for(primary), primary, cc_data, component=component)
 
 
 def composite(
