@@ -11,8 +11,10 @@ scan lines through a synthetic circular aperture (ISO/IEC 15416 §5.2 and §5.3)
   the symbol (the direction across which grey changes most is across the bars); the page is
   turned by that angle, right angles losslessly.
 - *The bars*: on the middle row the first and last dark runs within what the reader found; the
-  bar height is the run of rows whose light/dark pattern still agrees with the middle row's
-  (the human-readable digits and the guard bars below the bars disagree with it).
+  bar height is the run of rows whose profile still correlates with the middle row's and keeps
+  half its contrast (the human-readable digits and the guard bars below the bars do not), found
+  again from the middle of those rows, so a symbol blurred by half a module, whose reader
+  corners sit at the bars' foot, measures its whole height.
 """
 
 from __future__ import annotations
@@ -35,8 +37,13 @@ __all__ = [
 #: ISO/IEC 15416 §5.2.1: the aperture reference number is the diameter in thousandths of an
 #: inch, rounded; in millimetres it is the number × 0.025 (03 = 0.075 mm, 06 = 0.150 mm).
 APERTURE_STEP_MM = 0.025
-#: Rows of the middle row's pattern that must agree for a row still to be part of the bars.
-ROW_AGREEMENT = 0.9
+#: A row is still part of the bars when its profile correlates this well with the middle
+#: row's (Pearson): blur and uneven light change a profile's level and contrast, not its shape;
+#: the digits below, or the guard bars alone, have another shape.
+ROW_CORRELATION = 0.8
+#: ... and keeps this share of the middle row's contrast: where blur fades the bars' ends, the
+#: half-contrast row is where the printed edge was.
+ROW_CONTRAST = 0.5
 #: Finer than this the page is not turned (resampling would blur it for nothing).
 STRAIGHT_ENOUGH_DEGREES = 0.05
 #: The steepest tilt looked for: tan 40° (readers do not find linear symbols tilted further).
@@ -219,11 +226,29 @@ def dark_runs(dark: NDArray[np.bool_]) -> list[tuple[int, int]]:
 
 def bars(image: NDArray[np.float64], corners: NDArray[np.float64]) -> Bars | None:
     """The bars of the symbol the reader found inside ``corners`` (straightened), or None if
-    its middle row shows no dark runs there."""
-    height = image.shape[0]
-    low_x, low_y = corners.min(axis=0)
-    high_x, high_y = corners.max(axis=0)
-    middle = int(np.clip(round((low_y + high_y) / 2), 0, height - 1))
+    its middle row shows no dark runs there.
+
+    Found twice: from the middle of the reader's corners, then again from the middle of the
+    rows found, since a reader's corners of a blurred symbol may sit at the bars' foot, where
+    the bars are already fading into the light below.
+    """
+    low_y, high_y = corners[:, 1].min(), corners[:, 1].max()
+    middle = int(np.clip(round((low_y + high_y) / 2), 0, image.shape[0] - 1))
+    found = _bars_around(image, corners, middle)
+    if found is None:
+        return None
+    centre = (found.top + found.bottom - 1) // 2
+    again = _bars_around(image, corners, centre) if centre != middle else None
+    return again if again is not None and again.height >= found.height // 2 else found
+
+
+def _bars_around(image: NDArray[np.float64], corners: NDArray[np.float64],
+                 middle: int) -> Bars | None:  # fmt: skip
+    """The first and last dark runs of row ``middle`` within the corners, and the rows above
+    and below whose profile between them is the same bars: correlated with the middle row's
+    (ROW_CORRELATION) and at least half its contrast (ROW_CONTRAST), so a row of
+    human-readable digits, of guard bars alone or of the blur at the bars' ends is not."""
+    low_x, high_x = corners[:, 0].min(), corners[:, 0].max()
     slack = max(4.0, 0.03 * (high_x - low_x))
     row = np.median(image[max(middle - 1, 0) : middle + 2], axis=0)
     threshold = (np.percentile(row, 5) + np.percentile(row, 95)) / 2
@@ -234,18 +259,29 @@ def bars(image: NDArray[np.float64], corners: NDArray[np.float64]) -> Bars | Non
     if not runs:
         return None
     left, right = runs[0][0], runs[-1][1]
-    pattern = row[left:right] < threshold
-
-    def agrees(index: int) -> bool:
-        return bool(np.mean((image[index, left:right] < threshold) == pattern) >= ROW_AGREEMENT)
-
+    same = _same_bars(image[:, left:right], row[left:right])
     top = middle
-    while top > 0 and agrees(top - 1):
+    while top > 0 and same[top - 1]:
         top -= 1
     bottom = middle + 1
-    while bottom < height and agrees(bottom):
+    while bottom < image.shape[0] and same[bottom]:
         bottom += 1
     return Bars(left=left, right=right, top=top, bottom=bottom)
+
+
+def _same_bars(block: NDArray[np.float64], reference: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """For each row of ``block``: whether it shows the bars of ``reference`` (a correlation
+    and a contrast test; both ignore the overall lightness that blur and lighting change)."""
+    rows = block - block.mean(axis=1, keepdims=True)
+    wanted = reference - reference.mean()
+    spread, wanted_spread = np.linalg.norm(rows, axis=1), float(np.linalg.norm(wanted))
+    if wanted_spread == 0:
+        return np.zeros(block.shape[0], dtype=bool)
+    correlation = rows @ wanted / np.maximum(spread * wanted_spread, 1e-12)
+    same: NDArray[np.bool_] = (correlation >= ROW_CORRELATION) & (
+        spread >= ROW_CONTRAST * wanted_spread
+    )
+    return same
 
 
 def grey_array(image: Image.Image) -> NDArray[np.uint8]:
