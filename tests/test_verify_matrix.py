@@ -24,7 +24,7 @@ from tiaoma.render import artwork, geometry_for
 from tiaoma.symbols.base import Symbol
 from tiaoma.symbols.choose import encode
 from tiaoma.symbols.matrix import datamatrix, qr
-from tiaoma.verify import matrix, matrix_report
+from tiaoma.verify import matrix
 from tiaoma.verify._dm_structure import SIZES, dm_layout
 from tiaoma.verify._layout import Layout
 from tiaoma.verify._qr_structure import qr_layout, read_format
@@ -359,7 +359,11 @@ def test_the_report_draws_the_grid_and_marks_the_modules_read_wrong() -> None:
     assert graded.result in page
     assert page.count("<polyline") == 2 * (25 + 1)  # the grid's row and column lines
     assert page.count('stroke="#b00020"') == 4  # the four modules read wrong
-    assert page.count('stroke="#d97706"') == matrix_report.NEAREST_MARKED
+    assert 'stroke="#d97706"' not in page  # no module is merely weak
+    assert "Only 50% of the error correction is left unused" in page
+    greyed = html(grade_matrix(_greyed(9)))
+    assert 'stroke="#b00020"' not in greyed
+    assert greyed.count('stroke="#d97706"') > 9  # the grey light modules of 9 codewords
     assert "未使用的纠错容量" in page
     data = json.loads(json.dumps(as_json(graded)))
     assert data["result"] == graded.result

@@ -840,14 +840,15 @@ def _verdict(graded: MatrixGrade, requirement: _Requirement) -> Verdict:
     return Verdict(name, name_zh, required, passed)
 
 
-#: Below this a parameter's grade is worth a word (as the linear advice: 2.5 is advised).
-_WORTH_A_WORD = 2.5
+#: Below this a parameter's grade is worth a word: anything short of A (a 2D symbol's grade
+#: is its worst parameter's, so each one below A is what holds it back).
+_WORTH_A_WORD = 3.5
 #: Print growth (in X) from which it is worth a word.
 _GROWTH_WORTH_A_WORD = 0.1
 
 
 def _advice(graded: MatrixGrade) -> list[tuple[str, str]]:
-    """(English, Chinese) pieces of advice for each parameter below 2.5, the worst first."""
+    """(English, Chinese) pieces of advice for each parameter below A, the worst first."""
     low = sorted((p for p in graded.parameters if p.grade.value < _WORTH_A_WORD),
                  key=lambda p: p.grade.value)  # fmt: skip
     advice = [_ADVICE[parameter.name](graded, parameter) for parameter in low]

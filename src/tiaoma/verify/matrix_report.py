@@ -1,7 +1,7 @@
 """A 2D grade (:class:`~tiaoma.verify.matrix.MatrixGrade`) as data (:func:`as_json`) and as a
 page (:func:`html`): the result and verdicts, the advice, the image with the module grid the
-grade measured drawn over it and the worst modules marked (red: read wrong; orange: the
-nearest to the threshold), the parameters, the fixed pattern segments, the error
+grade measured drawn over it and the worst modules marked (red: read wrong; orange: a
+reflectance margin below grade 4), the parameters, the fixed pattern segments, the error
 correction blocks and the measurements. Chinese first, English beside it, in the linear
 report's style (:mod:`tiaoma.verify.report`); one self-contained file, the image embedded."""
 
@@ -19,8 +19,8 @@ from tiaoma.verify.report import _STYLE, _both, verdict_rows
 
 __all__ = ["as_json", "html"]
 
-#: How many of the modules nearest the threshold are marked besides those read wrong.
-NEAREST_MARKED = 5
+#: At most this many modules are marked (the worst).
+MARKED = 200
 
 
 def as_json(graded: MatrixGrade) -> dict[str, Any]:
@@ -55,16 +55,16 @@ def as_json(graded: MatrixGrade) -> dict[str, Any]:
 
 
 def _marked(graded: MatrixGrade) -> list[tuple[int, int, str, str]]:
-    """The modules to mark: (row, column, colour, why)."""
-    wrong = np.argwhere(graded.module_grades == 0)
-    contrast = graded.r_max - graded.r_min or 1.0
-    margin = 2 * np.abs(graded.reflectance - graded.global_threshold) / contrast
-    order = np.argsort(margin, axis=None)[:NEAREST_MARKED]
-    nearest = np.column_stack(np.unravel_index(order, margin.shape))
-    marks = [(int(r), int(c), "#b00020", "read wrong / 读错") for r, c in wrong[:200]]
-    marks += [(int(r), int(c), "#d97706", f"MOD {margin[r, c]:.2f}") for r, c in nearest
-              if graded.module_grades[r, c] != 0]  # fmt: skip
-    return marks
+    """The modules to mark, the worst first, at most :data:`MARKED`: (row, column, colour,
+    why); red those read wrong, orange those whose reflectance margin grades below 4."""
+    grades = graded.module_grades
+    weak = np.argwhere((grades >= 0) & (grades < 4))
+    weak = weak[np.argsort(grades[weak[:, 0], weak[:, 1]], kind="stable")][:MARKED]
+    return [
+        (int(row), int(col), "#b00020" if grades[row, col] == 0 else "#d97706",
+         f"grade {grades[row, col]} / 等级 {grades[row, col]}")
+        for row, col in weak
+    ]  # fmt: skip
 
 
 def _image_svg(graded: MatrixGrade) -> str:
