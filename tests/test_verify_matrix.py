@@ -31,6 +31,7 @@ from tiaoma.verify._qr_structure import qr_layout, read_format
 from tiaoma.verify._reed_solomon import Field, Uncorrectable
 from tiaoma.verify.grades import Grade
 from tiaoma.verify.grading import VerifyError
+from tiaoma.verify.image import Calibration
 from tiaoma.verify.matrix import MatrixGrade, grade_matrix
 from tiaoma.verify.matrix_report import as_json, html
 
@@ -125,11 +126,11 @@ def _matrix(symbol: Symbol) -> np.ndarray:
 
 
 def _paint(dark: np.ndarray, *, grow_px: int = 0, light: int = 255, ink: int = 0,
-           stretch: float = 1.0, dpi: float | None = DPI) -> bytes:  # fmt: skip
+           stretch: float = 1.0, dpi: float | None = DPI, quiet: int = QUIET) -> bytes:  # fmt: skip
     """The modules drawn ``PX`` pixels each inside a 4-module quiet zone; the dark print
     grown (or, below 0, shrunk) by ``grow_px`` pixels on every side, as ink spreads: adjacent
     dark modules stay joined; the picture widened ``stretch`` times."""
-    inked = np.pad(np.kron(dark, np.ones((PX, PX), dtype=bool)), QUIET * PX)
+    inked = np.pad(np.kron(dark, np.ones((PX, PX), dtype=bool)), quiet * PX)
     for _ in range(abs(grow_px)):
         inked = _spread(inked, grow=grow_px > 0)
     canvas = np.where(inked, ink, light).astype(np.uint8)
@@ -537,3 +538,34 @@ def test_too_few_runs_found_leave_the_grid_from_the_corners() -> None:
     affine, residuals = matrix._fit_affine([], fallback=corners)
     assert affine is corners
     assert residuals.tolist() == [0.0]
+
+
+def test_data_matrix_fixed_pattern_damage_is_held_down_by_the_segments_mean() -> None:
+    """ISO/IEC 16022's averaging: one wrong module in each of L1, L2 and QZL1 (1 of 18 =
+    5.6 %, within grade 3's 9 %) grades those three segments 3. Hand-worked: lowest 3, mean
+    (3 + 3 + 3 + 4 + 4) / 5 = 3.4, which maps to 2 (from 3.0): fixed pattern damage 2."""
+    rows, cols = len(DM.rows), DM.width
+    framed = np.pad(_matrix(DM), QUIET)  # the quiet zone drawn as modules, to spot it
+    steps = []
+    for cell in ((5, 0), (rows - 1, 7), (9, -1)):
+        framed[QUIET + cell[0], QUIET + cell[1]] ^= True
+        graded = grade_matrix(_paint(framed, quiet=0))
+        steps.append(([s.grade.value for s in graded.segments],
+                      _value(graded, "fixed_pattern_damage")))  # fmt: skip
+    assert cols == rows == 18
+    assert steps == [
+        ([3, 4, 4, 4, 4], 3),
+        ([3, 3, 4, 4, 4], 3),  # mean 3.6: still 3
+        ([3, 3, 3, 4, 4], 2),  # mean 3.4: 2, below the lowest segment's 3
+    ]
+
+
+def test_a_calibration_maps_grey_levels_to_reflectance() -> None:
+    """White paper measured 80 % and black ink 5 % at grey 255 and 0: SC = 75 % (A); paper
+    60 %, ink 20 %: SC = 40 % (C, from 40 %)."""
+    png = _paint(_matrix(QR))
+    bright = grade_matrix(png, calibration=Calibration(255, 80, 0, 5))
+    dull = grade_matrix(png, calibration=Calibration(255, 60, 0, 20))
+    assert bright.parameter("symbol_contrast").measured == pytest.approx(75)
+    assert (_value(bright, "symbol_contrast"), _value(dull, "symbol_contrast")) == (4, 2)
+    assert (bright.r_max, bright.r_min) == pytest.approx((80, 5))
