@@ -42,6 +42,12 @@ segments' allowances :data:`FINDER_ALLOWANCE` and :data:`TRACK_ALLOWANCE`; GNU m
 the fixed patterns' lines only; the requirements of GS1 (1.5/08/660 for GS1 QR Code and GS1
 DataMatrix) and GB/T 33993 (1.5 under GB/T 23704); the advice.
 
+Han Xin Code (GB/T 21049, ISO/IEC 20830) takes the same path once tiaoma reads it: a
+``_hx_structure.hx_layout(version)`` returning a :class:`~tiaoma.verify._layout.Layout` (its
+four finder patterns with their separators as segments, the lines along them, its codeword
+placement and blocks over its own GF(256)), and :func:`_layout` asking tiaoma's Han Xin
+reader for the size and corners where zxing-cpp (which reads no Han Xin) is asked now.
+
 >>> from tiaoma.render import artwork, geometry_for
 >>> from tiaoma.symbols.matrix import qr
 >>> symbol = qr("https://id.gs1.org/01/06901234567892")
