@@ -275,8 +275,6 @@ def _same_bars(block: NDArray[np.float64], reference: NDArray[np.float64]) -> ND
     rows = block - block.mean(axis=1, keepdims=True)
     wanted = reference - reference.mean()
     spread, wanted_spread = np.linalg.norm(rows, axis=1), float(np.linalg.norm(wanted))
-    if wanted_spread == 0:
-        return np.zeros(block.shape[0], dtype=bool)
     correlation = rows @ wanted / np.maximum(spread * wanted_spread, 1e-12)
     same: NDArray[np.bool_] = (correlation >= ROW_CORRELATION) & (
         spread >= ROW_CONTRAST * wanted_spread
