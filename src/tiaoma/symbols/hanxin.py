@@ -46,6 +46,7 @@ mask of least penalty; GS1 data with ``gs1=True``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
@@ -263,10 +264,10 @@ _EXP, _LOG = _gf_tables()
 
 
 @functools.cache
-def _feedback_table(check: int) -> npt.NDArray[np.uint8]:
-    """For a generator of ``check`` check codewords (roots α¹…α^check, §5.7), row ``f`` is
-    ``f`` times the generator's coefficients below the leading one: the register's update
-    when ``f`` is fed back, one table lookup per codeword for any number of blocks."""
+def _feedback_table(check: int) -> tuple[int, ...]:
+    """For the generator of ``check`` check codewords (roots α¹…α^check, §5.7), entry ``f``
+    is ``f`` times the generator's coefficients below the leading one, as one big-endian
+    integer: the whole register's update when ``f`` is fed back, one XOR per codeword."""
     generator = [1]
     for root in range(1, check + 1):
         nxt = [*generator, 0]
@@ -274,26 +275,30 @@ def _feedback_table(check: int) -> npt.NDArray[np.uint8]:
             if coefficient:
                 nxt[i + 1] ^= int(_EXP[_LOG[coefficient] + root])
         generator = nxt
-    coefficients = np.array(generator[1:], dtype=np.int64)
-    table = np.zeros((256, check), dtype=np.uint8)
-    nonzero = coefficients != 0
+    table = [0]
     for f in range(1, 256):
-        table[f, nonzero] = _EXP[_LOG[f] + _LOG[coefficients[nonzero]]]
-    return _frozen(table)
+        products = [int(_EXP[_LOG[f] + _LOG[c]]) if c else 0 for c in generator[1:]]
+        table.append(int.from_bytes(bytes(products), "big"))
+    return tuple(table)
+
+
+def _check_codewords(block: bytes, check: int) -> bytes:
+    """One block's check codewords: the remainder of the division by the generator, the
+    register held in one integer."""
+    table = _feedback_table(check)
+    top, keep = 8 * (check - 1), (1 << 8 * check) - 1
+    register = 0
+    for codeword in block:
+        register = ((register << 8) & keep) ^ table[codeword ^ (register >> top)]
+    return register.to_bytes(check, "big")
 
 
 def reed_solomon(blocks: npt.ArrayLike, check: int) -> npt.NDArray[np.uint8]:
     """The ``check`` Reed-Solomon check codewords of each row of ``blocks`` (a 2-D array of
-    data codewords, one block per row, all the same length), as a ``blocks × check`` array."""
+    data codewords, one block per row), as a ``blocks × check`` array."""
     data = np.asarray(blocks, dtype=np.uint8)
-    table = _feedback_table(check)
-    register = np.zeros((data.shape[0], check), dtype=np.uint8)
-    for column in data.T:
-        feedback = column ^ register[:, 0]
-        register[:, :-1] = register[:, 1:]
-        register[:, -1] = 0
-        register ^= table[feedback]
-    return register
+    rows = [_check_codewords(row.tobytes(), check) for row in data]
+    return np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), check)
 
 
 def interleave(codewords: npt.ArrayLike) -> npt.NDArray[np.uint8]:
@@ -513,10 +518,7 @@ _LEAVE = (10, 10, 10, 6, 6, 0, 12, 12, 15, 0)
 _INFINITY = 1 << 40
 
 
-# One loop with the states inline: it runs per character, where calls cost the most.
-def _choose_modes(  # noqa: PLR0912, PLR0915
-    units: _Units, *, multibyte_binary: bool
-) -> tuple[int, list[int]]:
+def _choose_modes(units: _Units, *, multibyte_binary: bool) -> tuple[int, list[int]]:
     """The fewest bits for ``units``, and each character's state.
 
     Dynamic programming over the characters (the method of Project Nayuki's QR optimiser):
@@ -526,62 +528,127 @@ def _choose_modes(  # noqa: PLR0912, PLR0915
     12-bit terminator and no indicator. Among streams of equal length the one with fewest
     segments wins (costs count bits × 4096 + segments), then the earlier state above.
     ``multibyte_binary`` lets binary mode carry GB 18030 characters' bytes."""
-    s = 4096  # one bit; a new segment adds 1
-    infinity = _INFINITY
-    leave = [bits * s for bits in _LEAVE]
-    cost = [infinity] * 10
-    back: list[list[int]] = []
-    out, out_state = 0, -1  # cheapest cost between segments, and the state it left
+    if len(units.kinds) >= 3 and all(kind == _DIGIT for kind in units.kinds):
+        # Three digits or more: numeric mode alone (10 bits per 3 digits) is the shortest.
+        return 14 + 10 * ((len(units.kinds) + 2) // 3), [_N1, _N2, _N3] * (
+            len(units.kinds) // 3
+        ) + [_N1, _N2][: len(units.kinds) % 3]
+    back: list[tuple[int, ...]] = []
+    out, leave_state = 0, -1
+    cost = [_INFINITY] * 10
     for kind, width in zip(units.kinds, units.widths, strict=True):
-        new = [infinity] * 10
-        came = [-1] * 10
-        if kind == _DIGIT:
-            new[_N1], came[_N1] = cost[_N3] + 10 * s, _N3
-            if out + 14 * s + 1 < new[_N1]:
-                new[_N1], came[_N1] = out + 14 * s + 1, out_state
-            new[_N2], came[_N2] = cost[_N1], _N1
-            new[_N3], came[_N3] = cost[_N2], _N2
-        if kind <= _TEXT1:
-            new[_T1], came[_T1] = cost[_T1] + 6 * s, _T1
-            if cost[_T2] + 12 * s < new[_T1]:
-                new[_T1], came[_T1] = cost[_T2] + 12 * s, _T2
-            if out + 10 * s + 1 < new[_T1]:
-                new[_T1], came[_T1] = out + 10 * s + 1, out_state
-        elif kind == _TEXT2:
-            new[_T2], came[_T2] = cost[_T2] + 6 * s, _T2
-            if cost[_T1] + 12 * s < new[_T2]:
-                new[_T2], came[_T2] = cost[_T1] + 12 * s, _T1
-            if out + 16 * s + 1 < new[_T2]:
-                new[_T2], came[_T2] = out + 16 * s + 1, out_state
-        if width == 1 or multibyte_binary:
-            new[_B], came[_B] = cost[_B] + 8 * width * s, _B
-            if out + (17 + 8 * width) * s + 1 < new[_B]:
-                new[_B], came[_B] = out + (17 + 8 * width) * s + 1, out_state
-        if kind == _FOUR:
-            new[_F], came[_F] = out + 25 * s + 1, out_state
-        elif kind >= _REGION1:
-            new[_D], came[_D] = cost[_D] + 15 * s, _D
-            if out + 19 * s + 1 < new[_D]:
-                new[_D], came[_D] = out + 19 * s + 1, out_state
-            if kind != _DOUBLE:
-                here, there = (_C1, _C2) if kind == _REGION1 else (_C2, _C1)
-                new[here], came[here] = cost[here] + 12 * s, here
-                if cost[there] + 24 * s < new[here]:
-                    new[here], came[here] = cost[there] + 24 * s, there
-                if out + 16 * s + 1 < new[here]:
-                    new[here], came[here] = out + 16 * s + 1, out_state
-        cost = new
+        cost, came = _STEPS[kind](cost, out, leave_state, 8 * width, multibyte_binary)
         back.append(came)
-        out, out_state = infinity, -1
-        for state in range(10):
-            if cost[state] + leave[state] < out:
-                out, out_state = cost[state] + leave[state], state
+        out, leave_state = _INFINITY, -1
+        for state in _STATES_OF_KIND[kind]:
+            if cost[state] + _LEAVE_SCALED[state] < out:
+                out, leave_state = cost[state] + _LEAVE_SCALED[state], state
     states = [0] * len(back)
-    state = out_state
+    state = leave_state
     for i in range(len(back) - 1, -1, -1):
         states[i] = state
         state = back[i][state]
-    return out // s, states
+    return out // _BIT, states
+
+
+# Costs count bits × _BIT, plus one for each new segment (the tie-break on segments).
+_BIT = 4096
+_LEAVE_SCALED = tuple(bits * _BIT for bits in _LEAVE)
+_STATES_OF_KIND = (
+    (_N1, _N2, _N3, _T1, _B),  # digit
+    (_T1, _B),  # Text1
+    (_T2, _B),  # Text2
+    (_B,),  # other byte
+    (_C1, _D, _B),  # GB 2312 region 1
+    (_C2, _D, _B),  # region 2
+    (_D, _B),  # other GB 18030 two-byte
+    (_F, _B),  # GB 18030 four-byte
+)
+_Costs = list[int]
+_Step = tuple[_Costs, tuple[int, ...]]
+
+
+def _cheaper(*options: tuple[int, int]) -> tuple[int, int]:
+    """The cheapest (cost, previous state); the first among equals."""
+    best = options[0]
+    for option in options[1:]:
+        if option[0] < best[0]:
+            best = option
+    return best
+
+
+def _binary(cost: _Costs, out: int, left: int, bits: int, allowed: bool) -> tuple[int, int]:
+    if not allowed:
+        return _INFINITY, -1
+    return _cheaper((cost[_B] + bits * _BIT, _B), (out + (17 + bits) * _BIT + 1, left))
+
+
+def _step_digit(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
+    n1 = _cheaper((cost[_N3] + 10 * _BIT, _N3), (out + 14 * _BIT + 1, left))
+    t1 = _cheaper((cost[_T1] + 6 * _BIT, _T1), (cost[_T2] + 12 * _BIT, _T2),
+                  (out + 10 * _BIT + 1, left))  # fmt: skip
+    b = _binary(cost, out, left, bits, allowed=True)
+    i = _INFINITY
+    new = [n1[0], cost[_N1], cost[_N2], t1[0], i, b[0], i, i, i, i]
+    return new, (n1[1], _N1, _N2, t1[1], -1, b[1], -1, -1, -1, -1)
+
+
+def _step_text1(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
+    t1 = _cheaper((cost[_T1] + 6 * _BIT, _T1), (cost[_T2] + 12 * _BIT, _T2),
+                  (out + 10 * _BIT + 1, left))  # fmt: skip
+    b = _binary(cost, out, left, bits, allowed=True)
+    i = _INFINITY
+    return [i, i, i, t1[0], i, b[0], i, i, i, i], (-1, -1, -1, t1[1], -1, b[1], -1, -1, -1, -1)
+
+
+def _step_text2(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
+    t2 = _cheaper((cost[_T2] + 6 * _BIT, _T2), (cost[_T1] + 12 * _BIT, _T1),
+                  (out + 16 * _BIT + 1, left))  # fmt: skip
+    b = _binary(cost, out, left, bits, allowed=True)
+    i = _INFINITY
+    return [i, i, i, i, t2[0], b[0], i, i, i, i], (-1, -1, -1, -1, t2[1], b[1], -1, -1, -1, -1)
+
+
+def _step_byte(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
+    b = _binary(cost, out, left, bits, allowed=True)
+    i = _INFINITY
+    return [i, i, i, i, i, b[0], i, i, i, i], (-1, -1, -1, -1, -1, b[1], -1, -1, -1, -1)
+
+
+def _step_region(here: int, there: int) -> Callable[[_Costs, int, int, int, bool], _Step]:
+    def step(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
+        region = _cheaper((cost[here] + 12 * _BIT, here), (cost[there] + 24 * _BIT, there),
+                          (out + 16 * _BIT + 1, left))  # fmt: skip
+        d = _cheaper((cost[_D] + 15 * _BIT, _D), (out + 19 * _BIT + 1, left))
+        b = _binary(cost, out, left, bits, multibyte)
+        new = [_INFINITY] * 10
+        came = [-1] * 10
+        new[here], came[here] = region
+        new[_D], came[_D] = d
+        new[_B], came[_B] = b
+        return new, tuple(came)
+
+    return step
+
+
+def _step_double(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
+    d = _cheaper((cost[_D] + 15 * _BIT, _D), (out + 19 * _BIT + 1, left))
+    b = _binary(cost, out, left, bits, multibyte)
+    i = _INFINITY
+    return [i, i, i, i, i, b[0], i, i, d[0], i], (-1, -1, -1, -1, -1, b[1], -1, -1, d[1], -1)
+
+
+def _step_four(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
+    b = _binary(cost, out, left, bits, multibyte)
+    i = _INFINITY
+    f = out + 25 * _BIT + 1
+    return [i, i, i, i, i, b[0], i, i, i, f], (-1, -1, -1, -1, -1, b[1], -1, -1, -1, left)
+
+
+_STEPS = (
+    _step_digit, _step_text1, _step_text2, _step_byte, _step_region(_C1, _C2),
+    _step_region(_C2, _C1), _step_double, _step_four,
+)  # fmt: skip
 
 
 class _Bits:
@@ -792,62 +859,84 @@ def _gs1_sequence(message: str) -> list[tuple[int, str]]:
 # --- the symbol ----------------------------------------------------------------------------
 
 
-def _codewords(stream: str, version: int, level: int) -> npt.NDArray[np.uint8]:
+def _codewords(stream: str, version: int, level: int) -> bytes:
     """The data bits padded with zeros to the version's data codewords, each block followed
     by its check codewords (§5.6-5.7), then interleaved (§5.8.2)."""
     count = data_codeword_count(version, level)
     padded = int(stream, 2) << (8 * count - len(stream)) if stream else 0
-    data = np.frombuffer(padded.to_bytes(count, "big"), dtype=np.uint8)
-    pieces: list[npt.NDArray[np.uint8]] = []
+    data = padded.to_bytes(count, "big")
+    pieces: list[bytes] = []
     start = 0
     for blocks, size, check in error_correction_blocks(version, level):
-        group = data[start : start + blocks * size].reshape(blocks, size)
-        pieces.append(np.hstack([group, reed_solomon(group, check)]).reshape(-1))
-        start += blocks * size
-    return interleave(np.concatenate(pieces))
+        for _ in range(blocks):
+            block = data[start : start + size]
+            pieces += (block, _check_codewords(block, check))
+            start += size
+    stream_bytes = b"".join(pieces)
+    return b"".join(stream_bytes[first::13] for first in range(13))
 
 
 def _penalties(candidates: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
     """§5.8.4.3, Table 9, for a stack of whole symbols: 50 for each 1:1:1:1:3 or 3:1:1:1:1
     pattern (dark first) with 3 light modules before or after it (beyond the edge counts as
     light), and 4 for each module of a run of 3 or more alike, in rows and in columns."""
-    both = np.concatenate([candidates, candidates.transpose(0, 2, 1)], axis=1)
-    run = (both[:, :, :-2] == both[:, :, 1:-1]) & (both[:, :, 1:-1] == both[:, :, 2:])
-    in_run = np.zeros(both.shape, dtype=np.bool_)
-    in_run[:, :, :-2] |= run
-    in_run[:, :, 1:-1] |= run
-    in_run[:, :, 2:] |= run
-    padded = np.pad(both, ((0, 0), (0, 0), (3, 3)))
-    width = both.shape[2] - 6  # windows of 7 starting at 0 … side - 7
-    s = [padded[:, :, 3 + k : 3 + k + width].astype(np.bool_) for k in range(7)]
-    found = s[0] & s[2] & ~s[3] & s[4] & s[6] & (s[1] != s[5])
-    light_before = ~(padded[:, :, 0:width] | padded[:, :, 1 : 1 + width]
-                     | padded[:, :, 2 : 2 + width]).astype(np.bool_)  # fmt: skip
-    light_after = ~(padded[:, :, 10 : 10 + width] | padded[:, :, 11 : 11 + width]
-                    | padded[:, :, 12 : 12 + width]).astype(np.bool_)  # fmt: skip
-    patterns = (found & (light_before | light_after)).sum(axis=(1, 2))
-    scores: npt.NDArray[np.int64] = 50 * patterns + 4 * in_run.sum(axis=(1, 2))
+    count, size = candidates.shape[0], candidates.shape[1]
+    lines = np.zeros((count, 2 * size, size + 6), dtype=np.uint8)  # 3 light modules each side
+    lines[:, :size, 3:-3] = candidates
+    lines[:, size:, 3:-3] = candidates.transpose(0, 2, 1)
+    body = lines[:, :, 3:-3]
+    # Runs: a window of 3 alike starts at j; a run of length L has L - 2 windows and one
+    # first window, so its L modules count windows + 2 × first windows.
+    alike = body[:, :, 1:] == body[:, :, :-1]
+    window = alike[:, :, 1:] & alike[:, :, :-1]
+    first = window[:, :, 0].sum(axis=1) + (window[:, :, 1:] & ~window[:, :, :-1]).sum(axis=(1, 2))
+    in_runs = window.sum(axis=(1, 2)) + 2 * first
+    width = size - 6  # windows of 7 modules start at 0 … side - 7
+    s = [lines[:, :, 3 + k : 3 + k + width] for k in range(7)]
+    found = s[0] & s[2] & (s[3] ^ 1) & s[4] & s[6] & (s[1] ^ s[5])
+    before = lines[:, :, 0:width] | lines[:, :, 1 : 1 + width] | lines[:, :, 2 : 2 + width]
+    after = lines[:, :, 10 : 10 + width] | lines[:, :, 11 : 11 + width] | lines[:, :, 12:]
+    patterns = (found & ((before & after) ^ 1)).sum(axis=(1, 2))
+    scores: npt.NDArray[np.int64] = 50 * patterns + 4 * in_runs
     return scores
 
 
-def _matrix(codewords: npt.NDArray[np.uint8], version: int, level: int, mask: int | None) -> Grid:
+@functools.cache
+def _mask_stack(version: int) -> npt.NDArray[np.bool_]:
+    """The four masks of a version, flat: one XOR masks a symbol four ways."""
+    return _frozen(_masks(version).reshape(4, -1).copy())
+
+
+@functools.cache
+def _information_stack(version: int, level: int) -> npt.NDArray[np.bool_]:
+    """The function information of the four masks at a version and level."""
+    return _frozen(
+        np.array([function_information(version, level, m) for m in MASKS], dtype=np.bool_)
+    )
+
+
+def _matrix(codewords: bytes, version: int, level: int, mask: int | None) -> Grid:
     """Place the codewords, write the function information and mask: ``mask`` or the one of
     least penalty, scored on the whole symbol with its function information (as Zint does;
     ties go to the lower mask)."""
     size = side(version)
     grid = function_pattern(version).reshape(-1).copy()
-    bits = np.unpackbits(codewords).astype(np.bool_)
+    bits = np.unpackbits(np.frombuffer(codewords, dtype=np.uint8)).view(np.bool_)
     grid[data_positions(version)[: bits.size]] = bits
-    candidates = np.empty((4, size * size), dtype=np.bool_)
-    for pattern in MASKS if mask is None else (mask,):
-        candidates[pattern] = grid ^ mask_pattern(version, pattern).reshape(-1)
-        info = np.array(function_information(version, level, pattern), dtype=np.bool_)
-        candidates[pattern, function_information_positions(version)] = info
+    first, second = function_information_positions(version)
     if mask is None:
+        candidates = grid[None, :] ^ _mask_stack(version)
+        information = _information_stack(version, level)
+        candidates[:, first] = information
+        candidates[:, second] = information
         scores = _penalties(candidates.reshape(4, size, size).view(np.uint8))
-        mask = int(np.argmin(scores))
-    chosen: Grid = candidates[mask].reshape(size, size)
-    return chosen
+        chosen: Grid = candidates[int(np.argmin(scores))].reshape(size, size)
+        return chosen
+    grid ^= _mask_stack(version)[mask]
+    information = _information_stack(version, level)[mask]
+    grid[first] = information
+    grid[second] = information
+    return grid.reshape(size, size)
 
 
 def _rows(grid: Grid) -> tuple[Row, ...]:
