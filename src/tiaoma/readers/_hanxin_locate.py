@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
@@ -38,12 +39,15 @@ __all__ = ["MAX_PIXELS", "read_image"]
 MAX_PIXELS = 120_000_000
 #: Finder search runs on a copy shrunk to about this many pixels; sampling uses every pixel.
 SEARCH_PIXELS = 4_000_000
+#: When no assignment passes, the best few (above this agreement) are tried at every side.
+WIDE_SEARCHES = 12
+WIDE_AGREEMENT = 0.6
 #: The smoothing radii tried in turn (pixels): 1 for noise, 0 for modules of two pixels.
 SMOOTHING = (1, 0)
 #: Fewer pixels per module than this cannot be sampled reliably.
 MIN_MODULE_PIXELS = 1.5
 #: Finder candidates kept for the search of four (the best supported).
-CANDIDATES = 200
+CANDIDATES = 40
 #: An assignment of the four finders is believed when this share of the finder patterns and
 #: separators (4 × 64 modules) comes out as expected.
 FINDER_AGREEMENT = 0.8
@@ -73,20 +77,43 @@ Points = npt.NDArray[np.float64]
 
 
 def _box_mean(image: Gray, radius: int) -> Gray:
-    """The mean over a (2·radius + 1)² window, clipped at the edges, by an integral image."""
+    """The mean over a (2·radius + 1)² window, clipped at the edges: cumulative sums along
+    each axis in turn, differences of slices (no gathering)."""
+    result = image
+    for axis in (0, 1):
+        length = result.shape[axis]
+        padded = np.concatenate(
+            [np.zeros_like(np.take(result, [0], axis=axis)), result], axis=axis
+        ).cumsum(axis=axis, dtype=np.float64)
+        upper = np.minimum(np.arange(length) + radius + 1, length)
+        lower = np.maximum(np.arange(length) - radius, 0)
+        window = np.take(padded, upper, axis=axis) - np.take(padded, lower, axis=axis)
+        shape = [1, 1]
+        shape[axis] = length
+        result = (window / (upper - lower).reshape(shape)).astype(np.float32)
+    return result
+
+
+def _smoothed(image: Gray) -> Gray:
+    """The mean over each pixel's 3×3 neighbourhood (edges repeated)."""
+    padded = np.pad(image, 1, mode="edge")
+    rows = padded[:-2] + padded[1:-1] + padded[2:]
+    smooth: Gray = (rows[:, :-2] + rows[:, 1:-1] + rows[:, 2:]) / np.float32(9)
+    return smooth
+
+
+def _local_mean(image: Gray, radius: int) -> Gray:
+    """About the mean over a (2·radius + 1)² window: block means of radius/2 pixels averaged
+    over 5×5 blocks and spread back (as zxing's hybrid binariser does, much cheaper)."""
+    block = max(1, radius // 2)
     height, width = image.shape
-    integral = np.zeros((height + 1, width + 1), dtype=np.float64)
-    integral[1:, 1:] = image.cumsum(axis=0).cumsum(axis=1)
-    rows = np.arange(height)
-    columns = np.arange(width)
-    top, bottom = np.clip(rows - radius, 0, height), np.clip(rows + radius + 1, 0, height)
-    left, right = np.clip(columns - radius, 0, width), np.clip(columns + radius + 1, 0, width)
-    total = (
-        integral[bottom][:, right] - integral[top][:, right]
-        - integral[bottom][:, left] + integral[top][:, left]
-    )  # fmt: skip
-    area = (bottom - top)[:, None] * (right - left)[None, :]
-    return (total / area).astype(np.float32)
+    tall, wide = -(-height // block), -(-width // block)
+    padded = np.pad(image, ((0, tall * block - height), (0, wide * block - width)), mode="edge")
+    blocks = padded.reshape(tall, block, wide, block).mean(axis=(1, 3), dtype=np.float32)
+    spread = _box_mean(blocks, 2)
+    full = np.repeat(np.repeat(spread, block, axis=0), block, axis=1)
+    mean: Gray = full[:height, :width]
+    return mean
 
 
 class _Thresholded:
@@ -94,10 +121,12 @@ class _Thresholded:
 
     def __init__(self, gray: Gray, smoothing: int) -> None:
         self.raw = gray
-        self.gray = _box_mean(gray, smoothing) if smoothing else gray
+        self.gray = _smoothed(gray) if smoothing else gray
         radius = max(7, min(75, min(gray.shape) // 16))
         self.threshold = _box_mean(self.gray, radius) - 2.0
         self.dark = self.gray < self.threshold
+        # the cores are measured unsmoothed: smoothing grows a dark square next to light
+        self.raw_dark = self.raw < self.threshold if smoothing else self.dark
 
 
 # --- 2. finder candidates ------------------------------------------------------------------
@@ -139,30 +168,113 @@ def _finder_cuts(dark: npt.NDArray[np.bool_]) -> tuple[Points, Points, Points]:
     return row, column, unit[index]
 
 
-def _candidates(dark: npt.NDArray[np.bool_]) -> list[tuple[float, float, float, int]]:
-    """Clusters of finder cuts from rows and columns: (x, y, module size, cuts), best first."""
+def _run_lengths(dark: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+    """The length of the run along its row (dark or light) that each pixel is part of."""
+    height, width = dark.shape
+    padded = np.full((height, width + 2), 2, dtype=np.int8)
+    padded[:, 1:-1] = dark
+    flat = padded.reshape(-1)
+    bounds = np.concatenate([[0], np.flatnonzero(flat[1:] != flat[:-1]) + 1, [flat.size]])
+    lengths = np.diff(bounds)
+    every: npt.NDArray[np.intp] = np.repeat(lengths, lengths).reshape(height, width + 2)[:, 1:-1]
+    return every
+
+
+def _crossed(
+    runs: npt.NDArray[np.intp], along: Points, across: Points, unit: Points
+) -> npt.NDArray[np.bool_]:
+    """Whether the run across each cut's 3-module centre is 1.5 to 5 modules long too, as
+    through a finder's 3×3 core at any angle (a run of data modules seldom is both ways)."""
+    height, width = runs.shape
+    length = runs[np.clip(along.astype(np.intp), 0, height - 1),
+                  np.clip(across.astype(np.intp), 0, width - 1)]  # fmt: skip
+    ok: npt.NDArray[np.bool_] = (length >= 1.5 * unit) & (length <= 5 * unit + 1)
+    return ok
+
+
+#: Sixteen directions round a core, and the radii (in module sizes from the cuts, which are
+#: too long when cut at an angle) at which a core's light ring is looked for.
+_ROUND = np.exp(2j * np.pi * np.arange(16) / 16)
+_RING_RADII = np.array([1.6, 1.8, 2.0, 2.2, 2.5, 2.9])
+
+
+def _ringed(
+    dark: npt.NDArray[np.bool_], x: Points, y: Points, unit: Points
+) -> npt.NDArray[np.bool_]:
+    """Whether each point is dark with a light ring round it at some radius: a finder's core
+    is a 3×3 dark square inside a light ring one module wide (the light L and the separator),
+    so the ring shows at 1.5-2.5 modules from its centre in every direction."""
+    height, width = dark.shape
+    centre = dark[
+        np.clip(y.astype(np.intp), 0, height - 1), np.clip(x.astype(np.intp), 0, width - 1)
+    ]
+    radius = unit[:, None, None] * _RING_RADII[None, :, None]  # points × radii × directions
+    ring_x = np.clip((x[:, None, None] + radius * _ROUND.real).astype(np.intp), 0, width - 1)
+    ring_y = np.clip((y[:, None, None] + radius * _ROUND.imag).astype(np.intp), 0, height - 1)
+    light = (~dark[ring_y, ring_x]).sum(axis=2)
+    ok: npt.NDArray[np.bool_] = centre & (light >= 13).any(axis=1)
+    return ok
+
+
+def _candidates(
+    dark: npt.NDArray[np.bool_], raw_dark: npt.NDArray[np.bool_]
+) -> list[tuple[float, float, float, int]]:
+    """Where finder cuts from rows and columns gather: (x, y, module size, support), best
+    supported first. The cuts are pooled in square cells of about 1.5 modules; a cell's
+    support counts the cuts in it and its eight neighbours (a core may straddle cells)."""
     rows, columns, units = _finder_cuts(dark)
     columns_t, rows_t, units_t = _finder_cuts(dark.T)
-    x = np.concatenate([columns, columns_t + 0.5]) + 0.5
-    y = np.concatenate([rows + 0.5, rows_t]) + 0.5
+    vertical = _run_lengths(dark.T)  # indexed [column, row]
+    horizontal = _run_lengths(dark)
+    keep = _crossed(vertical, columns, rows, units)
+    rows, columns, units = rows[keep], columns[keep], units[keep]
+    keep = _crossed(horizontal, rows_t, columns_t, units_t)
+    columns_t, rows_t, units_t = columns_t[keep], rows_t[keep], units_t[keep]
+    x = np.concatenate([columns, columns_t + 0.5])
+    y = np.concatenate([rows + 0.5, rows_t])
     unit = np.concatenate([units, units_t])
-    clusters: list[tuple[float, float, float, int]] = []
-    free = np.ones(x.size, dtype=bool)
-    order = np.argsort(-unit)
-    for seed in order:
-        if not free[seed]:
-            continue
-        near = free & ((x - x[seed]) ** 2 + (y - y[seed]) ** 2 <= (2.5 * unit[seed]) ** 2)
-        near &= (unit <= 1.6 * unit[seed]) & (unit >= unit[seed] / 1.6)
-        free &= ~near
-        count = int(near.sum())
-        clusters.append((float(x[near].mean()), float(y[near].mean()),
-                         float(np.median(unit[near])), count))  # fmt: skip
-    clusters.sort(key=lambda c: -c[3])
-    return clusters
+    if x.size == 0:
+        return []
+    cell = max(1.0, 1.5 * float(np.median(unit)))
+    height, width = dark.shape
+    grid_w, grid_h = int(width / cell) + 3, int(height / cell) + 3
+    cx = np.clip((x / cell).astype(np.intp) + 1, 1, grid_w - 2)
+    cy = np.clip((y / cell).astype(np.intp) + 1, 1, grid_h - 2)
+    key = cy * grid_w + cx
+    count = np.bincount(key, minlength=grid_h * grid_w).reshape(grid_h, grid_w)
+
+    def pooled(weights: Points | None) -> Points:
+        """Each cell's sum over itself and its eight neighbours."""
+        own = np.bincount(key, weights=weights, minlength=grid_h * grid_w).reshape(grid_h, grid_w)
+        near = np.zeros_like(own, dtype=np.float64)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                near += np.roll(np.roll(own, dy, axis=0), dx, axis=1)
+        pooled_cells: Points = near.reshape(-1)[cells]
+        return pooled_cells
+
+    cells = np.flatnonzero(count)
+    support = pooled(None)
+    mean_x, mean_y, mean_unit = (pooled(w) / support for w in (x, y, unit))
+    score = support
+    ringed = _ringed(dark, mean_x, mean_y, mean_unit)
+    if raw_dark is not dark:  # smoothing narrows a light ring one module wide
+        ringed |= _ringed(raw_dark, mean_x, mean_y, mean_unit)
+    order = np.flatnonzero(ringed)[np.argsort(-score[ringed], kind="stable")]
+    return [(float(mean_x[i]), float(mean_y[i]), float(mean_unit[i]), int(score[i])) for i in order]
 
 
 # --- 3. cores ------------------------------------------------------------------------------
+
+
+def _run_through(line: npt.NDArray[np.bool_], at: int) -> int:
+    """The length of the dark run through ``line[at]``."""
+    light = np.flatnonzero(~line)
+    before = light[light < at]
+    after = light[light > at]
+    start = before[-1] + 1 if before.size else 0
+    end = after[0] if after.size else line.size
+    return int(end - start)
 
 
 def _core(
@@ -180,6 +292,9 @@ def _core(
     seed_y, seed_x = int(y) - top, int(x) - left
     if not (seed_y < patch.shape[0] and seed_x < patch.shape[1] and patch[seed_y, seed_x]):
         return None
+    if not (_run_through(patch[seed_y], seed_x) <= 5 * unit + 2
+            and _run_through(patch[:, seed_x], seed_y) <= 5 * unit + 2):  # fmt: skip
+        return None  # a line or a blob, not a 3×3 square
     grown = np.zeros_like(patch)
     grown[seed_y, seed_x] = True
     for _ in range(2 * reach):
@@ -231,6 +346,7 @@ def _model_cores(size: int) -> Points:
     return np.array([[5.5, 5.5], [size - 5.5, 5.5], [size - 5.5, size - 5.5], [1.5, size - 1.5]])
 
 
+@functools.cache
 def _finder_template(
     size: int,
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
@@ -324,7 +440,7 @@ def _quadruples(cores: Points, units: Points) -> list[tuple[Points, float, bool]
         distance = np.linalg.norm(cores - guess, axis=1)
         distance[[a, b, c]] = np.inf
         nearest = int(np.argmin(distance))
-        guessed = bool(distance[nearest] > max(3 * unit, 0.08 * size * unit))
+        guessed = bool(distance[nearest] > max(3 * unit, 0.2 * size * unit))
         found.append((np.vstack([named, guess if guessed else cores[nearest]]), unit, guessed))
     return found
 
@@ -346,12 +462,21 @@ def _sides_near(estimate: float) -> list[int]:
 
 
 def _best_transform(
-    sampler: _Sampler, named: Points, unit: float, guessed: bool
+    sampler: _Sampler, named: Points, unit: float, guessed: bool, *, wide: bool = False
 ) -> tuple[float, Points, int]:
     """The side and transform under which the finder patterns come out best, and the share
-    that does (less a little when the bottom-left finder was guessed, not found)."""
+    that does (less a little when the bottom-left finder was guessed, not found). The sides
+    near the cores' distance are tried, or with ``wide`` every side within 15 % of it (a
+    blurred core looks bigger than it is, and a side of 189 modules is then far off)."""
+    estimate = _across(named) / unit + 11
+    if wide:
+        sizes = sorted((hanxin.side(v) for v in hanxin.VERSIONS
+                        if abs(hanxin.side(v) - estimate) <= 0.15 * estimate + 2),
+                       key=lambda side: abs(side - estimate))  # fmt: skip
+    else:
+        sizes = _sides_near(estimate)[:3]
     best: tuple[float, Points, int] = (-1.0, np.eye(3), 23)
-    for size in _sides_near(_across(named) / unit + 11)[:3]:
+    for size in sizes:
         matrix = _homography(_model_cores(size), named)
         rows, columns, expected = _finder_template(size)
         agreement = float((sampler.sample(matrix, rows, columns) == expected).mean())
@@ -360,24 +485,33 @@ def _best_transform(
     return (best[0] - 0.05 * guessed, best[1], best[2])
 
 
-def _read_at(sampler: _Sampler, named: Points, sizes: list[int]) -> reader.HanXinRead:
-    """Read the symbol at the side whose function information reads best."""
-    tried: list[tuple[int, int, Points, npt.NDArray[np.bool_]]] = []
-    for size in sizes:
+def _read_at(sampler: _Sampler, named: Points, estimate: int) -> reader.HanXinRead:
+    """Read the symbol at the side whose function information reads best.
+
+    The cores' distance gives the side to within a few per cent, too loose at version 84
+    (189 modules), so every side within 15 % is tried on the function information alone
+    (68 modules each), and the symbol read at the one that agrees best with its own word."""
+    tried: list[tuple[int, int, Points]] = []
+    for version in hanxin.VERSIONS:
+        size = hanxin.side(version)
+        if abs(size - estimate) > 0.15 * estimate + 2:
+            continue
         matrix = _homography(_model_cores(size), named)
-        grid = sampler.grid(matrix, size)
-        version, _, _, wrong = reader.read_function_information(grid)
-        if hanxin.side(version) == size:
-            tried.append((wrong, size, matrix, grid))
-    if not tried:
-        raise reader.HanXinError(reader.NO_FUNCTION_INFORMATION, wrong="too many")
-    _, size, matrix, grid = min(tried, key=lambda entry: entry[0])
-    read = reader.decode_modules(grid)
+        rows, columns = np.divmod(hanxin.function_information_positions(version)[:, :28], size)
+        bits = sampler.sample(matrix, rows.reshape(-1), columns.reshape(-1)).reshape(2, 28)
+        table, keys = reader.function_information_table()
+        wrong = (table[keys[:, 0] == version][:, None, :] != bits[None]).sum(axis=(1, 2)).min()
+        tried.append((int(wrong), size, matrix))
+    _, size, matrix = min(tried, key=lambda entry: entry[0])
+    read = reader.decode_modules(sampler.grid(matrix, size))
     u = np.array([0.0, size, size, 0.0])
     v = np.array([0.0, 0.0, size, size])
     corners_x, corners_y = _apply(matrix, u, v)
     corners = tuple((float(x), float(y)) for x, y in zip(corners_x, corners_y, strict=True))
-    return dataclasses.replace(read, corners=corners)
+    across = np.subtract(corners[1], corners[0])
+    down = np.subtract(corners[3], corners[0])
+    turned_over = across[0] * down[1] - across[1] * down[0] < 0  # y runs down the image
+    return dataclasses.replace(read, corners=corners, mirrored=read.mirrored != turned_over)
 
 
 def _distinct(found: list[tuple[float, float, float]]) -> tuple[Points, Points]:
@@ -430,15 +564,31 @@ def _read_thresholded(
 ) -> tuple[list[reader.HanXinRead], list[reader.HanXinError], list[float]]:
     """The symbols read, the failures of those found but not read, the module sizes seen."""
     sampler = _Sampler(thresholded, 1.0)
-    candidates = [c for c in _candidates(thresholded.dark) if c[3] >= 2][:CANDIDATES]
-    found = [_core(thresholded.dark, x, y, unit) for x, y, unit, _ in candidates]
-    cores, units = _distinct([core for core in found if core is not None])
+    candidates = [c for c in _candidates(thresholded.dark, thresholded.raw_dark) if c[3] >= 2][
+        :CANDIDATES
+    ]
+    found: list[tuple[float, float, float]] = []
+    for x, y, unit, _ in candidates:
+        if any((x - cx) ** 2 + (y - cy) ** 2 < (2 * cu) ** 2 for cx, cy, cu in found):
+            continue  # another cell of a core already found
+        core = _core(thresholded.raw_dark, x, y, unit) or _core(thresholded.dark, x, y, unit)
+        if core is not None:
+            found.append(core)
+    cores, units = _distinct(found)
     reads: list[reader.HanXinRead] = []
     failures: list[reader.HanXinError] = []
     taken: list[Points] = []
-    ranked = sorted(
-        ((*_best_transform(sampler, named, unit, guessed), named, unit)
+    # the best assignments at the side the cores' distance suggests, then their side looked
+    # for within 15 % (a blurred or smoothed core looks bigger than it is)
+    first = sorted(
+        ((*_best_transform(sampler, named, unit, guessed), named, unit, guessed)
          for named, unit, guessed in _quadruples(cores, units)),
+        key=lambda entry: -entry[0],
+    )  # fmt: skip
+    ranked = sorted(
+        (entry[:5] if entry[0] >= FINDER_AGREEMENT
+         else (*_best_transform(sampler, entry[3], entry[4], entry[5], wide=True), *entry[3:5])
+         for entry in first[:WIDE_SEARCHES] if entry[0] > WIDE_AGREEMENT),
         key=lambda entry: -entry[0],
     )  # fmt: skip
     for agreement, _, size, named, unit in ranked:
@@ -447,7 +597,7 @@ def _read_thresholded(
         if any(np.linalg.norm(named[:3] - place, axis=1).min() < 2 * unit for place in taken):
             continue
         try:
-            reads.append(_read_at(sampler, named, [size, *_sides_near(size)[1:]]))
+            reads.append(_read_at(sampler, named, size))
         except reader.HanXinError as error:
             failures.append(error)
             continue

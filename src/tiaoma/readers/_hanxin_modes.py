@@ -20,9 +20,10 @@ ISO/IEC 20830:2021 (GB/T 21049-2022) §5.3-5.4, as Zint's and BWIPP's encoders d
 
 The bytes of each ECI segment are decoded with that ECI's character set; without an ECI Han
 Xin's own character set, GB 18030 (of which ASCII is a part), applies, with one exception of
-our reading: a symbol that uses none of the Chinese modes and whose bytes are valid UTF-8
-(what an encoder given UTF-8 text in binary mode writes, as BWIPP and Zint's data mode do) is
-read as UTF-8, as scanners do.
+our reading: a symbol that uses none of the Chinese modes and whose bytes are valid UTF-8 made
+only of three- and four-byte sequences (Chinese, symbols) is read as UTF-8, what an encoder
+given UTF-8 text in binary mode writes (BWIPP, Zint's data mode). GB 18030 text seldom forms
+such sequences; two-byte ones (Latin, Arabic) it forms easily, so those stay GB 18030.
 
 >>> bits = "0001" + format(123, "010b") + format(45, "010b") + format(1022, "010b")
 >>> parse(bits).text
@@ -92,10 +93,10 @@ _CHINESE_MODES = frozenset({"region 1", "region 2", "double byte", "four byte"})
 
 def _is_utf8(chunk: bytes) -> bool:
     try:
-        chunk.decode("utf-8")
+        text = chunk.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return True
+    return all(ord(char) < 0x80 or ord(char) >= 0x800 for char in text)
 
 
 class _Bits:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 __all__ = ["Field", "Uncorrectable", "decode", "syndromes"]
 
 
@@ -62,15 +64,17 @@ class Field:
 
 
 def syndromes(field: Field, word: Sequence[int], check: int) -> list[int]:
-    """S_j = word(α^j) for j = 1 … check, the word read highest degree first."""
-    result = []
-    for j in range(1, check + 1):
-        alpha = field.exp[j % (field.size - 1)]
-        value = 0
-        for symbol in word:
-            value = field.multiply(value, alpha) ^ symbol
-        result.append(value)
-    return result
+    """S_j = word(α^j) for j = 1 … check, the word read highest degree first (numpy: one
+    table lookup per symbol and root, then an exclusive-or along the word)."""
+    symbols = np.asarray(word, dtype=np.int64)
+    nonzero = symbols != 0
+    if not nonzero.any():
+        return [0] * check
+    logs = np.asarray(field.log)[symbols[nonzero]]
+    powers = (len(word) - 1 - np.flatnonzero(nonzero))[None, :]
+    roots = np.arange(1, check + 1)[:, None]
+    terms = np.asarray(field.exp)[(logs[None, :] + roots * powers) % (field.size - 1)]
+    return [int(value) for value in np.bitwise_xor.reduce(terms, axis=1)]
 
 
 def _multiply_polynomials(field: Field, a: Sequence[int], b: Sequence[int]) -> list[int]:

@@ -102,8 +102,9 @@ _FIELD = _reed_solomon.Field(256, 0x163)
 
 
 @functools.cache
-def _function_information_table() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.intp]]:
-    """Every valid function information's 28 protected bits, and its (version, level, mask)."""
+def function_information_table() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.intp]]:
+    """Every valid function information's 28 protected bits (1,344 × 28), and its (version,
+    level, mask) (1,344 × 3)."""
     keys = [(v, lv, m) for v in hanxin.VERSIONS for lv in hanxin.LEVELS for m in hanxin.MASKS]
     bits = np.array([hanxin.function_information(*key)[:28] for key in keys], dtype=np.uint8)
     return bits, np.array(keys, dtype=np.intp)
@@ -112,14 +113,18 @@ def _function_information_table() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np
 def read_function_information(modules: npt.NDArray[np.bool_]) -> tuple[int, int, int, int]:
     """(version, level, mask, wrong bits) nearest to the function information's two copies.
 
-    Maximum likelihood over the 1,344 valid words rather than decoding the GF(16) code: both
+    Maximum likelihood over the valid words (those of the version the matrix's side gives,
+    or all 1,344) rather than decoding the GF(16) code: both
     copies vote bit by bit; when one copy is destroyed (a corner torn off), the other alone
     decides if it is near a valid word. ``wrong`` counts the differing bits of the 56 (or of
     the 28 of the copy that decided)."""
     size = modules.shape[0]
-    positions = hanxin.function_information_positions(max(1, min(84, (size - 21) // 2)))
+    version = (size - 21) // 2
+    positions = hanxin.function_information_positions(max(1, min(84, version)))
     seen = modules.reshape(-1)[positions[:, :28]].astype(np.uint8)  # 2 copies × 28 bits
-    table, keys = _function_information_table()
+    table, keys = function_information_table()
+    if hanxin.side(version) == size and version in hanxin.VERSIONS:  # the side says which
+        table, keys = table[keys[:, 0] == version], keys[keys[:, 0] == version]
     each = (table[:, None, :] != seen[None, :, :]).sum(axis=2)  # candidates × 2
     both = each.sum(axis=1)
     best = int(np.argmin(both))
