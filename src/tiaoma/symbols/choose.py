@@ -78,11 +78,13 @@ ENCODERS: dict[Symbology, str] = {
     Symbology.DATAMATRIX: "tiaoma.symbols.matrix:datamatrix",
     Symbology.GS1_DATAMATRIX: "tiaoma.symbols.matrix:datamatrix",
     Symbology.PDF417: "tiaoma.symbols.matrix:pdf417",
+    Symbology.HANXIN: "tiaoma.symbols.hanxin:hanxin",
+    Symbology.GS1_HANXIN: "tiaoma.symbols.hanxin:hanxin",
 }
 
 
 # The GS1 variants of the matrix symbologies: the same encoder in GS1 (FNC1) mode.
-_GS1_MODE = {Symbology.GS1_QR, Symbology.GS1_DATAMATRIX}
+_GS1_MODE = {Symbology.GS1_QR, Symbology.GS1_DATAMATRIX, Symbology.GS1_HANXIN}
 
 
 def encoder_for(symbology: Symbology) -> Encoder:
