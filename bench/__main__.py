@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import billing, hall, homes, matrix_grading, numbers, products, symbols, verify
+from bench import billing, hall, hanxin, homes, matrix_grading, numbers, products, symbols, verify
 
 SUITES = {
     "numbers": numbers.main,
     "symbols": symbols.main,
+    "hanxin": hanxin.main,
     "verify": verify.main,
     "matrix_grading": matrix_grading.main,
     "hall": hall.main,

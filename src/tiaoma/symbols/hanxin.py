@@ -568,81 +568,102 @@ _Costs = list[int]
 _Step = tuple[_Costs, tuple[int, ...]]
 
 
-def _cheaper(*options: tuple[int, int]) -> tuple[int, int]:
-    """The cheapest (cost, previous state); the first among equals."""
-    best = options[0]
-    for option in options[1:]:
-        if option[0] < best[0]:
-            best = option
-    return best
-
-
-def _binary(cost: _Costs, out: int, left: int, bits: int, allowed: bool) -> tuple[int, int]:
-    if not allowed:
-        return _INFINITY, -1
-    return _cheaper((cost[_B] + bits * _BIT, _B), (out + (17 + bits) * _BIT + 1, left))
-
-
 def _step_digit(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
-    n1 = _cheaper((cost[_N3] + 10 * _BIT, _N3), (out + 14 * _BIT + 1, left))
-    t1 = _cheaper((cost[_T1] + 6 * _BIT, _T1), (cost[_T2] + 12 * _BIT, _T2),
-                  (out + 10 * _BIT + 1, left))  # fmt: skip
-    b = _binary(cost, out, left, bits, allowed=True)
+    n1, n1_from = cost[_N3] + 10 * _BIT, _N3
+    if out + 14 * _BIT + 1 < n1:
+        n1, n1_from = out + 14 * _BIT + 1, left
+    t1, t1_from = _text_step(cost, out + 10 * _BIT + 1, left, _T1, _T2)
+    b, b_from = cost[_B] + bits * _BIT, _B
+    if out + (17 + bits) * _BIT + 1 < b:
+        b, b_from = out + (17 + bits) * _BIT + 1, left
     i = _INFINITY
-    new = [n1[0], cost[_N1], cost[_N2], t1[0], i, b[0], i, i, i, i]
-    return new, (n1[1], _N1, _N2, t1[1], -1, b[1], -1, -1, -1, -1)
+    new = [n1, cost[_N1], cost[_N2], t1, i, b, i, i, i, i]
+    return new, (n1_from, _N1, _N2, t1_from, -1, b_from, -1, -1, -1, -1)
+
+
+def _text_step(cost: _Costs, entry: int, left: int, here: int, there: int) -> tuple[int, int]:
+    """Text in sub-mode ``here``: stay (6 bits), switch from the other (12), or enter."""
+    best, came = cost[here] + 6 * _BIT, here
+    if cost[there] + 12 * _BIT < best:
+        best, came = cost[there] + 12 * _BIT, there
+    if entry < best:
+        best, came = entry, left
+    return best, came
 
 
 def _step_text1(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
-    t1 = _cheaper((cost[_T1] + 6 * _BIT, _T1), (cost[_T2] + 12 * _BIT, _T2),
-                  (out + 10 * _BIT + 1, left))  # fmt: skip
-    b = _binary(cost, out, left, bits, allowed=True)
+    t1, t1_from = _text_step(cost, out + 10 * _BIT + 1, left, _T1, _T2)
+    b, b_from = cost[_B] + bits * _BIT, _B
+    if out + (17 + bits) * _BIT + 1 < b:
+        b, b_from = out + (17 + bits) * _BIT + 1, left
     i = _INFINITY
-    return [i, i, i, t1[0], i, b[0], i, i, i, i], (-1, -1, -1, t1[1], -1, b[1], -1, -1, -1, -1)
+    return [i, i, i, t1, i, b, i, i, i, i], (-1, -1, -1, t1_from, -1, b_from, -1, -1, -1, -1)
 
 
 def _step_text2(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
-    t2 = _cheaper((cost[_T2] + 6 * _BIT, _T2), (cost[_T1] + 12 * _BIT, _T1),
-                  (out + 16 * _BIT + 1, left))  # fmt: skip
-    b = _binary(cost, out, left, bits, allowed=True)
+    t2, t2_from = _text_step(cost, out + 16 * _BIT + 1, left, _T2, _T1)
+    b, b_from = cost[_B] + bits * _BIT, _B
+    if out + (17 + bits) * _BIT + 1 < b:
+        b, b_from = out + (17 + bits) * _BIT + 1, left
     i = _INFINITY
-    return [i, i, i, i, t2[0], b[0], i, i, i, i], (-1, -1, -1, -1, t2[1], b[1], -1, -1, -1, -1)
+    return [i, i, i, i, t2, b, i, i, i, i], (-1, -1, -1, -1, t2_from, b_from, -1, -1, -1, -1)
 
 
 def _step_byte(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
-    b = _binary(cost, out, left, bits, allowed=True)
+    b, b_from = cost[_B] + bits * _BIT, _B
+    if out + (17 + bits) * _BIT + 1 < b:
+        b, b_from = out + (17 + bits) * _BIT + 1, left
     i = _INFINITY
-    return [i, i, i, i, i, b[0], i, i, i, i], (-1, -1, -1, -1, -1, b[1], -1, -1, -1, -1)
+    return [i, i, i, i, i, b, i, i, i, i], (-1, -1, -1, -1, -1, b_from, -1, -1, -1, -1)
+
+
+def _binary(cost: _Costs, out: int, left: int, bits: int, allowed: bool) -> tuple[int, int]:
+    """Binary mode for a GB 18030 character: only when its bytes may go there."""
+    if not allowed:
+        return _INFINITY, -1
+    b, b_from = cost[_B] + bits * _BIT, _B
+    if out + (17 + bits) * _BIT + 1 < b:
+        b, b_from = out + (17 + bits) * _BIT + 1, left
+    return b, b_from
+
+
+def _gb2(cost: _Costs, out: int, left: int) -> tuple[int, int]:
+    """GB 18030 two-byte mode: stay (15 bits) or enter (4 + 15)."""
+    d, d_from = cost[_D] + 15 * _BIT, _D
+    if out + 19 * _BIT + 1 < d:
+        d, d_from = out + 19 * _BIT + 1, left
+    return d, d_from
 
 
 def _step_region(here: int, there: int) -> Callable[[_Costs, int, int, int, bool], _Step]:
     def step(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
-        region = _cheaper((cost[here] + 12 * _BIT, here), (cost[there] + 24 * _BIT, there),
-                          (out + 16 * _BIT + 1, left))  # fmt: skip
-        d = _cheaper((cost[_D] + 15 * _BIT, _D), (out + 19 * _BIT + 1, left))
-        b = _binary(cost, out, left, bits, multibyte)
+        region, region_from = cost[here] + 12 * _BIT, here
+        if cost[there] + 24 * _BIT < region:  # the other region's 4094 and no indicator
+            region, region_from = cost[there] + 24 * _BIT, there
+        if out + 16 * _BIT + 1 < region:
+            region, region_from = out + 16 * _BIT + 1, left
         new = [_INFINITY] * 10
         came = [-1] * 10
-        new[here], came[here] = region
-        new[_D], came[_D] = d
-        new[_B], came[_B] = b
+        new[here], came[here] = region, region_from
+        new[_D], came[_D] = _gb2(cost, out, left)
+        new[_B], came[_B] = _binary(cost, out, left, bits, multibyte)
         return new, tuple(came)
 
     return step
 
 
 def _step_double(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
-    d = _cheaper((cost[_D] + 15 * _BIT, _D), (out + 19 * _BIT + 1, left))
-    b = _binary(cost, out, left, bits, multibyte)
+    d, d_from = _gb2(cost, out, left)
+    b, b_from = _binary(cost, out, left, bits, multibyte)
     i = _INFINITY
-    return [i, i, i, i, i, b[0], i, i, d[0], i], (-1, -1, -1, -1, -1, b[1], -1, -1, d[1], -1)
+    return [i, i, i, i, i, b, i, i, d, i], (-1, -1, -1, -1, -1, b_from, -1, -1, d_from, -1)
 
 
 def _step_four(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
-    b = _binary(cost, out, left, bits, multibyte)
+    b, b_from = _binary(cost, out, left, bits, multibyte)
     i = _INFINITY
     f = out + 25 * _BIT + 1
-    return [i, i, i, i, i, b[0], i, i, i, f], (-1, -1, -1, -1, -1, b[1], -1, -1, -1, left)
+    return [i, i, i, i, i, b, i, i, i, f], (-1, -1, -1, -1, -1, b_from, -1, -1, -1, left)
 
 
 _STEPS = (
