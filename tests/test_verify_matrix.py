@@ -20,12 +20,15 @@ from PIL import Image
 
 from tests.oracles import zint_modules, zxing_read
 from tiaoma import scan
+from tiaoma.readers.hanxin import read_hanxin
 from tiaoma.render import artwork, geometry_for
 from tiaoma.symbols.base import Symbol
 from tiaoma.symbols.choose import encode
+from tiaoma.symbols.hanxin import hanxin
 from tiaoma.symbols.matrix import datamatrix, qr
 from tiaoma.verify import matrix
 from tiaoma.verify._dm_structure import SIZES, dm_layout
+from tiaoma.verify._hx_structure import hx_layout
 from tiaoma.verify._layout import Layout
 from tiaoma.verify._qr_structure import qr_layout, read_format
 from tiaoma.verify._reed_solomon import Field, Uncorrectable
@@ -83,6 +86,21 @@ def test_data_matrix_every_size_reads_as_zint_encodes() -> None:
             wrong.append(key)
     assert wrong == []
     assert seen == set(SIZES)
+
+
+def test_han_xin_every_version_and_level_reads_as_zint_encodes() -> None:
+    """Zint's Han Xin Code (GB/T 21049), versions 1-84 at levels L1-L4, read back through our
+    layout (placement, mask from the function information, interleaving by 13, blocks)."""
+    wrong = [
+        (version, level)
+        for version in range(1, 85)
+        for level in range(1, 5)
+        if not _clean_blocks(
+            hx_layout(version),
+            zint_modules(zint.Symbology.HANXIN, "A", option_1=level, option_2=version),
+        )
+    ]
+    assert wrong == []
 
 
 # --- Reed-Solomon: errors found and counted, too many refused ---
@@ -569,3 +587,32 @@ def test_a_calibration_maps_grey_levels_to_reflectance() -> None:
     assert bright.parameter("symbol_contrast").measured == pytest.approx(75)
     assert (_value(bright, "symbol_contrast"), _value(dull, "symbol_contrast")) == (4, 2)
     assert (bright.r_max, bright.r_min) == pytest.approx((80, 5))
+
+
+# --- Han Xin Code: found by tiaoma's own reader, graded the same way ---
+
+HX = hanxin("汉信码 Han Xin Code 12345", error_correction=2)
+HX_VERSION = (HX.width - 21) // 2  # 3
+
+
+def test_a_clean_han_xin_symbol_from_the_renderer_grades_4() -> None:
+    graded = grade_matrix(artwork(HX, geometry_for(HX), "png", dpi=DPI))
+    assert (graded.symbology, graded.size, graded.data) == ("Han Xin Code", "3", HX.data)
+    assert graded.grade.value == 4
+    assert [s.name for s in graded.segments][-1] == "lower right finder pattern"
+    assert [verdict.passed for verdict in graded.verdicts] == [True, None]  # not GS1 QR/DM
+
+
+def test_han_xin_unused_error_correction_agrees_with_tiaomas_reader() -> None:
+    """The reader (tiaoma.readers.hanxin, written apart from this grader) reports the unused
+    error correction of what it read; ours, from our own sampling and blocks, is the same."""
+    layout = hx_layout(HX_VERSION)
+    steps = []
+    for errors in range(0, 8, 2):
+        png = _paint(_codewords_flipped(HX, layout, errors), quiet=3)
+        (read,) = read_hanxin(np.asarray(Image.open(io.BytesIO(png)).convert("L")))
+        ours = grade_matrix(png).parameter("unused_error_correction").measured
+        steps.append(ours)
+        assert ours == pytest.approx(read.unused_error_correction), errors
+    assert steps == sorted(steps, reverse=True)
+    assert steps[0] == 1

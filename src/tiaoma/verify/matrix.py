@@ -1,9 +1,10 @@
-"""A QR Code or Data Matrix symbol in an image graded as ISO/IEC 15415 (GB/T 23704-2017 is
-identical to its 2011 edition) says, from the image's resolution alone.
+"""A QR Code, Data Matrix or Han Xin Code symbol in an image graded as ISO/IEC 15415 (GB/T
+23704-2017 is identical to its 2011 edition) says, from the image's resolution alone.
 
 The steps and their sources:
 
-- zxing-cpp (:mod:`tiaoma.scan`) reads the symbol: its symbology, data, size and corners;
+- zxing-cpp (:mod:`tiaoma.scan`) reads the symbol: its symbology, data, size and corners
+  (Han Xin Code: tiaoma's own reader);
 - the grid: the corners give a first mapping from module coordinates to pixels; then along
   the lines whose modules the symbology fixes (QR Code's timing patterns and finder patterns,
   ISO/IEC 18004 §6.3; Data Matrix's clock tracks and L-shaped finder, ISO/IEC 16022 §5.1.2)
@@ -42,11 +43,10 @@ segments' allowances :data:`FINDER_ALLOWANCE` and :data:`TRACK_ALLOWANCE`; GNU m
 the fixed patterns' lines only; the requirements of GS1 (1.5/08/660 for GS1 QR Code and GS1
 DataMatrix) and GB/T 33993 (1.5 under GB/T 23704); the advice.
 
-Han Xin Code (GB/T 21049, ISO/IEC 20830) takes the same path once tiaoma reads it: a
-``_hx_structure.hx_layout(version)`` returning a :class:`~tiaoma.verify._layout.Layout` (its
-four finder patterns with their separators as segments, the lines along them, its codeword
-placement and blocks over its own GF(256)), and :func:`_layout` asking tiaoma's Han Xin
-reader for the size and corners where zxing-cpp (which reads no Han Xin) is asked now.
+Han Xin Code (ISO/IEC 20830, GB/T 21049) takes the same path: zxing-cpp reads none, so
+tiaoma's own reader (:mod:`tiaoma.readers.hanxin`) finds it and gives its corners and
+version, and :mod:`tiaoma.verify._hx_structure` its structure (four finder patterns graded as
+QR Code's, our reading).
 
 >>> from tiaoma.render import artwork, geometry_for
 >>> from tiaoma.symbols.matrix import qr
@@ -69,6 +69,7 @@ from tiaoma.errors import define
 from tiaoma.symbols.base import Symbology
 from tiaoma.verify import grades, image
 from tiaoma.verify._dm_structure import SIZES, dm_layout
+from tiaoma.verify._hx_structure import hx_layout
 from tiaoma.verify._layout import Layout, Line, Reading
 from tiaoma.verify._qr_structure import qr_layout
 from tiaoma.verify._reed_solomon import Uncorrectable
@@ -111,7 +112,9 @@ _SIZE_UNKNOWN = define(
 )
 
 _MATRIX = (Symbology.QR, Symbology.GS1_QR, Symbology.DATAMATRIX, Symbology.GS1_DATAMATRIX)
+#: What zxing-cpp reads and this grades (Han Xin Code is read by tiaoma's own reader).
 MATRIX_SYMBOLOGIES = frozenset(symbology.label for symbology in _MATRIX)
+_GS1_MATRIX = (Symbology.GS1_QR.label, Symbology.GS1_DATAMATRIX.label)
 #: A crop larger than this is averaged down by a whole factor first (memory stays bounded;
 #: 2000 × 2000 pixels still give a version-40 QR Code 10 pixels per module).
 MAX_CROP_PIXELS = 4_000_000
@@ -250,11 +253,11 @@ def grade_matrix(
     ``wavelength`` (nm) is only recorded. :class:`~tiaoma.verify.grading.VerifyError` says in
     English and Chinese why an image cannot be graded."""
     name, page, stated_dpi = _page(source)
-    found = _found(page, name)
+    found, version = _found(page, name)
     resolution = _resolution(name, stated_dpi if dpi is None else dpi)
     grey, origin, factor = _crop(page, found)
     corners = (np.array(found.corners, dtype=np.float64) - origin) / factor
-    layout = _layout(grey, corners, found, name)
+    layout = _layout(grey, found, name, version)
     measured_dpi = resolution / factor
     x_px = _module_px(corners, layout)
     _check_pixels(x_px, found, name, resolution, factor)
@@ -286,15 +289,35 @@ def _page(source: bytes | str | Path | Image.Image) -> tuple[str, Image.Image, f
     return "<image>", source.convert("L"), stated
 
 
-def _found(page: Image.Image, name: str) -> scan.Found:
+def _found(page: Image.Image, name: str) -> tuple[scan.Found, str | None]:
+    """The first QR Code or Data Matrix zxing-cpp reads, else the first Han Xin Code tiaoma's
+    own reader reads (with its version: zxing-cpp reads no Han Xin)."""
     found = scan.read(page)
     matrix = [item for item in found if item.symbology in MATRIX_SYMBOLOGIES]
     if matrix:
-        return matrix[0]
+        return matrix[0], None
+    han_xin = _han_xin(page)
+    if han_xin is not None:
+        return han_xin
     if found:
         kinds = ", ".join(sorted({item.symbology for item in found}))
         raise VerifyError(_NOT_MATRIX, source=name, found=kinds)
     raise VerifyError(_NO_MATRIX, source=name)
+
+
+def _han_xin(page: Image.Image) -> tuple[scan.Found, str] | None:
+    from tiaoma.readers.hanxin import read_hanxin  # noqa: PLC0415 - only when it is needed
+
+    reads = [read for read in read_hanxin(image.grey_array(page)) if not read.mirrored]
+    if not reads:
+        return None
+    read = reads[0]
+    symbology = Symbology.GS1_HANXIN if read.gs1 else Symbology.HANXIN
+    corners = tuple((round(x), round(y)) for x, y in read.corners)
+    found = scan.Found(symbology=symbology.label, data=read.text,
+                       symbology_identifier=symbology.identifier, gs1=None, identified=None,
+                       corners=corners, orientation=0, page=0, dpi=None)  # fmt: skip
+    return found, str(read.version)
 
 
 def _resolution(name: str, dpi: float | None) -> float:
@@ -345,9 +368,12 @@ def _trimmed(grey: NDArray[np.uint8], corners: NDArray[np.float64],
     return trimmed, corners - low
 
 
-def _layout(grey: NDArray[np.uint8], corners: NDArray[np.float64], found: scan.Found,
-            name: str) -> Layout:  # fmt: skip
-    """The symbol's structure, from the size zxing-cpp reports for it."""
+def _layout(grey: NDArray[np.uint8], found: scan.Found, name: str,
+            version: str | None) -> Layout:  # fmt: skip
+    """The symbol's structure: Han Xin Code's from the version its reader gave, QR Code's and
+    Data Matrix's from the size zxing-cpp reports."""
+    if version is not None:
+        return hx_layout(int(version))
     import zxingcpp  # noqa: PLC0415 - comes with tiaoma[scan], as scan.read needed it
 
     formats = zxingcpp.barcode_formats_from_str("QRCode,DataMatrix")
@@ -840,7 +866,7 @@ def _verdict(graded: MatrixGrade, requirement: _Requirement) -> Verdict:
     applies = (
         (aperture is None or graded.aperture == aperture)
         and (wavelengths is None or graded.wavelength in wavelengths)
-        and (not gs1_only or graded.symbology.startswith("GS1"))
+        and (not gs1_only or graded.symbology in _GS1_MATRIX)
     )
     passed = graded.grade.value >= minimum if applies else None
     return Verdict(name, name_zh, required, passed)
