@@ -20,7 +20,7 @@ from PIL import Image
 
 from tests.oracles import zint_modules, zxing_read
 from tiaoma import scan
-from tiaoma.readers.hanxin import read_hanxin
+from tiaoma.readers.hanxin import NO_FUNCTION_INFORMATION, HanXinError, read_hanxin
 from tiaoma.render import artwork, geometry_for
 from tiaoma.symbols.base import Symbol
 from tiaoma.symbols.choose import encode
@@ -616,3 +616,25 @@ def test_han_xin_unused_error_correction_agrees_with_tiaomas_reader() -> None:
         assert ours == pytest.approx(read.unused_error_correction), errors
     assert steps == sorted(steps, reverse=True)
     assert steps[0] == 1
+
+
+def test_a_han_xin_symbol_past_correction_says_why_in_both_languages() -> None:
+    """20 of the version 3-L2 block's 16 / 2 = 8 correctable codewords wrong: the reader
+    finds the symbol and cannot read it; as printed it grades F."""
+    png = _paint(_codewords_flipped(HX, hx_layout(HX_VERSION), 20), quiet=3)
+    message = _refused(png, "verify-hanxin-unreadable")
+    assert "too damaged" in message
+    assert "grades 0 (F)" in message
+
+
+def test_a_linear_symbol_beside_an_unreadable_han_xin_is_sent_to_the_linear_grader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ean = encode("6936983800013")
+    png = artwork(ean, geometry_for(ean), "png", dpi=DPI)
+
+    def unreadable(_: object) -> None:
+        raise HanXinError(NO_FUNCTION_INFORMATION, wrong=20)
+
+    monkeypatch.setattr(matrix, "_han_xin", unreadable)
+    assert "EAN-13" in _refused(png, "verify-not-matrix")

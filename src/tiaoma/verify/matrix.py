@@ -103,6 +103,11 @@ _NOT_MATRIX = define(
     "{source}：找到 {found}；二维码质量分级适用于 QR 码和数据矩阵码（ISO/IEC 15415）；"
     "一维条码请用 tiaoma verify 分级",
 )
+_HAN_XIN_UNREADABLE = define(
+    "verify-hanxin-unreadable",
+    "{source}: a Han Xin Code was found but cannot be read ({reason}): as printed it grades 0 (F)",
+    "{source}：找到汉信码但无法识读（{reason_zh}）：按印刷现状其等级为 0（F）",
+)
 _SIZE_UNKNOWN = define(
     "verify-matrix-size",
     "{source}: {symbology} of size {size} is not graded (QR Code versions 1-40 and Data "
@@ -296,7 +301,15 @@ def _found(page: Image.Image, name: str) -> tuple[scan.Found, str | None]:
     matrix = [item for item in found if item.symbology in MATRIX_SYMBOLOGIES]
     if matrix:
         return matrix[0], None
-    han_xin = _han_xin(page)
+    from tiaoma.readers.hanxin import HanXinError  # noqa: PLC0415 - only when it is needed
+
+    try:
+        han_xin = _han_xin(page)
+    except HanXinError as error:  # finder patterns found, the symbol not read
+        if not found:
+            raise VerifyError(_HAN_XIN_UNREADABLE, source=name, reason=str(error),
+                              reason_zh=error.message_zh) from None  # fmt: skip
+        han_xin = None  # what zxing-cpp read is the likelier subject
     if han_xin is not None:
         return han_xin
     if found:
