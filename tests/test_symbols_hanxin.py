@@ -108,7 +108,9 @@ class _Reader:
 
     def text_content(self, binary: str | None = None) -> str:
         """The content; ``binary`` overrides the character set of the other modes' bytes."""
-        other = binary or ("gb18030" if self.eci == 32 else "latin-1")
+        other = binary or hanxin.ECI_CHARSETS.get(self.eci, "latin-1")
+        if not any(chinese for _, chinese in self.pieces):  # a character may span modes
+            return b"".join(piece for piece, _ in self.pieces).decode(other)
         return "".join(piece.decode("gb18030" if chinese else other)
                        for piece, chinese in self.pieces)  # fmt: skip
 
@@ -184,8 +186,8 @@ class _Reader:
                 self.double()
             elif mode == 7:
                 self.four()
-            elif mode == 8:
-                self.eci = self.take(8)
+            elif mode == 8:  # 0 + 7 bits, or 10 + 14 bits
+                self.eci = self.take(8) if self.bits[self.pos] == "0" else self.take(16) & 0x3FFF
             elif mode == 14:  # GS1 mode: 1110 0001 … 1111 1111
                 self.gs1 = self.take(4) == 1
             else:
@@ -270,13 +272,19 @@ MINIMUM_EQUAL = {"digits": 1.0, "text": 0.85, "bytes": 0.99, "region1": 1.0, "re
 
 
 def _zint(
-    data: str, level: int | None, version: int | None, mask: int | None, *, eci: bool = False
+    data: str,
+    level: int | None,
+    version: int | None,
+    mask: int | None,
+    *,
+    eci: bool = False,
+    eci_number: int = 0,
 ) -> np.ndarray:
     options: dict[str, object] = {"option_1": level or -1, "option_2": version or 0}
     if mask is not None:
         options["option_3"] = (mask + 1) << 8
-    if eci:
-        options["eci"] = 32
+    if eci or eci_number:
+        options["eci"] = eci_number or 32
     return _grid(zint_modules(zint.Symbology.HANXIN, data, zint.InputMode.UNICODE, **options))
 
 
@@ -433,6 +441,44 @@ def test_gs1_equal_to_bwipp() -> None:
     assert _compare_with_bwipp(cases) == len(cases)
 
 
+# --- ECI ---------------------------------------------------------------------------------------
+
+
+def _in_charset(rng: random.Random, charset: str, count: int) -> str:
+    """``count`` random characters the character set has (from its bytes, or a sample)."""
+    samples = {"shift_jis": "日本語のテキスト漢字かなカナ", "euc_kr": "한국어텍스트가나다",
+               "big5": "繁體中文條碼編碼", "gb2312": "中国商品条码", "gbk": "中國商品條碼",
+               "gb18030": "中国商品条码䶮㐀€", "utf-8": "中文Ωж€😀é",
+               "utf-16-be": "中文Ωж€é", "utf-16-le": "中文Ωж€é", "utf-32-be": "中文😀",
+               "utf-32-le": "中文😀"}  # fmt: skip
+    pool = samples.get(charset, "")
+    if not pool:
+        pool = "".join(
+            c for c in bytes(range(32, 256)).decode(charset, "ignore") if c.isprintable()
+        )
+    return "".join(rng.choice(pool + "0123456789ABC abc") for _ in range(count))
+
+
+@pytest.mark.parametrize("eci", sorted(hanxin.ECI_CHARSETS))
+def test_eci_equal_to_zint(eci: int) -> None:
+    """Text in each ECI's character set, against Zint given the same ECI: equal, or as
+    before our stream no longer than Zint's and both read back as the text."""
+    rng = random.Random(f"hanxin-eci-{eci}")
+    charset = hanxin.ECI_CHARSETS[eci]
+    equal = 0
+    for _ in range(20):
+        data = _in_charset(rng, charset, rng.randrange(1, 40))
+        ours = _grid([r.modules for r in hanxin.hanxin(data, eci=eci, mask=0).rows])
+        theirs = _zint(data, None, None, 0, eci_number=eci)
+        if ours.shape == theirs.shape and np.array_equal(ours, theirs):
+            equal += 1
+            continue
+        (our_text, our_bits), (their_text, their_bits) = _content(ours), _content(theirs)
+        assert our_text == their_text == data
+        assert our_bits <= their_bits
+    assert equal >= 15
+
+
 # --- options and bad input ------------------------------------------------------------------
 
 
@@ -472,6 +518,15 @@ def test_symbol_facts() -> None:
         (lambda: hanxin.hanxin("a\ud800b"), InvalidFormat, "hanxin_character",
          r"Cannot encode character '\\ud800' at position 2 of 'a\\ud800b' in Han Xin Code: "
          "expected characters of GB 18030", None),
+        (lambda: hanxin.hanxin("中", eci=3), InvalidFormat, "hanxin_character",
+         "Cannot encode character '中' at position 1 of '中' in Han Xin Code: expected "
+         "characters of ECI 3 (iso8859-1)",
+         "汉信码无法编码“中”第 1 位的字符 '中'：应为 ECI 3 (iso8859-1) 中的字符"),
+        (lambda: hanxin.hanxin("1", eci=99), InvalidComponent, "hanxin_option",
+         "Invalid ECI 99 for Han Xin Code: expected an ECI assignment with a character set "
+         "(3-35), or None", None),
+        (lambda: hanxin.hanxin("(01)06901234567892", gs1=True, eci=26), InvalidComponent,
+         "hanxin_option", None, None),
         (lambda: hanxin.hanxin(""), InvalidFormat, "empty",
          "Empty value: expected data for Han Xin Code", "输入为空：应为汉信码的数据"),
         (lambda: hanxin.hanxin(b"123"), InvalidFormat, "not_text", None, None),  # type: ignore[arg-type]

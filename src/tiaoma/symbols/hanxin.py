@@ -58,6 +58,7 @@ from tiaoma.symbols._hanxin_tables import ALIGNMENT, BLOCKS, TOTAL_CODEWORDS
 from tiaoma.symbols.base import QuietZone, Row, Symbol, Symbology
 
 __all__ = [
+    "ECI_CHARSETS",
     "FUNCTION_INFORMATION_BITS",
     "LEVELS",
     "MASKS",
@@ -483,15 +484,15 @@ class _Units:
 
     @classmethod
     def of_gb18030(cls, data: bytes) -> _Units:
-        """Split GB 18030 bytes into characters: one byte below 0x80, four when the second
-        byte is a digit, two otherwise."""
+        """Split GB 18030 bytes into characters: one byte below 0x81 (and GBK's 0x80, the
+        euro) or 0xFF, four when the second byte is a digit, two otherwise."""
         values: list[int] = []
         kinds: list[int] = []
         widths: list[int] = []
         i, end = 0, len(data)
         while i < end:
             first = data[i]
-            if first < 0x80:
+            if first < 0x81 or first == 0xFF:
                 values.append(first)
                 kinds.append(_BYTE_KINDS[first])
                 widths.append(1)
@@ -783,14 +784,36 @@ def _write_chinese(
 
 
 def _eci_header(bits: _Bits, eci: int) -> None:
-    """§5.5.9: ECI indicator and the assignment number in 8, 16 or 24 bits."""
+    """§5.5.9: ECI indicator and the assignment number, ``0`` + 7 bits for the assignments
+    up to 127, which are all tiaoma has character sets for (``10`` + 14 bits and ``110`` + 21
+    bits carry the larger ones)."""
     bits.add(_ECI, 4)
-    if eci <= 127:
-        bits.add(eci, 8)
-    elif eci <= 16383:
-        bits.add(0b10 << 14 | eci, 16)
-    else:
-        bits.add(0b110 << 21 | eci, 24)
+    bits.add(eci, 8)
+
+
+#: AIM ECI assignments tiaoma can encode text in (AIM ITS/04-023), with Python's codec.
+ECI_CHARSETS: dict[int, str] = {
+    3: "iso8859-1", 4: "iso8859-2", 5: "iso8859-3", 6: "iso8859-4", 7: "iso8859-5",
+    8: "iso8859-6", 9: "iso8859-7", 10: "iso8859-8", 11: "iso8859-9", 12: "iso8859-10",
+    13: "iso8859-11", 15: "iso8859-13", 16: "iso8859-14", 17: "iso8859-15", 18: "iso8859-16",
+    20: "shift_jis", 21: "cp1250", 22: "cp1251", 23: "cp1252", 24: "cp1256", 25: "utf-16-be",
+    26: "utf-8", 27: "ascii", 28: "big5", 29: "gb2312", 30: "euc_kr", 31: "gbk",
+    32: "gb18030", 33: "utf-16-le", 34: "utf-32-be", 35: "utf-32-le",
+}  # fmt: skip
+#: The GB character sets, whose two- and four-byte characters the Chinese modes carry.
+_GB_ECIS = frozenset({29, 31, 32})
+
+
+def _eci_bits(text: str, eci: int) -> str:
+    """``text`` in the character set of ECI ``eci``, after that ECI: GB 2312, GBK and GB
+    18030 with the Chinese modes, any other as bytes (numeric, text and binary modes), as
+    Zint does."""
+    encoded = text.encode(ECI_CHARSETS[eci])
+    units = _Units.of_gb18030(encoded) if eci in _GB_ECIS else _Units.of_bytes(encoded)
+    bits = _Bits()
+    _eci_header(bits, eci)
+    _write_segments(bits, units, _choose_modes(units, multibyte_binary=True)[1])
+    return bits.text()
 
 
 def _data_bits(text: str) -> str:
@@ -979,8 +1002,8 @@ HANXIN_OPTION = define(
 HANXIN_CHARACTER = define(
     "hanxin_character",
     "Cannot encode character {char!r} at position {position} of {value!r} in Han Xin Code: "
-    "expected characters of GB 18030",
-    "汉信码无法编码“{value}”第 {position} 位的字符 {char!r}：应为 GB 18030 中的字符",
+    "expected characters of {charset}",
+    "汉信码无法编码“{value}”第 {position} 位的字符 {char!r}：应为 {charset} 中的字符",
 )
 
 #: ISO/IEC 20830:2021 §4.2.8 (Zint cites the 2019 draft's): 3X light on every side.
@@ -1011,28 +1034,38 @@ def _level(error_correction: object) -> int | None:
     )  # fmt: skip
 
 
-def _check_options(version: object, mask: object) -> None:
+def _check_options(version: object, mask: object, eci: object) -> None:
     if version is not None and not (type(version) is int and version in VERSIONS):
         raise _option_error(("version", "版本"), version, ("1 to 84, or None", "1 至 84 或 None"))
     if mask is not None and not (type(mask) is int and mask in MASKS):
         raise _option_error(("mask", "掩模"), mask, ("0 to 3, or None", "0 至 3 或 None"))
+    if eci is not None and (type(eci) is not int or eci not in ECI_CHARSETS):
+        raise _option_error(
+            ("ECI", "ECI"), eci,
+            ("an ECI assignment with a character set (3-35), or None",
+             "有字符集的 ECI 指派（3-35）或 None"),
+        )  # fmt: skip
 
 
-def _stream(data: object, *, gs1: bool) -> tuple[Symbology, str, str]:
+def _stream(data: object, *, gs1: bool, eci: int | None) -> tuple[Symbology, str, str]:
     """The symbology, the data as the symbol reports it, and the bit stream."""
     if gs1:
+        if eci is not None:
+            raise _option_error(("ECI", "ECI"), eci, ("None with gs1=True", "None（gs1=True 时）"))
         message = ai.parse(_text.require_text(data))
         return Symbology.GS1_HANXIN, message.bracketed(), _gs1_bits(message.fnc1())
     text = _text.require_text(data)
     if not text:
         raise InvalidFormat(EMPTY, expected="data for Han Xin Code", expected_zh="汉信码的数据")
+    charset = ECI_CHARSETS[_GB18030_ECI if eci is None else eci]
     try:
-        text.encode("gb18030")
-    except UnicodeEncodeError as error:  # a lone surrogate: no character at all
+        text.encode(charset)
+    except UnicodeEncodeError as error:  # a lone surrogate, or outside the ECI's set
         raise InvalidFormat(
-            HANXIN_CHARACTER, value=text, char=text[error.start], position=error.start + 1
-        ) from None
-    return Symbology.HANXIN, text, _data_bits(text)
+            HANXIN_CHARACTER, value=text, char=text[error.start], position=error.start + 1,
+            charset="GB 18030" if eci is None else f"ECI {eci} ({charset})",
+        ) from None  # fmt: skip
+    return Symbology.HANXIN, text, _data_bits(text) if eci is None else _eci_bits(text, eci)
 
 
 def _fit(
@@ -1066,6 +1099,7 @@ def hanxin(
     version: int | None = None,
     mask: int | None = None,
     gs1: bool = False,
+    eci: int | None = None,
 ) -> Symbol:
     """A Han Xin Code symbol (ISO/IEC 20830:2021, GB/T 21049-2022).
 
@@ -1077,11 +1111,13 @@ def hanxin(
     and 30 % recoverable); ``None`` takes the highest level that fits the smallest version
     at L1. ``version`` 1-84 fixes the size at ``2 × version + 21`` modules; ``None`` takes
     the smallest that holds the data. ``mask`` 0-3 fixes the data mask; ``None`` takes the
-    one of least penalty (§5.8.4.3). Quiet zone 3X.
+    one of least penalty (§5.8.4.3). ``eci`` (an AIM ECI assignment in
+    :data:`ECI_CHARSETS`) puts the text in that character set and says so in the symbol: GB
+    18030 (32) keeps the Chinese modes, the others go byte by byte. Quiet zone 3X.
     """
     level = _level(error_correction)
-    _check_options(version, mask)
-    symbology, shown, stream = _stream(data, gs1=gs1)
+    _check_options(version, mask, eci)
+    symbology, shown, stream = _stream(data, gs1=gs1, eci=eci)
     version, level = _fit(len(stream), level, version, symbology)
     grid = _matrix(_codewords(stream, version, level), version, level, mask)
     return Symbol(symbology, shown, _rows(grid), QUIET_ZONE)
