@@ -171,8 +171,9 @@ def _segment(name: str, name_zh: str, cells: list[tuple[int, int]], dark: bool) 
 
 
 def _segments(rows: int, columns: int) -> tuple[Segment, ...]:
-    """ISO/IEC 16022:2006 §11.2's five: L1, L2, their quiet zones QZL1 and QZL2, and the
-    clock tracks with the inner regions' frames (OCTASA)."""
+    """ISO/IEC 16022:2006's five fixed pattern segments (its symbol quality clause): L1, L2,
+    their quiet zones QZL1 and QZL2, and the clock tracks with the inner regions' frames
+    (OCTASA)."""
     frame, dark = _frame(rows, columns)
     frame[:, 0] = frame[rows - 1, :] = False
     inner = np.argwhere(frame)

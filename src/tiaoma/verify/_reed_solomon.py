@@ -1,5 +1,5 @@
 """Reed-Solomon error correction over GF(256), as the 2D symbologies use it, for counting the
-errors a symbol's blocks hold (ISO/IEC 15415 §7.8.x, unused error correction).
+errors a symbol's blocks hold (ISO/IEC 15415's unused error correction).
 
 Each symbology fixes the field's primitive polynomial and the generator's first root: QR Code
 0x11D with roots α^0 … α^(d-1) (ISO/IEC 18004:2015 §7.5.2), Data Matrix ECC 200 0x12D with

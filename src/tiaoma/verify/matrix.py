@@ -12,17 +12,17 @@ The steps and their sources:
   the centres of those runs (which print growth does not move) fix a perspective mapping;
 - each module's reflectance is the image seen through the synthetic aperture
   (:mod:`tiaoma.verify.image`'s disc, default 80 % of X as the GS1 General Specifications
-  §5.5.3 advise) at the module's centre (ISO/IEC 15415 §7.3);
+  §5.5.3 advise) at the module's centre;
 - symbol contrast SC = Rmax - Rmin over the symbol and its quiet zone, the global threshold
-  GT = (Rmax + Rmin) / 2, each module's modulation MOD = 2 |R - GT| / SC (§7.8.2-7.8.3);
+  GT = (Rmax + Rmin) / 2, each module's modulation MOD = 2 |R - GT| / SC;
 - the codewords read from our own modules (:mod:`tiaoma.verify._qr_structure`,
   :mod:`tiaoma.verify._dm_structure`) and each Reed-Solomon block corrected: unused error
-  correction UEC = 1 - 2e / (d - p) in the worst block (§7.8.7); a block past correction
+  correction UEC = 1 - 2e / (d - p) in the worst block; a block past correction
   fails the decode (grade 0);
 - modulation's grade from the codewords: a codeword's grade is its worst module's, and a
   block's the highest level at which, counting its codewords graded below that level as
   erasures, the notional UEC still grades at least as high; reflectance margin the same with
-  the modules the error correction had to put right graded 0 (§7.8.3-7.8.4);
+  the modules the error correction had to put right graded 0;
 - fixed pattern damage: each segment (QR Code's three finder patterns with their separators
   and its timing patterns; Data Matrix's L1, L2, QZL1, QZL2 and the clock tracks, OCTASA)
   graded the same way, on the count (finders) or share (tracks) of its modules graded below a
@@ -30,18 +30,20 @@ The steps and their sources:
   mean maps to (4 → 4, from 3.5 → 3, from 3.0 → 2, from 2.5 → 1);
 - axial non-uniformity ANU = |X̄ - Ȳ| / mean(X̄, Ȳ) of the regular grid fitted to the
   measured centres; grid non-uniformity GNU: the largest distance of a measured centre from
-  that regular grid, in X (§7.8.5-7.8.6);
+  that regular grid, in X;
 - print growth (dark runs' width over nominal, across and down, in X) is reported, not graded;
 - the symbol grade is the lowest parameter grade, written grade/aperture/wavelength
   (``4.0/08/660``; §5.1, the aperture in thousandths of an inch as ISO/IEC 15416's reference
   numbers).
 
-What is our reading, not the standards' text: the grey level of a pixel taken in proportion
-to reflectance unless calibrated; codewords below a level counted as erasures, those read
-wrong (reflectance margin) as errors; the
-segments' allowances :data:`FINDER_ALLOWANCE` and :data:`TRACK_ALLOWANCE`; GNU measured along
-the fixed patterns' lines only; the requirements of GS1 (1.5/08/660 for GS1 QR Code and GS1
-DataMatrix) and GB/T 33993 (1.5 under GB/T 23704); the advice.
+The thresholds are ISO/IEC 15415's as docs/research/issue-24.md §3 gives them (the standard's
+own text was not available to us, so its clauses are not cited here). What is our reading,
+not the standards' text: the grey level of a pixel taken in proportion to reflectance unless
+calibrated; codewords below a level counted as erasures, those read wrong (reflectance
+margin) as errors; the segments' allowances :data:`FINDER_ALLOWANCE` and
+:data:`TRACK_ALLOWANCE`; GNU measured along the fixed patterns' lines only; the requirements
+of GS1 (1.5/08/660 for GS1 QR Code and GS1 DataMatrix) and GB/T 33993 (1.5 under GB/T
+23704); the advice.
 
 Han Xin Code (ISO/IEC 20830, GB/T 21049) takes the same path: zxing-cpp reads none, so
 tiaoma's own reader (:mod:`tiaoma.readers.hanxin`) finds it and gives its corners and
@@ -129,7 +131,7 @@ APERTURE_OF_X = 0.8
 FINDER_ALLOWANCE = {4: 0, 3: 1, 2: 2, 1: 3}
 #: Our reading: the share of a track's (timing, clock, quiet zone) modules, likewise.
 TRACK_ALLOWANCE = {4: 0.0, 3: 0.09, 2: 0.13, 1: 0.17}
-#: ISO/IEC 15415 Table 6 and §7.8: the lower bound of grades 4, 3, 2, 1.
+#: ISO/IEC 15415: the lower bound of grades 4, 3, 2, 1.
 _SC = (70.0, 55.0, 40.0, 20.0)
 _MOD = (0.50, 0.40, 0.30, 0.20)
 _UEC = (0.62, 0.50, 0.37, 0.25)
