@@ -243,7 +243,13 @@ def error_correction_blocks(version: int, level: int) -> tuple[tuple[int, int, i
 
 def data_codeword_count(version: int, level: int) -> int:
     """Data codewords of a version at a level (Table B.1)."""
-    return sum(blocks * data for blocks, data, _ in error_correction_blocks(version, level))
+    return _DATA_CODEWORDS[level - 1][version - 1]
+
+
+_DATA_CODEWORDS = tuple(
+    tuple(sum(blocks * data for blocks, data, _ in BLOCKS[version][level]) for version in range(84))
+    for level in range(4)
+)
 
 
 def _gf_tables() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -713,21 +719,36 @@ def _write_numeric(bits: _Bits, digits: str) -> None:
     bits.add(1020 + (len(digits) - 1) % 3 + 1, 10)  # 1021-1023: the last group's length
 
 
+# Each byte's 6 bits in text mode, with the sub-mode it needs (1 or 2; 0: not in text mode).
+_TEXT_CODES = tuple(
+    (1, format(_text1(b), "06b")) if _text1(b) >= 0
+    else (2, format(_text2(b), "06b")) if _text2(b) >= 0 else (0, "")
+    for b in range(256)
+)  # fmt: skip
+
+
 def _write_text(bits: _Bits, values: list[int]) -> None:
-    bits.add(_TEXT, 4)
+    """Text mode: Text1 first, ``111110`` before each change of sub-mode, ``111111`` last."""
+    parts = ["0010"]
     submode = 1
     for value in values:
-        wanted = 1 if _text1(value) >= 0 else 2
+        wanted, code = _TEXT_CODES[value]
         if wanted != submode:
-            bits.add(62, 6)
+            parts.append("111110")
             submode = wanted
-        bits.add(_text1(value) if submode == 1 else _text2(value), 6)
-    bits.add(63, 6)
+        parts.append(code)
+    parts.append("111111")
+    bits.parts.append("".join(parts))
 
 
 def _write_binary(bits: _Bits, values: list[int], widths: list[int]) -> None:
+    """Binary mode: the count of bytes in 13 bits, then the bytes."""
+    count = sum(widths)
     bits.add(_BINARY, 4)
-    bits.add(sum(widths), 13)
+    bits.add(count, 13)
+    if count == len(values):  # single bytes: all in one number
+        bits.add(int.from_bytes(bytes(values), "big"), 8 * count)
+        return
     for value, width in zip(values, widths, strict=True):
         bits.add(value, 8 * width)
 
