@@ -18,7 +18,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from tiaoma import digital_link
+from tiaoma import commodity2d, digital_link
 from tiaoma.ai import Gs1Message
 from tiaoma.digital_link import DigitalLink
 from tiaoma.errors import TiaomaError
@@ -144,13 +144,32 @@ def _message_rows(message: Gs1Message) -> Rows:
     # A message without a Digital Link primary key (e.g. (3202) alone) has no URI to show.
     with contextlib.suppress(TiaomaError):
         rows.append(("Digital Link", digital_link.to_uri(message.bracketed())))
-    return rows
+    return [*rows, _commodity_row(message.bracketed())]
+
+
+def _commodity_row(text: str) -> tuple[str, str]:
+    """Whether the data may be a commodity 2D code (GB/T 33993-2024), and if not, why."""
+    try:
+        code = commodity2d.parse(text)
+    except TiaomaError as error:
+        reason = f"{error} (不是商品二维码：{error.message_zh})"
+        return "GB/T 33993", f"not a commodity 2D code: {reason}"
+    x = code.x_dimensions
+    verdict = (
+        f"commodity 2D code, {code.structure.label} (商品二维码); "
+        f"X {x.minimum:.3f}-{x.maximum:.3f} mm, grade ≥ {commodity2d.MINIMUM_GRADE}"
+    )
+    return "GB/T 33993", "; ".join([verdict, *(english for english, _ in code.notes)])
+
+
+_OWN_ROWS = ("Digital Link", "GB/T 33993")
 
 
 def _digital_link_rows(link: DigitalLink) -> Rows:
-    rows = _message_rows(link.message)[:-1]
+    # The URI itself and its own verdict stand in for the element string's.
+    rows = [row for row in _message_rows(link.message) if row[0] not in _OWN_ROWS]
     rows[0] = ("type", "GS1 Digital Link URI (GS1 数字链接)")
-    return [*rows, ("resolver", link.resolver)]
+    return [*rows, ("resolver", link.resolver), _commodity_row(link.uri())]
 
 
 _DESCRIBERS: dict[str, Callable[[Any], Rows]] = {
