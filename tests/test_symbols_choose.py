@@ -192,3 +192,31 @@ def test_databar_renders_and_decodes(symbology: Symbology, data: str, text: str)
         image = Image.open(io.BytesIO(png)).convert("L")
         found = zxingcpp.read_barcodes(image, try_downscale=False)
         assert [(r.text, r.symbology_identifier) for r in found] == [(text, "]e0")]
+
+
+@pytest.mark.parametrize(
+    ("data", "symbology", "linear"),
+    [
+        ("9012345678906|(99)1234-abcd", None, Symbology.EAN13),
+        ("(01)09521234543213|(10)ABC123", None, Symbology.GS1_128),
+        ("(01)09521234543213|(10)ABC123", Symbology.DATABAR_OMNI, Symbology.DATABAR_OMNI),
+        ("(01)00012345678905|(17)271231", Symbology.DATABAR_LIMITED, Symbology.DATABAR_LIMITED),
+    ],
+)
+def test_linear_bar_2d_is_a_gs1_composite(
+    data: str, symbology: Symbology | None, linear: Symbology
+) -> None:
+    from tiaoma.symbols import composite
+
+    drawn = encode(data, symbology)
+    assert drawn.symbology is linear
+    assert len(drawn.rows) > 1  # the 2D component above the linear one
+    kinds = {Symbology.DATABAR_OMNI: "databar-omni", Symbology.DATABAR_LIMITED: "databar-limited"}
+    kind = None if symbology is None else kinds[symbology]
+    assert drawn == composite.encode(data, linear_kind=kind)
+
+
+def test_a_bar_in_text_stays_text() -> None:
+    assert encode("A|B").symbology is Symbology.CODE128
+    assert encode("6901234567892|not gs1").symbology is Symbology.CODE128
+    assert encode("6901234567892|(10)ABC", Symbology.QR).symbology is Symbology.QR  # its text

@@ -99,10 +99,11 @@ def encoder_for(symbology: Symbology) -> Encoder:
 
 def encode(data: str, symbology: Symbology | None = None, **options: Any) -> Symbol:
     """Encode ``data``; without ``symbology``, choose it from what the data is: a code tiaoma
-    knows by its kind, any other text as Code 128. ``main+addon`` draws an EAN/UPC add-on."""
-    split = _addon_split(data, symbology)
-    if split is not None:
-        return _with_addon(data, *split, symbology, options)
+    knows by its kind, any other text as Code 128. ``main+addon`` draws an EAN/UPC add-on,
+    ``linear|2D`` a GS1 Composite symbol (:mod:`tiaoma.symbols.composite`)."""
+    joined = _joined(data, symbology, options)
+    if joined is not None:
+        return joined
     if symbology is not None:
         return encoder_for(symbology)(data, **options)
     try:
@@ -117,6 +118,50 @@ def encode(data: str, symbology: Symbology | None = None, **options: Any) -> Sym
         return encoder_for(Symbology.GS1_128)(f"(00){found.canonical}", **options)
     chosen = _BY_KIND.get(found.kind, _gtin_symbology)(found)
     return encoder_for(chosen)(found.canonical, **options)
+
+
+#: The linear symbols a GS1 Composite may be built on, by the composite module's names.
+_COMPOSITE_KINDS = {
+    Symbology.EAN13: "ean13",
+    Symbology.EAN8: "ean8",
+    Symbology.UPCA: "upca",
+    Symbology.UPCE: "upce",
+    Symbology.GS1_128: "gs1-128",
+    Symbology.DATABAR_OMNI: "databar-omni",
+    Symbology.DATABAR_TRUNCATED: "databar-truncated",
+    Symbology.DATABAR_STACKED: "databar-stacked",
+    Symbology.DATABAR_STACKED_OMNI: "databar-stacked-omni",
+    Symbology.DATABAR_LIMITED: "databar-limited",
+    Symbology.DATABAR_EXPANDED: "databar-expanded",
+    Symbology.DATABAR_EXPANDED_STACKED: "databar-expanded-stacked",
+}
+
+
+def _joined(data: str, symbology: Symbology | None, options: dict[str, Any]) -> Symbol | None:
+    """A symbol of two parts, ``linear|2D`` (a GS1 Composite) or ``main+addon``; else None."""
+    if _is_composite(data, symbology):
+        from tiaoma.symbols import composite  # noqa: PLC0415 - its tables load when needed
+
+        kind = None if symbology is None else _COMPOSITE_KINDS[symbology]
+        return composite.encode(data, linear_kind=kind, **options)
+    split = _addon_split(data, symbology)
+    return None if split is None else _with_addon(data, *split, symbology, options)
+
+
+def _is_composite(data: str, symbology: Symbology | None) -> bool:
+    """``linear|2D`` (as BWIPP and Zint write a GS1 Composite) for a symbol that takes one;
+    without ``symbology``, when the linear part is a code tiaoma knows and the 2D part GS1
+    data: ``|`` in other text is just Code 128 text."""
+    if "|" not in data or (symbology is not None and symbology not in _COMPOSITE_KINDS):
+        return False
+    if symbology is not None:
+        return True
+    primary, _, cc_data = (part.strip() for part in data.partition("|"))
+    try:
+        identify_module.identify(primary)
+    except TiaomaError:
+        return False
+    return cc_data.startswith(("(", "[")) or cc_data[:2].isdigit()
 
 
 # Books, serials and printed music are printed as their EAN-13 (ISO 2108, ISO 3297, ISO 10957).
