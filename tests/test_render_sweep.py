@@ -62,7 +62,9 @@ UPC_EAN = {Symbology.EAN13, Symbology.EAN8, Symbology.UPCA, Symbology.UPCE}
 DATABAR_GTIN = {Symbology.DATABAR_OMNI, Symbology.DATABAR_TRUNCATED, Symbology.DATABAR_STACKED,
                 Symbology.DATABAR_STACKED_OMNI, Symbology.DATABAR_LIMITED}  # fmt: skip
 GS1 = {Symbology.GS1_128, Symbology.DATABAR_EXPANDED, Symbology.DATABAR_EXPANDED_STACKED,
-       Symbology.GS1_QR, Symbology.GS1_DATAMATRIX}  # fmt: skip
+       Symbology.GS1_QR, Symbology.GS1_DATAMATRIX, Symbology.GS1_HANXIN}  # fmt: skip
+#: What zxing-cpp cannot read: tiaoma's own reader reads it back.
+HAN_XIN = {Symbology.HANXIN, Symbology.GS1_HANXIN}
 MAIN_FOR_ADDON = "6936983800013"  # the EAN-13 an add-on drawn alone is read beside
 CSET82 = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 CHINESE = "中国商品条码编码中心北京上海广州深圳条形码二维码"
@@ -191,6 +193,8 @@ RANDOM: dict[Symbology, Callable[[random.Random], Case | str]] = {
     Symbology.DATAMATRIX: _text,
     Symbology.GS1_DATAMATRIX: _element_string,
     Symbology.PDF417: _text,
+    Symbology.HANXIN: _text,
+    Symbology.GS1_HANXIN: _element_string,
 }
 
 
@@ -335,13 +339,26 @@ def picture(case: Case, magnification: float, draw: Draw) -> Image.Image:
 
 
 def read(image: Image.Image, case: Case) -> list[tuple[str, str]]:
-    """Every (text, symbology identifier) zxing-cpp finds in ``image``."""
+    """Every (text, symbology identifier) zxing-cpp (Han Xin: tiaoma's reader) finds."""
+    if case.symbology in HAN_XIN:
+        return _read_han_xin(image)
     # A symbol printed with an add-on is read with it, never as its main symbol alone.
     with_addon = case.symbology in ADDONS or "addon_digits" in case.options
     addon = zxingcpp.EanAddOnSymbol.Require if with_addon else zxingcpp.EanAddOnSymbol.Ignore
     results = zxingcpp.read_barcodes(image, try_downscale=False, text_mode=zxingcpp.TextMode.HRI,
                                      ean_add_on_symbol=addon)  # fmt: skip
     return [(r.text, r.symbology_identifier) for r in results]
+
+
+def _read_han_xin(image: Image.Image) -> list[tuple[str, str]]:
+    from tiaoma import ai
+    from tiaoma.readers.hanxin import read_hanxin
+
+    return [
+        (ai.parse(found.text).bracketed(), Symbology.GS1_HANXIN.identifier) if found.gs1
+        else (found.text, Symbology.HANXIN.identifier)
+        for found in read_hanxin(np.asarray(image.convert("L")))
+    ]  # fmt: skip
 
 
 def misreads(plan: Plan, writers: dict[str, Draw]) -> list[str]:

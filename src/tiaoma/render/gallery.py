@@ -47,6 +47,8 @@ EXAMPLES: tuple[tuple[Symbology, str, str], ...] = (
     (Symbology.DATAMATRIX, "tiaoma 条码", "Data Matrix"),
     (Symbology.GS1_DATAMATRIX, "(01)06936983800013(17)261231(10)ABC123", "GS1 DataMatrix"),
     (Symbology.PDF417, "tiaoma: China's commodity barcode system", "PDF417"),
+    (Symbology.HANXIN, "tiaoma 中国商品条码 汉信码", "Han Xin Code (汉信码, GB/T 21049)"),
+    (Symbology.GS1_HANXIN, "(01)06936983800013(17)261231(10)ABC123", "GS1 Han Xin Code"),
 )  # fmt: skip
 
 
