@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import sys
 
-from bench import billing, hall, hanxin, homes, matrix_grading, numbers, products, symbols, verify
+from bench import (
+    billing,
+    hall,
+    hanxin,
+    hanxin_read,
+    homes,
+    matrix_grading,
+    numbers,
+    products,
+    symbols,
+    verify,
+)
 
 SUITES = {
     "numbers": numbers.main,
     "symbols": symbols.main,
     "hanxin": hanxin.main,
+    "hanxin_read": hanxin_read.main,
     "verify": verify.main,
     "matrix_grading": matrix_grading.main,
     "hall": hall.main,

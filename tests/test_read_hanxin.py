@@ -255,11 +255,23 @@ PHOTOS = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("name", PHOTOS)
-@pytest.mark.parametrize("version", [1, 7, 30, 84])
+#: What the reader does not read yet (strict: a case that starts passing fails, to be moved).
+NOT_YET = {
+    ("two pixels a module", 84): "at 2.2 pixels a module large symbols' cores are not found",
+    ("everything", 84): "the top-right core is lost; three cores and a guess are not enough",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "version"),
+    [
+        pytest.param(name, version, marks=pytest.mark.xfail(reason=NOT_YET[name, version],
+                                                            strict=True))
+        if (name, version) in NOT_YET else (name, version)
+        for name in PHOTOS for version in (1, 7, 30, 84)
+    ],
+)  # fmt: skip
 def test_reads_photos(name: str, version: int) -> None:
-    if name == "two pixels a module" and version >= 30:
-        pytest.xfail("at 2.2 pixels a module the largest symbols are not found yet")
     rng = random.Random(version)
     level = rng.randint(1, 4)
     text = _random_text(rng, min(version, 20), level)

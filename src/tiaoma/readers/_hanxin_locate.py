@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -37,13 +38,13 @@ __all__ = ["MAX_PIXELS", "read_image"]
 
 #: Larger images are refused (as :data:`tiaoma.scan.MAX_PIXELS`): memory, not pixels, runs out.
 MAX_PIXELS = 120_000_000
-#: Finder search runs on a copy shrunk to about this many pixels; sampling uses every pixel.
-SEARCH_PIXELS = 4_000_000
+#: Candidates looked at (nearest first) for a core missing where three others put it.
+NEAR_TRIES = 12
+#: The most plausible triples of cores (top left, top right, bottom right) tried.
+TRIPLES = 24
 #: When no assignment passes, the best few (above this agreement) are tried at every side.
 WIDE_SEARCHES = 12
 WIDE_AGREEMENT = 0.6
-#: The smoothing radii tried in turn (pixels): 1 for noise, 0 for modules of two pixels.
-SMOOTHING = (1, 0)
 #: Fewer pixels per module than this cannot be sampled reliably.
 MIN_MODULE_PIXELS = 1.5
 #: Finder candidates kept for the search of four (the best supported).
@@ -102,31 +103,34 @@ def _smoothed(image: Gray) -> Gray:
     return smooth
 
 
-def _local_mean(image: Gray, radius: int) -> Gray:
-    """About the mean over a (2·radius + 1)² window: block means of radius/2 pixels averaged
-    over 5×5 blocks and spread back (as zxing's hybrid binariser does, much cheaper)."""
-    block = max(1, radius // 2)
-    height, width = image.shape
-    tall, wide = -(-height // block), -(-width // block)
-    padded = np.pad(image, ((0, tall * block - height), (0, wide * block - width)), mode="edge")
-    blocks = padded.reshape(tall, block, wide, block).mean(axis=(1, 3), dtype=np.float32)
-    spread = _box_mean(blocks, 2)
-    full = np.repeat(np.repeat(spread, block, axis=0), block, axis=1)
-    mean: Gray = full[:height, :width]
-    return mean
-
-
 class _Thresholded:
-    """A grey image, smoothed, with its local threshold and the dark pixels."""
+    """A grey image with its local threshold and its dark pixels, smoothed or not."""
 
-    def __init__(self, gray: Gray, smoothing: int) -> None:
+    def __init__(self, gray: Gray, threshold: Gray, smoothing: bool) -> None:
         self.raw = gray
-        self.gray = _smoothed(gray) if smoothing else gray
-        radius = max(7, min(75, min(gray.shape) // 16))
-        self.threshold = _box_mean(self.gray, radius) - 2.0
-        self.dark = self.gray < self.threshold
-        # the cores are measured unsmoothed: smoothing grows a dark square next to light
-        self.raw_dark = self.raw < self.threshold if smoothing else self.dark
+        self.threshold = threshold
+        self.raw_dark = gray < threshold
+        # smoothed, noise does not break the runs; unsmoothed, modules of two pixels survive
+        # (and the cores are measured unsmoothed: smoothing grows a dark square beside light)
+        self.dark = _smoothed(gray) < threshold if smoothing else self.raw_dark
+        # first every other row and column (a core is three modules of two pixels), then all
+        self.step = 2 if smoothing else 1
+
+
+def _threshold(gray: Gray) -> Gray:
+    """The local threshold: the mean over about 1/8 of the image's side, a little lower."""
+    radius = max(7, min(75, min(gray.shape) // 16))
+    if min(gray.shape) < 200:
+        threshold: Gray = _box_mean(gray, radius) - np.float32(2.0)
+        return threshold
+    # on a copy of half the size (a quarter of the work): the mean over a wide window hardly
+    # changes from one pixel to the next
+    height, width = gray.shape
+    half = gray[: height // 2 * 2, : width // 2 * 2].reshape(height // 2, 2, width // 2, 2)
+    small = _box_mean(half.mean(axis=(1, 3), dtype=np.float32), radius // 2)
+    full = np.repeat(np.repeat(small, 2, axis=0), 2, axis=1)
+    threshold = np.pad(full, ((0, height - full.shape[0]), (0, width - full.shape[1])), mode="edge")
+    return threshold - np.float32(2.0)
 
 
 # --- 2. finder candidates ------------------------------------------------------------------
@@ -144,28 +148,31 @@ def _finder_cuts(dark: npt.NDArray[np.bool_]) -> tuple[Points, Points, Points]:
     if lengths.size < 7:
         empty = np.zeros(0)
         return empty, empty, empty
-    window = np.lib.stride_tricks.sliding_window_view(lengths, 7)
-    colours = np.lib.stride_tricks.sliding_window_view(values, 7)
-    shape_ok = (colours[:, 1] == 1) & (colours[:, 2] == 0) & (colours[:, 3] == 1)
-    shape_ok &= (colours[:, 4] == 0) & (colours[:, 5] == 1)
-    shape_ok &= (colours[:, 0] != 1) & (colours[:, 6] != 1)
-    runs = window[:, 1:6]
+    # runs alternate within a row, so five runs starting dark, none of them or their two
+    # neighbours the padding between rows, are dark-light-dark-light-dark between light
+    first = np.arange(1, lengths.size - 5)
+    first = first[(values[first] == 1) & (values[first - 1] != 1) & (values[first + 5] != 1)]
+    runs = np.stack([lengths[first + k] for k in range(5)], axis=1)
+    inside = (values[first + 1] == 0) & (values[first + 2] == 1) & (values[first + 3] == 0)
+    inside &= values[first + 4] == 1
     unit = runs.sum(axis=1) / 7.0
     ones = np.abs(runs - unit[:, None]) <= 0.55 * unit[:, None]
     three_first = (np.abs(runs[:, 0] - 3 * unit) <= 1.1 * unit) & ones[:, 1:].all(axis=1)
     three_last = (np.abs(runs[:, 4] - 3 * unit) <= 1.1 * unit) & ones[:, :4].all(axis=1)
-    margins = np.minimum(np.where(colours[:, 0] == 2, 99, window[:, 0]),
-                         np.where(colours[:, 6] == 2, 99, window[:, 6]))  # fmt: skip
-    good = shape_ok & (three_first | three_last) & (margins >= 0.5 * unit) & (unit >= 0.5)
+    edge = np.float64(1e9)  # the image's edge is as good as a quiet zone
+    margins = np.minimum(np.where(values[first - 1] == 2, edge, lengths[first - 1]),
+                         np.where(values[first + 5] == 2, edge, lengths[first + 5]))  # fmt: skip
+    good = inside & (three_first | three_last) & (margins >= 0.5 * unit) & (unit >= 0.5)
     index = np.flatnonzero(good)
-    run_start = starts[index + 1]  # flat position of each pattern's first run
+    run_start = starts[first[index]]  # flat position of each pattern's first run
     ends = np.cumsum(runs[index], axis=1)
     big_start = np.where(three_first[index], 0, ends[:, 3])
     big_end = np.where(three_first[index], ends[:, 0], ends[:, 4])
     centre_flat = run_start + (big_start + big_end) / 2.0
+    unit = unit[index]
     row = np.floor(centre_flat / (width + 2))
     column = centre_flat - row * (width + 2) - 1
-    return row, column, unit[index]
+    return row, column, unit
 
 
 def _run_lengths(dark: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
@@ -217,13 +224,15 @@ def _ringed(
 
 
 def _candidates(
-    dark: npt.NDArray[np.bool_], raw_dark: npt.NDArray[np.bool_]
+    dark: npt.NDArray[np.bool_], raw_dark: npt.NDArray[np.bool_], step: int
 ) -> list[tuple[float, float, float, int]]:
     """Where finder cuts from rows and columns gather: (x, y, module size, support), best
     supported first. The cuts are pooled in square cells of about 1.5 modules; a cell's
     support counts the cuts in it and its eight neighbours (a core may straddle cells)."""
-    rows, columns, units = _finder_cuts(dark)
-    columns_t, rows_t, units_t = _finder_cuts(dark.T)
+    rows, columns, units = _finder_cuts(dark[::step])
+    rows = rows * step
+    columns_t, rows_t, units_t = _finder_cuts(dark.T[::step])
+    columns_t = columns_t * step
     vertical = _run_lengths(dark.T)  # indexed [column, row]
     horizontal = _run_lengths(dark)
     keep = _crossed(vertical, columns, rows, units)
@@ -324,13 +333,21 @@ def _core(
 
 
 def _homography(source: Points, target: Points) -> Points:
-    """The 3×3 perspective transform taking four or more source points to target points."""
-    rows = []
-    for (u, v), (x, y) in zip(source, target, strict=True):
-        rows.append([u, v, 1, 0, 0, 0, -u * x, -v * x, -x])
-        rows.append([0, 0, 0, u, v, 1, -u * y, -v * y, -y])
-    _, _, vt = np.linalg.svd(np.array(rows, dtype=np.float64))
-    matrix: Points = vt[-1].reshape(3, 3) / vt[-1, -1]
+    """The 3×3 perspective transform taking four source points to four target points."""
+    rows = np.zeros((8, 8))
+    u, v = source[:, 0], source[:, 1]
+    x, y = target[:, 0], target[:, 1]
+    rows[0::2, 0], rows[0::2, 1], rows[0::2, 2] = u, v, 1
+    rows[1::2, 3], rows[1::2, 4], rows[1::2, 5] = u, v, 1
+    rows[0::2, 6], rows[0::2, 7] = -u * x, -v * x
+    rows[1::2, 6], rows[1::2, 7] = -u * y, -v * y
+    values = np.empty(8)
+    values[0::2], values[1::2] = x, y
+    try:
+        solved = np.linalg.solve(rows, values)
+    except np.linalg.LinAlgError:  # three of the points in a line: no transform
+        solved = np.zeros(8)
+    matrix: Points = np.append(solved, 1.0).reshape(3, 3)
     return matrix
 
 
@@ -416,32 +433,58 @@ def _triples(cores: Points, units: Points) -> list[tuple[float, int, int, int]]:
     return [(float(score[i]), int(a[i]), int(b[i]), int(c[i])) for i in picked]
 
 
-def _bottom_left(named: Points, size: float) -> Points:
-    """Where the bottom-left core should be, given the other three (an affine guess)."""
-    top_left, top_right, bottom_right = named
-    span = size - 11
-    guess: Points = (
-        top_left
-        + (-4 / span) * (top_right - top_left)
-        + ((size - 7) / span) * (bottom_right - top_right)
-    )
-    return guess
+def _completed(three: Points, corner: int, size: float) -> Points:
+    """All four cores (top left, top right, bottom right, bottom left) given three found in
+    clockwise order with the middle one at ``corner`` (0-3): the fourth where the affine map
+    of the other three puts it."""
+    model = _model_cores(round(size))
+    roles = [(corner - 1) % 4, corner, (corner + 1) % 4]
+    missing = (corner + 2) % 4
+    source = np.hstack([model[roles], np.ones((3, 1))])
+    try:
+        affine = np.linalg.solve(source, three)  # 3 × 2: model (x, y, 1) → image
+    except np.linalg.LinAlgError:
+        affine = np.zeros((3, 2))
+    four = np.empty((4, 2))
+    four[roles] = three
+    four[missing] = np.append(model[missing], 1.0) @ affine
+    return four
 
 
-def _quadruples(cores: Points, units: Points) -> list[tuple[Points, float, bool]]:
-    """Plausible (TL, TR, BR, BL core positions, module size), most plausible first; the
-    bottom-left core is the nearest candidate to where it should be, or that place."""
+#: Model distances between the cores of neighbouring corners: s - 11 along the top and the
+#: right, about s - 7 to the bottom-left core (in its corner).
+_SPAN = (11.0, 11.0, 7.0, 7.0)
+
+
+def _quadruples(
+    cores: Points,
+    units: Points,
+    corners: tuple[int, ...] = (1,),
+    near: Callable[[Points, float], Points | None] | None = None,
+) -> list[tuple[Points, float, bool]]:
+    """Plausible (TL, TR, BR, BL core positions, module size, whether one was guessed), most
+    plausible first: a right angle of cores taken as the top-right corner (or any of
+    ``corners``), the fourth core the nearest candidate to where it should be, else one that
+    ``near`` finds there (among the less supported candidates), else that place."""
     found = []
-    for _, a, b, c in _triples(cores, units)[:60]:
+    for _, a, b, c in _triples(cores, units)[:TRIPLES]:
         unit = float((units[a] + units[b] + units[c]) / 3)
-        named = cores[[a, b, c]]
-        size = _across(named) / unit + 11
-        guess = _bottom_left(named, size)
-        distance = np.linalg.norm(cores - guess, axis=1)
-        distance[[a, b, c]] = np.inf
-        nearest = int(np.argmin(distance))
-        guessed = bool(distance[nearest] > max(3 * unit, 0.2 * size * unit))
-        found.append((np.vstack([named, guess if guessed else cores[nearest]]), unit, guessed))
+        three = cores[[a, b, c]]
+        for corner in corners:
+            span = (np.linalg.norm(three[1] - three[0]) + np.linalg.norm(three[2] - three[1])) / 2
+            size = float(span / unit + (_SPAN[(corner - 1) % 4] + _SPAN[corner]) / 2)
+            four = _completed(three, corner, max(23.0, size))
+            missing = (corner + 2) % 4
+            distance = np.linalg.norm(cores - four[missing], axis=1)
+            distance[[a, b, c]] = np.inf
+            nearest = int(np.argmin(distance))
+            reach = max(3 * unit, 0.2 * size * unit)
+            guessed = bool(distance[nearest] > reach)
+            if not guessed:
+                four[missing] = cores[nearest]
+            elif near is not None and (core := near(four[missing], reach)) is not None:
+                four[missing], guessed = core, False
+            found.append((four, unit, guessed))
     return found
 
 
@@ -486,28 +529,36 @@ def _best_transform(
 
 
 def _read_at(sampler: _Sampler, named: Points, estimate: int) -> reader.HanXinRead:
-    """Read the symbol at the side whose function information reads best.
+    """Read the symbol at the side and orientation whose function information reads best.
 
     The cores' distance gives the side to within a few per cent, too loose at version 84
     (189 modules), so every side within 15 % is tried on the function information alone
-    (68 modules each), and the symbol read at the one that agrees best with its own word."""
-    tried: list[tuple[int, int, Points]] = []
+    (68 modules each). The finders and cores look the same reflected in the diagonal from
+    top right to bottom left, so that reflection is tried too: the function information
+    tells them apart."""
+    table, keys = reader.function_information_table()
+    tried: list[tuple[int, int, bool, Points]] = []
     for version in hanxin.VERSIONS:
         size = hanxin.side(version)
         if abs(size - estimate) > 0.15 * estimate + 2:
             continue
         matrix = _homography(_model_cores(size), named)
         rows, columns = np.divmod(hanxin.function_information_positions(version)[:, :28], size)
-        bits = sampler.sample(matrix, rows.reshape(-1), columns.reshape(-1)).reshape(2, 28)
-        table, keys = reader.function_information_table()
-        wrong = (table[keys[:, 0] == version][:, None, :] != bits[None]).sum(axis=(1, 2)).min()
-        tried.append((int(wrong), size, matrix))
-    _, size, matrix = min(tried, key=lambda entry: entry[0])
-    read = reader.decode_modules(sampler.grid(matrix, size))
-    u = np.array([0.0, size, size, 0.0])
-    v = np.array([0.0, 0.0, size, size])
-    corners_x, corners_y = _apply(matrix, u, v)
-    corners = tuple((float(x), float(y)) for x, y in zip(corners_x, corners_y, strict=True))
+        words = table[keys[:, 0] == version][:, None, :]
+        for flipped in (False, True):
+            at_rows, at_columns = (
+                (size - 1 - columns, size - 1 - rows) if flipped else (rows, columns)
+            )
+            bits = sampler.sample(matrix, at_rows.reshape(-1), at_columns.reshape(-1))
+            wrong = int((words != bits.reshape(2, 28)[None]).sum(axis=(1, 2)).min())
+            tried.append((wrong, size, flipped, matrix))
+    _, size, flipped, matrix = min(tried, key=lambda entry: entry[0])
+    grid = sampler.grid(matrix, size)
+    read = reader.decode_modules(grid[::-1, ::-1].T if flipped else grid)
+    x = np.array([0.0, size, size, 0.0])  # the symbol's corners, in module coordinates
+    y = np.array([0.0, 0.0, size, size])
+    corners_x, corners_y = _apply(matrix, size - y, size - x) if flipped else _apply(matrix, x, y)
+    corners = tuple((float(cx), float(cy)) for cx, cy in zip(corners_x, corners_y, strict=True))
     across = np.subtract(corners[1], corners[0])
     down = np.subtract(corners[3], corners[0])
     turned_over = across[0] * down[1] - across[1] * down[0] < 0  # y runs down the image
@@ -542,33 +593,54 @@ def read_image(image: npt.ArrayLike, *, max_pixels: int | None = None) -> list[r
     if pixels > limit:
         raise reader.HanXinError(_TOO_LARGE, pixels=pixels, limit=limit)
     gray = _gray(image)
-    reads: list[reader.HanXinRead] = []
-    failures: list[reader.HanXinError] = []
-    units: list[float] = []
-    for smoothing in SMOOTHING:
-        # smoothed, noise does not break the runs; unsmoothed, modules of two pixels survive
-        reads, failed, unit = _read_thresholded(_Thresholded(gray, smoothing))
+    failures: list[tuple[float, reader.HanXinError]] = []
+    threshold = _threshold(gray)
+    for smoothing in (True, False):
+        reads, failed = _read_thresholded(_Thresholded(gray, threshold, smoothing))
         failures.extend(failed)
-        units.extend(unit)
         if reads:
             return reads
     if failures:
-        if min(units) < MIN_MODULE_PIXELS:
-            raise reader.HanXinError(_TOO_SMALL, pixels=min(units), minimum=MIN_MODULE_PIXELS)
-        raise failures[0]
+        unit, error = failures[0]
+        if unit < MIN_MODULE_PIXELS:
+            raise reader.HanXinError(_TOO_SMALL, pixels=unit, minimum=MIN_MODULE_PIXELS)
+        raise error
     return reads
+
+
+def _ranked(
+    sampler: _Sampler,
+    cores: Points,
+    units: Points,
+    corners: tuple[int, ...],
+    near: Callable[[Points, float], Points | None] | None = None,
+) -> list[tuple[float, int, Points, float]]:
+    """(finder agreement, side, cores named, module size), best first: the assignments at
+    the side the cores' distance suggests, the best of them then at every side within 15 %
+    if need be (a blurred core looks bigger than it is)."""
+    first = sorted(
+        ((*_best_transform(sampler, named, unit, guessed), named, unit, guessed)
+         for named, unit, guessed in _quadruples(cores, units, corners, near)),
+        key=lambda entry: -entry[0],
+    )  # fmt: skip
+    ranked = []
+    for agreement, _, size, named, unit, guessed in first[:WIDE_SEARCHES]:
+        if FINDER_AGREEMENT > agreement > WIDE_AGREEMENT:
+            wider, _, wider_size = _best_transform(sampler, named, unit, guessed, wide=True)
+            ranked.append((wider, wider_size, named, unit))
+        else:
+            ranked.append((agreement, size, named, unit))
+    return sorted(ranked, key=lambda entry: -entry[0])
 
 
 def _read_thresholded(
     thresholded: _Thresholded,
-) -> tuple[list[reader.HanXinRead], list[reader.HanXinError], list[float]]:
-    """The symbols read, the failures of those found but not read, the module sizes seen."""
+) -> tuple[list[reader.HanXinRead], list[tuple[float, reader.HanXinError]]]:
+    """The symbols read, and the failures (module size, error) of those found but not read."""
     sampler = _Sampler(thresholded, 1.0)
-    candidates = [c for c in _candidates(thresholded.dark, thresholded.raw_dark) if c[3] >= 2][
-        :CANDIDATES
-    ]
+    every = _candidates(thresholded.dark, thresholded.raw_dark, thresholded.step)
     found: list[tuple[float, float, float]] = []
-    for x, y, unit, _ in candidates:
+    for x, y, unit, _ in every[:CANDIDATES]:
         if any((x - cx) ** 2 + (y - cy) ** 2 < (2 * cu) ** 2 for cx, cy, cu in found):
             continue  # another cell of a core already found
         core = _core(thresholded.raw_dark, x, y, unit) or _core(thresholded.dark, x, y, unit)
@@ -576,30 +648,36 @@ def _read_thresholded(
             found.append(core)
     cores, units = _distinct(found)
     reads: list[reader.HanXinRead] = []
-    failures: list[reader.HanXinError] = []
+    failures: list[tuple[float, reader.HanXinError]] = []
     taken: list[Points] = []
-    # the best assignments at the side the cores' distance suggests, then their side looked
-    # for within 15 % (a blurred or smoothed core looks bigger than it is)
-    first = sorted(
-        ((*_best_transform(sampler, named, unit, guessed), named, unit, guessed)
-         for named, unit, guessed in _quadruples(cores, units)),
-        key=lambda entry: -entry[0],
-    )  # fmt: skip
-    ranked = sorted(
-        (entry[:5] if entry[0] >= FINDER_AGREEMENT
-         else (*_best_transform(sampler, entry[3], entry[4], entry[5], wide=True), *entry[3:5])
-         for entry in first[:WIDE_SEARCHES] if entry[0] > WIDE_AGREEMENT),
-        key=lambda entry: -entry[0],
-    )  # fmt: skip
-    for agreement, _, size, named, unit in ranked:
-        if agreement < FINDER_AGREEMENT:
+    places = np.array([(x, y) for x, y, _, _ in every]).reshape(-1, 2)
+
+    def near(point: Points, reach: float) -> Points | None:
+        """A core among the less supported candidates within reach of a point."""
+        distance = np.linalg.norm(places - point, axis=1)
+        for index in np.argsort(distance)[:NEAR_TRIES]:
+            if distance[index] > reach:
+                break
+            x, y, unit, _ = every[index]
+            core = _core(thresholded.raw_dark, x, y, unit) or _core(thresholded.dark, x, y, unit)
+            if core is not None:
+                return np.array(core[:2])
+        return None
+
+    # a right angle of cores is first taken for the top-right corner (the bottom-left core,
+    # in its corner, is the likeliest to be missed); then for the others
+    for corners in ((1,), (0, 2, 3)):
+        for agreement, size, named, unit in _ranked(sampler, cores, units, corners, near):
+            if agreement < FINDER_AGREEMENT:
+                break
+            if any(np.linalg.norm(named - place, axis=1).min() < 2 * unit for place in taken):
+                continue
+            try:
+                reads.append(_read_at(sampler, named, size))
+            except reader.HanXinError as error:
+                failures.append((unit, error))
+                continue
+            taken.extend(named)
+        if reads:
             break
-        if any(np.linalg.norm(named[:3] - place, axis=1).min() < 2 * unit for place in taken):
-            continue
-        try:
-            reads.append(_read_at(sampler, named, size))
-        except reader.HanXinError as error:
-            failures.append(error)
-            continue
-        taken.extend(named[:3])
-    return reads, failures, [float(u) for u in units]
+    return reads, failures
