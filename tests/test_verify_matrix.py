@@ -11,6 +11,7 @@ import json
 import math
 import random
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -638,3 +639,46 @@ def test_a_linear_symbol_beside_an_unreadable_han_xin_is_sent_to_the_linear_grad
 
     monkeypatch.setattr(matrix, "_han_xin", unreadable)
     assert "EAN-13" in _refused(png, "verify-not-matrix")
+
+
+# --- the command: tiaoma verify on a 2D image ---
+
+
+def _command(*argv: str) -> tuple[int, str, str]:
+    from tiaoma.cli import run
+
+    out, err = io.StringIO(), io.StringIO()
+    status = run(list(argv), out, err, io.StringIO())
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_the_command_grades_a_2d_image(tmp_path: Path) -> None:
+    symbol = qr("(01)06901234567892(10)ABC123", gs1=True)
+    proof = tmp_path / "qr.png"
+    proof.write_bytes(artwork(symbol, geometry_for(symbol, module_mm=0.5), "png", dpi=600))
+    status, text, _ = _command("verify", str(proof), "--report", str(tmp_path / "r.html"))
+    assert status == 0
+    assert "GS1 QR Code" in text
+    assert "4.0/16/660 (A)" in text
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    status, text, _ = _command("verify", str(proof), "--json", "--aperture", "08")
+    (data,) = json.loads(text)
+    assert data["result"] == "4.0/08/660"
+    status, text, _ = _command("verify", str(proof), "--lang", "zh")
+    assert "合格" in text
+
+
+def test_the_command_fails_a_poor_2d_print_with_exit_one(tmp_path: Path) -> None:
+    proof = tmp_path / "grey.png"
+    proof.write_bytes(_paint(_matrix(qr("HELLO")), ink=200))
+    status, text, _ = _command("verify", str(proof), "--dpi", "600")
+    assert status == 1
+    assert "(F)" in text or "(D)" in text
+
+
+def test_the_command_on_an_image_without_a_symbol_says_so(tmp_path: Path) -> None:
+    blank = tmp_path / "blank.png"
+    Image.new("L", (300, 300), 255).save(blank, dpi=(600, 600))
+    status, text, err = _command("verify", str(blank))
+    assert status != 0
+    assert "barcode" in (text + err).lower()

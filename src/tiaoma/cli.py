@@ -5,7 +5,7 @@
     tiaoma check-digit 977167121601      the GS1 mod-10 check digit (``--price`` for price fields)
     tiaoma bulk FILE [-o invalid.csv]    validate millions of lines, report the invalid ones
     tiaoma scan IMAGE...                 read the barcodes in photos, scans and PDFs
-    tiaoma verify IMAGE [--report R]     grade print quality (ISO/IEC 15416)
+    tiaoma verify IMAGE [--report R]     grade print quality (ISO/IEC 15416; 2D: 15415)
 
 Every command takes ``--json``; ``--lang zh`` gives messages in Chinese. Exit status: 0 all
 valid, 1 something invalid, 2 bad usage or unreadable file. No traceback reaches a user
@@ -495,15 +495,15 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     if args.index is not None and args.index < 1:
         raise UsageError("--index counts the symbols from 1")
     try:
-        graded = verify(Path(args.image), dpi=args.dpi, aperture=args.aperture,
-                        wavelength=args.wavelength, calibration=_calibration(args.calibration),
-                        index=args.index)  # fmt: skip
-    except (ScanError, VerifyError) as error:
-        if args.json:
-            _print_json(_error_json(args.image, error), out)
-        else:
-            out.write(_message(error, args.lang) + "\n")
-        return EXIT_INVALID
+        graded = verify(Path(args.image), dpi=args.dpi, aperture=args.aperture or "06",
+                        wavelength=args.wavelength or 670,
+                        calibration=_calibration(args.calibration), index=args.index)  # fmt: skip
+    except VerifyError as error:
+        if error.code not in _MAYBE_MATRIX:
+            return _verify_failed(args, error, out)
+        return _verify_matrix(args, out, error)
+    except ScanError as error:
+        return _verify_failed(args, error, out)
     if args.report:
         _write_report(args.report, graded, report.html)
     if args.json:
@@ -511,6 +511,59 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.writelines(_verify_lines(item, args.lang) for item in graded)
     return EXIT_OK if all(item.grade.value >= 1.5 for item in graded) else EXIT_INVALID
+
+
+def _verify_failed(args: argparse.Namespace, error: TiaomaError, out: TextIO) -> int:
+    if args.json:
+        _print_json(_error_json(args.image, error), out)
+    else:
+        out.write(_message(error, args.lang) + "\n")
+    return EXIT_INVALID
+
+
+#: The linear grader's refusals after which the image may hold a 2D symbol: zxing-cpp read
+#: only non-linear symbols, or nothing (Han Xin Code, which only tiaoma's reader reads).
+_MAYBE_MATRIX = ("verify-not-linear", "verify-no-symbol", "verify-undecodable")
+
+
+def _verify_matrix(args: argparse.Namespace, out: TextIO, linear: TiaomaError) -> int:
+    """Grade the image's QR Code, Data Matrix or Han Xin Code (ISO/IEC 15415, GB/T 23704);
+    exit 0 if it reaches 1.5 (GB/T 33993, our reading), 1 if not. No 2D symbol either: the
+    linear grader's reason is the one given."""
+    from tiaoma.scan import ScanError  # noqa: PLC0415
+    from tiaoma.verify import matrix_report  # noqa: PLC0415
+    from tiaoma.verify.grading import VerifyError  # noqa: PLC0415
+    from tiaoma.verify.matrix import grade_matrix  # noqa: PLC0415
+
+    try:
+        graded = grade_matrix(Path(args.image), dpi=args.dpi, aperture=args.aperture,
+                              wavelength=args.wavelength or 660,
+                              calibration=_calibration(args.calibration))  # fmt: skip
+    except (ScanError, VerifyError) as error:
+        shown_error = linear if error.code == "verify-no-matrix" else error
+        return _verify_failed(args, shown_error, out)
+    if args.report:
+        _write_report(args.report, [graded], matrix_report.html)
+    if args.json:
+        _print_json([matrix_report.as_json(graded)], out)
+    else:
+        out.write(_matrix_lines(graded, args.lang))
+    return EXIT_OK if graded.grade.value >= 1.5 else EXIT_INVALID
+
+
+def _matrix_lines(graded: Any, lang: str) -> str:
+    zh = lang == "zh"
+    verdicts = "; ".join(
+        f"{verdict.name_zh if zh else verdict.name} "
+        + {True: "合格" if zh else "pass", False: "不合格" if zh else "FAIL",
+           None: "不适用" if zh else "n/a"}[verdict.passed]
+        for verdict in graded.verdicts
+    )  # fmt: skip
+    lines = [f"{shown(graded.source)}: {graded.symbology} {graded.data}  {graded.result} "
+             f"({graded.grade.letter})  {graded.size}  X {graded.x_mm:.3f} mm\n",
+             f"  {verdicts}\n"]  # fmt: skip
+    lines.extend(f"  - {chinese if zh else english}\n" for english, chinese in graded.advice)
+    return "".join(lines)
 
 
 def _write_report(name: str, graded: list[Any], page: Callable[[Any], str]) -> None:
@@ -543,12 +596,12 @@ def _verify_lines(item: Any, lang: str) -> str:
 def _add_verify(commands: Any, common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
         "verify", parents=[common],
-        help="grade a barcode's print quality from an image (ISO/IEC 15416; tiaoma[scan])",
+        help="grade a barcode's print quality from an image (ISO/IEC 15416, 15415; tiaoma[scan])",
     )  # fmt: skip
     parser.add_argument("image", metavar="IMAGE", help="a scan of the print proof")
     parser.add_argument("--dpi", type=float, help="the image's resolution, if it does not say")
-    parser.add_argument("--aperture", default="06", help="aperture reference number (06)")
-    parser.add_argument("--wavelength", type=int, default=670, help="nm, recorded (670)")
+    parser.add_argument("--aperture", help="aperture reference number (linear 06; 2D 80 %% of X)")
+    parser.add_argument("--wavelength", type=int, help="nm, recorded (linear 670; 2D 660)")
     parser.add_argument("--calibration", help="LIGHT_GREY=PERCENT,DARK_GREY=PERCENT")
     parser.add_argument("--index", type=int, help="grade only the Nth symbol (from 1)")
     parser.add_argument("--report", metavar="OUT.html", help="write the report page")
