@@ -941,28 +941,42 @@ def _codewords(stream: str, version: int, level: int) -> bytes:
     return b"".join(stream_bytes[first::13] for first in range(13))
 
 
-def _penalties(candidates: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
+@functools.cache
+def _line_modules(size: int) -> int:
+    """Ones on the modules of ``2 × size`` lines of ``size`` modules, each followed by a gap
+    of 3: the shape of :func:`_penalties`' one-number symbols."""
+    line = (1 << 3 + size) - (1 << 3)
+    return sum(line << (size + 3) * i for i in range(2 * size))
+
+
+def _penalties(candidates: npt.NDArray[np.uint8]) -> list[int]:
     """§5.8.4.3, Table 9, for a stack of whole symbols: 50 for each 1:1:1:1:3 or 3:1:1:1:1
     pattern (dark first) with 3 light modules before or after it (beyond the edge counts as
-    light), and 4 for each module of a run of 3 or more alike, in rows and in columns."""
+    light), and 4 for each module of a run of 3 or more alike, in rows and in columns.
+
+    Each symbol becomes one integer: its rows then its columns, each line followed by 3
+    bits that are neither dark nor light, the first module most significant; a shift moves
+    every line at once and ``bit_count`` counts."""
     count, size = candidates.shape[0], candidates.shape[1]
-    lines = np.zeros((count, 2 * size, size + 6), dtype=np.uint8)  # 3 light modules each side
-    lines[:, :size, 3:-3] = candidates
-    lines[:, size:, 3:-3] = candidates.transpose(0, 2, 1)
-    body = lines[:, :, 3:-3]
-    # Runs: a window of 3 alike starts at j; a run of length L has L - 2 windows and one
-    # first window, so its L modules count windows + 2 × first windows.
-    alike = body[:, :, 1:] == body[:, :, :-1]
-    window = alike[:, :, 1:] & alike[:, :, :-1]
-    first = window[:, :, 0].sum(axis=1) + (window[:, :, 1:] & ~window[:, :, :-1]).sum(axis=(1, 2))
-    in_runs = window.sum(axis=(1, 2)) + 2 * first
-    width = size - 6  # windows of 7 modules start at 0 … side - 7
-    s = [lines[:, :, 3 + k : 3 + k + width] for k in range(7)]
-    found = s[0] & s[2] & (s[3] ^ 1) & s[4] & s[6] & (s[1] ^ s[5])
-    before = lines[:, :, 0:width] | lines[:, :, 1 : 1 + width] | lines[:, :, 2 : 2 + width]
-    after = lines[:, :, 10 : 10 + width] | lines[:, :, 11 : 11 + width] | lines[:, :, 12:]
-    patterns = (found & ((before & after) ^ 1)).sum(axis=(1, 2))
-    scores: npt.NDArray[np.int64] = 50 * patterns + 4 * in_runs
+    lines = np.zeros((count, 2 * size, size + 3), dtype=np.uint8)
+    lines[:, :size, :size] = candidates
+    lines[:, size:, :size] = candidates.transpose(0, 2, 1)
+    packed = np.packbits(lines.reshape(count, -1), axis=1)
+    spare = packed.shape[1] * 8 - lines[0].size  # packbits' zeros after the last line
+    modules = _line_modules(size) << spare
+    scores = []
+    for symbol in packed:
+        dark = int.from_bytes(symbol.tobytes(), "big")
+        light = ~dark & modules
+        # A run of L >= 3 alike has L - 2 windows of 3 and one first window: L modules.
+        windows = (dark & dark << 1 & dark << 2) | (light & light << 1 & light << 2)
+        in_runs = windows.bit_count() + 2 * (windows & ~(windows >> 1)).bit_count()
+        # Windows of 7 marked at their last module: 1 x 1 0 1 y 1 with x != y.
+        found = dark << 6 & dark << 4 & ~(dark << 3) & dark << 2 & dark & (dark << 5 ^ dark << 1)
+        not_dark = ~dark  # the gaps and the edges count as light here
+        before = not_dark << 7 & not_dark << 8 & not_dark << 9
+        after = not_dark >> 1 & not_dark >> 2 & not_dark >> 3
+        scores.append(50 * (found & (before | after)).bit_count() + 4 * in_runs)
     return scores
 
 
@@ -995,7 +1009,7 @@ def _matrix(codewords: bytes, version: int, level: int, mask: int | None) -> Gri
         candidates[:, first] = information
         candidates[:, second] = information
         scores = _penalties(candidates.reshape(4, size, size).view(np.uint8))
-        chosen: Grid = candidates[int(np.argmin(scores))].reshape(size, size)
+        chosen: Grid = candidates[scores.index(min(scores))].reshape(size, size)
         return chosen
     grid ^= _mask_stack(version)[mask]
     information = _information_stack(version, level)[mask]
