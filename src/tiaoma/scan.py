@@ -29,6 +29,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import math
 import subprocess
 import sys
 import warnings
@@ -264,10 +265,13 @@ def read_images(source: bytes | str | Path, *, pages: int = 3, pdf_dpi: float = 
 
 def read(source: bytes | str | Path | Image.Image, *, pages: int = 3,
          max_pixels: int | None = None, seconds: float = PDF_SECONDS,
-         itf_lengths: Collection[int] = ITF_LENGTHS) -> list[Found]:  # fmt: skip
+         itf_lengths: Collection[int] = ITF_LENGTHS,
+         hanxin: bool = True) -> list[Found]:  # fmt: skip
     """Every barcode in the image (or the first ``pages`` pages or frames of the file), within
     the budget :func:`read_images` takes; an ITF only if it has one of ``itf_lengths`` digits
-    and a right GS1 check digit (a part of a longer ITF is no barcode)."""
+    and a right GS1 check digit (a part of a longer ITF is no barcode). Han Xin Code, which
+    zxing-cpp does not read, is read by tiaoma's own reader (:mod:`tiaoma.readers.hanxin`)
+    unless ``hanxin`` is false."""
     zxingcpp = _need("zxingcpp")
     if isinstance(source, bytes | str | Path):
         images = read_images(source, pages=pages, max_pixels=max_pixels, seconds=seconds)
@@ -280,7 +284,46 @@ def read(source: bytes | str | Path | Image.Image, *, pages: int = 3,
         )
         found.extend(_found(barcode, page, dpi, zxingcpp) for barcode in barcodes
                      if _whole_itf(barcode, itf_lengths))  # fmt: skip
+        if hanxin:
+            found.extend(_han_xin(image, page, dpi))
     return found
+
+
+def _han_xin(image: Image.Image, page: int, dpi: float | None) -> list[Found]:
+    """The Han Xin symbols in a page, as reads of zxing-cpp are reported; one found but not
+    readable (too damaged, too few pixels a module) is logged and left out, as zxing-cpp
+    leaves out what it cannot read."""
+    from tiaoma.readers.hanxin import HanXinError, read_hanxin  # noqa: PLC0415 - numpy
+
+    np = _need("numpy")
+    try:
+        reads = read_hanxin(np.asarray(image.convert("L")))
+    except HanXinError as error:
+        logger.info("a Han Xin symbol was found but not read: %s", error)
+        return []
+    return [_han_xin_found(read, page, dpi) for read in reads]
+
+
+def _han_xin_found(read: Any, page: int, dpi: float | None) -> Found:
+    symbology = Symbology.GS1_HANXIN if read.gs1 else Symbology.HANXIN
+    text, gs1, gs1_error = read.text, None, None
+    if read.gs1:
+        try:
+            gs1 = ai.parse(text)
+            text = gs1.bracketed()  # as zxing-cpp shows GS1 data
+        except TiaomaError as error:
+            gs1_error = error
+            text = text.replace(ai.GS, "")
+    try:
+        identified: Identified | None = identify(text, symbology_identifier=symbology.identifier)
+    except (TiaomaError, ValueError):
+        identified = None
+    corners = tuple((round(x), round(y)) for x, y in read.corners)
+    (left_x, left_y), (right_x, right_y) = corners[0], corners[1]
+    turned = round(math.degrees(math.atan2(right_y - left_y, right_x - left_x))) % 360
+    return Found(symbology=symbology.label, data=text, symbology_identifier=symbology.identifier,
+                 gs1=gs1, identified=identified, corners=corners, orientation=turned,
+                 page=page, dpi=dpi, gs1_error=gs1_error)  # fmt: skip
 
 
 def _whole_itf(barcode: Any, lengths: Collection[int]) -> bool:
