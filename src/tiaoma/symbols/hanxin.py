@@ -535,11 +535,11 @@ def _choose_modes(units: _Units, *, multibyte_binary: bool) -> tuple[int, list[i
     12-bit terminator and no indicator. Among streams of equal length the one with fewest
     segments wins (costs count bits × 4096 + segments), then the earlier state above.
     ``multibyte_binary`` lets binary mode carry GB 18030 characters' bytes."""
-    if len(units.kinds) >= 3 and all(kind == _DIGIT for kind in units.kinds):
+    count = len(units.kinds)
+    if count >= 3 and all(kind == _DIGIT for kind in units.kinds):
         # Three digits or more: numeric mode alone (10 bits per 3 digits) is the shortest.
-        return 14 + 10 * ((len(units.kinds) + 2) // 3), [_N1, _N2, _N3] * (
-            len(units.kinds) // 3
-        ) + [_N1, _N2][: len(units.kinds) % 3]
+        states = [_N1, _N2, _N3] * (count // 3) + [_N1, _N2][: count % 3]
+        return 14 + 10 * ((count + 2) // 3), states
     back: list[tuple[int, ...]] = []
     out, leave_state = 0, -1
     cost = [_INFINITY] * 10
@@ -559,7 +559,7 @@ def _choose_modes(units: _Units, *, multibyte_binary: bool) -> tuple[int, list[i
 
 
 # Costs count bits × _BIT, plus one for each new segment (the tie-break on segments).
-_BIT = 4096
+_BIT = 1 << 12
 _LEAVE_SCALED = tuple(bits * _BIT for bits in _LEAVE)
 _STATES_OF_KIND = (
     (_N1, _N2, _N3, _T1, _B),  # digit
@@ -575,43 +575,49 @@ _Costs = list[int]
 _Step = tuple[_Costs, tuple[int, ...]]
 
 
+# The steps below write costs as ``bits << 12`` (see _BIT), which Python folds to constants:
+# they run once per character.
+
+
 def _step_digit(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
-    n1, n1_from = cost[_N3] + 10 * _BIT, _N3
-    if out + 14 * _BIT + 1 < n1:
-        n1, n1_from = out + 14 * _BIT + 1, left
-    t1, t1_from = _text_step(cost, out + 10 * _BIT + 1, left, _T1, _T2)
-    b, b_from = cost[_B] + bits * _BIT, _B
-    if out + (17 + bits) * _BIT + 1 < b:
-        b, b_from = out + (17 + bits) * _BIT + 1, left
+    n1, n1_from = cost[_N3] + (10 << 12), _N3
+    if out + (14 << 12) + 1 < n1:
+        n1, n1_from = out + (14 << 12) + 1, left
+    t1, t1_from = cost[_T1] + (6 << 12), _T1
+    if cost[_T2] + (12 << 12) < t1:
+        t1, t1_from = cost[_T2] + (12 << 12), _T2
+    if out + (10 << 12) + 1 < t1:
+        t1, t1_from = out + (10 << 12) + 1, left
+    b, b_from = cost[_B] + (8 << 12), _B
+    if out + (25 << 12) + 1 < b:
+        b, b_from = out + (25 << 12) + 1, left
     i = _INFINITY
     new = [n1, cost[_N1], cost[_N2], t1, i, b, i, i, i, i]
     return new, (n1_from, _N1, _N2, t1_from, -1, b_from, -1, -1, -1, -1)
 
 
-def _text_step(cost: _Costs, entry: int, left: int, here: int, there: int) -> tuple[int, int]:
-    """Text in sub-mode ``here``: stay (6 bits), switch from the other (12), or enter."""
-    best, came = cost[here] + 6 * _BIT, here
-    if cost[there] + 12 * _BIT < best:
-        best, came = cost[there] + 12 * _BIT, there
-    if entry < best:
-        best, came = entry, left
-    return best, came
-
-
 def _step_text1(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
-    t1, t1_from = _text_step(cost, out + 10 * _BIT + 1, left, _T1, _T2)
-    b, b_from = cost[_B] + bits * _BIT, _B
-    if out + (17 + bits) * _BIT + 1 < b:
-        b, b_from = out + (17 + bits) * _BIT + 1, left
+    t1, t1_from = cost[_T1] + (6 << 12), _T1
+    if cost[_T2] + (12 << 12) < t1:
+        t1, t1_from = cost[_T2] + (12 << 12), _T2
+    if out + (10 << 12) + 1 < t1:
+        t1, t1_from = out + (10 << 12) + 1, left
+    b, b_from = cost[_B] + (8 << 12), _B
+    if out + (25 << 12) + 1 < b:
+        b, b_from = out + (25 << 12) + 1, left
     i = _INFINITY
     return [i, i, i, t1, i, b, i, i, i, i], (-1, -1, -1, t1_from, -1, b_from, -1, -1, -1, -1)
 
 
 def _step_text2(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
-    t2, t2_from = _text_step(cost, out + 16 * _BIT + 1, left, _T2, _T1)
-    b, b_from = cost[_B] + bits * _BIT, _B
-    if out + (17 + bits) * _BIT + 1 < b:
-        b, b_from = out + (17 + bits) * _BIT + 1, left
+    t2, t2_from = cost[_T2] + (6 << 12), _T2
+    if cost[_T1] + (12 << 12) < t2:
+        t2, t2_from = cost[_T1] + (12 << 12), _T1
+    if out + (16 << 12) + 1 < t2:
+        t2, t2_from = out + (16 << 12) + 1, left
+    b, b_from = cost[_B] + (8 << 12), _B
+    if out + (25 << 12) + 1 < b:
+        b, b_from = out + (25 << 12) + 1, left
     i = _INFINITY
     return [i, i, i, i, t2, b, i, i, i, i], (-1, -1, -1, -1, t2_from, b_from, -1, -1, -1, -1)
 
