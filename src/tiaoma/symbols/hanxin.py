@@ -46,7 +46,6 @@ mask of least penalty; GS1 data with ``gs1=True``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
@@ -642,27 +641,37 @@ def _binary(cost: _Costs, out: int, left: int, bits: int, allowed: bool) -> tupl
 
 def _gb2(cost: _Costs, out: int, left: int) -> tuple[int, int]:
     """GB 18030 two-byte mode: stay (15 bits) or enter (4 + 15)."""
-    d, d_from = cost[_D] + 15 * _BIT, _D
-    if out + 19 * _BIT + 1 < d:
-        d, d_from = out + 19 * _BIT + 1, left
+    d, d_from = cost[_D] + (15 << 12), _D
+    if out + (19 << 12) + 1 < d:
+        d, d_from = out + (19 << 12) + 1, left
     return d, d_from
 
 
-def _step_region(here: int, there: int) -> Callable[[_Costs, int, int, int, bool], _Step]:
-    def step(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
-        region, region_from = cost[here] + 12 * _BIT, here
-        if cost[there] + 24 * _BIT < region:  # the other region's 4094 and no indicator
-            region, region_from = cost[there] + 24 * _BIT, there
-        if out + 16 * _BIT + 1 < region:
-            region, region_from = out + 16 * _BIT + 1, left
-        new = [_INFINITY] * 10
-        came = [-1] * 10
-        new[here], came[here] = region, region_from
-        new[_D], came[_D] = _gb2(cost, out, left)
-        new[_B], came[_B] = _binary(cost, out, left, bits, multibyte)
-        return new, tuple(came)
+def _region(cost: _Costs, out: int, left: int, here: int, there: int) -> tuple[int, int]:
+    """A GB 2312 region: stay (12 bits), come from the other region (its 12-bit 4094 and no
+    indicator), or enter (4 + 12)."""
+    region, came = cost[here] + (12 << 12), here
+    if cost[there] + (24 << 12) < region:
+        region, came = cost[there] + (24 << 12), there
+    if out + (16 << 12) + 1 < region:
+        region, came = out + (16 << 12) + 1, left
+    return region, came
 
-    return step
+
+def _step_region1(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
+    r, r_from = _region(cost, out, left, _C1, _C2)
+    d, d_from = _gb2(cost, out, left)
+    b, b_from = _binary(cost, out, left, bits, multibyte)
+    i = _INFINITY
+    return [i, i, i, i, i, b, r, i, d, i], (-1, -1, -1, -1, -1, b_from, r_from, -1, d_from, -1)
+
+
+def _step_region2(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
+    r, r_from = _region(cost, out, left, _C2, _C1)
+    d, d_from = _gb2(cost, out, left)
+    b, b_from = _binary(cost, out, left, bits, multibyte)
+    i = _INFINITY
+    return [i, i, i, i, i, b, i, r, d, i], (-1, -1, -1, -1, -1, b_from, -1, r_from, d_from, -1)
 
 
 def _step_double(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
@@ -675,13 +684,13 @@ def _step_double(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) 
 def _step_four(cost: _Costs, out: int, left: int, bits: int, multibyte: bool) -> _Step:
     b, b_from = _binary(cost, out, left, bits, multibyte)
     i = _INFINITY
-    f = out + 25 * _BIT + 1
+    f = out + (25 << 12) + 1
     return [i, i, i, i, i, b, i, i, i, f], (-1, -1, -1, -1, -1, b_from, -1, -1, -1, left)
 
 
 _STEPS = (
-    _step_digit, _step_text1, _step_text2, _step_byte, _step_region(_C1, _C2),
-    _step_region(_C2, _C1), _step_double, _step_four,
+    _step_digit, _step_text1, _step_text2, _step_byte, _step_region1, _step_region2,
+    _step_double, _step_four,
 )  # fmt: skip
 
 
