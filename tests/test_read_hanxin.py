@@ -10,6 +10,7 @@ import zint
 
 from tests.oracles import bwipp_matrices, zint_modules
 from tests.photos import draw, photo
+from tiaoma import ai
 from tiaoma.readers import _hanxin_modes, _reed_solomon
 from tiaoma.readers.hanxin import (
     HanXinError,
@@ -17,7 +18,10 @@ from tiaoma.readers.hanxin import (
     read_function_information,
     read_hanxin,
 )
-from tiaoma.symbols import hanxin
+from tiaoma.render import geometry_for, layout
+from tiaoma.render.png import to_image
+from tiaoma.symbols import Symbol, hanxin
+from tiaoma.symbols.hanxin import hanxin as hanxin_symbol
 
 # Characters of every mode: digits, Text1/Text2, GB 2312 region 1 and 2, GB 18030 beyond.
 ALPHABETS = {
@@ -337,3 +341,56 @@ def test_huge_image_is_refused_before_work() -> None:
     assert refused.value.code == "hanxin-too-large"
     with pytest.raises(ValueError, match="2-D grey image"):
         read_hanxin(np.zeros((4, 4, 4, 4), dtype=np.uint8))
+
+
+# --- round trips through tiaoma's own encoder and renderer -----------------------------------
+
+
+def _tiaoma_grid(symbol: Symbol) -> np.ndarray:
+    return np.array([[c == "1" for c in row.modules] for row in symbol.rows])
+
+
+@pytest.mark.parametrize(
+    ("data", "options", "text"),
+    [
+        ("(01)06901234567892(10)ABC(17)261231", {"gs1": True},
+         "010690123456789210ABC\x1d17261231"),  # GS1 mode, FNC1 only after (10)
+        ("café Ünïcode 中文 ÉÉ", {}, "café Ünïcode 中文 ÉÉ"),  # ISO/IEC 8859-1 and Chinese
+        ("€ 龦 㐀 x", {}, "€ 龦 㐀 x"),  # beyond GB 2312: four-byte GB 18030
+        ("Grüße", {"eci": 26}, "Grüße"),  # UTF-8 under ECI 26
+        ("1234567890" * 30, {"error_correction": 4}, "1234567890" * 30),
+    ],
+)  # fmt: skip
+def test_reads_tiaomas_own_symbols(data: str, options: dict[str, object], text: str) -> None:
+    symbol = hanxin_symbol(data, **options)  # type: ignore[arg-type]
+    read = decode_modules(_tiaoma_grid(symbol))
+    assert read.text == text
+    assert read.symbology_identifier == symbol.symbology_identifier
+    if read.gs1:
+        assert str(ai.parse(read.text)) == "(01)06901234567892(10)ABC(17)261231"
+
+
+def test_two_accented_capitals_read_as_chinese_without_an_eci() -> None:
+    # the one ambiguity of binary mode without an ECI (see tiaoma.readers._hanxin_modes)
+    assert decode_modules(_tiaoma_grid(hanxin_symbol("ÐÅ"))).text == "信"
+
+
+@pytest.mark.parametrize("pixels", [2, 3, 5])
+def test_reads_tiaomas_rendered_artwork(pixels: int) -> None:
+    rng = random.Random(pixels)
+    text = _random_text(rng, 15, 2)
+    symbol = hanxin_symbol(text, version=15, error_correction=2)
+    dark = to_image(layout(symbol, geometry_for(symbol)), module_px=pixels)
+    (read,) = read_hanxin((~dark).astype(np.uint8) * 255)
+    assert (read.text, read.version, read.level) == (text, 15, 2)
+
+
+def test_a_large_photo_is_read_shrunk_within_bounds() -> None:
+    # 3,300 × 3,300 pixels (11 Mpx): read on a copy shrunk by 2, corners in the photo's pixels
+    modules = _zint("LARGE 大图", 5, 2)
+    small = np.asarray(draw(modules, pixels=20, quiet=10))
+    image = np.full((3300, 3300), 255, dtype=np.uint8)
+    image[400 : 400 + small.shape[0], 700 : 700 + small.shape[1]] = small
+    (read,) = read_hanxin(image)
+    assert read.text == "LARGE 大图"
+    assert np.allclose(read.corners[0], (700 + 10 * 20, 400 + 10 * 20), atol=3)

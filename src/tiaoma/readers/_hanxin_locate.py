@@ -45,6 +45,9 @@ TRIPLES = 24
 #: When no assignment passes, the best few (above this agreement) are tried at every side.
 WIDE_SEARCHES = 12
 WIDE_AGREEMENT = 0.6
+#: Larger images are read shrunk by a whole factor to at most this many pixels: time and
+#: memory stay bounded; the symbol's modules must stay two pixels wide after shrinking.
+WORK_PIXELS = 6_000_000
 #: Fewer pixels per module than this cannot be sampled reliably.
 MIN_MODULE_PIXELS = 1.5
 #: Finder candidates kept for the search of four (the best supported).
@@ -576,13 +579,34 @@ def _distinct(found: list[tuple[float, float, float]]) -> tuple[Points, Points]:
     return np.array(cores).reshape(-1, 2), np.array(units)
 
 
-def _gray(image: npt.ArrayLike) -> Gray:
+def _gray(image: npt.ArrayLike) -> tuple[Gray, int]:
+    """The image as float grey, shrunk by a whole factor to at most :data:`WORK_PIXELS`
+    (mean of each factor × factor block, a band of rows at a time to bound memory), and the
+    factor."""
     array = np.asarray(image)
-    if array.ndim == 3:
-        array = array[..., :3].mean(axis=2)
-    if array.ndim != 2:
+    if array.ndim not in (2, 3):
         raise ValueError(f"expected a 2-D grey image, got an array of shape {array.shape}")
-    return array.astype(np.float32)
+    height, width = array.shape[:2]
+    factor = max(1, math.ceil(math.sqrt(height * width / WORK_PIXELS)))
+    tall, wide = height // factor, width // factor
+    gray = np.empty((tall, wide), dtype=np.float32)
+    band = max(1, 1_000_000 // max(1, width * factor))  # output rows per band
+    for top in range(0, tall, band):
+        rows = array[top * factor : (top + band) * factor, : wide * factor].astype(np.float32)
+        if rows.ndim == 3:
+            rows = rows[..., :3].mean(axis=2)
+        count = rows.shape[0] // factor
+        blocks = rows.reshape(count, factor, wide, factor)
+        gray[top : top + count] = blocks.mean(axis=(1, 3))
+    return gray, factor
+
+
+def _scaled(read: reader.HanXinRead, factor: int) -> reader.HanXinRead:
+    """A read's corners in the pixels of the image before it was shrunk."""
+    if factor == 1:
+        return read
+    corners = tuple((x * factor, y * factor) for x, y in read.corners)
+    return dataclasses.replace(read, corners=corners)
 
 
 def read_image(image: npt.ArrayLike, *, max_pixels: int | None = None) -> list[reader.HanXinRead]:
@@ -592,14 +616,14 @@ def read_image(image: npt.ArrayLike, *, max_pixels: int | None = None) -> list[r
     pixels = int(shape[0]) * int(shape[1]) if len(shape) >= 2 else 0
     if pixels > limit:
         raise reader.HanXinError(_TOO_LARGE, pixels=pixels, limit=limit)
-    gray = _gray(image)
+    gray, factor = _gray(image)
     failures: list[tuple[float, reader.HanXinError]] = []
     threshold = _threshold(gray)
     for smoothing in (True, False):
         reads, failed = _read_thresholded(_Thresholded(gray, threshold, smoothing))
-        failures.extend(failed)
+        failures.extend((unit * factor, error) for unit, error in failed)
         if reads:
-            return reads
+            return [_scaled(read, factor) for read in reads]
     if failures:
         unit, error = failures[0]
         if unit < MIN_MODULE_PIXELS:

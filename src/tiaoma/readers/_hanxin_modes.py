@@ -18,12 +18,17 @@ ISO/IEC 20830:2021 (GB/T 21049-2022) §5.3-5.4, as Zint's and BWIPP's encoders d
   separator is the numeric group value 1000.
 - ``0000`` (or the end of the stream) ends the data: the rest is padding.
 
-The bytes of each ECI segment are decoded with that ECI's character set; without an ECI Han
-Xin's own character set, GB 18030 (of which ASCII is a part), applies, with one exception of
-our reading: a symbol that uses none of the Chinese modes and whose bytes are valid UTF-8 made
-only of three- and four-byte sequences (Chinese, symbols) is read as UTF-8, what an encoder
-given UTF-8 text in binary mode writes (BWIPP, Zint's data mode). GB 18030 text seldom forms
-such sequences; two-byte ones (Latin, Arabic) it forms easily, so those stay GB 18030.
+The bytes are decoded segment by segment (our reading where the standard cannot be read):
+those of the Chinese modes as GB 18030, of the numeric and text modes as ASCII, of binary
+mode in the ECI's character set if one was given. Without one, binary bytes are ISO/IEC
+8859-1 (Han Xin's default character set as Zint and tiaoma's encoder take it) or GB 18030
+(what Zint writes in binary mode for all text once any character is outside ISO/IEC 8859-1,
+and BWIPP-like encoders UTF-8): UTF-8 made only of three- and four-byte sequences is UTF-8;
+bytes that are no GB 18030 are ISO/IEC 8859-1; in a symbol with Chinese modes, or with C1
+control codes (0x80-0x9F, which ISO/IEC 8859-1 text does not hold), or whose bytes above
+0x7F all pair up within GB 2312's rows (0xA1-0xFE twice), they are GB 18030; the rest
+ISO/IEC 8859-1. Two accented capitals side by side read as one Chinese character: no rule
+can tell them apart without an ECI, which an encoder should write.
 
 >>> bits = "0001" + format(123, "010b") + format(45, "010b") + format(1022, "010b")
 >>> parse(bits).text
@@ -51,7 +56,7 @@ ECI_CODECS = {
     29: "gb18030", 30: "euc-kr", 31: "gbk", 32: "gb18030", 33: "utf-16-le", 34: "utf-32-be",
     35: "utf-32-le", 170: "ascii", 899: "latin-1",
 }  # fmt: skip
-#: GB 18030, Han Xin's character set when no ECI says otherwise.
+#: GB 18030: the Chinese modes' character set.
 DEFAULT_CODEC = "gb18030"
 #: The ASCII group separator a scanner sends for FNC1 inside GS1 data.
 GS = 0x1D
@@ -65,30 +70,66 @@ class ModeError(ValueError):
 class Parsed:
     """What the bit stream carries."""
 
-    segments: list[tuple[int | None, bytes]] = field(default_factory=list)
-    """(ECI or None, bytes) in order."""
+    segments: list[tuple[int | None, str, bytes]] = field(default_factory=list)
+    """(ECI or None, kind, bytes) in order; kind is ``ascii`` (numeric and text modes),
+    ``chinese`` (the GB 2312 and GB 18030 modes) or ``binary``."""
     gs1: bool = False
     modes: list[str] = field(default_factory=list)
 
     @property
     def data(self) -> bytes:
         """Every segment's bytes, joined."""
-        return b"".join(chunk for _, chunk in self.segments)
+        return b"".join(chunk for _, _, chunk in self.segments)
 
     @property
     def text(self) -> str:
-        """The bytes decoded segment by segment, each in its ECI's character set."""
-        parts = []
-        chinese = any(mode in _CHINESE_MODES for mode in self.modes)
-        for eci, chunk in self.segments:
-            codec = DEFAULT_CODEC if eci is None else ECI_CODECS.get(eci, "latin-1")
-            if eci is None and not chinese and _is_utf8(chunk):
-                codec = "utf-8"
-            parts.append(chunk.decode(codec, errors="replace"))
-        return "".join(parts)
+        """The bytes decoded segment by segment (see the module's description)."""
+        chinese = any(kind == "chinese" for _, kind, _ in self.segments)
+        return "".join(
+            chunk.decode(_codec(eci, kind, chunk, chinese), errors="replace")
+            for eci, kind, chunk in self.segments
+        )
 
 
-_CHINESE_MODES = frozenset({"region 1", "region 2", "double byte", "four byte"})
+def _codec(eci: int | None, kind: str, chunk: bytes, chinese: bool) -> str:
+    """The character set of a segment's bytes, ``chinese`` if the symbol has Chinese modes."""
+    if kind == "chinese":
+        return DEFAULT_CODEC
+    if eci is not None:
+        return ECI_CODECS.get(eci, "latin-1")
+    if kind == "ascii" or _is_utf8(chunk):
+        return "utf-8"
+    if not _is_gb18030(chunk):
+        return "latin-1"
+    if chinese or any(0x80 <= byte <= 0x9F for byte in chunk) or _gb2312_pairs(chunk):
+        return DEFAULT_CODEC
+    return "latin-1"
+
+
+def _gb2312_pairs(chunk: bytes) -> bool:
+    """Whether every byte above 0x7F is one of a pair within GB 2312's rows."""
+    at = 0
+    while at < len(chunk):
+        if chunk[at] < 0x80:
+            at += 1
+        elif chunk[at] >= 0xA1 and at + 1 < len(chunk) and chunk[at + 1] >= 0xA1:
+            at += 2
+        else:
+            return False
+    return True
+
+
+def _is_gb18030(chunk: bytes) -> bool:
+    try:
+        chunk.decode(DEFAULT_CODEC)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+#: How each mode's bytes are to be decoded (the rest are ASCII).
+_KINDS = {"binary": "binary", "region 1": "chinese", "region 2": "chinese",
+          "double byte": "chinese", "four byte": "chinese"}  # fmt: skip
 
 
 def _is_utf8(chunk: bytes) -> bool:
@@ -119,7 +160,13 @@ class _Out:
     def __init__(self) -> None:
         self.parsed = Parsed()
         self.eci: int | None = None
+        self.kind = "ascii"
         self.buffer = bytearray()
+
+    def switch_kind(self, kind: str) -> None:
+        if kind != self.kind:
+            self.flush()
+            self.kind = kind
 
     def add(self, chunk: bytes | int) -> None:
         if isinstance(chunk, int):
@@ -133,7 +180,7 @@ class _Out:
 
     def flush(self) -> None:
         if self.buffer:
-            self.parsed.segments.append((self.eci, bytes(self.buffer)))
+            self.parsed.segments.append((self.eci, self.kind, bytes(self.buffer)))
             self.buffer = bytearray()
 
 
@@ -273,6 +320,7 @@ def parse(bits: str) -> Parsed:
             raise ModeError(f"unknown mode indicator {indicator:04b} at bit {reader.at - 4}")
         name, read = _MODES[indicator]
         out.parsed.modes.append(name)
+        out.switch_kind(_KINDS.get(name, "ascii"))
         read(reader, out)
     out.flush()
     return out.parsed

@@ -90,6 +90,12 @@ class HanXinRead:
     """The data modes met, in order (``numeric``, ``text``, ``binary``, ``region 1``…)."""
 
     @property
+    def symbology_identifier(self) -> str:
+        """The AIM symbology identifier a scanner prefixes: ``]h2`` for GS1 data, as tiaoma's
+        encoder (:func:`tiaoma.symbols.hanxin.hanxin`) marks it, else ``]h0``."""
+        return "]h2" if self.gs1 else "]h0"
+
+    @property
     def unused_error_correction(self) -> float:
         """ISO/IEC 15415's unused error correction: 1 − corrected / correctable, at the worst
         block (1.0 for a clean symbol)."""
