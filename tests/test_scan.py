@@ -325,3 +325,24 @@ def test_a_han_xin_too_small_to_read_is_left_out_not_raised() -> None:
     small = Image.open(io.BytesIO(image)).convert("L")
     small = small.resize((small.width // 9, small.height // 9), Image.Resampling.BILINEAR)
     assert [f for f in read(small) if "Han Xin" in f.symbology] == []
+
+
+def test_a_page_of_many_pixels_is_shrunk_for_the_han_xin_reader() -> None:
+    """25 million pixels would cost the reader some 750 MB: it gets 4 million, and the
+    corners it finds are given back in the page's own pixels."""
+    from PIL import Image
+
+    from tiaoma import scan
+    from tiaoma.symbols.hanxin import hanxin
+
+    symbol = hanxin("(01)06901234567892(10)ABC", gs1=True)
+    drawn = Image.open(io.BytesIO(artwork(symbol, geometry_for(symbol), "png", module_px=60)))
+    page = Image.new("L", (5000, 5000), 255)
+    page.paste(drawn.convert("L"), (1000, 2000))
+    (found,) = [f for f in read(page) if "Han Xin" in f.symbology]
+    assert found.data == "(01)06901234567892(10)ABC"
+    (x, y) = found.corners[0]
+    quiet = symbol.quiet_zone.left * 60
+    assert abs(x - (1000 + quiet)) < 60
+    assert abs(y - (2000 + quiet)) < 60
+    assert scan.HANXIN_PIXELS == 4_000_000

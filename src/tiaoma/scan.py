@@ -289,6 +289,10 @@ def read(source: bytes | str | Path | Image.Image, *, pages: int = 3,
     return found
 
 
+#: The most pixels tiaoma's Han Xin reader is given: more are shrunk to this first.
+HANXIN_PIXELS = 4_000_000
+
+
 def _han_xin(image: Image.Image, page: int, dpi: float | None) -> list[Found]:
     """The Han Xin symbols in a page, as reads of zxing-cpp are reported; one found but not
     readable (too damaged, too few pixels a module) is logged and left out, as zxing-cpp
@@ -296,15 +300,21 @@ def _han_xin(image: Image.Image, page: int, dpi: float | None) -> list[Found]:
     from tiaoma.readers.hanxin import HanXinError, read_hanxin  # noqa: PLC0415 - numpy
 
     np = _need("numpy")
+    grey = image.convert("L")
+    # The reader's arrays cost some 30 bytes a pixel: a 25-million-pixel page is shrunk by a
+    # whole factor first (Pillow's reduce, in C), as a scanner's sensor would see it.
+    factor = max(1, math.ceil(math.sqrt(grey.width * grey.height / HANXIN_PIXELS)))
+    if factor > 1:
+        grey = grey.reduce(factor)
     try:
-        reads = read_hanxin(np.asarray(image.convert("L")))
+        reads = read_hanxin(np.asarray(grey))
     except HanXinError as error:
         logger.info("a Han Xin symbol was found but not read: %s", error)
         return []
-    return [_han_xin_found(read, page, dpi) for read in reads]
+    return [_han_xin_found(read, page, dpi, factor) for read in reads]
 
 
-def _han_xin_found(read: Any, page: int, dpi: float | None) -> Found:
+def _han_xin_found(read: Any, page: int, dpi: float | None, factor: int = 1) -> Found:
     symbology = Symbology.GS1_HANXIN if read.gs1 else Symbology.HANXIN
     text, gs1, gs1_error = read.text, None, None
     if read.gs1:
@@ -318,7 +328,7 @@ def _han_xin_found(read: Any, page: int, dpi: float | None) -> Found:
         identified: Identified | None = identify(text, symbology_identifier=symbology.identifier)
     except (TiaomaError, ValueError):
         identified = None
-    corners = tuple((round(x), round(y)) for x, y in read.corners)
+    corners = tuple((round(x * factor), round(y * factor)) for x, y in read.corners)
     (left_x, left_y), (right_x, right_y) = corners[0], corners[1]
     turned = round(math.degrees(math.atan2(right_y - left_y, right_x - left_x))) % 360
     return Found(symbology=symbology.label, data=text, symbology_identifier=symbology.identifier,
