@@ -865,14 +865,28 @@ def _data_bits(text: str) -> str:
     except UnicodeEncodeError:
         units = _Units.of_gb18030(text.encode("gb18030"))
         plain, states = _choose_modes(units, multibyte_binary=False)
-        marked, marked_states = _choose_modes(units, multibyte_binary=True)
-        if marked + 12 < plain:
-            _eci_header(bits, _GB18030_ECI)
-            states = marked_states
+        if plain > _least_marked_bits(units):
+            marked, marked_states = _choose_modes(units, multibyte_binary=True)
+            if marked + 12 < plain:
+                _eci_header(bits, _GB18030_ECI)
+                states = marked_states
     else:
         states = _choose_modes(units, multibyte_binary=False)[1]
     _write_segments(bits, units, states)
     return bits.text()
+
+
+# The fewest bits a character of each kind can take in any mode (a digit: 10 bits per 3).
+_LEAST_BITS = (3, 6, 6, 8, 12, 12, 15, 25)
+
+
+def _least_marked_bits(units: _Units) -> int:
+    """A floor under any stream with ECI 32: its 12 bits, each character's fewest bits, and
+    unless every character has four bytes (their mode's 25 bits include its indicator) a
+    segment's indicator and end, 10 bits at least (text mode's). When the stream without
+    the ECI is no longer, the search with it can be skipped."""
+    overhead = 0 if all(kind == _FOUR for kind in units.kinds) else 10
+    return 12 + overhead + sum(_LEAST_BITS[kind] for kind in units.kinds)
 
 
 def _gs1_bits(message: str) -> str:
