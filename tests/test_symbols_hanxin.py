@@ -569,3 +569,19 @@ def test_level_rises_while_the_version_has_room() -> None:
     assert _stream_of(_grid([r.modules for r in hanxin.hanxin("1").rows]))[1:] == (1, 4)
     fixed = hanxin.hanxin("1", error_correction=1, version=3)
     assert _stream_of(_grid([r.modules for r in fixed.rows]))[1:] == (3, 1)
+
+
+def test_single_byte_search_is_the_general_one() -> None:
+    """The mode search written out for single bytes chooses as the search over every state."""
+    rng = random.Random("hanxin-byte-search")
+    for family in ("digits", "text", "bytes", "mixed"):
+        for _ in range(300):
+            data = _chunk(family, rng, rng.randrange(1, 60))
+            try:
+                units = hanxin._Units.of_bytes(data.encode("latin-1"))
+            except UnicodeEncodeError:
+                continue
+            fast = hanxin._choose_byte_modes(units.kinds)
+            general = hanxin._choose_any_modes(units, multibyte_binary=False)
+            assert fast[:2] == general[:2]
+            assert fast[2] == [came[:6] for came in general[2]]

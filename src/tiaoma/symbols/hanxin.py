@@ -539,6 +539,23 @@ def _choose_modes(units: _Units, *, multibyte_binary: bool) -> tuple[int, list[i
         # Three digits or more: numeric mode alone (10 bits per 3 digits) is the shortest.
         states = [_N1, _N2, _N3] * (count // 3) + [_N1, _N2][: count % 3]
         return 14 + 10 * ((count + 2) // 3), states
+    if all(kind <= _BYTE for kind in units.kinds):
+        out, leave_state, back = _choose_byte_modes(units.kinds)
+    else:
+        out, leave_state, back = _choose_any_modes(units, multibyte_binary=multibyte_binary)
+    states = [0] * len(back)
+    state = leave_state
+    for i in range(len(back) - 1, -1, -1):
+        states[i] = state
+        state = back[i][state]
+    return out // _BIT, states
+
+
+def _choose_any_modes(
+    units: _Units, *, multibyte_binary: bool
+) -> tuple[int, int, list[tuple[int, ...]]]:
+    """The search of :func:`_choose_modes` over every state: the cheapest cost, the state
+    it ends in, and for each character each state's previous state."""
     back: list[tuple[int, ...]] = []
     out, leave_state = 0, -1
     cost = [_INFINITY] * 10
@@ -549,12 +566,64 @@ def _choose_modes(units: _Units, *, multibyte_binary: bool) -> tuple[int, list[i
         for state in _STATES_OF_KIND[kind]:
             if cost[state] + _LEAVE_SCALED[state] < out:
                 out, leave_state = cost[state] + _LEAVE_SCALED[state], state
-    states = [0] * len(back)
-    state = leave_state
-    for i in range(len(back) - 1, -1, -1):
-        states[i] = state
-        state = back[i][state]
-    return out // _BIT, states
+    return out, leave_state, back
+
+
+def _choose_byte_modes(kinds: list[int]) -> tuple[int, int, list[tuple[int, ...]]]:  # noqa: PLR0912
+    """:func:`_choose_any_modes` for single bytes (no Chinese modes): the same steps with the
+    six states held in variables, as most data is (costs are ``bits << 12``, constants)."""
+    infinity = _INFINITY
+    n1 = n2 = n3 = t1 = t2 = b = infinity
+    out, left = 0, -1
+    back: list[tuple[int, ...]] = []
+    for kind in kinds:
+        new_b, b_from = b + (8 << 12), _B
+        if out + (25 << 12) + 1 < new_b:
+            new_b, b_from = out + (25 << 12) + 1, left
+        if kind == _BYTE:
+            n1 = n2 = n3 = t1 = t2 = infinity
+            b = new_b
+            back.append((-1, -1, -1, -1, -1, b_from))
+            out, left = b, _B
+            continue
+        if kind == _TEXT2:
+            new_t2, t2_from = t2 + (6 << 12), _T2
+            if t1 + (12 << 12) < new_t2:
+                new_t2, t2_from = t1 + (12 << 12), _T1
+            if out + (16 << 12) + 1 < new_t2:
+                new_t2, t2_from = out + (16 << 12) + 1, left
+            n1 = n2 = n3 = t1 = infinity
+            t2, b = new_t2, new_b
+            back.append((-1, -1, -1, -1, t2_from, b_from))
+            out, left = t2 + (6 << 12), _T2
+            if b < out:
+                out, left = b, _B
+            continue
+        new_t1, t1_from = t1 + (6 << 12), _T1
+        if t2 + (12 << 12) < new_t1:
+            new_t1, t1_from = t2 + (12 << 12), _T2
+        if out + (10 << 12) + 1 < new_t1:
+            new_t1, t1_from = out + (10 << 12) + 1, left
+        if kind == _TEXT1:
+            n1 = n2 = n3 = t2 = infinity
+            t1, b = new_t1, new_b
+            back.append((-1, -1, -1, t1_from, -1, b_from))
+            out, left = t1 + (6 << 12), _T1
+            if b < out:
+                out, left = b, _B
+            continue
+        new_n1, n1_from = n3 + (10 << 12), _N3
+        if out + (14 << 12) + 1 < new_n1:
+            new_n1, n1_from = out + (14 << 12) + 1, left
+        n1, n2, n3 = new_n1, n1, n2
+        t1, t2, b = new_t1, infinity, new_b
+        back.append((n1_from, _N1, _N2, t1_from, -1, b_from))
+        out, left = n1 + (10 << 12), _N1
+        for value, state in ((n2 + (10 << 12), _N2), (n3 + (10 << 12), _N3),
+                             (t1 + (6 << 12), _T1), (b, _B)):  # fmt: skip
+            if value < out:
+                out, left = value, state
+    return out, left, back
 
 
 # Costs count bits × _BIT, plus one for each new segment (the tie-break on segments).
