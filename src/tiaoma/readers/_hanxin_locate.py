@@ -38,6 +38,13 @@ __all__ = ["MAX_PIXELS", "read_image"]
 
 #: Larger images are refused (as :data:`tiaoma.scan.MAX_PIXELS`): memory, not pixels, runs out.
 MAX_PIXELS = 120_000_000
+#: The passes, each (smoothed?, rows and columns cut every ``step``): unsmoothed every other
+#: row and column first (a core is three modules of two pixels: most photos read here), then
+#: smoothed against noise, then unsmoothed every row and column for the smallest modules.
+PASSES = ((False, 2), (True, 2), (False, 1))
+#: A function information read with at most this many wrong bits (of 56) stops the search
+#: for the side.
+CLEAR_FUNCTION_INFORMATION = 4
 #: Candidates looked at (nearest first) for a core missing where three others put it.
 NEAR_TRIES = 12
 #: The most plausible triples of cores (top left, top right, bottom right) tried.
@@ -50,8 +57,8 @@ WIDE_AGREEMENT = 0.6
 WORK_PIXELS = 6_000_000
 #: Fewer pixels per module than this cannot be sampled reliably.
 MIN_MODULE_PIXELS = 1.5
-#: Finder candidates kept for the search of four (the best supported).
-CANDIDATES = 40
+#: Finder candidates looked at for cores, the best supported first, then more if need be.
+CANDIDATES = (12, 40)
 #: An assignment of the four finders is believed when this share of the finder patterns and
 #: separators (4 × 64 modules) comes out as expected.
 FINDER_AGREEMENT = 0.8
@@ -109,15 +116,14 @@ def _smoothed(image: Gray) -> Gray:
 class _Thresholded:
     """A grey image with its local threshold and its dark pixels, smoothed or not."""
 
-    def __init__(self, gray: Gray, threshold: Gray, smoothing: bool) -> None:
+    def __init__(self, gray: Gray, threshold: Gray, smoothing: bool, step: int) -> None:
         self.raw = gray
         self.threshold = threshold
         self.raw_dark = gray < threshold
         # smoothed, noise does not break the runs; unsmoothed, modules of two pixels survive
         # (and the cores are measured unsmoothed: smoothing grows a dark square beside light)
         self.dark = _smoothed(gray) < threshold if smoothing else self.raw_dark
-        # first every other row and column (a core is three modules of two pixels), then all
-        self.step = 2 if smoothing else 1
+        self.step = step  # cut every row and column, or every other one
 
 
 def _threshold(gray: Gray) -> Gray:
@@ -520,7 +526,7 @@ def _best_transform(
                         if abs(hanxin.side(v) - estimate) <= 0.15 * estimate + 2),
                        key=lambda side: abs(side - estimate))  # fmt: skip
     else:
-        sizes = _sides_near(estimate)[:3]
+        sizes = _sides_near(estimate)[:1]
     best: tuple[float, Points, int] = (-1.0, np.eye(3), 23)
     for size in sizes:
         matrix = _homography(_model_cores(size), named)
@@ -541,10 +547,13 @@ def _read_at(sampler: _Sampler, named: Points, estimate: int) -> reader.HanXinRe
     tells them apart."""
     table, keys = reader.function_information_table()
     tried: list[tuple[int, int, bool, Points]] = []
-    for version in hanxin.VERSIONS:
-        size = hanxin.side(version)
-        if abs(size - estimate) > 0.15 * estimate + 2:
-            continue
+    sides = sorted(
+        (hanxin.side(v) for v in hanxin.VERSIONS
+         if abs(hanxin.side(v) - estimate) <= 0.15 * estimate + 2),
+        key=lambda side: abs(side - estimate),
+    )  # fmt: skip
+    for size in sides:
+        version = (size - 21) // 2
         matrix = _homography(_model_cores(size), named)
         rows, columns = np.divmod(hanxin.function_information_positions(version)[:, :28], size)
         words = table[keys[:, 0] == version][:, None, :]
@@ -555,6 +564,8 @@ def _read_at(sampler: _Sampler, named: Points, estimate: int) -> reader.HanXinRe
             bits = sampler.sample(matrix, at_rows.reshape(-1), at_columns.reshape(-1))
             wrong = int((words != bits.reshape(2, 28)[None]).sum(axis=(1, 2)).min())
             tried.append((wrong, size, flipped, matrix))
+        if min(entry[0] for entry in tried) <= CLEAR_FUNCTION_INFORMATION:
+            break  # a word this close is no accident: look no further
     _, size, flipped, matrix = min(tried, key=lambda entry: entry[0])
     grid = sampler.grid(matrix, size)
     read = reader.decode_modules(grid[::-1, ::-1].T if flipped else grid)
@@ -619,8 +630,8 @@ def read_image(image: npt.ArrayLike, *, max_pixels: int | None = None) -> list[r
     gray, factor = _gray(image)
     failures: list[tuple[float, reader.HanXinError]] = []
     threshold = _threshold(gray)
-    for smoothing in (True, False):
-        reads, failed = _read_thresholded(_Thresholded(gray, threshold, smoothing))
+    for smoothing, step in PASSES:
+        reads, failed = _read_thresholded(_Thresholded(gray, threshold, smoothing, step))
         failures.extend((unit * factor, error) for unit, error in failed)
         if reads:
             return [_scaled(read, factor) for read in reads]
@@ -663,17 +674,16 @@ def _read_thresholded(
     """The symbols read, and the failures (module size, error) of those found but not read."""
     sampler = _Sampler(thresholded, 1.0)
     every = _candidates(thresholded.dark, thresholded.raw_dark, thresholded.step)
-    found: list[tuple[float, float, float]] = []
-    for x, y, unit, _ in every[:CANDIDATES]:
-        if any((x - cx) ** 2 + (y - cy) ** 2 < (2 * cu) ** 2 for cx, cy, cu in found):
-            continue  # another cell of a core already found
-        core = _core(thresholded.raw_dark, x, y, unit) or _core(thresholded.dark, x, y, unit)
-        if core is not None:
-            found.append(core)
-    cores, units = _distinct(found)
-    reads: list[reader.HanXinRead] = []
-    failures: list[tuple[float, reader.HanXinError]] = []
-    taken: list[Points] = []
+    known: dict[int, tuple[float, float, float] | None] = {}
+
+    def core_of(index: int) -> tuple[float, float, float] | None:
+        if index not in known:
+            x, y, unit, _ = every[index]
+            known[index] = _core(thresholded.raw_dark, x, y, unit) or _core(
+                thresholded.dark, x, y, unit
+            )
+        return known[index]
+
     places = np.array([(x, y) for x, y, _, _ in every]).reshape(-1, 2)
 
     def near(point: Points, reach: float) -> Points | None:
@@ -682,12 +692,51 @@ def _read_thresholded(
         for index in np.argsort(distance)[:NEAR_TRIES]:
             if distance[index] > reach:
                 break
-            x, y, unit, _ = every[index]
-            core = _core(thresholded.raw_dark, x, y, unit) or _core(thresholded.dark, x, y, unit)
+            core = core_of(int(index))
             if core is not None:
                 return np.array(core[:2])
         return None
 
+    reads: list[reader.HanXinRead] = []
+    failures: list[tuple[float, reader.HanXinError]] = []
+    seen = 0
+    for limit in CANDIDATES:  # the best supported first: most photos need no more
+        found: list[tuple[float, float, float]] = []
+        for index, (x, y, _, _) in enumerate(every[:limit]):
+            if any((x - cx) ** 2 + (y - cy) ** 2 < (2 * cu) ** 2 for cx, cy, cu in found):
+                continue  # another cell of a core already found
+            if any(_inside((x, y), read.corners) for read in reads):
+                continue  # a symbol read already
+            core = core_of(index)
+            if core is not None:
+                found.append(core)
+        if len(found) == seen or len(found) < 3:
+            continue
+        seen = len(found)
+        more, failed = _read_cores(sampler, *_distinct(found), near)
+        reads.extend(more)
+        failures.extend(failed)
+    return reads, failures
+
+
+def _inside(point: tuple[float, float], corners: tuple[tuple[float, float], ...]) -> bool:
+    """Whether a point lies within a symbol's four corners (a convex quadrilateral)."""
+    signs = set()
+    for (ax, ay), (bx, by) in zip(corners, corners[1:] + corners[:1], strict=True):
+        signs.add((bx - ax) * (point[1] - ay) - (by - ay) * (point[0] - ax) > 0)
+    return len(signs) == 1
+
+
+def _read_cores(
+    sampler: _Sampler,
+    cores: Points,
+    units: Points,
+    near: Callable[[Points, float], Points | None],
+) -> tuple[list[reader.HanXinRead], list[tuple[float, reader.HanXinError]]]:
+    """The symbols read from four of these cores, and the failures of those tried."""
+    reads: list[reader.HanXinRead] = []
+    failures: list[tuple[float, reader.HanXinError]] = []
+    taken: list[Points] = []
     # a right angle of cores is first taken for the top-right corner (the bottom-left core,
     # in its corner, is the likeliest to be missed); then for the others
     for corners in ((1,), (0, 2, 3)):
