@@ -46,6 +46,7 @@ mask of least penalty; GS1 data with ``gs1=True``.
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import Any, TypeVar
 
 import numpy as np
@@ -535,11 +536,11 @@ def _choose_modes(units: _Units, *, multibyte_binary: bool) -> tuple[int, list[i
     segments wins (costs count bits × 4096 + segments), then the earlier state above.
     ``multibyte_binary`` lets binary mode carry GB 18030 characters' bytes."""
     count = len(units.kinds)
-    if count >= 3 and all(kind == _DIGIT for kind in units.kinds):
+    if count >= 3 and units.kinds.count(_DIGIT) == count:
         # Three digits or more: numeric mode alone (10 bits per 3 digits) is the shortest.
         states = [_N1, _N2, _N3] * (count // 3) + [_N1, _N2][: count % 3]
         return 14 + 10 * ((count + 2) // 3), states
-    if all(kind <= _BYTE for kind in units.kinds):
+    if max(units.kinds) <= _BYTE:
         out, leave_state, back = _choose_byte_modes(units.kinds)
     else:
         out, leave_state, back = _choose_any_modes(units, multibyte_binary=multibyte_binary)
@@ -1119,7 +1120,8 @@ def _matrix(codewords: bytes, version: int, level: int, mask: int | None) -> Gri
 def _rows(grid: Grid) -> tuple[Row, ...]:
     text = (grid.view(np.uint8) | 0x30).tobytes().decode("ascii")
     size = grid.shape[1]
-    return tuple(Row(text[i : i + size], 1.0) for i in range(0, len(text), size))
+    lines = [text[i : i + size] for i in range(0, len(text), size)]
+    return tuple(map(Row, lines, itertools.repeat(1.0, size)))
 
 
 HANXIN_TOO_LONG = define(
