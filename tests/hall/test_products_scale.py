@@ -597,14 +597,14 @@ def test_the_digital_link_qr_and_datamatrix_decode_to_the_gtin(
     assert refused.status_code == 200  # a message, not a 500
 
 
-def test_the_product_page_shows_the_three_symbols_at_size(clerk: Client, member: Member) -> None:
+def test_the_product_page_shows_the_four_symbols_at_size(clerk: Client, member: Member) -> None:
     product = allocate(member, 1, name="水")[0]
     page = clerk.get(f"/products/{product.pk}/").content.decode()
-    for symbol in ("linear", "qr", "datamatrix"):
+    for symbol in ("linear", "qr", "hanxin", "datamatrix"):
         assert f'id="symbol-{symbol}"' in page
     shown = re.findall(r'id="symbol-(\w+)"><svg[^>]* width="([\d.]+)mm"', page)
     sizes = dict(shown)
-    assert set(sizes) == {"linear", "qr", "datamatrix"}
+    assert set(sizes) == {"linear", "qr", "hanxin", "datamatrix"}
     assert 37.0 < float(sizes["linear"]) < 38.0  # EAN-13 at 1.00: 37.29 mm with its margins
     assert float(sizes["datamatrix"]) == 9.0  # 16 × 16 modules + 2 quiet, × 0.5 mm
     assert "http://127.0.0.1:8000/01/06921234500019" in page

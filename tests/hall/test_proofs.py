@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -99,3 +100,73 @@ def test_a_file_that_is_no_image_is_refused_and_nothing_kept(clerk: Client, memb
     page = clerk.post(f"/products/{product.pk}/proof/", {"image": junk}, follow=True)
     assert page.status_code == 200
     assert not product.proofs.exists()
+
+
+# --- 2D proofs: the product's commodity 2D code graded after ISO/IEC 15415 (GB/T 23704) ---
+
+
+def _print_of_2d(product: Product, symbol: str, *, ink: int = 0) -> io.BytesIO:
+    """The product's own 2D artwork at 600 dpi; ``ink`` lightens the dark modules."""
+    from hall.products.artwork import product_artwork
+
+    drawn = product_artwork(product, "png", Decimal("1.00"), 600, symbol=symbol).data
+    picture = Image.open(io.BytesIO(drawn)).convert("L")
+    if ink:
+        picture = picture.point(lambda grey: max(grey, ink))
+    proof = io.BytesIO()
+    picture.save(proof, "PNG", dpi=(600, 600))
+    proof.seek(0)
+    proof.name = "proof.png"
+    return proof
+
+
+@pytest.mark.parametrize("symbol", ["qr", "hanxin", "datamatrix"])
+def test_a_good_2d_print_of_the_products_own_code_passes_with_the_2d_report(
+    clerk: Client, member: Member, symbol: str
+) -> None:
+    product = _allocate(member)
+    page = clerk.post(f"/products/{product.pk}/proof/",
+                      {"image": _print_of_2d(product, symbol)}, follow=True)  # fmt: skip
+    check = product.proofs.get()
+    assert (check.passed, check.matches, check.letter) == (True, True, "A")
+    assert check.result.startswith("4.0/")
+    assert {"parameters", "segments", "block_errors"} <= set(check.details)
+    assert "样张合格" in page.content.decode()
+    report = clerk.get(f"/products/{product.pk}/proof/{check.pk}/")
+    text = b"".join(report.streaming_content).decode()  # type: ignore[attr-defined]
+    assert "ISO/IEC 15415" in text or "GB/T 23704" in text
+    assert "<svg" in text  # the module grid drawn over the image
+
+
+def test_a_2d_print_of_another_products_code_fails(clerk: Client, member: Member) -> None:
+    product, other = _allocate(member), _allocate(member)
+    page = clerk.post(f"/products/{product.pk}/proof/",
+                      {"image": _print_of_2d(other, "qr")}, follow=True)  # fmt: skip
+    check = product.proofs.get()
+    assert (check.letter, check.matches, check.passed) == ("A", False, False)
+    assert "不是本产品的编码" in page.content.decode()
+
+
+def test_a_faint_2d_print_fails_under_gb_t_23704(clerk: Client, member: Member) -> None:
+    product = _allocate(member)
+    faint = _print_of_2d(product, "datamatrix", ink=205)
+    page = clerk.post(f"/products/{product.pk}/proof/", {"image": faint}, follow=True)
+    check = product.proofs.get()
+    assert check.matches
+    assert not check.passed
+    assert float(check.grade) < 1.5
+    assert "低于 GB/T 23704 要求的 1.5（D）" in page.content.decode()
+
+
+def test_the_product_page_offers_its_commodity_2d_code_in_three_symbols(
+    clerk: Client, member: Member
+) -> None:
+    product = _allocate(member)
+    page = clerk.get(f"/products/{product.pk}/").content.decode()
+    for symbol in ("linear", "qr", "hanxin", "datamatrix"):
+        assert f'id="symbol-{symbol}"' in page
+    assert "GS1 数字链接汉信码" in page
+    drawn = clerk.get(f"/products/{product.pk}/artwork/",
+                      {"symbol": "hanxin", "format": "svg", "magnification": "1.00"})  # fmt: skip
+    assert drawn.status_code == 200
+    assert drawn["Content-Type"] == "image/svg+xml"

@@ -1,6 +1,7 @@
 """A product's barcode as artwork (SVG, PDF, EPS, PNG at a chosen magnification), label sheets
-of several products, and the print-proof check: a proof image graded (ISO/IEC 15416, GB/T
-18348) and kept with the product."""
+of several products, and the print-proof check: a proof image graded (a linear symbol after
+ISO/IEC 15416 and GB/T 18348, a 2D one after ISO/IEC 15415 and GB/T 23704) and kept with the
+product."""
 
 from __future__ import annotations
 
@@ -19,15 +20,17 @@ from hall.accounts.roles import require_member_role
 from hall.core.errors import HallError
 from hall.core.reasons import reason
 from hall.products.models import Product, ProofCheck
-from tiaoma import digital_link
+from tiaoma import ai, commodity2d, digital_link
+from tiaoma.commodity2d import Carrier
 from tiaoma.digital_link import DigitalLinkOptions
 from tiaoma.errors import TiaomaError
 from tiaoma.render import Format, artwork, geometry_for
 from tiaoma.render.labels import label_sheet
 from tiaoma.symbols.base import Symbol
 from tiaoma.symbols.choose import encode
-from tiaoma.symbols.matrix import datamatrix, qr
+from tiaoma.verify import matrix_report
 from tiaoma.verify.grading import VerifyError, verify
+from tiaoma.verify.matrix import MatrixGrade, grade_matrix
 from tiaoma.verify.report import as_json, html
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "pdf": "application/pdf",
@@ -53,11 +56,13 @@ class Artwork:
 
 
 #: The symbols a product's page offers: its linear barcode (EAN-13, EAN-8, UPC-A or ITF-14,
-#: chosen by its GTIN), a QR Code holding its GS1 Digital Link URI, and a GS1 DataMatrix
-#: holding FNC1 + (01) GTIN (GS1 GenSpecs 5.6 and 5.7; both 2D symbols at X = 0.5 mm ×
+#: chosen by its GTIN) and its commodity 2D code (GB/T 33993-2024, tiaoma.commodity2d): a QR
+#: Code or a Han Xin Code holding its GS1 Digital Link URI (网址型), a GS1 DataMatrix holding
+#: FNC1 + (01) GTIN (编码型; GS1 GenSpecs 5.6 and 5.7). The 2D symbols are drawn at X = 0.5 mm ×
 #: magnification: 0.40-1.00 mm for 0.80-2.00, inside GenSpecs table 5.12.3.1-1's 0.396-0.990 mm
-#: for 2D symbols on trade items).
-SYMBOLS = ("linear", "qr", "datamatrix")
+#: for 2D symbols on trade items.
+SYMBOLS = ("linear", "qr", "hanxin", "datamatrix")
+_CARRIERS = {"qr": Carrier.QR, "hanxin": Carrier.HAN_XIN, "datamatrix": Carrier.DATA_MATRIX}
 
 
 def digital_link_uri(product: Product) -> str:
@@ -66,12 +71,16 @@ def digital_link_uri(product: Product) -> str:
     return digital_link.to_uri(f"(01){product.gtin}", options)
 
 
+def commodity_code(product: Product, symbol: str) -> commodity2d.CommodityCode:
+    """What the product's 2D ``symbol`` carries: its Digital Link URI, or (01) for DataMatrix."""
+    text = f"(01){product.gtin}" if symbol == "datamatrix" else digital_link_uri(product)
+    return commodity2d.parse(text)
+
+
 def product_symbol(product: Product, symbol: str = "linear") -> Symbol:
     """The product's ``symbol`` (one of :data:`SYMBOLS`), encoded, not yet drawn."""
-    if symbol == "qr":
-        return qr(digital_link_uri(product), digital_link=True)
-    if symbol == "datamatrix":
-        return datamatrix(f"(01){product.gtin}", gs1=True)
+    if symbol in _CARRIERS:
+        return commodity2d.encode(commodity_code(product, symbol), _CARRIERS[symbol])
     if symbol != "linear":
         raise ArtworkError(_("不支持的条码类型：%(symbol)s") % {"symbol": symbol[:20]})
     return encode(product.display_gtin)
@@ -130,6 +139,9 @@ def proof_check(*, product: Product, actor: User | None, image: bytes, filename:
     except VerifyError as error:
         if error.code not in UNREADABLE_PROOF:
             raise ArtworkError(reason(error)) from error
+        matrix = _matrix_graded(image, dpi)
+        if matrix is not None:
+            return _keep_matrix(product, actor, image, filename, matrix)
         return _keep_unreadable(product, actor, image, filename, error.code)
     except TiaomaError as error:
         raise ArtworkError(reason(error)) from error
@@ -149,6 +161,47 @@ def proof_check(*, product: Product, actor: User | None, image: bytes, filename:
     return check
 
 
+def _matrix_graded(image: bytes, dpi: int | None) -> MatrixGrade | None:
+    """The proof graded as a 2D symbol (ISO/IEC 15415, GB/T 23704); None if it holds none."""
+    try:
+        return grade_matrix(image, dpi=dpi)
+    except VerifyError as error:
+        if error.code in ("verify-no-matrix", "verify-not-matrix"):
+            return None
+        raise ArtworkError(reason(error)) from error
+    except TiaomaError as error:
+        raise ArtworkError(reason(error)) from error
+
+
+def _carries_gtin(data: str, gtin14: str) -> bool:
+    """Whether a 2D symbol's data carries this GTIN: as (01) of element strings or of a GS1
+    Digital Link URI (the hall's or another resolver's)."""
+    try:
+        message = ai.parse(data) if not data.lower().startswith("http") else None
+        found = message or digital_link.parse(data).message
+    except TiaomaError:
+        return False
+    element = found.get("01")
+    return element is not None and element.value == gtin14
+
+
+def _keep_matrix(product: Product, actor: User | None, image: bytes, filename: str,
+                 graded: MatrixGrade) -> ProofCheck:  # fmt: skip
+    matches = _carries_gtin(graded.data, product.gtin)
+    with transaction.atomic():
+        check = ProofCheck(
+            product=product, actor=actor, result=graded.result,
+            grade=Decimal(f"{graded.grade.value:.1f}"), letter=graded.grade.letter,
+            passed=matches and graded.grade.value >= PASSING_GRADE, decoded=graded.data[:100],
+            matches=matches, details=matrix_report.as_json(graded),
+        )  # fmt: skip
+        check.image.save(_safe_name(filename), ContentFile(image), save=False)
+        check.report.save(f"{product.display_gtin}-proof.html",
+                          ContentFile(matrix_report.html(graded).encode()), save=False)  # fmt: skip
+        check.save()
+    return check
+
+
 def proof_failure(check: ProofCheck) -> str:
     """Why a kept proof failed, in the reader's language; empty for a proof that passed."""
     if check.passed:
@@ -158,8 +211,16 @@ def proof_failure(check: ProofCheck) -> str:
     if not check.matches:
         return _("不合格：样张上的条码（%(data)s）不是本产品的编码（%(gtin)s）") % {
             "data": check.decoded, "gtin": check.product.display_gtin}  # fmt: skip
+    if is_matrix_proof(check):
+        return _("不合格：符号等级 %(grade)s（%(letter)s）低于 GB/T 23704 要求的 1.5（D）") % {
+            "grade": check.grade, "letter": check.letter}  # fmt: skip
     return _("不合格：符号等级 %(grade)s（%(letter)s）低于 GB/T 18348 要求的 1.5（D）") % {
         "grade": check.grade, "letter": check.letter}  # fmt: skip
+
+
+def is_matrix_proof(check: ProofCheck) -> bool:
+    """Whether the proof was of a 2D symbol (graded after ISO/IEC 15415)."""
+    return "parameters" in check.details and "segments" in check.details
 
 
 def _keep_unreadable(product: Product, actor: User | None, image: bytes, filename: str,

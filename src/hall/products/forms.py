@@ -213,7 +213,7 @@ for _name in NAMES:
 class ArtworkForm(forms.Form):
     symbol = forms.ChoiceField(label=_("条码"), initial="linear", required=False, choices=[
         ("linear", _("一维条码（EAN/UPC/ITF-14）")), ("qr", _("GS1 数字链接二维码（QR）")),
-        ("datamatrix", _("GS1 DataMatrix"))])  # fmt: skip
+        ("hanxin", _("GS1 数字链接汉信码")), ("datamatrix", _("GS1 DataMatrix"))])  # fmt: skip
     format = forms.ChoiceField(label=_("格式"), choices=[
         ("svg", "SVG"), ("pdf", "PDF"), ("eps", "EPS"), ("png", "PNG")], initial="svg")  # fmt: skip
     magnification = forms.DecimalField(label=_("放大系数"), min_value=Decimal("0.80"),

@@ -73,6 +73,7 @@ _DEFAULT_MODULE_MM = {
     Symbology.CODE128: 0.33, Symbology.CODE39: 0.33, Symbology.CODE39_EXTENDED: 0.33,
     Symbology.QR: 0.5, Symbology.GS1_QR: 0.5, Symbology.DATAMATRIX: 0.5,
     Symbology.GS1_DATAMATRIX: 0.5, Symbology.PDF417: 0.33,
+    Symbology.HANXIN: 0.5, Symbology.GS1_HANXIN: 0.5,
 }  # fmt: skip
 BEARER_STYLES = ("frame", "horizontal")
 #: Light space between the bottom bearer bar and the top of the digits (GS1 GenSpecs 5.3.2.5).
