@@ -40,17 +40,22 @@ __all__ = ["MAX_PIXELS", "read_image"]
 MAX_PIXELS = 120_000_000
 #: The passes, each (smoothed?, rows and columns cut every ``step``): unsmoothed every other
 #: row and column first (a core is three modules of two pixels: most photos read here), then
-#: smoothed against noise, then unsmoothed every row and column for the smallest modules.
-PASSES = ((False, 2), (True, 2), (False, 1))
+#: every row and column (the smallest modules, heavy blur), then smoothed against noise.
+PASSES = ((False, 2), (False, 1), (True, 2))
+#: Modules this many pixels wide or more are sampled again averaged over 3×3 pixels when the
+#: first look fails (for narrower ones the average takes in the neighbours).
+SMOOTHED_SAMPLING = 3
+#: Assignments of cores that may fail to read before a pass gives up on them.
+MAX_FAILURES = 4
 #: A function information read with at most this many wrong bits (of 56) stops the search
 #: for the side.
 CLEAR_FUNCTION_INFORMATION = 4
 #: Candidates looked at (nearest first) for a core missing where three others put it.
 NEAR_TRIES = 12
 #: The most plausible triples of cores (top left, top right, bottom right) tried.
-TRIPLES = 24
+TRIPLES = 12
 #: When no assignment passes, the best few (above this agreement) are tried at every side.
-WIDE_SEARCHES = 12
+WIDE_SEARCHES = 8
 WIDE_AGREEMENT = 0.6
 #: Larger images are read shrunk by a whole factor to at most this many pixels: time and
 #: memory stay bounded; the symbol's modules must stay two pixels wide after shrinking.
@@ -184,26 +189,29 @@ def _finder_cuts(dark: npt.NDArray[np.bool_]) -> tuple[Points, Points, Points]:
     return row, column, unit
 
 
-def _run_lengths(dark: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
-    """The length of the run along its row (dark or light) that each pixel is part of."""
-    height, width = dark.shape
-    padded = np.full((height, width + 2), 2, dtype=np.int8)
-    padded[:, 1:-1] = dark
-    flat = padded.reshape(-1)
-    bounds = np.concatenate([[0], np.flatnonzero(flat[1:] != flat[:-1]) + 1, [flat.size]])
-    lengths = np.diff(bounds)
-    every: npt.NDArray[np.intp] = np.repeat(lengths, lengths).reshape(height, width + 2)[:, 1:-1]
-    return every
-
-
 def _crossed(
-    runs: npt.NDArray[np.intp], along: Points, across: Points, unit: Points
+    dark: npt.NDArray[np.bool_], row: Points, column: Points, unit: Points, *, down: bool
 ) -> npt.NDArray[np.bool_]:
-    """Whether the run across each cut's 3-module centre is 1.5 to 5 modules long too, as
-    through a finder's 3×3 core at any angle (a run of data modules seldom is both ways)."""
-    height, width = runs.shape
-    length = runs[np.clip(along.astype(np.intp), 0, height - 1),
-                  np.clip(across.astype(np.intp), 0, width - 1)]  # fmt: skip
+    """Whether the dark run across each cut's 3-module centre (down a column for a cut along
+    a row, along the row for one down a column) is 1.5 to 5 modules long too, as through a
+    finder's 3×3 core at any angle (a run of data modules seldom is both ways)."""
+    height, width = dark.shape
+    reach = int(min(64, 5 * float(unit.max(initial=1.0)) + 2))
+    steps = np.arange(1, reach + 1)
+    r = np.clip(row.astype(np.intp), 0, height - 1)[:, None]
+    c = np.clip(column.astype(np.intp), 0, width - 1)[:, None]
+    length = np.ones(r.shape[0])
+    for sign in (-1, 1):
+        if down:
+            line = dark[
+                np.clip(r + sign * steps, 0, height - 1), np.broadcast_to(c, (c.shape[0], reach))
+            ]
+        else:
+            line = dark[
+                np.broadcast_to(r, (r.shape[0], reach)), np.clip(c + sign * steps, 0, width - 1)
+            ]
+        light = ~line
+        length += np.where(light.any(axis=1), light.argmax(axis=1), reach)
     ok: npt.NDArray[np.bool_] = (length >= 1.5 * unit) & (length <= 5 * unit + 1)
     return ok
 
@@ -242,11 +250,9 @@ def _candidates(
     rows = rows * step
     columns_t, rows_t, units_t = _finder_cuts(dark.T[::step])
     columns_t = columns_t * step
-    vertical = _run_lengths(dark.T)  # indexed [column, row]
-    horizontal = _run_lengths(dark)
-    keep = _crossed(vertical, columns, rows, units)
+    keep = _crossed(dark, rows, columns, units, down=True)
     rows, columns, units = rows[keep], columns[keep], units[keep]
-    keep = _crossed(horizontal, rows_t, columns_t, units_t)
+    keep = _crossed(dark, rows_t, columns_t, units_t, down=False)
     columns_t, rows_t, units_t = columns_t[keep], rows_t[keep], units_t[keep]
     x = np.concatenate([columns, columns_t + 0.5])
     y = np.concatenate([rows + 0.5, rows_t])
@@ -264,10 +270,9 @@ def _candidates(
     def pooled(weights: Points | None) -> Points:
         """Each cell's sum over itself and its eight neighbours."""
         own = np.bincount(key, weights=weights, minlength=grid_h * grid_w).reshape(grid_h, grid_w)
+        rows = own[:-2] + own[1:-1] + own[2:]  # the grid's border cells are always empty
         near = np.zeros_like(own, dtype=np.float64)
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                near += np.roll(np.roll(own, dy, axis=0), dx, axis=1)
+        near[1:-1, 1:-1] = rows[:, :-2] + rows[:, 1:-1] + rows[:, 2:]
         pooled_cells: Points = near.reshape(-1)[cells]
         return pooled_cells
 
@@ -390,22 +395,30 @@ def _finder_template(
 
 
 class _Sampler:
-    def __init__(self, image: _Thresholded, scale: float) -> None:
+    """Module centres looked up in an image through a transform."""
+
+    def __init__(self, image: _Thresholded) -> None:
         self.image = image
-        self.scale = scale  # search pixels → image pixels
+        self.grey = image.raw
+
+    def smoothed(self) -> _Sampler:
+        """The same, sampling the grey averaged over 3×3 pixels (noise, JPEG blocks)."""
+        other = _Sampler(self.image)
+        other.grey = _smoothed(self.image.raw)
+        return other
 
     def sample(
         self, matrix: Points, rows: npt.NDArray[np.intp], columns: npt.NDArray[np.intp]
     ) -> npt.NDArray[np.bool_]:
-        """Whether each module is dark: the unsmoothed grey at its centre, interpolated
-        between the four nearest pixels, against the local threshold there."""
+        """Whether each module is dark: the grey at its centre, interpolated between the
+        four nearest pixels, against the local threshold there."""
         x, y = _apply(matrix, columns.astype(np.float64) + 0.5, rows.astype(np.float64) + 0.5)
         height, width = self.image.raw.shape
         x = np.clip(x - 0.5, 0, width - 1.001)
         y = np.clip(y - 0.5, 0, height - 1.001)
         x0, y0 = np.floor(x).astype(np.intp), np.floor(y).astype(np.intp)
         fx, fy = x - x0, y - y0
-        raw = self.image.raw
+        raw = self.grey
         value = (
             raw[y0, x0] * (1 - fx) * (1 - fy) + raw[y0, x0 + 1] * fx * (1 - fy)
             + raw[y0 + 1, x0] * (1 - fx) * fy + raw[y0 + 1, x0 + 1] * fx * fy
@@ -488,12 +501,17 @@ def _quadruples(
             distance[[a, b, c]] = np.inf
             nearest = int(np.argmin(distance))
             reach = max(3 * unit, 0.2 * size * unit)
-            guessed = bool(distance[nearest] > reach)
-            if not guessed:
+            if distance[nearest] <= 3 * unit:  # where it should be: surely the one
                 four[missing] = cores[nearest]
-            elif near is not None and (core := near(four[missing], reach)) is not None:
-                four[missing], guessed = core, False
-            found.append((four, unit, guessed))
+                found.append((four, unit, False))
+                continue
+            found.append((four.copy(), unit, True))  # the guess, and a core near it
+            core = cores[nearest] if distance[nearest] <= reach else None
+            if core is None and near is not None:
+                core = near(four[missing], reach)
+            if core is not None:
+                four[missing] = core
+                found.append((four, unit, False))
     return found
 
 
@@ -537,6 +555,10 @@ def _best_transform(
     return (best[0] - 0.05 * guessed, best[1], best[2])
 
 
+def _decode(grid: npt.NDArray[np.bool_], flipped: bool) -> reader.HanXinRead:
+    return reader.decode_modules(grid[::-1, ::-1].T if flipped else grid)
+
+
 def _read_at(sampler: _Sampler, named: Points, estimate: int) -> reader.HanXinRead:
     """Read the symbol at the side and orientation whose function information reads best.
 
@@ -567,8 +589,15 @@ def _read_at(sampler: _Sampler, named: Points, estimate: int) -> reader.HanXinRe
         if min(entry[0] for entry in tried) <= CLEAR_FUNCTION_INFORMATION:
             break  # a word this close is no accident: look no further
     _, size, flipped, matrix = min(tried, key=lambda entry: entry[0])
-    grid = sampler.grid(matrix, size)
-    read = reader.decode_modules(grid[::-1, ::-1].T if flipped else grid)
+    try:
+        read = _decode(sampler.grid(matrix, size), flipped)
+    except reader.HanXinError as error:
+        if min(sampler.image.raw.shape) / size < SMOOTHED_SAMPLING:
+            raise
+        try:  # a second look, each module's centre averaged with its neighbours
+            read = _decode(sampler.smoothed().grid(matrix, size), flipped)
+        except reader.HanXinError:
+            raise error from None
     x = np.array([0.0, size, size, 0.0])  # the symbol's corners, in module coordinates
     y = np.array([0.0, 0.0, size, size])
     corners_x, corners_y = _apply(matrix, size - y, size - x) if flipped else _apply(matrix, x, y)
@@ -672,7 +701,7 @@ def _read_thresholded(
     thresholded: _Thresholded,
 ) -> tuple[list[reader.HanXinRead], list[tuple[float, reader.HanXinError]]]:
     """The symbols read, and the failures (module size, error) of those found but not read."""
-    sampler = _Sampler(thresholded, 1.0)
+    sampler = _Sampler(thresholded)
     every = _candidates(thresholded.dark, thresholded.raw_dark, thresholded.step)
     known: dict[int, tuple[float, float, float] | None] = {}
 
@@ -745,6 +774,8 @@ def _read_cores(
                 break
             if any(np.linalg.norm(named - place, axis=1).min() < 2 * unit for place in taken):
                 continue
+            if len(failures) >= MAX_FAILURES:
+                break  # a symbol this damaged is not read by trying every assignment
             try:
                 reads.append(_read_at(sampler, named, size))
             except reader.HanXinError as error:
