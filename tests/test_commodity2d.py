@@ -7,6 +7,7 @@ render → scan (zxing-cpp) → parse for each symbol zxing-cpp reads."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -217,3 +218,48 @@ def test_han_xin_takes_its_own_levels() -> None:
     assert symbol.symbology is Symbology.GS1_HANXIN
     with pytest.raises(TiaomaError):
         commodity2d.encode(ELEMENT_STRINGS[1], Carrier.HAN_XIN, error_correction="H")
+
+
+def _command(*argv: str) -> tuple[int, str, str]:
+    from tiaoma.cli import UsageError, run
+
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        status = run(list(argv), out, err, io.StringIO())
+    except UsageError as error:
+        return 2, out.getvalue(), str(error)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(("carrier", "label"), [("qr", "GS1 QR Code"), ("hanxin", "GS1 Han Xin Code"),
+                                                ("datamatrix", "GS1 DataMatrix")])  # fmt: skip
+def test_render_commodity_draws_at_the_target_x(tmp_path: object, carrier: str, label: str) -> None:
+    from pathlib import Path
+
+    out = Path(str(tmp_path)) / "code.svg"
+    status, text, err = _command(
+        "render", ELEMENT_STRINGS[1], "--commodity", carrier, "-o", str(out)
+    )
+    assert status == 0, err
+    assert f"wrote {out}: {label}" in text
+    assert "X = 0.625 mm" in text
+    assert err == ""
+    assert "<svg" in out.read_text()
+
+
+def test_render_commodity_warns_outside_the_range_and_refuses_what_is_not_one(
+    tmp_path: Path,
+) -> None:
+    out = str(tmp_path / "code.svg")
+    status, _, err = _command("render", URIS[0], "--commodity", "qr", "--module", "0.9", "-o", out)
+    assert status == 0
+    assert "outside the commodity 2D code's 0.396-0.743 mm" in err
+    assert "商品二维码的模块宽度应在 0.396-0.743 毫米之间" in err
+    status, text, _ = _command("render", "(00)069012345678901238", "--commodity", "qr", "-o", out)
+    assert status == 1
+    assert "starts with the GTIN (01)" in text
+    status, _, err = _command(
+        "encode", ELEMENT_STRINGS[0], "--commodity", "qr", "--symbology", "qr"
+    )
+    assert status == 2
+    assert "--commodity chooses the symbol itself" in err

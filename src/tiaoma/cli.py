@@ -287,6 +287,12 @@ def _symbology(name: str | None) -> Any:
 def _encode(args: argparse.Namespace) -> Any:
     from tiaoma.symbols.choose import encode  # noqa: PLC0415
 
+    if args.commodity is not None:
+        if args.symbology or args.ratio is not None:
+            raise UsageError("--commodity chooses the symbol itself: leave out --symbology/--ratio")
+        from tiaoma import commodity2d  # noqa: PLC0415
+
+        return commodity2d.encode(args.data, args.commodity)
     symbology = _symbology(args.symbology)
     if args.ratio is None:
         return encode(args.data, symbology)
@@ -295,6 +301,21 @@ def _encode(args: argparse.Namespace) -> Any:
         raise UsageError(f"--ratio is for Code 39 and ITF (wide and narrow elements), not "
                          f"{chosen.label}")  # fmt: skip
     return encode(args.data, chosen, ratio=args.ratio)
+
+
+def _commodity_x(data: str) -> Any:
+    from tiaoma import commodity2d  # noqa: PLC0415
+
+    return commodity2d.parse(data).x_dimensions
+
+
+def _warn_commodity_x(allowed: Any, module_mm: float, err: TextIO) -> None:
+    """A commodity 2D code printed outside its X range still scans, but not everywhere."""
+    if not allowed.minimum <= module_mm <= allowed.maximum:
+        span = f"{allowed.minimum}-{allowed.maximum}"
+        err.write(f"tiaoma: warning: X {module_mm:.3f} mm is outside the commodity 2D code's "
+                  f"{span} mm (GS1's figures for the point of sale; "
+                  f"商品二维码的模块宽度应在 {span} 毫米之间)\n")  # fmt: skip
 
 
 # The symbologies of wide and narrow elements, whose encoders take a wide:narrow ratio.
@@ -336,15 +357,20 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.bwr_px is not None and (kind != "png" or not 0 <= args.bwr_px <= 50):
         raise UsageError("--bwr-px is a whole number of pixels from 0 to 50, for PNG output")
     symbol = _encode(args)
+    module_mm = args.module
+    if args.commodity is not None and module_mm is None and args.magnification is None:
+        module_mm = _commodity_x(args.data).target  # the X the code is meant to be printed at
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        geometry = geometry_for(symbol, magnification=args.magnification, module_mm=args.module,
+        geometry = geometry_for(symbol, magnification=args.magnification, module_mm=module_mm,
                                 bar_height_mm=args.height, bwr_mm=args.bwr,
                                 show_text=not args.no_text, adjust_digits=args.adjust_digits,
                                 bearer=args.bearer,
                                 allow_any_magnification=args.any_magnification)  # fmt: skip
     for warning in caught:
         err.write(f"tiaoma: warning: {warning.message}\n")
+    if args.commodity is not None:
+        _warn_commodity_x(_commodity_x(args.data), geometry.module_mm, err)
     drawing = layout(symbol, geometry)
     try:
         Path(args.output).write_bytes(artwork(symbol, geometry, kind, dpi=args.dpi,
@@ -692,6 +718,11 @@ def build_parser() -> argparse.ArgumentParser:
     symbol.add_argument("data", metavar="DATA")
     symbol.add_argument("--symbology", help="e.g. ean13, upce, gs1-128 (default: from the data)")
     symbol.add_argument("--ratio", type=float, help=_RATIO_HELP)
+    symbol.add_argument(
+        "--commodity", choices=("qr", "hanxin", "datamatrix"),
+        help="a commodity 2D code (GB/T 33993-2024) in this symbol, checked as the standard asks "
+             "and drawn at its target X",
+    )  # fmt: skip
     commands.add_parser(
         "encode", parents=[common, symbol],
         help="print the module pattern of a symbol (1 dark, 0 light)",
