@@ -231,12 +231,12 @@ def _command(*argv: str) -> tuple[int, str, str]:
     return status, out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize(("carrier", "label"), [("qr", "GS1 QR Code"), ("hanxin", "GS1 Han Xin Code"),
-                                                ("datamatrix", "GS1 DataMatrix")])  # fmt: skip
-def test_render_commodity_draws_at_the_target_x(tmp_path: object, carrier: str, label: str) -> None:
-    from pathlib import Path
+LABELS = [("qr", "GS1 QR Code"), ("hanxin", "GS1 Han Xin Code"), ("datamatrix", "GS1 DataMatrix")]
 
-    out = Path(str(tmp_path)) / "code.svg"
+
+@pytest.mark.parametrize(("carrier", "label"), LABELS)
+def test_render_commodity_draws_at_the_target_x(tmp_path: Path, carrier: str, label: str) -> None:
+    out = tmp_path / "code.svg"
     status, text, err = _command(
         "render", ELEMENT_STRINGS[1], "--commodity", carrier, "-o", str(out)
     )
