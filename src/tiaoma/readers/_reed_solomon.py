@@ -6,11 +6,12 @@ Code, ISO/IEC 20830:2021 §5.8.1, and in its function information). The decoder 
 one: syndromes, Berlekamp-Massey started from the erasure locator, Chien search and Forney's
 formula. It corrects e errors and f erasures when 2e + f ≤ 2t and says so when it cannot.
 
->>> field = Field(16, 0b10011)
->>> received = [1, 2, 3, 4, 5, 6, 7]
->>> fixed, corrected = decode(field, received, 4)   # an arbitrary word: two symbols away
->>> corrected <= 2 and syndromes(field, fixed, 4) == [0, 0, 0, 0]
-True
+>>> field = Field(16, 0b10011)   # Han Xin's function information: 3 nibbles, 4 checks
+>>> word, _ = decode(field, [1, 2, 3, 0, 0, 0, 0], 4, erasures=[3, 4, 5, 6])
+>>> word                           # the check nibbles found by correcting their erasure
+[1, 2, 3, 2, 12, 7, 13]
+>>> decode(field, [1, 9, 3, 2, 12, 7, 7], 4)   # two nibbles wrong: both corrected
+([1, 2, 3, 2, 12, 7, 13], 2)
 """
 
 from __future__ import annotations

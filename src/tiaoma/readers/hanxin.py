@@ -13,7 +13,24 @@ itself, on the structure its encoder (:mod:`tiaoma.symbols.hanxin`) defines:
   1:1:1:1:3 runs, a perspective transform fitted to the four finders, the grid sampled).
 
 Each read says how many codewords each Reed-Solomon block corrected and how many it could
-have (``corrected``, ``correctable``): the unused error correction a 2D grade needs.
+have (``corrected``, ``correctable``): the unused error correction a 2D grade needs. Images
+above 6 million pixels are read shrunk; images above ``max_pixels`` (120 million, as
+:data:`tiaoma.scan.MAX_PIXELS`) are refused before any work.
+
+>>> from tiaoma.render import geometry_for, layout
+>>> from tiaoma.render.png import to_image
+>>> from tiaoma.symbols.hanxin import hanxin
+>>> symbol = hanxin("汉信码 Han Xin 12345")
+>>> read = decode_modules([[module == "1" for module in row.modules] for row in symbol.rows])
+>>> read.text, read.version, read.level, read.corrected, read.correctable
+('汉信码 Han Xin 12345', 2, 2, (0,), (6,))
+>>> dark = to_image(layout(symbol, geometry_for(symbol)), module_px=4)
+>>> [(found.text, [round(c) for c in found.corners[0]]) for found in read_hanxin(~dark * 255)]
+[('汉信码 Han Xin 12345', [12, 12])]
+>>> gs1 = hanxin("(01)06901234567892(17)261231", gs1=True)
+>>> read = decode_modules([[module == "1" for module in row.modules] for row in gs1.rows])
+>>> read.text, read.gs1, read.symbology_identifier
+('010690123456789217261231', True, ']h2')
 """
 
 from __future__ import annotations
