@@ -20,7 +20,7 @@ import zxingcpp
 from PIL import Image
 
 from tests.oracles import zint_modules, zxing_read
-from tiaoma import scan
+from tiaoma import commodity2d, scan
 from tiaoma.readers.hanxin import NO_FUNCTION_INFORMATION, HanXinError, read_hanxin
 from tiaoma.render import artwork, geometry_for
 from tiaoma.symbols.base import Symbol
@@ -194,7 +194,9 @@ def test_a_clean_symbol_from_the_renderer_grades_4(symbol: Symbol) -> None:
     assert graded.grade.letter == "A"
     assert all(parameter.grade.value == 4 for parameter in graded.parameters)
     assert graded.data == zxing_read(symbol).text or symbol.symbology.label.startswith("GS1")
-    assert all(verdict.passed for verdict in graded.verdicts if verdict.name.startswith("GB"))
+    # GB/T 33993 speaks of commodity 2D codes only: a URL of a shop's own, "ABCDEF", is none
+    commodity = True if commodity2d.is_valid(graded.data) else None
+    assert [v.passed for v in graded.verdicts if v.name.startswith("GB")] == [commodity]
     assert graded.advice == (
         ("No faults found: the symbol grades A.", "未发现问题：符号等级为 A。"),
     )
@@ -601,7 +603,7 @@ def test_a_clean_han_xin_symbol_from_the_renderer_grades_4() -> None:
     assert (graded.symbology, graded.size, graded.data) == ("Han Xin Code", "3", HX.data)
     assert graded.grade.value == 4
     assert [s.name for s in graded.segments][-1] == "lower right finder pattern"
-    assert [verdict.passed for verdict in graded.verdicts] == [True, None]  # not GS1 QR/DM
+    assert [verdict.passed for verdict in graded.verdicts] == [None, None]  # no GTIN, no GS1
 
 
 def test_han_xin_unused_error_correction_agrees_with_tiaomas_reader() -> None:
@@ -682,3 +684,13 @@ def test_the_command_on_an_image_without_a_symbol_says_so(tmp_path: Path) -> Non
     status, text, err = _command("verify", str(blank))
     assert status != 0
     assert "barcode" in (text + err).lower()
+
+
+def test_the_gb_t_33993_verdict_is_for_commodity_codes_only() -> None:
+    """A commodity 2D code (the GTIN first) is held to GB/T 33993; a shop's own URL is not."""
+    for data, verdict in (("https://id.gs1.org/01/06901234567892/10/ABC", True),
+                          ("https://example.com/shop/item/42", None)):  # fmt: skip
+        symbol = qr(data)
+        graded = grade_matrix(artwork(symbol, geometry_for(symbol), "png", dpi=DPI))
+        assert graded.verdicts[0].name.startswith("GB/T 33993")
+        assert graded.verdicts[0].passed is verdict

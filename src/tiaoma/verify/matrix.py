@@ -60,13 +60,14 @@ QR Code's, our reading).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tiaoma import scan
+from tiaoma import commodity2d, scan
 from tiaoma.errors import define
 from tiaoma.symbols.base import Symbology
 from tiaoma.verify import grades, image
@@ -147,14 +148,27 @@ PARAMETERS = (
     ("axial_nonuniformity", "轴向不一致性"), ("grid_nonuniformity", "网格不一致性"),
     ("unused_error_correction", "未使用的纠错容量"),
 )  # fmt: skip
+
+
 #: (name, Chinese name, minimum grade, aperture or None for any, wavelengths, GS1 only)
-_Requirement = tuple[str, str, float, str | None, range | None, bool]
+def _commodity_code(graded: MatrixGrade) -> bool:
+    """GB/T 33993 is about the symbols that carry a commodity 2D code (tiaoma.commodity2d)."""
+    return commodity2d.is_valid(graded.data)
+
+
+def _gs1_symbol(graded: MatrixGrade) -> bool:
+    return graded.symbology in _GS1_MATRIX
+
+
+#: (name, Chinese name, least grade, aperture, wavelengths, which symbols it is about).
+_Requirement = tuple[str, str, float, str | None, range | None, Callable[[Any], bool]]
 _REQUIREMENTS: tuple[_Requirement, ...] = (
     ("GB/T 33993 commodity 2D code (our reading: 1.5 under GB/T 23704)",
-     "GB/T 33993 商品二维码（我们的理解：按 GB/T 23704 不低于 1.5）", 1.5, None, None, False),
+     "GB/T 33993 商品二维码（我们的理解：按 GB/T 23704 不低于 1.5）", 1.5, None, None,
+     _commodity_code),
     ("GS1 General Specifications, GS1 QR Code / GS1 DataMatrix (our reading: 1.5/08/660)",
      "GS1 通用规范，GS1 QR 码 / GS1 数据矩阵码（我们的理解：1.5/08/660）", 1.5, "08",
-     range(650, 671), True),
+     range(650, 671), _gs1_symbol),
 )  # fmt: skip
 
 
@@ -876,12 +890,12 @@ def _judged(graded: MatrixGrade) -> MatrixGrade:
 
 
 def _verdict(graded: MatrixGrade, requirement: _Requirement) -> Verdict:
-    name, name_zh, minimum, aperture, wavelengths, gs1_only = requirement
+    name, name_zh, minimum, aperture, wavelengths, about = requirement
     required = f"{minimum}/{aperture or 'any'}/{'660' if wavelengths else 'any'}"
     applies = (
         (aperture is None or graded.aperture == aperture)
         and (wavelengths is None or graded.wavelength in wavelengths)
-        and (not gs1_only or graded.symbology in _GS1_MATRIX)
+        and about(graded)
     )
     passed = graded.grade.value >= minimum if applies else None
     return Verdict(name, name_zh, required, passed)
