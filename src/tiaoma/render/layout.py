@@ -345,9 +345,15 @@ class Placement:
     frame_height: float
 
     def bar(self, row: int, start: int, end: int) -> Rect:
-        """The rectangle of the dark run [start, end) of row ``row``."""
+        """The rectangle of the dark run [start, end) of row ``row``.
+
+        Guard bars and add-ons reach down only in the linear rows (those of the bar height):
+        a composite's 2D rows and separator marks above an EAN/UPC keep their own heights.
+        """
         top, height = self.rows[row]
         symbol = self.symbol
+        if symbol.rows[row].height is not None:
+            return Rect(self.origin_x + start, top, end - start, height)
         extra = self.guard_extension if any(g0 <= start < g1 for g0, g1 in symbol.guards) else 0.0
         if symbol.addon_start is not None and start >= symbol.addon_start:
             # Add-on bars start below their digits and end level with the guard bars.
@@ -437,6 +443,16 @@ def _rows_height(symbol: Symbol, bar_height: float) -> float:
     return sum(bar_height if row.height is None else row.height for row in symbol.rows)
 
 
+def _linear_top(symbol: Symbol) -> float:
+    """Modules above the first row of the bar height: a composite's 2D rows and separator."""
+    top = 0.0
+    for row in symbol.rows:
+        if row.height is None:
+            break
+        top += row.height
+    return top
+
+
 def _below_bars(symbol: Symbol, geometry: Geometry) -> float:
     if symbol.symbology in UPC_EAN:
         return EAN_TEXT_BAND if geometry.show_text else GUARD_EXTENSION
@@ -497,10 +513,13 @@ def _texts(symbol: Symbol, geometry: Geometry, bar_height: float) -> list[Glyphs
             gap = BEARER_TEXT_GAP_MM / geometry.module_mm
             baseline = rows_height + below_frame + gap + em * DIGIT_HEIGHT
     advance = _advance(em)
+    # An add-on's digits sit above its bars, at the top of the linear rows (under a
+    # composite's 2D rows, beside them).
+    addon_line = _linear_top(symbol) + em * 0.82
     glyphs = []
     for item in symbol.text:
         is_addon = symbol.addon_start is not None and item.x >= symbol.addon_start
-        line = em * 0.82 if is_addon else baseline
+        line = addon_line if is_addon else baseline
         glyphs.append(Glyphs(item.text, item.x - advance * len(item.text) / 2, line, em))
     if symbol.light_margin_mark and geometry.light_margin_mark:
         # GB 12904: ">" at the right edge of the right quiet zone marks its extent.

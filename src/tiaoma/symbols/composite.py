@@ -453,9 +453,10 @@ class _Linear:
 
 def _ean_linear(symbol: Symbol) -> _Linear:
     """EAN/UPC (ISO/IEC 24723 11.4): three 2X separator rows with short bars over the guard
-    bars' outer edges, the symbol one module to the right."""
-    width = symbol.width
+    bars' outer edges, the symbol one module to the right. An add-on stays beside the main
+    symbol, under no separator mark (as Zint and BWIPP draw it)."""
     modules = symbol.rows[0].modules
+    width = _main_width(symbol)
     outer = ["0"] * (width + 2)
     outer[1] = outer[width] = "1"
     inner = ["0"] * (width + 2)
@@ -464,9 +465,18 @@ def _ean_linear(symbol: Symbol) -> _Linear:
         Row("".join(outer), 2.0),
         Row("".join(inner), 2.0),
         Row("".join(outer), 2.0),
-        Row("0" + modules + "0"),
+        # The module right of the main symbol, where its separator marks end; an add-on's own
+        # right edge needs none (Zint's width).
+        Row("0" + modules + ("0" if symbol.addon_start is None else "")),
     )
     return _Linear(rows, symbol)
+
+
+def _main_width(symbol: Symbol) -> int:
+    """The EAN/UPC symbol's width without its add-on and the gap before it."""
+    if symbol.addon_start is None:
+        return symbol.width
+    return symbol.addon_start - upcean.ADDON_GAP[symbol.symbology]
 
 
 def _complement(modules: str) -> str:
@@ -545,8 +555,13 @@ class _Kind:
     shifts: tuple[tuple[int, int], tuple[int, int]] = ((0, 0), (0, 0))
 
 
-def _build_ean(encoder: Callable[[str], Symbol]) -> Callable[[str, str, int], _Linear]:
-    return lambda primary, component, segments: _ean_linear(encoder(primary))
+def _build_ean(encoder: Callable[..., Symbol]) -> Callable[[str, str, int], _Linear]:
+    def build(primary: str, component: str, segments: int) -> _Linear:
+        # "main+add-on", as Zint takes an EAN/UPC composite's primary data.
+        main, plus, addon_digits = primary.partition("+")
+        return _ean_linear(encoder(main, addon_digits=addon_digits if plus else None))
+
+    return build
 
 
 def _build_databar(
@@ -632,7 +647,8 @@ def _gs1_128_shifts(linear: _Linear, component: str, width_2d: int) -> tuple[int
 def _element_string(symbol: Symbol) -> str:
     """The linear component's data as an element string: EAN/UPC carry a GTIN, (01)."""
     if symbol.symbology in _EAN_UPC:
-        number = upc.to_upc_a(symbol.data) if symbol.symbology is Symbology.UPCE else symbol.data
+        main = symbol.data.partition("+")[0]  # an add-on is not part of the GTIN
+        number = upc.to_upc_a(main) if symbol.symbology is Symbology.UPCE else main
         return f"(01){number.zfill(14)}"
     return symbol.data
 
@@ -817,11 +833,18 @@ def _assemble(
         max(quiet.right - right_of_linear, PDF417_QUIET),
         top=PDF417_QUIET,
     )
+    # EAN/UPC guard bars and add-on reach down in the linear row only (the renderer knows
+    # it by its height), where they are now.
+    guards = tuple((start + offset, end + offset) for start, end in symbol.guards)
+    addon_start = None if symbol.addon_start is None else symbol.addon_start + offset
     return Symbol(
         symbol.symbology,
         data,
         tuple(rows),
         zone,
+        guards=guards,
         text=text,
         light_margin_mark=symbol.light_margin_mark,
+        addon_start=addon_start,
+        identifier=symbol.identifier,
     )
