@@ -395,3 +395,24 @@ def test_a_large_photo_is_read_shrunk_within_bounds() -> None:
     (read,) = read_hanxin(image)
     assert read.text == "LARGE 大图"
     assert np.allclose(read.corners[0], (700 + 10 * 20, 400 + 10 * 20), atol=3)
+
+
+def test_doubtful_modules_are_erased_to_correct_more() -> None:
+    # a block with more wrong codewords than its errors can correct, the wrong ones marked
+    # doubtful (as a sampler marks modules near its threshold): erasures cost half as much
+    version, level = 10, 2
+    text = _random_text(random.Random(5), version, level)
+    clean = _zint(text, version, level)
+    first_block = _codeword_modules(version, level)[0]
+    check = hanxin.error_correction_blocks(version, level)[0][2]
+    wrong = first_block[: check // 2 + 2]  # two more than errors alone correct
+    damaged = clean.copy().reshape(-1)
+    damaged[wrong] ^= True
+    doubt = np.zeros(damaged.shape)
+    doubt[wrong] = 1.0
+    with pytest.raises(HanXinError):
+        decode_modules(damaged.reshape(clean.shape))
+    read = decode_modules(damaged.reshape(clean.shape), doubt=doubt.reshape(clean.shape))
+    assert read.text == text
+    assert read.corrected[0] == check // 2 + 2
+    assert read.unused_error_correction == 0.0

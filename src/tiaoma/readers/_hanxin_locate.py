@@ -412,23 +412,32 @@ class _Sampler:
     ) -> npt.NDArray[np.bool_]:
         """Whether each module is dark: the grey at its centre, interpolated between the
         four nearest pixels, against the local threshold there."""
+        margin: npt.NDArray[np.bool_] = self.margins(matrix, rows, columns) > 0
+        return margin
+
+    def margins(
+        self, matrix: Points, rows: npt.NDArray[np.intp], columns: npt.NDArray[np.intp]
+    ) -> Gray:
+        """How far below its local threshold each module's centre is (dark if positive)."""
         x, y = _apply(matrix, columns.astype(np.float64) + 0.5, rows.astype(np.float64) + 0.5)
-        height, width = self.image.raw.shape
+        height, width = self.grey.shape
         x = np.clip(x - 0.5, 0, width - 1.001)
         y = np.clip(y - 0.5, 0, height - 1.001)
         x0, y0 = np.floor(x).astype(np.intp), np.floor(y).astype(np.intp)
         fx, fy = x - x0, y - y0
-        raw = self.grey
+        grey = self.grey
         value = (
-            raw[y0, x0] * (1 - fx) * (1 - fy) + raw[y0, x0 + 1] * fx * (1 - fy)
-            + raw[y0 + 1, x0] * (1 - fx) * fy + raw[y0 + 1, x0 + 1] * fx * fy
+            grey[y0, x0] * (1 - fx) * (1 - fy) + grey[y0, x0 + 1] * fx * (1 - fy)
+            + grey[y0 + 1, x0] * (1 - fx) * fy + grey[y0 + 1, x0 + 1] * fx * fy
         )  # fmt: skip
-        result: npt.NDArray[np.bool_] = value < self.image.threshold[y0, x0]
-        return result
+        margin: Gray = (self.image.threshold[y0, x0] - value).astype(np.float32)
+        return margin
 
-    def grid(self, matrix: Points, size: int) -> npt.NDArray[np.bool_]:
+    def grid(self, matrix: Points, size: int) -> tuple[npt.NDArray[np.bool_], Gray]:
+        """The modules (true dark) and each one's doubt (the nearer its threshold, the more)."""
         rows, columns = np.divmod(np.arange(size * size), size)
-        return self.sample(matrix, rows, columns).reshape(size, size)
+        margin = self.margins(matrix, rows, columns).reshape(size, size)
+        return margin > 0, -np.abs(margin)
 
 
 def _triples(cores: Points, units: Points) -> list[tuple[float, int, int, int]]:
@@ -555,8 +564,11 @@ def _best_transform(
     return (best[0] - 0.05 * guessed, best[1], best[2])
 
 
-def _decode(grid: npt.NDArray[np.bool_], flipped: bool) -> reader.HanXinRead:
-    return reader.decode_modules(grid[::-1, ::-1].T if flipped else grid)
+def _decode(sampled: tuple[npt.NDArray[np.bool_], Gray], flipped: bool) -> reader.HanXinRead:
+    grid, doubt = sampled
+    if flipped:
+        grid, doubt = grid[::-1, ::-1].T, doubt[::-1, ::-1].T
+    return reader.decode_modules(grid, doubt=doubt)
 
 
 def _read_at(sampler: _Sampler, named: Points, estimate: int) -> reader.HanXinRead:

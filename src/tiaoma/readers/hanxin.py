@@ -115,10 +115,10 @@ class HanXinRead:
     @property
     def unused_error_correction(self) -> float:
         """ISO/IEC 15415's unused error correction: 1 − corrected / correctable, at the worst
-        block (1.0 for a clean symbol)."""
-        return min(
-            1 - done / can for done, can in zip(self.corrected, self.correctable, strict=True)
-        )
+        block (1.0 for a clean symbol; 0.0 when a block used it all, or was corrected with
+        erasures and changed more codewords than errors alone could)."""
+        pairs = zip(self.corrected, self.correctable, strict=True)
+        return max(0.0, min(1 - done / can for done, can in pairs))
 
 
 _FIELD = _reed_solomon.Field(256, 0x163)
@@ -176,8 +176,42 @@ def _codewords(modules: npt.NDArray[np.bool_], version: int, mask: int) -> npt.N
     return hanxin.deinterleave(np.packbits(bits))
 
 
+def _codeword_doubts(doubt: npt.NDArray[np.floating], version: int) -> npt.NDArray[np.float64]:
+    """Each codeword's doubt (its most doubtful module's), in block order like the stream."""
+    count = hanxin.codeword_count(version)
+    modules = doubt.reshape(-1)[hanxin.data_positions(version)[: 8 * count]]
+    interleaved = modules.reshape(count, 8).max(axis=1).astype(np.float64)
+    order = np.concatenate([np.arange(start, count, 13) for start in range(13)])
+    result = np.empty(count)
+    result[order] = interleaved
+    return result
+
+
+def _block(
+    word: list[int], check: int, doubts: npt.NDArray[np.float64] | None
+) -> tuple[list[int], int]:
+    """A block corrected: errors alone, then if need be with its most doubtful codewords
+    erased (an erasure costs half an error: 2 errors + erasures <= check codewords), at
+    most three quarters of them so that a quarter still checks the result."""
+    try:
+        return _reed_solomon.decode(_FIELD, word, check)
+    except _reed_solomon.Uncorrectable:
+        if doubts is None:
+            raise
+    ranked = [int(i) for i in np.argsort(-doubts, kind="stable")]
+    for erased in sorted({check // 2, (3 * check) // 4}):
+        try:
+            return _reed_solomon.decode(_FIELD, word, check, erasures=ranked[:erased])
+        except _reed_solomon.Uncorrectable:
+            continue
+    raise _reed_solomon.Uncorrectable("not even with the doubtful codewords erased")
+
+
 def _correct(
-    stream: npt.NDArray[np.uint8], version: int, level: int
+    stream: npt.NDArray[np.uint8],
+    version: int,
+    level: int,
+    doubts: npt.NDArray[np.float64] | None = None,
 ) -> tuple[list[int], list[int], list[int]]:
     """The data codewords after correction, and each block's corrections and capacity."""
     data_out: list[int] = []
@@ -187,9 +221,10 @@ def _correct(
     blocks = _blocks(version, level)
     for number, (data, check) in enumerate(blocks, 1):
         word = stream[at : at + data + check].tolist()
+        doubt = None if doubts is None else doubts[at : at + data + check]
         at += data + check
         try:
-            fixed, changed = _reed_solomon.decode(_FIELD, word, check)
+            fixed, changed = _block(word, check, doubt)
         except _reed_solomon.Uncorrectable:
             raise HanXinError(
                 _TOO_DAMAGED, version=version, level=level, block=number, blocks=len(blocks),
@@ -201,12 +236,15 @@ def _correct(
     return data_out, corrected, correctable
 
 
-def _decode_upright(modules: npt.NDArray[np.bool_], mirrored: bool) -> HanXinRead:
+def _decode_upright(
+    modules: npt.NDArray[np.bool_], mirrored: bool, doubt: npt.NDArray[np.floating] | None
+) -> HanXinRead:
     version, level, mask, wrong = read_function_information(modules)
     if wrong > MAX_FUNCTION_INFORMATION_ERRORS or hanxin.side(version) != modules.shape[0]:
         raise HanXinError(NO_FUNCTION_INFORMATION, wrong=wrong)
     stream = _codewords(modules, version, mask)
-    data, corrected, correctable = _correct(stream, version, level)
+    doubts = None if doubt is None else _codeword_doubts(doubt, version)
+    data, corrected, correctable = _correct(stream, version, level, doubts)
     bits = "".join(f"{value:08b}" for value in data)
     try:
         parsed = _hanxin_modes.parse(bits)
@@ -219,9 +257,13 @@ def _decode_upright(modules: npt.NDArray[np.bool_], mirrored: bool) -> HanXinRea
     )  # fmt: skip
 
 
-def decode_modules(modules: npt.ArrayLike) -> HanXinRead:
+def decode_modules(modules: npt.ArrayLike, *, doubt: npt.ArrayLike | None = None) -> HanXinRead:
     """Read a Han Xin symbol from its modules: a square array, true (or 1) for dark, upright
     (or mirrored: the function information says which).
+
+    ``doubt``, an array of the same shape, says how unsure each module is (a sampler's
+    closeness to its threshold): a block with more errors than it can correct is tried again
+    with its most doubtful codewords erased, which costs half as much correction each.
 
     Raises :class:`HanXinError` when the function information or a Reed-Solomon block
     cannot be corrected, or the data breaks the mode rules."""
@@ -229,11 +271,12 @@ def decode_modules(modules: npt.ArrayLike) -> HanXinRead:
     rows, columns = grid.shape
     if rows != columns or rows < 23 or rows > 189 or rows % 2 == 0:
         raise HanXinError(_NOT_SQUARE, rows=rows, columns=columns)
+    unsure = None if doubt is None else np.asarray(doubt, dtype=np.float64)
     try:
-        return _decode_upright(grid, mirrored=False)
+        return _decode_upright(grid, False, unsure)
     except HanXinError as upright_error:
         try:
-            return _decode_upright(grid.T.copy(), mirrored=True)
+            return _decode_upright(grid.T.copy(), True, None if unsure is None else unsure.T)
         except HanXinError:
             raise upright_error from None
 
