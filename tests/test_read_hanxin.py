@@ -262,7 +262,6 @@ PHOTOS = {
 
 #: What the reader does not read yet (strict: a case that starts passing fails, to be moved).
 NOT_YET = {
-    ("two pixels a module", 84): "at 2.2 pixels a module large symbols' cores are not found",
     ("everything", 84): "the top-right core is lost; three cores and a guess are not enough",
 }
 

@@ -170,9 +170,9 @@ def _finder_cuts(dark: npt.NDArray[np.bool_]) -> tuple[Points, Points, Points]:
     inside = (values[first + 1] == 0) & (values[first + 2] == 1) & (values[first + 3] == 0)
     inside &= values[first + 4] == 1
     unit = runs.sum(axis=1) / 7.0
-    ones = np.abs(runs - unit[:, None]) <= 0.55 * unit[:, None]
-    three_first = (np.abs(runs[:, 0] - 3 * unit) <= 1.1 * unit) & ones[:, 1:].all(axis=1)
-    three_last = (np.abs(runs[:, 4] - 3 * unit) <= 1.1 * unit) & ones[:, :4].all(axis=1)
+    ones = np.abs(runs - unit[:, None]) <= 0.55 * unit[:, None] + 0.5  # half a pixel of rounding
+    three_first = (np.abs(runs[:, 0] - 3 * unit) <= 1.1 * unit + 0.5) & ones[:, 1:].all(axis=1)
+    three_last = (np.abs(runs[:, 4] - 3 * unit) <= 1.1 * unit + 0.5) & ones[:, :4].all(axis=1)
     edge = np.float64(1e9)  # the image's edge is as good as a quiet zone
     margins = np.minimum(np.where(values[first - 1] == 2, edge, lengths[first - 1]),
                          np.where(values[first + 5] == 2, edge, lengths[first + 5]))  # fmt: skip
@@ -644,7 +644,9 @@ def _gray(image: npt.ArrayLike) -> tuple[Gray, int]:
     gray = np.empty((tall, wide), dtype=np.float32)
     band = max(1, 1_000_000 // max(1, width * factor))  # output rows per band
     for top in range(0, tall, band):
-        rows = array[top * factor : (top + band) * factor, : wide * factor].astype(np.float32)
+        rows = array[top * factor : min(top + band, tall) * factor, : wide * factor].astype(
+            np.float32
+        )
         if rows.ndim == 3:
             rows = rows[..., :3].mean(axis=2)
         count = rows.shape[0] // factor
@@ -740,7 +742,7 @@ def _read_thresholded(
 
     reads: list[reader.HanXinRead] = []
     failures: list[tuple[float, reader.HanXinError]] = []
-    seen = 0
+    seen: set[tuple[float, float]] = set()
     for limit in CANDIDATES:  # the best supported first: most photos need no more
         found: list[tuple[float, float, float]] = []
         for index, (x, y, _, _) in enumerate(every[:limit]):
@@ -751,9 +753,10 @@ def _read_thresholded(
             core = core_of(index)
             if core is not None:
                 found.append(core)
-        if len(found) == seen or len(found) < 3:
-            continue
-        seen = len(found)
+        cores_now = {(x, y) for x, y, _ in found}
+        if cores_now == seen or len(found) < 3:
+            continue  # nothing new to try
+        seen = cores_now
         more, failed = _read_cores(sampler, *_distinct(found), near)
         reads.extend(more)
         failures.extend(failed)
