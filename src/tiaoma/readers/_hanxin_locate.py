@@ -132,17 +132,20 @@ class _Thresholded:
 
 
 def _threshold(gray: Gray) -> Gray:
-    """The local threshold: the mean over about 1/8 of the image's side, a little lower."""
+    """The local threshold: the mean over about 1/8 of the image's side, a little lower.
+
+    Worked out on a copy shrunk by up to 4 (a sixteenth of the work): the mean over a wide
+    window hardly changes from one pixel to the next."""
     radius = max(7, min(75, min(gray.shape) // 16))
-    if min(gray.shape) < 200:
+    factor = max(1, min(4, radius // 6))
+    height, width = gray.shape
+    tall, wide = height // factor, width // factor
+    if factor == 1 or tall < 8 or wide < 8:
         threshold: Gray = _box_mean(gray, radius) - np.float32(2.0)
         return threshold
-    # on a copy of half the size (a quarter of the work): the mean over a wide window hardly
-    # changes from one pixel to the next
-    height, width = gray.shape
-    half = gray[: height // 2 * 2, : width // 2 * 2].reshape(height // 2, 2, width // 2, 2)
-    small = _box_mean(half.mean(axis=(1, 3), dtype=np.float32), radius // 2)
-    full = np.repeat(np.repeat(small, 2, axis=0), 2, axis=1)
+    blocks = gray[: tall * factor, : wide * factor].reshape(tall, factor, wide, factor)
+    small = _box_mean(blocks.sum(axis=(1, 3)) / np.float32(factor * factor), radius // factor)
+    full = np.repeat(np.repeat(small, factor, axis=0), factor, axis=1)
     threshold = np.pad(full, ((0, height - full.shape[0]), (0, width - full.shape[1])), mode="edge")
     return threshold - np.float32(2.0)
 
@@ -640,13 +643,14 @@ def _gray(image: npt.ArrayLike) -> tuple[Gray, int]:
         raise ValueError(f"expected a 2-D grey image, got an array of shape {array.shape}")
     height, width = array.shape[:2]
     factor = max(1, math.ceil(math.sqrt(height * width / WORK_PIXELS)))
+    if factor == 1:
+        grey = array.astype(np.float32)
+        return (grey[..., :3].mean(axis=2) if grey.ndim == 3 else grey), 1
     tall, wide = height // factor, width // factor
     gray = np.empty((tall, wide), dtype=np.float32)
     band = max(1, 1_000_000 // max(1, width * factor))  # output rows per band
     for top in range(0, tall, band):
-        rows = array[top * factor : min(top + band, tall) * factor, : wide * factor].astype(
-            np.float32
-        )
+        rows = array[top * factor : (top + band) * factor, : wide * factor].astype(np.float32)
         if rows.ndim == 3:
             rows = rows[..., :3].mean(axis=2)
         count = rows.shape[0] // factor
