@@ -315,24 +315,38 @@ def test_han_xin_is_read_by_tiaomas_own_reader(tmp_path: Path) -> None:
         assert read(image, hanxin=False) == []
 
 
-def test_a_han_xin_too_small_to_read_is_left_out_not_raised() -> None:
+def test_a_han_xin_too_small_to_read_is_left_out_with_its_reason(tmp_path: Path) -> None:
     from PIL import Image
 
+    from tiaoma.cli import run
+    from tiaoma.scan import read_all
     from tiaoma.symbols.hanxin import hanxin
 
     symbol = hanxin("(01)06901234567892(10)ABC", gs1=True)
     image = artwork(symbol, geometry_for(symbol, module_mm=0.5), "png", dpi=600)
     small = Image.open(io.BytesIO(image)).convert("L")
     small = small.resize((small.width // 9, small.height // 9), Image.Resampling.BILINEAR)
-    assert [f for f in read(small) if "Han Xin" in f.symbology] == []
+    reads = read_all(small)
+    assert [f for f in reads.found if "Han Xin" in f.symbology] == []
+    (unread,) = reads.unread
+    assert unread.symbology == "Han Xin Code"
+    assert unread.reason.message_zh  # why, in both languages
+    path = tmp_path / "small.png"
+    small.save(path)
+    out = io.StringIO()
+    assert run(["scan", str(path)], out, io.StringIO(), io.StringIO()) == 1
+    assert f"{path}: Han Xin Code: {unread.reason}" in out.getvalue()
+    out = io.StringIO()
+    run(["scan", str(path), "--json"], out, io.StringIO(), io.StringIO())
+    (report,) = json.loads(out.getvalue())
+    assert report["unread"][0]["error"]["code"] == unread.reason.code
 
 
-def test_a_page_of_many_pixels_is_shrunk_for_the_han_xin_reader() -> None:
-    """25 million pixels would cost the reader some 750 MB: it gets 4 million, and the
-    corners it finds are given back in the page's own pixels."""
+def test_a_page_of_many_pixels_is_read_for_han_xin_in_bounded_memory() -> None:
+    """The reader shrinks a page of many pixels itself; the corners come back in the page's
+    own pixels."""
     from PIL import Image
 
-    from tiaoma import scan
     from tiaoma.symbols.hanxin import hanxin
 
     symbol = hanxin("(01)06901234567892(10)ABC", gs1=True)
@@ -345,4 +359,3 @@ def test_a_page_of_many_pixels_is_shrunk_for_the_han_xin_reader() -> None:
     quiet = symbol.quiet_zone.left * 60
     assert abs(x - (1000 + quiet)) < 60
     assert abs(y - (2000 + quiet)) < 60
-    assert scan.HANXIN_PIXELS == 4_000_000

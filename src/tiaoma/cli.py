@@ -453,7 +453,7 @@ def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     """Read every file; exit 1 if one holds no barcode or cannot be read."""
-    from tiaoma.scan import ITF_LENGTHS, ScanError, read  # noqa: PLC0415
+    from tiaoma.scan import ITF_LENGTHS, ScanError, read_all  # noqa: PLC0415
 
     if not 1 <= args.pages <= 100:
         raise UsageError("--pages is a whole number from 1 to 100")
@@ -463,18 +463,24 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     status, report = EXIT_OK, []
     for name in args.images:
         try:
-            found = read(Path(name), pages=args.pages, itf_lengths=itf_lengths)
+            reads = read_all(Path(name), pages=args.pages, itf_lengths=itf_lengths)
         except ScanError as error:
             status = EXIT_INVALID
             report.append({"file": name, **_error_json(name, error)})
             if not args.json:
                 out.write(_message(error, args.lang) + "\n")  # the message names the file
             continue
+        found = reads.found
         if not found:
             status = EXIT_INVALID
-        report.append({"file": name, "found": [to_jsonable(item) for item in found]})
+        unread = [{"symbology": item.symbology, "page": item.page,
+                   **_error_json(name, item.reason)} for item in reads.unread]  # fmt: skip
+        report.append({"file": name, "found": [to_jsonable(item) for item in found],
+                       "unread": unread})  # fmt: skip
         if not args.json:
             out.writelines(_scan_line(name, item, args.lang) for item in found)
+            out.writelines(f"{shown(name)}: {item.symbology}: {_message(item.reason, args.lang)}\n"
+                           for item in reads.unread)  # fmt: skip
             if not found:
                 out.write(f"{shown(name)}: " + ("未找到条码" if args.lang == "zh" else
                                                "no barcode found") + "\n")  # fmt: skip

@@ -48,7 +48,16 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("tiaoma.scan")
 
-__all__ = ["ITF_LENGTHS", "Found", "ScanError", "read", "read_images"]
+__all__ = [
+    "ITF_LENGTHS",
+    "Found",
+    "Reads",
+    "ScanError",
+    "Unread",
+    "read",
+    "read_all",
+    "read_images",
+]
 
 _EMPTY = define("scan-empty", "{source}: the file is empty", "{source}：文件为空")
 _NOT_IMAGE = define(
@@ -263,6 +272,24 @@ def read_images(source: bytes | str | Path, *, pages: int = 3, pdf_dpi: float = 
     return list(_image_frames(data, name, pages, max_pixels or MAX_PIXELS))
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A symbol found but not read, and why: tiaoma's own readers say (zxing-cpp keeps what
+    it cannot read to itself)."""
+
+    symbology: str
+    page: int
+    reason: TiaomaError
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What :func:`read_all` found: the barcodes read, and the symbols seen but not read."""
+
+    found: list[Found]
+    unread: list[Unread]
+
+
 def read(source: bytes | str | Path | Image.Image, *, pages: int = 3,
          max_pixels: int | None = None, seconds: float = PDF_SECONDS,
          itf_lengths: Collection[int] = ITF_LENGTHS,
@@ -272,12 +299,22 @@ def read(source: bytes | str | Path | Image.Image, *, pages: int = 3,
     and a right GS1 check digit (a part of a longer ITF is no barcode). Han Xin Code, which
     zxing-cpp does not read, is read by tiaoma's own reader (:mod:`tiaoma.readers.hanxin`)
     unless ``hanxin`` is false."""
+    return read_all(source, pages=pages, max_pixels=max_pixels, seconds=seconds,
+                    itf_lengths=itf_lengths, hanxin=hanxin).found  # fmt: skip
+
+
+def read_all(source: bytes | str | Path | Image.Image, *, pages: int = 3,
+             max_pixels: int | None = None, seconds: float = PDF_SECONDS,
+             itf_lengths: Collection[int] = ITF_LENGTHS, hanxin: bool = True) -> Reads:  # fmt: skip
+    """:func:`read`, and the symbols found but not read with the reason (a Han Xin Code too
+    damaged, or of too few pixels a module)."""
     zxingcpp = _need("zxingcpp")
     if isinstance(source, bytes | str | Path):
         images = read_images(source, pages=pages, max_pixels=max_pixels, seconds=seconds)
     else:  # a Pillow image already
         images = [(_flattened(source), _dpi(source.info.get("dpi")))]
     found: list[Found] = []
+    unread: list[Unread] = []
     for page, (image, dpi) in enumerate(images):
         barcodes = zxingcpp.read_barcodes(
             image, text_mode=zxingcpp.TextMode.HRI, ean_add_on_symbol=zxingcpp.EanAddOnSymbol.Read
@@ -285,24 +322,24 @@ def read(source: bytes | str | Path | Image.Image, *, pages: int = 3,
         found.extend(_found(barcode, page, dpi, zxingcpp) for barcode in barcodes
                      if _whole_itf(barcode, itf_lengths))  # fmt: skip
         if hanxin:
-            found.extend(_han_xin(image, page, dpi))
-    return found
+            _han_xin(image, page, dpi, found, unread)
+    return Reads(found, unread)
 
 
-#: The most pixels tiaoma's Han Xin reader is given: more are shrunk to this first.
+#: The most pixels of a page tiaoma's Han Xin reader is given; a page of more is shrunk by a
+#: whole factor first. Pillow's reduce (C) takes 25 ms for 25 million pixels where the reader's
+#: own shrinking of an array takes a second: the public photo query must answer in 5 s.
 HANXIN_PIXELS = 4_000_000
 
 
-def _han_xin(image: Image.Image, page: int, dpi: float | None) -> list[Found]:
+def _han_xin(image: Image.Image, page: int, dpi: float | None, found: list[Found],
+             unread: list[Unread]) -> None:  # fmt: skip
     """The Han Xin symbols in a page, as reads of zxing-cpp are reported; one found but not
-    readable (too damaged, too few pixels a module) is logged and left out, as zxing-cpp
-    leaves out what it cannot read."""
+    read goes to ``unread`` with its reason."""
     from tiaoma.readers.hanxin import HanXinError, read_hanxin  # noqa: PLC0415 - numpy
 
     np = _need("numpy")
     grey = image.convert("L")
-    # The reader's arrays cost some 30 bytes a pixel: a 25-million-pixel page is shrunk by a
-    # whole factor first (Pillow's reduce, in C), as a scanner's sensor would see it.
     factor = max(1, math.ceil(math.sqrt(grey.width * grey.height / HANXIN_PIXELS)))
     if factor > 1:
         grey = grey.reduce(factor)
@@ -310,11 +347,12 @@ def _han_xin(image: Image.Image, page: int, dpi: float | None) -> list[Found]:
         reads = read_hanxin(np.asarray(grey))
     except HanXinError as error:
         logger.info("a Han Xin symbol was found but not read: %s", error)
-        return []
-    return [_han_xin_found(read, page, dpi, factor) for read in reads]
+        unread.append(Unread(Symbology.HANXIN.label, page, error))
+        return
+    found.extend(_han_xin_found(read, page, dpi, factor) for read in reads)
 
 
-def _han_xin_found(read: Any, page: int, dpi: float | None, factor: int = 1) -> Found:
+def _han_xin_found(read: Any, page: int, dpi: float | None, factor: int) -> Found:
     symbology = Symbology.GS1_HANXIN if read.gs1 else Symbology.HANXIN
     text, gs1, gs1_error = read.text, None, None
     if read.gs1:
