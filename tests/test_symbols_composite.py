@@ -6,6 +6,8 @@ BWIPP's comparison is in test_symbols_composite_bwipp.py (it takes longer).
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import zint
 
@@ -143,6 +145,35 @@ def test_equal_to_zint(kind: str, component: str) -> None:
     assert unequal == [], f"{len(unequal)} of {len(cases(kind, component))}: {unequal[:3]}"
 
 
+@pytest.mark.parametrize("kind", ["ean13", "ean8", "upca", "upce"])
+@pytest.mark.parametrize("component", ["A", "B"])
+def test_addons_equal_to_zint(kind: str, component: str) -> None:
+    """An EAN/UPC with a 2- or 5-digit add-on under the 2D part: Zint's modules, 60 random
+    symbols a family (Zint takes the main symbol without its check digit, as the others)."""
+    rng = random.Random(f"addon/{kind}/{component}")
+    for case in cases(kind, component)[:60]:
+        addon = "".join(rng.choice("0123456789") for _ in range(rng.choice((2, 5))))
+        symbol = composite(kind, f"{case.primary}+{addon}", case.data, component=component)
+        zint_case = case._replace(zint_primary=f"{case.zint_primary}+{addon}")
+        assert [row.modules for row in symbol.rows] == zint_rows(kind, component, zint_case)
+        assert symbol.data == f"{case.primary}+{addon}|{case.data}"
+        assert symbol.symbology_identifier == "]E3"  # read with its add-on
+        # The 2D part and the separator end over the main symbol; the add-on comes after.
+        assert symbol.addon_start is not None
+        assert all(not row.modules[symbol.addon_start :].strip("0") for row in symbol.rows[:-1])
+
+
+def test_guards_move_with_the_linear_part() -> None:
+    """The renderer draws the guard bars longer where the composite says they are."""
+    alone = upcean.ean13("9012345678906")
+    symbol = composite("ean13", "9012345678906", "(99)1234-abcd")
+    offset = symbol.rows[-1].modules.index(alone.rows[0].modules)
+    assert offset == 3  # 1 for the separator's marks, 2 aligning the 2D part (12.3)
+    assert symbol.guards == tuple((start + offset, end + offset) for start, end in alone.guards)
+    assert symbol.addon_start is None
+    assert symbol.light_margin_mark
+
+
 # The encodation methods (ISO/IEC 24723 5.2-5.4), each opening once over EAN-13 and GS1-128.
 OPENINGS = [
     "(10)ABC123",  # method 10 without a date: the batch
@@ -216,6 +247,11 @@ BAD = [
     # One message over both components (GS1 GenSpecs 4.14): a second, other GTIN is refused.
     ("databar-omni", "(01)09521234543213", "(01)00000000000017", "A", TiaomaError,
      "ai_duplicate"),
+    # Add-ons: 2 or 5 digits after the EAN/UPC's own, and only there.
+    ("ean13", "9012345678906+123", "(10)A", "A", TiaomaError, "length"),
+    ("upca", "012345678905+1a", "(10)A", "A", TiaomaError, "not_digits"),
+    ("ean13", "9012345678906+", "(10)A", "A", TiaomaError, "empty"),
+    ("gs1-128", "(01)09521234543213+12", "(10)A", "A", TiaomaError, None),
 ]  # fmt: skip
 
 
@@ -280,6 +316,8 @@ def test_linear_component_reads_from_the_artwork(
         ("9012345678906|(99)1234-abcd", "ean13"),
         ("012345678905|(10)A", "upca"),
         ("96385074|(10)A", "ean8"),
+        ("012345678905+12|(10)A", "upca"),  # the add-on does not count
+        ("9012345678906+12345|(10)A", "ean13"),
         ("(01)09521234543213|(10)A", "gs1-128"),
         ("]C1010952123454321310AB|(21)A", "gs1-128"),
     ],

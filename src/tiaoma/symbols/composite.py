@@ -21,7 +21,12 @@ row is drawn from the codeword patterns of its cluster between row address patte
 The linear component carries a linkage flag (DataBar: a value added or a leading bit;
 GS1-128: an extra code set character; EAN/UPC: none) and a separator pattern towards the 2D
 component; the two parts are aligned as ISO/IEC 24723 12.3 places them. The 2D rows are 2X
-high (CC-A, CC-B) or 3X (CC-C); the linear rows keep their own heights.
+high (CC-A, CC-B) or 3X (CC-C); the linear rows keep their own heights (an EAN-13's bars
+22.85 mm at magnification 1.00). An EAN/UPC keeps its guard ranges, moved with it: the
+renderer draws its guard bars 5X longer in the linear row only, the digits under the bars
+and the ``>`` mark as on the plain symbol. An EAN/UPC may carry a 2- or 5-digit add-on
+(``main+add-on``), beside the main symbol and under no separator mark: Zint and BWIPP both
+draw it, and we found nothing in GS1's public texts that forbids it (our reading).
 
 Checked module for module against Zint (every module of 500 random symbols of each linear
 kind with CC-A and CC-B, and of GS1-128 with CC-C) and BWIPP. Where the two differ we follow
@@ -741,7 +746,8 @@ def kind_for(primary: str) -> str:
     text = primary.strip()
     if text[:1] in {"(", "]"}:
         return "gs1-128"
-    return {13: "ean13", 12: "upca", 8: "ean8"}.get(len(text), "ean13")
+    main = text.partition("+")[0]  # an EAN/UPC add-on does not tell the kind
+    return {13: "ean13", 12: "upca", 8: "ean8"}.get(len(main), "ean13")
 
 
 def encode(text: str, *, linear_kind: str | None = None, component: str = "auto") -> Symbol:
@@ -770,6 +776,11 @@ def composite(
     CC-A, CC-B (and CC-C over GS1-128) that holds the data. ``segments`` is the DataBar
     Expanded Stacked's symbol characters per row. Both parts are validated first; the
     symbol's rows are padded to one width, the 2D rows 2X (CC-A, CC-B) or 3X (CC-C) high.
+    An EAN/UPC ``primary`` may end in a 2- or 5-digit add-on, ``"9012345678906+12345"``.
+
+    >>> symbol = composite("upca", "012345678905+12", "(10)A1")
+    >>> symbol.guards, symbol.addon_start, symbol.symbology_identifier
+    (((3, 13), (48, 53), (88, 98)), 107, ']E3')
     """
     kind = _kind(linear_kind)
     choices = _choices(kind, component)
