@@ -386,10 +386,10 @@ def test_reads_tiaomas_rendered_artwork(pixels: int) -> None:
 
 
 def test_a_large_photo_is_read_shrunk_within_bounds() -> None:
-    # 3,300 × 3,300 pixels (11 Mpx): read on a copy shrunk by 2, corners in the photo's pixels
+    # 3,301 × 3,299 pixels (11 Mpx): read on a copy shrunk by 2, corners in the photo's pixels
     modules = _zint("LARGE 大图", 5, 2)
     small = np.asarray(draw(modules, pixels=20, quiet=10))
-    image = np.full((3300, 3300), 255, dtype=np.uint8)
+    image = np.full((3301, 3299), 255, dtype=np.uint8)
     image[400 : 400 + small.shape[0], 700 : 700 + small.shape[1]] = small
     (read,) = read_hanxin(image)
     assert read.text == "LARGE 大图"

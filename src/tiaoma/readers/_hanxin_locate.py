@@ -59,7 +59,7 @@ WIDE_SEARCHES = 8
 WIDE_AGREEMENT = 0.6
 #: Larger images are read shrunk by a whole factor to at most this many pixels: time and
 #: memory stay bounded; the symbol's modules must stay two pixels wide after shrinking.
-WORK_PIXELS = 6_000_000
+WORK_PIXELS = 4_000_000
 #: Fewer pixels per module than this cannot be sampled reliably.
 MIN_MODULE_PIXELS = 1.5
 #: Finder candidates looked at for cores, the best supported first, then more if need be.
@@ -650,12 +650,12 @@ def _gray(image: npt.ArrayLike) -> tuple[Gray, int]:
     gray = np.empty((tall, wide), dtype=np.float32)
     band = max(1, 1_000_000 // max(1, width * factor))  # output rows per band
     for top in range(0, tall, band):
-        rows = array[top * factor : (top + band) * factor, : wide * factor].astype(np.float32)
+        count = min(band, tall - top)
+        rows = array[top * factor : (top + count) * factor, : wide * factor]
         if rows.ndim == 3:
-            rows = rows[..., :3].mean(axis=2)
-        count = rows.shape[0] // factor
+            rows = rows[..., :3].mean(axis=2, dtype=np.float32)
         blocks = rows.reshape(count, factor, wide, factor)
-        gray[top : top + count] = blocks.mean(axis=(1, 3))
+        gray[top : top + count] = blocks.sum(axis=(1, 3), dtype=np.float32) / (factor * factor)
     return gray, factor
 
 

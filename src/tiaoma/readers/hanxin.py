@@ -14,7 +14,7 @@ itself, on the structure its encoder (:mod:`tiaoma.symbols.hanxin`) defines:
 
 Each read says how many codewords each Reed-Solomon block corrected and how many it could
 have (``corrected``, ``correctable``): the unused error correction a 2D grade needs. Images
-above 6 million pixels are read shrunk; images above ``max_pixels`` (120 million, as
+above 4 million pixels are read shrunk; images above ``max_pixels`` (120 million, as
 :data:`tiaoma.scan.MAX_PIXELS`) are refused before any work.
 
 >>> from tiaoma.render import geometry_for, layout
