@@ -14,16 +14,21 @@ counted and bounded here, and nowhere else:
   bits when the letter is in ISO/IEC 24723's table 3. Zint's table holds W, BWIPP's X in its
   place; tiaoma follows Zint (its other fifteen letters agree, and both read the same table,
   so one of them mistyped it: we could not read the standard's table to settle which).
+
+EAN/UPC composites with an add-on: equal but for the gap before the add-on (BWIPP's 12
+modules, Zint's and ours the smallest GS1 allows). BWIPP draws no EAN-8 composite with one.
 """
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 
 from tests.composite_cases import FAMILIES, ORACLES, Case, cases
 from tests.oracles import bwipp_matrices
+from tiaoma.symbols.composite import composite
 
 #: The most symbols of a family that may differ for a known reason.
 BOUNDS = {"code128": 50, "separator": 300, "ai90": 25}
@@ -68,3 +73,33 @@ def test_equal_to_bwipp(kind: str, component: str) -> None:
     assert "unexplained" not in found, found["unexplained"][:3]
     for reason, examples in found.items():
         assert len(examples) <= BOUNDS[reason], (reason, len(examples), examples[:3])
+
+
+#: BWIPP's gap before an add-on, in modules (its default; GS1 GenSpecs allows 7-12 for EAN-13
+#: and UPC-E, 9-12 for UPC-A). Zint, and tiaoma, leave the smallest: 7, and 9 for UPC-A.
+BWIPP_ADDON_GAP = 12
+
+
+@pytest.mark.parametrize("kind", ["ean13", "upca", "upce"])
+@pytest.mark.parametrize("component", ["A", "B"])
+def test_addons_equal_to_bwipp_but_the_gap(kind: str, component: str) -> None:
+    """BWIPP draws an EAN/UPC composite with an add-on too (data ``main addon``), its add-on
+    as a last row of its own: the 2D part, the separator and both symbols equal ours."""
+    rng = random.Random(f"bwipp-addon/{kind}/{component}")
+    family = cases(kind, component)[:30]
+    addons = ["".join(rng.choice("0123456789") for _ in range(rng.choice((2, 5)))) for _ in family]
+    answers = bwipp_matrices(
+        ORACLES[kind][1],
+        [(f"{case.bwipp_primary} {addon}|{case.data}", f"dontdraw ccversion={component.lower()}")
+         for case, addon in zip(family, addons, strict=True)],
+    )  # fmt: skip
+    for case, addon, theirs in zip(family, addons, answers, strict=True):
+        assert isinstance(theirs, list), theirs
+        symbol = composite(kind, f"{case.primary}+{addon}", case.data, component=component)
+        ours = [row.modules for row in symbol.rows]
+        assert [row.rstrip("0") for row in theirs[:-2]] == [row.rstrip("0") for row in ours[:-1]]
+        assert symbol.addon_start is not None
+        linear = ours[-1]
+        main = linear[: symbol.addon_start].rstrip("0")
+        assert theirs[-2].rstrip("0") == main + "0" * BWIPP_ADDON_GAP + linear[symbol.addon_start :]
+        assert theirs[-1].strip("0") == linear[symbol.addon_start :]
