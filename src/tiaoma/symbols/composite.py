@@ -24,9 +24,11 @@ component; the two parts are aligned as ISO/IEC 24723 12.3 places them. The 2D r
 high (CC-A, CC-B) or 3X (CC-C); the linear rows keep their own heights (an EAN-13's bars
 22.85 mm at magnification 1.00). An EAN/UPC keeps its guard ranges, moved with it: the
 renderer draws its guard bars 5X longer in the linear row only, the digits under the bars
-and the ``>`` mark as on the plain symbol. An EAN/UPC may carry a 2- or 5-digit add-on
-(``main+add-on``), beside the main symbol and under no separator mark: Zint and BWIPP both
-draw it, and we found nothing in GS1's public texts that forbids it (our reading).
+and the ``>`` mark as on the plain symbol. An EAN-13, UPC-A or UPC-E may carry a 2- or
+5-digit add-on (``main+add-on``), beside the main symbol and under no separator mark: Zint
+and BWIPP both draw it, and GS1's public texts forbid it nowhere we could read (our reading);
+GS1 General Specifications 2.1.3.5 gives add-ons to those three only, so an EAN-8's is
+refused, as BWIPP refuses it.
 
 Checked module for module against Zint (every module of 500 random symbols of each linear
 kind with CC-A and CC-B, and of GS1-128 with CC-C) and BWIPP. Where the two differ we follow
@@ -91,6 +93,13 @@ SPLIT = define(
     "Invalid composite data {value!r}: expected {expected}, the linear component's data and "
     "the 2D component's element strings",
     "复合码数据“{value}”无效：应为 {expected_zh}，即线性组分的数据和二维组分的元素串",
+)
+ADDON = define(
+    "composite.addon",
+    "An add-on goes with EAN-13, UPC-A and UPC-E only (GS1 General Specifications 2.1.3.5), "
+    "not with {linear}: {value!r}",
+    "附加码只能与 EAN-13、UPC-A 和 UPC-E 组合（GS1 通用规范 2.1.3.5），不能与 {linear} 组合："
+    "“{value}”",
 )
 KIND = define(
     "composite.kind",
@@ -560,10 +569,14 @@ class _Kind:
     shifts: tuple[tuple[int, int], tuple[int, int]] = ((0, 0), (0, 0))
 
 
-def _build_ean(encoder: Callable[..., Symbol]) -> Callable[[str, str, int], _Linear]:
+def _build_ean(
+    encoder: Callable[..., Symbol], *, addon: bool = True
+) -> Callable[[str, str, int], _Linear]:
     def build(primary: str, component: str, segments: int) -> _Linear:
         # "main+add-on", as Zint takes an EAN/UPC composite's primary data.
         main, plus, addon_digits = primary.partition("+")
+        if plus and not addon:
+            raise InvalidComponent(ADDON, linear="EAN-8", value=primary)
         return _ean_linear(encoder(main, addon_digits=addon_digits if plus else None))
 
     return build
@@ -593,7 +606,9 @@ def _build_expanded_stacked(primary: str, component: str, segments: int) -> _Lin
 
 _KINDS = {
     "ean13": _Kind("EAN-13", 4, _build_ean(upcean.ean13), ((0, 2), (0, 2))),
-    "ean8": _Kind("EAN-8", 3, _build_ean(upcean.ean8), ((0, 3), (0, 13))),
+    # GS1 defines no add-on for EAN-8 (BWIPP refuses one too; Zint reads 8 digits and an
+    # add-on as an EAN-13).
+    "ean8": _Kind("EAN-8", 3, _build_ean(upcean.ean8, addon=False), ((0, 3), (0, 13))),
     "upca": _Kind("UPC-A", 4, _build_ean(upcean.upca), ((0, 2), (0, 2))),
     "upce": _Kind("UPC-E", 2, _build_ean(upcean.upce), ((0, 2), (0, 2))),
     "gs1-128": _Kind("GS1-128", 4, _build_gs1_128),
@@ -776,7 +791,8 @@ def composite(
     CC-A, CC-B (and CC-C over GS1-128) that holds the data. ``segments`` is the DataBar
     Expanded Stacked's symbol characters per row. Both parts are validated first; the
     symbol's rows are padded to one width, the 2D rows 2X (CC-A, CC-B) or 3X (CC-C) high.
-    An EAN/UPC ``primary`` may end in a 2- or 5-digit add-on, ``"9012345678906+12345"``.
+    An EAN-13, UPC-A or UPC-E ``primary`` may end in a 2- or 5-digit add-on,
+    ``"9012345678906+12345"``.
 
     >>> symbol = composite("upca", "012345678905+12", "(10)A1")
     >>> symbol.guards, symbol.addon_start, symbol.symbology_identifier
