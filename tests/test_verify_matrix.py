@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import zint
 import zxingcpp
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from tests.oracles import zint_modules, zxing_read
 from tiaoma import commodity2d, scan
@@ -694,3 +694,17 @@ def test_the_gb_t_33993_verdict_is_for_commodity_codes_only() -> None:
         graded = grade_matrix(artwork(symbol, geometry_for(symbol), "png", dpi=DPI))
         assert graded.verdicts[0].name.startswith("GB/T 33993")
         assert graded.verdicts[0].passed is verdict
+
+
+def test_gs1_han_xin_data_is_shown_in_brackets_and_advice_does_not_contradict_itself() -> None:
+    symbol = hanxin("(01)06901234567892(10)ABC(17)271231", gs1=True)
+    drawn = Image.open(io.BytesIO(artwork(symbol, geometry_for(symbol), "png", dpi=DPI)))
+    grown = drawn.convert("L").filter(ImageFilter.MinFilter(3))  # the dark modules spread
+    buffer = io.BytesIO()
+    grown.save(buffer, "PNG", dpi=(DPI, DPI))
+    graded = grade_matrix(buffer.getvalue())
+    assert graded.data == "(01)06901234567892(10)ABC(17)271231"
+    assert graded.verdicts[0].passed is True  # a commodity 2D code: GB/T 33993 applies
+    english = [text for text, _ in graded.advice]
+    assert any("wider than nominal" in text for text in english)
+    assert not any(text.startswith("No faults found") for text in english)

@@ -349,10 +349,13 @@ def _han_xin(image: Image.Image, page: int, dpi: float | None, found: list[Found
         logger.info("a Han Xin symbol was found but not read: %s", error)
         unread.append(Unread(Symbology.HANXIN.label, page, error))
         return
-    found.extend(_han_xin_found(read, page, dpi, factor) for read in reads)
+    found.extend(han_xin_found(read, page, dpi, factor) for read in reads)
 
 
-def _han_xin_found(read: Any, page: int, dpi: float | None, factor: int) -> Found:
+def han_xin_found(read: Any, page: int = 0, dpi: float | None = None, factor: int = 1) -> Found:
+    """A :class:`~tiaoma.readers.hanxin.HanXinRead` reported as zxing-cpp's reads are: GS1 data
+    in brackets, identified, its corners in the page's pixels (``factor`` the page was shrunk
+    by)."""
     symbology = Symbology.GS1_HANXIN if read.gs1 else Symbology.HANXIN
     text, gs1, gs1_error = read.text, None, None
     if read.gs1:

@@ -341,12 +341,7 @@ def _han_xin(page: Image.Image) -> tuple[scan.Found, str] | None:
     if not reads:
         return None
     read = reads[0]
-    symbology = Symbology.GS1_HANXIN if read.gs1 else Symbology.HANXIN
-    corners = tuple((round(x), round(y)) for x, y in read.corners)
-    found = scan.Found(symbology=symbology.label, data=read.text,
-                       symbology_identifier=symbology.identifier, gs1=None, identified=None,
-                       corners=corners, orientation=0, page=0, dpi=None)  # fmt: skip
-    return found, str(read.version)
+    return scan.han_xin_found(read), str(read.version)
 
 
 def _resolution(name: str, dpi: float | None) -> float:
@@ -916,7 +911,7 @@ def _advice(graded: MatrixGrade) -> list[tuple[str, str]]:
     growth = max(graded.print_growth, key=abs)
     if abs(growth) >= _GROWTH_WORTH_A_WORD:
         advice.append(_growth_advice(growth))
-    if graded.grade.value >= 3.5:
+    if graded.grade.value >= 3.5 and not advice:
         advice.append(("No faults found: the symbol grades A.", "未发现问题：符号等级为 A。"))
     return advice
 
