@@ -24,7 +24,8 @@ from tests.composite_cases import FAMILIES, cases
 from tiaoma import upc
 from tiaoma.render import artwork, geometry_for, layout
 from tiaoma.render.layout import EAN_BAR_HEIGHT_MM, GUARD_EXTENSION, NOMINAL_MODULE_MM, Geometry
-from tiaoma.render.png import pixels_per_module
+from tiaoma.render.png import pixels_per_module, to_png
+from tiaoma.render.svg import to_svg
 from tiaoma.render.vector import to_eps, to_pdf
 from tiaoma.symbols import upcean
 from tiaoma.symbols.base import Symbol
@@ -137,6 +138,9 @@ def test_every_family_drawn_read_and_sampled(kind: str, component: str) -> None:
         assert {name for name, _ in found} - {FORMATS[kind]} <= TWO_D_FORMATS[component]
         # The SVG, drawn in millimetres, rasterised at 600 dpi: the same modules.
         svg = artwork(symbol, geometry, "svg")
+        # The template writers (artwork's) write what the general ones do.
+        assert svg == to_svg(drawing)
+        assert artwork(symbol, geometry, "png", dpi=DPI) == to_png(drawing, dpi=DPI)
         width, height = drawing.width * drawing.module_mm, drawing.height * drawing.module_mm
         assert f'width="{width:.4f}'.rstrip("0").rstrip(".") in svg.decode()
         assert f'height="{height:.4f}'.rstrip("0").rstrip(".") in svg.decode()
