@@ -11,7 +11,8 @@ import zint
 from tests.oracles import bwipp_matrices, zint_modules
 from tests.photos import draw, photo
 from tiaoma import ai
-from tiaoma.readers import _hanxin_modes, _reed_solomon
+from tiaoma._reed_solomon import Field, Uncorrectable
+from tiaoma.readers import _hanxin_modes
 from tiaoma.readers.hanxin import (
     HanXinError,
     decode_modules,
@@ -217,30 +218,30 @@ def test_mode_errors(bits: str) -> None:
 
 
 def test_reed_solomon_errors_and_erasures() -> None:
-    field = _reed_solomon.Field(256, 0x163)
+    field = Field(0x163)
     rng = random.Random(3)
     data = [rng.randrange(256) for _ in range(40)]
     check = 16
     word = data + [0] * check
     # a codeword: the remainder of data · x^16 by the generator, found by solving with the
     # decoder itself (16 erasures at the check positions)
-    word, _ = _reed_solomon.decode(field, word, check, erasures=range(40, 56))
-    assert _reed_solomon.syndromes(field, word, check) == [0] * check
+    word, _ = field.correct(word, check, erasures=range(40, 56))
+    assert field.syndromes(word, check) == [0] * check
     damaged = list(word)
     for index in (1, 5, 9):  # 3 errors + 10 erasures: 2·3 + 10 = 16
         damaged[index] ^= 0x5A
     erased = list(range(20, 30))
     for index in erased:
         damaged[index] = 0
-    fixed, changed = _reed_solomon.decode(field, damaged, check, erasures=erased)
+    fixed, changed = field.correct(damaged, check, erasures=erased)
     assert fixed == word
     assert changed == 3 + sum(1 for i in erased if word[i] != 0)
-    with pytest.raises(_reed_solomon.Uncorrectable):
-        _reed_solomon.decode(field, damaged, check, erasures=range(17))
+    with pytest.raises(Uncorrectable):
+        field.correct(damaged, check, erasures=range(17))
     for index in (30, 31, 32, 33, 34, 35, 36, 37, 38):  # 9 errors: beyond 8
         damaged[index] ^= 1
-    with pytest.raises(_reed_solomon.Uncorrectable):
-        _reed_solomon.decode(field, damaged, check)
+    with pytest.raises(Uncorrectable):
+        field.correct(damaged, check)
 
 
 # --- images: photos of Zint's symbols (tests/photos.py) --------------------------------------

@@ -21,6 +21,7 @@ from PIL import Image, ImageFilter
 
 from tests.oracles import zint_modules, zxing_read
 from tiaoma import commodity2d, scan
+from tiaoma._reed_solomon import Field, Uncorrectable
 from tiaoma.readers.hanxin import NO_FUNCTION_INFORMATION, HanXinError, read_hanxin
 from tiaoma.render import artwork, geometry_for
 from tiaoma.symbols.base import Symbol
@@ -32,7 +33,6 @@ from tiaoma.verify._dm_structure import SIZES, dm_layout
 from tiaoma.verify._hx_structure import hx_layout
 from tiaoma.verify._layout import Layout
 from tiaoma.verify._qr_structure import qr_layout, read_format
-from tiaoma.verify._reed_solomon import Field, Uncorrectable
 from tiaoma.verify.grades import Grade
 from tiaoma.verify.grading import VerifyError
 from tiaoma.verify.image import Calibration
@@ -111,7 +111,7 @@ def test_han_xin_every_version_and_level_reads_as_zint_encodes() -> None:
 def test_reed_solomon_corrects_and_counts_up_to_half_the_check_codewords(
     primitive: int, first_root: int
 ) -> None:
-    field, rnd = Field(primitive, first_root), random.Random(7)
+    field, rnd = Field(primitive, first_root=first_root), random.Random(7)
     for _ in range(200):
         ec = rnd.randint(2, 30)
         block = field.encode([rnd.randrange(256) for _ in range(rnd.randint(3, 60))], ec)
@@ -400,7 +400,7 @@ def test_reed_solomon_past_capacity_refuses_or_finds_another_codeword(
 ) -> None:
     """More than d / 2 errors: the block is refused, or (as any decoder may) read as another
     valid codeword within d / 2 of what was received; never a block that fails its check."""
-    field, rnd, refused = Field(primitive, first_root), random.Random(11), 0
+    field, rnd, refused = Field(primitive, first_root=first_root), random.Random(11), 0
     for _ in range(300):
         ec = rnd.randint(2, 12)
         block = field.encode([rnd.randrange(256) for _ in range(rnd.randint(3, 20))], ec)

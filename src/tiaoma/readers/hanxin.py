@@ -6,7 +6,7 @@ itself, on the structure its encoder (:mod:`tiaoma.symbols.hanxin`) defines:
 - :func:`decode_modules` -- a module matrix (``True`` dark) → :class:`HanXinRead`: the function
   information (version, level, mask) from both its copies, checked by its GF(16) Reed-Solomon
   code (§5.4); the mask removed (§5.8.4); the codewords de-interleaved (§5.8.2) and each
-  block corrected by Reed-Solomon over GF(2⁸) (§5.7, :mod:`tiaoma.readers._reed_solomon`);
+  block corrected by Reed-Solomon over GF(2⁸) (§5.7, :mod:`tiaoma._reed_solomon`);
   the modes parsed (§5.3, :mod:`tiaoma.readers._hanxin_modes`). A mirrored matrix reads too.
 - :func:`read_hanxin` -- a grey image → every Han Xin symbol found in it
   (:mod:`tiaoma.readers._hanxin_locate`: adaptive threshold, finder patterns by their
@@ -41,8 +41,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from tiaoma._reed_solomon import Field, Uncorrectable
 from tiaoma.errors import TiaomaError, define
-from tiaoma.readers import _hanxin_modes, _reed_solomon
+from tiaoma.readers import _hanxin_modes
 from tiaoma.symbols import hanxin
 
 __all__ = ["HanXinError", "HanXinRead", "decode_modules", "read_hanxin"]
@@ -121,7 +122,7 @@ class HanXinRead:
         return max(0.0, min(1 - done / can for done, can in pairs))
 
 
-_FIELD = _reed_solomon.Field(256, 0x163)
+_FIELD = Field(0x163)
 
 
 @functools.cache
@@ -194,17 +195,17 @@ def _block(
     erased (an erasure costs half an error: 2 errors + erasures <= check codewords), at
     most three quarters of them so that a quarter still checks the result."""
     try:
-        return _reed_solomon.decode(_FIELD, word, check)
-    except _reed_solomon.Uncorrectable:
+        return _FIELD.correct(word, check)
+    except Uncorrectable:
         if doubts is None:
             raise
     ranked = [int(i) for i in np.argsort(-doubts, kind="stable")]
     for erased in sorted({check // 2, (3 * check) // 4}):
         try:
-            return _reed_solomon.decode(_FIELD, word, check, erasures=ranked[:erased])
-        except _reed_solomon.Uncorrectable:
+            return _FIELD.correct(word, check, erasures=ranked[:erased])
+        except Uncorrectable:
             continue
-    raise _reed_solomon.Uncorrectable("not even with the doubtful codewords erased")
+    raise Uncorrectable("not even with the doubtful codewords erased")
 
 
 def _correct(
@@ -225,7 +226,7 @@ def _correct(
         at += data + check
         try:
             fixed, changed = _block(word, check, doubt)
-        except _reed_solomon.Uncorrectable:
+        except Uncorrectable:
             raise HanXinError(
                 _TOO_DAMAGED, version=version, level=level, block=number, blocks=len(blocks),
                 check=check,

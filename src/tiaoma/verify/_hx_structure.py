@@ -25,10 +25,10 @@ import functools
 import numpy as np
 from numpy.typing import NDArray
 
+from tiaoma._reed_solomon import Field
 from tiaoma.readers.hanxin import read_function_information
 from tiaoma.symbols import hanxin
 from tiaoma.verify._layout import Block, Layout, Line, Reading, Segment
-from tiaoma.verify._reed_solomon import Field
 
 __all__ = ["hx_layout"]
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from tiaoma.verify._reed_solomon import Field
+    from tiaoma._reed_solomon import Field
 
 __all__ = ["Block", "Layout", "Line", "Reading", "Segment"]
 

@@ -27,8 +27,8 @@ import functools
 import numpy as np
 from numpy.typing import NDArray
 
+from tiaoma._reed_solomon import Field
 from tiaoma.verify._layout import Block, Layout, Line, Reading, Segment
-from tiaoma.verify._reed_solomon import Field
 
 __all__ = ["qr_layout"]
 

@@ -68,6 +68,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tiaoma import commodity2d, scan
+from tiaoma._reed_solomon import Uncorrectable
 from tiaoma.errors import define
 from tiaoma.symbols.base import Symbology
 from tiaoma.verify import grades, image
@@ -75,7 +76,6 @@ from tiaoma.verify._dm_structure import SIZES, dm_layout
 from tiaoma.verify._hx_structure import hx_layout
 from tiaoma.verify._layout import Layout, Line, Reading
 from tiaoma.verify._qr_structure import qr_layout
-from tiaoma.verify._reed_solomon import Uncorrectable
 from tiaoma.verify.grades import Grade
 from tiaoma.verify.grading import (
     _BAD_APERTURE,
