@@ -198,6 +198,7 @@ def test_databar_renders_and_decodes(symbology: Symbology, data: str, text: str)
     ("data", "symbology", "linear"),
     [
         ("9012345678906|(99)1234-abcd", None, Symbology.EAN13),
+        ("9012345678906+12345|(99)1234-abcd", None, Symbology.EAN13),
         ("(01)09521234543213|(10)ABC123", None, Symbology.GS1_128),
         ("(01)09521234543213|(10)ABC123", Symbology.DATABAR_OMNI, Symbology.DATABAR_OMNI),
         ("(01)00012345678905|(17)271231", Symbology.DATABAR_LIMITED, Symbology.DATABAR_LIMITED),

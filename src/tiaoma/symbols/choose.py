@@ -158,7 +158,7 @@ def _is_composite(data: str, symbology: Symbology | None) -> bool:
         return True
     primary, _, cc_data = (part.strip() for part in data.partition("|"))
     try:
-        identify_module.identify(primary)
+        identify_module.identify(primary.partition("+")[0])  # an EAN/UPC may bring an add-on
     except TiaomaError:
         return False
     return cc_data.startswith(("(", "[")) or cc_data[:2].isdigit()
