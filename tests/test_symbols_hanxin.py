@@ -571,17 +571,44 @@ def test_level_rises_while_the_version_has_room() -> None:
     assert _stream_of(_grid([r.modules for r in fixed.rows]))[1:] == (3, 1)
 
 
-def test_single_byte_search_is_the_general_one() -> None:
-    """The mode search written out for single bytes chooses as the search over every state."""
-    rng = random.Random("hanxin-byte-search")
-    for family in ("digits", "text", "bytes", "mixed"):
-        for _ in range(300):
-            data = _chunk(family, rng, rng.randrange(1, 60))
-            try:
-                units = hanxin._Units.of_bytes(data.encode("latin-1"))
-            except UnicodeEncodeError:
-                continue
-            fast = hanxin._choose_byte_modes(units.kinds)
-            general = hanxin._choose_any_modes(units, multibyte_binary=False)
-            assert fast[:2] == general[:2]
-            assert fast[2] == [came[:6] for came in general[2]]
+def _search_character_by_character(
+    kinds: bytes, *, multibyte_binary: bool
+) -> tuple[int, list[int]]:
+    """The mode search in its plain form: every state's cost carried from character to
+    character with the encoder's steps, then the states traced back."""
+    back: list[tuple[int, ...]] = []
+    out, leave_state = 0, -1
+    cost = [hanxin._INFINITY] * 10
+    for kind in kinds:
+        width = hanxin._WIDTHS[kind]
+        cost, came = hanxin._STEPS[kind](cost, out, leave_state, 8 * width, multibyte_binary)
+        back.append(came)
+        out, leave_state = hanxin._INFINITY, -1
+        for state in hanxin._STATES_OF_KIND[kind]:
+            if cost[state] + hanxin._LEAVE_SCALED[state] < out:
+                out, leave_state = cost[state] + hanxin._LEAVE_SCALED[state], state
+    states = [0] * len(back)
+    for i in range(len(back) - 1, -1, -1):
+        states[i] = leave_state
+        leave_state = back[i][leave_state]
+    return out // hanxin._BIT, states
+
+
+def test_search_as_automaton_is_the_plain_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mode search run as an automaton (situations learnt once, then looked up) chooses
+    as the search carried character by character, with and without binary Chinese bytes;
+    and as well when it keeps few moves and often begins afresh, and its character tables
+    few characters."""
+    rng = random.Random("hanxin-automaton")
+    for most in (hanxin._MOST_MOVES, 40):
+        monkeypatch.setattr(hanxin, "_MOST_MOVES", most)
+        monkeypatch.setattr(hanxin, "_MOST_CHARACTERS", 64 if most == 40 else 1 << 16)
+        for family in FAMILIES:
+            for _ in range(150):
+                data = _chunk(family, rng, rng.randrange(1, 80))
+                kinds = data.translate(hanxin._GB_KINDS).encode()
+                for multibyte in (False, True):
+                    bits, states = hanxin._choose_modes(kinds, multibyte_binary=multibyte)
+                    expected = _search_character_by_character(kinds, multibyte_binary=multibyte)
+                    assert (bits, list(states)) == expected, data
+        assert len(hanxin._GB_KINDS) <= 64 or most != 40

@@ -47,6 +47,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
@@ -477,43 +479,54 @@ def _double_kind(first: int, second: int) -> int:
     return _DOUBLE
 
 
-class _Units:
-    """The data as characters for the modes: each a value (a byte, or a GB 18030 code of two or
-    four bytes) with its kind and its length in bytes (what binary mode costs)."""
+_BYTE_KIND_TABLE = bytes(_BYTE_KINDS)  # bytes.translate: each byte to its kind
+#: Bytes a character of each kind takes (what binary mode costs).
+_WIDTHS = (1, 1, 1, 1, 2, 2, 2, 4)
 
-    def __init__(self, values: list[int], kinds: list[int], widths: list[int]) -> None:
-        self.values, self.kinds, self.widths = values, kinds, widths
 
-    @classmethod
-    def of_bytes(cls, data: bytes) -> _Units:
-        return cls(list(data), [_BYTE_KINDS[byte] for byte in data], [1] * len(data))
+#: Characters a table keeps (GB 2312 has 7,445; GB 18030 over a million).
+_MOST_CHARACTERS = 1 << 16
 
-    @classmethod
-    def of_gb18030(cls, data: bytes) -> _Units:
-        """Split GB 18030 bytes into characters: one byte below 0x81 (and GBK's 0x80, the
-        euro) or 0xFF, four when the second byte is a digit, two otherwise."""
-        values: list[int] = []
-        kinds: list[int] = []
-        widths: list[int] = []
-        i, end = 0, len(data)
-        while i < end:
-            first = data[i]
-            if first < 0x81 or first == 0xFF:
-                values.append(first)
-                kinds.append(_BYTE_KINDS[first])
-                widths.append(1)
-                i += 1
-            elif 0x30 <= data[i + 1] <= 0x39:
-                values.append(int.from_bytes(data[i : i + 4], "big"))
-                kinds.append(_FOUR)
-                widths.append(4)
-                i += 4
-            else:
-                values.append(first << 8 | data[i + 1])
-                kinds.append(_double_kind(first, data[i + 1]))
-                widths.append(2)
-                i += 2
-        return cls(values, kinds, widths)
+
+class _Lookup(dict[int, str]):
+    """A :meth:`str.translate` table filled on first use: ``make(code point)`` gives the
+    entry. A character's kind or bits are worked out once, then looked up in C."""
+
+    def __init__(self, make: Callable[[int], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, code_point: int) -> str:
+        if len(self) >= _MOST_CHARACTERS:  # GB 18030 has over a million: keep the last ones
+            self.clear()
+        entry = self[code_point] = self.make(code_point)
+        return entry
+
+
+def _gb_code(code_point: int) -> bytes:
+    """A character's GB 18030 bytes; a byte the GB decoder escaped (GBK's lone 0x80) as itself."""
+    return chr(code_point).encode("gb18030", "surrogateescape")
+
+
+def _gb_kind(code_point: int) -> str:
+    """The kind of a character carried as GB 18030 (as one character of a translated string):
+    one byte below 0x80, four when the second byte is a digit, two otherwise."""
+    code = _gb_code(code_point)
+    if len(code) == 1:
+        return chr(_BYTE_KINDS[code[0]])
+    if len(code) == 4:
+        return chr(_FOUR)
+    return chr(_double_kind(code[0], code[1]))
+
+
+_GB_KINDS = _Lookup(_gb_kind)
+
+
+def _gb_units(data: bytes) -> str:
+    """GB 18030 (or GB 2312, GBK) bytes as one character per unit the modes see: the GB 18030
+    decoder splits them (one byte below 0x81, four bytes when the second is a digit, two
+    otherwise), a byte it cannot take alone (GBK's 0x80, the euro) escaped."""
+    return data.decode("gb18030", "surrogateescape")
 
 
 # The states of the mode choice: numeric with 1, 2 or 3 digits of the current group written,
@@ -523,108 +536,6 @@ _STATE_MODE = (_NUMERIC, _NUMERIC, _NUMERIC, _TEXT, _TEXT, _BINARY, _R1, _R2, _G
 # Bits a segment's end costs in each state: the terminators of Table 2 and §5.5.
 _LEAVE = (10, 10, 10, 6, 6, 0, 12, 12, 15, 0)
 _INFINITY = 1 << 40
-
-
-def _choose_modes(units: _Units, *, multibyte_binary: bool) -> tuple[int, list[int]]:
-    """The fewest bits for ``units``, and each character's state.
-
-    Dynamic programming over the characters (the method of Project Nayuki's QR optimiser):
-    for each state, the cheapest encodation of the data so far that ends in it. A new segment
-    costs its indicator (and binary mode's count) plus the end of the segment before; within
-    text, a sub-mode switch costs 6 bits; region 1 and region 2 switch to each other with a
-    12-bit terminator and no indicator. Among streams of equal length the one with fewest
-    segments wins (costs count bits × 4096 + segments), then the earlier state above.
-    ``multibyte_binary`` lets binary mode carry GB 18030 characters' bytes."""
-    count = len(units.kinds)
-    if count >= 3 and units.kinds.count(_DIGIT) == count:
-        # Three digits or more: numeric mode alone (10 bits per 3 digits) is the shortest.
-        states = [_N1, _N2, _N3] * (count // 3) + [_N1, _N2][: count % 3]
-        return 14 + 10 * ((count + 2) // 3), states
-    if max(units.kinds) <= _BYTE:
-        out, leave_state, back = _choose_byte_modes(units.kinds)
-    else:
-        out, leave_state, back = _choose_any_modes(units, multibyte_binary=multibyte_binary)
-    states = [0] * len(back)
-    state = leave_state
-    for i in range(len(back) - 1, -1, -1):
-        states[i] = state
-        state = back[i][state]
-    return out // _BIT, states
-
-
-def _choose_any_modes(
-    units: _Units, *, multibyte_binary: bool
-) -> tuple[int, int, list[tuple[int, ...]]]:
-    """The search of :func:`_choose_modes` over every state: the cheapest cost, the state
-    it ends in, and for each character each state's previous state."""
-    back: list[tuple[int, ...]] = []
-    out, leave_state = 0, -1
-    cost = [_INFINITY] * 10
-    for kind, width in zip(units.kinds, units.widths, strict=True):
-        cost, came = _STEPS[kind](cost, out, leave_state, 8 * width, multibyte_binary)
-        back.append(came)
-        out, leave_state = _INFINITY, -1
-        for state in _STATES_OF_KIND[kind]:
-            if cost[state] + _LEAVE_SCALED[state] < out:
-                out, leave_state = cost[state] + _LEAVE_SCALED[state], state
-    return out, leave_state, back
-
-
-def _choose_byte_modes(kinds: list[int]) -> tuple[int, int, list[tuple[int, ...]]]:  # noqa: PLR0912
-    """:func:`_choose_any_modes` for single bytes (no Chinese modes): the same steps with the
-    six states held in variables, as most data is (costs are ``bits << 12``, constants)."""
-    infinity = _INFINITY
-    n1 = n2 = n3 = t1 = t2 = b = infinity
-    out, left = 0, -1
-    back: list[tuple[int, ...]] = []
-    for kind in kinds:
-        new_b, b_from = b + (8 << 12), _B
-        if out + (25 << 12) + 1 < new_b:
-            new_b, b_from = out + (25 << 12) + 1, left
-        if kind == _BYTE:
-            n1 = n2 = n3 = t1 = t2 = infinity
-            b = new_b
-            back.append((-1, -1, -1, -1, -1, b_from))
-            out, left = b, _B
-            continue
-        if kind == _TEXT2:
-            new_t2, t2_from = t2 + (6 << 12), _T2
-            if t1 + (12 << 12) < new_t2:
-                new_t2, t2_from = t1 + (12 << 12), _T1
-            if out + (16 << 12) + 1 < new_t2:
-                new_t2, t2_from = out + (16 << 12) + 1, left
-            n1 = n2 = n3 = t1 = infinity
-            t2, b = new_t2, new_b
-            back.append((-1, -1, -1, -1, t2_from, b_from))
-            out, left = t2 + (6 << 12), _T2
-            if b < out:
-                out, left = b, _B
-            continue
-        new_t1, t1_from = t1 + (6 << 12), _T1
-        if t2 + (12 << 12) < new_t1:
-            new_t1, t1_from = t2 + (12 << 12), _T2
-        if out + (10 << 12) + 1 < new_t1:
-            new_t1, t1_from = out + (10 << 12) + 1, left
-        if kind == _TEXT1:
-            n1 = n2 = n3 = t2 = infinity
-            t1, b = new_t1, new_b
-            back.append((-1, -1, -1, t1_from, -1, b_from))
-            out, left = t1 + (6 << 12), _T1
-            if b < out:
-                out, left = b, _B
-            continue
-        new_n1, n1_from = n3 + (10 << 12), _N3
-        if out + (14 << 12) + 1 < new_n1:
-            new_n1, n1_from = out + (14 << 12) + 1, left
-        n1, n2, n3 = new_n1, n1, n2
-        t1, t2, b = new_t1, infinity, new_b
-        back.append((n1_from, _N1, _N2, t1_from, -1, b_from))
-        out, left = n1 + (10 << 12), _N1
-        for value, state in ((n2 + (10 << 12), _N2), (n3 + (10 << 12), _N3),
-                             (t1 + (6 << 12), _T1), (b, _B)):  # fmt: skip
-            if value < out:
-                out, left = value, state
-    return out, left, back
 
 
 # Costs count bits × _BIT, plus one for each new segment (the tie-break on segments).
@@ -764,6 +675,91 @@ _STEPS = (
 )  # fmt: skip
 
 
+class _Search:
+    """The search of :func:`_choose_modes` as a finite automaton. The costs that matter are
+    each state's cost less the cheapest end of the data so far; they stay within a few
+    segments' bits of each other, so only so many such situations occur. Each situation and
+    character kind is worked out once by the steps below (the cost each state comes to, the
+    state it came from) and then looked up: one dictionary look-up per character."""
+
+    def __init__(self, *, multibyte_binary: bool) -> None:
+        self.multibyte_binary = multibyte_binary
+        self.begin()
+
+    def begin(self) -> None:
+        """Forget every situation but the start."""
+        start = (_INFINITY,) * 10 + (-1,)  # nothing written: no state yet, no segment to end
+        self.situations: list[tuple[int, ...]] = [start]
+        self.numbers: dict[tuple[int, ...], int] = {start: 0}
+        # situation << 3 | kind -> the next situation << 3, the cost added, each state's previous
+        self.moves: dict[int, tuple[int, int, tuple[int, ...]]] = {}
+        self.cames: dict[tuple[int, ...], tuple[int, ...]] = {}  # one of each, shared
+
+    def learn(self, key: int) -> tuple[int, int, tuple[int, ...]]:
+        """Work out a move with the character steps (costs relative to the cheapest end)."""
+        situation, kind = self.situations[key >> 3], key & 7
+        cost, came = _STEPS[kind](
+            list(situation[:10]), 0, situation[10], 8 * _WIDTHS[kind], self.multibyte_binary
+        )
+        out, leave_state = _INFINITY, -1
+        for state in _STATES_OF_KIND[kind]:
+            if cost[state] + _LEAVE_SCALED[state] < out:
+                out, leave_state = cost[state] + _LEAVE_SCALED[state], state
+        # An unreachable state's cost is only ever beaten: any value far above the rest will do.
+        relative = (*(c - out if c < _INFINITY >> 1 else _INFINITY for c in cost), leave_state)
+        number = self.numbers.setdefault(relative, len(self.situations))
+        if number == len(self.situations):
+            self.situations.append(relative)
+        came = self.cames.setdefault(came, came)
+        move = self.moves[key] = (number << 3, out, came)
+        return move
+
+    def run(self, kinds: bytes) -> tuple[int, bytearray]:
+        """The fewest bits for characters of ``kinds`` (scaled, see :data:`_BIT`) and each
+        character's state."""
+        if len(self.moves) > _MOST_MOVES:  # rare data can lead far: begin afresh
+            self.begin()
+        moves, learn = self.moves, self.learn
+        base = total = 0
+        path: list[tuple[int, ...]] = []
+        append = path.append
+        for kind in kinds:
+            key = base | kind
+            base, out, came = moves.get(key) or learn(key)
+            total += out
+            append(came)
+        state = self.situations[base >> 3][10]
+        states = bytearray(len(path))
+        for i in range(len(path) - 1, -1, -1):
+            states[i] = state
+            state = path[i][state]
+        return total, states
+
+
+#: Moves kept before a search begins afresh (about 10 MB; ASCII data needs under a thousand).
+_MOST_MOVES = 30_000
+_SEARCHES = (_Search(multibyte_binary=False), _Search(multibyte_binary=True))
+
+
+def _choose_modes(kinds: bytes, *, multibyte_binary: bool) -> tuple[int, bytearray]:
+    """The fewest bits for characters of ``kinds``, and each character's state.
+
+    Dynamic programming over the characters (the method of Project Nayuki's QR optimiser):
+    for each state, the cheapest encodation of the data so far that ends in it. A new segment
+    costs its indicator (and binary mode's count) plus the end of the segment before; within
+    text, a sub-mode switch costs 6 bits; region 1 and region 2 switch to each other with a
+    12-bit terminator and no indicator. Among streams of equal length the one with fewest
+    segments wins (costs count bits × 4096 + segments), then the earlier state above.
+    ``multibyte_binary`` lets binary mode carry GB 18030 characters' bytes."""
+    count = len(kinds)
+    if count >= 3 and kinds.count(_DIGIT) == count:
+        # Three digits or more: numeric mode alone (10 bits per 3 digits) is the shortest.
+        states = bytearray(bytes((_N1, _N2, _N3)) * (count // 3) + bytes((_N1, _N2))[: count % 3])
+        return 14 + 10 * ((count + 2) // 3), states
+    total, states = _SEARCHES[multibyte_binary].run(kinds)
+    return total // _BIT, states
+
+
 class _Bits:
     """A bit stream built as text: appending is cheap, the codewords come at the end."""
 
@@ -797,104 +793,91 @@ def _four_byte_value(value: int) -> int:
     return (b1 - 0x81) * 0x3138 + (b2 - 0x30) * 0x4EC + (b3 - 0x81) * 10 + b4 - 0x30
 
 
-def _write_numeric(bits: _Bits, digits: str) -> None:
-    bits.add(_NUMERIC, 4)
-    for start in range(0, len(digits), 3):
-        bits.add(int(digits[start : start + 3]), 10)
-    bits.add(1020 + (len(digits) - 1) % 3 + 1, 10)  # 1021-1023: the last group's length
+# The bits of each character in the modes, as str.translate tables (characters are the units
+# of the data: a byte, or a character carried as GB 18030).
+_TEXT1_BITS = {b: format(_text1(b), "06b") for b in range(128) if _text1(b) >= 0}
+_TEXT2_BITS = {b: format(_text2(b), "06b") for b in range(128) if _text2(b) >= 0}
+_TEXT_RUNS = re.compile("[0-9A-Za-z]+|[^0-9A-Za-z]+")  # Text1 runs and Text2 runs
+_REGION_BITS = _Lookup(
+    lambda point: format(
+        _chinese_value(ord(_GB_KINDS[point]), int.from_bytes(_gb_code(point), "big")), "012b"
+    )
+)
+_DOUBLE_BITS = _Lookup(
+    lambda point: format(_chinese_value(_DOUBLE, int.from_bytes(_gb_code(point), "big")), "015b")
+)
+_FOUR_BITS = _Lookup(  # each with its mode indicator
+    lambda point: f"0111{_four_byte_value(int.from_bytes(_gb_code(point), 'big')):021b}"
+)
+#: Numeric mode's groups of three digits (and the terminators 1021-1023) in 10 bits.
+_TEN_BITS = tuple(format(value, "010b") for value in range(1024))
+_WEIGHTS = np.array([100, 10, 1])
+_SHIFTS = np.arange(9, -1, -1)
 
 
-# Each byte's 6 bits in text mode, with the sub-mode it needs (1 or 2; 0: not in text mode).
-_TEXT_CODES = tuple(
-    (1, format(_text1(b), "06b")) if _text1(b) >= 0
-    else (2, format(_text2(b), "06b")) if _text2(b) >= 0 else (0, "")
-    for b in range(256)
-)  # fmt: skip
+def _numeric_bits(digits: str) -> str:
+    """Numeric mode: groups of three digits in 10 bits, the last group's length 1021-1023."""
+    count = len(digits)
+    if count < 60:
+        groups = "".join([_TEN_BITS[int(digits[i : i + 3])] for i in range(0, count, 3)])
+    else:  # long runs at once: values, then their bits, as arrays
+        whole = count - count % 3
+        values = (np.frombuffer(digits[:whole].encode(), np.uint8) - 48).reshape(-1, 3) @ _WEIGHTS
+        bits = (values[:, None] >> _SHIFTS & 1).astype(np.uint8) | 0x30
+        groups = bits.tobytes().decode() + (_TEN_BITS[int(digits[whole:])] if whole < count else "")
+    return f"0001{groups}{_TEN_BITS[1020 + (count - 1) % 3 + 1]}"
 
 
-def _write_text(bits: _Bits, values: list[int]) -> None:
+def _text_bits(text: str) -> str:
     """Text mode: Text1 first, ``111110`` before each change of sub-mode, ``111111`` last."""
     parts = ["0010"]
     submode = 1
-    for value in values:
-        wanted, code = _TEXT_CODES[value]
+    for run in _TEXT_RUNS.findall(text):
+        wanted = 1 if ord(run[0]) in _TEXT1_BITS else 2
         if wanted != submode:
             parts.append("111110")
             submode = wanted
-        parts.append(code)
+        parts.append(run.translate(_TEXT1_BITS if wanted == 1 else _TEXT2_BITS))
     parts.append("111111")
-    bits.parts.append("".join(parts))
+    return "".join(parts)
 
 
-def _write_binary(bits: _Bits, values: list[int], widths: list[int]) -> None:
+def _binary_bits(data: bytes) -> str:
     """Binary mode: the count of bytes in 13 bits, then the bytes."""
-    count = sum(widths)
-    bits.add(_BINARY, 4)
-    bits.add(count, 13)
-    if count == len(values):  # single bytes: all in one number
-        bits.add(int.from_bytes(bytes(values), "big"), 8 * count)
-        return
-    for value, width in zip(values, widths, strict=True):
-        bits.add(value, 8 * width)
+    return f"0011{len(data):013b}{int.from_bytes(data, 'big'):0{8 * len(data)}b}"
 
 
-def _write_segments(bits: _Bits, units: _Units, states: list[int]) -> None:
-    """Write the data as the chosen states divide it into segments (§5.5)."""
-    modes = [_STATE_MODE[state] for state in states]
-    start, end = 0, len(modes)
-    while start < end:
-        mode = modes[start]
-        stop = start + 1
-        while stop < end and modes[stop] == mode:
-            stop += 1
-        values = units.values[start:stop]
+def _segment_bits(units: str, modes: bytes | bytearray, codec: str) -> str:
+    """The data's bits as the chosen modes (one per unit of ``units``) divide it into
+    segments (§5.5); ``codec`` gives binary mode's bytes."""
+    parts = []
+    end = len(modes)
+    for segment in _SEGMENTS.finditer(modes):
+        start, stop = segment.span()
+        mode, chunk = modes[start], units[start:stop]
         if mode == _NUMERIC:
-            _write_numeric(bits, "".join(map(chr, values)))
+            parts.append(_numeric_bits(chunk))
         elif mode == _TEXT:
-            _write_text(bits, values)
+            parts.append(_text_bits(chunk))
         elif mode == _BINARY:
-            _write_binary(bits, values, units.widths[start:stop])
+            parts.append(_binary_bits(chunk.encode(codec, "surrogateescape")))
         elif mode == _GB4:
-            for value in values:
-                bits.add(_GB4, 4)
-                bits.add(_four_byte_value(value), 21)
-        else:
-            _write_chinese(
-                bits, mode, kinds=units.kinds[start:stop], values=values, modes=modes,
-                span=(start, stop),
-            )  # fmt: skip
-        start = stop
+            parts.append(chunk.translate(_FOUR_BITS))
+        elif mode == _GB2:
+            parts += ("0110", chunk.translate(_DOUBLE_BITS), "111111111111111")
+        else:  # the regions pass straight to each other: a 4094 and no indicator
+            if not (start and modes[start - 1] in _REGIONS):
+                parts.append(f"{mode:04b}")
+            parts.append(chunk.translate(_REGION_BITS))
+            parts.append(
+                "111111111110" if stop < end and modes[stop] in _REGIONS else "111111111111"
+            )
+    return "".join(parts)
 
 
-def _write_chinese(
-    bits: _Bits,
-    mode: int,
-    *,
-    kinds: list[int],
-    values: list[int],
-    modes: list[int],
-    span: tuple[int, int],
-) -> None:
-    """A region 1, region 2 or two-byte segment; the regions pass straight to each other."""
-    start, stop = span
-    width = 15 if mode == _GB2 else 12
-    regions = (_R1, _R2)
-    if not (mode in regions and start > 0 and modes[start - 1] in regions):
-        bits.add(mode, 4)
-    for kind, value in zip(kinds, values, strict=True):
-        bits.add(_chinese_value(kind if mode != _GB2 else _DOUBLE, value), width)
-    if mode == _GB2:
-        bits.add(0x7FFF, 15)
-    else:
-        bits.add(4094 if stop < len(modes) and modes[stop] in regions else 4095, 12)
-
-
-def _eci_header(bits: _Bits, eci: int) -> None:
-    """§5.5.9: ECI indicator and the assignment number, ``0`` + 7 bits for the assignments
-    up to 127, which are all tiaoma has character sets for (``10`` + 14 bits and ``110`` + 21
-    bits carry the larger ones)."""
-    bits.add(_ECI, 4)
-    bits.add(eci, 8)
+_SEGMENTS = re.compile(rb"(.)\1*", re.DOTALL)  # runs of one mode
+_REGIONS = (_R1, _R2)
+_STATE_MODES = bytes(_STATE_MODE) + bytes(246)  # bytes.translate: a state to its mode
 
 
 #: AIM ECI assignments tiaoma can encode text in (AIM ITS/04-023), with Python's codec.
@@ -915,11 +898,14 @@ def _eci_bits(text: str, eci: int) -> str:
     18030 with the Chinese modes, any other as bytes (numeric, text and binary modes), as
     Zint does."""
     encoded = text.encode(ECI_CHARSETS[eci])
-    units = _Units.of_gb18030(encoded) if eci in _GB_ECIS else _Units.of_bytes(encoded)
-    bits = _Bits()
-    _eci_header(bits, eci)
-    _write_segments(bits, units, _choose_modes(units, multibyte_binary=True)[1])
-    return bits.text()
+    if eci in _GB_ECIS:
+        units, codec = _gb_units(encoded), "gb18030"
+        kinds = units.translate(_GB_KINDS).encode()
+    else:
+        units, codec = encoded.decode("latin-1"), "latin-1"
+        kinds = encoded.translate(_BYTE_KIND_TABLE)
+    states = _choose_modes(kinds, multibyte_binary=True)[1]
+    return f"{_ECI:04b}{eci:08b}" + _segment_bits(units, states.translate(_STATE_MODES), codec)
 
 
 def _data_bits(text: str) -> str:
@@ -929,34 +915,32 @@ def _data_bits(text: str) -> str:
     reader takes them for ISO/IEC 8859-1), so that stream pays 12 bits more and is taken only
     when it is still shorter. (Zint puts them in binary mode without the ECI, with a warning
     that the symbol does not conform.)"""
-    bits = _Bits()
     try:
-        units = _Units.of_bytes(text.encode("latin-1"))
+        kinds = text.encode("latin-1").translate(_BYTE_KIND_TABLE)
     except UnicodeEncodeError:
-        units = _Units.of_gb18030(text.encode("gb18030"))
-        plain, states = _choose_modes(units, multibyte_binary=False)
-        if plain > _least_marked_bits(units):
-            marked, marked_states = _choose_modes(units, multibyte_binary=True)
+        kinds = text.translate(_GB_KINDS).encode()
+        plain, states = _choose_modes(kinds, multibyte_binary=False)
+        if plain > _least_marked_bits(kinds):
+            marked, marked_states = _choose_modes(kinds, multibyte_binary=True)
             if marked + 12 < plain:
-                _eci_header(bits, _GB18030_ECI)
-                states = marked_states
-    else:
-        states = _choose_modes(units, multibyte_binary=False)[1]
-    _write_segments(bits, units, states)
-    return bits.text()
+                eci = f"{_ECI:04b}{_GB18030_ECI:08b}"
+                return eci + _segment_bits(text, marked_states.translate(_STATE_MODES), "gb18030")
+        return _segment_bits(text, states.translate(_STATE_MODES), "gb18030")
+    states = _choose_modes(kinds, multibyte_binary=False)[1]
+    return _segment_bits(text, states.translate(_STATE_MODES), "latin-1")
 
 
 # The fewest bits a character of each kind can take in any mode (a digit: 10 bits per 3).
 _LEAST_BITS = (3, 6, 6, 8, 12, 12, 15, 25)
 
 
-def _least_marked_bits(units: _Units) -> int:
+def _least_marked_bits(kinds: bytes) -> int:
     """A floor under any stream with ECI 32: its 12 bits, each character's fewest bits, and
     unless every character has four bytes (their mode's 25 bits include its indicator) a
     segment's indicator and end, 10 bits at least (text mode's). When the stream without
     the ECI is no longer, the search with it can be skipped."""
-    overhead = 0 if all(kind == _FOUR for kind in units.kinds) else 10
-    return 12 + overhead + sum(_LEAST_BITS[kind] for kind in units.kinds)
+    overhead = 0 if kinds.count(_FOUR) == len(kinds) else 10
+    return 12 + overhead + sum(bits * kinds.count(kind) for kind, bits in enumerate(_LEAST_BITS))
 
 
 def _gs1_bits(message: str) -> str:
@@ -973,7 +957,7 @@ def _gs1_bits(message: str) -> str:
         before = sequence[index - 1] if index else None
         after = sequence[index + 1] if index + 1 < len(sequence) else None
         if kind == _BINARY:
-            _write_binary(bits, list(chunk.encode("latin-1")), [1] * len(chunk))
+            bits.parts.append(_binary_bits(chunk.encode("latin-1")))
         elif kind == _FNC1:
             if not (before and before[0] == _NUMERIC and len(before[1]) % 3 == 0):
                 bits.add(_NUMERIC, 4)
@@ -1040,88 +1024,106 @@ def _codewords(stream: str, version: int, level: int) -> bytes:
     return b"".join(stream_bytes[first::13] for first in range(13))
 
 
+# --- the mask of least penalty ---------------------------------------------------------------
+# The symbol is placed, masked and scored as "lines": its rows, then its columns, each line
+# followed by 3 positions that are neither dark nor light. Packed, a candidate is one integer
+# (the first module most significant): a shift moves every line at once, ``bit_count`` counts.
+
+
 @functools.cache
-def _line_modules(size: int) -> int:
-    """Ones on the modules of ``2 × size`` lines of ``size`` modules, each followed by a gap
-    of 3: the shape of :func:`_penalties`' one-number symbols."""
+def _line_layout(version: int) -> tuple[Grid, Indices, Indices, int, int]:
+    """The lines of a version: the function pattern's modules in them; where each data module
+    (in placement order) sits in the rows and in the columns; ones on the modules, and on
+    the modules with two more after them on their line (as packed: the last byte's spare
+    bits follow)."""
+    size = side(version)
+    stride = size + 3
+    row, column = np.divmod(np.arange(size * size), size)
+    across, down = row * stride + column, size * stride + column * stride + row
+    base = np.zeros(2 * size * stride, dtype=np.bool_)
+    pattern = function_pattern(version).reshape(-1)
+    base[across] = pattern
+    base[down] = pattern
+    spare = -base.size % 8
     line = (1 << 3 + size) - (1 << 3)
-    return sum(line << (size + 3) * i for i in range(2 * size))
+    modules = sum(line << stride * i for i in range(2 * size)) << spare
+    positions = data_positions(version)
+    return (
+        _frozen(base), _frozen(across[positions]), _frozen(down[positions]), modules,
+        modules & modules << 1 & modules << 2,
+    )  # fmt: skip
 
 
-def _penalties(candidates: npt.NDArray[np.uint8]) -> list[int]:
-    """§5.8.4.3, Table 9, for a stack of whole symbols: 50 for each 1:1:1:1:3 or 3:1:1:1:1
-    pattern (dark first) with 3 light modules before or after it (beyond the edge counts as
-    light), and 4 for each module of a run of 3 or more alike, in rows and in columns.
+@functools.lru_cache(maxsize=64)
+def _line_masks(version: int, level: int) -> npt.NDArray[np.bool_]:
+    """The four masks of a version as lines, each with its function information (on light
+    modules the masks leave alone): one XOR masks the placed data four ways and writes the
+    function information."""
+    size = side(version)
+    stride = size + 3
+    flat = _masks(version).reshape(4, -1).copy()
+    information = np.array([function_information(version, level, m) for m in MASKS], np.bool_)
+    for copy in function_information_positions(version):
+        flat[:, copy] = information
+    row, column = np.divmod(np.arange(size * size), size)
+    lines = np.zeros((4, 2 * size * stride), dtype=np.bool_)
+    lines[:, row * stride + column] = flat
+    lines[:, size * stride + column * stride + row] = flat
+    return _frozen(lines)
 
-    Each symbol becomes one integer: its rows then its columns, each line followed by 3
-    bits that are neither dark nor light, the first module most significant; a shift moves
-    every line at once and ``bit_count`` counts."""
-    count, size = candidates.shape[0], candidates.shape[1]
-    lines = np.zeros((count, 2 * size, size + 3), dtype=np.uint8)
-    lines[:, :size, :size] = candidates
-    lines[:, size:, :size] = candidates.transpose(0, 2, 1)
-    packed = np.packbits(lines.reshape(count, -1), axis=1)
-    spare = packed.shape[1] * 8 - lines[0].size  # packbits' zeros after the last line
-    modules = _line_modules(size) << spare
+
+def _penalties(packed: npt.NDArray[np.uint8], modules: int, runs: int) -> list[int]:
+    """§5.8.4.3, Table 9, for packed candidates (one per row): 50 for each 1:1:1:1:3 or
+    3:1:1:1:1 pattern (dark first) with 3 light modules before or after it (beyond the edge
+    counts as light), and 4 for each module of a run of 3 or more alike, in rows and in
+    columns. ``modules`` marks the lines' modules, ``runs`` those with two more after them."""
     scores = []
     for symbol in packed:
         dark = int.from_bytes(symbol.tobytes(), "big")
-        light = ~dark & modules
-        # A run of L >= 3 alike has L - 2 windows of 3 and one first window: L modules.
-        windows = (dark & dark << 1 & dark << 2) | (light & light << 1 & light << 2)
-        in_runs = windows.bit_count() + 2 * (windows & ~(windows >> 1)).bit_count()
-        # Windows of 7 marked at their last module: 1 x 1 0 1 y 1 with x != y.
-        found = dark << 6 & dark << 4 & ~(dark << 3) & dark << 2 & dark & (dark << 5 ^ dark << 1)
         not_dark = ~dark  # the gaps and the edges count as light here
-        before = not_dark << 7 & not_dark << 8 & not_dark << 9
-        after = not_dark >> 1 & not_dark >> 2 & not_dark >> 3
-        scores.append(50 * (found & (before | after)).bit_count() + 4 * in_runs)
+        three_light = not_dark & not_dark << 1 & not_dark << 2
+        # A run of L >= 3 alike has L - 2 windows of 3 and one first window: L modules.
+        windows = (dark & dark << 1 & dark << 2) | (three_light & runs)
+        in_runs = windows.bit_count() + 2 * (windows & ~(windows >> 1)).bit_count()
+        # Windows of 7 marked at their last module: 1 x 1 0 1 y 1 with x != y, and 3 light
+        # modules before (7-9 positions up) or after (1-3 down).
+        odd = dark & dark << 2
+        found = odd & odd << 4 & not_dark << 3 & (dark << 4 ^ dark) << 1
+        found &= three_light << 7 | three_light >> 3
+        scores.append(50 * found.bit_count() + 4 * in_runs)
     return scores
-
-
-@functools.cache
-def _mask_stack(version: int) -> npt.NDArray[np.bool_]:
-    """The four masks of a version, flat: one XOR masks a symbol four ways."""
-    return _frozen(_masks(version).reshape(4, -1).copy())
-
-
-@functools.cache
-def _information_stack(version: int, level: int) -> npt.NDArray[np.bool_]:
-    """The function information of the four masks at a version and level."""
-    return _frozen(
-        np.array([function_information(version, level, m) for m in MASKS], dtype=np.bool_)
-    )
 
 
 def _matrix(codewords: bytes, version: int, level: int, mask: int | None) -> Grid:
     """Place the codewords, write the function information and mask: ``mask`` or the one of
     least penalty, scored on the whole symbol with its function information (as Zint does;
-    ties go to the lower mask)."""
+    ties go to the lower mask). A view of the chosen lines' rows."""
     size = side(version)
-    grid = function_pattern(version).reshape(-1).copy()
+    base, across, down, modules, runs = _line_layout(version)
     bits = np.unpackbits(np.frombuffer(codewords, dtype=np.uint8)).view(np.bool_)
-    grid[data_positions(version)[: bits.size]] = bits
-    first, second = function_information_positions(version)
+    lines = base.copy()
+    lines[across[: bits.size]] = bits
+    lines[down[: bits.size]] = bits
+    masks = _line_masks(version, level)
     if mask is None:
-        candidates = grid[None, :] ^ _mask_stack(version)
-        information = _information_stack(version, level)
-        candidates[:, first] = information
-        candidates[:, second] = information
-        scores = _penalties(candidates.reshape(4, size, size).view(np.uint8))
-        chosen: Grid = candidates[scores.index(min(scores))].reshape(size, size)
-        return chosen
-    grid ^= _mask_stack(version)[mask]
-    information = _information_stack(version, level)[mask]
-    grid[first] = information
-    grid[second] = information
-    return grid.reshape(size, size)
+        candidates = lines ^ masks
+        scores = _penalties(np.packbits(candidates, axis=1), modules, runs)
+        lines = candidates[scores.index(min(scores))]
+    else:
+        lines ^= masks[mask]
+    chosen: Grid = lines[: size * (size + 3)].reshape(size, size + 3)[:, :size]
+    return chosen
 
 
 def _rows(grid: Grid) -> tuple[Row, ...]:
-    text = (grid.view(np.uint8) | 0x30).tobytes().decode("ascii")
-    size = grid.shape[1]
-    lines = [text[i : i + size] for i in range(0, len(text), size)]
-    return tuple(map(Row, lines, itertools.repeat(1.0, size)))
+    """The rows as text, each a :class:`Row` one module high (made as a tuple in C: a
+    symbol has up to 189)."""
+    size = grid.shape[0]
+    text = np.full((size, size + 1), ord("\n"), dtype=np.uint8)
+    np.bitwise_or(grid.view(np.uint8), 0x30, out=text[:, :size])
+    lines = text.tobytes().decode("ascii").split("\n")
+    lines.pop()
+    return tuple(map(tuple.__new__, itertools.repeat(Row), zip(lines, itertools.repeat(1.0))))
 
 
 HANXIN_TOO_LONG = define(
