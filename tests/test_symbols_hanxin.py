@@ -391,7 +391,8 @@ def test_equal_to_bwipp() -> None:
                             if 8 * hanxin.data_codeword_count(v, level) >= len(stream))  # fmt: skip
             version = max(smallest, FIXED_VERSIONS[index % 6]) if index % 3 == 0 else min(
                 84, smallest + rng.randrange(3))  # fmt: skip
-            grid = hanxin._matrix(hanxin._codewords(stream, version, level), version, level, mask)
+            placed = hanxin._placed(hanxin._codewords(stream, version, level), version, level, mask)
+            grid = _grid(hanxin._row_texts(placed, version))
             options = f"dontdraw parse eclevel=L{level} version={version} mask={mask + 1}"
             cases.append((grid.copy(), _bwipp_escaped(payload), options))
     assert _compare_with_bwipp(cases) == len(cases)

@@ -45,6 +45,7 @@ mask of least penalty; GS1 data with ``gs1=True``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -691,9 +692,11 @@ class _Search:
         start = (_INFINITY,) * 10 + (-1,)  # nothing written: no state yet, no segment to end
         self.situations: list[tuple[int, ...]] = [start]
         self.numbers: dict[tuple[int, ...], int] = {start: 0}
-        # situation << 3 | kind -> the next situation << 3, the cost added, each state's previous
-        self.moves: dict[int, tuple[int, int, tuple[int, ...]]] = {}
+        # [situation << 3 | kind]: the next situation << 3, the cost added, each state's
+        # previous (None: not yet worked out)
+        self.moves: list[tuple[int, int, tuple[int, ...]] | None] = [None] * 8
         self.cames: dict[tuple[int, ...], tuple[int, ...]] = {}  # one of each, shared
+        self.learnt = 0
 
     def learn(self, key: int) -> tuple[int, int, tuple[int, ...]]:
         """Work out a move with the character steps (costs relative to the cheapest end)."""
@@ -710,22 +713,24 @@ class _Search:
         number = self.numbers.setdefault(relative, len(self.situations))
         if number == len(self.situations):
             self.situations.append(relative)
+            self.moves += [None] * 8
         came = self.cames.setdefault(came, came)
         move = self.moves[key] = (number << 3, out, came)
+        self.learnt += 1
         return move
 
     def run(self, kinds: bytes) -> tuple[int, bytearray]:
         """The fewest bits for characters of ``kinds`` (scaled, see :data:`_BIT`) and each
         character's state."""
-        if len(self.moves) > _MOST_MOVES:  # rare data can lead far: begin afresh
+        if self.learnt > _MOST_MOVES:  # rare data can lead far: begin afresh
             self.begin()
         moves, learn = self.moves, self.learn
         base = total = 0
         path: list[tuple[int, ...]] = []
         append = path.append
         for kind in kinds:
-            key = base | kind
-            base, out, came = moves.get(key) or learn(key)
+            move = moves[base | kind] or learn(base | kind)
+            base, out, came = move
             total += out
             append(came)
         state = self.situations[base >> 3][10]
@@ -1021,7 +1026,7 @@ def _codewords(stream: str, version: int, level: int) -> bytes:
             pieces += (block, _check_codewords(block, check))
             start += size
     stream_bytes = b"".join(pieces)
-    return b"".join(stream_bytes[first::13] for first in range(13))
+    return b"".join([stream_bytes[first::13] for first in range(13)])
 
 
 # --- the mask of least penalty ---------------------------------------------------------------
@@ -1031,11 +1036,10 @@ def _codewords(stream: str, version: int, level: int) -> bytes:
 
 
 @functools.cache
-def _line_layout(version: int) -> tuple[Grid, Indices, Indices, int, int]:
+def _line_layout(version: int) -> tuple[Grid, Indices, Indices, int]:
     """The lines of a version: the function pattern's modules in them; where each data module
-    (in placement order) sits in the rows and in the columns; ones on the modules, and on
-    the modules with two more after them on their line (as packed: the last byte's spare
-    bits follow)."""
+    (in placement order) sits in the rows and in the columns; ones on the modules with two
+    more after them on their line (as packed: the last byte's spare bits follow)."""
     size = side(version)
     stride = size + 3
     row, column = np.divmod(np.arange(size * size), size)
@@ -1048,10 +1052,8 @@ def _line_layout(version: int) -> tuple[Grid, Indices, Indices, int, int]:
     line = (1 << 3 + size) - (1 << 3)
     modules = sum(line << stride * i for i in range(2 * size)) << spare
     positions = data_positions(version)
-    return (
-        _frozen(base), _frozen(across[positions]), _frozen(down[positions]), modules,
-        modules & modules << 1 & modules << 2,
-    )  # fmt: skip
+    runs = modules & modules << 1 & modules << 2
+    return _frozen(base), _frozen(across[positions]), _frozen(down[positions]), runs
 
 
 @functools.lru_cache(maxsize=64)
@@ -1072,58 +1074,57 @@ def _line_masks(version: int, level: int) -> npt.NDArray[np.bool_]:
     return _frozen(lines)
 
 
-def _penalties(packed: npt.NDArray[np.uint8], modules: int, runs: int) -> list[int]:
-    """§5.8.4.3, Table 9, for packed candidates (one per row): 50 for each 1:1:1:1:3 or
-    3:1:1:1:1 pattern (dark first) with 3 light modules before or after it (beyond the edge
-    counts as light), and 4 for each module of a run of 3 or more alike, in rows and in
-    columns. ``modules`` marks the lines' modules, ``runs`` those with two more after them."""
-    scores = []
-    for symbol in packed:
-        dark = int.from_bytes(symbol.tobytes(), "big")
-        not_dark = ~dark  # the gaps and the edges count as light here
-        three_light = not_dark & not_dark << 1 & not_dark << 2
-        # A run of L >= 3 alike has L - 2 windows of 3 and one first window: L modules.
-        windows = (dark & dark << 1 & dark << 2) | (three_light & runs)
-        in_runs = windows.bit_count() + 2 * (windows & ~(windows >> 1)).bit_count()
-        # Windows of 7 marked at their last module: 1 x 1 0 1 y 1 with x != y, and 3 light
-        # modules before (7-9 positions up) or after (1-3 down).
-        odd = dark & dark << 2
-        found = odd & odd << 4 & not_dark << 3 & (dark << 4 ^ dark) << 1
-        found &= three_light << 7 | three_light >> 3
-        scores.append(50 * found.bit_count() + 4 * in_runs)
-    return scores
+def _penalty(dark: int, runs: int) -> int:
+    """§5.8.4.3, Table 9, for a candidate packed as lines (``runs``: ones on the modules with
+    two more after them on their line): 50 for each 1:1:1:1:3 or 3:1:1:1:1 pattern (dark
+    first) with 3 light modules before or after it (beyond the edge counts as light), and 4
+    for each module of a run of 3 or more alike, in rows and in columns."""
+    not_dark = ~dark  # the gaps and the edges count as light here
+    three_light = not_dark & not_dark << 1 & not_dark << 2
+    # A run of L >= 3 alike has L - 2 windows of 3, and its windows begin and end once:
+    # the windows and their edges (two per run) count L modules.
+    windows = (dark & dark << 1 & dark << 2) | (three_light & runs)
+    in_runs = windows.bit_count() + (windows ^ windows >> 1).bit_count()
+    # Windows of 7 marked at their last module: 1 x 1 0 1 y 1 with x != y, and 3 light
+    # modules before (7-9 positions up) or after (1-3 down).
+    odd = dark & dark << 2
+    found = odd & odd << 4 & not_dark << 3 & (dark << 4 ^ dark) << 1
+    found &= three_light << 7 | three_light >> 3
+    return 50 * found.bit_count() + 4 * in_runs
 
 
-def _matrix(codewords: bytes, version: int, level: int, mask: int | None) -> Grid:
+def _placed(codewords: bytes, version: int, level: int, mask: int | None) -> int:
     """Place the codewords, write the function information and mask: ``mask`` or the one of
     least penalty, scored on the whole symbol with its function information (as Zint does;
-    ties go to the lower mask). A view of the chosen lines' rows."""
-    size = side(version)
-    base, across, down, modules, runs = _line_layout(version)
+    ties go to the lower mask). The symbol as packed lines."""
+    base, across, down, runs = _line_layout(version)
     bits = np.unpackbits(np.frombuffer(codewords, dtype=np.uint8)).view(np.bool_)
     lines = base.copy()
     lines[across[: bits.size]] = bits
     lines[down[: bits.size]] = bits
     masks = _line_masks(version, level)
-    if mask is None:
-        candidates = lines ^ masks
-        scores = _penalties(np.packbits(candidates, axis=1), modules, runs)
-        lines = candidates[scores.index(min(scores))]
-    else:
-        lines ^= masks[mask]
-    chosen: Grid = lines[: size * (size + 3)].reshape(size, size + 3)[:, :size]
-    return chosen
+    if mask is not None:
+        return int.from_bytes(np.packbits(lines ^ masks[mask]).tobytes(), "big")
+    packed = np.packbits(lines ^ masks, axis=1).tobytes()
+    step = len(packed) // 4
+    candidates = [int.from_bytes(packed[i : i + step], "big") for i in range(0, len(packed), step)]
+    scores = [_penalty(candidate, runs) for candidate in candidates]
+    return candidates[scores.index(min(scores))]
 
 
-def _rows(grid: Grid) -> tuple[Row, ...]:
-    """The rows as text, each a :class:`Row` one module high (made as a tuple in C: a
-    symbol has up to 189)."""
-    size = grid.shape[0]
-    text = np.full((size, size + 1), ord("\n"), dtype=np.uint8)
-    np.bitwise_or(grid.view(np.uint8), 0x30, out=text[:, :size])
-    lines = text.tobytes().decode("ascii").split("\n")
-    lines.pop()
-    return tuple(map(tuple.__new__, itertools.repeat(Row), zip(lines, itertools.repeat(1.0))))
+@functools.cache
+def _row_split(size: int) -> re.Pattern[str]:
+    """A line's modules, then its gap."""
+    return re.compile(f"(.{{{size}}})...")
+
+
+def _row_texts(symbol: int, version: int) -> list[str]:
+    """The rows of packed lines as text, ``1`` dark."""
+    size = side(version)
+    modules = size * (size + 3)
+    spare = -2 * modules % 8  # packbits' zeros after the columns
+    rows = symbol >> modules + spare
+    return _row_split(size).findall(format(rows, f"0{modules}b"))
 
 
 HANXIN_TOO_LONG = define(
@@ -1213,8 +1214,9 @@ def _fit(
     that version (as Zint chooses)."""
     needed = (bits + 7) // 8
     lowest = level or 1
-    smallest = next((v for v in VERSIONS if data_codeword_count(v, lowest) >= needed), None)
-    if smallest is None or (version is not None and version < smallest):
+    # Capacities grow with the version and shrink with the level.
+    smallest = bisect.bisect_left(_DATA_CODEWORDS[lowest - 1], needed) + 1
+    if smallest > 84 or (version is not None and version < smallest):
         where = 84 if version is None else version
         limit = data_codeword_count(where, lowest)
         raise InvalidLength(
@@ -1225,7 +1227,9 @@ def _fit(
         )  # fmt: skip
     chosen = version or smallest
     if level is None:
-        level = max(lv for lv in LEVELS if data_codeword_count(chosen, lv) >= needed)
+        level = 4
+        while _DATA_CODEWORDS[level - 1][chosen - 1] < needed:
+            level -= 1
     return chosen, level
 
 
@@ -1256,5 +1260,7 @@ def hanxin(
     _check_options(version, mask, eci)
     symbology, shown, stream = _stream(data, gs1=gs1, eci=eci)
     version, level = _fit(len(stream), level, version, symbology)
-    grid = _matrix(_codewords(stream, version, level), version, level, mask)
-    return Symbol(symbology, shown, _rows(grid), QUIET_ZONE)
+    rows = _row_texts(_placed(_codewords(stream, version, level), version, level, mask), version)
+    # Rows made in C (tuple's own constructor): a symbol has up to 189.
+    made = map(tuple.__new__, itertools.repeat(Row), zip(rows, itertools.repeat(1.0)))
+    return Symbol(symbology, shown, tuple(made), QUIET_ZONE)
