@@ -1014,7 +1014,7 @@ def _gs1_sequence(message: str) -> list[tuple[int, str]]:
 
 def _codewords(stream: str, version: int, level: int) -> bytes:
     """The data bits padded with zeros to the version's data codewords, each block followed
-    by its check codewords (§5.6-5.7), then interleaved (§5.8.2)."""
+    by its check codewords (§5.6-5.7); :func:`_placed` interleaves them (§5.8.2)."""
     count = data_codeword_count(version, level)
     padded = int(stream, 2) << (8 * count - len(stream)) if stream else 0
     data = padded.to_bytes(count, "big")
@@ -1025,8 +1025,7 @@ def _codewords(stream: str, version: int, level: int) -> bytes:
             block = data[start : start + size]
             pieces += (block, _check_codewords(block, check))
             start += size
-    stream_bytes = b"".join(pieces)
-    return b"".join([stream_bytes[first::13] for first in range(13)])
+    return b"".join(pieces)
 
 
 # --- the mask of least penalty ---------------------------------------------------------------
@@ -1036,10 +1035,12 @@ def _codewords(stream: str, version: int, level: int) -> bytes:
 
 
 @functools.cache
-def _line_layout(version: int) -> tuple[Grid, Indices, Indices, int]:
-    """The lines of a version: the function pattern's modules in them; where each data module
-    (in placement order) sits in the rows and in the columns; ones on the modules with two
-    more after them on their line (as packed: the last byte's spare bits follow)."""
+def _line_layout(version: int) -> tuple[Grid, Indices, Indices, int, npt.NDArray[np.uint8]]:
+    """The lines of a version: the function pattern's modules in them; where each bit of the
+    codewords in block order sits in the rows and in the columns (the interleaving of
+    §5.8.2 and the placement at once); ones on the modules with two more after them on
+    their line (as packed: the last byte's spare bits follow); and what turns the rows'
+    modules into text, a blank line after each."""
     size = side(version)
     stride = size + 3
     row, column = np.divmod(np.arange(size * size), size)
@@ -1051,9 +1052,18 @@ def _line_layout(version: int) -> tuple[Grid, Indices, Indices, int]:
     spare = -base.size % 8
     line = (1 << 3 + size) - (1 << 3)
     modules = sum(line << stride * i for i in range(2 * size)) << spare
-    positions = data_positions(version)
     runs = modules & modules << 1 & modules << 2
-    return _frozen(base), _frozen(across[positions]), _frozen(down[positions]), runs
+    total = codeword_count(version)
+    woven = np.concatenate([np.arange(first, total, 13) for first in range(13)])
+    source = (8 * woven[:, None] + np.arange(8)).reshape(-1)  # each placed bit's in blocks
+    positions = np.empty(8 * total, dtype=np.intp)
+    positions[source] = data_positions(version)[: 8 * total]
+    text = np.full((size, stride), ord("\n"), dtype=np.uint8)
+    text[:, :size] = ord("0")
+    return (
+        _frozen(base), _frozen(across[positions]), _frozen(down[positions]), runs,
+        _frozen(text.reshape(-1)),
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=64)
@@ -1093,38 +1103,34 @@ def _penalty(dark: int, runs: int) -> int:
     return 50 * found.bit_count() + 4 * in_runs
 
 
-def _placed(codewords: bytes, version: int, level: int, mask: int | None) -> int:
-    """Place the codewords, write the function information and mask: ``mask`` or the one of
-    least penalty, scored on the whole symbol with its function information (as Zint does;
-    ties go to the lower mask). The symbol as packed lines."""
-    base, across, down, runs = _line_layout(version)
+def _placed(codewords: bytes, version: int, level: int, mask: int | None) -> Grid:
+    """Place the codewords (in block order), write the function information and mask:
+    ``mask`` or the one of least penalty, scored on the whole symbol with its function
+    information (as Zint does; ties go to the lower mask). The symbol as lines."""
+    base, across, down, runs, _ = _line_layout(version)
     bits = np.unpackbits(np.frombuffer(codewords, dtype=np.uint8)).view(np.bool_)
     lines = base.copy()
-    lines[across[: bits.size]] = bits
-    lines[down[: bits.size]] = bits
+    lines[across] = bits
+    lines[down] = bits
     masks = _line_masks(version, level)
     if mask is not None:
-        return int.from_bytes(np.packbits(lines ^ masks[mask]).tobytes(), "big")
-    packed = np.packbits(lines ^ masks, axis=1).tobytes()
+        masked: Grid = lines ^ masks[mask]
+        return masked
+    candidates = lines ^ masks
+    packed = np.packbits(candidates, axis=1).tobytes()
     step = len(packed) // 4
-    candidates = [int.from_bytes(packed[i : i + step], "big") for i in range(0, len(packed), step)]
-    scores = [_penalty(candidate, runs) for candidate in candidates]
-    return candidates[scores.index(min(scores))]
+    scores = [_penalty(int.from_bytes(packed[i : i + step], "big"), runs)
+              for i in range(0, len(packed), step)]  # fmt: skip
+    chosen: Grid = candidates[scores.index(min(scores))]
+    return chosen
 
 
-@functools.cache
-def _row_split(size: int) -> re.Pattern[str]:
-    """A line's modules, then its gap."""
-    return re.compile(f"(.{{{size}}})...")
-
-
-def _row_texts(symbol: int, version: int) -> list[str]:
-    """The rows of packed lines as text, ``1`` dark."""
-    size = side(version)
-    modules = size * (size + 3)
-    spare = -2 * modules % 8  # packbits' zeros after the columns
-    rows = symbol >> modules + spare
-    return _row_split(size).findall(format(rows, f"0{modules}b"))
+def _row_texts(lines: Grid, version: int) -> list[str]:
+    """The rows of a symbol's lines as text, ``1`` dark."""
+    text = _line_layout(version)[4]
+    rows = (lines[: text.size].view(np.uint8) | text).tobytes().decode("ascii").split("\n\n\n")
+    rows.pop()
+    return rows
 
 
 HANXIN_TOO_LONG = define(
