@@ -385,7 +385,8 @@ def test_a_star_inside_code39() -> None:
         (code128.code128("AIM"), Symbology.GS1_128,
          "no FNC1 after the start character: Code 128, not GS1-128"),
         (code128.code128("AIM"), Symbology.QR,
-         "the reference decode reads EAN/UPC, ITF, Code 128 and Code 39, not QR Code"),
+         "the reference decode reads EAN/UPC, ITF, Code 128, Code 39 and GS1 DataBar (one row at "
+         "a time), not QR Code"),
     ],
     ids=lambda x: str(x)[:20],
 )  # fmt: skip

@@ -33,6 +33,7 @@ def advice(verification: Verification) -> Iterator[tuple[str, str]]:
     yield from _contrast(scans)
     yield from _edges(scans)
     yield from _size(verification)
+    yield from _composite(verification)
     if verification.grade.value >= 3.5:
         yield ("No faults found: the symbol grades A.", "未发现问题：符号等级为 A。")
 
@@ -141,4 +142,14 @@ def _size(verification: Verification) -> Iterator[tuple[str, str]]:
             f"12904 allows {low:.0%} to {high:.0%}.",
             f"模块宽度 X 为 {verification.x_mm:.3f} 毫米，放大系数 {magnification:.0%}；"
             f"GB 12904 允许 {low:.0%} 至 {high:.0%}。",
+        )
+
+
+def _composite(verification: Verification) -> Iterator[tuple[str, str]]:
+    if verification.linked:
+        yield (
+            "This is the linear component of a GS1 Composite symbol: the 2D component above "
+            "it was not graded (grade it after ISO/IEC 15415 with a verifier that reads it).",
+            "这是 GS1 复合码的线性组分：其上方的二维组分未分级"
+            "（请用能识读它的检测仪按 ISO/IEC 15415 分级）。",
         )

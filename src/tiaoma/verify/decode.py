@@ -26,6 +26,12 @@ then reversed (a symbol scanned upside down):
   for m elements of which k are wide, and an element is wide above RT = (N + 1) Z / 2.
   Each ITF digit (its five bars, or its five spaces) is a character, as are the start and
   the stop pattern; Code 39's intercharacter gaps are not read.
+- GS1 DataBar Omnidirectional (and Truncated), Limited and Expanded (ISO/IEC 24724):
+  characters of 1-9-module elements read edge to similar edge within each character, the
+  odd elements' sum deciding the rest, finders and check character checked against the
+  checksum, Expanded's data read back to its element string; :mod:`tiaoma.verify._databar`
+  says how (our reading: the standard's reference decode text could not be read). A
+  composite symbol's linear component reads the same, :attr:`Decoded.linked` set.
 
 Decodability (§5.4.7) is the least margin left by any measurement to the threshold it must
 not cross, as a fraction of the margin a perfect symbol has; V is the least over the
@@ -38,7 +44,9 @@ be read, and these are our reading:
   both its thresholds when perfect (1 - 2|e - E| for e in modules, E its whole number); the
   bar sum of 1/7 and 2/8 and Code 128's last bar count the same way, relative to their own
   perfect margins (1 module and 1/2 module);
-- two widths (ITF, Code 39): V = min(RT - e, E - RT) / ((N - 1) Z / 2), at most 1.
+- two widths (ITF, Code 39): V = min(RT - e, E - RT) / ((N - 1) Z / 2), at most 1;
+- GS1 DataBar: as edge to similar edge, and the odd elements' sum relative to half the step
+  between two possible sums.
 
 :attr:`Decoded.data` is what zxing-cpp 3.1 gives in its ``TextMode.HRI``, with two exceptions:
 a UPC-A is 12 digits and a UPC-E 8 (zxing-cpp 3.1 gives both as the GTIN-13, ``0`` first), and
@@ -67,6 +75,7 @@ from tiaoma import ai, checksum, upc
 from tiaoma.errors import TiaomaError, define
 from tiaoma.symbols import code39, code128, itf, upcean
 from tiaoma.symbols.base import Symbology
+from tiaoma.verify import _databar as _databar_read
 
 __all__ = ["Decoded", "NotDecoded", "decode", "element_widths"]
 
@@ -90,6 +99,8 @@ class Decoded(NamedTuple):
     """The measured wide:narrow ratio N (ITF and Code 39), else ``None``."""
     reversed: bool
     """Whether the widths read right to left."""
+    linked: bool = False
+    """A GS1 DataBar symbol's linkage flag: a composite component belongs above it."""
 
 
 class NotDecoded(TiaomaError):
@@ -692,6 +703,24 @@ def _decode_code39(widths: tuple[float, ...], wanted: Symbology | None) -> Decod
     return Decoded(Symbology.CODE39, data, margin, modules, ratio, reversed=False)
 
 
+# --- GS1 DataBar (ISO/IEC 24724; the reading is :mod:`tiaoma.verify._databar`'s) ----------
+
+
+def _databar(reader: Callable[[Sequence[float], Symbology | None], _databar_read.Read]) -> _Decoder:
+    def decoder(widths: tuple[float, ...], wanted: Symbology | None) -> Decoded:
+        try:
+            read = reader(widths, wanted)
+        except _databar_read.DataBarFailed as failed:
+            progress = failed.progress
+            if progress >= _databar_read.READ:
+                progress = _READ  # a checksum or the data, once every character was read
+            raise _Failed(failed.reason, failed.reason_zh, progress) from None
+        return Decoded(read.symbology, read.data, read.decodability, read.modules, None,
+                       reversed=False, linked=read.linked)  # fmt: skip
+
+    return decoder
+
+
 # --- the whole -------------------------------------------------------------------------------
 
 
@@ -710,6 +739,21 @@ _FAMILIES = (
     _Family("Code 128", frozenset({Symbology.CODE128, Symbology.GS1_128}), _decode_code128),
     _Family("Code 39", frozenset({Symbology.CODE39}), _decode_code39),
     _Family("ITF", frozenset({Symbology.ITF, Symbology.ITF14}), _decode_itf),
+    _Family(
+        "GS1 DataBar",
+        frozenset({Symbology.DATABAR_OMNI, Symbology.DATABAR_TRUNCATED}),
+        _databar(_databar_read.read_omni),
+    ),
+    _Family(
+        "GS1 DataBar Limited",
+        frozenset({Symbology.DATABAR_LIMITED}),
+        _databar(_databar_read.read_limited),
+    ),
+    _Family(
+        "GS1 DataBar Expanded",
+        frozenset({Symbology.DATABAR_EXPANDED}),
+        _databar(_databar_read.read_expanded),
+    ),
 )
 
 
@@ -765,8 +809,10 @@ def _families(symbology: Symbology | None) -> list[_Family]:
     found = [family for family in _FAMILIES if symbology is None or symbology in family.members]
     if symbology is not None and not found:
         raise _not_decoded(
-            f"the reference decode reads EAN/UPC, ITF, Code 128 and Code 39, not {symbology.label}",
-            f"参考译码只支持 EAN/UPC、ITF、Code 128 和 Code 39，不支持 {symbology.label}",
+            f"the reference decode reads EAN/UPC, ITF, Code 128, Code 39 and GS1 DataBar "
+            f"(one row at a time), not {symbology.label}",
+            f"参考译码只支持 EAN/UPC、ITF、Code 128、Code 39 和 GS1 DataBar（逐行），"
+            f"不支持 {symbology.label}",
         )
     return found
 
@@ -784,9 +830,11 @@ def _best_failure(failures: list[tuple[str, _Failed]], count: int) -> NotDecoded
     return _not_decoded(
         f"{count} {'element fits' if count == 1 else 'elements fit'} no symbology (EAN-13/UPC-A "
         "59, EAN-8 43, UPC-E 33, ITF 7 + 10 per pair of digits, Code 128 6 per character + 7, "
-        "Code 39 10 per character - 1)",
+        "Code 39 10 per character - 1, GS1 DataBar and Limited 45, Expanded 1 + 21 per pair of "
+        "characters + 1 or 2)",
         f"{count} 个元素不符合任何码制（EAN-13/UPC-A 59，EAN-8 43，UPC-E 33，"
-        "ITF 7 + 每对数字 10，Code 128 每个字符 6 + 7，Code 39 每个字符 10 - 1）",
+        "ITF 7 + 每对数字 10，Code 128 每个字符 6 + 7，Code 39 每个字符 10 - 1，"
+        "GS1 DataBar 全向式和限定式 45，扩展式 1 + 每对字符 21 + 1 或 2）",
     )
 
 

@@ -19,7 +19,14 @@ The steps and their sources:
   its letter's whole number (A 4 ... F 0) before the mean is taken;
 - the result is written grade/aperture/wavelength (§5.6.2, e.g. ``2.8/06/670``) and checked
   against GB/T 18348's 1.5 (point of sale; 2.5 recommended at the printer) and the GS1 General
-  Specifications' 1.5/06/660 for retail EAN/UPC.
+  Specifications': 1.5/06/660 for retail EAN/UPC (and, as before, the other symbologies);
+  1.5/10/660 for GS1 DataBar and a composite symbol's linear component (5.5.3 and the symbol
+  specification tables); ITF-14 in general distribution (symbol specification table 2)
+  0.5/20/660 with X from 0.635 mm, 1.5/10/660 below.
+- GS1 DataBar Omnidirectional, Truncated, Limited and Expanded are graded like the others,
+  their light guard modules as their quiet zones (ISO/IEC 24724 needs no more); a composite
+  symbol's linear component is graded as that symbol, its 2D component is not (ISO/IEC 15415,
+  :mod:`tiaoma.verify.matrix`, does not read it either).
 
 What is our reading, not the standard's text: the grey level of a pixel taken in proportion to
 reflectance unless calibrated; a dark run that reaches into a quiet zone ends the scan there;
@@ -69,8 +76,10 @@ _NO_SYMBOL = define(
 )  # fmt: skip
 _NOT_LINEAR = define(
     "verify-not-linear",
-    "{source}: found {found}; grading covers EAN/UPC, ITF, Code 128 and Code 39 (ISO/IEC 15416)",
-    "{source}：找到 {found}；质量分级适用于 EAN/UPC、ITF、Code 128 和 Code 39（ISO/IEC 15416）",
+    "{source}: found {found}; grading covers EAN/UPC, ITF, Code 128, Code 39 and GS1 DataBar "
+    "(ISO/IEC 15416)",
+    "{source}：找到 {found}；质量分级适用于 EAN/UPC、ITF、Code 128、Code 39 和 GS1 DataBar"
+    "（ISO/IEC 15416）",
 )
 _INDEX = define(
     "verify-index", "{source}: symbol {index} asked for, {count} found",
@@ -109,15 +118,41 @@ QUIET_ZONES = {
     Symbology.UPCE: (9, 7), Symbology.ITF14: (10, 10), Symbology.ITF: (10, 10),
     Symbology.CODE128: (10, 10), Symbology.GS1_128: (10, 10), Symbology.CODE39: (10, 10),
     Symbology.CODE39_EXTENDED: (10, 10),
+    # ISO/IEC 24724: no quiet zone beyond the symbol's own light guard modules (the left
+    # guard's light module; Limited's right guard ends in five).
+    Symbology.DATABAR_OMNI: (1, 0), Symbology.DATABAR_TRUNCATED: (1, 0),
+    Symbology.DATABAR_LIMITED: (1, 5), Symbology.DATABAR_EXPANDED: (1, 0),
 }  # fmt: skip
 GRADABLE = {symbology.label: symbology for symbology in QUIET_ZONES}
 #: (name, Chinese name, minimum symbol grade, aperture or None for any, wavelengths)
 _Requirement = tuple[str, str, float, str | None, range | None]
+_GS1_LIGHT = range(650, 671)  # GS1: 660 nm ± 10 nm
 _REQUIREMENTS: tuple[_Requirement, ...] = (
     ("GB/T 18348 point of sale", "GB/T 18348 零售结算", 1.5, None, None),
     ("GB/T 18348 at the printer (recommended)", "GB/T 18348 印刷检验（推荐）", 2.5, None, None),
-    ("GS1 General Specifications, retail", "GS1 通用规范（零售）", 1.5, "06", range(650, 671)),
 )
+_GS1_RETAIL: _Requirement = (
+    "GS1 General Specifications, retail", "GS1 通用规范（零售）", 1.5, "06", _GS1_LIGHT,
+)  # fmt: skip
+#: GS1 General Specifications 5.5.3 and the symbol specification tables: GS1 DataBar (and a
+#: composite symbol's linear component) at 1.5/10/660 in general retail.
+_GS1_DATABAR: _Requirement = (
+    "GS1 General Specifications, GS1 DataBar (general retail)", "GS1 通用规范（GS1 DataBar，零售）",
+    1.5, "10", _GS1_LIGHT,
+)  # fmt: skip
+#: GS1 General Specifications, symbol specification table 2 (non-retail trade items in general
+#: distribution): ITF-14 at 0.5/20/660 with X from 0.635 mm, 1.5/10/660 below it.
+ITF14_LOW_GRADE_FROM_MM = 0.635
+_GS1_ITF14_WIDE: _Requirement = (
+    "GS1 General Specifications, ITF-14 in general distribution (table 2, X ≥ 0.635 mm)",
+    "GS1 通用规范（ITF-14，非零售储运，表 2，X ≥ 0.635 毫米）", 0.5, "20", _GS1_LIGHT,
+)  # fmt: skip
+_GS1_ITF14_NARROW: _Requirement = (
+    "GS1 General Specifications, ITF-14 in general distribution (table 2, X < 0.635 mm)",
+    "GS1 通用规范（ITF-14，非零售储运，表 2，X < 0.635 毫米）", 1.5, "10", _GS1_LIGHT,
+)  # fmt: skip
+_DATABAR = frozenset({Symbology.DATABAR_OMNI, Symbology.DATABAR_TRUNCATED,
+                      Symbology.DATABAR_LIMITED, Symbology.DATABAR_EXPANDED})  # fmt: skip
 
 PARAMETERS = (
     ("decode", "译码"), ("symbol_contrast", "符号反差"), ("minimum_reflectance", "最低反射率"),
@@ -227,6 +262,12 @@ class Verification:
         if self.x_mm is None or known not in UPC_EAN:
             return None
         return self.x_mm / NOMINAL_MODULE_MM
+
+    @property
+    def linked(self) -> bool:
+        """Whether the reference decode read a GS1 DataBar linkage flag: the symbol is a
+        composite's linear component, and its 2D component was not graded."""
+        return any(scan.decoded.linked for scan in self.scans if scan.decoded)
 
     @property
     def pixels_per_module(self) -> float | None:
@@ -483,8 +524,10 @@ def _scan(reflect: NDArray[np.float64], located: image.Bars, number: int, *,
     last = located.left - start + (int(dark[-1]) if dark.size else len(inner) - 1)
     count_left, light_left = _light_space(values, threshold, first, -1)
     count_right, light_right = _light_space(values, threshold, last, 1)
-    begin = first - min(count_left, round(need_left * module) + 1)
-    end = last + min(count_right, round(need_right * module) + 1) + 1
+    # the profile keeps the light the symbology needs, and 2X at least, so that a space
+    # beyond the bars shows its full reflectance (GS1 DataBar needs none beyond its guards)
+    begin = first - min(count_left, round(max(need_left, 2) * module) + 1)
+    end = last + min(count_right, round(max(need_right, 2) * module) + 1) + 1
     kept = values[begin:end]
     analysed = analyse(kept.tolist(), sample_mm=25.4 / settings.dpi)
     decoded, failure = _decoded(analysed, symbology, min(count_left, count_right))
@@ -595,8 +638,21 @@ def _bar_gain_mm(scans: tuple[Scan, ...]) -> float | None:
 def _judged(verification: Verification) -> Verification:
     from tiaoma.verify.advice import advice  # noqa: PLC0415 - advice reads Verification
 
-    verdicts = tuple(_verdict(verification, requirement) for requirement in _REQUIREMENTS)
+    requirements = (*_REQUIREMENTS, _gs1_requirement(verification))
+    verdicts = tuple(_verdict(verification, requirement) for requirement in requirements)
     return replace(verification, verdicts=verdicts, advice=tuple(advice(verification)))
+
+
+def _gs1_requirement(verification: Verification) -> _Requirement:
+    """GS1's requirement for the symbology: GS1 DataBar's, ITF-14's in general distribution
+    (by its X), else the retail one."""
+    symbology = GRADABLE[verification.symbology]
+    if symbology in _DATABAR:
+        return _GS1_DATABAR
+    if symbology is Symbology.ITF14:
+        wide = verification.x_mm is not None and verification.x_mm >= ITF14_LOW_GRADE_FROM_MM
+        return _GS1_ITF14_WIDE if wide else _GS1_ITF14_NARROW
+    return _GS1_RETAIL
 
 
 def _verdict(verification: Verification, requirement: _Requirement) -> Verdict:

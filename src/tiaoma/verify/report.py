@@ -65,6 +65,7 @@ def as_json(verification: Verification) -> dict[str, Any]:
         "bar_height_mm": round(verification.bar_height_mm, 2),
         "bar_gain_mm": _rounded(verification.bar_gain_mm, 4),
         "angle": verification.angle,
+        "linked": verification.linked,
         "verdicts": [
             {
                 "name": verdict.name,
