@@ -359,3 +359,20 @@ def test_a_page_of_many_pixels_is_read_for_han_xin_in_bounded_memory() -> None:
     quiet = symbol.quiet_zone.left * 60
     assert abs(x - (1000 + quiet)) < 60
     assert abs(y - (2000 + quiet)) < 60
+
+
+@pytest.mark.parametrize("size", [(1, 70_000), (70_000, 1)])
+def test_a_side_longer_than_zxing_takes_is_refused_not_a_crash(size: tuple[int, int]) -> None:
+    """A 149-byte PNG of 1 × 70,000 pixels made zxing-cpp raise a ValueError: a 500."""
+    from PIL import Image
+
+    thin = io.BytesIO()
+    Image.new("L", size, 255).save(thin, "PNG")
+    assert len(thin.getvalue()) < 1000
+    with pytest.raises(ScanError) as refused:
+        read(thin.getvalue())
+    assert refused.value.code == "scan-side"
+    assert "65535" in str(refused.value)
+    assert "65535" in refused.value.message_zh
+    with pytest.raises(ScanError):
+        read(Image.new("L", size, 255))

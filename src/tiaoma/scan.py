@@ -76,6 +76,13 @@ _TOO_LARGE = define(
     "scan-too-large", "{source}: the image has {pixels} pixels, more than the {limit} allowed",
     "{source}：图像有 {pixels} 个像素，超过允许的 {limit} 个",
 )  # fmt: skip
+_TOO_LONG_A_SIDE = define(
+    "scan-side",
+    "{source}: a side of {side} pixels; images of at most {limit} pixels a side are read",
+    "{source}：图像一边为 {side} 像素；只读取每边不超过 {limit} 像素的图像",
+)
+#: The longest side zxing-cpp takes (it raises a ValueError on more).
+MAX_SIDE = 65535
 _PDF_TOO_LARGE = define(
     "scan-pdf-too-large",
     "{source}: PDF page {page} is too large ({width} × {height} mm): more than {limit} pixels "
@@ -232,6 +239,8 @@ def _check_pixels(image: Image.Image, name: str, max_pixels: int) -> None:
     from PIL import Image  # noqa: PLC0415
 
     width, height = image.size
+    if max(width, height) > MAX_SIDE:  # a 1 × 70,000 PNG is 149 bytes
+        raise ScanError(_TOO_LONG_A_SIDE, source=name, side=max(width, height), limit=MAX_SIDE)
     limit = min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)  # opening's limit, too
     if width * height > limit:
         raise ScanError(_TOO_LARGE, source=name, pixels=width * height, limit=limit)
@@ -312,10 +321,14 @@ def read_all(source: bytes | str | Path | Image.Image, *, pages: int = 3,
     if isinstance(source, bytes | str | Path):
         images = read_images(source, pages=pages, max_pixels=max_pixels, seconds=seconds)
     else:  # a Pillow image already
+        _check_pixels(source, "<image>", max_pixels or MAX_PIXELS)
         images = [(_flattened(source), _dpi(source.info.get("dpi")))]
     found: list[Found] = []
     unread: list[Unread] = []
     for page, (image, dpi) in enumerate(images):
+        if max(image.size) > MAX_SIDE:  # a long thin PDF page rendered at a high resolution
+            raise ScanError(_TOO_LONG_A_SIDE, source=f"page {page + 1}", side=max(image.size),
+                            limit=MAX_SIDE)  # fmt: skip
         barcodes = zxingcpp.read_barcodes(
             image, text_mode=zxingcpp.TextMode.HRI, ean_add_on_symbol=zxingcpp.EanAddOnSymbol.Read
         )

@@ -175,3 +175,12 @@ def test_the_refusal_in_english(client: Client) -> None:
     client.post("/i18n/setlang/", {"language": "en", "next": "/query/"})
     _status, page = _ask(client, _pdf(14400, 14400), "scan.pdf")
     assert "PDF page 1 is too large (5080 × 5080 mm)" in page
+
+
+def test_an_image_longer_than_the_reader_takes_is_a_clear_refusal(client: Client) -> None:
+    """149 bytes of PNG, 1 × 70,000 pixels: zxing-cpp's ValueError was a 500."""
+    thin = io.BytesIO()
+    Image.new("L", (1, 70_000), 255).save(thin, "PNG")
+    status, page = _ask(client, thin.getvalue(), "thin.png")
+    assert status == 400
+    assert "只读取每边不超过 65535 像素的图像" in page
