@@ -816,6 +816,11 @@ _FOUR_BITS = _Lookup(  # each with its mode indicator
 )
 #: Numeric mode's groups of three digits (and the terminators 1021-1023) in 10 bits.
 _TEN_BITS = tuple(format(value, "010b") for value in range(1024))
+#: The same by the group's digits, the last group's one or two among them.
+_GROUP_BITS = {
+    f"{value:0{digits}d}": _TEN_BITS[value] for digits in (1, 2, 3) for value in range(10**digits)
+}
+_GROUPS = re.compile("...|..?")
 _WEIGHTS = np.array([100, 10, 1])
 _SHIFTS = np.arange(9, -1, -1)
 
@@ -824,7 +829,7 @@ def _numeric_bits(digits: str) -> str:
     """Numeric mode: groups of three digits in 10 bits, the last group's length 1021-1023."""
     count = len(digits)
     if count < 60:
-        groups = "".join([_TEN_BITS[int(digits[i : i + 3])] for i in range(0, count, 3)])
+        groups = "".join(map(_GROUP_BITS.__getitem__, _GROUPS.findall(digits)))
     else:  # long runs at once: values, then their bits, as arrays
         whole = count - count % 3
         values = (np.frombuffer(digits[:whole].encode(), np.uint8) - 48).reshape(-1, 3) @ _WEIGHTS
@@ -856,10 +861,12 @@ def _segment_bits(units: str, modes: bytes | bytearray, codec: str) -> str:
     """The data's bits as the chosen modes (one per unit of ``units``) divide it into
     segments (§5.5); ``codec`` gives binary mode's bytes."""
     parts = []
-    end = len(modes)
-    for segment in _SEGMENTS.finditer(modes):
-        start, stop = segment.span()
-        mode, chunk = modes[start], units[start:stop]
+    runs = _SEGMENTS.findall(modes)
+    last = len(runs) - 1
+    stop = 0
+    for index, run in enumerate(runs):
+        start, stop = stop, stop + len(run)
+        mode, chunk = run[0], units[start:stop]
         if mode == _NUMERIC:
             parts.append(_numeric_bits(chunk))
         elif mode == _TEXT:
@@ -871,16 +878,18 @@ def _segment_bits(units: str, modes: bytes | bytearray, codec: str) -> str:
         elif mode == _GB2:
             parts += ("0110", chunk.translate(_DOUBLE_BITS), "111111111111111")
         else:  # the regions pass straight to each other: a 4094 and no indicator
-            if not (start and modes[start - 1] in _REGIONS):
+            if not (index and runs[index - 1][0] in _REGIONS):
                 parts.append(f"{mode:04b}")
             parts.append(chunk.translate(_REGION_BITS))
             parts.append(
-                "111111111110" if stop < end and modes[stop] in _REGIONS else "111111111111"
+                "111111111110"
+                if index < last and runs[index + 1][0] in _REGIONS
+                else "111111111111"
             )
     return "".join(parts)
 
 
-_SEGMENTS = re.compile(rb"(.)\1*", re.DOTALL)  # runs of one mode
+_SEGMENTS = re.compile(b"|".join(bytes((mode,)) + b"+" for mode in range(1, 8)))  # one mode's runs
 _REGIONS = (_R1, _R2)
 _STATE_MODES = bytes(_STATE_MODE) + bytes(246)  # bytes.translate: a state to its mode
 
@@ -1035,12 +1044,12 @@ def _codewords(stream: str, version: int, level: int) -> bytes:
 
 
 @functools.cache
-def _line_layout(version: int) -> tuple[Grid, Indices, Indices, int, npt.NDArray[np.uint8]]:
+def _line_layout(version: int) -> tuple[Grid, Indices, int, npt.NDArray[np.uint8]]:
     """The lines of a version: the function pattern's modules in them; where each bit of the
-    codewords in block order sits in the rows and in the columns (the interleaving of
-    §5.8.2 and the placement at once); ones on the modules with two more after them on
-    their line (as packed: the last byte's spare bits follow); and what turns the rows'
-    modules into text, a blank line after each."""
+    codewords in block order sits in the rows and in the columns (``2 × bits``: the
+    interleaving of §5.8.2 and the placement at once); ones on the modules with two more
+    after them on their line (as packed: the last byte's spare bits follow); and what turns
+    the rows' modules into text, a blank line after each."""
     size = side(version)
     stride = size + 3
     row, column = np.divmod(np.arange(size * size), size)
@@ -1060,17 +1069,15 @@ def _line_layout(version: int) -> tuple[Grid, Indices, Indices, int, npt.NDArray
     positions[source] = data_positions(version)[: 8 * total]
     text = np.full((size, stride), ord("\n"), dtype=np.uint8)
     text[:, :size] = ord("0")
-    return (
-        _frozen(base), _frozen(across[positions]), _frozen(down[positions]), runs,
-        _frozen(text.reshape(-1)),
-    )  # fmt: skip
+    places = np.stack([across[positions], down[positions]])
+    return _frozen(base), _frozen(places), runs, _frozen(text.reshape(-1))
 
 
 @functools.lru_cache(maxsize=64)
-def _line_masks(version: int, level: int) -> npt.NDArray[np.bool_]:
+def _line_masks(version: int, level: int) -> tuple[npt.NDArray[np.bool_], tuple[int, ...]]:
     """The four masks of a version as lines, each with its function information (on light
-    modules the masks leave alone): one XOR masks the placed data four ways and writes the
-    function information."""
+    modules the masks leave alone), and packed: one XOR masks the placed data and writes
+    the function information."""
     size = side(version)
     stride = size + 3
     flat = _masks(version).reshape(4, -1).copy()
@@ -1081,7 +1088,8 @@ def _line_masks(version: int, level: int) -> npt.NDArray[np.bool_]:
     lines = np.zeros((4, 2 * size * stride), dtype=np.bool_)
     lines[:, row * stride + column] = flat
     lines[:, size * stride + column * stride + row] = flat
-    return _frozen(lines)
+    packed = np.packbits(lines, axis=1)
+    return _frozen(lines), tuple(int.from_bytes(mask.tobytes(), "big") for mask in packed)
 
 
 def _penalty(dark: int, runs: int) -> int:
@@ -1107,27 +1115,21 @@ def _placed(codewords: bytes, version: int, level: int, mask: int | None) -> Gri
     """Place the codewords (in block order), write the function information and mask:
     ``mask`` or the one of least penalty, scored on the whole symbol with its function
     information (as Zint does; ties go to the lower mask). The symbol as lines."""
-    base, across, down, runs, _ = _line_layout(version)
-    bits = np.unpackbits(np.frombuffer(codewords, dtype=np.uint8)).view(np.bool_)
+    base, places, runs, _ = _line_layout(version)
     lines = base.copy()
-    lines[across] = bits
-    lines[down] = bits
-    masks = _line_masks(version, level)
-    if mask is not None:
-        masked: Grid = lines ^ masks[mask]
-        return masked
-    candidates = lines ^ masks
-    packed = np.packbits(candidates, axis=1).tobytes()
-    step = len(packed) // 4
-    scores = [_penalty(int.from_bytes(packed[i : i + step], "big"), runs)
-              for i in range(0, len(packed), step)]  # fmt: skip
-    chosen: Grid = candidates[scores.index(min(scores))]
-    return chosen
+    lines[places] = np.unpackbits(np.frombuffer(codewords, dtype=np.uint8)).view(np.bool_)
+    masks, packed_masks = _line_masks(version, level)
+    if mask is None:
+        placed = int.from_bytes(np.packbits(lines).tobytes(), "big")
+        scores = [_penalty(placed ^ packed_mask, runs) for packed_mask in packed_masks]
+        mask = scores.index(min(scores))
+    lines ^= masks[mask]
+    return lines
 
 
 def _row_texts(lines: Grid, version: int) -> list[str]:
     """The rows of a symbol's lines as text, ``1`` dark."""
-    text = _line_layout(version)[4]
+    text = _line_layout(version)[3]
     rows = (lines[: text.size].view(np.uint8) | text).tobytes().decode("ascii").split("\n\n\n")
     rows.pop()
     return rows
