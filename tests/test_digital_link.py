@@ -262,3 +262,14 @@ def test_any_text_is_accepted_or_refused_cleanly(text: str) -> None:
     else:
         code = "valid"
     assert code in {"valid", *errors.registered_codes()}
+
+
+def test_a_user_part_before_the_host_is_refused_with_the_host_it_opens() -> None:
+    """https://id.gs1.org@evil.example/... looks like GS1's resolver and opens evil.example."""
+    with pytest.raises(InvalidFormat) as refused:
+        digital_link.parse("https://id.gs1.org@evil.example/01/06901234567892")
+    assert refused.value.code == "dl_user_part"
+    assert "it opens 'evil.example'" in str(refused.value)
+    assert "实际打开的是“evil.example”" in refused.value.message_zh
+    assert not digital_link.is_valid("http://a:b@example.com/01/06901234567892")
+    assert digital_link.is_valid("https://example.com/a@b/01/06901234567892")  # a path's @

@@ -49,6 +49,13 @@ __all__ = [
 #: GS1's own resolver, the canonical host of GS1 Digital Link URIs.
 DEFAULT_RESOLVER = "https://id.gs1.org"
 
+DL_USER_PART = define(
+    "dl_user_part",
+    "GS1 Digital Link URI {value!r} has a user part {user!r} before its host: it opens {host!r}; "
+    "a GS1 Digital Link URI names its host alone",
+    "GS1 数字链接 URI“{value}”在主机名前带有用户名部分“{user}”：实际打开的是“{host}”；"
+    "GS1 数字链接 URI 只应写主机名",
+)
 DL_SYNTAX = define(
     "dl_syntax",
     "Not a GS1 Digital Link URI {value!r}: expected http:// or https://, a host, a path and "
@@ -107,8 +114,10 @@ DL_RESOLVER = define(
     "解析器地址“{found}”无效：应为 http:// 或 https://、主机名和可选路径",
 )
 
-_URI = re.compile(r"(?i)(https?)://([^/?#\s]+)(/[^?#\s]*)?(?:\?([^#\s]*))?(?:#(\S*))?")
+_URI = re.compile(r"(?i)(https?)://([^/?#\s@]+)(/[^?#\s]*)?(?:\?([^#\s]*))?(?:#(\S*))?")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: A user part before the host (RFC 3986 userinfo): the classic disguise of another host.
+_USER_PART = re.compile(r"(?i)https?://([^/?#\s]*)@([^/?#\s@]*)")
 
 
 @dataclass(frozen=True)
@@ -352,6 +361,9 @@ def parse(value: str, options: DigitalLinkOptions | None = None) -> DigitalLink:
     text = _prepare(value)
     match = _URI.fullmatch(text)
     if match is None:
+        user = _USER_PART.match(text)
+        if user is not None:  # https://id.gs1.org@evil.example/... opens evil.example
+            raise InvalidFormat(DL_USER_PART, value=text, user=user[1], host=user[2])
         raise InvalidFormat(DL_SYNTAX, value=text, found=text[:12])
     scheme, host, path, query, fragment = match.groups()
     segments = (path or "/").split("/")[1:]

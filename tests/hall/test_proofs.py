@@ -170,3 +170,35 @@ def test_the_product_page_offers_its_commodity_2d_code_in_three_symbols(
                       {"symbol": "hanxin", "format": "svg", "magnification": "1.00"})  # fmt: skip
     assert drawn.status_code == 200
     assert drawn["Content-Type"] == "image/svg+xml"
+
+
+@pytest.mark.parametrize("text", ["(01){gtin}", "01{gtin}"])
+def test_a_plain_qr_holding_the_gtin_as_text_is_no_proof_of_it(
+    clerk: Client, member: Member, text: str
+) -> None:
+    """Element strings count only in a GS1-mode symbol (FNC1 first): "(01)…" as the text of a
+    plain QR Code is not what a till reads as a GTIN."""
+    from tiaoma.symbols.matrix import qr
+
+    product = _allocate(member)
+    symbol = qr(text.format(gtin=product.gtin))
+    proof = io.BytesIO(artwork(symbol, geometry_for(symbol), "png", dpi=600))
+    proof.name = "proof.png"
+    clerk.post(f"/products/{product.pk}/proof/", {"image": proof})
+    check = product.proofs.get()
+    assert (check.letter, check.matches, check.passed) == ("A", False, False)
+
+
+def test_a_brands_own_digital_link_resolver_is_the_products_code(
+    clerk: Client, member: Member
+) -> None:
+    from tiaoma.symbols.matrix import qr
+
+    product = _allocate(member)
+    symbol = qr(f"https://brand.example.cn/01/{product.gtin}")
+    proof = io.BytesIO(artwork(symbol, geometry_for(symbol), "png", dpi=600))
+    proof.name = "proof.png"
+    clerk.post(f"/products/{product.pk}/proof/", {"image": proof})
+    check = product.proofs.get()
+    assert (check.matches, check.passed) == (True, True)
+    assert check.decoded == f"https://brand.example.cn/01/{product.gtin}"  # kept as read

@@ -26,7 +26,7 @@ from tiaoma.digital_link import DigitalLinkOptions
 from tiaoma.errors import TiaomaError
 from tiaoma.render import Format, artwork, geometry_for
 from tiaoma.render.labels import label_sheet
-from tiaoma.symbols.base import Symbol
+from tiaoma.symbols.base import Symbol, Symbology
 from tiaoma.symbols.choose import encode
 from tiaoma.verify import matrix_report
 from tiaoma.verify.grading import VerifyError, verify
@@ -173,12 +173,22 @@ def _matrix_graded(image: bytes, dpi: int | None) -> MatrixGrade | None:
         raise ArtworkError(reason(error)) from error
 
 
-def _carries_gtin(data: str, gtin14: str) -> bool:
-    """Whether a 2D symbol's data carries this GTIN: as (01) of element strings or of a GS1
-    Digital Link URI (the hall's or another resolver's)."""
+#: The 2D symbols whose data is GS1 element strings (FNC1 first): "(01)…" as plain text in a
+#: QR Code is text, not a GTIN any scanner at a till would take.
+_GS1_MODE = {Symbology.GS1_QR.label, Symbology.GS1_DATAMATRIX.label, Symbology.GS1_HANXIN.label}
+
+
+def _carries_gtin(graded: MatrixGrade, gtin14: str) -> bool:
+    """Whether a 2D symbol carries this GTIN: as (01) of element strings in a GS1-mode symbol,
+    or of a GS1 Digital Link URI (the hall's, GS1's or a brand's own resolver: the URI is kept
+    on the proof's record as read)."""
     try:
-        message = ai.parse(data) if not data.lower().startswith("http") else None
-        found = message or digital_link.parse(data).message
+        if graded.data.lower().startswith(("http://", "https://")):
+            found = digital_link.parse(graded.data).message
+        elif graded.symbology in _GS1_MODE:
+            found = ai.parse(graded.data)
+        else:
+            return False
     except TiaomaError:
         return False
     element = found.get("01")
@@ -187,7 +197,7 @@ def _carries_gtin(data: str, gtin14: str) -> bool:
 
 def _keep_matrix(product: Product, actor: User | None, image: bytes, filename: str,
                  graded: MatrixGrade) -> ProofCheck:  # fmt: skip
-    matches = _carries_gtin(graded.data, product.gtin)
+    matches = _carries_gtin(graded, product.gtin)
     with transaction.atomic():
         check = ProofCheck(
             product=product, actor=actor, result=graded.result,
