@@ -24,7 +24,7 @@ from tiaoma.symbols import composite, databar
 from tiaoma.symbols._databar_widths import symbol_character
 from tiaoma.symbols.base import Symbol, Symbology
 from tiaoma.symbols.choose import encode
-from tiaoma.verify import _databar
+from tiaoma.verify import _databar, grading
 from tiaoma.verify.decode import NotDecoded, decode, element_widths
 from tiaoma.verify.grading import Verification, VerifyError, verify
 from tiaoma.verify.report import as_json
@@ -421,3 +421,86 @@ def test_itf14_has_its_own_gs1_verdict_in_both_languages(
     assert gs1.required == required
     assert gs1.passed is True
     assert _graded(pixels).verdicts[-1].passed is None  # graded with 06: GS1 says nothing
+
+
+# --- the stacked forms: each row graded as a linear symbol -----------------------------------
+
+STACKED = [
+    (encode("(01)24012345678905", Symbology.DATABAR_STACKED), False),
+    (encode("(01)24012345678905", Symbology.DATABAR_STACKED_OMNI), False),
+    (composite.encode("(01)24012345678905|(10)ABC123", linear_kind="databar-stacked"), True),
+    (composite.encode("(01)24012345678905|(10)ABC123", linear_kind="databar-stacked-omni"), True),
+]
+
+
+@pytest.mark.parametrize(("symbol", "linked"), STACKED, ids=["stacked", "omni", "cc", "cc-omni"])
+def test_each_row_of_a_stacked_symbol_is_graded(symbol: Symbol, linked: bool) -> None:
+    graded = _graded(_pixels(symbol))
+    assert graded.decoded_data == graded.data == "(01)24012345678905"
+    assert graded.symbology == "GS1 DataBar Stacked"  # zxing-cpp names both forms so
+    assert [scan.symbol_row for scan in graded.scans] == [1] * 10 + [2] * 10
+    assert graded.scans[0].row < graded.scans[9].row < graded.scans[10].row < graded.scans[19].row
+    assert graded.grade.value == 4.0
+    assert graded.linked is linked
+    assert graded.verdicts[-1].required == "1.5/10/660"
+    # the rows' heights: Stacked 5X and 7X, Stacked Omnidirectional 33X and 33X (X 8 pixels)
+    heights = (5 + 7) if symbol.rows[-1].height == 7.0 else (33 + 33)
+    assert graded.bar_height_mm == pytest.approx(heights * 8 * 25.4 / DPI, abs=0.1)
+
+
+def test_a_damaged_row_gives_the_stacked_symbol_its_grade() -> None:
+    """Stacked Omnidirectional's bottom row blurred across: its scans lose modulation, the top
+    row's do not, and the symbol grades as its bottom row."""
+    symbol = STACKED[1][0]
+    pixels = _pixels(symbol)
+    bottom = MARGIN + 8 * 36  # below the 33X top row and the three separator rows
+    band = Image.fromarray(pixels[bottom:].astype(np.uint8)).filter(ImageFilter.GaussianBlur(3))
+    pixels[bottom:] = np.asarray(band, dtype=np.float64)
+    graded = _graded(pixels)
+    top = [scan.grade.value for scan in graded.scans if scan.symbol_row == 1]
+    low = [scan.grade.value for scan in graded.scans if scan.symbol_row == 2]
+    assert top == [4.0] * 10
+    assert max(low) < 4.0
+    assert graded.grade.value == pytest.approx(sum(low) / 10, abs=0.05)
+
+
+def test_a_stacked_symbol_whose_rows_do_not_agree_fails_every_scan() -> None:
+    """Two rows of two different symbols: each row reads, the pair does not (another left
+    finder); the scans say why; a row alone says so too. The grading's own steps, by hand."""
+    top = databar.stacked("24012345600005").rows[0].modules
+    bottom = databar.stacked("24012345600012").rows[2].modules
+    rows = [
+        grading._Row(None, decode_row(top, top=True), 8.0),  # type: ignore[arg-type]
+        grading._Row(None, decode_row(bottom, top=False), 8.0),  # type: ignore[arg-type]
+    ]
+    data, linked, failure = grading._stacked_data(rows)
+    assert (data, linked) == (None, False)
+    assert failure is not None
+    assert failure[0] == "the finder pair does not agree with the characters' checksum"
+    assert grading._stacked_data(rows[:1])[2] == grading._STACKED_HALF
+    reader = grading._row_reader(Symbology.DATABAR_STACKED, True, None, False, failure)
+    with pytest.raises(NotDecoded, match="finder pair does not agree"):
+        reader(tuple(scan_widths(databar.stacked("24012345600005"))))
+
+
+def decode_row(modules: str, *, top: bool) -> _databar.StackedRow:
+    return _databar.read_stacked_row([float(w) for w in element_widths(modules.strip("0"))], top)
+
+
+def test_expanded_stacked_is_not_graded_yet_and_says_so() -> None:
+    symbol = encode("(01)96901234567895(3202)000150(10)ABC123", Symbology.DATABAR_EXPANDED_STACKED)
+    with pytest.raises(VerifyError, match="GS1 DataBar other than Expanded Stacked") as raised:
+        _graded(_pixels(symbol))
+    assert "扩展层排式以外的 GS1 DataBar" in raised.value.message_zh
+
+
+def test_a_stacked_symbol_without_rows_to_measure_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """zxing-cpp read it, but no band of the image reads as one of its rows (as when its
+    rows are too short or too damaged to hold a scan): refused with the reader's reading."""
+    monkeypatch.setattr(grading, "_stacked_rows", lambda reflect, settings: [])
+    with pytest.raises(VerifyError) as raised:
+        _graded(_pixels(STACKED[0][0]))
+    assert raised.value.code == "verify-no-bars"
+    assert "(01)24012345678905 was read but its bars could not be measured" in str(raised.value)

@@ -49,12 +49,17 @@ from tiaoma.symbols.base import Symbology
 
 __all__ = [
     "READ",
+    "Character",
     "DataBarFailed",
     "Read",
+    "StackedRow",
     "expanded_data",
+    "omni_data",
     "read_expanded",
     "read_limited",
     "read_omni",
+    "read_stacked_row",
+    "stacked_data",
 ]
 
 
@@ -169,14 +174,16 @@ def _value(widths: Sequence[int], groups: tuple[CharacterGroup, ...]) -> int | N
     return group.start + major * group.inner + minor
 
 
-class _Character(NamedTuple):
+class Character(NamedTuple):
+    """A symbol character read: its value, its widths in modules, its V."""
+
     value: int
     widths: list[int]
     margin: float
 
 
 def _character(widths: Sequence[float], modules: int, groups: tuple[CharacterGroup, ...],
-               where: tuple[str, str], start: int) -> _Character:  # fmt: skip
+               where: tuple[str, str], start: int) -> Character:  # fmt: skip
     resolved, margin = _resolved(widths, modules)
     value = _value(resolved, groups)
     if value is None:
@@ -186,7 +193,7 @@ def _character(widths: Sequence[float], modules: int, groups: tuple[CharacterGro
             f"{where[1]}读作 {shown}（模块）：不是 GS1 DataBar 字符",
             progress=start,
         )
-    return _Character(value, resolved, margin)
+    return Character(value, resolved, margin)
 
 
 def _pattern(widths: Sequence[float], modules: int, patterns: dict[tuple[int, ...], int],
@@ -230,7 +237,7 @@ _OMNI_ELEMENTS = 45  # guard bar, 4 characters of 8, 2 finders of 5, guard space
 _OMNI_MODULES = 95
 
 
-def _omni_characters(widths: Sequence[float]) -> tuple[list[_Character], tuple[int, int], float]:
+def _omni_characters(widths: Sequence[float]) -> tuple[list[Character], tuple[int, int], float]:
     """The four characters (in their own element order), the two finders and V."""
     places = ((1, False, 16, 1), (14, True, 15, 2), (35, True, 16, 3), (22, False, 15, 4))
     characters = []
@@ -253,6 +260,14 @@ def read_omni(widths: Sequence[float], wanted: Symbology | None) -> Read:
     if len(widths) != _OMNI_ELEMENTS:
         raise _count("GS1 DataBar Omnidirectional", "45", len(widths))
     characters, finders, margin = _omni_characters(widths)
+    data, linked = omni_data(characters, finders)
+    symbology = wanted if wanted in _OMNI_FORMS else Symbology.DATABAR_OMNI
+    return Read(symbology, data, margin, _OMNI_MODULES, linked)
+
+
+def omni_data(characters: Sequence[Character], finders: tuple[int, int]) -> tuple[str, bool]:
+    """The element string and the linkage flag of Omnidirectional's four characters (in their
+    own element order) once the finder pair agrees with their mod 79 checksum."""
     check = _weighted([character.widths for character in characters], 79)
     check += check >= 8  # 8 and 72 are skipped, as the encoder skips them
     check += check >= 72
@@ -266,11 +281,67 @@ def read_omni(widths: Sequence[float], wanted: Symbology | None) -> Read:
     number = total - databar.OMNI_LINKAGE * linked
     if number >= 10**13:
         raise DataBarFailed("the value is more than 13 digits", "数值超过 13 位", READ)
-    symbology = wanted if wanted in _OMNI_FORMS else Symbology.DATABAR_OMNI
-    return Read(symbology, _gtin(f"{number:013d}"), margin, _OMNI_MODULES, linked)
+    return _gtin(f"{number:013d}"), linked
 
 
 _OMNI_FORMS = {Symbology.DATABAR_OMNI, Symbology.DATABAR_TRUNCATED}
+
+
+class StackedRow(NamedTuple):
+    """One row of GS1 DataBar Stacked read: which, its two characters, its finder, V."""
+
+    top: bool
+    characters: tuple[Character, Character]
+    finder: int
+    margin: float
+
+    @property
+    def modules(self) -> int:
+        """From its first bar to its last: 48 above (guard, 16 + 15 + 15, bar), 50 below."""
+        return 48 if self.top else 50
+
+
+def read_stacked_row(widths: Sequence[float], top: bool) -> StackedRow:
+    """One row of Stacked or Stacked Omnidirectional, left to right.
+
+    The top row is Omnidirectional's left half and a bar-space guard (23 elements from its
+    first bar to its last), the bottom row a bar-space guard and the right half (25)."""
+    count = 23 if top else 25
+    if len(widths) != count:
+        raise _count("a GS1 DataBar Stacked row", str(count), len(widths))
+    if top:
+        first = _character(
+            widths[1:9], 16, databar.OUTSIDE, _where("character 1", "第 1 个字符", 1, 8), 1
+        )
+        finder, finder_margin = _pattern(
+            widths[9:14], 15, _OMNI_FINDERS, _where("the finder", "寻像图形", 9, 5), 9
+        )
+        second = _character(
+            widths[14:22][::-1], 15, databar.INSIDE, _where("character 2", "第 2 个字符", 14, 8), 14
+        )
+    else:
+        first = _character(
+            widths[2:10], 15, databar.INSIDE, _where("character 4", "第 4 个字符", 2, 8), 2
+        )
+        finder, finder_margin = _pattern(
+            widths[10:15][::-1], 15, _OMNI_FINDERS, _where("the finder", "寻像图形", 10, 5), 10
+        )
+        second = _character(
+            widths[15:23][::-1],
+            16,
+            databar.OUTSIDE,
+            _where("character 3", "第 3 个字符", 15, 8),
+            15,
+        )
+    return StackedRow(top, (first, second), finder, min(first.margin, second.margin,
+                                                        finder_margin))  # fmt: skip
+
+
+def stacked_data(top: StackedRow, bottom: StackedRow) -> tuple[str, bool]:
+    """The element string and linkage flag of Stacked's (or Stacked Omnidirectional's) two
+    rows: characters 1 and 2 above, 4 and 3 below, the two finders checked as one pair."""
+    characters = (*top.characters, bottom.characters[1], bottom.characters[0])
+    return omni_data(characters, (top.finder, bottom.finder))
 
 
 # --- Limited ---------------------------------------------------------------------------------
@@ -325,9 +396,9 @@ def _expanded_pairs(count: int) -> tuple[int, bool]:
     raise _count("GS1 DataBar Expanded", "1 + 21 per pair of characters + 1 or 2", count)
 
 
-def _expanded_characters(widths: Sequence[float]) -> tuple[list[_Character], list[str], float]:
+def _expanded_characters(widths: Sequence[float]) -> tuple[list[Character], list[str], float]:
     pairs, half = _expanded_pairs(len(widths))
-    characters: list[_Character] = []
+    characters: list[Character] = []
     finders: list[str] = []
     margins: list[float] = []
     for pair in range(pairs + half):
@@ -350,7 +421,7 @@ def _expanded_characters(widths: Sequence[float]) -> tuple[list[_Character], lis
     return characters, finders, min(margins)
 
 
-def _expanded_checked(characters: list[_Character], finders: list[str]) -> list[int]:
+def _expanded_checked(characters: list[Character], finders: list[str]) -> list[int]:
     """The data characters' values once the finder sequence and the mod 211 check agree."""
     data = characters[1:]
     if not 3 <= len(data) <= 21:

@@ -77,7 +77,7 @@ from tiaoma.symbols import code39, code128, itf, upcean
 from tiaoma.symbols.base import Symbology
 from tiaoma.verify import _databar as _databar_read
 
-__all__ = ["Decoded", "NotDecoded", "decode", "element_widths"]
+__all__ = ["Decoded", "NotDecoded", "decode", "decode_stacked_row", "element_widths"]
 
 _NOT_DECODED = define("verify-not-decoded", "{reason}", "译码失败：{reason_zh}")
 
@@ -836,6 +836,24 @@ def _best_failure(failures: list[tuple[str, _Failed]], count: int) -> NotDecoded
         "ITF 7 + 每对数字 10，Code 128 每个字符 6 + 7，Code 39 每个字符 10 - 1，"
         "GS1 DataBar 全向式和限定式 45，扩展式 1 + 每对字符 21 + 1 或 2）",
     )
+
+
+def decode_stacked_row(widths: Sequence[float], top: bool) -> tuple[_databar_read.StackedRow, bool]:
+    """One row of GS1 DataBar Stacked or Stacked Omnidirectional (the top row or the bottom),
+    read in the direction given or reversed, and whether it read reversed. The rows'
+    characters make a symbol only together (:func:`tiaoma.verify._databar.stacked_data`).
+    Raises :class:`NotDecoded`."""
+    values = _validated(widths)
+    failures: list[tuple[str, _Failed]] = []
+    for reverse in (False, True):
+        try:
+            row = _databar_read.read_stacked_row(values[::-1] if reverse else values, top)
+        except _databar_read.DataBarFailed as failed:
+            failures.append(("GS1 DataBar Stacked", _Failed(failed.reason, failed.reason_zh,
+                                                            failed.progress)))  # fmt: skip
+        else:
+            return row, reverse
+    raise _best_failure(failures, len(values))
 
 
 def decode(widths: Sequence[float], symbology: Symbology | None = None) -> Decoded:

@@ -27,6 +27,11 @@ The steps and their sources:
   their light guard modules as their quiet zones (ISO/IEC 24724 needs no more); a composite
   symbol's linear component is graded as that symbol, its 2D component is not (ISO/IEC 15415,
   :mod:`tiaoma.verify.matrix`, does not read it either).
+- GS1 DataBar Stacked and Stacked Omnidirectional: each row is found as a band of image rows
+  showing one pattern of bars and graded as a linear symbol (ten scans in its own height,
+  each decoding its row, the symbol's data once both rows read together); the symbol's grade
+  is its lowest row's. This is our reading of ISO/IEC 24724 §8.3 (stacked symbols: each row
+  after ISO/IEC 15416), whose text could not be read. Expanded Stacked is not graded yet.
 
 What is our reading, not the standard's text: the grey level of a pixel taken in proportion to
 reflectance unless calibrated; a dark run that reaches into a quiet zone ends the scan there;
@@ -35,6 +40,7 @@ the minimum of :data:`MIN_PIXELS_PER_MODULE` pixels per X to grade at all; the a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
@@ -47,8 +53,8 @@ from tiaoma.errors import TiaomaError, define
 from tiaoma.render.layout import NOMINAL_MODULE_MM, UPC_EAN
 from tiaoma.symbols.base import Symbology
 from tiaoma.symbols.choose import encode
-from tiaoma.verify import grades, image
-from tiaoma.verify.decode import Decoded, NotDecoded, decode, element_widths
+from tiaoma.verify import _databar, grades, image
+from tiaoma.verify.decode import Decoded, NotDecoded, decode, decode_stacked_row, element_widths
 from tiaoma.verify.grades import Grade
 from tiaoma.verify.profile import Analysed, analyse
 
@@ -77,9 +83,9 @@ _NO_SYMBOL = define(
 _NOT_LINEAR = define(
     "verify-not-linear",
     "{source}: found {found}; grading covers EAN/UPC, ITF, Code 128, Code 39 and GS1 DataBar "
-    "(ISO/IEC 15416)",
-    "{source}：找到 {found}；质量分级适用于 EAN/UPC、ITF、Code 128、Code 39 和 GS1 DataBar"
-    "（ISO/IEC 15416）",
+    "other than Expanded Stacked (ISO/IEC 15416)",
+    "{source}：找到 {found}；质量分级适用于 EAN/UPC、ITF、Code 128、Code 39 和扩展层排式以外的 "
+    "GS1 DataBar（ISO/IEC 15416）",
 )
 _INDEX = define(
     "verify-index", "{source}: symbol {index} asked for, {count} found",
@@ -122,6 +128,7 @@ QUIET_ZONES = {
     # guard's light module; Limited's right guard ends in five).
     Symbology.DATABAR_OMNI: (1, 0), Symbology.DATABAR_TRUNCATED: (1, 0),
     Symbology.DATABAR_LIMITED: (1, 5), Symbology.DATABAR_EXPANDED: (1, 0),
+    Symbology.DATABAR_STACKED: (0, 0), Symbology.DATABAR_STACKED_OMNI: (0, 0),
 }  # fmt: skip
 GRADABLE = {symbology.label: symbology for symbology in QUIET_ZONES}
 #: (name, Chinese name, minimum symbol grade, aperture or None for any, wavelengths)
@@ -152,7 +159,8 @@ _GS1_ITF14_NARROW: _Requirement = (
     "GS1 通用规范（ITF-14，非零售储运，表 2，X < 0.635 毫米）", 1.5, "10", _GS1_LIGHT,
 )  # fmt: skip
 _DATABAR = frozenset({Symbology.DATABAR_OMNI, Symbology.DATABAR_TRUNCATED,
-                      Symbology.DATABAR_LIMITED, Symbology.DATABAR_EXPANDED})  # fmt: skip
+                      Symbology.DATABAR_LIMITED, Symbology.DATABAR_EXPANDED,
+                      Symbology.DATABAR_STACKED, Symbology.DATABAR_STACKED_OMNI})  # fmt: skip
 
 PARAMETERS = (
     ("decode", "译码"), ("symbol_contrast", "符号反差"), ("minimum_reflectance", "最低反射率"),
@@ -184,6 +192,8 @@ class Scan:
     bar_gain_mm: float | None
     """How much wider than nominal this scan found the bars (None if it did not decode)."""
     grades: dict[str, Grade]
+    symbol_row: int = 1
+    """Which row of a stacked symbol it crossed (from 1, the top)."""
 
     @property
     def grade(self) -> Grade:
@@ -238,12 +248,21 @@ class Verification:
 
     @property
     def grade(self) -> Grade:
-        """The 2016 overall symbol grade, the mean of the scan grades."""
-        return grades.mean([scan.grade for scan in self.scans])
+        """The 2016 overall symbol grade, the mean of the scan grades (a stacked symbol's: its
+        lowest row's, each row graded as a symbol; our reading)."""
+        return min((grades.mean([scan.grade for scan in row]) for row in self._rows()),
+                   key=lambda grade: grade.value)  # fmt: skip
 
     @property
     def grade_2000(self) -> Grade:
-        return grades.mean([Grade(float(scan.grade_2000), "") for scan in self.scans])
+        return min((grades.mean([Grade(float(scan.grade_2000), "") for scan in row])
+                    for row in self._rows()), key=lambda grade: grade.value)  # fmt: skip
+
+    def _rows(self) -> list[list[Scan]]:
+        rows: dict[int, list[Scan]] = {}
+        for one in self.scans:
+            rows.setdefault(one.symbol_row, []).append(one)
+        return [rows[number] for number in sorted(rows)]
 
     @property
     def result(self) -> str:
@@ -348,6 +367,8 @@ def _found_by_us(page: Image.Image, source: str) -> list[scan.Found]:
     return []
 
 
+_Reader = Callable[[tuple[float, ...]], Decoded]
+
 #: A gap wider than this many of the narrowest runs parts two groups of bars.
 _GROUP_GAP = 6
 
@@ -420,6 +441,8 @@ def _verify_one(page: Image.Image, found: scan.Found, index: int,
                 settings: _Settings) -> Verification:  # fmt: skip
     symbology = GRADABLE[found.symbology]
     turned, corners, angle = image.straightened(page, found.corners, found.orientation)
+    if symbology in _STACKED:
+        return _verify_stacked(page, _Found(found, index, turned, angle), symbology, settings)
     reflect = image.reflectance(image.grey_array(turned), settings.calibration)
     located = image.bars(reflect, corners)
     if located is None or located.height < 2:
@@ -439,6 +462,129 @@ def _verify_one(page: Image.Image, found: scan.Found, index: int,
         dpi=settings.dpi, x_mm=None if x_mm is None else x_mm * mm_per_px,
         bar_height_mm=located.height * mm_per_px, bar_gain_mm=_bar_gain_mm(scans),
         angle=round(angle, 2), straightened=turned, bars=located,
+    )  # fmt: skip
+    return _judged(verification)
+
+
+# --- GS1 DataBar Stacked and Stacked Omnidirectional: each row graded as a symbol -----------
+
+_STACKED = frozenset({Symbology.DATABAR_STACKED, Symbology.DATABAR_STACKED_OMNI})
+
+
+@dataclass(frozen=True)
+class _Found:
+    found: scan.Found
+    index: int
+    turned: Image.Image
+    angle: float
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A row of a stacked symbol: its bars, its reading on the middle line, its X."""
+
+    bars: image.Bars
+    read: _databar.StackedRow
+    x_px: float
+
+
+def _stacked_rows(reflect: NDArray[np.float64], settings: _Settings) -> list[_Row]:
+    """The bands of rows showing the same bars (:func:`tiaoma.verify.image.bands`) whose
+    middle line reads as a row of GS1 DataBar Stacked, top to bottom."""
+    rows = []
+    for band in image.bands(reflect):
+        start, stop = max(band.left - 3, 0), min(band.right + 3, reflect.shape[1])
+        middle = band.top + band.height / 2
+        values = image.sample_line(reflect, middle, start, stop, settings.aperture_px)
+        for top in (True, False):
+            try:
+                analysed = analyse(values.tolist(), sample_mm=1.0)
+                read, _ = decode_stacked_row(analysed.widths_mm, top)
+            except (NotDecoded, ValueError):
+                continue
+            rows.append(_Row(band, read, sum(analysed.widths_mm) / read.modules))
+            break
+    return rows
+
+
+def _stacked_data(rows: list[_Row]) -> tuple[str | None, bool, tuple[str, str] | None]:
+    """The symbol's data and linkage flag from a top and a bottom row read, or why not."""
+    tops = [row for row in rows if row.read.top]
+    bottoms = [row for row in rows if not row.read.top]
+    if not tops or not bottoms:
+        return None, False, _STACKED_HALF
+    try:
+        data, linked = _databar.stacked_data(tops[0].read, bottoms[0].read)
+    except _databar.DataBarFailed as failed:
+        return None, False, (failed.reason, failed.reason_zh)
+    return data, linked, None
+
+
+_STACKED_HALF = (
+    "the reference decode found only one of GS1 DataBar Stacked's two rows",
+    "参考译码只找到 GS1 DataBar 层排式两行中的一行",
+)
+
+
+def _row_reader(symbology: Symbology, top: bool, data: str | None, linked: bool,
+                failure: tuple[str, str] | None) -> _Reader:  # fmt: skip
+    """A scan's reading of one row: the row decoded, and the symbol's data once both rows
+    read together (else the scan fails with the reason)."""
+
+    def read(widths: tuple[float, ...]) -> Decoded:
+        row, backwards = decode_stacked_row(widths, top)
+        if data is None:
+            reason, reason_zh = failure or _STACKED_HALF
+            raise NotDecoded(_STACKED_FAILED, reason=reason, reason_zh=reason_zh)
+        return Decoded(symbology, data, round(row.margin, 10), float(row.modules), None,
+                       reversed=backwards, linked=linked)  # fmt: skip
+
+    return read
+
+
+_STACKED_FAILED = define("verify-stacked", "{reason}", "译码失败：{reason_zh}")
+
+
+def _verify_stacked(page: Image.Image, where: _Found, symbology: Symbology,
+                    settings: _Settings) -> Verification:  # fmt: skip
+    """Each row of Stacked (or Stacked Omnidirectional) graded as a linear symbol, ten scans
+    in its own height; the symbol's grade the lowest row's (our reading of ISO/IEC 24724
+    §8.3, whose text could not be read)."""
+    found = where.found
+    reflect = image.reflectance(image.grey_array(where.turned), settings.calibration)
+    rows = _stacked_rows(reflect, settings)
+    if len(rows) < 2:  # the skew found across the rows can mislead: try it only upright
+        quarter = round(found.orientation / 90) * 90 % 360
+        upright, _ = image.turn_page(page, np.empty((0, 2)), quarter)
+        upright_reflect = image.reflectance(image.grey_array(upright), settings.calibration)
+        upright_rows = _stacked_rows(upright_reflect, settings)
+        if len(upright_rows) > len(rows):
+            where = replace(where, turned=upright, angle=float(quarter))
+            reflect, rows = upright_reflect, upright_rows
+    if not rows:
+        raise VerifyError(_NO_BARS, source=settings.source, symbology=found.symbology,
+                          data=found.data)  # fmt: skip
+    x_px = sum(row.x_px for row in rows) / len(rows)
+    _check_resolution(x_px, found, settings)
+    data, linked, failure = _stacked_data(rows)
+    scans = tuple(
+        _scan(reflect, row.bars, number + SCANS * position, symbology=symbology, x_px=x_px,
+              settings=settings, symbol_row=position + 1,
+              reader=_row_reader(symbology, row.read.top, data, linked, failure))
+        for position, row in enumerate(rows) for number in range(1, SCANS + 1)
+    )  # fmt: skip
+    mm_per_px = 25.4 / settings.dpi
+    outer = image.Bars(left=min(row.bars.left for row in rows),
+                       right=max(row.bars.right for row in rows), top=rows[0].bars.top,
+                       bottom=rows[-1].bars.bottom)  # fmt: skip
+    measured = _mean_x_px(scans)
+    verification = Verification(
+        source=settings.source, index=where.index, symbology=found.symbology, data=found.data,
+        scans=scans, aperture=settings.aperture, wavelength=settings.wavelength,
+        dpi=settings.dpi, x_mm=None if measured is None else measured * mm_per_px,
+        bar_height_mm=sum(row.bars.height for row in rows) * mm_per_px,
+        bar_gain_mm=_bar_gain_mm(scans), angle=round(where.angle, 2),
+        straightened=where.turned, bars=outer,
     )  # fmt: skip
     return _judged(verification)
 
@@ -510,8 +656,9 @@ def _light_space(
 
 
 def _scan(reflect: NDArray[np.float64], located: image.Bars, number: int, *,
-          symbology: Symbology, x_px: float | None, settings: _Settings) -> Scan:  # fmt: skip
-    row = located.top + (0.1 + 0.8 * (number - 1) / (SCANS - 1)) * located.height
+          symbology: Symbology, x_px: float | None, settings: _Settings,
+          reader: _Reader | None = None, symbol_row: int = 1) -> Scan:  # fmt: skip
+    row = located.top + (0.1 + 0.8 * ((number - 1) % SCANS) / (SCANS - 1)) * located.height
     need_left, need_right = QUIET_ZONES[symbology]
     module = x_px or (located.right - located.left) / 95
     start = max(0, int(located.left - (need_left + 2) * module))
@@ -530,22 +677,23 @@ def _scan(reflect: NDArray[np.float64], located: image.Bars, number: int, *,
     end = last + min(count_right, round(max(need_right, 2) * module) + 1) + 1
     kept = values[begin:end]
     analysed = analyse(kept.tolist(), sample_mm=25.4 / settings.dpi)
-    decoded, failure = _decoded(analysed, symbology, min(count_left, count_right))
+    reader = reader or (lambda widths: decode(widths, _hint(symbology)))
+    decoded, failure = _decoded(analysed, reader, min(count_left, count_right))
     gain = _gain(analysed, decoded)
     quiet = _quiet_x(light_left, light_right, decoded, x_px, gain / analysed.sample_mm)
     return Scan(number=number, row=row, start=start + begin, profile=tuple(kept.tolist()),
                 analysed=analysed, decoded=decoded, failure=failure, quiet_zones_x=quiet,
-                bar_gain_mm=gain if decoded else None,
+                bar_gain_mm=gain if decoded else None, symbol_row=symbol_row,
                 grades=_grades(analysed, decoded, quiet, (need_left, need_right)))  # fmt: skip
 
 
-def _decoded(analysed: Analysed, symbology: Symbology,
+def _decoded(analysed: Analysed, reader: _Reader,
              light: int) -> tuple[Decoded | None, tuple[str, str] | None]:  # fmt: skip
     """The reference decode's reading, or why it failed (English, Chinese)."""
     if light < 1:
         return None, _NO_MARGIN
     try:
-        return decode(analysed.widths_mm, _hint(symbology)), None
+        return reader(analysed.widths_mm), None
     except NotDecoded as error:
         return None, (str(error), error.message_zh)
 

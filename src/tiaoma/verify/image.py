@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
 __all__ = [
-    "Bars", "Calibration", "aperture_mm", "bars", "dark_runs", "disc", "reflectance",
+    "Bars", "Calibration", "aperture_mm", "bands", "bars", "dark_runs", "disc", "reflectance",
     "sample_line", "straightened", "turn_page", "turn_points",
 ]  # fmt: skip
 
@@ -267,6 +267,24 @@ def _bars_around(image: NDArray[np.float64], corners: NDArray[np.float64],
     while bottom < image.shape[0] and same[bottom]:
         bottom += 1
     return Bars(left=left, right=right, top=top, bottom=bottom)
+
+
+def bands(image: NDArray[np.float64], *, min_height: int = 3) -> list[Bars]:
+    """The bands of rows that each show one pattern of bars, top to bottom (the rows of a
+    stacked symbol; its separator rows and anything else at least ``min_height`` rows high
+    too): from the top, each band is grown from the first row not yet in one, as
+    :func:`bars` grows the bars' height from their middle row."""
+    whole = np.array([(0.0, 0.0), (float(image.shape[1]), float(image.shape[0]))])
+    found, row = [], 0
+    while row < image.shape[0]:
+        band = _bars_around(image, whole, row)
+        if band is None or band.bottom <= row:
+            row += 1
+            continue
+        if band.height >= min_height:
+            found.append(band)
+        row = band.bottom
+    return found
 
 
 def _same_bars(block: NDArray[np.float64], reference: NDArray[np.float64]) -> NDArray[np.bool_]:
