@@ -708,3 +708,11 @@ def test_gs1_han_xin_data_is_shown_in_brackets_and_advice_does_not_contradict_it
     english = [text for text, _ in graded.advice]
     assert any("wider than nominal" in text for text in english)
     assert not any(text.startswith("No faults found") for text in english)
+
+
+def test_a_page_over_the_callers_pixel_limit_is_refused_before_it_is_read() -> None:
+    png = artwork(QR, geometry_for(QR), "png", dpi=DPI)
+    with pytest.raises(scan.ScanError) as refused:
+        grade_matrix(png, max_pixels=10_000)
+    assert refused.value.code == "scan-too-large"
+    assert grade_matrix(png, max_pixels=10_000_000).grade.value == 4

@@ -266,14 +266,16 @@ def grade_matrix(
     aperture: str | None = None,
     wavelength: int = 660,
     calibration: image.Calibration | None = None,
+    max_pixels: int | None = None,
 ) -> MatrixGrade:
     """Grade the first QR Code or Data Matrix symbol in an image (its first page).
 
     ``dpi`` overrides the resolution the file states; ``aperture`` is the synthetic
     aperture's reference number (``"08"`` = 0.200 mm), by default 80 % of the X measured;
-    ``wavelength`` (nm) is only recorded. :class:`~tiaoma.verify.grading.VerifyError` says in
+    ``wavelength`` (nm) is only recorded; ``max_pixels`` bounds the page as
+    :func:`tiaoma.scan.read_images` does. :class:`~tiaoma.verify.grading.VerifyError` says in
     English and Chinese why an image cannot be graded."""
-    name, page, stated_dpi = _page(source)
+    name, page, stated_dpi = _page(source, max_pixels)
     found, version = _found(page, name)
     resolution = _resolution(name, stated_dpi if dpi is None else dpi)
     grey, origin, factor = _crop(page, found)
@@ -301,9 +303,10 @@ def grade_matrix(
 # --- input: the page, the symbol, its size, the crop ---
 
 
-def _page(source: bytes | str | Path | Image.Image) -> tuple[str, Image.Image, float | None]:
+def _page(source: bytes | str | Path | Image.Image,
+          max_pixels: int | None) -> tuple[str, Image.Image, float | None]:  # fmt: skip
     if isinstance(source, bytes | str | Path):
-        page, stated = scan.read_images(source, pages=1)[0]
+        page, stated = scan.read_images(source, pages=1, max_pixels=max_pixels)[0]
         return ("<bytes>" if isinstance(source, bytes) else str(source)), page, stated
     info = source.info.get("dpi")
     stated = float(info[0]) if isinstance(info, tuple) and info and info[0] else None
@@ -313,7 +316,7 @@ def _page(source: bytes | str | Path | Image.Image) -> tuple[str, Image.Image, f
 def _found(page: Image.Image, name: str) -> tuple[scan.Found, str | None]:
     """The first QR Code or Data Matrix zxing-cpp reads, else the first Han Xin Code tiaoma's
     own reader reads (with its version: zxing-cpp reads no Han Xin)."""
-    found = scan.read(page)
+    found = scan.read(page, hanxin=False)  # Han Xin once, below, with its version
     matrix = [item for item in found if item.symbology in MATRIX_SYMBOLOGIES]
     if matrix:
         return matrix[0], None
