@@ -304,7 +304,7 @@ def test_a_block_past_correction_fails_the_decode(monkeypatch: pytest.MonkeyPatc
     the decode fails and the symbol grades 0. (zxing-cpp itself reads no QR Code with 9 of
     16 codewords wrong, so here it is shown the clean symbol.)"""
     clean = scan.read(Image.open(io.BytesIO(_paint(_matrix(QR2)))))
-    monkeypatch.setattr(matrix.scan, "read", lambda _: clean)
+    monkeypatch.setattr(matrix.scan, "read", lambda *_, **__: clean)
     monkeypatch.setattr(matrix, "_layout", lambda *_: qr_layout(2))
     graded = _grade(_flipped(9))  # 9 > 16 / 2
     assert graded.block_errors == (None,)
