@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -36,6 +37,10 @@ from tiaoma.symbols import hanxin
 
 __all__ = ["MAX_PIXELS", "read_image"]
 
+#: CPU seconds of work a read may take by default (see :class:`_Budget`).
+SECONDS = 2.0
+#: A side of fewer pixels holds no symbol (the smallest has 23 modules, one pixel each).
+MIN_SIDE = 23
 #: Larger images are refused (as :data:`tiaoma.scan.MAX_PIXELS`): memory, not pixels, runs out.
 MAX_PIXELS = 120_000_000
 #: The passes, each (smoothed?, rows and columns cut every ``step``): unsmoothed every other
@@ -64,6 +69,19 @@ WORK_PIXELS = 4_000_000
 MIN_MODULE_PIXELS = 1.5
 #: Finder candidates looked at for cores, the best supported first, then more if need be.
 CANDIDATES = (12, 40)
+#: Finder cuts (rows and columns together) beyond which a pass gives up: a photo of a symbol
+#: has a few per hundred pixels (up to 32,000 in a million), a pattern or noise made to look
+#: like finders up to one a pixel.
+MAX_CUTS = 300_000
+#: Rows are cut into runs a band of about this many pixels at a time (the runs' arrays).
+BAND_PIXELS = 1 << 18
+#: Cuts checked for a core-sized run across them at a time.
+CROSS_CHUNK = 1 << 15
+#: Cells (best supported first) looked at for a core's light ring, at most, and at a time;
+#: and the candidates kept (a symbol has four cores; :data:`CANDIDATES` are tried).
+RING_CHECKS = 8192
+RING_CHUNK = 512
+MAX_CANDIDATES = 400
 #: An assignment of the four finders is believed when this share of the finder patterns and
 #: separators (4 × 64 modules) comes out as expected.
 FINDER_AGREEMENT = 0.8
@@ -78,6 +96,12 @@ _TOO_SMALL = define(
     "A Han Xin symbol was found but its modules are {pixels:.1f} pixels wide: at least "
     "{minimum} are needed (scan at a higher resolution)",
     "找到汉信码符号，但其模块仅 {pixels:.1f} 像素宽：至少需要 {minimum} 像素（请提高扫描分辨率）",
+)
+_OUT_OF_TIME = define(
+    "hanxin-out-of-time",
+    "No Han Xin symbol was read within the {seconds:g} s of work allowed (the image is full of "
+    "finder-like patterns or noise)",
+    "在允许的 {seconds:g} 秒计算时间内未读出汉信码（图像中类似定位图形的图案或噪点过多）",
 )
 _NOT_A_SYMBOL = define(
     "hanxin-not-read",
@@ -192,30 +216,57 @@ def _finder_cuts(dark: npt.NDArray[np.bool_]) -> tuple[Points, Points, Points]:
     return row, column, unit
 
 
+def _cuts(
+    dark: npt.NDArray[np.bool_], step: int, limit: int
+) -> tuple[Points, Points, Points] | None:
+    """The finder cuts of every ``step``-th row (as :func:`_finder_cuts`), a band of rows at a
+    time so that the runs' arrays stay small; None as soon as there are more than ``limit``
+    (a pattern or noise made of finder-like runs, no photo of a symbol)."""
+    lines = dark[::step]
+    band = max(1, BAND_PIXELS // max(1, lines.shape[1]))
+    found: list[tuple[Points, Points, Points]] = []
+    count = 0
+    for top in range(0, lines.shape[0], band):
+        row, column, unit = _finder_cuts(lines[top : top + band])
+        count += row.size
+        if count > limit:
+            return None
+        found.append(((row + top) * step, column, unit))
+    if not found:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    rows, columns, units = (np.concatenate(part) for part in zip(*found, strict=True))
+    return rows, columns, units
+
+
 def _crossed(
     dark: npt.NDArray[np.bool_], row: Points, column: Points, unit: Points, *, down: bool
 ) -> npt.NDArray[np.bool_]:
     """Whether the dark run across each cut's 3-module centre (down a column for a cut along
     a row, along the row for one down a column) is 1.5 to 5 modules long too, as through a
-    finder's 3×3 core at any angle (a run of data modules seldom is both ways)."""
+    finder's 3×3 core at any angle (a run of data modules seldom is both ways).
+
+    Each cut looks as far as its own module size needs (a run is too long once past 5
+    modules), the cuts taken a chunk at a time in order of size: the arrays stay small
+    whatever the largest module anywhere in the image."""
     height, width = dark.shape
-    reach = int(min(64, 5 * float(unit.max(initial=1.0)) + 2))
-    steps = np.arange(1, reach + 1)
-    r = np.clip(row.astype(np.intp), 0, height - 1)[:, None]
-    c = np.clip(column.astype(np.intp), 0, width - 1)[:, None]
-    length = np.ones(r.shape[0])
-    for sign in (-1, 1):
-        if down:
-            line = dark[
-                np.clip(r + sign * steps, 0, height - 1), np.broadcast_to(c, (c.shape[0], reach))
-            ]
-        else:
-            line = dark[
-                np.broadcast_to(r, (r.shape[0], reach)), np.clip(c + sign * steps, 0, width - 1)
-            ]
-        light = ~line
-        length += np.where(light.any(axis=1), light.argmax(axis=1), reach)
-    ok: npt.NDArray[np.bool_] = (length >= 1.5 * unit) & (length <= 5 * unit + 1)
+    ok = np.zeros(row.size, dtype=bool)
+    reaches = np.minimum(64, 5 * unit + 2).astype(np.intp)
+    order = np.argsort(reaches, kind="stable")
+    for first in range(0, order.size, CROSS_CHUNK):
+        chunk = order[first : first + CROSS_CHUNK]
+        reach = int(reaches[chunk[-1]])
+        steps = np.arange(1, reach + 1)
+        r = np.clip(row[chunk].astype(np.intp), 0, height - 1)[:, None]
+        c = np.clip(column[chunk].astype(np.intp), 0, width - 1)[:, None]
+        length = np.ones(chunk.size)
+        for sign in (-1, 1):
+            if down:
+                line = dark[np.clip(r + sign * steps, 0, height - 1), c]
+            else:
+                line = dark[r, np.clip(c + sign * steps, 0, width - 1)]
+            light = ~line
+            length += np.where(light.any(axis=1), light.argmax(axis=1), reach)
+        ok[chunk] = (length >= 1.5 * unit[chunk]) & (length <= 5 * unit[chunk] + 1)
     return ok
 
 
@@ -243,51 +294,70 @@ def _ringed(
     return ok
 
 
+def _crossing_cuts(dark: npt.NDArray[np.bool_], step: int) -> tuple[Points, Points, Points] | None:
+    """(x, y, module size) of the finder cuts along rows and down columns that cross a
+    core-sized dark run, or None when there are more than :data:`MAX_CUTS`."""
+    along = _cuts(dark, step, MAX_CUTS)
+    down = None if along is None else _cuts(dark.T, step, MAX_CUTS - along[0].size)
+    if along is None or down is None:
+        return None
+    rows, columns, units = along
+    columns_t, rows_t, units_t = down
+    keep = _crossed(dark, rows, columns, units, down=True)
+    keep_t = _crossed(dark, rows_t, columns_t, units_t, down=False)
+    x = np.concatenate([columns[keep], columns_t[keep_t] + 0.5])
+    y = np.concatenate([rows[keep] + 0.5, rows_t[keep_t]])
+    return x, y, np.concatenate([units[keep], units_t[keep_t]])
+
+
 def _candidates(
     dark: npt.NDArray[np.bool_], raw_dark: npt.NDArray[np.bool_], step: int
 ) -> list[tuple[float, float, float, int]]:
     """Where finder cuts from rows and columns gather: (x, y, module size, support), best
     supported first. The cuts are pooled in square cells of about 1.5 modules; a cell's
-    support counts the cuts in it and its eight neighbours (a core may straddle cells)."""
-    rows, columns, units = _finder_cuts(dark[::step])
-    rows = rows * step
-    columns_t, rows_t, units_t = _finder_cuts(dark.T[::step])
-    columns_t = columns_t * step
-    keep = _crossed(dark, rows, columns, units, down=True)
-    rows, columns, units = rows[keep], columns[keep], units[keep]
-    keep = _crossed(dark, rows_t, columns_t, units_t, down=False)
-    columns_t, rows_t, units_t = columns_t[keep], rows_t[keep], units_t[keep]
-    x = np.concatenate([columns, columns_t + 0.5])
-    y = np.concatenate([rows + 0.5, rows_t])
-    unit = np.concatenate([units, units_t])
-    if x.size == 0:
+    support counts the cuts in it and its eight neighbours (a core may straddle cells).
+
+    Bounded whatever the image: no more than :data:`MAX_CUTS` cuts (else none: the pass
+    stops there), and only the best supported cells are looked at for a core's light ring,
+    :data:`RING_CHUNK` at a time, until :data:`MAX_CANDIDATES` have one or
+    :data:`RING_CHECKS` were looked at (a symbol's cores are among the best supported)."""
+    crossing = _crossing_cuts(dark, step)
+    if crossing is None or crossing[0].size == 0:
         return []
+    x, y, unit = crossing
     cell = max(1.0, 1.5 * float(np.median(unit)))
     height, width = dark.shape
     grid_w, grid_h = int(width / cell) + 3, int(height / cell) + 3
     cx = np.clip((x / cell).astype(np.intp) + 1, 1, grid_w - 2)
     cy = np.clip((y / cell).astype(np.intp) + 1, 1, grid_h - 2)
     key = cy * grid_w + cx
-    count = np.bincount(key, minlength=grid_h * grid_w).reshape(grid_h, grid_w)
+    around = (np.arange(-1, 2)[:, None] * grid_w + np.arange(-1, 2)[None, :]).reshape(-1)
 
-    def pooled(weights: Points | None) -> Points:
-        """Each cell's sum over itself and its eight neighbours."""
-        own = np.bincount(key, weights=weights, minlength=grid_h * grid_w).reshape(grid_h, grid_w)
-        rows = own[:-2] + own[1:-1] + own[2:]  # the grid's border cells are always empty
-        near = np.zeros_like(own, dtype=np.float64)
-        near[1:-1, 1:-1] = rows[:, :-2] + rows[:, 1:-1] + rows[:, 2:]
-        pooled_cells: Points = near.reshape(-1)[cells]
-        return pooled_cells
+    def pooled(cells: npt.NDArray[np.intp], weights: Points | None) -> Points:
+        """Each cell's sum over itself and its eight neighbours (the grid's border cells are
+        always empty, so every neighbour is in the grid)."""
+        own = np.bincount(key, weights=weights, minlength=grid_h * grid_w)
+        total: Points = np.zeros(cells.size)
+        for offset in around:
+            total += own[cells + offset]
+        return total
 
-    cells = np.flatnonzero(count)
-    support = pooled(None)
-    mean_x, mean_y, mean_unit = (pooled(w) / support for w in (x, y, unit))
-    score = support
-    ringed = _ringed(dark, mean_x, mean_y, mean_unit)
-    if raw_dark is not dark:  # smoothing narrows a light ring one module wide
-        ringed |= _ringed(raw_dark, mean_x, mean_y, mean_unit)
-    order = np.flatnonzero(ringed)[np.argsort(-score[ringed], kind="stable")]
-    return [(float(mean_x[i]), float(mean_y[i]), float(mean_unit[i]), int(score[i])) for i in order]
+    cells = np.unique(key)
+    support = pooled(cells, None)
+    ranked = cells[np.argsort(-support, kind="stable")][:RING_CHECKS]
+    found: list[tuple[float, float, float, int]] = []
+    for first in range(0, ranked.size, RING_CHUNK):
+        chunk = ranked[first : first + RING_CHUNK]
+        score = pooled(chunk, None)
+        mean_x, mean_y, mean_unit = (pooled(chunk, w) / score for w in (x, y, unit))
+        ringed = _ringed(dark, mean_x, mean_y, mean_unit)
+        if raw_dark is not dark:  # smoothing narrows a light ring one module wide
+            ringed |= _ringed(raw_dark, mean_x, mean_y, mean_unit)
+        found.extend((float(mean_x[i]), float(mean_y[i]), float(mean_unit[i]), int(score[i]))
+                     for i in np.flatnonzero(ringed))  # fmt: skip
+        if len(found) >= MAX_CANDIDATES:
+            return found[:MAX_CANDIDATES]
+    return found
 
 
 # --- 3. cores ------------------------------------------------------------------------------
@@ -667,26 +737,51 @@ def _scaled(read: reader.HanXinRead, factor: int) -> reader.HanXinRead:
     return dataclasses.replace(read, corners=corners)
 
 
-def read_image(image: npt.ArrayLike, *, max_pixels: int | None = None) -> list[reader.HanXinRead]:
+class _Budget:
+    """The CPU time a read may still take, counted on the calling thread (other requests'
+    work and a loaded machine do not eat into it, so a symbol reads the same anywhere)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.thread_time() + seconds
+
+    def spent(self) -> bool:
+        """Whether the time is up: the reader checks between passes and assignments."""
+        return time.thread_time() >= self.end
+
+
+def read_image(
+    image: npt.ArrayLike, *, max_pixels: int | None = None, seconds: float = SECONDS
+) -> list[reader.HanXinRead]:
     """Every Han Xin symbol read in a grey image (see :func:`tiaoma.readers.hanxin.read_hanxin`)."""
     limit = MAX_PIXELS if max_pixels is None else max_pixels
     shape = np.shape(image)
     pixels = int(shape[0]) * int(shape[1]) if len(shape) >= 2 else 0
     if pixels > limit:
         raise reader.HanXinError(_TOO_LARGE, pixels=pixels, limit=limit)
+    if len(shape) in (2, 3) and min(shape[:2]) < MIN_SIDE:
+        return []  # no symbol fits (and an empty image has nothing to threshold)
     gray, factor = _gray(image)
+    if min(gray.shape) < MIN_SIDE:
+        return []  # a long thin strip, shrunk: nothing left that a symbol could be
+    budget = _Budget(seconds)
     failures: list[tuple[float, reader.HanXinError]] = []
     threshold = _threshold(gray)
+    reads: list[reader.HanXinRead] = []
     for smoothing, step in PASSES:
-        reads, failed = _read_thresholded(_Thresholded(gray, threshold, smoothing, step))
+        reads, failed = _read_thresholded(_Thresholded(gray, threshold, smoothing, step), budget)
         failures.extend((unit * factor, error) for unit, error in failed)
         if reads:
             return [_scaled(read, factor) for read in reads]
+        if budget.spent():
+            break
     if failures:
         unit, error = failures[0]
         if unit < MIN_MODULE_PIXELS:
             raise reader.HanXinError(_TOO_SMALL, pixels=unit, minimum=MIN_MODULE_PIXELS)
         raise error
+    if budget.spent():
+        raise reader.HanXinError(_OUT_OF_TIME, seconds=seconds)
     return reads
 
 
@@ -716,7 +811,7 @@ def _ranked(
 
 
 def _read_thresholded(
-    thresholded: _Thresholded,
+    thresholded: _Thresholded, budget: _Budget
 ) -> tuple[list[reader.HanXinRead], list[tuple[float, reader.HanXinError]]]:
     """The symbols read, and the failures (module size, error) of those found but not read."""
     sampler = _Sampler(thresholded)
@@ -748,6 +843,8 @@ def _read_thresholded(
     failures: list[tuple[float, reader.HanXinError]] = []
     seen: set[tuple[float, float]] = set()
     for limit in CANDIDATES:  # the best supported first: most photos need no more
+        if budget.spent():
+            break
         found: list[tuple[float, float, float]] = []
         for index, (x, y, _, _) in enumerate(every[:limit]):
             if any((x - cx) ** 2 + (y - cy) ** 2 < (2 * cu) ** 2 for cx, cy, cu in found):
@@ -761,7 +858,7 @@ def _read_thresholded(
         if cores_now == seen or len(found) < 3:
             continue  # nothing new to try
         seen = cores_now
-        more, failed = _read_cores(sampler, *_distinct(found), near)
+        more, failed = _read_cores(sampler, *_distinct(found), near, budget)
         reads.extend(more)
         failures.extend(failed)
     return reads, failures
@@ -780,8 +877,10 @@ def _read_cores(
     cores: Points,
     units: Points,
     near: Callable[[Points, float], Points | None],
+    budget: _Budget,
 ) -> tuple[list[reader.HanXinRead], list[tuple[float, reader.HanXinError]]]:
-    """The symbols read from four of these cores, and the failures of those tried."""
+    """The symbols read from four of these cores, and the failures of those tried (until
+    the budget is spent: the symbols read by then are kept)."""
     reads: list[reader.HanXinRead] = []
     failures: list[tuple[float, reader.HanXinError]] = []
     taken: list[Points] = []
@@ -793,7 +892,7 @@ def _read_cores(
                 break
             if any(np.linalg.norm(named - place, axis=1).min() < 2 * unit for place in taken):
                 continue
-            if len(failures) >= MAX_FAILURES:
+            if len(failures) >= MAX_FAILURES or budget.spent():
                 break  # a symbol this damaged is not read by trying every assignment
             try:
                 reads.append(_read_at(sampler, named, size))

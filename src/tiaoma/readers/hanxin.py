@@ -282,8 +282,18 @@ def decode_modules(modules: npt.ArrayLike, *, doubt: npt.ArrayLike | None = None
             raise upright_error from None
 
 
-def read_hanxin(image: npt.ArrayLike, *, max_pixels: int | None = None) -> list[HanXinRead]:
-    """Every Han Xin symbol read in a grey image (2-D uint8 array, 0 black)."""
+def read_hanxin(
+    image: npt.ArrayLike, *, max_pixels: int | None = None, seconds: float = 2.0
+) -> list[HanXinRead]:
+    """Every Han Xin symbol read in a grey image (2-D uint8 array, 0 black; or colour).
+
+    The work is bounded whatever the image: an image with a side under 23 pixels (or empty)
+    reads as nothing; the finder-like cuts and candidates a pass looks at are capped; and
+    the reader stops after ``seconds`` of CPU time on the calling thread (checked between
+    passes and between tries of four cores). Then the symbols read so far are returned; if
+    none was, the error of one found but not read is raised, else :class:`HanXinError`
+    ``hanxin-out-of-time`` -- not ``[]``, which would say that the image holds no symbol
+    when the reader did not finish looking."""
     from tiaoma.readers import _hanxin_locate  # noqa: PLC0415 (it builds on this module)
 
-    return _hanxin_locate.read_image(image, max_pixels=max_pixels)
+    return _hanxin_locate.read_image(image, max_pixels=max_pixels, seconds=seconds)
