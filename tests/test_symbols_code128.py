@@ -398,3 +398,15 @@ def test_errors_have_chinese_messages() -> None:
     assert caught.value.code == "code128.gs1_too_long"
     assert "最多 48 个数据字符" in caught.value.message_zh
     assert caught.value.params["found"] == 49
+
+
+def test_text_longer_than_a_printable_symbol_is_refused_at_once() -> None:
+    """1 MB of text took 15 s to become an 11-million-module symbol before it was refused."""
+    from tiaoma.symbols.choose import encode
+
+    assert code128.code128("A" * code128.MAX_DATA).symbology.name == "CODE128"
+    with pytest.raises(InvalidLength) as refused:
+        encode("a|" * 500_000)
+    assert refused.value.code == "code128.too_long"
+    assert "at most 256 characters, got 1000000" in str(refused.value)
+    assert "最多 256 个字符" in refused.value.message_zh

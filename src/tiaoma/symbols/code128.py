@@ -43,6 +43,7 @@ from tiaoma.symbols.base import QuietZone, Row, Symbol, Symbology, TextItem
 
 __all__ = [
     "GS1_128_MAX_DATA",
+    "MAX_DATA",
     "PATTERNS",
     "code128",
     "gs1_128",
@@ -64,6 +65,14 @@ GS1_TOO_LONG = define(
     "GS1 通用规范 5.4.1），实为 {found} 个",
 )
 
+TOO_LONG = define(
+    "code128.too_long",
+    "Code 128 data too long: at most {limit} characters, got {found}",
+    "Code 128 数据过长：最多 {limit} 个字符，实为 {found} 个",
+)
+#: ISO/IEC 15417 sets no length; a symbol of more than 256 characters (some 2,800 modules, a
+#: metre at X 0.33 mm) is no barcode anyone prints, and building a longer one costs seconds.
+MAX_DATA = 256
 #: GS1 GenSpecs 5.4.1: data characters in one GS1-128 symbol, AIs and FNC1 separators included
 #: (the leading FNC1, check and stop characters not).
 GS1_128_MAX_DATA = 48
@@ -275,8 +284,11 @@ def _symbol(symbology: Symbology, data: str, values: Sequence[int], text: str) -
 def code128(data: str) -> Symbol:
     """A Code 128 symbol of ``data`` (ISO/IEC 8859-1 text), in the fewest symbol characters.
 
-    The human-readable text is the data with control characters shown as spaces.
+    The human-readable text is the data with control characters shown as spaces; more than
+    :data:`MAX_DATA` characters are refused.
     """
+    if isinstance(data, str) and len(data) > MAX_DATA:  # other types: symbol_values says
+        raise InvalidLength(TOO_LONG, limit=MAX_DATA, found=len(data))
     values = symbol_values(data)
     text = "".join(c if c.isprintable() else " " for c in data)
     return _symbol(Symbology.CODE128, data, values, text)
