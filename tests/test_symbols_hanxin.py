@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -613,3 +614,23 @@ def test_search_as_automaton_is_the_plain_search(monkeypatch: pytest.MonkeyPatch
                     expected = _search_character_by_character(kinds, multibyte_binary=multibyte)
                     assert (bits, list(states)) == expected, data
         assert len(hanxin._GB_KINDS) <= 64 or most != 40
+
+
+def test_search_shared_by_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Threads learning moves of fresh searches at once (and replacing them often) choose as
+    the plain search."""
+    monkeypatch.setattr(hanxin, "_MOST_MOVES", 200)
+    monkeypatch.setattr(hanxin, "_SEARCHES", [hanxin._Search(multibyte_binary=m) for m in (0, 1)])
+    rng = random.Random("hanxin-threads")
+    cases = [_chunk("mixed", rng, rng.randrange(1, 60)).translate(hanxin._GB_KINDS).encode()
+             for _ in range(200)]  # fmt: skip
+
+    def work(offset: int) -> bool:
+        for kinds in cases[offset:] + cases[:offset]:
+            bits, states = hanxin._choose_modes(kinds, multibyte_binary=True)
+            if (bits, list(states)) != _search_character_by_character(kinds, multibyte_binary=True):
+                return False
+        return True
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(work, (0, 50, 100, 150)))

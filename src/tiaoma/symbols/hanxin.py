@@ -50,6 +50,7 @@ import functools
 import itertools
 import re
 import struct
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -702,14 +703,13 @@ class _Search:
     each state's cost less the cheapest end of the data so far; they stay within a few
     segments' bits of each other, so only so many such situations occur. Each situation and
     character kind is worked out once by the steps below (the cost each state comes to, the
-    state it came from) and then looked up: one dictionary look-up per character."""
+    state it came from) and then looked up: one list look-up per character. Threads may
+    share a search: a move is learnt under a lock, and a search that has learnt too many is
+    replaced, not emptied, so a run under way keeps its own."""
 
     def __init__(self, *, multibyte_binary: bool) -> None:
         self.multibyte_binary = multibyte_binary
-        self.begin()
-
-    def begin(self) -> None:
-        """Forget every situation but the start."""
+        self.lock = threading.Lock()  # moves are learnt one at a time, whatever the thread
         start = (_INFINITY,) * 10 + (-1,)  # nothing written: no state yet, no segment to end
         self.situations: list[tuple[int, ...]] = [start]
         self.numbers: dict[tuple[int, ...], int] = {start: 0}
@@ -721,6 +721,10 @@ class _Search:
 
     def learn(self, key: int) -> tuple[int, int, tuple[int, ...]]:
         """Work out a move with the character steps (costs relative to the cheapest end)."""
+        with self.lock:
+            return self.moves[key] or self._learn(key)
+
+    def _learn(self, key: int) -> tuple[int, int, tuple[int, ...]]:
         situation, kind = self.situations[key >> 3], key & 7
         cost, came = _STEPS[kind](
             list(situation[:10]), 0, situation[10], 8 * _WIDTHS[kind], self.multibyte_binary
@@ -743,8 +747,6 @@ class _Search:
     def run(self, kinds: bytes) -> tuple[int, bytearray]:
         """The fewest bits for characters of ``kinds`` (scaled, see :data:`_BIT`) and each
         character's state."""
-        if self.learnt > _MOST_MOVES:  # rare data can lead far: begin afresh
-            self.begin()
         moves, learn = self.moves, self.learn
         base = total = 0
         path: list[tuple[int, ...]] = []
@@ -764,7 +766,7 @@ class _Search:
 
 #: Moves kept before a search begins afresh (about 10 MB; ASCII data needs under a thousand).
 _MOST_MOVES = 30_000
-_SEARCHES = (_Search(multibyte_binary=False), _Search(multibyte_binary=True))
+_SEARCHES = [_Search(multibyte_binary=False), _Search(multibyte_binary=True)]
 
 
 def _choose_modes(kinds: bytes, *, multibyte_binary: bool) -> tuple[int, bytearray]:
@@ -782,7 +784,10 @@ def _choose_modes(kinds: bytes, *, multibyte_binary: bool) -> tuple[int, bytearr
         # Three digits or more: numeric mode alone (10 bits per 3 digits) is the shortest.
         states = bytearray(bytes((_N1, _N2, _N3)) * (count // 3) + bytes((_N1, _N2))[: count % 3])
         return 14 + 10 * ((count + 2) // 3), states
-    total, states = _SEARCHES[multibyte_binary].run(kinds)
+    search = _SEARCHES[multibyte_binary]
+    if search.learnt > _MOST_MOVES:  # rare data can lead far: begin afresh
+        search = _SEARCHES[multibyte_binary] = _Search(multibyte_binary=multibyte_binary)
+    total, states = search.run(kinds)
     return total // _BIT, states
 
 
@@ -1120,13 +1125,13 @@ def _penalty(dark: int, runs: int) -> int:
     for each module of a run of 3 or more alike, in rows and in columns."""
     not_dark = ~dark  # the gaps and the edges count as light here
     three_light = not_dark & not_dark << 1 & not_dark << 2
+    odd = dark & dark << 2
     # A run of L >= 3 alike has L - 2 windows of 3, and its windows begin and end once:
     # the windows and their edges (two per run) count L modules.
-    windows = (dark & dark << 1 & dark << 2) | (three_light & runs)
+    windows = (odd & dark << 1) | (three_light & runs)
     in_runs = windows.bit_count() + (windows ^ windows >> 1).bit_count()
     # Windows of 7 marked at their last module: 1 x 1 0 1 y 1 with x != y, and 3 light
     # modules before (7-9 positions up) or after (1-3 down).
-    odd = dark & dark << 2
     found = odd & odd << 4 & not_dark << 3 & (dark << 4 ^ dark) << 1
     found &= three_light << 7 | three_light >> 3
     return 50 * found.bit_count() + 4 * in_runs
