@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from tests.oracles import bwipp_matrices, zint_modules
 from tests.photos import draw, photo
 from tiaoma import ai
 from tiaoma._reed_solomon import Field, Uncorrectable
-from tiaoma.readers import _hanxin_modes
+from tiaoma.readers import _hanxin_locate, _hanxin_modes
 from tiaoma.readers.hanxin import (
     HanXinError,
     decode_modules,
@@ -416,3 +417,80 @@ def test_doubtful_modules_are_erased_to_correct_more() -> None:
     assert read.text == text
     assert read.corrected[0] == check // 2 + 2
     assert read.unused_error_correction == 0.0
+
+
+# --- bounded work: images made to look like finders everywhere (security review) -------------
+
+
+def _finder_tile(side: int) -> np.ndarray:
+    """The top-left finder and a light row and column, tiled at one pixel a module:
+    thousands of finder-like cores."""
+    tile = np.zeros((8, 8), dtype=bool)
+    tile[:7, :7] = hanxin.function_pattern(1)[:7, :7]
+    return np.tile(tile, (side // 8 + 1, side // 8 + 1))[:side, :side]
+
+
+def _runs_tile(side: int) -> np.ndarray:
+    """Rows of 2:1:1:1:1 runs (five dark rows, one light): finder cuts everywhere, and one
+    big finder so that some cut's module is large (the crossing reach it once set for all)."""
+    line = np.tile(np.array([1, 1, 0, 1, 0, 1, 0], dtype=bool), side // 7 + 1)[:side]
+    block = np.array([line] * 5 + [np.zeros(side, dtype=bool)])
+    dark = np.tile(block, (side // 6 + 1, 1))[:side]
+    dark[20:132, 20:132] = False
+    dark[27:125, 27:125] = np.kron(hanxin.function_pattern(1)[:7, :7], np.ones((14, 14), bool))
+    return dark
+
+
+CRAFTED = {
+    "finder tile": lambda: _finder_tile(2000),
+    "finder tile, 3 pixels a module": lambda: np.kron(_finder_tile(667), np.ones((3, 3), bool)),
+    "runs with one big finder": lambda: _runs_tile(2000),
+    "black and white noise": lambda: np.random.default_rng(24).random((2000, 2000)) > 0.5,
+    "checkerboard": lambda: np.indices((2000, 2000)).sum(axis=0) % 2 == 0,
+}
+
+
+@pytest.mark.parametrize("name", CRAFTED)
+def test_crafted_images_read_as_nothing_in_bounded_memory(name: str) -> None:
+    # 4 million pixels (the most tiaoma.scan gives the reader) of finder-like runs took
+    # 5-18 s and 0.7-1.2 GB before the cuts were capped and pooled before the big arrays
+    image = np.where(CRAFTED[name](), 0, 255).astype(np.uint8)
+    tracemalloc.start()
+    try:
+        reads = read_hanxin(image)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert reads == []
+    assert peak < 250 * 2**20, f"{peak / 2**20:.0f} MB"
+
+
+def test_the_caps_stop_early_and_keep_the_best_supported(monkeypatch: pytest.MonkeyPatch) -> None:
+    image = photo(_zint("CAPS 上限", 7, 2), pixels=4)
+    dark = image < 128
+    every = _hanxin_locate._candidates(dark, dark, 2)
+    assert len(every) >= 4  # the four cores at least
+    monkeypatch.setattr(_hanxin_locate, "MAX_CANDIDATES", 3)
+    assert _hanxin_locate._candidates(dark, dark, 2) == every[:3]
+    monkeypatch.setattr(_hanxin_locate, "MAX_CUTS", 10)  # more cuts than this: the pass stops
+    assert _hanxin_locate._candidates(dark, dark, 2) == []
+    assert read_hanxin(image) == []
+
+
+def test_out_of_time_says_so_and_keeps_what_was_read() -> None:
+    image = photo(_zint("TIME 时间", 3, 1), pixels=4)
+    with pytest.raises(HanXinError) as refused:
+        read_hanxin(image, seconds=0.0)
+    assert refused.value.code == "hanxin-out-of-time"
+    assert "秒" in refused.value.message_zh
+    assert "0 s" in str(refused.value)
+    assert [r.text for r in read_hanxin(image, seconds=30.0)] == ["TIME 时间"]
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [(0, 0), (50, 0), (0, 50, 3), (22, 400), (1, 4_000_001), (6_000_001, 1), (30, 4_000_000)],
+)
+def test_degenerate_shapes_read_as_nothing(shape: tuple[int, ...]) -> None:
+    assert read_hanxin(np.zeros(shape, dtype=np.uint8)) == []
+    assert read_hanxin(np.full(shape, 255, dtype=np.uint8)) == []

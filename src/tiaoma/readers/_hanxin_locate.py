@@ -79,9 +79,9 @@ BAND_PIXELS = 1 << 18
 CROSS_CHUNK = 1 << 15
 #: Cells (best supported first) looked at for a core's light ring, at most, and at a time;
 #: and the candidates kept (a symbol has four cores; :data:`CANDIDATES` are tried).
-RING_CHECKS = 8192
-RING_CHUNK = 512
-MAX_CANDIDATES = 400
+RING_CHECKS = 32_768
+RING_CHUNK = 2048
+MAX_CANDIDATES = 1000
 #: An assignment of the four finders is believed when this share of the finder patterns and
 #: separators (4 × 64 modules) comes out as expected.
 FINDER_AGREEMENT = 0.8
@@ -183,7 +183,10 @@ def _finder_cuts(dark: npt.NDArray[np.bool_]) -> tuple[Points, Points, Points]:
     padded = np.full((height, width + 2), 2, dtype=np.int8)
     padded[:, 1:-1] = dark
     flat = padded.reshape(-1)
-    starts = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+    # every run, the padding's first and last too (else the first and last row lose a cut
+    # that touches the image's edge, and so would each band's: see _cuts)
+    changes = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+    starts = np.concatenate([[0], changes, [flat.size]])
     lengths = np.diff(starts).astype(np.float64)
     values = flat[starts[:-1]]
     if lengths.size < 7:
@@ -232,8 +235,6 @@ def _cuts(
         if count > limit:
             return None
         found.append(((row + top) * step, column, unit))
-    if not found:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
     rows, columns, units = (np.concatenate(part) for part in zip(*found, strict=True))
     return rows, columns, units
 
