@@ -1070,33 +1070,37 @@ def _codewords(stream: str, version: int, level: int) -> bytes:
 
 
 @functools.cache
-def _line_layout(version: int) -> tuple[Grid, Indices, int, npt.NDArray[np.uint8]]:
-    """The lines of a version: the function pattern's modules in them; where each bit of the
-    codewords in block order sits in the rows and in the columns (``2 × bits``: the
-    interleaving of §5.8.2 and the placement at once); ones on the modules with two more
-    after them on their line (as packed: the last byte's spare bits follow); and what turns
-    the rows' modules into text, a blank line after each."""
+def _line_layout(version: int) -> tuple[Indices, int, npt.NDArray[np.uint8]]:
+    """The lines of a version: for each of their modules, which bit it takes from the
+    codewords in block order followed by the bits ``0`` and ``1`` (:data:`_LIGHT_DARK`) --
+    the interleaving of §5.8.2, the placement and the function pattern at once; ones on the
+    modules with two more after them on their line (as packed: the last byte's spare bits
+    follow); and what turns the rows' modules into text, a blank line after each."""
     size = side(version)
     stride = size + 3
     row, column = np.divmod(np.arange(size * size), size)
     across, down = row * stride + column, size * stride + column * stride + row
-    base = np.zeros(2 * size * stride, dtype=np.bool_)
-    pattern = function_pattern(version).reshape(-1)
-    base[across] = pattern
-    base[down] = pattern
-    spare = -base.size % 8
+    total = codeword_count(version)
+    light, dark = 8 * total, 8 * total + 1
+    source = np.full(2 * size * stride, light, dtype=np.intp)  # the gaps, light modules
+    pattern = np.where(function_pattern(version).reshape(-1), dark, light)
+    source[across] = pattern
+    source[down] = pattern
+    woven = np.concatenate([np.arange(first, total, 13) for first in range(13)])
+    bits = (8 * woven[:, None] + np.arange(8)).reshape(-1)  # each placed bit's in blocks
+    positions = data_positions(version)[: 8 * total]
+    source[across[positions]] = bits
+    source[down[positions]] = bits
+    spare = -source.size % 8
     line = (1 << 3 + size) - (1 << 3)
     modules = sum(line << stride * i for i in range(2 * size)) << spare
     runs = modules & modules << 1 & modules << 2
-    total = codeword_count(version)
-    woven = np.concatenate([np.arange(first, total, 13) for first in range(13)])
-    source = (8 * woven[:, None] + np.arange(8)).reshape(-1)  # each placed bit's in blocks
-    positions = np.empty(8 * total, dtype=np.intp)
-    positions[source] = data_positions(version)[: 8 * total]
     text = np.full((size, stride), ord("\n"), dtype=np.uint8)
     text[:, :size] = ord("0")
-    places = np.stack([across[positions], down[positions]])
-    return _frozen(base), _frozen(places), runs, _frozen(text.reshape(-1))
+    return _frozen(source), runs, _frozen(text.reshape(-1))
+
+
+_LIGHT_DARK = b"\x40"  # the bits 0 and 1 after the codewords, for the function pattern
 
 
 @functools.lru_cache(maxsize=64)
@@ -1141,9 +1145,9 @@ def _placed(codewords: bytes, version: int, level: int, mask: int | None) -> Gri
     """Place the codewords (in block order), write the function information and mask:
     ``mask`` or the one of least penalty, scored on the whole symbol with its function
     information (as Zint does; ties go to the lower mask). The symbol as lines."""
-    base, places, runs, _ = _line_layout(version)
-    lines = base.copy()
-    lines[places] = np.unpackbits(np.frombuffer(codewords, dtype=np.uint8)).view(np.bool_)
+    source, runs, _ = _line_layout(version)
+    bits = np.unpackbits(np.frombuffer(codewords + _LIGHT_DARK, dtype=np.uint8)).view(np.bool_)
+    lines = bits[source]
     masks, packed_masks = _line_masks(version, level)
     if mask is None:
         placed = int.from_bytes(np.packbits(lines).tobytes(), "big")
@@ -1155,7 +1159,7 @@ def _placed(codewords: bytes, version: int, level: int, mask: int | None) -> Gri
 
 def _row_texts(lines: Grid, version: int) -> list[str]:
     """The rows of a symbol's lines as text, ``1`` dark."""
-    text = _line_layout(version)[3]
+    text = _line_layout(version)[2]
     rows = (lines[: text.size].view(np.uint8) | text).tobytes().decode("ascii").split("\n\n\n")
     rows.pop()
     return rows
