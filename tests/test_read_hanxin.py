@@ -477,7 +477,7 @@ def test_the_caps_stop_early_and_keep_the_best_supported(monkeypatch: pytest.Mon
     assert read_hanxin(image) == []
 
 
-def test_out_of_time_says_so_and_keeps_what_was_read() -> None:
+def test_out_of_time_says_so() -> None:
     image = photo(_zint("TIME 时间", 3, 1), pixels=4)
     with pytest.raises(HanXinError) as refused:
         read_hanxin(image, seconds=0.0)
@@ -485,6 +485,25 @@ def test_out_of_time_says_so_and_keeps_what_was_read() -> None:
     assert "秒" in refused.value.message_zh
     assert "0 s" in str(refused.value)
     assert [r.text for r in read_hanxin(image, seconds=30.0)] == ["TIME 时间"]
+
+
+def test_out_of_time_keeps_what_was_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    left = np.asarray(draw(_zint("LEFT 左", 3, 1)))
+    canvas = np.full((left.shape[0], 2 * left.shape[1]), 255, dtype=np.uint8)
+    canvas[:, : left.shape[1]] = left
+    canvas[:, left.shape[1] :] = np.asarray(draw(_zint("RIGHT 右", 3, 1)))
+    assert len(read_hanxin(canvas)) == 2
+    read_at = _hanxin_locate._read_at
+    done: list[object] = []
+
+    def reading(*args: object) -> object:
+        done.append(read_at(*args))  # type: ignore[arg-type]
+        return done[-1]
+
+    monkeypatch.setattr(_hanxin_locate, "_read_at", reading)
+    monkeypatch.setattr(_hanxin_locate._Budget, "spent", lambda self: bool(done))
+    (read,) = read_hanxin(canvas)  # time ran out after the first symbol: it is kept
+    assert read.text in {"LEFT 左", "RIGHT 右"}
 
 
 @pytest.mark.parametrize(
