@@ -1104,10 +1104,10 @@ _LIGHT_DARK = b"\x40"  # the bits 0 and 1 after the codewords, for the function 
 
 
 @functools.lru_cache(maxsize=64)
-def _line_masks(version: int, level: int) -> tuple[npt.NDArray[np.bool_], tuple[int, ...]]:
-    """The four masks of a version as lines, each with its function information (on light
-    modules the masks leave alone), and packed: one XOR masks the placed data and writes
-    the function information."""
+def _line_masks(version: int, level: int) -> tuple[int, ...]:
+    """The four masks of a version as packed lines, each with its function information (on
+    light modules the masks leave alone): one XOR masks the placed data and writes the
+    function information."""
     size = side(version)
     stride = size + 3
     flat = _masks(version).reshape(4, -1).copy()
@@ -1118,8 +1118,7 @@ def _line_masks(version: int, level: int) -> tuple[npt.NDArray[np.bool_], tuple[
     lines = np.zeros((4, 2 * size * stride), dtype=np.bool_)
     lines[:, row * stride + column] = flat
     lines[:, size * stride + column * stride + row] = flat
-    packed = np.packbits(lines, axis=1)
-    return _frozen(lines), tuple(int.from_bytes(mask.tobytes(), "big") for mask in packed)
+    return tuple(int.from_bytes(mask.tobytes(), "big") for mask in np.packbits(lines, axis=1))
 
 
 def _penalty(dark: int, runs: int) -> int:
@@ -1141,26 +1140,27 @@ def _penalty(dark: int, runs: int) -> int:
     return 50 * found.bit_count() + 4 * in_runs
 
 
-def _placed(codewords: bytes, version: int, level: int, mask: int | None) -> Grid:
+def _placed(codewords: bytes, version: int, level: int, mask: int | None) -> int:
     """Place the codewords (in block order), write the function information and mask:
     ``mask`` or the one of least penalty, scored on the whole symbol with its function
-    information (as Zint does; ties go to the lower mask). The symbol as lines."""
+    information (as Zint does; ties go to the lower mask). The symbol as packed lines."""
     source, runs, _ = _line_layout(version)
     bits = np.unpackbits(np.frombuffer(codewords + _LIGHT_DARK, dtype=np.uint8)).view(np.bool_)
-    lines = bits[source]
-    masks, packed_masks = _line_masks(version, level)
-    if mask is None:
-        placed = int.from_bytes(np.packbits(lines).tobytes(), "big")
-        scores = [_penalty(placed ^ packed_mask, runs) for packed_mask in packed_masks]
-        mask = scores.index(min(scores))
-    lines ^= masks[mask]
-    return lines
+    placed = int.from_bytes(np.packbits(bits[source]).tobytes(), "big")
+    masks = _line_masks(version, level)
+    if mask is not None:
+        return placed ^ masks[mask]
+    candidates = [placed ^ packed_mask for packed_mask in masks]
+    scores = [_penalty(candidate, runs) for candidate in candidates]
+    return candidates[scores.index(min(scores))]
 
 
-def _row_texts(lines: Grid, version: int) -> list[str]:
-    """The rows of a symbol's lines as text, ``1`` dark."""
+def _row_texts(symbol: int, version: int) -> list[str]:
+    """The rows of a symbol's packed lines as text, ``1`` dark."""
     text = _line_layout(version)[2]
-    rows = (lines[: text.size].view(np.uint8) | text).tobytes().decode("ascii").split("\n\n\n")
+    packed = symbol.to_bytes((2 * text.size + 7) // 8, "big")  # rows, columns, spare bits
+    modules = np.unpackbits(np.frombuffer(packed, dtype=np.uint8), count=text.size)
+    rows = (modules | text).tobytes().decode("ascii").split("\n\n\n")
     rows.pop()
     return rows
 
