@@ -767,11 +767,10 @@ def read_image(
     pixels = int(shape[0]) * int(shape[1]) if len(shape) >= 2 else 0
     if pixels > limit:
         raise reader.HanXinError(_TOO_LARGE, pixels=pixels, limit=limit)
-    if len(shape) in (2, 3) and min(shape[:2]) < MIN_SIDE:
-        return []  # no symbol fits (and an empty image has nothing to threshold)
+    shrink = max(1, math.ceil(math.sqrt(pixels / WORK_PIXELS)))  # as _gray will
+    if len(shape) in (2, 3) and min(shape[:2]) // shrink < MIN_SIDE:
+        return []  # no symbol fits (an empty image, or a long thin strip once shrunk)
     gray, factor = _gray(image)
-    if min(gray.shape) < MIN_SIDE:
-        return []  # a long thin strip, shrunk: nothing left that a symbol could be
     budget = _Budget(seconds)
     failures: list[tuple[float, reader.HanXinError]] = []
     threshold = _threshold(gray)
