@@ -443,7 +443,7 @@ def _runs_tile(side: int) -> np.ndarray:
 
 CRAFTED = {
     "finder tile": lambda: _finder_tile(2000),
-    "finder tile, 3 pixels a module": lambda: np.kron(_finder_tile(667), np.ones((3, 3), bool)),
+    "finder tile, 3 pixels a module": lambda: np.kron(_finder_tile(666), np.ones((3, 3), bool)),
     "runs with one big finder": lambda: _runs_tile(2000),
     "black and white noise": lambda: np.random.default_rng(24).random((2000, 2000)) > 0.5,
     "checkerboard": lambda: np.indices((2000, 2000)).sum(axis=0) % 2 == 0,
