@@ -498,7 +498,11 @@ def test_symbol_facts() -> None:
     ("call", "error", "code", "english", "chinese"),
     [
         # 7,827 digits fill version 84 at L1 (Table B.1); one more does not fit.
-        (lambda: hanxin.hanxin("1" * 7828), InvalidLength, "hanxin_too_long",
+        (lambda: hanxin.hanxin("1" * 7828), InvalidLength, "hanxin_too_many",
+         "Data too long for Han Xin Code: 7,828 characters, and no symbol holds more than 7,827",
+         "汉信码容纳不下这些数据：共 7,828 个字符，任何符号最多容纳 7,827 个"),
+        # 4,351 letters need more codewords than version 84 has, though fewer than 7,828.
+        (lambda: hanxin.hanxin("A" * 4351), InvalidLength, "hanxin_too_long",
          "Data too long for Han Xin Code: it needs 3,265 data codewords, at most 3,264 at "
          "error correction level L1 in version 84",
          "汉信码容纳不下这些数据：需要 3,265 个数据码字，最多 3,264 个（纠错等级 L1，版本 84）"),
@@ -634,3 +638,14 @@ def test_search_shared_by_threads(monkeypatch: pytest.MonkeyPatch) -> None:
 
     with ThreadPoolExecutor(4) as pool:
         assert all(pool.map(work, (0, 50, 100, 150)))
+
+
+def test_text_no_symbol_holds_is_refused_before_the_mode_search() -> None:
+    """1 MB of text took 4-7 s to be refused after the whole mode search (attacker's review)."""
+    assert hanxin.hanxin("1" * hanxin.MOST_CHARACTERS).width == 189  # version 84 takes it
+    for text in ("1" * (hanxin.MOST_CHARACTERS + 1), "中" * 1_000_000):
+        with pytest.raises(InvalidLength) as refused:
+            hanxin.hanxin(text)
+        assert refused.value.code == "hanxin_too_many"
+        assert f"no symbol holds more than {hanxin.MOST_CHARACTERS:,}" in str(refused.value)
+        assert "任何符号最多容纳 7,827 个" in refused.value.message_zh

@@ -1170,6 +1170,11 @@ HANXIN_TOO_LONG = define(
     "Data too long for {symbology}: it needs {found} data codewords, at most {expected}",
     "{symbology_zh}容纳不下这些数据：需要 {found} 个数据码字，最多 {expected_zh}",
 )
+HANXIN_TOO_MANY = define(
+    "hanxin_too_many",
+    "Data too long for {symbology}: {found} characters, and no symbol holds more than {limit}",
+    "{symbology_zh}容纳不下这些数据：共 {found} 个字符，任何符号最多容纳 {limit} 个",
+)
 HANXIN_OPTION = define(
     "hanxin_option",
     "Invalid {option} {found!r} for Han Xin Code: expected {expected}",
@@ -1271,6 +1276,21 @@ def _fit(
     return chosen, level
 
 
+#: The most characters any symbol holds: digits, 3 to 10 bits, at version 84 and level L1.
+MOST_CHARACTERS = 7827
+
+
+def _check_length(data: object, *, gs1: bool) -> None:
+    """Refuse text no symbol can hold before the mode search spends seconds on it (1 MB
+    took 4-7 s to be refused): every character costs at least 10/3 bits."""
+    if not isinstance(data, str) or len(data) <= MOST_CHARACTERS:
+        return
+    symbology = Symbology.GS1_HANXIN if gs1 else Symbology.HANXIN
+    raise InvalidLength(HANXIN_TOO_MANY, symbology=symbology.label,
+                        symbology_zh=_NAMES_ZH[symbology], found=f"{len(data):,}",
+                        limit=f"{MOST_CHARACTERS:,}")  # fmt: skip
+
+
 def hanxin(
     data: str,
     *,
@@ -1296,6 +1316,7 @@ def hanxin(
     """
     level = _level(error_correction)
     _check_options(version, mask, eci)
+    _check_length(data, gs1=gs1)
     symbology, shown, stream = _stream(data, gs1=gs1, eci=eci)
     version, level = _fit(len(stream), level, version, symbology)
     rows = _row_texts(_placed(_codewords(stream, version, level), version, level, mask), version)
