@@ -37,10 +37,10 @@ mask of least penalty; GS1 data with ``gs1=True``.
 >>> hanxin("(01)06901234567892(17)261231(10)ABC123", gs1=True).symbology_identifier
 ']h2'
 >>> try:
-...     hanxin("1" * 8000)
+...     hanxin("A" * 4400)
 ... except InvalidLength as error:
 ...     print(error.message_zh)
-汉信码容纳不下这些数据：需要 3,336 个数据码字，最多 3,264 个（纠错等级 L1，版本 84）
+汉信码容纳不下这些数据：需要 3,302 个数据码字，最多 3,264 个（纠错等级 L1，版本 84）
 """
 
 from __future__ import annotations
