@@ -184,3 +184,19 @@ def test_an_image_longer_than_the_reader_takes_is_a_clear_refusal(client: Client
     status, page = _ask(client, thin.getvalue(), "thin.png")
     assert status == 400
     assert "只读取每边不超过 65535 像素的图像" in page
+
+
+def test_photos_have_a_limit_of_their_own_per_address(client: Client) -> None:
+    """Reading a photo may cost seconds of CPU: an address sends PHOTOS_PER_MINUTE a minute."""
+    from hall.lookup.views import PHOTOS_PER_MINUTE
+    from tests.hall.windows import start_early_in_a_window
+
+    blank = io.BytesIO()
+    Image.new("L", (200, 100), 255).save(blank, "PNG")
+    start_early_in_a_window()
+    for _ in range(PHOTOS_PER_MINUTE):
+        assert _ask(client, blank.getvalue(), "blank.png")[0] == 400  # read: no barcode
+    status, page = _ask(client, blank.getvalue(), "blank.png")
+    assert status == 429
+    assert "每个地址每分钟最多查询 10 次" in page
+    assert client.get("/query/photo/").status_code == 200  # the page itself is still served
