@@ -25,7 +25,7 @@ from tiaoma.symbols._databar_widths import symbol_character
 from tiaoma.symbols.base import Symbol, Symbology
 from tiaoma.symbols.choose import encode
 from tiaoma.verify import _databar, grading
-from tiaoma.verify.decode import NotDecoded, decode, element_widths
+from tiaoma.verify.decode import NotDecoded, decode, decode_expanded_row, element_widths
 from tiaoma.verify.grading import Verification, VerifyError, verify
 from tiaoma.verify.report import as_json
 
@@ -478,7 +478,7 @@ def test_a_stacked_symbol_whose_rows_do_not_agree_fails_every_scan() -> None:
     assert failure is not None
     assert failure[0] == "the finder pair does not agree with the characters' checksum"
     assert grading._stacked_data(rows[:1])[2] == grading._STACKED_HALF
-    reader = grading._row_reader(Symbology.DATABAR_STACKED, True, None, False, failure)
+    reader = grading._row_reader(Symbology.DATABAR_STACKED, rows[0].read, None, False, failure)
     with pytest.raises(NotDecoded, match="finder pair does not agree"):
         reader(tuple(scan_widths(databar.stacked("24012345600005"))))
 
@@ -487,11 +487,49 @@ def decode_row(modules: str, *, top: bool) -> _databar.StackedRow:
     return _databar.read_stacked_row([float(w) for w in element_widths(modules.strip("0"))], top)
 
 
-def test_expanded_stacked_is_not_graded_yet_and_says_so() -> None:
-    symbol = encode("(01)96901234567895(3202)000150(10)ABC123", Symbology.DATABAR_EXPANDED_STACKED)
-    with pytest.raises(VerifyError, match="GS1 DataBar other than Expanded Stacked") as raised:
-        _graded(_pixels(symbol))
-    assert "扩展层排式以外的 GS1 DataBar" in raised.value.message_zh
+EXPANDED_STACKED = [
+    (databar.expanded_stacked("(01)96901234567895(3202)000150(10)ABC123"), 3, False),
+    (databar.expanded_stacked("(01)96901234567895(3202)000150(10)ABC123", segments=2), 6, False),
+    (databar.expanded_stacked("(01)09501101020917(8200)http://www.abc.net", segments=6), 3,
+     False),
+    (composite.encode("(01)96901234567895(3202)000150(10)ABC123|(21)XYZ",
+                      linear_kind="databar-expanded-stacked"), 3, True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("symbol", "rows", "linked"), EXPANDED_STACKED,
+                         ids=["4-segments", "2-segments", "6-segments", "cc"])  # fmt: skip
+def test_each_row_of_expanded_stacked_is_graded(symbol: Symbol, rows: int, linked: bool) -> None:
+    """Rows read left to right whichever way they were drawn (every other row of an even
+    number of segments runs right to left, the last row of an odd number of pairs does not);
+    the finder sequence puts them together."""
+    graded = _graded(_pixels(symbol))
+    (zxing,) = read(_png(_pixels(symbol)))
+    assert graded.decoded_data == zxing.data == graded.data
+    assert graded.symbology == "GS1 DataBar Expanded Stacked"
+    assert sorted({scan.symbol_row for scan in graded.scans}) == list(range(1, rows + 1))
+    assert len(graded.scans) == 10 * rows
+    assert graded.grade.value == 4.0
+    assert graded.linked is linked
+    assert graded.verdicts[-1].required == "1.5/10/660"
+
+
+def test_expanded_stacked_rows_that_do_not_make_a_symbol() -> None:
+    """A row missing, or a row of another symbol: the finder sequence says so (as every row
+    reads forwards)."""
+    rows = [r.modules for r in databar.expanded_stacked(EXPANDED[3], segments=2).rows
+            if r.height > 1]  # fmt: skip
+    other = [r.modules for r in databar.expanded_stacked(EXPANDED[7], segments=2).rows
+             if r.height > 1]  # fmt: skip
+    read = [decode_expanded_row([float(w) for w in element_widths(m.strip("0"))]) for m in rows]
+    foreign = decode_expanded_row([float(w) for w in element_widths(other[1].strip("0"))])
+    assert _databar.expanded_stacked_data(read)[1] == EXPANDED[3]
+    with pytest.raises(_databar.DataBarFailed, match="finder patterns"):
+        _databar.expanded_stacked_data(read[:-1])
+    with pytest.raises(_databar.DataBarFailed, match="finder patterns A1 E2 B1 D2, expected A1 C2"):
+        _databar.expanded_stacked_data([read[0], foreign, *read[2:]])
+    with pytest.raises(NotDecoded, match=r"1 \+ 21 per pair of characters"):
+        decode_expanded_row([1.0] * 9)
 
 
 def test_a_stacked_symbol_without_rows_to_measure_is_refused(
@@ -499,8 +537,21 @@ def test_a_stacked_symbol_without_rows_to_measure_is_refused(
 ) -> None:
     """zxing-cpp read it, but no band of the image reads as one of its rows (as when its
     rows are too short or too damaged to hold a scan): refused with the reader's reading."""
-    monkeypatch.setattr(grading, "_stacked_rows", lambda reflect, settings: [])
+    monkeypatch.setattr(grading, "_stacked_rows", lambda reflect, settings, expanded: [])
     with pytest.raises(VerifyError) as raised:
         _graded(_pixels(STACKED[0][0]))
     assert raised.value.code == "verify-no-bars"
     assert "(01)24012345678905 was read but its bars could not be measured" in str(raised.value)
+
+
+def test_expanded_stacked_rows_of_two_symbols_fail_the_grading_with_the_reason() -> None:
+    rows = [r.modules for r in databar.expanded_stacked(EXPANDED[3], segments=2).rows
+            if r.height > 1]  # fmt: skip
+    other = databar.expanded_stacked(EXPANDED[7], segments=2).rows[4].modules
+    read = [decode_expanded_row([float(w) for w in element_widths(m.strip("0"))])
+            for m in (rows[0], other, *rows[2:])]  # fmt: skip
+    found = grading._stacked_data([grading._Row(None, one, 8.0) for one in read])  # type: ignore[arg-type]
+    assert found[:2] == (None, False)
+    assert found[2] is not None
+    assert found[2][0] == "finder patterns A1 E2 B1 D2, expected A1 C2 B1 D2"
+    assert found[2][1] == "寻像图形为 A1 E2 B1 D2，应为 A1 C2 B1 D2"

@@ -35,6 +35,7 @@ A composite symbol's linear component reads the same, its linkage flag set
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Sequence
 from itertools import pairwise
@@ -51,11 +52,14 @@ __all__ = [
     "READ",
     "Character",
     "DataBarFailed",
+    "ExpandedRow",
     "Read",
     "StackedRow",
     "expanded_data",
+    "expanded_stacked_data",
     "omni_data",
     "read_expanded",
+    "read_expanded_row",
     "read_limited",
     "read_omni",
     "read_stacked_row",
@@ -87,10 +91,10 @@ class Read(NamedTuple):
 READ = 1 << 29
 
 
-def _count(name: str, expected: str, found: int) -> DataBarFailed:
+def _count(name: str, expected: str, found: int, expected_zh: str = "") -> DataBarFailed:
     return DataBarFailed(
         f"expected {expected} elements for {name}, found {found}",
-        f"{name} 应有 {expected} 个元素，实为 {found} 个",
+        f"{name} 应有 {expected_zh or expected} 个元素，实为 {found} 个",
         progress=-1,
     )
 
@@ -385,24 +389,29 @@ _FINDER_NAMES = sorted(set(_EXPANDED_FINDERS.values()))
 _FINDER_INDEX = {edges: _FINDER_NAMES.index(name) for edges, name in _EXPANDED_FINDERS.items()}
 
 
-def _expanded_pairs(count: int) -> tuple[int, bool]:
+def _expanded_pairs(count: int, lead: int = 1) -> tuple[int, bool]:
     """Full pairs and whether a last half pair (a character and its finder) follows, from the
-    number of elements (guard bar, pairs of 21, half pair of 13, one or two guard elements)."""
+    number of elements: ``lead`` guard elements (the guard bar; a row of Expanded Stacked
+    that begins dark has its guard's space too), pairs of 21, a half pair of 13, one or two
+    guard elements."""
     for guard in (1, 2):
-        body = count - 1 - guard
+        body = count - lead - guard
         pairs, rest = divmod(body, 21)
-        if body > 0 and rest in (0, 13) and (1 + body) % 2 != guard % 2:
+        if body > 0 and rest in (0, 13) and (lead + body) % 2 != guard % 2:
             return pairs, rest == 13
-    raise _count("GS1 DataBar Expanded", "1 + 21 per pair of characters + 1 or 2", count)
+    raise _count("GS1 DataBar Expanded", "1 + 21 per pair of characters + 1 or 2", count,
+                 "1 + 每对字符 21 + 1 或 2")  # fmt: skip
 
 
-def _expanded_characters(widths: Sequence[float]) -> tuple[list[Character], list[str], float]:
-    pairs, half = _expanded_pairs(len(widths))
+def _expanded_characters(
+    widths: Sequence[float], lead: int = 1
+) -> tuple[list[Character], list[str], float]:
+    pairs, half = _expanded_pairs(len(widths), lead)
     characters: list[Character] = []
     finders: list[str] = []
     margins: list[float] = []
     for pair in range(pairs + half):
-        start = 1 + 21 * pair
+        start = lead + 21 * pair
         places = [(start, False)] + ([(start + 13, True)] if pair < pairs else [])
         finder, margin = _pattern(widths[start + 8 : start + 13], 15, _FINDER_INDEX,
                                   _where(f"finder {pair + 1}", f"第 {pair + 1} 个寻像图形",
@@ -624,3 +633,57 @@ def expanded_data(bits: str) -> tuple[bool, str]:
         raise DataBarFailed(
             f"the data {shown} is no GS1 element string", f"数据 {shown} 不是 GS1 元素串", READ
         ) from None
+
+
+# --- Expanded Stacked: rows read one by one, the symbol from all of them ---------------------
+
+
+class ExpandedRow(NamedTuple):
+    """One row of Expanded Stacked read left to right: its characters and finders as the
+    symbol orders them, read forwards and, where that also reads, backwards (a row drawn
+    right to left reads backwards: its pairs in reverse, each finder turned), V, and its
+    width in modules from its first bar to its last."""
+
+    readings: tuple[tuple[tuple[Character, ...], tuple[str, ...]], ...]
+    margin: float
+    modules: int
+
+
+def _turned(name: str) -> str:
+    return f"{name[0]}{3 - int(name[1])}"
+
+
+def read_expanded_row(widths: Sequence[float]) -> ExpandedRow:
+    """A row of Expanded Stacked (a guard, one or more pairs, a guard), in the direction the
+    widths are given; the row may begin light (as the linear symbol) or dark."""
+    failures = []
+    for lead in (1, 2):
+        try:
+            characters, finders, margin = _expanded_characters(widths, lead)
+        except DataBarFailed as failed:
+            failures.append(failed)
+            continue
+        forward = (tuple(characters), tuple(finders))
+        backward = (tuple(characters[::-1]), tuple(_turned(name) for name in finders[::-1]))
+        guard = len(widths) - lead - 21 * (len(characters) // 2) - 13 * (len(characters) % 2)
+        modules = lead + 17 * len(characters) + 15 * len(finders) + guard
+        readings = (forward, backward) if len(characters) % 2 == 0 else (forward,)
+        return ExpandedRow(readings, margin, modules)
+    raise max(failures, key=lambda failed: failed.progress)
+
+
+def expanded_stacked_data(rows: Sequence[ExpandedRow]) -> tuple[bool, str]:
+    """The linkage flag and element string of Expanded Stacked's rows, top to bottom: the
+    first way of reading each row (forwards or backwards) under which the finder sequence and
+    the mod 211 check agree."""
+    failures = []
+    for choice in itertools.product(*(row.readings for row in rows)):
+        characters = [character for reading in choice for character in reading[0]]
+        finders = [name for reading in choice for name in reading[1]]
+        try:
+            values = _expanded_checked(characters, finders)
+        except DataBarFailed as failed:
+            failures.append(failed)
+            continue
+        return expanded_data("".join(format(value, "012b") for value in values))
+    raise failures[0]  # as every row reads forwards

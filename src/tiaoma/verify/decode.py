@@ -77,7 +77,10 @@ from tiaoma.symbols import code39, code128, itf, upcean
 from tiaoma.symbols.base import Symbology
 from tiaoma.verify import _databar as _databar_read
 
-__all__ = ["Decoded", "NotDecoded", "decode", "decode_stacked_row", "element_widths"]
+__all__ = [
+    "Decoded", "NotDecoded", "decode", "decode_expanded_row", "decode_stacked_row",
+    "element_widths",
+]  # fmt: skip
 
 _NOT_DECODED = define("verify-not-decoded", "{reason}", "译码失败：{reason_zh}")
 
@@ -854,6 +857,17 @@ def decode_stacked_row(widths: Sequence[float], top: bool) -> tuple[_databar_rea
         else:
             return row, reverse
     raise _best_failure(failures, len(values))
+
+
+def decode_expanded_row(widths: Sequence[float]) -> _databar_read.ExpandedRow:
+    """One row of GS1 DataBar Expanded Stacked, left to right (its readings forwards and
+    backwards: which is right, only the symbol's finder sequence tells). Raises
+    :class:`NotDecoded`."""
+    values = _validated(widths)
+    try:
+        return _databar_read.read_expanded_row(values)
+    except _databar_read.DataBarFailed as failed:
+        raise _not_decoded(failed.reason, failed.reason_zh) from None
 
 
 def decode(widths: Sequence[float], symbology: Symbology | None = None) -> Decoded:

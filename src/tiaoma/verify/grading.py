@@ -27,11 +27,13 @@ The steps and their sources:
   their light guard modules as their quiet zones (ISO/IEC 24724 needs no more); a composite
   symbol's linear component is graded as that symbol, its 2D component is not (ISO/IEC 15415,
   :mod:`tiaoma.verify.matrix`, does not read it either).
-- GS1 DataBar Stacked and Stacked Omnidirectional: each row is found as a band of image rows
-  showing one pattern of bars and graded as a linear symbol (ten scans in its own height,
-  each decoding its row, the symbol's data once both rows read together); the symbol's grade
-  is its lowest row's. This is our reading of ISO/IEC 24724 §8.3 (stacked symbols: each row
-  after ISO/IEC 15416), whose text could not be read. Expanded Stacked is not graded yet.
+- GS1 DataBar Stacked, Stacked Omnidirectional and Expanded Stacked: each row is found as a
+  band of image rows showing one pattern of bars (the page upright first, as the reader saw
+  it) and graded as a linear symbol: ten scans in its own height, each decoding its row, the
+  symbol's data once all its rows read together (Expanded Stacked's rows forwards or
+  backwards, as its finder sequence says); the symbol's grade is its lowest row's. This is
+  our reading of ISO/IEC 24724 §8.3 (stacked symbols: each row after ISO/IEC 15416), whose
+  text could not be read.
 
 What is our reading, not the standard's text: the grey level of a pixel taken in proportion to
 reflectance unless calibrated; a dark run that reaches into a quiet zone ends the scan there;
@@ -54,7 +56,14 @@ from tiaoma.render.layout import NOMINAL_MODULE_MM, UPC_EAN
 from tiaoma.symbols.base import Symbology
 from tiaoma.symbols.choose import encode
 from tiaoma.verify import _databar, grades, image
-from tiaoma.verify.decode import Decoded, NotDecoded, decode, decode_stacked_row, element_widths
+from tiaoma.verify.decode import (
+    Decoded,
+    NotDecoded,
+    decode,
+    decode_expanded_row,
+    decode_stacked_row,
+    element_widths,
+)  # fmt: skip
 from tiaoma.verify.grades import Grade
 from tiaoma.verify.profile import Analysed, analyse
 
@@ -83,9 +92,9 @@ _NO_SYMBOL = define(
 _NOT_LINEAR = define(
     "verify-not-linear",
     "{source}: found {found}; grading covers EAN/UPC, ITF, Code 128, Code 39 and GS1 DataBar "
-    "other than Expanded Stacked (ISO/IEC 15416)",
-    "{source}：找到 {found}；质量分级适用于 EAN/UPC、ITF、Code 128、Code 39 和扩展层排式以外的 "
-    "GS1 DataBar（ISO/IEC 15416）",
+    "(ISO/IEC 15416)",
+    "{source}：找到 {found}；质量分级适用于 EAN/UPC、ITF、Code 128、Code 39 和 GS1 DataBar"
+    "（ISO/IEC 15416）",
 )
 _INDEX = define(
     "verify-index", "{source}: symbol {index} asked for, {count} found",
@@ -129,6 +138,7 @@ QUIET_ZONES = {
     Symbology.DATABAR_OMNI: (1, 0), Symbology.DATABAR_TRUNCATED: (1, 0),
     Symbology.DATABAR_LIMITED: (1, 5), Symbology.DATABAR_EXPANDED: (1, 0),
     Symbology.DATABAR_STACKED: (0, 0), Symbology.DATABAR_STACKED_OMNI: (0, 0),
+    Symbology.DATABAR_EXPANDED_STACKED: (0, 0),
 }  # fmt: skip
 GRADABLE = {symbology.label: symbology for symbology in QUIET_ZONES}
 #: (name, Chinese name, minimum symbol grade, aperture or None for any, wavelengths)
@@ -160,7 +170,8 @@ _GS1_ITF14_NARROW: _Requirement = (
 )  # fmt: skip
 _DATABAR = frozenset({Symbology.DATABAR_OMNI, Symbology.DATABAR_TRUNCATED,
                       Symbology.DATABAR_LIMITED, Symbology.DATABAR_EXPANDED,
-                      Symbology.DATABAR_STACKED, Symbology.DATABAR_STACKED_OMNI})  # fmt: skip
+                      Symbology.DATABAR_STACKED, Symbology.DATABAR_STACKED_OMNI,
+                      Symbology.DATABAR_EXPANDED_STACKED})  # fmt: skip
 
 PARAMETERS = (
     ("decode", "译码"), ("symbol_contrast", "符号反差"), ("minimum_reflectance", "最低反射率"),
@@ -468,7 +479,8 @@ def _verify_one(page: Image.Image, found: scan.Found, index: int,
 
 # --- GS1 DataBar Stacked and Stacked Omnidirectional: each row graded as a symbol -----------
 
-_STACKED = frozenset({Symbology.DATABAR_STACKED, Symbology.DATABAR_STACKED_OMNI})
+_STACKED = frozenset({Symbology.DATABAR_STACKED, Symbology.DATABAR_STACKED_OMNI,
+                      Symbology.DATABAR_EXPANDED_STACKED})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -484,37 +496,76 @@ class _Row:
     """A row of a stacked symbol: its bars, its reading on the middle line, its X."""
 
     bars: image.Bars
-    read: _databar.StackedRow
+    read: _databar.StackedRow | _databar.ExpandedRow
     x_px: float
 
 
-def _stacked_rows(reflect: NDArray[np.float64], settings: _Settings) -> list[_Row]:
+def _row_readings(widths: tuple[float, ...],
+                  expanded: bool) -> list[_databar.StackedRow | _databar.ExpandedRow]:  # fmt: skip
+    """What a line across one row reads: an Expanded Stacked row, or a top or bottom row of
+    Stacked (either way round)."""
+    if expanded:
+        return [decode_expanded_row(widths)]
+    readings: list[_databar.StackedRow | _databar.ExpandedRow] = []
+    for top in (True, False):
+        try:
+            readings.append(decode_stacked_row(widths, top)[0])
+        except NotDecoded:
+            continue
+    return readings
+
+
+def _stacked_rows(reflect: NDArray[np.float64], settings: _Settings,
+                  expanded: bool) -> list[_Row]:  # fmt: skip
     """The bands of rows showing the same bars (:func:`tiaoma.verify.image.bands`) whose
-    middle line reads as a row of GS1 DataBar Stacked, top to bottom."""
-    rows = []
+    middle line reads as a row of the symbol, top to bottom."""
+    rows: list[_Row] = []
     for band in image.bands(reflect):
         start, stop = max(band.left - 3, 0), min(band.right + 3, reflect.shape[1])
         middle = band.top + band.height / 2
         values = image.sample_line(reflect, middle, start, stop, settings.aperture_px)
-        for top in (True, False):
-            try:
-                analysed = analyse(values.tolist(), sample_mm=1.0)
-                read, _ = decode_stacked_row(analysed.widths_mm, top)
-            except (NotDecoded, ValueError):
-                continue
-            rows.append(_Row(band, read, sum(analysed.widths_mm) / read.modules))
-            break
+        try:
+            analysed = analyse(values.tolist(), sample_mm=1.0)
+            readings = _row_readings(analysed.widths_mm, expanded)
+        except (NotDecoded, ValueError):
+            continue
+        if not readings:
+            continue
+        read = readings[0]
+        row = _Row(band, read, sum(analysed.widths_mm) / read.modules)
+        if rows and _same_row(rows[-1], row):  # one row found as two bands (a flaw across it)
+            row = replace(rows[-1], bars=replace(rows[-1].bars, bottom=band.bottom))
+            rows.pop()
+        rows.append(row)
     return rows
 
 
+def _same_row(above: _Row, below: _Row) -> bool:
+    def values(row: _Row) -> tuple[int, ...]:
+        read = row.read
+        characters = read.characters if isinstance(read, _databar.StackedRow) else (
+            read.readings[0][0])  # fmt: skip
+        return tuple(character.value for character in characters)
+
+    return values(above) == values(below)
+
+
 def _stacked_data(rows: list[_Row]) -> tuple[str | None, bool, tuple[str, str] | None]:
-    """The symbol's data and linkage flag from a top and a bottom row read, or why not."""
-    tops = [row for row in rows if row.read.top]
-    bottoms = [row for row in rows if not row.read.top]
+    """The symbol's data and linkage flag from its rows read, or why not."""
+    expanded = [row.read for row in rows if isinstance(row.read, _databar.ExpandedRow)]
+    if expanded:
+        try:
+            flag, text = _databar.expanded_stacked_data(expanded)
+        except _databar.DataBarFailed as failed:
+            return None, False, (failed.reason, failed.reason_zh)
+        return text, flag, None
+    stacked = [row.read for row in rows if isinstance(row.read, _databar.StackedRow)]
+    tops = [row for row in stacked if row.top]
+    bottoms = [row for row in stacked if not row.top]
     if not tops or not bottoms:
         return None, False, _STACKED_HALF
     try:
-        data, linked = _databar.stacked_data(tops[0].read, bottoms[0].read)
+        data, linked = _databar.stacked_data(tops[0], bottoms[0])
     except _databar.DataBarFailed as failed:
         return None, False, (failed.reason, failed.reason_zh)
     return data, linked, None
@@ -523,21 +574,27 @@ def _stacked_data(rows: list[_Row]) -> tuple[str | None, bool, tuple[str, str] |
 _STACKED_HALF = (
     "the reference decode found only one of GS1 DataBar Stacked's two rows",
     "参考译码只找到 GS1 DataBar 层排式两行中的一行",
-)
+)  # Expanded Stacked's rows, too few or too many, fail its finder sequence instead
 
 
-def _row_reader(symbology: Symbology, top: bool, data: str | None, linked: bool,
+def _row_reader(symbology: Symbology, row: _databar.StackedRow | _databar.ExpandedRow,
+                data: str | None, linked: bool,
                 failure: tuple[str, str] | None) -> _Reader:  # fmt: skip
-    """A scan's reading of one row: the row decoded, and the symbol's data once both rows
+    """A scan's reading of one row: the row decoded, and the symbol's data once its rows
     read together (else the scan fails with the reason)."""
 
     def read(widths: tuple[float, ...]) -> Decoded:
-        row, backwards = decode_stacked_row(widths, top)
+        backwards = False
+        if isinstance(row, _databar.StackedRow):
+            read_row: _databar.StackedRow | _databar.ExpandedRow
+            read_row, backwards = decode_stacked_row(widths, row.top)
+        else:
+            read_row = decode_expanded_row(widths)
         if data is None:
             reason, reason_zh = failure or _STACKED_HALF
             raise NotDecoded(_STACKED_FAILED, reason=reason, reason_zh=reason_zh)
-        return Decoded(symbology, data, round(row.margin, 10), float(row.modules), None,
-                       reversed=backwards, linked=linked)  # fmt: skip
+        return Decoded(symbology, data, round(read_row.margin, 10), float(read_row.modules),
+                       None, reversed=backwards, linked=linked)  # fmt: skip
 
     return read
 
@@ -547,20 +604,24 @@ _STACKED_FAILED = define("verify-stacked", "{reason}", "译码失败：{reason_z
 
 def _verify_stacked(page: Image.Image, where: _Found, symbology: Symbology,
                     settings: _Settings) -> Verification:  # fmt: skip
-    """Each row of Stacked (or Stacked Omnidirectional) graded as a linear symbol, ten scans
-    in its own height; the symbol's grade the lowest row's (our reading of ISO/IEC 24724
-    §8.3, whose text could not be read)."""
+    """Each row of a stacked GS1 DataBar graded as a linear symbol, ten scans in its own
+    height; the symbol's grade the lowest row's (our reading of ISO/IEC 24724 §8.3, whose
+    text could not be read)."""
     found = where.found
-    reflect = image.reflectance(image.grey_array(where.turned), settings.calibration)
-    rows = _stacked_rows(reflect, settings)
-    if len(rows) < 2:  # the skew found across the rows can mislead: try it only upright
-        quarter = round(found.orientation / 90) * 90 % 360
-        upright, _ = image.turn_page(page, np.empty((0, 2)), quarter)
-        upright_reflect = image.reflectance(image.grey_array(upright), settings.calibration)
-        upright_rows = _stacked_rows(upright_reflect, settings)
-        if len(upright_rows) > len(rows):
-            where = replace(where, turned=upright, angle=float(quarter))
-            reflect, rows = upright_reflect, upright_rows
+    expanded = symbology is Symbology.DATABAR_EXPANDED_STACKED
+    straightened = where
+    # upright first (turned by the reader's quarter only): the skew measured across rows and
+    # separators can mislead; then as straightened, for a symbol printed askew
+    quarter = round(found.orientation / 90) * 90 % 360
+    upright, _ = image.turn_page(page, np.empty((0, 2)), quarter)
+    where = replace(where, turned=upright, angle=float(quarter))
+    reflect = image.reflectance(image.grey_array(upright), settings.calibration)
+    rows = _stacked_rows(reflect, settings, expanded)
+    if len(rows) < 2:
+        turned = image.reflectance(image.grey_array(straightened.turned), settings.calibration)
+        turned_rows = _stacked_rows(turned, settings, expanded)
+        if len(turned_rows) > len(rows):
+            where, reflect, rows = straightened, turned, turned_rows
     if not rows:
         raise VerifyError(_NO_BARS, source=settings.source, symbology=found.symbology,
                           data=found.data)  # fmt: skip
@@ -570,7 +631,7 @@ def _verify_stacked(page: Image.Image, where: _Found, symbology: Symbology,
     scans = tuple(
         _scan(reflect, row.bars, number + SCANS * position, symbology=symbology, x_px=x_px,
               settings=settings, symbol_row=position + 1,
-              reader=_row_reader(symbology, row.read.top, data, linked, failure))
+              reader=_row_reader(symbology, row.read, data, linked, failure))
         for position, row in enumerate(rows) for number in range(1, SCANS + 1)
     )  # fmt: skip
     mm_per_px = 25.4 / settings.dpi
