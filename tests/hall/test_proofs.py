@@ -202,3 +202,17 @@ def test_a_brands_own_digital_link_resolver_is_the_products_code(
     check = product.proofs.get()
     assert (check.matches, check.passed) == (True, True)
     assert check.decoded == f"https://brand.example.cn/01/{product.gtin}"  # kept as read
+
+
+def test_a_proof_of_more_pixels_than_an_a4_scan_is_refused_unread(
+    clerk: Client, member: Member
+) -> None:
+    """A 99 KB PNG of 9,000 × 9,000 pixels cost 11 s and 1.4 GB to grade (attacker's review)."""
+    product = _allocate(member)
+    huge = io.BytesIO()
+    Image.new("L", (9000, 9000), 255).save(huge, "PNG")
+    huge.seek(0)
+    huge.name = "huge.png"
+    page = clerk.post(f"/products/{product.pk}/proof/", {"image": huge}, follow=True)
+    assert "81000000" in page.content.decode() or "81,000,000" in page.content.decode()
+    assert not product.proofs.exists()

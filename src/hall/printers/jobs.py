@@ -23,7 +23,7 @@ from hall.core.reasons import reason
 from hall.printers import retention
 from hall.printers.companies import PrinterError, require_approved, require_company
 from hall.printers.models import CertificateCheck, PrintingCompany, PrintJob
-from hall.products.artwork import PASSING_GRADE, UNREADABLE_PROOF
+from hall.products.artwork import PASSING_GRADE, PROOF_MAX_PIXELS, UNREADABLE_PROOF
 from tiaoma import gtin
 from tiaoma.errors import TiaomaError
 from tiaoma.render.layout import MAGNIFICATION_RANGE
@@ -161,7 +161,7 @@ def job_proof_grade(*, user: User, job_id: int, image: bytes, dpi: int | None) -
     job = job_of(user, job_id)
     _spend(company)
     try:
-        graded = verify(image, dpi=dpi)[0]
+        graded = verify(image, dpi=dpi, max_pixels=PROOF_MAX_PIXELS)[0]
     except VerifyError as error:
         if error.code not in UNREADABLE_PROOF:
             raise PrinterError(reason(error), code="proof_refused") from error

@@ -40,6 +40,9 @@ PASSING_GRADE = 1.5
 #: The verifier's answers for an image that is an image but holds no gradable barcode: the
 #: proof is kept as failed rather than refused (a blank or 2D-only print is a failed proof).
 UNREADABLE_PROOF = frozenset({"verify-no-symbol", "verify-not-linear"})
+#: The most pixels a proof may have: an A4 page scanned at 600 dpi (34.8 million). A larger one
+#: is refused before it is decoded, as the public photo query refuses more than 25 million.
+PROOF_MAX_PIXELS = 36_000_000
 
 
 class ArtworkError(HallError):
@@ -135,7 +138,7 @@ def proof_check(*, product: Product, actor: User | None, image: bytes, filename:
     which no gradable barcode is found. An upload that is not an image at all is refused."""
     require_member_role(actor)
     try:
-        graded = verify(image, dpi=dpi)[0]
+        graded = verify(image, dpi=dpi, max_pixels=PROOF_MAX_PIXELS)[0]
     except VerifyError as error:
         if error.code not in UNREADABLE_PROOF:
             raise ArtworkError(reason(error)) from error
@@ -164,7 +167,7 @@ def proof_check(*, product: Product, actor: User | None, image: bytes, filename:
 def _matrix_graded(image: bytes, dpi: int | None) -> MatrixGrade | None:
     """The proof graded as a 2D symbol (ISO/IEC 15415, GB/T 23704); None if it holds none."""
     try:
-        return grade_matrix(image, dpi=dpi)
+        return grade_matrix(image, dpi=dpi, max_pixels=PROOF_MAX_PIXELS)
     except VerifyError as error:
         if error.code in ("verify-no-matrix", "verify-not-matrix"):
             return None

@@ -326,17 +326,21 @@ def verify(
     wavelength: int = 670,
     calibration: image.Calibration | None = None,
     index: int | None = None,
+    max_pixels: int | None = None,
 ) -> list[Verification]:
     """Grade every linear symbol in the image's first page (or only the ``index``-th, from 1).
 
     ``dpi`` overrides the resolution the file states; ``aperture`` is the reference number of
     the synthetic aperture; ``wavelength`` (nm) is only recorded: an image's light is
-    whatever its scanner's was. :class:`VerifyError` says why an image cannot be graded."""
+    whatever its scanner's was; ``max_pixels`` bounds the page as
+    :func:`tiaoma.scan.read_images` does. :class:`VerifyError` says why an image cannot be
+    graded."""
     name = str(source) if isinstance(source, str | Path) else "<bytes>"
-    page, stated_dpi = scan.read_images(source, pages=1)[0]  # PDFium refuses a page-less PDF
+    # PDFium refuses a page-less PDF; max_pixels bounds the page as scan.read_images does
+    page, stated_dpi = scan.read_images(source, pages=1, max_pixels=max_pixels)[0]
     settings = _settings(name, stated_dpi if dpi is None else dpi, aperture, wavelength,
                          calibration)  # fmt: skip
-    found = scan.read(page)
+    found = scan.read(page)  # a Han Xin found tells a 2D symbol from bars that fit nothing
     gradable = [item for item in found if item.symbology in GRADABLE]
     if found and not gradable:
         kinds = ", ".join(sorted({item.symbology for item in found}))
