@@ -585,17 +585,19 @@ def _verify_matrix(args: argparse.Namespace, out: TextIO, linear: TiaomaError) -
 
 def _matrix_lines(graded: Any, lang: str) -> str:
     zh = lang == "zh"
-    verdicts = "; ".join(
-        f"{verdict.name_zh if zh else verdict.name} "
-        + {True: "合格" if zh else "pass", False: "不合格" if zh else "FAIL",
-           None: "不适用" if zh else "n/a"}[verdict.passed]
-        for verdict in graded.verdicts
-    )  # fmt: skip
+    verdicts = _verdicts_line(graded.verdicts, zh)
     lines = [f"{shown(graded.source)}: {graded.symbology} {graded.data}  {graded.result} "
              f"({graded.grade.letter})  {graded.size}  X {graded.x_mm:.3f} mm\n",
              f"  {verdicts}\n"]  # fmt: skip
     lines.extend(f"  - {chinese if zh else english}\n" for english, chinese in graded.advice)
     return "".join(lines)
+
+
+def _verdicts_line(verdicts: Any, zh: bool) -> str:
+    """The verdicts on one line: each requirement's name and whether the symbol meets it."""
+    said = {True: "合格" if zh else "pass", False: "不合格" if zh else "FAIL",
+            None: "不适用" if zh else "n/a"}  # fmt: skip
+    return "; ".join(f"{v.name_zh if zh else v.name} {said[v.passed]}" for v in verdicts)
 
 
 def _write_report(name: str, graded: list[Any], page: Callable[[Any], str]) -> None:
@@ -612,12 +614,7 @@ def _write_report(name: str, graded: list[Any], page: Callable[[Any], str]) -> N
 
 def _verify_lines(item: Any, lang: str) -> str:
     zh = lang == "zh"
-    verdicts = "; ".join(
-        f"{verdict.name_zh if zh else verdict.name} "
-        + {True: "合格" if zh else "pass", False: "不合格" if zh else "FAIL",
-           None: "不适用" if zh else "n/a"}[verdict.passed]
-        for verdict in item.verdicts
-    )  # fmt: skip
+    verdicts = _verdicts_line(item.verdicts, zh)
     x = "" if item.x_mm is None else f"  X {item.x_mm:.3f} mm"
     lines = [f"{shown(item.source)} #{item.index}: {item.symbology} {item.data}  "
              f"{item.result} ({item.grade.letter}){x}\n", f"  {verdicts}\n"]  # fmt: skip
