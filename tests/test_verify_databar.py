@@ -11,6 +11,7 @@ import io
 import random
 from collections.abc import Callable
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pytest
@@ -352,7 +353,7 @@ def test_a_spot_in_the_widest_space_raises_defects_monotonically() -> None:
     wide across the middle rows."""
     symbol = encode(*SYMBOLS[0])
     assert symbol.rows[0].modules[25:31] == "0" * 6  # the left finder's 6-module space
-    middle = MARGIN + 8 * 28
+    middle = MARGIN + 8 * encode(*SYMBOLS[0]).quiet_zone.left + 8 * 28
 
     def spotted(pixels: np.ndarray, grey: float) -> np.ndarray:
         out = pixels.copy()
@@ -373,7 +374,8 @@ def test_a_damaged_databar_grades_f_with_the_reason() -> None:
     reads the symbol above and below it; every scan finds two elements fewer and fails, the
     grade is 0 (F), the reason in both languages."""
     pixels = _pixels(encode(*SYMBOLS[0]))
-    pixels[MARGIN + 30 : MARGIN + 340, MARGIN + 8 * 25 : MARGIN + 8 * 31] = 0  # finder space
+    light = 8 * encode(*SYMBOLS[0]).quiet_zone.left  # the artwork's own light margin
+    pixels[MARGIN + 30 : MARGIN + 340, MARGIN + light + 8 * 25 : MARGIN + light + 8 * 31] = 0
     graded = _graded(pixels)
     assert (graded.grade.value, graded.grade.letter) == (0.0, "F")
     assert graded.scans[4].failure == (
@@ -550,3 +552,17 @@ def test_expanded_stacked_rows_of_two_symbols_fail_the_grading_with_the_reason()
     assert found[2] is not None
     assert found[2][0] == "finder patterns A1 E2 B1 D2, expected A1 C2 B1 D2"
     assert found[2][1] == "寻像图形为 A1 E2 B1 D2，应为 A1 C2 B1 D2"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: databar.omnidirectional("06936983800013"), lambda: databar.limited("00012345678905"),
+     lambda: databar.expanded("(01)06936983800013(10)ABC123")],
+)  # fmt: skip
+def test_tiaomas_own_artwork_grades_a_as_it_comes(make: Any) -> None:
+    """The PNG as tiaoma render writes it, no paper added round it: the artwork's 1X of light
+    each side lets the verifier see the last bar's edge (ISO/IEC 24724 asks for no quiet
+    zone, and a symbol ends in a bar)."""
+    symbol = make()
+    (graded,) = verify(artwork(symbol, geometry_for(symbol), "png", dpi=DPI))
+    assert graded.grade.letter == "A"

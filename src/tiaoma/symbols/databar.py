@@ -99,6 +99,12 @@ INSIDE_VALUES = 1597
 GUARD = (1, 1)
 
 
+#: ISO/IEC 24724 asks for no quiet zone: the guards are part of the symbol, and a symbol ends
+#: in a bar. Artwork still carries 1X of light each side, so that the last bar's edge is
+#: there to be measured by a verifier (tiaoma verify) whatever the file is placed on.
+LIGHT_MARGIN = QuietZone(1, 1)
+
+
 def _gtin14(value: str, symbology: Symbology) -> str:
     """The validated GTIN-14 of a GTIN of any length, or of an element string of AI (01) alone."""
     text = _text.halfwidth(_text.require_text(value)).strip()
@@ -155,7 +161,7 @@ def _hrt(number: str, width: int) -> tuple[TextItem, ...]:
 
 def _linear(symbology: Symbology, number: str, row: Row) -> Symbol:
     width = len(row.modules)
-    return Symbol(symbology, f"(01){number}", (row,), QuietZone(0, 0), text=_hrt(number, width))
+    return Symbol(symbology, f"(01){number}", (row,), LIGHT_MARGIN, text=_hrt(number, width))
 
 
 def omnidirectional(number: str, *, linked: bool = False) -> Symbol:
@@ -533,7 +539,7 @@ def expanded(data: str, *, linked: bool = False) -> Symbol:
         Symbology.DATABAR_EXPANDED,
         text,
         (row,),
-        QuietZone(0, 0),
+        LIGHT_MARGIN,
         text=(TextItem(text, width / 2, float(width)),),
     )
 
