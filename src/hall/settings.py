@@ -237,6 +237,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+#: The public query's answers cached in that Redis, never older than the last change
+#: (hall.lookup.answers); only with a Redis every app server shares.
+LOOKUP_CACHE = bool(_cache_url) and env_bool("HALL_LOOKUP_CACHE", default=True)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["hall.accounts.backends.MobileOrCardBackend"]

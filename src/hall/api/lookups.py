@@ -8,6 +8,7 @@ the ETag it holds gets 304 (hall.core.httpcache); they read the replica when the
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +27,6 @@ from hall.api.schemas import (
     PrefixAnswer,
     RegisterOut,
     refusals,
-    written,
 )
 from hall.core.errors import HallError, NotFound
 from hall.core.httpcache import public
@@ -58,14 +58,20 @@ RegisterKind = QueryEx[str, P(description=f"One kind of business only (all if no
 def gtin_lookup(request: HttpRequest, gtin: Gtin) -> HttpResponse:
     """Is the GTIN well formed, who issued its prefix, which member holds it, which product."""
     spend(request)
-    found = services.lookup_gtin(gtin)
+    status, body = services.gtin_answer(gtin)
+    if status == services.OK:  # the busiest path: GtinAnswer describes it, unchecked
+        return HttpResponse(body, content_type="application/json; charset=utf-8")
+    raise refused(json.loads(body))
+
+
+def refused(found: dict[str, Any]) -> HallError:
+    """The refusal of a GTIN that is malformed (the library's reason) or not registered (what
+    its prefix says)."""
     if not found["well_formed"]:
         error = found["error"]
-        raise HallError(error["message"], code=error["code"])
-    if not found["registered"]:
-        raise NotFound(found["message"], code="not_registered",
-                       details={"structure": found["structure"]})  # fmt: skip
-    return written(found)  # the busiest path: GtinAnswer describes it, unchecked
+        return HallError(error["message"], code=error["code"])
+    return NotFound(found["message"], code="not_registered",
+                    details={"structure": found["structure"]})  # fmt: skip
 
 
 @csrf_exempt  # as the API's own routes: no cookie authenticates it, and it changes nothing

@@ -1,8 +1,9 @@
 """Many new rows of one model at once (an import's products and their history).
 
-On PostgreSQL the rows go by COPY: ``bulk_create`` there sends every column as an array that
-psycopg quotes value by value in Python, which cost more than half of a 100,000-row import.
-COPY cannot return the new ids, so they are taken from the table's sequence first, in one query.
+On PostgreSQL the rows go by COPY, announced as hall.core.changes asks of SQL of our own:
+``bulk_create`` there sends every column as an array that psycopg quotes value by value in
+Python, which cost more than half of a 100,000-row import. COPY cannot return the new ids, so
+they are taken from the table's sequence first, in one query.
 Elsewhere (SQLite) ``bulk_create`` is already fast.
 """
 
@@ -13,6 +14,8 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.db import connection, models
+
+from hall.core.changes import announced
 
 M = TypeVar("M", bound=models.Model)
 
@@ -33,7 +36,7 @@ def insert(objects: Sequence[M]) -> list[M]:
     meta = model._meta
     fields = list(meta.concrete_fields)
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    with announced(model, objects), connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
                        "FROM generate_series(1, %s)", [meta.db_table, meta.pk.column,
                                                        len(objects)])  # fmt: skip

@@ -8,6 +8,7 @@ class LookupConfig(AppConfig):
 
     def ready(self) -> None:
         from hall.jobs import queue  # noqa: PLC0415 - apps load before their modules may
-        from hall.lookup import tasks  # noqa: PLC0415
+        from hall.lookup import tasks, watching  # noqa: PLC0415
 
+        watching.watch()
         queue.register("verify_file", tasks.verify_file_job)

@@ -2,13 +2,16 @@
 
 Each answer is a plain dict, the same for the pages and the JSON API: is the number well
 formed (the numbers library's reason if not), which organisation issued its prefix, which
-member holds the company prefix and is the membership valid, which product it is. Nothing is
-cached between saving and asking. Every query reads the alias hall.core.replicas chooses: with
-a read replica, what a member files is visible once the replica has it (a moment).
+member holds the company prefix and is the membership valid, which product it is.
+
+The answers for a GTIN, a prefix and a certificate are cached and never older than the last
+change (hall.lookup.answers: what is cached, how a change makes the old answer unreachable,
+and when the replica may answer); the others read the alias hall.core.replicas chooses.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -31,6 +34,7 @@ from hall.core.replicas import reading
 from hall.core.sizes import too_large
 from hall.core.typed import digits as typed_digits
 from hall.core.typed import typed
+from hall.lookup import answers
 from hall.members.facts import certificate_forms, mask_certificate, same_name
 from hall.members.models import CompanyPrefix, Member
 from hall.products.models import Product, display_gtin
@@ -133,6 +137,43 @@ def _error(error: TiaomaError) -> dict[str, Any]:
 
 def lookup_gtin(text: str) -> dict[str, Any]:
     """Everything known of a GTIN (8, 12, 13 or 14 digits)."""
+    answer: dict[str, Any] = json.loads(gtin_answer(text)[1])
+    return answer
+
+
+#: The status of a GTIN's answer through the API: found, malformed, not registered.
+OK, MALFORMED, NOT_REGISTERED = 200, 400, 404
+
+
+def gtin_answer(text: str) -> tuple[int, bytes]:
+    """A GTIN's answer (:func:`lookup_gtin`'s) as JSON, cached, and the API's status for it."""
+    number = _gtin14(text)
+    if number is None:  # malformed: the library says why, no database asked
+        return _written(_lookup_gtin(text, reading()))
+    kept = answers.answer("gtin", text, answers.gtin_scopes(number),
+                          lambda alias: b"%d %s" % _written(_lookup_gtin(text, alias)))  # fmt: skip
+    status, body = kept.split(b" ", 1)
+    return int(status), body
+
+
+def _written(answer: dict[str, Any]) -> tuple[int, bytes]:
+    status = OK if answer.get("registered") else MALFORMED if not answer["well_formed"] else (
+        NOT_REGISTERED)  # fmt: skip
+    return status, json.dumps(answer).encode()
+
+
+def _gtin14(text: str) -> str | None:
+    """The GTIN-14 a well-formed query names (its answer's scopes), at once for plain digits;
+    None for a query the library refuses."""
+    if text.isascii() and text.isdigit() and len(text) in (8, 12, 13, 14):
+        return text.zfill(14)
+    try:
+        return gtin.parse(text).gtin14
+    except TiaomaError:
+        return None
+
+
+def _lookup_gtin(text: str, alias: str) -> dict[str, Any]:
     try:
         parsed = gtin.parse(text)
     except TiaomaError as error:
@@ -140,7 +181,7 @@ def lookup_gtin(text: str) -> dict[str, Any]:
     number = parsed.gtin14
     answer: dict[str, Any] = {"query": text[:40], "well_formed": True, "gtin": parsed.value,
                               "gtin14": number, "structure": parsed.as_dict()}  # fmt: skip
-    prefix, member, product = _known(number)
+    prefix, member, product = _known(number, alias)
     answer["registered"] = prefix is not None
     answer["company_prefix"] = prefix
     answer["member"] = member
@@ -213,8 +254,8 @@ _MEMBER_AT, _PRODUCT_AT = 1, 2 + len(MEMBER_COLUMNS)
 _CONTAINED_AT = _PRODUCT_AT + len(PRODUCT_COLUMNS)
 
 
-def _known_row(number: str) -> tuple[Any, ...]:
-    with server_bound_cursor(reading()) as cursor:
+def _known_row(number: str, alias: str) -> tuple[Any, ...]:
+    with server_bound_cursor(alias) as cursor:
         cursor.execute(_KNOWN_SQL, {"gtin": number})
         rows = cursor.fetchall()
     return tuple(rows[0])  # one row always: the statement selects from (SELECT 1)
@@ -238,10 +279,10 @@ def server_bound_cursor(alias: str) -> Any:
 Known = tuple[str | None, dict[str, Any] | None, dict[str, Any] | None]
 
 
-def _known(number: str) -> Known:
+def _known(number: str, alias: str) -> Known:
     """The holder's prefix (or EAN-8 code), its member's facts and the filed product's facts
-    of a GTIN-14; None for what there is none of."""
-    row = _known_row(number)
+    of a GTIN-14, read from ``alias``; None for what there is none of."""
+    row = _known_row(number, alias)
     member = row[_MEMBER_AT : _PRODUCT_AT - 1]
     product = row[_PRODUCT_AT:_CONTAINED_AT]
     contained, contained_kind = row[_CONTAINED_AT:]
@@ -279,7 +320,14 @@ def lookup_prefix(text: str) -> dict[str, Any]:
     if not re.fullmatch(r"[0-9]{6,12}", digits):
         problem = {"code": "prefix_format", "message": _("厂商识别代码应为 6 至 12 位数字")}
         return {"query": digits, "well_formed": False, "error": problem}
-    found = (CompanyPrefix.objects.using(reading()).filter(prefix=digits)
+    made = lambda alias: json.dumps(_lookup_prefix(digits, alias)).encode()  # noqa: E731
+    kept = answers.answer("prefix", digits, answers.prefix_scopes(digits), made)
+    answer: dict[str, Any] = json.loads(kept)
+    return answer
+
+
+def _lookup_prefix(digits: str, alias: str) -> dict[str, Any]:
+    found = (CompanyPrefix.objects.using(alias).filter(prefix=digits)
              .select_related("member__branch").first())  # fmt: skip
     answer: dict[str, Any] = {"query": digits, "well_formed": True, "registered": found is not None}
     if found is not None:
@@ -293,8 +341,20 @@ def lookup_prefix(text: str) -> dict[str, Any]:
 def check_certificate(number: str, company: str) -> dict[str, Any]:
     """Is the certificate genuine and valid? Both the number and the company's name must match,
     so that a number alone reveals nothing (what printing companies must check)."""
-    member = (Member.objects.using(reading())
-              .filter(certificate_number__in=certificate_forms(number))
+    forms = certificate_forms(number)
+    scope = answers.certificate_scope(forms[0])
+    if scope is None:  # no digits: no certificate's number, nothing to keep
+        return _check_certificate(forms, company, reading())
+    query = json.dumps([forms[0], company[:200]])
+    kept = answers.answer("certificate", query, (scope,),
+                          lambda alias: json.dumps(_check_certificate(forms, company, alias))
+                          .encode())  # fmt: skip
+    answer: dict[str, Any] = json.loads(kept)
+    return answer
+
+
+def _check_certificate(forms: list[str], company: str, alias: str) -> dict[str, Any]:
+    member = (Member.objects.using(alias).filter(certificate_number__in=forms)
               .select_related("branch").first())  # fmt: skip
     if member is None or not same_name(member.name, company):
         return {"genuine": False, "message": _("查无此证书：证书编号与企业名称不符，或证书不存在")}

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hall.core.changes import AnnouncedQuerySet, announce_instances
 from hall.core.reasons import reason
 from tiaoma import uscc
 from tiaoma.errors import TiaomaError
@@ -40,6 +41,9 @@ class BranchOffice(models.Model):
     bank_account_name = models.CharField(_("开户名称"), max_length=100, blank=True)
     bank_name = models.CharField(_("开户银行"), max_length=100, blank=True)
     bank_account = models.CharField(_("银行账号"), max_length=40, blank=True)
+
+    #: Writes announced (hall.core.changes): the public query's answers show them.
+    objects = AnnouncedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("分支机构")
@@ -101,6 +105,9 @@ class Member(models.Model):
     #: Raised by each reissue (补办): the certificate printed says which edition it is.
     certificate_edition = models.PositiveSmallIntegerField(_("证书版次"), default=1)
 
+    #: Writes announced (hall.core.changes): the public query's answers show them.
+    objects = AnnouncedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("系统成员")
         verbose_name_plural = _("系统成员")
@@ -134,6 +141,9 @@ class CompanyPrefix(models.Model):
     #: A code renewed on its own (按码续展: a merged company's codes keep their own dates);
     #: empty while the code follows its member's validity.
     valid_until = models.DateField(_("单独续展的有效期至"), null=True, blank=True)
+
+    #: Writes announced (hall.core.changes): the public query's answers show them.
+    objects = AnnouncedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("厂商识别代码")
@@ -220,6 +230,9 @@ class Ean8Code(models.Model):
     product = models.CharField(_("产品"), max_length=200)
     allocated_on = models.DateField(_("分配日期"))
 
+    #: Writes announced (hall.core.changes): the public query's answers show them.
+    objects = AnnouncedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("缩短码")
         verbose_name_plural = _("缩短码")
@@ -241,3 +254,6 @@ class Filing(models.Model):
     class Meta:
         verbose_name = _("备案")
         verbose_name_plural = _("备案")
+
+
+announce_instances(BranchOffice, Member, CompanyPrefix, Ean8Code)

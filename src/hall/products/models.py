@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hall.core.changes import AnnouncedQuerySet, announce_instances
 from hall.members.facts import mask_mobile
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 
@@ -108,6 +109,9 @@ class Product(models.Model):
     #: Set on a discontinued product whose GTIN was given again under the legacy rule.
     superseded = models.BooleanField(_("编码已重新分配"), default=False)
     version = models.PositiveIntegerField(default=1)
+
+    #: Writes announced (hall.core.changes): the public query's answers show them.
+    objects = AnnouncedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("产品")
@@ -276,3 +280,6 @@ class GpcBrick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+announce_instances(Product)

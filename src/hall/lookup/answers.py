@@ -1,0 +1,354 @@
+"""The public query's answers, cached and never older than the last change (issue 25).
+
+A lookup's answer (a GTIN's, a company prefix's, a certificate check's) is kept in this
+process's memory in front of Redis, which every app server shares. Whether a kept answer may
+still be served is decided by *version tokens* in Redis, read on every lookup:
+
+- each answer depends on a few **scopes**: ``g:<GTIN-14>`` (the products filed under that
+  GTIN), ``r:<six digits>`` (the holders of the company prefixes and EAN-8 codes in that
+  region: every prefix a GTIN may fall under starts with the same six digits of its GTIN-14,
+  ``gtin14[1:7]``; a UPC prefix ``P`` is in ``0P[:5]``, an EAN-8 code ``N`` in ``00000N[0]``),
+  ``c:<certificate digits>`` (a certificate), and ``all`` (a branch's name, a key field
+  rewritten in bulk: everything);
+- each scope has a token (``v:<scope>``), a random string replaced at each change, and a
+  count of changes in flight (``p:<scope>``);
+- an answer is kept under its query with the tokens it was made under (its *stamp*), and
+  served only while they are still the scopes' tokens.
+
+A change is announced by the layers below (hall.core.changes) *before* it is written: its
+scopes' in-flight counts go up, and while any is above zero their lookups are answered from
+the primary database and not kept. *After its transaction commits* its scopes get new tokens
+and their counts go down (one Lua script, atomic in Redis). So a lookup that starts after a
+commit either sees the count (and asks the primary) or a new token (and no answer kept before
+it): the old answer is unreachable from the moment of the commit, on every app server,
+because every lookup asks Redis. A change that rolls back or a process that dies leaves its
+counts, which lapse after :data:`PENDING_SECONDS`; meanwhile those scopes are not cached.
+
+A reader's race is harmless: a lookup reads the tokens *before* the database, so an answer it
+makes from data older than a change carries the tokens from before that change, which no
+lookup after the commit holds. "Not registered" is an answer like any other: a prefix given
+out later is a change of its region.
+
+**Replicas**: a new token carries the primary's WAL position after the commit
+(``token@LSN``, when a replica is configured). An answer is made on the replica only when the
+replica has replayed past every LSN its scopes' tokens name; otherwise on the primary. A
+lookup inside a transaction, with a change in flight, with a token just created (its last
+change unknown) or with Redis unreachable also reads the primary.
+
+**Outages**: with Redis unreachable a lookup is answered from the database, uncached
+(counted ``outage``). A writer that cannot reach Redis logs an error; the answers' Redis
+must keep nothing on disk (the deployment kit's Redis runs without persistence), so that an
+outage ends with no answer kept from before it.
+
+Answers also depend on the day (membership valid until a date) and the language: both are in
+the key. Metrics: ``hall_lookup_answers_total{kind, outcome}`` (local, shared, miss, bypass,
+outage) and ``hall_lookup_invalidations_total{scope}`` (g, r, c, all).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.dispatch import receiver
+from django.utils import timezone, translation
+from prometheus_client import Counter
+
+from hall.core.replicas import REPLICA, reading
+
+__all__ = ["ALL", "Announcement", "answer", "certificate_scope", "enabled", "gtin_scopes",
+           "invalidate", "prefix_scopes", "region"]  # fmt: skip
+
+logger = logging.getLogger("hall.lookup.answers")
+
+#: Changed when an answer's shape changes: answers kept by an older hall are not read.
+FORMAT = "1"
+KEYS = f"tiaoma:q{FORMAT}:"
+ALL = "all"
+#: How long Redis keeps an answer (the day is in its key: no answer outlives its day by much).
+ANSWER_SECONDS = 26 * 3600
+#: How long a token lives unchanged: longer than any answer kept under it.
+TOKEN_SECONDS = 2 * ANSWER_SECONDS
+#: How long a change in flight keeps its scopes uncached if its commit never comes.
+PENDING_SECONDS = 600
+#: Answers this process keeps in its own memory (a GTIN's is about 1.5 KB).
+LOCAL_ANSWERS = 20_000
+#: Scopes per Lua call: a change of 100,000 products is not one long script in Redis.
+SCOPES_PER_CALL = 5_000
+
+ANSWERS = Counter("hall_lookup_answers", "Lookup answers by kind and where they came from: "
+                  "this process (local), Redis (shared), the database (miss), the database "
+                  "because a change was in flight or its token unknown (bypass), the database "
+                  "because Redis was unreachable (outage)", ["kind", "outcome"])  # fmt: skip
+INVALIDATIONS = Counter("hall_lookup_invalidations", "Scopes given a new token after a commit",
+                        ["scope"])  # fmt: skip
+
+_MARK = """
+for i = 1, #KEYS do
+  redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], ARGV[1])
+end
+"""
+_RELEASE = """
+local n = #KEYS / 2
+for i = 1, n do
+  redis.call('SET', KEYS[i], ARGV[1], 'EX', ARGV[2])
+  if redis.call('DECR', KEYS[n + i]) <= 0 then redis.call('DEL', KEYS[n + i]) end
+end
+"""
+
+
+def enabled() -> bool:
+    """Answers are cached only with a Redis every app server shares (``HALL_CACHE_URL``)."""
+    return bool(settings.LOOKUP_CACHE)
+
+
+# -- scopes --------------------------------------------------------------------------------------
+
+
+def region(gtin14: str) -> str:
+    return f"r:{gtin14[1:7]}"
+
+
+def gtin_scopes(gtin14: str) -> tuple[str, str]:
+    """What a GTIN's answer depends on: its products and its region's holders."""
+    return f"g:{gtin14}", region(gtin14)
+
+
+def prefix_region(prefix: str, kind: str) -> str:
+    """The region of the GTINs a company prefix (``ean``/``upc``) covers."""
+    return f"r:{prefix[:6]}" if kind == "ean" else f"r:0{prefix[:5]}"
+
+
+def ean8_region(number: str) -> str:
+    return f"r:00000{number[:1]}"
+
+
+def prefix_scopes(prefix: str) -> tuple[str, str]:
+    """A prefix lookup finds the digits as an EAN or a UPC prefix: both regions."""
+    return prefix_region(prefix, "ean"), prefix_region(prefix, "upc")
+
+
+def certificate_scope(number: str) -> str | None:
+    """A certificate's scope: its digits (物编注字第100001号, 第100001号 and 100001 are one)."""
+    digits = "".join(c for c in number if "0" <= c <= "9")
+    return f"c:{digits}" if digits else None
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+class _Local:
+    """This process's answers, the least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.kept: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, stamp: bytes) -> bytes | None:
+        with self.lock:
+            held = self.kept.get(key)
+            if held is None or held[0] != stamp:
+                return None
+            self.kept.move_to_end(key)
+            return held[1]
+
+    def put(self, key: str, stamp: bytes, body: bytes) -> None:
+        with self.lock:
+            self.kept[key] = (stamp, body)
+            self.kept.move_to_end(key)
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.kept.clear()
+
+
+LOCAL = _Local(LOCAL_ANSWERS)
+_counted: dict[tuple[str, str], Any] = {}
+
+
+def _count(kind: str, outcome: str) -> None:
+    series = _counted.get((kind, outcome))
+    if series is None:
+        series = _counted[(kind, outcome)] = ANSWERS.labels(kind, outcome)
+    series.inc()
+
+
+_client: list[Any] = []
+
+
+@receiver(setting_changed)
+def _forget(setting: str, **kwargs: Any) -> None:
+    """Another cache named (the tests' override_settings): its connection, no answer kept."""
+    if setting in ("CACHES", "LOOKUP_CACHE"):
+        _client.clear()
+        LOCAL.clear()
+
+
+def _redis() -> Any:
+    """The cache's own Redis connection (django-redis's client), found once per process."""
+    if not _client:
+        from django_redis import get_redis_connection  # noqa: PLC0415 - only with Redis
+
+        _client.append(get_redis_connection("default"))
+    return _client[0]
+
+
+Make = Callable[[str], bytes]
+
+
+def answer(kind: str, query: str, scopes: Sequence[str], make: Make) -> bytes:
+    """The answer to ``query`` (its bytes, as ``make(alias)`` writes them from the database
+    ``alias``), from this process, from Redis, or made now; see the module's description."""
+    if not enabled() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return make(reading())  # a transaction sees its own writes, which no one else may
+    named = (ALL, *scopes)
+    try:
+        values = _redis().mget([f"{KEYS}v:{s}" for s in named] + [f"{KEYS}p:{s}" for s in named])
+    except Exception as error:  # the client's connection errors: answered uncached
+        return _outage(kind, make, error)
+    tokens, in_flight = values[: len(named)], values[len(named) :]
+    if any(in_flight) or None in tokens:
+        if None in tokens:
+            _created([s for s, t in zip(named, tokens, strict=True) if t is None])
+        _count(kind, "bypass")
+        return make(DEFAULT_DB_ALIAS)
+    stamp = b"|".join(tokens)
+    key = f"{kind}:{translation.get_language()}:{timezone.localdate().isoformat()}:{query}"
+    body = LOCAL.get(key, stamp)
+    if body is not None:
+        _count(kind, "local")
+        return body
+    return _shared_or_made(kind, key, stamp, make)
+
+
+def _shared_or_made(kind: str, key: str, stamp: bytes, make: Make) -> bytes:
+    client = _redis()
+    try:
+        kept = client.get(KEYS + "a:" + key)
+    except Exception as error:
+        return _outage(kind, make, error)
+    if kept is not None and kept[: len(stamp) + 1] == stamp + b"\n":
+        body = bytes(kept[len(stamp) + 1 :])
+        _count(kind, "shared")
+    else:
+        body = make(_fresh_alias(stamp))
+        try:
+            client.set(KEYS + "a:" + key, stamp + b"\n" + body, ex=ANSWER_SECONDS)
+        except Exception as error:
+            return _outage(kind, lambda alias: body, error)
+        _count(kind, "miss")
+    LOCAL.put(key, stamp, body)
+    return body
+
+
+def _created(scopes: Iterable[str]) -> None:
+    """Tokens for scopes that have none (never changed, or expired): random, so that no answer
+    kept under a token lost before can match."""
+    pipe = _redis().pipeline(transaction=False)
+    for scope in scopes:
+        pipe.set(f"{KEYS}v:{scope}", secrets.token_hex(8), ex=TOKEN_SECONDS, nx=True)
+    try:
+        pipe.execute()
+    except Exception as error:
+        logger.warning("lookup cache: tokens not created (%s)", error)
+
+
+_last_outage = [0.0]
+
+
+def _outage(kind: str, make: Make, error: Exception) -> bytes:
+    now = timezone.now().timestamp()
+    if now - _last_outage[0] >= 60:
+        _last_outage[0] = now
+        logger.warning("lookup answers served uncached: Redis is unavailable (%s)", error)
+    _count(kind, "outage")
+    return make(DEFAULT_DB_ALIAS)
+
+
+def _fresh_alias(stamp: bytes) -> str:
+    """The replica when it has replayed every change the tokens name, else the primary."""
+    alias = reading()
+    if alias != REPLICA:
+        return alias
+    positions = [token.split(b"@", 1)[1].decode() for token in stamp.split(b"|") if b"@" in token]
+    if not positions or connections[REPLICA].vendor != "postgresql":
+        return alias
+    with connections[REPLICA].cursor() as cursor:
+        # NULL on a server that is not a standby: it is the primary itself.
+        cursor.execute("SELECT COALESCE(pg_last_wal_replay_lsn() >= "
+                       "(SELECT max(p) FROM unnest(%s::pg_lsn[]) AS p), true)",
+                       [positions])  # fmt: skip
+        caught_up = bool(cursor.fetchone()[0])
+    return REPLICA if caught_up else DEFAULT_DB_ALIAS
+
+
+# -- changing ------------------------------------------------------------------------------------
+
+
+class Announcement:
+    """A change's scopes, marked in flight now, given new tokens when its transaction commits
+    (hall.core.changes calls :meth:`done` after the write)."""
+
+    def __init__(self, scopes: Iterable[str]) -> None:
+        self.scopes = sorted(set(scopes))
+        self.marked = _run(_MARK, [f"{KEYS}p:{s}" for s in self.scopes], [PENDING_SECONDS])
+
+    def done(self) -> None:
+        if self.scopes:
+            transaction.on_commit(self._release, using=DEFAULT_DB_ALIAS)
+
+    def _release(self) -> None:
+        token = secrets.token_hex(8) + _committed_position()
+        for start in range(0, len(self.scopes), SCOPES_PER_CALL):
+            chunk = self.scopes[start : start + SCOPES_PER_CALL]
+            keys = [f"{KEYS}v:{s}" for s in chunk] + [f"{KEYS}p:{s}" for s in chunk]
+            _run(_RELEASE, keys, [token, TOKEN_SECONDS])
+        for scope in self.scopes:
+            INVALIDATIONS.labels(scope.split(":", 1)[0]).inc()
+
+
+def invalidate(scopes: Iterable[str]) -> Announcement | None:
+    """Announce a change of ``scopes`` (call :meth:`Announcement.done` after writing); None
+    when answers are not cached."""
+    return Announcement(scopes) if enabled() else None
+
+
+def _committed_position() -> str:
+    """``@LSN``: the primary's WAL position after a commit, for the replica to reach; empty
+    without a replica."""
+    if REPLICA not in connections.settings:
+        return ""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
+        return "@" + str(cursor.fetchone()[0])
+
+
+_scripts: dict[str, Any] = {}
+
+
+def _run(script: str, keys: list[str], args: list[Any]) -> bool:
+    """Run one of the Lua scripts on ``keys`` in chunks; False (and an error logged) when
+    Redis cannot be reached, which leaves the answers of these scopes as they were."""
+    try:
+        if script not in _scripts:
+            _scripts[script] = _redis().register_script(script)
+        for start in range(0, len(keys), SCOPES_PER_CALL * 2):
+            _scripts[script](keys=keys[start : start + SCOPES_PER_CALL * 2], args=args)
+    except Exception as error:
+        logger.error("lookup cache: a change was not announced to Redis (%s)", error)
+        return False
+    return True
