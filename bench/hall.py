@@ -66,6 +66,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from tiaoma import checksum
 
 URL = os.environ.get("TIAOMA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/tiaoma_bench")
+#: The bench's own Redis database (rate limits, the lookup cache), emptied at each run.
+CACHE_URL = "redis://127.0.0.1:6379/14"
 PRODUCTS = int(os.environ.get("TIAOMA_BENCH_PRODUCTS", "10000000"))
 SECONDS = int(os.environ.get("TIAOMA_BENCH_SECONDS", "10"))
 #: Each load test first runs this long unmeasured: caches filled, connections open, plans made.
@@ -125,7 +127,7 @@ def database_ready() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     os.environ.update(
         DATABASE_URL=URL, DJANGO_SETTINGS_MODULE="hall.settings",
-        HALL_SECRET_KEY=secrets.token_urlsafe(50), HALL_CACHE_URL="redis://127.0.0.1:6379/14",
+        HALL_SECRET_KEY=secrets.token_urlsafe(50), HALL_CACHE_URL=CACHE_URL,
         # Production settings refuse development SMS backends; the bench sends no message.
         HALL_SMS_BACKEND="http", HALL_SMS_URL="http://127.0.0.1:9/", HALL_SMS_TOKEN="bench",
         HALL_DATA_DIR=str(OUT / "data"), HALL_DB_CONN_MAX_AGE="600",
@@ -140,6 +142,14 @@ def database_ready() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def cache_emptied() -> None:
+    """The bench's Redis database emptied: the answers and tokens an earlier run kept (for the
+    same GTINs, drawn with the same seeds; or from the other size's database) would be hits."""
+    import redis
+
+    redis.Redis.from_url(CACHE_URL).flushdb()
 
 
 def generated() -> None:
@@ -437,8 +447,8 @@ def hit_rate(counts: Counter[str] | None) -> str:
         return "n/a"
     shown = ", ".join(f"{outcome} {counts[outcome]:,}" for outcome in OUTCOMES)
     others = total - sum(counts[outcome] for outcome in OUTCOMES)
-    return (f"{(counts['local'] + counts['shared']) / total:6.1%}   ({shown}"
-            f"{f', other {others:,}' if others else ''})")  # fmt: skip
+    return (f"{(counts['local'] + counts['shared']) / total:6.1%}   {shown}"
+            f"{f', other {others:,}' if others else ''}")  # fmt: skip
 
 
 def ceiling_rate(application: str, requests: Workload) -> float:
@@ -685,8 +695,8 @@ def job_verdicts(hall: OnTheHall, in_process: float) -> list[Verdict]:
     seconds = hall.batch_seconds
     return [
         Verdict(f"{'batch verification of 1,000,000 GTINs (job)':<44} {seconds:8.1f} s  "
-                f"(target < {BATCH_SECONDS:g} s; {BATCH_BEFORE_SECONDS:g} s before the "
-                f"cache)  {hall.batch_counts}", seconds < BATCH_SECONDS),
+                f"(target < {BATCH_SECONDS:g} s; README {BATCH_BEFORE_SECONDS:g} s)  "
+                f"{hall.batch_counts}", seconds < BATCH_SECONDS),
         Verdict(f"{'  (cache hit rate':<44} {hit_rate(hall.batch_answers)})", None),
         Verdict(f"{'  the same job in this process (no worker)':<44} {in_process:8.1f} s  "
                 f"(Celery / in process {seconds / in_process:4.2f}, target <= "
@@ -705,6 +715,7 @@ def main() -> int:
         return 1
     database_ready()
     generated()
+    cache_emptied()
     uniform, zipf = workloads()
     # The references before the load tests and again after them: the machine's pace drifts.
     statement_rate(WARM_UP), pgbench_rate(WARM_UP)
