@@ -275,7 +275,6 @@ Numbers = npt.NDArray[np.int64]
 class Workload:
     """A load test's requests: a file of GTIN-14s to warm up on, and another to measure."""
 
-    name: str
     warm: Path
     measured: Path
 
@@ -283,10 +282,10 @@ class Workload:
 def workloads() -> tuple[Workload, Workload]:
     """Uniform random GTINs over the generated products, and a Zipf(1.0) draw over them."""
     rng = np.random.default_rng(25)
-    uniform = Workload("uniform", OUT / "uniform-warm.txt", OUT / "uniform.txt")
+    uniform = Workload(OUT / "uniform-warm.txt", OUT / "uniform.txt")
     for path, count in ((uniform.warm, WARM_REQUESTS), (uniform.measured, REQUESTS)):
         path.write_bytes(gtin_lines(rng.integers(0, PRODUCTS, count)))
-    zipf = Workload("zipf", OUT / "zipf-warm.txt", OUT / "zipf.txt")
+    zipf = Workload(OUT / "zipf-warm.txt", OUT / "zipf.txt")
     draw = zipf_draw()
     for path, count in ((zipf.warm, WARM_REQUESTS), (zipf.measured, REQUESTS)):
         path.write_bytes(gtin_lines(draw(rng, count)))
