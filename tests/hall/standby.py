@@ -130,12 +130,13 @@ class Cluster:
 
     def caught_up(self, timeout: float = 10) -> None:
         """Wait until the standby has replayed all the primary has written until now."""
-        written = self.primary.query("SELECT pg_current_wal_lsn()::text")
-        _wait_until(
-            lambda: self.standby.query("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", written)
-            is True,
-            timeout, f"the standby to replay up to {written}", self.standby,
-        )  # fmt: skip
+        written = str(self.primary.query("SELECT pg_current_wal_lsn()::text"))
+        _wait_until(lambda: self._replayed(written), timeout,
+                    f"the standby to replay up to {written}", self.standby)  # fmt: skip
+
+    def _replayed(self, lsn: str) -> bool:
+        replayed = self.standby.query("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", lsn)
+        return replayed is True
 
 
 @contextmanager
