@@ -240,6 +240,9 @@ CACHES = {
 #: The public query's answers cached in that Redis, never older than the last change
 #: (hall.lookup.answers); only with a Redis every app server shares.
 LOOKUP_CACHE = bool(_cache_url) and env_bool("HALL_LOOKUP_CACHE", default=True)
+#: The busiest public routes through the lean path's middleware (hall.api.lean); off: every
+#: route through the full stack.
+LEAN_PATH = env_bool("HALL_LEAN_PATH", default=True)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["hall.accounts.backends.MobileOrCardBackend"]

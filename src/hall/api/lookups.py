@@ -1,9 +1,9 @@
 """The public lookups (商品条码查询): a GTIN, a company prefix, a certificate, the members by
 name and the published register. No key needed; a key raises the limit.
 
-Their answers are public: any cache may keep a 200 for five minutes, and a client that sends
-the ETag it holds gets 304 (hall.core.httpcache); they read the replica when there is one
-(hall.lookup.services). A request a cache answers is not counted against the limit.
+Their answers are public: any cache may keep a 200 but must ask again before using it, and a
+client that sends the ETag it holds gets 304 (hall.core.httpcache); the answers are never
+older than the last change (hall.lookup.answers).
 """
 
 from __future__ import annotations
@@ -45,9 +45,11 @@ NamePart = QueryEx[str, P(description="Part of a member's name, two characters a
                           example="杭州示例")]  # fmt: skip
 KINDS = ", ".join(services.register_kinds())  # the URLs load once the kinds are registered
 #: What the OpenAPI description says of every lookup's caching (hall.core.httpcache).
-CACHED = {"responses": {304: {"description": "Not Modified: the answer is still the one whose "
-                              "ETag was sent in If-None-Match. Every 200 carries its ETag and "
-                              "Cache-Control: public, max-age=300."}}}  # fmt: skip
+NOT_MODIFIED = ("Not Modified: the answer is still the one whose ETag was sent in "
+                "If-None-Match. Every 200 carries its ETag and Cache-Control: public, no-cache "
+                "(a cache asks again before each use: an answer is never older than the last "
+                "change).")  # fmt: skip
+CACHED = {"responses": {304: {"description": NOT_MODIFIED}}}
 RegisterKind = QueryEx[str, P(description=f"One kind of business only (all if not given): "
                               f"{KINDS}.", example="renewal")]  # fmt: skip
 

@@ -28,13 +28,19 @@ def _trusted(names: tuple[str, ...]) -> tuple[Network, ...]:
 
 
 def _is_trusted(address: str) -> bool:
+    return _among(address, tuple(settings.TRUSTED_PROXIES))
+
+
+@lru_cache(maxsize=4096)  # asked several times a request, of the same few addresses
+def _among(address: str, names: tuple[str, ...]) -> bool:
     ip = ipaddress.ip_address(address)  # a _valid one
-    return any(ip in network for network in _trusted(tuple(settings.TRUSTED_PROXIES)))
+    return any(ip in network for network in _trusted(names))
 
 
 _PORT = re.compile(r"^\[(?P<v6>[^\]]+)\](?::\d+)?$|^(?P<v4>[\d.]+):\d+$")
 
 
+@lru_cache(maxsize=4096)
 def _valid(address: str) -> str | None:
     """The address in its one written form: a port or brackets dropped, an IPv4 address
     mapped into IPv6 as itself, no IPv6 zone (PostgreSQL's inet has none)."""

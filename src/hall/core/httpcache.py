@@ -3,9 +3,12 @@
 may keep a copy.
 
 - :data:`PUBLIC`: the public query's JSON answers, the resolver's linksets and filed products'
-  pictures. Any cache (a CDN, nginx) may keep a 200 for five minutes; errors and refusals
-  (400, 404, 429) are never kept, nor an answer that sets a cookie. Answers in words vary on
-  ``Cookie``: the language is the visitor's cookie (hall.core.middleware).
+  pictures. Any cache (a CDN, nginx, the client's) may keep a 200 but must ask again before
+  each use (``no-cache``): the query's answers are never older than the last change
+  (hall.lookup.answers), and a copy kept for minutes would be; asking again with its ETag
+  costs a 304 without a body. Errors and refusals (400, 404, 429) are never kept, nor an
+  answer that sets a cookie. Answers in words vary on ``Cookie``: the language is the
+  visitor's cookie (hall.core.middleware).
 - :data:`PRIVATE`: a member's own files (barcode artwork): the member's browser only, which may
   keep them an hour, varying on ``Cookie`` so that the next person at the same browser asks.
 - :data:`REVALIDATED`: the query's HTML pages, which carry the visitor's CSRF token (the
@@ -29,9 +32,6 @@ from django.utils.http import quote_etag
 __all__ = ["PRIVATE", "PUBLIC", "PUBLIC_FILE", "REVALIDATED", "Policy", "cached",
            "digest", "page", "page_etag", "public", "unchanged"]  # fmt: skip
 
-#: How long a shared cache keeps a public answer: what a member files or changes shows in the
-#: public query within this time.
-PUBLIC_SECONDS = 300
 #: How long a member's browser keeps the member's artwork without asking.
 PRIVATE_SECONDS = 3600
 
@@ -56,9 +56,9 @@ class Policy:
         return ", ".join(words)
 
 
-PUBLIC = Policy({"public": True, "max_age": PUBLIC_SECONDS}, ("Cookie",))
+PUBLIC = Policy({"public": True, "no_cache": True}, ("Cookie",))
 #: A public file that holds no words: the same for every language.
-PUBLIC_FILE = Policy({"public": True, "max_age": PUBLIC_SECONDS})
+PUBLIC_FILE = Policy({"public": True, "no_cache": True})
 PRIVATE = Policy({"private": True, "max_age": PRIVATE_SECONDS}, ("Cookie",))
 REVALIDATED = Policy({"private": True, "no_cache": True}, ("Cookie",))
 

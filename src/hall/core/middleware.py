@@ -2,7 +2,8 @@
 
 ChosenLanguageMiddleware: Simplified Chinese unless the visitor chose English with the
 language switch. Django's LocaleMiddleware would follow the browser's Accept-Language and show
-an English browser English pages; the hall is Chinese first, so only the switch's cookie counts.
+an English browser English pages; the hall is Chinese first, so only the switch's cookie counts
+(and every answer varies on ``Cookie``).
 
 RefuseNul: a request with a NUL character is bad input, answered 400 before any view.
 
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from hall.core.errors import json_error
@@ -35,6 +37,11 @@ class ChosenLanguageMiddleware:
             request.LANGUAGE_CODE = language
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", language)
+        # The words follow the cookie: whoever keeps a copy keeps one per cookie.
+        if "Vary" in response:
+            patch_vary_headers(response, ("Cookie",))
+        else:
+            response["Vary"] = "Cookie"
         return response
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -55,9 +55,14 @@ def parse_request(request: HttpRequest) -> Link:
 
 def wants_json(request: HttpRequest) -> bool:
     """``linkType=all``, or an Accept header that prefers JSON to HTML."""
-    if request.GET.get("linkType") == "all":
+    return wants_json_by(request.META.get("QUERY_STRING", ""), request.headers.get("Accept", ""))
+
+
+def wants_json_by(query_string: str, accept: str) -> bool:
+    """:func:`wants_json` from the query string and the Accept header as they came (the lean
+    path decides on them before Django makes a request)."""
+    if QueryDict(query_string).get("linkType") == "all":
         return True
-    accept = request.headers.get("Accept", "")
     json_at = min((accept.find(t) for t in ("application/json", "application/linkset+json")
                    if t in accept), default=-1)  # fmt: skip
     return json_at >= 0 and ("text/html" not in accept or json_at < accept.find("text/html"))

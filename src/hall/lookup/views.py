@@ -2,7 +2,8 @@
 
 Asked again and again, they say when nothing changed (hall.core.httpcache): the pages, which
 carry the visitor's CSRF token, are the browser's own and answer 304 while unchanged; the
-resolver's linksets and the products' pictures may be kept by any cache for five minutes.
+resolver's linksets and the products' pictures may be kept by any cache, which asks again
+before each use (no answer older than the last change).
 """
 
 from __future__ import annotations

@@ -1,0 +1,148 @@
+"""The lean path (hall.api.lean): the busiest public routes answer exactly as the full stack
+does — the same body, status and headers (language, security, caching, error body, rate
+limit) — and every other route still goes through the full stack."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import RequestFactory, override_settings
+
+from hall.api.lean import SKIPPED, LeanHandler, is_lean, lean_middleware
+from hall.products.models import Product
+
+#: Headers made afresh for each answer.
+OWN = {"x-request-id"}
+pytestmark = pytest.mark.django_db
+
+
+class Answer:
+    def __init__(self, app: Any, environ: dict[str, Any]) -> None:
+        captured: list[Any] = []
+        chunks = app(environ, lambda status, headers: captured.extend([status, headers]))
+        self.body = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+        self.status = captured[0]
+        self.headers = {name.lower(): value for name, value in captured[1]}
+
+    def difference(self, other: Answer) -> dict[str, Any]:
+        names = (set(self.headers) | set(other.headers)) - OWN
+        return {"status": (self.status, other.status), "body": self.body == other.body,
+                **{n: (self.headers.get(n), other.headers.get(n)) for n in names
+                   if self.headers.get(n) != other.headers.get(n)}}  # fmt: skip
+
+    def same_as(self, other: Answer) -> bool:
+        ours = {k: v for k, v in self.headers.items() if k not in OWN}
+        theirs = {k: v for k, v in other.headers.items() if k not in OWN}
+        return (self.status, self.body, ours) == (other.status, other.body, theirs)
+
+
+@pytest.fixture(autouse=True)
+def _connections_kept() -> Iterator[None]:
+    """The test's transaction survives the handler's end of a request, as in Django's test
+    client (which disconnects the same receiver)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def full() -> WSGIHandler:
+    return WSGIHandler()
+
+
+@pytest.fixture(scope="module")
+def lean(full: WSGIHandler) -> LeanHandler:
+    return LeanHandler(full)
+
+
+def environ(method: str, path: str, **extra: Any) -> dict[str, Any]:
+    factory = RequestFactory()
+    request = getattr(factory, method.lower())(path, **extra)
+    return dict(request.environ)
+
+
+def both(full: WSGIHandler, lean: LeanHandler, method: str, path: str,
+         **extra: Any) -> tuple[Answer, Answer]:  # fmt: skip
+    return Answer(full, environ(method, path, **extra)), Answer(
+        lean, environ(method, path, **extra)
+    )
+
+
+@pytest.mark.parametrize(("method", "path", "extra"), [
+    ("GET", "/api/v1/gtins/6921234500019", {}),  # found
+    ("GET", "/api/v1/gtins/6921234500019", {"HTTP_COOKIE": "hall_language=en"}),
+    ("HEAD", "/api/v1/gtins/6921234500019", {}),
+    ("GET", "/api/v1/gtins/4006381333931", {}),  # not registered: what its prefix says
+    ("GET", "/api/v1/gtins/6921234500018", {}),  # a wrong check digit: the library's reason
+    ("GET", "/api/v1/gtins/69x", {}),  # nonsense
+    ("GET", "/01/06921234500019", {"QUERY_STRING": "linkType=all"}),
+    ("GET", "/01/06921234500019", {"HTTP_ACCEPT": "application/linkset+json"}),
+    ("GET", "/01/06921234500018", {"HTTP_ACCEPT": "application/json"}),
+    ("POST", "/api/v1/verify", {"data": json.dumps({"gtins": ["6921234500019", "12"]}),
+                                "content_type": "application/json"}),
+])  # fmt: skip
+@pytest.mark.usefixtures("filed")
+def test_the_lean_path_answers_as_the_full_stack(full: WSGIHandler, lean: LeanHandler,
+                                                  method: str, path: str,
+                                                  extra: dict[str, Any]) -> None:  # fmt: skip
+    whole, slim = both(full, lean, method, path, **extra)
+    assert is_lean(environ(method, path, **extra))
+    assert slim.same_as(whole), slim.difference(whole)
+    assert "x-request-id" in slim.headers
+    assert slim.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" in slim.headers
+
+
+def test_a_conditional_lookup_gets_304_on_the_lean_path(lean: LeanHandler, filed: Product) -> None:
+    first = Answer(lean, environ("GET", "/api/v1/gtins/6921234500019"))
+    assert first.status == "200 OK"
+    again = Answer(lean, environ("GET", "/api/v1/gtins/6921234500019",
+                                 HTTP_IF_NONE_MATCH=first.headers["etag"]))  # fmt: skip
+    assert (again.status, again.body) == ("304 Not Modified", b"")
+
+
+@pytest.mark.usefixtures("member")
+def test_a_flood_is_refused_on_the_lean_path_with_the_api_error(lean: LeanHandler) -> None:
+    with override_settings(RATE_LIMITS={"address_per_minute": 2, "key_per_minute": 5}):
+        answers = [Answer(lean, environ("GET", "/api/v1/gtins/6921234500019")) for _ in range(3)]
+    assert [a.status[:3] for a in answers] == ["200", "200", "429"]
+    refusal = json.loads(answers[2].body)["error"]
+    assert refusal["code"] == "rate_limited"
+    assert answers[2].headers["retry-after"].isdigit()
+
+
+def test_a_bad_host_is_refused_on_the_lean_path(full: WSGIHandler, lean: LeanHandler) -> None:
+    whole, slim = both(full, lean, "GET", "/api/v1/gtins/6921234500019",
+                       HTTP_HOST="evil.example")  # fmt: skip
+    # Both answer Django's refusal page (its menu differs: the lean path knows no login).
+    assert slim.status == whole.status == "400 Bad Request"
+    assert b"well_formed" not in slim.body  # no answer given
+
+
+def test_other_routes_and_pages_go_through_the_full_stack(lean: LeanHandler) -> None:
+    for method, path, extra in (("GET", "/query/gtin/", {"QUERY_STRING": "q=6921234500019"}),
+                                ("GET", "/01/06921234500019", {}),  # a browser: the page
+                                ("GET", "/api/v1/prefixes/69212345", {}),
+                                ("POST", "/api/v1/verify/jobs", {})):  # fmt: skip
+        assert not is_lean(environ(method, path, **extra))
+    page = Answer(lean, environ("GET", "/query/gtin/", QUERY_STRING="q=6921234500019"))
+    assert page.status == "200 OK"
+    assert "csrftoken" in page.headers.get("set-cookie", "")  # the full stack's CSRF cookie
+
+
+def test_the_lean_stack_is_the_full_one_less_what_it_skips_and_why() -> None:
+    from django.conf import settings
+
+    assert set(SKIPPED) <= set(settings.MIDDLEWARE)  # a renamed middleware is noticed
+    assert lean_middleware() == [m for m in settings.MIDDLEWARE if m not in SKIPPED]
+    assert all(reason for reason in SKIPPED.values())
