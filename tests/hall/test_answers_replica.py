@@ -77,6 +77,10 @@ def looked_up(environment: dict[str, str], change: str = "") -> dict[str, Any]:
     return in_a_process(environment, LOOKUP % {"gtin": GTIN, "change": change})
 
 
+def renamed(name: str) -> str:
+    return f'Product.objects.filter(gtin="{GTIN}").update(name="{name}")'
+
+
 def test_a_lagging_replica_never_answers_older_than_the_last_change(
     cluster: tuple[Cluster, dict[str, str]],
 ) -> None:
@@ -89,8 +93,7 @@ def test_a_lagging_replica_never_answers_older_than_the_last_change(
 
     made.pause_replay()
     try:
-        changed = looked_up(environment, 'Product.objects.filter(gtin="%s").update(name="新名称")'
-                            % GTIN)  # fmt: skip
+        changed = looked_up(environment, renamed("新名称"))
         # The replica still has the old row; the answer is the new one, made on the primary
         # because the change's token names a WAL position the replica has not reached.
         assert changed["on_replica"] == "旧名称"
@@ -102,6 +105,5 @@ def test_a_lagging_replica_never_answers_older_than_the_last_change(
     finally:
         made.resume_replay()
     made.caught_up()
-    after = looked_up(environment, 'Product.objects.filter(gtin="%s").update(name="第三名称")'
-                      % GTIN)  # fmt: skip
+    after = looked_up(environment, renamed("第三名称"))
     assert after["names"] == ["第三名称", "第三名称"]
