@@ -155,7 +155,7 @@ MIDDLEWARE = [
     "hall.core.metrics.RequestMetrics",
     "hall.core.clients.UntrustedProxyHeaders",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "hall.core.middleware.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hall.core.middleware.ChosenLanguageMiddleware",
