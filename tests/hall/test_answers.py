@@ -71,9 +71,9 @@ def test_not_registered_is_kept_until_the_prefix_is_given(member: Member) -> Non
     before = outcomes()
     for _ in range(3):
         assert lookup.lookup_gtin(gtin)["registered"] is False
-    # Its scopes had no tokens yet (never changed): made at the first lookup, which was not
-    # kept because the last change of its scopes was unknown.
-    assert counted(before) == {"bypass": 1, "miss": 1, "local": 1}
+    # Its scopes had no tokens yet (never changed): made at the first lookup, which the
+    # primary answered (the last change of its scopes unknown) and which was kept.
+    assert counted(before) == {"miss": 1, "local": 2}
     CompanyPrefix.objects.create(member=member, prefix="6934567", allocated_on=date.today())
     found = lookup.lookup_gtin(gtin)
     assert found["registered"] is True
@@ -145,3 +145,20 @@ def test_the_language_and_the_day_are_part_of_the_key(filed: Product) -> None:
     with translation.override("en"):
         english = lookup.lookup_gtin(filed.display_gtin)["product"]["status_text"]
     assert (chinese, english) == ("使用中", "In use")
+
+
+def test_the_address_limit_is_counted_with_the_tokens(filed: Product) -> None:
+    from django.test import RequestFactory
+
+    from hall.core import limits
+    from hall.core.errors import RateLimited
+
+    request = RequestFactory().get("/api/v1/gtins/x", REMOTE_ADDR="203.0.113.7")
+    with override_settings(RATE_LIMITS={"address_per_minute": 2, "key_per_minute": 2}):
+        for _ in range(2):
+            assert lookup.gtin_answer(filed.display_gtin, limits.address_charge(request))[0] == 200
+        with pytest.raises(RateLimited) as refused:
+            lookup.gtin_answer(filed.display_gtin, limits.address_charge(request))
+    assert refused.value.details["limit"] == 2
+    other = RequestFactory().get("/api/v1/gtins/x", REMOTE_ADDR="203.0.113.8")
+    assert lookup.gtin_answer(filed.display_gtin, limits.address_charge(other))[0] == 200

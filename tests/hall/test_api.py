@@ -223,12 +223,13 @@ class _RacedCache:
 def test_a_window_counts_every_request_when_two_start_it_at_once(
     monkeypatch: pytest.MonkeyPatch, expires: bool, count: int
 ) -> None:
+    owed = limits.Charge("rate:race:1", limit=10, cost=1, retry_after=60)
     cache.delete("rate:race:1")
-    assert limits._counted("rate:race:1", 1) == 1  # the window's first: made by add
-    assert limits._counted("rate:race:1", 1) == 2  # then one increment each
+    assert limits._counted(owed) == 1  # the window's first: made by add
+    assert limits._counted(owed) == 2  # then one increment each
     cache.delete("rate:race:1")
     monkeypatch.setattr(limits, "cache", _RacedCache(expires=expires))
-    assert limits._counted("rate:race:1", 1) == count
+    assert limits._counted(owed) == count
 
 
 @override_settings(RATE_LIMITS=MANY)

@@ -10,7 +10,7 @@ from ninja.security import APIKeyHeader
 
 from hall.accounts.models import ApiKey, digest
 from hall.core import limits
-from hall.core.errors import RateLimited, Unauthorised
+from hall.core.errors import Unauthorised
 from hall.members.models import Member
 
 #: "Last used" is written at most this often, not on every request of a busy key.
@@ -61,9 +61,7 @@ def spend(request: HttpRequest, cost: int = 1) -> None:
     else:
         verdict = limits.for_address(request, cost)
     if not verdict.allowed:
-        raise RateLimited(_("请求过于频繁：每分钟最多 %(limit)d 次") % {"limit": verdict.limit},
-                          details={"limit": verdict.limit,
-                                   "retry_after": verdict.retry_after})  # fmt: skip
+        raise limits.refusal(verdict)
 
 
 def key_of(request: HttpRequest) -> ApiKey:

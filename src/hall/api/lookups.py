@@ -28,6 +28,7 @@ from hall.api.schemas import (
     RegisterOut,
     refusals,
 )
+from hall.core import limits
 from hall.core.errors import HallError, NotFound
 from hall.core.httpcache import public
 from hall.lookup import services
@@ -59,8 +60,11 @@ RegisterKind = QueryEx[str, P(description=f"One kind of business only (all if no
 @decorate_view(public)
 def gtin_lookup(request: HttpRequest, gtin: Gtin) -> HttpResponse:
     """Is the GTIN well formed, who issued its prefix, which member holds it, which product."""
-    spend(request)
-    status, body = services.gtin_answer(gtin)
+    if request.headers.get("X-API-Key"):
+        spend(request)  # the key's own limit, once the key is found
+        status, body = services.gtin_answer(gtin)
+    else:  # the address's limit, counted with the answer's tokens: one round trip to Redis
+        status, body = services.gtin_answer(gtin, limits.address_charge(request))
     if status == services.OK:  # the busiest path: GtinAnswer describes it, unchecked
         return HttpResponse(body, content_type="application/json; charset=utf-8")
     raise refused(json.loads(body))

@@ -10,12 +10,15 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from hall.core.clients import client_address
+from hall.core.errors import RateLimited
 
 WINDOW_SECONDS = 60
 logger = logging.getLogger("hall.limits")
@@ -29,52 +32,108 @@ class Verdict:
     retry_after: int
 
 
-def spend(bucket: str, limit: int, cost: int = 1) -> Verdict:
-    """Count ``cost`` requests against ``bucket``; refused once the minute's ``limit`` is spent."""
+@dataclass(frozen=True)
+class Charge:
+    """A request's count against a bucket in this minute's window, before it is counted."""
+
+    key: str
+    limit: int
+    cost: int
+    retry_after: int
+
+    def verdict(self, used: int) -> Verdict:
+        return Verdict(used <= self.limit, self.limit, max(0, self.limit - used), self.retry_after)
+
+
+def charge(bucket: str, limit: int, cost: int = 1) -> Charge:
     now = time.time()
     window = int(now // WINDOW_SECONDS)
-    key = f"rate:{bucket}:{window}"
-    retry = int((window + 1) * WINDOW_SECONDS - now) + 1
+    return Charge(f"rate:{bucket}:{window}", limit, cost,
+                  int((window + 1) * WINDOW_SECONDS - now) + 1)  # fmt: skip
+
+
+def spend(bucket: str, limit: int, cost: int = 1) -> Verdict:
+    """Count ``cost`` requests against ``bucket``; refused once the minute's ``limit`` is spent."""
+    return settle(charge(bucket, limit, cost))
+
+
+def settle(owed: Charge) -> Verdict:
+    """Count a charge now (one round trip to Redis)."""
     try:
-        used = _counted(key, cost)
+        used = _counted(owed)
     except Exception as error:  # the cache's client errors (django-redis: ConnectionInterrupted)
-        _warn_unavailable(now, error)
-        return Verdict(True, limit, limit, retry)
-    return Verdict(used <= limit, limit, max(0, limit - used), retry)
+        return unavailable(owed, error)
+    return owed.verdict(used)
+
+
+def unavailable(owed: Charge, error: Exception) -> Verdict:
+    """A refused limit would refuse everyone: let requests through, and say so (once a minute)."""
+    now = time.time()
+    if now - _last_warning[0] >= WINDOW_SECONDS:
+        _last_warning[0] = now
+        logger.warning("rate limits are not counted: the cache is unavailable (%s)", error)
+    return Verdict(True, owed.limit, owed.limit, owed.retry_after)
 
 
 _last_warning = [0.0]
 
 
-def _warn_unavailable(now: float, error: Exception) -> None:
-    """A refused limit would refuse everyone: let requests through, and say so (once a minute)."""
-    if now - _last_warning[0] >= WINDOW_SECONDS:
-        _last_warning[0] = now
-        logger.warning("rate limits are not counted: the cache is unavailable (%s)", error)
+def redis_client() -> Any | None:
+    """The raw Redis client of the cache (django-redis), or None for another cache."""
+    if not hasattr(cache, "client") or not hasattr(cache.client, "get_client"):
+        return None
+    return cache.client.get_client(write=True)
 
 
-def _counted(key: str, cost: int) -> int:
-    """The window's count after adding ``cost``: one call to the cache (a round trip to Redis)
-    for every request but the window's first."""
+def queue(pipeline: Any, owed: Charge) -> None:
+    """Add the charge's count to a Redis pipeline that carries other commands (the lookup's
+    own): its result, the first of the two, goes to :meth:`Charge.verdict`."""
+    key = cache.make_key(owed.key)
+    pipeline.incrby(key, owed.cost)
+    pipeline.expire(key, WINDOW_SECONDS + 5, nx=True)
+
+
+def _counted(owed: Charge) -> int:
+    """The window's count after adding the charge: one round trip to Redis; through the cache's
+    own calls for another cache (development's per-process one)."""
+    client = redis_client()
+    if client is not None:
+        pipeline = client.pipeline(transaction=False)
+        queue(pipeline, owed)
+        return int(pipeline.execute()[0])
     try:
-        return cache.incr(key, cost)
+        return cache.incr(owed.key, owed.cost)
     except ValueError:  # the window's first request: no key yet
         pass
-    if cache.add(key, cost, WINDOW_SECONDS + 5):
-        return cost
+    if cache.add(owed.key, owed.cost, WINDOW_SECONDS + 5):
+        return owed.cost
     try:
-        return cache.incr(key, cost)  # another request made the key first
+        return cache.incr(owed.key, owed.cost)  # another request made the key first
     except ValueError:  # ... and it expired at once
-        cache.set(key, cost, WINDOW_SECONDS + 5)
-        return cost
+        cache.set(owed.key, owed.cost, WINDOW_SECONDS + 5)
+        return owed.cost
+
+
+def refusal(verdict: Verdict) -> RateLimited:
+    """The refusal of a request over its limit, saying the limit and when to try again."""
+    return RateLimited(
+        _("请求过于频繁：每分钟最多 %(limit)d 次") % {"limit": verdict.limit},
+        details={"limit": verdict.limit, "retry_after": verdict.retry_after},
+    )
+
+
+def address_charge(request: HttpRequest, cost: int = 1, *, bucket: str = "address",
+                   limit: int | None = None) -> Charge:  # fmt: skip
+    """The real client's (hall.core.clients) charge: the public query's by default."""
+    address = client_address(request) or "unknown"
+    per_minute = settings.RATE_LIMITS["address_per_minute"] if limit is None else limit
+    return charge(f"{bucket}:{address}", per_minute, cost)
 
 
 def for_address(request: HttpRequest, cost: int = 1, *, bucket: str = "address",
                 limit: int | None = None) -> Verdict:  # fmt: skip
-    """The real client's (hall.core.clients) requests a minute: the public query's by default."""
-    address = client_address(request) or "unknown"
-    per_minute = settings.RATE_LIMITS["address_per_minute"] if limit is None else limit
-    return spend(f"{bucket}:{address}", per_minute, cost)
+    """The real client's requests a minute: the public query's by default."""
+    return settle(address_charge(request, cost, bucket=bucket, limit=limit))
 
 
 def for_key(key_id: int, limit: int, cost: int = 1) -> Verdict:

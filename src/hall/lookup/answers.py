@@ -61,6 +61,7 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from prometheus_client import Counter
 
+from hall.core import limits
 from hall.core.replicas import REPLICA, reading
 
 __all__ = ["ALL", "Announcement", "answer", "certificate_scope", "enabled", "gtin_scopes",
@@ -207,24 +208,46 @@ def _redis() -> Any:
 Make = Callable[[str], bytes]
 
 
-def answer(kind: str, query: str, scopes: Sequence[str], make: Make) -> bytes:
+def answer(kind: str, query: str, scopes: Sequence[str], make: Make,
+           owed: limits.Charge | None = None) -> bytes:  # fmt: skip
     """The answer to ``query`` (its bytes, as ``make(alias)`` writes them from the database
-    ``alias``), from this process, from Redis, or made now; see the module's description."""
+    ``alias``), from this process, from Redis, or made now; see the module's description.
+
+    ``owed``: the request's rate-limit charge, counted in the same round trip to Redis as the
+    tokens are read; :class:`~hall.core.errors.RateLimited` when it is over its limit."""
     if not enabled() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        _settled(owed, None)
         return make(reading())  # a transaction sees its own writes, which no one else may
     named = (ALL, *scopes)
+    pipeline = _redis().pipeline(transaction=False)
+    if owed is not None:
+        limits.queue(pipeline, owed)
+    pipeline.mget([f"{KEYS}v:{s}" for s in named] + [f"{KEYS}p:{s}" for s in named])
     try:
-        values = _redis().mget([f"{KEYS}v:{s}" for s in named] + [f"{KEYS}p:{s}" for s in named])
+        results = pipeline.execute()
     except Exception as error:  # the client's connection errors: answered uncached
+        _settled(owed, error)
         return _outage(kind, make, error)
+    _settled(owed, None, results[0] if owed is not None else None)
+    key = f"{kind}:{translation.get_language()}:{timezone.localdate().isoformat()}:{query}"
+    return _by_tokens(kind, key, named, results[-1], make)
+
+
+def _by_tokens(kind: str, key: str, named: Sequence[str], values: list[bytes | None],
+               make: Make) -> bytes:  # fmt: skip
+    """The answer under the scopes' tokens and in-flight counts (``values``, as read)."""
     tokens, in_flight = values[: len(named)], values[len(named) :]
-    if any(in_flight) or None in tokens:
-        if None in tokens:
-            _created([s for s, t in zip(named, tokens, strict=True) if t is None])
+    if any(in_flight):  # a change is being written: the primary, nothing kept
         _count(kind, "bypass")
         return make(DEFAULT_DB_ALIAS)
-    stamp = b"|".join(tokens)
-    key = f"{kind}:{translation.get_language()}:{timezone.localdate().isoformat()}:{query}"
+    if None in tokens:  # never changed, or its token expired: no answer can be kept under it
+        try:
+            stamp = b"|".join(_created(named, tokens))
+        except Exception as error:
+            return _outage(kind, make, error)
+        # The last change of a scope without a token is not known: the primary answers.
+        return _made(kind, key, stamp, make, DEFAULT_DB_ALIAS)
+    stamp = b"|".join(t for t in tokens if t is not None)
     body = LOCAL.get(key, stamp)
     if body is not None:
         _count(kind, "local")
@@ -232,36 +255,58 @@ def answer(kind: str, query: str, scopes: Sequence[str], make: Make) -> bytes:
     return _shared_or_made(kind, key, stamp, make)
 
 
+def _settled(owed: limits.Charge | None, error: Exception | None, used: int | None = None) -> None:
+    """The charge's verdict: counted with the tokens (``used``), counted now (no Redis round
+    trip of ours to ride on), or let through (Redis away, the limits' rule)."""
+    if owed is None:
+        return
+    if error is not None:
+        verdict = limits.unavailable(owed, error)
+    elif used is None:
+        verdict = limits.settle(owed)
+    else:
+        verdict = owed.verdict(int(used))
+    if not verdict.allowed:
+        raise limits.refusal(verdict)
+
+
 def _shared_or_made(kind: str, key: str, stamp: bytes, make: Make) -> bytes:
-    client = _redis()
     try:
-        kept = client.get(KEYS + "a:" + key)
+        kept = _redis().get(KEYS + "a:" + key)
     except Exception as error:
         return _outage(kind, make, error)
-    if kept is not None and kept[: len(stamp) + 1] == stamp + b"\n":
-        body = bytes(kept[len(stamp) + 1 :])
-        _count(kind, "shared")
-    else:
-        body = make(_fresh_alias(stamp))
-        try:
-            client.set(KEYS + "a:" + key, stamp + b"\n" + body, ex=ANSWER_SECONDS)
-        except Exception as error:
-            return _outage(kind, lambda alias: body, error)
-        _count(kind, "miss")
+    if kept is None or kept[: len(stamp) + 1] != stamp + b"\n":
+        return _made(kind, key, stamp, make, _fresh_alias(stamp))
+    body = bytes(kept[len(stamp) + 1 :])
+    _count(kind, "shared")
     LOCAL.put(key, stamp, body)
     return body
 
 
-def _created(scopes: Iterable[str]) -> None:
-    """Tokens for scopes that have none (never changed, or expired): random, so that no answer
-    kept under a token lost before can match."""
-    pipe = _redis().pipeline(transaction=False)
-    for scope in scopes:
-        pipe.set(f"{KEYS}v:{scope}", secrets.token_hex(8), ex=TOKEN_SECONDS, nx=True)
+def _made(kind: str, key: str, stamp: bytes, make: Make, alias: str) -> bytes:
+    """An answer made on ``alias`` and kept under ``stamp`` (the tokens read before it was)."""
+    body = make(alias)
     try:
-        pipe.execute()
+        _redis().set(KEYS + "a:" + key, stamp + b"\n" + body, ex=ANSWER_SECONDS)
     except Exception as error:
-        logger.warning("lookup cache: tokens not created (%s)", error)
+        return _outage(kind, lambda alias: body, error)
+    _count(kind, "miss")
+    LOCAL.put(key, stamp, body)
+    return body
+
+
+def _created(named: Sequence[str], tokens: list[bytes | None]) -> list[bytes]:
+    """The tokens, those of scopes that had none made now: random, so that no answer kept
+    under a token lost before can match. Another lookup or a change may make one first; then
+    that one is the scope's (``SET NX GET``)."""
+    missing = [scope for scope, token in zip(named, tokens, strict=True) if token is None]
+    made = {scope: secrets.token_hex(8).encode() for scope in missing}
+    pipeline = _redis().pipeline(transaction=False)
+    for scope in missing:
+        pipeline.set(f"{KEYS}v:{scope}", made[scope], ex=TOKEN_SECONDS, nx=True, get=True)
+    found = dict(zip(missing, pipeline.execute(), strict=True))
+    return [token if token is not None else found[scope] or made[scope]
+            for scope, token in zip(named, tokens, strict=True)]  # fmt: skip
 
 
 _last_outage = [0.0]

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from hall.applications.descriptors import kinds
 from hall.applications.models import Application, ApplicationEvent
+from hall.core import limits
 from hall.core.errors import HallError
 from hall.core.reasons import reason, reasons
 from hall.core.replicas import reading
@@ -145,13 +146,17 @@ def lookup_gtin(text: str) -> dict[str, Any]:
 OK, MALFORMED, NOT_REGISTERED = 200, 400, 404
 
 
-def gtin_answer(text: str) -> tuple[int, bytes]:
-    """A GTIN's answer (:func:`lookup_gtin`'s) as JSON, cached, and the API's status for it."""
+def gtin_answer(text: str, owed: limits.Charge | None = None) -> tuple[int, bytes]:
+    """A GTIN's answer (:func:`lookup_gtin`'s) as JSON, cached, and the API's status for it;
+    ``owed``, the request's rate-limit charge, counted on the way (RateLimited if over)."""
     number = _gtin14(text)
     if number is None:  # malformed: the library says why, no database asked
+        if owed is not None and not (verdict := limits.settle(owed)).allowed:
+            raise limits.refusal(verdict)
         return _written(_lookup_gtin(text, reading()))
     kept = answers.answer("gtin", text, answers.gtin_scopes(number),
-                          lambda alias: b"%d %s" % _written(_lookup_gtin(text, alias)))  # fmt: skip
+                          lambda alias: b"%d %s" % _written(_lookup_gtin(text, alias)),
+                          owed)  # fmt: skip
     status, body = kept.split(b" ", 1)
     return int(status), body
 
