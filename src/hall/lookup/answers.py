@@ -16,13 +16,19 @@ still be served is decided by *version tokens* in Redis, read on every lookup:
   served only while they are still the scopes' tokens.
 
 A change is announced by the layers below (hall.core.changes) *before* it is written: its
-scopes' in-flight counts go up, and while any is above zero their lookups are answered from
-the primary database and not kept. *After its transaction commits* its scopes get new tokens
-and their counts go down (one Lua script, atomic in Redis). So a lookup that starts after a
-commit either sees the count (and asks the primary) or a new token (and no answer kept before
-it): the old answer is unreachable from the moment of the commit, on every app server,
-because every lookup asks Redis. A change that rolls back or a process that dies leaves its
-counts, which lapse after :data:`PENDING_SECONDS`; meanwhile those scopes are not cached.
+scopes get new tokens and their in-flight counts go up, and while any count is above zero
+their lookups are answered from the primary database and not kept. *After its transaction
+commits* its scopes get new tokens again and their counts go down (each step one Lua script,
+atomic in Redis). So a lookup that starts after a commit either sees the count (and asks the
+primary) or a token made after the change began (and no answer kept before it): the old
+answer is unreachable from the moment of the commit, on every app server, because every
+lookup asks Redis. A change that rolls back, or a writer that dies between its commit and
+its release, leaves counts that lapse after :data:`PENDING_SECONDS` (those scopes uncached
+meanwhile) and tokens that no answer from before the change carries.
+
+A scope that has no token (never changed, or its token expired) gets a random one at its
+first lookup (``SET NX GET``: whoever makes it first, a change or a lookup, makes the
+scope's), and that lookup is answered by the primary.
 
 A reader's race is harmless: a lookup reads the tokens *before* the database, so an answer it
 makes from data older than a change carries the tokens from before that change, which no
@@ -92,9 +98,11 @@ INVALIDATIONS = Counter("hall_lookup_invalidations", "Scopes given a new token a
                         ["scope"])  # fmt: skip
 
 _MARK = """
-for i = 1, #KEYS do
+local n = #KEYS / 2
+for i = 1, n do
   redis.call('INCR', KEYS[i])
   redis.call('EXPIRE', KEYS[i], ARGV[1])
+  redis.call('SET', KEYS[n + i], ARGV[2], 'EX', ARGV[3])
 end
 """
 _RELEASE = """
@@ -347,7 +355,10 @@ class Announcement:
 
     def __init__(self, scopes: Iterable[str]) -> None:
         self.scopes = sorted(set(scopes))
-        self.marked = _run(_MARK, [f"{KEYS}p:{s}" for s in self.scopes], [PENDING_SECONDS])
+        # New tokens now as well as after the commit: a writer that dies between its commit
+        # and its release leaves counts that lapse, and no answer from before its change.
+        self.marked = _each_chunk(_MARK, self.scopes, [PENDING_SECONDS, secrets.token_hex(8),
+                                                       TOKEN_SECONDS])  # fmt: skip
 
     def done(self) -> None:
         if self.scopes:
@@ -355,10 +366,7 @@ class Announcement:
 
     def _release(self) -> None:
         token = secrets.token_hex(8) + _committed_position()
-        for start in range(0, len(self.scopes), SCOPES_PER_CALL):
-            chunk = self.scopes[start : start + SCOPES_PER_CALL]
-            keys = [f"{KEYS}v:{s}" for s in chunk] + [f"{KEYS}p:{s}" for s in chunk]
-            _run(_RELEASE, keys, [token, TOKEN_SECONDS])
+        _each_chunk(_RELEASE, self.scopes, [token, TOKEN_SECONDS], pending_first=False)
         for scope in self.scopes:
             INVALIDATIONS.labels(scope.split(":", 1)[0]).inc()
 
@@ -385,14 +393,19 @@ def _committed_position() -> str:
 _scripts: dict[str, Any] = {}
 
 
-def _run(script: str, keys: list[str], args: list[Any]) -> bool:
-    """Run one of the Lua scripts on ``keys`` in chunks; False (and an error logged) when
-    Redis cannot be reached, which leaves the answers of these scopes as they were."""
+def _each_chunk(script: str, scopes: list[str], args: list[Any], *,
+                pending_first: bool = True) -> bool:  # fmt: skip
+    """Run one of the Lua scripts on the scopes' in-flight and token keys, a chunk of scopes a
+    call; False (and an error logged) when Redis cannot be reached, which leaves the answers
+    of these scopes as they were."""
     try:
         if script not in _scripts:
             _scripts[script] = _redis().register_script(script)
-        for start in range(0, len(keys), SCOPES_PER_CALL * 2):
-            _scripts[script](keys=keys[start : start + SCOPES_PER_CALL * 2], args=args)
+        for start in range(0, len(scopes), SCOPES_PER_CALL):
+            chunk = scopes[start : start + SCOPES_PER_CALL]
+            pending, tokens = [f"{KEYS}p:{s}" for s in chunk], [f"{KEYS}v:{s}" for s in chunk]
+            keys = pending + tokens if pending_first else tokens + pending
+            _scripts[script](keys=keys, args=args)
     except Exception as error:
         logger.error("lookup cache: a change was not announced to Redis (%s)", error)
         return False
