@@ -26,9 +26,10 @@ lookup asks Redis. A change that rolls back, or a writer that dies between its c
 its release, leaves counts that lapse after :data:`PENDING_SECONDS` (those scopes uncached
 meanwhile) and tokens that no answer from before the change carries.
 
-A scope that has no token (never changed, or its token expired) gets a random one at its
-first lookup (``SET NX GET``: whoever makes it first, a change or a lookup, makes the
-scope's), and that lookup is answered by the primary.
+Each lookup reads its scopes' tokens by ``SET NX GET`` (Redis 7): a scope that has none
+(never changed, or its token expired) gets a random one then, whoever makes it first, and
+that lookup is answered by the primary; the tokens, the in-flight counts and the rate limit's
+count travel in one round trip to Redis.
 
 A reader's race is harmless: a lookup reads the tokens *before* the database, so an answer it
 makes from data older than a change carries the tokens from before that change, which no
@@ -54,6 +55,7 @@ outage) and ``hall_lookup_invalidations_total{scope}`` (g, r, c, all).
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import threading
 from collections import OrderedDict
@@ -230,32 +232,34 @@ def answer(kind: str, query: str, scopes: Sequence[str], make: Make,
     pipeline = _redis().pipeline(transaction=False)
     if owed is not None:
         limits.queue(pipeline, owed)
-    pipeline.mget([f"{KEYS}v:{s}" for s in named] + [f"{KEYS}p:{s}" for s in named])
+    # Each scope's token, made now where it has none (SET NX GET answers the one there was,
+    # or nothing when ours is set), and the in-flight counts: one round trip.
+    made = os.urandom(8).hex()
+    for scope in named:
+        pipeline.set(f"{KEYS}v:{scope}", made, ex=TOKEN_SECONDS, nx=True, get=True)
+    pipeline.mget([f"{KEYS}p:{s}" for s in named])
     try:
         results = pipeline.execute()
     except Exception as error:  # the client's connection errors: answered uncached
         _settled(owed, error)
         return _outage(kind, make, error)
+    charged = 2 if owed is not None else 0
     _settled(owed, None, results[0] if owed is not None else None)
     key = f"{kind}:{translation.get_language()}:{timezone.localdate().isoformat()}:{query}"
-    return _by_tokens(kind, key, named, results[-1], make)
+    tokens = results[charged : charged + len(named)]
+    return _by_tokens(kind, key, tokens, results[-1], made=made.encode(), make=make)
 
 
-def _by_tokens(kind: str, key: str, named: Sequence[str], values: list[bytes | None],
-               make: Make) -> bytes:  # fmt: skip
-    """The answer under the scopes' tokens and in-flight counts (``values``, as read)."""
-    tokens, in_flight = values[: len(named)], values[len(named) :]
+def _by_tokens(kind: str, key: str, tokens: list[bytes | None], in_flight: list[bytes | None],
+               *, made: bytes, make: Make) -> bytes:  # fmt: skip
+    """The answer under the scopes' tokens (None: ``made`` now) and in-flight counts."""
     if any(in_flight):  # a change is being written: the primary, nothing kept
         _count(kind, "bypass")
         return make(DEFAULT_DB_ALIAS)
-    if None in tokens:  # never changed, or its token expired: no answer can be kept under it
-        try:
-            stamp = b"|".join(_created(named, tokens))
-        except Exception as error:
-            return _outage(kind, make, error)
+    stamp = b"|".join(made if token is None else token for token in tokens)
+    if None in tokens:  # never changed, or its token expired: no answer is kept under it
         # The last change of a scope without a token is not known: the primary answers.
         return _made(kind, key, stamp, make, DEFAULT_DB_ALIAS)
-    stamp = b"|".join(t for t in tokens if t is not None)
     body = LOCAL.get(key, stamp)
     if body is not None:
         _count(kind, "local")
@@ -301,20 +305,6 @@ def _made(kind: str, key: str, stamp: bytes, make: Make, alias: str) -> bytes:
     _count(kind, "miss")
     LOCAL.put(key, stamp, body)
     return body
-
-
-def _created(named: Sequence[str], tokens: list[bytes | None]) -> list[bytes]:
-    """The tokens, those of scopes that had none made now: random, so that no answer kept
-    under a token lost before can match. Another lookup or a change may make one first; then
-    that one is the scope's (``SET NX GET``)."""
-    missing = [scope for scope, token in zip(named, tokens, strict=True) if token is None]
-    made = {scope: secrets.token_hex(8).encode() for scope in missing}
-    pipeline = _redis().pipeline(transaction=False)
-    for scope in missing:
-        pipeline.set(f"{KEYS}v:{scope}", made[scope], ex=TOKEN_SECONDS, nx=True, get=True)
-    found = dict(zip(missing, pipeline.execute(), strict=True))
-    return [token if token is not None else found[scope] or made[scope]
-            for scope, token in zip(named, tokens, strict=True)]  # fmt: skip
 
 
 _last_outage = [0.0]
