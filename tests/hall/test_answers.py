@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from prometheus_client import REGISTRY
 
 from hall.lookup import answers
@@ -162,3 +162,18 @@ def test_the_address_limit_is_counted_with_the_tokens(filed: Product) -> None:
     assert refused.value.details["limit"] == 2
     other = RequestFactory().get("/api/v1/gtins/x", REMOTE_ADDR="203.0.113.8")
     assert lookup.gtin_answer(filed.display_gtin, limits.address_charge(other))[0] == 200
+
+
+def test_the_metrics_show_where_answers_came_from_changes_and_latency_by_route(
+    filed: Product, client: Client
+) -> None:
+    gtin = filed.display_gtin
+    for _ in range(3):
+        assert client.get(f"/api/v1/gtins/{gtin}").status_code == 200
+    Product.objects.filter(pk=filed.pk).update(name="度量")
+    assert client.get(f"/01/{filed.gtin}?linkType=all").status_code == 200
+    scraped = client.get("/metrics").content.decode()
+    assert 'hall_lookup_answers_total{kind="gtin",outcome="local"}' in scraped
+    assert 'hall_lookup_invalidations_total{scope="g"}' in scraped
+    for route in ("gtin_lookup", "resolve"):
+        assert f'hall_http_request_duration_seconds_count{{route="{route}"}}' in scraped
