@@ -5,10 +5,14 @@ under a minute of concurrent changes: tests/hall/test_answers_processes.py."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
+import redis
 from django.test import Client, override_settings
 from prometheus_client import REGISTRY
 
@@ -16,6 +20,7 @@ from hall.lookup import answers
 from hall.lookup import services as lookup
 from hall.members.models import BranchOffice, CompanyPrefix, Member
 from hall.products.models import Product
+from tests import system
 
 REDIS = "redis://127.0.0.1:6379/10"
 pytestmark = pytest.mark.django_db(transaction=True)  # answers are kept only outside one
@@ -177,3 +182,45 @@ def test_the_metrics_show_where_answers_came_from_changes_and_latency_by_route(
     assert 'hall_lookup_invalidations_total{scope="g"}' in scraped
     for route in ("gtin_lookup", "resolve"):
         assert f'hall_http_request_duration_seconds_count{{route="{route}"}}' in scraped
+
+
+def _redis_server(port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--save", "",
+                               "--appendonly", "no"], stdout=subprocess.DEVNULL)  # fmt: skip
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            return server
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    server.kill()
+    raise AssertionError("redis-server did not start")
+
+
+def test_redis_going_away_mid_stream_and_coming_back_empty(filed: Product) -> None:
+    """An outage of the answers' Redis: lookups are answered from the database (changes shown
+    at once), and once Redis is back (empty: it keeps nothing on disk) they are kept again."""
+    system.require(shutil.which("redis-server") is not None, "redis-server")
+    port = system.free_port()
+    gtin = filed.display_gtin
+    server = _redis_server(port)
+    try:
+        with _redis_settings(f"redis://127.0.0.1:{port}/0"):
+            for _ in range(2):
+                assert lookup.lookup_gtin(gtin)["product"]["name"] == "示例矿泉水"
+            server.kill()
+            server.wait()
+            before = outcomes()  # this process still holds the answer it kept
+            assert lookup.lookup_gtin(gtin)["product"]["name"] == "示例矿泉水"
+            Product.objects.filter(pk=filed.pk).update(name="断线期间")  # announced to no one
+            assert lookup.lookup_gtin(gtin)["product"]["name"] == "断线期间"
+            assert counted(before) == {"outage": 2}
+            server = _redis_server(port)  # no token survives: no answer kept before matches
+            before = outcomes()
+            for _ in range(2):
+                assert lookup.lookup_gtin(gtin)["product"]["name"] == "断线期间"
+            assert counted(before) == {"miss": 1, "local": 1}
+    finally:
+        server.kill()
+        server.wait()
