@@ -146,3 +146,27 @@ def test_the_lean_stack_is_the_full_one_less_what_it_skips_and_why() -> None:
     assert set(SKIPPED) <= set(settings.MIDDLEWARE)  # a renamed middleware is noticed
     assert lean_middleware() == [m for m in settings.MIDDLEWARE if m not in SKIPPED]
     assert all(reason for reason in SKIPPED.values())
+
+
+def test_a_resolver_query_with_too_many_fields_is_the_full_stacks_400(
+    lean: LeanHandler,
+) -> None:
+    query = "&".join(f"f{n}=1" for n in range(1001))
+    refused = Answer(lean, environ("GET", "/01/06921234500019", QUERY_STRING=query,
+                                   HTTP_ACCEPT="application/json"))  # fmt: skip
+    assert refused.status.startswith("400")
+    assert "x-request-id" in refused.headers  # the full stack's answer, not a bare 500
+
+
+@pytest.mark.usefixtures("filed")
+def test_the_resolvers_flood_refusal_is_json_for_a_machine(full: WSGIHandler,
+                                                           lean: LeanHandler) -> None:  # fmt: skip
+    with override_settings(RATE_LIMITS={"address_per_minute": 1, "key_per_minute": 5}):
+        Answer(lean, environ("GET", "/01/06921234500019", HTTP_ACCEPT="application/json"))
+        whole, slim = both(full, lean, "GET", "/01/06921234500019",
+                           HTTP_ACCEPT="application/json")  # fmt: skip
+    for refused in (whole, slim):
+        assert refused.status.startswith("429")
+        assert refused.headers["content-type"] == "application/json"
+        assert json.loads(refused.body)["error"]["code"] == "rate_limited"
+        assert refused.headers["retry-after"].isdigit()

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import WSGIHandler
 
 from hall.lookup.resolver import wants_json_by
@@ -49,9 +50,12 @@ def is_lean(environ: dict[str, Any]) -> bool:
     if method in ("GET", "HEAD"):
         if path.startswith(_GTIN):
             return True
-        return path.startswith("/01/") and wants_json_by(
-            environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", "")
-        )
+        if not path.startswith("/01/"):
+            return False
+        try:
+            return wants_json_by(environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
+        except SuspiciousOperation:  # too many fields: the full stack's 400 answers it
+            return False
     return method == "POST" and path == _VERIFY
 
 

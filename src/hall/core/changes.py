@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar, cast
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal
 
@@ -33,6 +33,8 @@ __all__ = ["AnnouncedQuerySet", "Announcement", "announce_instances", "announced
 M = TypeVar("M", bound=models.Model)
 
 rows_changing = Signal()
+#: Rows one UPDATE statement names by id (PostgreSQL takes at most 65,535 parameters).
+PINNED_PER_UPDATE = 10_000
 
 
 class Announcement(Protocol):
@@ -64,8 +66,17 @@ class AnnouncedQuerySet(models.QuerySet[M]):
     the rows it deletes)."""
 
     def update(self, **kwargs: Any) -> int:
-        with announced(self.model, self, kwargs):
-            return super().update(**kwargs)
+        """The rows the filter matches are taken (locked) first, announced, and then they alone
+        are written: a row another transaction commits in between is not written unannounced
+        (it is as if this update ran before that commit)."""
+        with transaction.atomic(using=self.db):
+            taken = list(self.select_for_update().values_list("pk", flat=True))
+            rows = self.model._base_manager.using(self.db).filter(pk__in=taken)
+            with announced(self.model, rows, kwargs):
+                return sum(self.model._base_manager.using(self.db)
+                           .filter(pk__in=taken[start : start + PINNED_PER_UPDATE])
+                           .update(**kwargs)
+                           for start in range(0, len(taken), PINNED_PER_UPDATE))  # fmt: skip
 
     def bulk_create(self, objs: Iterable[M], *args: Any, **kwargs: Any) -> list[M]:
         objects = list(objs)

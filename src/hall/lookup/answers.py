@@ -58,6 +58,7 @@ import logging
 import os
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -67,9 +68,11 @@ from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.dispatch import receiver
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from prometheus_client import Counter
 
 from hall.core import limits
+from hall.core.errors import Unavailable
 from hall.core.replicas import REPLICA, reading
 
 __all__ = ["ALL", "Announcement", "answer", "certificate_scope", "enabled", "gtin_scopes",
@@ -91,6 +94,10 @@ PENDING_SECONDS = 600
 LOCAL_ANSWERS = 20_000
 #: Scopes per Lua call: a change of 100,000 products is not one long script in Redis.
 SCOPES_PER_CALL = 5_000
+#: Tries to give a committed change's scopes their new tokens before leaving them to lapse.
+RELEASE_ATTEMPTS = 3
+#: What this process keeps in its own memory, at most.
+LOCAL_BYTES = 64 * 1024 * 1024
 
 ANSWERS = Counter("hall_lookup_answers", "Lookup answers by kind and where they came from: "
                   "this process (local), Redis (shared), the database (miss), the database "
@@ -99,18 +106,21 @@ ANSWERS = Counter("hall_lookup_answers", "Lookup answers by kind and where they 
 INVALIDATIONS = Counter("hall_lookup_invalidations", "Scopes given a new token after a commit",
                         ["scope"])  # fmt: skip
 
+# The token of ``all`` (ARGV's last) never expires: every answer carries it.
 _MARK = """
 local n = #KEYS / 2
 for i = 1, n do
   redis.call('INCR', KEYS[i])
   redis.call('EXPIRE', KEYS[i], ARGV[1])
-  redis.call('SET', KEYS[n + i], ARGV[2], 'EX', ARGV[3])
+  if KEYS[n + i] == ARGV[4] then redis.call('SET', KEYS[n + i], ARGV[2])
+  else redis.call('SET', KEYS[n + i], ARGV[2], 'EX', ARGV[3]) end
 end
 """
 _RELEASE = """
 local n = #KEYS / 2
 for i = 1, n do
-  redis.call('SET', KEYS[i], ARGV[1], 'EX', ARGV[2])
+  if KEYS[i] == ARGV[3] then redis.call('SET', KEYS[i], ARGV[1])
+  else redis.call('SET', KEYS[i], ARGV[1], 'EX', ARGV[2]) end
   if redis.call('DECR', KEYS[n + i]) <= 0 then redis.call('DEL', KEYS[n + i]) end
 end
 """
@@ -119,6 +129,12 @@ end
 def enabled() -> bool:
     """Answers are cached only with a Redis every app server shares (``HALL_CACHE_URL``)."""
     return bool(settings.LOOKUP_CACHE)
+
+
+def announcing() -> bool:
+    """Writes are announced whenever there is that Redis, whether this process reads answers
+    from it or not (``HALL_LOOKUP_CACHE`` off in a worker must not leave others stale)."""
+    return bool(settings.LOOKUP_ANNOUNCE)
 
 
 # -- scopes --------------------------------------------------------------------------------------
@@ -157,10 +173,11 @@ def certificate_scope(number: str) -> str | None:
 
 
 class _Local:
-    """This process's answers, the least recently used dropped first."""
+    """This process's answers, the least recently used dropped first once there are more than
+    ``size`` or they hold more than ``most`` bytes."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(self, size: int, most: int) -> None:
+        self.size, self.most, self.held = size, most, 0
         self.kept: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -174,17 +191,25 @@ class _Local:
 
     def put(self, key: str, stamp: bytes, body: bytes) -> None:
         with self.lock:
+            if (old := self.kept.pop(key, None)) is not None:
+                self.held -= _weight(key, *old)
             self.kept[key] = (stamp, body)
-            self.kept.move_to_end(key)
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
+            self.held += _weight(key, stamp, body)
+            while len(self.kept) > self.size or self.held > self.most:
+                dropped, (old_stamp, old_body) = self.kept.popitem(last=False)
+                self.held -= _weight(dropped, old_stamp, old_body)
 
     def clear(self) -> None:
         with self.lock:
             self.kept.clear()
+            self.held = 0
 
 
-LOCAL = _Local(LOCAL_ANSWERS)
+def _weight(key: str, stamp: bytes, body: bytes) -> int:
+    return len(key) + len(stamp) + len(body)
+
+
+LOCAL = _Local(LOCAL_ANSWERS, LOCAL_BYTES)
 _counted: dict[tuple[str, str], Any] = {}
 
 
@@ -201,8 +226,9 @@ _client: list[Any] = []
 @receiver(setting_changed)
 def _forget(setting: str, **kwargs: Any) -> None:
     """Another cache named (the tests' override_settings): its connection, no answer kept."""
-    if setting in ("CACHES", "LOOKUP_CACHE"):
+    if setting in ("CACHES", "LOOKUP_CACHE", "LOOKUP_ANNOUNCE"):
         _client.clear()
+        _scripts.clear()  # each bound to the client it was registered with
         LOCAL.clear()
 
 
@@ -233,21 +259,45 @@ def answer(kind: str, query: str, scopes: Sequence[str], make: Make,
     if owed is not None:
         limits.queue(pipeline, owed)
     # Each scope's token, made now where it has none (SET NX GET answers the one there was,
-    # or nothing when ours is set), and the in-flight counts: one round trip.
+    # or nothing when ours is set), and the in-flight counts: one round trip. With a replica
+    # a token must name the primary's position when it is made: read first, made after.
+    replicated = REPLICA in connections.settings
     made = os.urandom(8).hex()
     for scope in named:
-        pipeline.set(f"{KEYS}v:{scope}", made, ex=TOKEN_SECONDS, nx=True, get=True)
+        if replicated:
+            pipeline.get(f"{KEYS}v:{scope}")
+        else:
+            pipeline.set(f"{KEYS}v:{scope}", made, nx=True, get=True,
+                         ex=None if scope == ALL else TOKEN_SECONDS)  # fmt: skip
     pipeline.mget([f"{KEYS}p:{s}" for s in named])
     try:
         results = pipeline.execute()
+        charged = 2 if owed is not None else 0
+        tokens = results[charged : charged + len(named)]
+        if replicated and None in tokens:
+            tokens, made = _made_at_position(named, tokens)
     except Exception as error:  # the client's connection errors: answered uncached
         _settled(owed, error)
         return _outage(kind, make, error)
-    charged = 2 if owed is not None else 0
     _settled(owed, None, results[0] if owed is not None else None)
     key = f"{kind}:{translation.get_language()}:{timezone.localdate().isoformat()}:{query}"
-    tokens = results[charged : charged + len(named)]
     return _by_tokens(kind, key, tokens, results[-1], made=made.encode(), make=make)
+
+
+def _made_at_position(named: Sequence[str],
+                      tokens: list[bytes | None]) -> tuple[list[bytes | None], str]:  # fmt: skip
+    """The tokens missing made now, each naming the primary's WAL position (every change
+    committed before the tokens were lost is behind it): the replica answers under them only
+    once it has replayed that far. None stays where this lookup's token was set."""
+    made = os.urandom(8).hex() + _committed_position(always=True)
+    pipeline = _redis().pipeline(transaction=False)
+    missing = [scope for scope, token in zip(named, tokens, strict=True) if token is None]
+    for scope in missing:
+        pipeline.set(f"{KEYS}v:{scope}", made, nx=True, get=True,
+                     ex=None if scope == ALL else TOKEN_SECONDS)  # fmt: skip
+    found = dict(zip(missing, pipeline.execute(), strict=True))
+    return [found[scope] if token is None else token
+            for scope, token in zip(named, tokens, strict=True)], made  # fmt: skip
 
 
 def _by_tokens(kind: str, key: str, tokens: list[bytes | None], in_flight: list[bytes | None],
@@ -324,9 +374,12 @@ def _fresh_alias(stamp: bytes) -> str:
     alias = reading()
     if alias != REPLICA:
         return alias
-    positions = [token.split(b"@", 1)[1].decode() for token in stamp.split(b"|") if b"@" in token]
-    if not positions or connections[REPLICA].vendor != "postgresql":
+    if connections[REPLICA].vendor != "postgresql":
         return alias
+    tokens = stamp.split(b"|")
+    if not all(b"@" in token for token in tokens):  # a mark's, or made before the replica was
+        return DEFAULT_DB_ALIAS
+    positions = [token.split(b"@", 1)[1].decode() for token in tokens]
     with connections[REPLICA].cursor() as cursor:
         # NULL on a server that is not a standby: it is the primary itself.
         cursor.execute("SELECT COALESCE(pg_last_wal_replay_lsn() >= "
@@ -347,8 +400,12 @@ class Announcement:
         self.scopes = sorted(set(scopes))
         # New tokens now as well as after the commit: a writer that dies between its commit
         # and its release leaves counts that lapse, and no answer from before its change.
-        self.marked = _each_chunk(_MARK, self.scopes, [PENDING_SECONDS, secrets.token_hex(8),
-                                                       TOKEN_SECONDS])  # fmt: skip
+        # A change that cannot be marked is not written: the answers kept before it would
+        # outlive it (an outage of Redis alone, which the readers may still reach).
+        if not _each_chunk(_MARK, self.scopes, [PENDING_SECONDS, secrets.token_hex(8),
+                                                 TOKEN_SECONDS, f"{KEYS}v:{ALL}"]):  # fmt: skip
+            raise Unavailable(_("暂时无法保存：公共查询的缓存服务（Redis）无法连接，请稍后再试"),
+                              code="answers_unavailable")  # fmt: skip
 
     def done(self) -> None:
         if self.scopes:
@@ -356,7 +413,11 @@ class Announcement:
 
     def _release(self) -> None:
         token = secrets.token_hex(8) + _committed_position()
-        _each_chunk(_RELEASE, self.scopes, [token, TOKEN_SECONDS], pending_first=False)
+        for attempt in range(RELEASE_ATTEMPTS):  # if all fail: the counts lapse, the marks hold
+            if _each_chunk(_RELEASE, self.scopes, [token, TOKEN_SECONDS, f"{KEYS}v:{ALL}"],
+                           pending_first=False):  # fmt: skip
+                break
+            time.sleep(0.05 * (attempt + 1))
         for scope in self.scopes:
             INVALIDATIONS.labels(scope.split(":", 1)[0]).inc()
 
@@ -364,13 +425,13 @@ class Announcement:
 def invalidate(scopes: Iterable[str]) -> Announcement | None:
     """Announce a change of ``scopes`` (call :meth:`Announcement.done` after writing); None
     when answers are not cached."""
-    return Announcement(scopes) if enabled() else None
+    return Announcement(scopes) if announcing() else None
 
 
-def _committed_position() -> str:
-    """``@LSN``: the primary's WAL position after a commit, for the replica to reach; empty
-    without a replica."""
-    if REPLICA not in connections.settings:
+def _committed_position(*, always: bool = False) -> str:
+    """``@LSN``: the primary's WAL position now (after a commit), for the replica to reach;
+    empty without a replica."""
+    if REPLICA not in connections.settings and not always:
         return ""
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":

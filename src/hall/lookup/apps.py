@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,4 +12,5 @@ class LookupConfig(AppConfig):
         from hall.lookup import tasks, watching  # noqa: PLC0415
 
         watching.watch()
+        post_migrate.connect(watching.migrated, sender=self, dispatch_uid="lookup-migrated")
         queue.register("verify_file", tasks.verify_file_job)

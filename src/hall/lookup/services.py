@@ -36,7 +36,7 @@ from hall.core.sizes import too_large
 from hall.core.typed import digits as typed_digits
 from hall.core.typed import typed
 from hall.lookup import answers
-from hall.members.facts import certificate_forms, mask_certificate, same_name
+from hall.members.facts import certificate_forms, mask_certificate, name_key, same_name
 from hall.members.models import CompanyPrefix, Member
 from hall.products.models import Product, display_gtin
 from tiaoma import gtin, scan, upc
@@ -148,13 +148,16 @@ OK, MALFORMED, NOT_REGISTERED = 200, 400, 404
 
 def gtin_answer(text: str, owed: limits.Charge | None = None) -> tuple[int, bytes]:
     """A GTIN's answer (:func:`lookup_gtin`'s) as JSON, cached, and the API's status for it;
-    ``owed``, the request's rate-limit charge, counted on the way (RateLimited if over)."""
-    number = _gtin14(text)
-    if number is None:  # malformed: the library says why, no database asked
+    ``owed``, the request's rate-limit charge, counted on the way (RateLimited if over).
+
+    Only a GTIN written as its 8, 12, 13 or 14 digits is kept (four spellings at most): any
+    other spelling (spaces, hyphens, full-width digits) is answered afresh, so that one GTIN
+    cannot fill the cache with its spellings."""
+    if not (text.isascii() and text.isdigit() and len(text) in (8, 12, 13, 14)):
         if owed is not None and not (verdict := limits.settle(owed)).allowed:
             raise limits.refusal(verdict)
         return _written(_lookup_gtin(text, reading()))
-    kept = answers.answer("gtin", text, answers.gtin_scopes(number),
+    kept = answers.answer("gtin", text, answers.gtin_scopes(text.zfill(14)),
                           lambda alias: b"%d %s" % _written(_lookup_gtin(text, alias)),
                           owed)  # fmt: skip
     status, body = kept.split(b" ", 1)
@@ -165,17 +168,6 @@ def _written(answer: dict[str, Any]) -> tuple[int, bytes]:
     status = OK if answer.get("registered") else MALFORMED if not answer["well_formed"] else (
         NOT_REGISTERED)  # fmt: skip
     return status, json.dumps(answer).encode()
-
-
-def _gtin14(text: str) -> str | None:
-    """The GTIN-14 a well-formed query names (its answer's scopes), at once for plain digits;
-    None for a query the library refuses."""
-    if text.isascii() and text.isdigit() and len(text) in (8, 12, 13, 14):
-        return text.zfill(14)
-    try:
-        return gtin.parse(text).gtin14
-    except TiaomaError:
-        return None
 
 
 def _lookup_gtin(text: str, alias: str) -> dict[str, Any]:
@@ -348,14 +340,19 @@ def check_certificate(number: str, company: str) -> dict[str, Any]:
     so that a number alone reveals nothing (what printing companies must check)."""
     forms = certificate_forms(number)
     scope = answers.certificate_scope(forms[0])
-    if scope is None:  # no digits: no certificate's number, nothing to keep
+    name = name_key(company)
+    if scope is None or len(name) > NAME_LENGTH:  # no certificate's number or company's name
         return _check_certificate(forms, company, reading())
-    query = json.dumps([forms[0], company[:200]])
+    query = json.dumps([forms[0], name])  # the whole name, as the check compares it
     kept = answers.answer("certificate", query, (scope,),
                           lambda alias: json.dumps(_check_certificate(forms, company, alias))
                           .encode())  # fmt: skip
     answer: dict[str, Any] = json.loads(kept)
     return answer
+
+
+#: The longest name a member may have: a longer one is no member's, and is not kept.
+NAME_LENGTH = Member._meta.get_field("name").max_length or 200
 
 
 def _check_certificate(forms: list[str], company: str, alias: str) -> dict[str, Any]:

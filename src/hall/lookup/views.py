@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hall.core import httpcache, limits
+from hall.core.errors import json_error
 from hall.core.replicas import reading
 from hall.lookup import resolver, services
 from hall.members.certificates import certificate_from
@@ -46,7 +47,12 @@ def rate_limited(view: View) -> View:
 
 
 def _limited(request: HttpRequest, verdict: limits.Verdict) -> HttpResponse:
-    response = render(request, "lookup/limited.html", {"verdict": verdict}, status=429)
+    response: HttpResponse
+    if request.path_info.startswith("/01/") and resolver.wants_json(request):  # a machine's
+        refused = limits.refusal(verdict)
+        response = json_error(429, refused.code, refused.message, refused.details)
+    else:
+        response = render(request, "lookup/limited.html", {"verdict": verdict}, status=429)
     response["Retry-After"] = str(verdict.retry_after)
     return response
 

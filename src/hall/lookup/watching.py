@@ -8,7 +8,8 @@ so that what a row was and what it becomes are both covered.
   status, validity and branch are in their answers);
 - a company prefix or EAN-8 code: its region, before and after, and its member's certificate
   (a certificate check lists the member's prefixes);
-- a branch office's name: everything (every member's answer names its branch).
+- a branch office's name: everything (every member's answer names its branch);
+- ``migrate``: everything (data migrations write through historical models).
 
 A bulk write that rewrites a key field (a GTIN, a prefix, a certificate number, a holder)
 changes everything: rare, and cheaper than reading what each row becomes.
@@ -45,9 +46,18 @@ def watch() -> None:
                               dispatch_uid=f"lookup-{model.__name__}")  # fmt: skip
 
 
+def migrated(**kwargs: Any) -> None:
+    """After ``migrate``: every answer made anew. A data migration writes through the models
+    as they were (no announcement), and a new release may answer in other words."""
+    if answers.announcing():
+        announcement = answers.invalidate({answers.ALL})
+        if announcement is not None:
+            announcement.done()
+
+
 def _changing(sender: type[models.Model], rows: Any, fields: frozenset[str] | None,
               **kwargs: Any) -> answers.Announcement | None:  # fmt: skip
-    if not answers.enabled():
+    if not answers.announcing():
         return None
     scopes = _scopes(sender, rows, fields)
     return answers.invalidate(scopes) if scopes else None

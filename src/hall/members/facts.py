@@ -47,5 +47,16 @@ def same_name(a: str, b: str) -> bool:
     >>> same_name("杭州示例（食品）有限 公司", "杭州示例(食品)有限公司")
     True
     """
-    table = str.maketrans({"（": "(", "）": ")"})
-    return re.sub(r"\s", "", a).translate(table) == re.sub(r"\s", "", b).translate(table)
+    return name_key(a) == name_key(b)
+
+
+def name_key(name: str) -> str:
+    """A company's name as :func:`same_name` compares it: no spaces, half-width brackets.
+
+    >>> name_key("杭州示例（食品） 有限公司")
+    '杭州示例(食品)有限公司'
+    """
+    return re.sub(r"\s", "", name).translate(_BRACKETS)
+
+
+_BRACKETS = str.maketrans({"（": "(", "）": ")"})
