@@ -363,27 +363,47 @@ def test_a_prefix_allocated_retired_and_removed_shows_at_once(servers: list[Serv
                                                               member: Member) -> None:  # fmt: skip
     gtin = ean13("693456780001")  # under 69345678, the next prefix of the pool
     PrefixPool.objects.create(block="693", length=8, next_number=45678)
+    paths = [("gtin", gtin_path(gtin)), ("prefix", "/api/v1/prefixes/69345678")]
     certificate = certificate_path(member.certificate_number, member.name)
-    changed(
+    _listed(servers, certificate, ["69212345"])  # the certificate lists the member's prefixes
+    _all_changed(
         servers,
-        "gtin",
-        gtin_path(gtin),
+        paths,
         lambda: numbering.prefix_allocate(member=member, block="693", length=8, today=TODAY),
-        lambda body: body["status"] == 200 and body["member"]["name"] == member.name,
+        lambda body: body["status"] == 200 and _facts(body)["name"] == member.name,
     )
-    for body in asked(servers, certificate):  # the certificate lists its member's prefixes
-        assert body["prefixes"] == ["69212345", "69345678"], body
+    _listed(servers, certificate, ["69212345", "69345678"])
 
     changed(servers, "prefix", "/api/v1/prefixes/69345678",
             lambda: CompanyPrefix.objects.filter(prefix="69345678").update(retired_on=TODAY),
             lambda body: body["retired"])  # fmt: skip
-    for body in asked(servers, certificate):
-        assert body["prefixes"] == ["69212345"], body
+    _listed(servers, certificate, ["69212345"])
 
-    changed(servers, "gtin", gtin_path(gtin),
-            lambda: CompanyPrefix.objects.get(prefix="69345678").delete(),
-            lambda body: body["status"] == 404)  # fmt: skip
-    assert [body["status"] for body in asked(servers, "/api/v1/prefixes/69345678")] == [404] * 2
+    _all_changed(servers, paths, lambda: CompanyPrefix.objects.get(prefix="69345678").delete(),
+                 lambda body: body["status"] == 404)  # fmt: skip
+
+
+def _listed(servers: list[Server], path: str, prefixes: list[str]) -> None:
+    """The certificate's answer lists ``prefixes``, from each server's cache."""
+    for body in warm(servers, "certificate", path):
+        assert sorted(body["prefixes"]) == prefixes, body
+
+
+def test_a_upc_prefix_allocated_shows_at_once(servers: list[Server], member: Member) -> None:
+    """A UPC prefix's GTIN-12s are in the region of ``0`` and its first five digits."""
+
+    def approve() -> None:  # the center approves the member's application for a UPC prefix
+        with transaction.atomic():
+            kinds.approve_upc(Application(member=member, data={"upc_prefix": "036000"}), TODAY)
+
+    paths = [("gtin", gtin_path("036000291452")), ("gtin", gtin_path("00036000291452")),
+             ("prefix", "/api/v1/prefixes/036000")]  # fmt: skip
+    _all_changed(
+        servers,
+        paths,
+        approve,
+        lambda body: body["status"] == 200 and _facts(body)["name"] == member.name,
+    )
 
 
 def test_a_certificate_reissued_and_renumbered_shows_at_once(servers: list[Server],
