@@ -240,10 +240,6 @@ CACHES = {
 #: The public query's answers cached in that Redis, never older than the last change
 #: (hall.lookup.answers); only with a Redis every app server shares.
 LOOKUP_CACHE = bool(_cache_url) and env_bool("HALL_LOOKUP_CACHE", default=True)
-#: Every write the answers show is announced to that Redis whether or not this process reads
-#: answers from it: a worker or a command with HALL_LOOKUP_CACHE off must not leave the app
-#: servers' answers stale.
-LOOKUP_ANNOUNCE = bool(_cache_url)
 #: The busiest public routes through the lean path's middleware (hall.api.lean); off: every
 #: route through the full stack.
 LEAN_PATH = env_bool("HALL_LEAN_PATH", default=True)

@@ -32,7 +32,6 @@ def _redis_settings(location: str = REDIS) -> override_settings:
     return override_settings(
         CACHES={"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location}},
         LOOKUP_CACHE=True,
-        LOOKUP_ANNOUNCE=True,
     )
 
 

@@ -126,15 +126,16 @@ end
 """
 
 
-def enabled() -> bool:
-    """Answers are cached only with a Redis every app server shares (``HALL_CACHE_URL``)."""
-    return bool(settings.LOOKUP_CACHE)
-
-
 def announcing() -> bool:
-    """Writes are announced whenever there is that Redis, whether this process reads answers
-    from it or not (``HALL_LOOKUP_CACHE`` off in a worker must not leave others stale)."""
-    return bool(settings.LOOKUP_ANNOUNCE)
+    """Writes are announced whenever the cache is a Redis (``HALL_CACHE_URL``), whether this
+    process reads answers from it or not: a worker or a command with ``HALL_LOOKUP_CACHE``
+    off must not leave the app servers' answers stale."""
+    return str(settings.CACHES["default"]["BACKEND"]).startswith("django_redis.")
+
+
+def enabled() -> bool:
+    """Answers are read from the cache only with a Redis every app server shares."""
+    return bool(settings.LOOKUP_CACHE) and announcing()
 
 
 # -- scopes --------------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ _client: list[Any] = []
 @receiver(setting_changed)
 def _forget(setting: str, **kwargs: Any) -> None:
     """Another cache named (the tests' override_settings): its connection, no answer kept."""
-    if setting in ("CACHES", "LOOKUP_CACHE", "LOOKUP_ANNOUNCE"):
+    if setting in ("CACHES", "LOOKUP_CACHE"):
         _client.clear()
         _scripts.clear()  # each bound to the client it was registered with
         LOCAL.clear()
