@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 
 from hall.core.changes import rows_changing
 from hall.lookup import answers
@@ -77,14 +77,23 @@ def _scopes(model: type[models.Model], rows: Any, fields: frozenset[str] | None)
 
 
 def _before(rows: Any, *columns: str) -> list[tuple[Any, ...]]:
-    """``columns`` of the rows as the database holds them now: a QuerySet's rows, or the
-    saved ones among instances (a new instance has none)."""
+    """``columns`` of the rows as the database holds them now: a QuerySet's rows (taken by
+    the update already: hall.core.changes), or the saved ones among instances, taken here
+    (a new instance has none)."""
     if isinstance(rows, models.QuerySet):
         return list(rows.values_list(*columns))
     ids = [row.pk for row in rows if row.pk is not None]
     if not ids:
         return []
-    return list(type(rows[0]).objects.filter(pk__in=ids).values_list(*columns))
+    return list(_taken(type(rows[0]).objects.filter(pk__in=ids)).values_list(*columns))
+
+
+def _taken(rows: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """The rows locked until the change commits, when it runs in a transaction: what is read
+    of them, and of what hangs on them (a member's prefixes, a prefix's member's certificate),
+    is then what the change's commit leaves; a transaction giving the member a number, or
+    renumbering it, waits for it or is waited for (SQLite's writers take turns anyway)."""
+    return rows.select_for_update() if connection.in_atomic_block else rows
 
 
 def _product_scopes(rows: Any, fields: frozenset[str] | None) -> set[str]:
@@ -127,7 +136,8 @@ def _prefix_scopes(rows: Any, fields: frozenset[str] | None) -> set[str]:
     if not isinstance(rows, models.QuerySet):
         held += [(row.prefix, row.kind, row.member_id) for row in rows]
     members = {member for _p, _k, member in held}
-    numbers = Member.objects.filter(pk__in=members).values_list("certificate_number", flat=True)
+    numbers = _taken(Member.objects.filter(pk__in=members)).values_list("certificate_number",
+                                                                        flat=True)  # fmt: skip
     return ({answers.prefix_region(prefix, kind) for prefix, kind, _m in held if prefix}
             | _certificates(numbers))  # fmt: skip
 
