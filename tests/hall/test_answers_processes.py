@@ -7,8 +7,9 @@ changes are made here, by the hall's services where it has them, and announced t
   validity, name, prefixes and certificate; a prefix's holder; an EAN-8 code; a branch's
   name): the answer is first served from a server's cache (``/metrics`` counts the hit), and
   the very next lookup on either server, after the change commits, shows the change.
-- A change of a member that races a prefix given to it by another transaction; a writer
-  killed between its commit and its tokens' renewal.
+- A change of a member that races a number given to it (or its renumbering) by another
+  transaction; a writer killed between its commit and its tokens' renewal; a writer whose own
+  lookups are not cached.
 - A minute of concurrent changes and lookups (:data:`CONCURRENT_SECONDS`): writer processes
   rename their products with a rising counter, reader processes look them up through both
   servers and in their own process; no lookup that started after a commit saw an older counter.
@@ -187,7 +188,6 @@ def announcing() -> Iterator[None]:
     with override_settings(
         CACHES={"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS}},
         LOOKUP_CACHE=True,
-        LOOKUP_ANNOUNCE=True,  # the settings' own when HALL_CACHE_URL names a Redis
     ):
         from django.core.cache import cache
 
@@ -468,6 +468,10 @@ def test_an_ean8_code_allocated_shows_at_once(servers: list[Server], member: Mem
 
 # -- a change racing another -----------------------------------------------------------------
 
+#: How long the other transaction is given to commit while ours is open: it commits (where
+#: nothing makes it wait, as on PostgreSQL before d185fea) or waits for our commit.
+RACING_SECONDS = 3
+
 
 class _Elsewhere(threading.Thread):
     """``work`` on its own database connection, begun now (it may wait for a lock); what it
@@ -529,35 +533,30 @@ def test_a_member_renamed_while_a_number_is_given_to_it(
     servers: list[Server], member: Member, request: pytest.FixtureRequest,
     given: Callable[[Member, pytest.FixtureRequest], tuple[str, Callable[[], object]]],
 ) -> None:  # fmt: skip
-    """A member's change announces the regions of the prefixes and EAN-8 codes it holds when
-    it begins; a number given to it meanwhile by another transaction, which commits first, is
-    not among them. An answer made between the two commits, under that number, still names
-    the member as it was: it must not be served once the member's change has committed."""
-    if connection.vendor == "postgresql":  # SQLite's writers take turns: no race there
-        request.applymarker(pytest.mark.xfail(strict=True, reason=RACE))
+    """A member's change announces the regions of the prefixes and EAN-8 codes it holds; a
+    number given to it meanwhile by another transaction must be among them, or wait for the
+    change: else an answer made between the two commits, under that number, still names the
+    member as it was, and is served once the member's change has committed (PostgreSQL did
+    before d185fea)."""
     gtin, give = given(member, request)
     warm(servers, "gtin", gtin_path(gtin))
     with transaction.atomic():
         member.name = "杭州新名食品有限公司"
         member.save()
         giving = _Elsewhere(give)
-        # On PostgreSQL it commits now (no lock of ours in its way); SQLite's waits for ours.
-        giving.join(timeout=60 if connection.vendor == "postgresql" else 1)
+        giving.join(timeout=RACING_SECONDS)
         asked(servers, gtin_path(gtin))  # an answer made between the commits
     giving.finish()
     for body in asked(servers, gtin_path(gtin)):
         assert (body["status"], body["member"]["name"]) == (200, "杭州新名食品有限公司"), body
 
 
-def test_a_prefix_given_to_a_member_renumbered_meanwhile(
-    servers: list[Server], member: Member, request: pytest.FixtureRequest
-) -> None:
-    """The other way round: a prefix's change announces its member's certificate as the
-    member's row says when it begins; the member renumbered meanwhile by a transaction that
-    commits first, the certificate's answer under its new number made between the two commits
-    lacks the prefix: it must not be served once the prefix's change has committed."""
-    if connection.vendor == "postgresql":  # SQLite's writers take turns: no race there
-        request.applymarker(pytest.mark.xfail(strict=True, reason=RACE))
+def test_a_prefix_given_to_a_member_renumbered_meanwhile(servers: list[Server],
+                                                         member: Member) -> None:  # fmt: skip
+    """The other way round: a prefix's change announces its member's certificate; the member
+    renumbered meanwhile by another transaction must wait for it, or be seen: else the
+    certificate's answer under its new number made between the two commits lacks the prefix,
+    and is served once the prefix's change has committed (PostgreSQL did before d185fea)."""
     PrefixPool.objects.create(block="693", length=8, next_number=45678)
     renumbered = "物编注字第100009号"
     path = certificate_path(renumbered, member.name)
@@ -567,21 +566,12 @@ def test_a_prefix_given_to_a_member_renumbered_meanwhile(
         giving = _Elsewhere(
             lambda: Member.objects.filter(pk=member.pk).update(certificate_number=renumbered)
         )
-        giving.join(timeout=60 if connection.vendor == "postgresql" else 1)
+        giving.join(timeout=RACING_SECONDS)
         asked(servers, path)  # an answer made between the commits
     giving.finish()
     for body in asked(servers, path):
         assert body["genuine"], body
         assert sorted(body["prefixes"]) == ["69212345", "69345678"], body
-
-
-RACE = (
-    "hall.lookup.watching reads a change's related rows before its write, unlocked: "
-    "_member_scopes the member's prefixes and EAN-8 codes (_regions_of_members), "
-    "_prefix_scopes the member's certificate number; a prefix or code given to the member, "
-    "or the member renumbered, by a transaction that commits first is not announced, so an "
-    "answer made between the two commits is served after both"
-)
 
 
 # -- a writer that dies, a writer that keeps no answers --------------------------------------
