@@ -85,12 +85,19 @@ def redis_client() -> Any | None:
     return cache.client.get_client(write=True)
 
 
+def counted_by(owed: Charge) -> tuple[str, int, int]:
+    """What counts a charge in Redis, for a caller that sends it with commands of its own
+    (the lookup's one script): INCRBY the key by the cost, then EXPIRE it after the window
+    unless it has a time to live already. The count it returns goes to
+    :meth:`Charge.verdict`."""
+    return cache.make_key(owed.key), owed.cost, WINDOW_SECONDS + 5
+
+
 def queue(pipeline: Any, owed: Charge) -> None:
-    """Add the charge's count to a Redis pipeline that carries other commands (the lookup's
-    own): its result, the first of the two, goes to :meth:`Charge.verdict`."""
-    key = cache.make_key(owed.key)
-    pipeline.incrby(key, owed.cost)
-    pipeline.expire(key, WINDOW_SECONDS + 5, nx=True)
+    """Add the charge's count to a Redis pipeline (:func:`counted_by`'s two commands)."""
+    key, cost, seconds = counted_by(owed)
+    pipeline.incrby(key, cost)
+    pipeline.expire(key, seconds, nx=True)
 
 
 def _counted(owed: Charge) -> int:

@@ -116,6 +116,29 @@ for i = 1, n do
   else redis.call('SET', KEYS[n + i], ARGV[2], 'EX', ARGV[3]) end
 end
 """
+# A lookup's one call: the rate limit's count (hall.core.limits.counted_by's key, cost and
+# window) when ARGV[1] is 1, then each scope's token (made as ARGV[4] where there is none,
+# unless ARGV[4] is empty), then each scope's count in flight; false where there is none.
+_READ = """
+local out, first = {0}, 1
+if ARGV[1] == '1' then
+  out[1] = redis.call('INCRBY', KEYS[1], ARGV[2])
+  redis.call('EXPIRE', KEYS[1], ARGV[3], 'NX')
+  first = 2
+end
+local n = (#KEYS - first + 1) / 2
+for i = 0, n - 1 do
+  local key = KEYS[first + i]
+  local token = redis.call('GET', key)
+  if not token and ARGV[4] ~= '' then
+    if key == ARGV[6] then redis.call('SET', key, ARGV[4])
+    else redis.call('SET', key, ARGV[4], 'EX', ARGV[5]) end
+  end
+  out[#out + 1] = token
+end
+for i = 0, n - 1 do out[#out + 1] = redis.call('GET', KEYS[first + n + i]) end
+return out
+"""
 _RELEASE = """
 local n = #KEYS / 2
 for i = 1, n do
@@ -256,25 +279,19 @@ def answer(kind: str, query: str, scopes: Sequence[str], make: Make,
         _settled(owed, None)
         return make(reading())  # a transaction sees its own writes, which no one else may
     named = (ALL, *scopes)
-    pipeline = _redis().pipeline(transaction=False)
-    if owed is not None:
-        limits.queue(pipeline, owed)
-    # Each scope's token, made now where it has none (SET NX GET answers the one there was,
-    # or nothing when ours is set), and the in-flight counts: one round trip. With a replica
-    # a token must name the primary's position when it is made: read first, made after.
+    # Each scope's token, made now where it has none, the in-flight counts and the rate
+    # limit's count: one script, one round trip (six commands through redis-py's pipeline
+    # cost more in Python than the lookup they spared). With a replica a token must name the
+    # primary's position when it is made: read here, made after (_made_at_position).
     replicated = REPLICA in connections.settings
-    made = os.urandom(8).hex()
-    for scope in named:
-        if replicated:
-            pipeline.get(f"{KEYS}v:{scope}")
-        else:
-            pipeline.set(f"{KEYS}v:{scope}", made, nx=True, get=True,
-                         ex=None if scope == ALL else TOKEN_SECONDS)  # fmt: skip
-    pipeline.mget([f"{KEYS}p:{s}" for s in named])
+    made = "" if replicated else os.urandom(8).hex()
+    charge = limits.counted_by(owed) if owed is not None else None
+    keys = [f"{KEYS}v:{s}" for s in named] + [f"{KEYS}p:{s}" for s in named]
     try:
-        results = pipeline.execute()
-        charged = 2 if owed is not None else 0
-        tokens = results[charged : charged + len(named)]
+        results = _script(_READ)(keys=keys if charge is None else [charge[0], *keys],
+                                 args=[int(charge is not None), *(charge or ("", 0, 0))[1:],
+                                       made, TOKEN_SECONDS, f"{KEYS}v:{ALL}"])  # fmt: skip
+        tokens = results[1 : 1 + len(named)]
         if replicated and None in tokens:
             tokens, made = _made_at_position(named, tokens)
     except Exception as error:  # the client's connection errors: answered uncached
@@ -282,7 +299,8 @@ def answer(kind: str, query: str, scopes: Sequence[str], make: Make,
         return _outage(kind, make, error)
     _settled(owed, None, results[0] if owed is not None else None)
     key = f"{kind}:{translation.get_language()}:{timezone.localdate().isoformat()}:{query}"
-    return _by_tokens(kind, key, tokens, results[-1], made=made.encode(), make=make)
+    return _by_tokens(kind, key, tokens, results[1 + len(named) :], made=made.encode(),
+                      make=make)  # fmt: skip
 
 
 def _made_at_position(named: Sequence[str],
@@ -445,19 +463,25 @@ def _committed_position(*, always: bool = False) -> str:
 _scripts: dict[str, Any] = {}
 
 
+def _script(text: str) -> Any:
+    """One of the Lua scripts, registered with this process's client (EVALSHA, loaded by
+    redis-py when Redis does not know it yet)."""
+    if text not in _scripts:
+        _scripts[text] = _redis().register_script(text)
+    return _scripts[text]
+
+
 def _each_chunk(script: str, scopes: list[str], args: list[Any], *,
                 pending_first: bool = True) -> bool:  # fmt: skip
     """Run one of the Lua scripts on the scopes' in-flight and token keys, a chunk of scopes a
     call; False (and an error logged) when Redis cannot be reached, which leaves the answers
     of these scopes as they were."""
     try:
-        if script not in _scripts:
-            _scripts[script] = _redis().register_script(script)
         for start in range(0, len(scopes), SCOPES_PER_CALL):
             chunk = scopes[start : start + SCOPES_PER_CALL]
             pending, tokens = [f"{KEYS}p:{s}" for s in chunk], [f"{KEYS}v:{s}" for s in chunk]
             keys = pending + tokens if pending_first else tokens + pending
-            _scripts[script](keys=keys, args=args)
+            _script(script)(keys=keys, args=args)
     except Exception as error:
         logger.error("lookup cache: a change was not announced to Redis (%s)", error)
         return False
