@@ -1,7 +1,10 @@
-"""Two WSGI applications that show what this machine allows a Python lookup, served like the
-hall and driven by the same load: one only answers; the other answers with the peer's own
-query (pgbench's single-row select by a random id, prepared, on one connection per thread)
-and nothing of the hall (on the hall's DATABASE_URL). No Python lookup can beat the second."""
+"""WSGI applications that show what this machine allows a Python lookup, served like the hall
+and driven by the same load: one only answers; one answers with the peer's own query
+(pgbench's single-row select by a random id, prepared, on one connection per thread) and
+nothing of the hall (on the hall's DATABASE_URL): no Python lookup that asks the database can
+beat it; one answers after a single GET from Redis (the hall's HALL_CACHE_URL, through
+redis-py as the hall's cache does): no cached answer that is checked against Redis on every
+lookup, as an answer never older than the last change must be, can beat it."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import psycopg
+import redis
 
 #: About the size of a real lookup's answer.
 BODY = b'{"query": "06930000000017", "registered": true, "padding": "' + b"x" * 1500 + b'"}'
@@ -44,3 +48,15 @@ def select_application(environ: dict[str, Any],
     body = json.dumps({"row": row}).encode()
     start_response("200 OK", [*HEADERS, ("Content-Length", str(len(body)))])
     return [body]
+
+
+_redis_local = threading.local()
+
+
+def redis_application(environ: dict[str, Any],
+                      start_response: StartResponse) -> Iterable[bytes]:  # fmt: skip
+    if not hasattr(_redis_local, "client"):
+        _redis_local.client = redis.Redis.from_url(os.environ["HALL_CACHE_URL"])
+    _redis_local.client.get("tiaoma:ceiling")
+    start_response("200 OK", [*HEADERS, ("Content-Length", str(len(BODY)))])
+    return [BODY]

@@ -723,6 +723,7 @@ def main() -> int:
     in_process = verify_in_process(hall.million)
     empty = ceiling_rate("application", uniform)
     select = ceiling_rate("select_application", uniform)
+    one_redis_call = ceiling_rate("redis_application", uniform)
     statement = (statement_before, statement_rate())
     peer = (peer_before + pgbench_rate()) / 2
     verdicts = lookup_verdicts(hall, statement)
@@ -730,6 +731,7 @@ def main() -> int:
         "pgbench single-row select (the peer)": peer,
         "an app that only answers": empty,
         "an app that runs only the peer's select": select,
+        "an app that makes only one Redis call": one_redis_call,
     })  # fmt: skip
     verdicts += job_verdicts(hall, in_process)
     took, created, failed = import_rows()
