@@ -1,11 +1,12 @@
 """Writes announced to whoever keeps copies of what they change (the public query's cached
 answers, hall.lookup.answers), on every path a row of an announced model can change by.
 
-A model takes part by its manager (``objects = AnnouncedQuerySet.as_manager()``) and by
+A model takes part by its manager (``objects = AnnouncedQuerySet.as_manager()``), by
 :func:`announce_instances` (its ``save`` and ``delete``, cascades included, through Django's
-signals). What a write changes is announced twice: *before* it (the keeper stops trusting its
-copies) and *after its transaction commits* (the keeper makes new copies reachable); a write
-that fails or rolls back announces only the first, which the keeper lets lapse.
+signals) and by :class:`AnnouncedModel` (each save and delete in a transaction). What a
+write changes is announced twice: *before* it (the keeper stops trusting its copies) and
+*after its transaction commits* (the keeper makes new copies reachable); a write that fails
+or rolls back announces only the first, which the keeper lets lapse.
 
 The keepers are the receivers of :data:`rows_changing` (sender: the model; ``rows``: a
 QuerySet about to be updated, or the instances about to be saved, created or deleted;
@@ -27,8 +28,8 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal
 
-__all__ = ["AnnouncedQuerySet", "Announcement", "announce_instances", "announced",
-           "rows_changing"]  # fmt: skip
+__all__ = ["AnnouncedModel", "AnnouncedQuerySet", "Announcement", "announce_instances",
+           "announced", "rows_changing"]  # fmt: skip
 
 M = TypeVar("M", bound=models.Model)
 
@@ -88,6 +89,23 @@ class AnnouncedQuerySet(models.QuerySet[M]):
         objects, written = list(objs), list(fields)
         with announced(self.model, objects, written):
             return super().bulk_update(objects, written, batch_size)
+
+
+class AnnouncedModel(models.Model):
+    """A model whose instances are saved and deleted in a transaction of their own when the
+    caller has none: the rows a change's announcement reads (and locks) stay as read until
+    its write commits."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic(using=kwargs.get("using") or self._state.db):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=kwargs.get("using") or self._state.db):
+            return super().delete(*args, **kwargs)
 
 
 #: The instance being saved or deleted -> what its announcement's receivers returned.

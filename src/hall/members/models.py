@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hall.core.changes import AnnouncedQuerySet, announce_instances
+from hall.core.changes import AnnouncedModel, AnnouncedQuerySet, announce_instances
 from hall.core.reasons import reason
 from tiaoma import uscc
 from tiaoma.errors import TiaomaError
@@ -25,7 +25,7 @@ def validate_uscc(value: str) -> None:
         raise ValidationError(message, params={"reason": reason(error)}, code="uscc") from error
 
 
-class BranchOffice(models.Model):
+class BranchOffice(AnnouncedModel):
     """A branch of the coding center (分支机构), e.g. 浙江分中心 3301: its region's members apply
     through it, and the hall shows them its address, phones and the center's bank account."""
 
@@ -54,7 +54,7 @@ class BranchOffice(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Member(models.Model):
+class Member(AnnouncedModel):
     """A member company (系统成员) with the registration form's data and its certificate."""
 
     class CompanyType(models.TextChoices):
@@ -123,7 +123,7 @@ class Member(models.Model):
         return f"{self.name}（{self.certificate_number}）"
 
 
-class CompanyPrefix(models.Model):
+class CompanyPrefix(AnnouncedModel):
     """A company prefix (厂商识别代码) held by a member: EAN (69x...) or UPC."""
 
     class Kind(models.TextChoices):
@@ -222,7 +222,7 @@ class MemberVersion(models.Model):
         ordering = ["-id"]
 
 
-class Ean8Code(models.Model):
+class Ean8Code(AnnouncedModel):
     """An EAN-8 (缩短码) the center allocated one by one to a member's product."""
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="ean8_codes")

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hall.core.changes import AnnouncedQuerySet, announce_instances
+from hall.core.changes import AnnouncedModel, AnnouncedQuerySet, announce_instances
 from hall.members.facts import mask_mobile
 from hall.members.models import CompanyPrefix, Ean8Code, Member
 
 
-class Product(models.Model):
+class Product(AnnouncedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         IN_USE = "in_use", _("使用中")
