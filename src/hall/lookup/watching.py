@@ -17,7 +17,7 @@ changes everything: rare, and cheaper than reading what each row becomes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, models
@@ -28,7 +28,7 @@ from hall.members.models import BranchOffice, CompanyPrefix, Ean8Code, Member
 from hall.products.models import Product
 
 #: Fields whose bulk rewrite changes which answers a row is in.
-KEY_FIELDS = {
+KEY_FIELDS: dict[type[models.Model], set[str]] = {
     Product: {"gtin", "kind"},
     Member: {"certificate_number"},
     CompanyPrefix: {"prefix", "kind", "member", "member_id"},
@@ -71,9 +71,7 @@ def _scopes(model: type[models.Model], rows: Any, fields: frozenset[str] | None)
         return {answers.ALL} if fields is None or "name" in fields else set()
     if model is Member and fields is not None and not fields & MEMBER_SHOWN:
         return set()
-    finder = {Product: _product_scopes, Member: _member_scopes,
-              CompanyPrefix: _prefix_scopes, Ean8Code: _ean8_scopes}[model]  # fmt: skip
-    return finder(rows, fields)
+    return FINDERS[model](rows, fields)
 
 
 def _before(rows: Any, *columns: str) -> list[tuple[Any, ...]]:
@@ -147,3 +145,12 @@ def _ean8_scopes(rows: Any, fields: frozenset[str] | None) -> set[str]:
     if not isinstance(rows, models.QuerySet):
         numbers += [row.number for row in rows]
     return {answers.ean8_region(number) for number in numbers if number}
+
+
+#: Each watched model's scopes (the branch office's are everything or nothing: _scopes).
+FINDERS: dict[type[models.Model], Callable[[Any, frozenset[str] | None], set[str]]] = {
+    Product: _product_scopes,
+    Member: _member_scopes,
+    CompanyPrefix: _prefix_scopes,
+    Ean8Code: _ean8_scopes,
+}
