@@ -26,26 +26,32 @@ lookup asks Redis. A change that rolls back, or a writer that dies between its c
 its release, leaves counts that lapse after :data:`PENDING_SECONDS` (those scopes uncached
 meanwhile) and tokens that no answer from before the change carries.
 
-Each lookup reads its scopes' tokens by ``SET NX GET`` (Redis 7): a scope that has none
-(never changed, or its token expired) gets a random one then, whoever makes it first, and
-that lookup is answered by the primary; the tokens, the in-flight counts and the rate limit's
-count travel in one round trip to Redis.
+Each lookup reads its scopes' tokens, their in-flight counts and its rate limit's count in
+one Lua script (one round trip to Redis): a scope that has no token (never changed, or its
+token expired: ``all``'s never does) gets a random one then, whoever makes it first, and that
+lookup is answered by the primary. Only a GTIN's plain digits are kept (hall.lookup.services),
+and a certificate under the whole name it is checked with.
 
 A reader's race is harmless: a lookup reads the tokens *before* the database, so an answer it
 makes from data older than a change carries the tokens from before that change, which no
 lookup after the commit holds. "Not registered" is an answer like any other: a prefix given
 out later is a change of its region.
 
-**Replicas**: a new token carries the primary's WAL position after the commit
-(``token@LSN``, when a replica is configured). An answer is made on the replica only when the
-replica has replayed past every LSN its scopes' tokens name; otherwise on the primary. A
-lookup inside a transaction, with a change in flight, with a token just created (its last
-change unknown) or with Redis unreachable also reads the primary.
+**Replicas**: with a replica configured, a token names the primary's WAL position
+(``token@LSN``): after the commit when a change releases it, at the moment a lookup makes it.
+An answer is made on the replica only when the replica has replayed past every position its
+tokens name; under a token that names none (a change's mark), on the primary. A lookup
+inside a transaction, with a change in flight, with a token just made or with Redis
+unreachable also reads the primary.
 
 **Outages**: with Redis unreachable a lookup is answered from the database, uncached
-(counted ``outage``). A writer that cannot reach Redis logs an error; the answers' Redis
-must keep nothing on disk (the deployment kit's Redis runs without persistence), so that an
-outage ends with no answer kept from before it.
+(counted ``outage``), and a change is refused (:class:`~hall.core.errors.Unavailable`) before
+it is written: a Redis that only the writer cannot reach would keep the old answers. A
+release that fails is tried again, then left to lapse (the mark's tokens hold). The answers'
+Redis must keep nothing on disk (the deployment kit's Redis runs without persistence), and
+is best given memory enough not to evict: an evicted token is made anew (nothing kept under
+the old one matches), but an evicted count in flight opens the moment between a change's
+commit and its release.
 
 Answers also depend on the day (membership valid until a date) and the language: both are in
 the key. Metrics: ``hall_lookup_answers_total{kind, outcome}`` (local, shared, miss, bypass,
