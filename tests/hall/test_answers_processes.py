@@ -60,6 +60,7 @@ from hall.members.models import (
 from hall.products import bank, services
 from hall.products.models import Product
 from tests import system
+from tests.hall.databases import database_url
 from tiaoma import checksum
 
 pytestmark = pytest.mark.django_db(transaction=True)  # committed rows: the servers see them
@@ -75,21 +76,12 @@ READERS = 4
 HITS = ("local", "shared")
 
 
-def _database_url() -> str:
-    """This test's database, as the servers' settings read it."""
-    named = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{named['NAME']}"
-    user, host, port = named["USER"], named["HOST"] or "127.0.0.1", named["PORT"] or 5432
-    return f"postgres://{user}@{host}:{port}/{named['NAME']}"
-
-
 def _hall_env(data_dir: Path) -> dict[str, str]:
     """The servers' environment: production settings on this test's database and Redis; no
     rate limit a minute of lookups from one address could reach."""
     return {
         "PATH": os.environ["PATH"], "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
-        "HALL_DATA_DIR": str(data_dir), "DATABASE_URL": _database_url(),
+        "HALL_DATA_DIR": str(data_dir), "DATABASE_URL": database_url(),
         "HALL_SECRET_KEY": "answers-test-" + "p7Wx" * 12, "HALL_CACHE_URL": REDIS,
         "HALL_BROKER_URL": "amqp://127.0.0.1:5672//", "HALL_PUBLIC_URL": "https://hall.example",
         "HALL_SMS_BACKEND": "http", "HALL_SMS_URL": "http://127.0.0.1:9/",

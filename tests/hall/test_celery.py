@@ -21,12 +21,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from hall.jobs import queue
 from hall.jobs.engine import app
 from hall.jobs.models import Job
 from tests import system
+from tests.hall.databases import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BROKER = "amqp://guest:guest@127.0.0.1:5672//"
@@ -41,15 +42,6 @@ def _broker_up() -> None:
         socket.create_connection(("127.0.0.1", 5672), timeout=2).close()
     except OSError as error:
         system.unavailable(f"RabbitMQ at 127.0.0.1:5672: {error}")
-
-
-def _database_url() -> str:
-    """This test's database, as the workers' settings read it."""
-    named = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{named['NAME']}"
-    user, host, port = named["USER"], named["HOST"] or "127.0.0.1", named["PORT"] or 5432
-    return f"postgres://{user}@{host}:{port}/{named['NAME']}"
 
 
 def _use_broker(url: str) -> None:
@@ -79,7 +71,7 @@ def workers(on_the_broker: str) -> Iterator[Callable[[], subprocess.Popen[bytes]
     """Start a worker process on the test's queue; all are stopped at the end."""
     started: list[subprocess.Popen[bytes]] = []
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hall.settings", "HALL_DEBUG": "1",
-           "HALL_DATA_DIR": str(settings.DATA_DIR), "DATABASE_URL": _database_url(),
+           "HALL_DATA_DIR": str(settings.DATA_DIR), "DATABASE_URL": database_url(),
            "HALL_BROKER_URL": BROKER, "HALL_JOB_STALE_SECONDS": str(STALE_SECONDS),
            "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
     env.pop("HALL_TEST_HOOKS", None)
