@@ -25,6 +25,7 @@ import sys
 from collections.abc import Callable
 from contextvars import ContextVar, Token
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from celery.signals import task_failure, task_postrun, task_prerun, task_retry, task_success
 from django.core.signals import request_finished
@@ -34,6 +35,9 @@ from django.http import HttpRequest, HttpResponse
 # The proxy rule is clients.py's own: an id is believed from exactly those a forwarded address is.
 from hall.core.clients import _is_trusted, _valid
 from hall.core.metrics import TASKS
+
+if TYPE_CHECKING:
+    from sentry_sdk._types import DataCollectionUserOptions
 
 __all__ = [
     "HEADER",
@@ -182,6 +186,31 @@ def start_sentry(*, dsn: str, environment: str, release: str) -> None:
         dsn=dsn,
         environment=environment,
         release=release,
-        send_default_pii=False,
         integrations=[DjangoIntegration(), CeleryIntegration()],
+        data_collection=_NOTHING_PERSONAL,
     )
+
+
+# What Sentry may collect (SDK 3's ``data_collection``): no user, cookies, bodies or query
+# strings (a query may be a member's mobile or a reset token), request headers only by name
+# from a short list, and no frame locals (they hold forms' passwords and mobiles).
+_NOTHING_PERSONAL: DataCollectionUserOptions = {
+    "user_info": False,
+    "cookies": {"mode": "off"},
+    "http_bodies": [],
+    "url_query_params": {"mode": "off"},
+    "http_headers": {
+        "request": {
+            "mode": "allowlist",
+            "terms": [
+                "accept",
+                "content-type",
+                "content-length",
+                "host",
+                "user-agent",
+                "x-request-id",
+            ],
+        }
+    },
+    "stack_frame_variables": False,
+}
