@@ -58,11 +58,16 @@ def counted(before: dict[str, float], kind: str = "gtin") -> dict[str, float]:
 def test_an_answer_is_kept_and_a_saved_change_shows_at_once(filed: Product) -> None:
     gtin = filed.display_gtin
     before = outcomes()
+    kept_in_redis = lambda: answers._redis().keys(f"{answers.KEYS}a:*")  # noqa: E731
     assert lookup.lookup_gtin(gtin)["product"]["name"] == "示例矿泉水"
     assert lookup.lookup_gtin(gtin)["product"]["name"] == "示例矿泉水"
-    answers.LOCAL.clear()  # another process of the same server: Redis has it
+    assert kept_in_redis() == []  # asked once: this process keeps it, Redis does not
+    answers.LOCAL.clear()  # another process: its first miss, the query's second: kept in Redis
     assert lookup.lookup_gtin(gtin)["product"]["name"] == "示例矿泉水"
-    assert counted(before) == {"miss": 1, "local": 1, "shared": 1}
+    assert len(kept_in_redis()) == 1
+    answers.LOCAL.clear()  # a third process: Redis has it
+    assert lookup.lookup_gtin(gtin)["product"]["name"] == "示例矿泉水"
+    assert counted(before) == {"miss": 2, "local": 1, "shared": 1}
 
     Product.objects.filter(pk=filed.pk).update(name="新名称矿泉水")
     assert lookup.lookup_gtin(gtin)["product"]["name"] == "新名称矿泉水"

@@ -26,11 +26,14 @@ lookup asks Redis. A change that rolls back, or a writer that dies between its c
 its release, leaves counts that lapse after :data:`PENDING_SECONDS` (those scopes uncached
 meanwhile) and tokens that no answer from before the change carries.
 
-Each lookup reads its scopes' tokens, their in-flight counts and its rate limit's count in
-one Lua script (one round trip to Redis): a scope that has no token (never changed, or its
-token expired: ``all``'s never does) gets a random one then, whoever makes it first, and that
-lookup is answered by the primary. Only a GTIN's plain digits are kept (hall.lookup.services),
-and a certificate under the whole name it is checked with.
+Each lookup reads its scopes' tokens, their in-flight counts, its rate limit's count and the
+answer Redis keeps under those tokens in one Lua script (one round trip to Redis; the answer
+only when this process holds none under them): a scope that has no token (never changed, or
+its token expired: ``all``'s never does) gets a random one then, whoever makes it first, and
+that lookup is answered by the primary. An answer made is kept in this process at once, and in
+Redis from its second miss within :data:`SEEN_SECONDS` (the script marks misses in a bitmap):
+a uniform load of GTINs asked once writes Redis no answers. Only a GTIN's plain digits are kept
+(hall.lookup.services), and a certificate under the whole name it is checked with.
 
 A reader's race is harmless: a lookup reads the tokens *before* the database, so an answer it
 makes from data older than a change carries the tokens from before that change, which no
@@ -65,6 +68,7 @@ import os
 import secrets
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -104,6 +108,10 @@ SCOPES_PER_CALL = 5_000
 RELEASE_ATTEMPTS = 3
 #: What this process keeps in its own memory, at most.
 LOCAL_BYTES = 64 * 1024 * 1024
+#: Answers are kept in Redis on their second miss within two windows of this many seconds;
+#: the misses are marked in a bitmap of ``SEEN_BITS`` bits a window (2 MB: a query's bit may
+#: be another's, which only keeps an answer sooner).
+SEEN_SECONDS, SEEN_BITS = 600, 2**24
 
 ANSWERS = Counter("hall_lookup_answers", "Lookup answers by kind and where they came from: "
                   "this process (local), Redis (shared), the database (miss), the database "
@@ -122,9 +130,14 @@ for i = 1, n do
   else redis.call('SET', KEYS[n + i], ARGV[2], 'EX', ARGV[3]) end
 end
 """
-# A lookup's one call: the rate limit's count (hall.core.limits.counted_by's key, cost and
-# window) when ARGV[1] is 1, then each scope's token (made as ARGV[4] where there is none,
-# unless ARGV[4] is empty), then each scope's count in flight; false where there is none.
+# A lookup's one call. First the rate limit's count (hall.core.limits.counted_by's key, cost
+# and window) when ARGV[1] is 1; then each scope's token (made as ARGV[4] where there is none,
+# unless ARGV[4] is empty) and each scope's count in flight, false where there is none. Then,
+# unless a change is in flight: 'local' when every token was there and they are the stamp of
+# the answer this process holds (ARGV[7]); else 'shared' and the answer Redis keeps under
+# them; else 'new' and whether the query was not served in the last two windows of
+# ARGV[9] / 2 seconds already (its bit, ARGV[8], in those windows' bitmaps): an answer is
+# kept in Redis on its second miss, so a query asked once costs Redis nothing more.
 _READ = """
 local out, first = {0}, 1
 if ARGV[1] == '1' then
@@ -132,17 +145,45 @@ if ARGV[1] == '1' then
   redis.call('EXPIRE', KEYS[1], ARGV[3], 'NX')
   first = 2
 end
-local n = (#KEYS - first + 1) / 2
+local n = (#KEYS - first - 2) / 2
+local tokens, missing, busy = {}, false, false
 for i = 0, n - 1 do
   local key = KEYS[first + i]
   local token = redis.call('GET', key)
-  if not token and ARGV[4] ~= '' then
-    if key == ARGV[6] then redis.call('SET', key, ARGV[4])
-    else redis.call('SET', key, ARGV[4], 'EX', ARGV[5]) end
+  if token then tokens[#tokens + 1] = token
+  else
+    missing = true
+    if ARGV[4] ~= '' then
+      if key == ARGV[6] then redis.call('SET', key, ARGV[4])
+      else redis.call('SET', key, ARGV[4], 'EX', ARGV[5]) end
+    end
   end
   out[#out + 1] = token
 end
-for i = 0, n - 1 do out[#out + 1] = redis.call('GET', KEYS[first + n + i]) end
+for i = 0, n - 1 do
+  local count = redis.call('GET', KEYS[first + n + i])
+  if count then busy = true end
+  out[#out + 1] = count
+end
+if busy then return out end
+if not missing then
+  local stamp = table.concat(tokens, '|')
+  if stamp == ARGV[7] then
+    out[#out + 1] = 'local'
+    return out
+  end
+  local kept = redis.call('GET', KEYS[first + 2 * n])
+  if kept and string.sub(kept, 1, #stamp + 1) == stamp .. '\\n' then
+    out[#out + 1] = 'shared'
+    out[#out + 1] = string.sub(kept, #stamp + 2)
+    return out
+  end
+end
+local seen = redis.call('SETBIT', KEYS[first + 2 * n + 1], ARGV[8], 1)
+redis.call('EXPIRE', KEYS[first + 2 * n + 1], ARGV[9], 'NX')
+if seen == 0 then seen = redis.call('GETBIT', KEYS[first + 2 * n + 2], ARGV[8]) end
+out[#out + 1] = 'new'
+out[#out + 1] = seen
 return out
 """
 _RELEASE = """
@@ -211,13 +252,13 @@ class _Local:
         self.kept: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str, stamp: bytes) -> bytes | None:
+    def find(self, key: str) -> tuple[bytes, bytes] | None:
+        """The stamp and body kept under ``key`` (a use: the last to be dropped)."""
         with self.lock:
             held = self.kept.get(key)
-            if held is None or held[0] != stamp:
-                return None
-            self.kept.move_to_end(key)
-            return held[1]
+            if held is not None:
+                self.kept.move_to_end(key)
+            return held
 
     def put(self, key: str, stamp: bytes, body: bytes) -> None:
         with self.lock:
@@ -285,18 +326,25 @@ def answer(kind: str, query: str, scopes: Sequence[str], make: Make,
         _settled(owed, None)
         return make(reading())  # a transaction sees its own writes, which no one else may
     named = (ALL, *scopes)
-    # Each scope's token, made now where it has none, the in-flight counts and the rate
-    # limit's count: one script, one round trip (six commands through redis-py's pipeline
-    # cost more in Python than the lookup they spared). With a replica a token must name the
-    # primary's position when it is made: read here, made after (_made_at_position).
+    # Each scope's token, made now where it has none, the in-flight counts, the rate limit's
+    # count and the kept answer: one script, one round trip (six commands through redis-py's
+    # pipeline cost more in Python than the lookup they spared). With a replica a token must
+    # name the primary's position when it is made: read here, made after (_made_at_position).
     replicated = REPLICA in connections.settings
     made = "" if replicated else os.urandom(8).hex()
     charge = limits.counted_by(owed) if owed is not None else None
-    keys = [f"{KEYS}v:{s}" for s in named] + [f"{KEYS}p:{s}" for s in named]
+    key = f"{kind}:{translation.get_language()}:{timezone.localdate().isoformat()}:{query}"
+    held = LOCAL.find(key)
+    window = int(time.time()) // SEEN_SECONDS
+    keys = [*(f"{KEYS}v:{s}" for s in named), *(f"{KEYS}p:{s}" for s in named),
+            f"{KEYS}a:{key}", f"{KEYS}seen:{window}", f"{KEYS}seen:{window - 1}"]  # fmt: skip
     try:
-        results = _script(_READ)(keys=keys if charge is None else [charge[0], *keys],
-                                 args=[int(charge is not None), *(charge or ("", 0, 0))[1:],
-                                       made, TOKEN_SECONDS, f"{KEYS}v:{ALL}"])  # fmt: skip
+        results = _script(_READ)(
+            keys=keys if charge is None else [charge[0], *keys],
+            args=[int(charge is not None), *(charge or ("", 0, 0))[1:], made, TOKEN_SECONDS,
+                  f"{KEYS}v:{ALL}", b"" if held is None else held[0],
+                  zlib.crc32(key.encode()) % SEEN_BITS, 2 * SEEN_SECONDS],
+        )  # fmt: skip
         tokens = results[1 : 1 + len(named)]
         if replicated and None in tokens:
             tokens, made = _made_at_position(named, tokens)
@@ -304,9 +352,24 @@ def answer(kind: str, query: str, scopes: Sequence[str], make: Make,
         _settled(owed, error)
         return _outage(kind, make, error)
     _settled(owed, None, results[0] if owed is not None else None)
-    key = f"{kind}:{translation.get_language()}:{timezone.localdate().isoformat()}:{query}"
-    return _by_tokens(kind, key, tokens, results[1 + len(named) :], made=made.encode(),
-                      make=make)  # fmt: skip
+    in_flight, verdict = results[1 + len(named) : 1 + 2 * len(named)], results[1 + 2 * len(named) :]
+    if any(in_flight):  # a change is being written: the primary, nothing kept
+        _count(kind, "bypass")
+        return make(DEFAULT_DB_ALIAS)
+    stamp = b"|".join(made.encode() if token is None else token for token in tokens)
+    if verdict[0] == b"local" and held is not None:
+        _count(kind, "local")
+        return held[1]
+    if verdict[0] == b"shared":
+        body = bytes(verdict[1])
+        _count(kind, "shared")
+        LOCAL.put(key, stamp, body)
+        return body
+    # Not kept: made now, and kept in Redis if it was missed lately already. A scope without
+    # a token until now (never changed, or its token expired) has an unknown last change:
+    # the primary answers.
+    alias = DEFAULT_DB_ALIAS if None in tokens else _fresh_alias(stamp)
+    return _made(kind, key, stamp, make, alias, shared=verdict[0] != b"new" or verdict[1] == 1)
 
 
 def _made_at_position(named: Sequence[str],
@@ -325,23 +388,6 @@ def _made_at_position(named: Sequence[str],
             for scope, token in zip(named, tokens, strict=True)], made  # fmt: skip
 
 
-def _by_tokens(kind: str, key: str, tokens: list[bytes | None], in_flight: list[bytes | None],
-               *, made: bytes, make: Make) -> bytes:  # fmt: skip
-    """The answer under the scopes' tokens (None: ``made`` now) and in-flight counts."""
-    if any(in_flight):  # a change is being written: the primary, nothing kept
-        _count(kind, "bypass")
-        return make(DEFAULT_DB_ALIAS)
-    stamp = b"|".join(made if token is None else token for token in tokens)
-    if None in tokens:  # never changed, or its token expired: no answer is kept under it
-        # The last change of a scope without a token is not known: the primary answers.
-        return _made(kind, key, stamp, make, DEFAULT_DB_ALIAS)
-    body = LOCAL.get(key, stamp)
-    if body is not None:
-        _count(kind, "local")
-        return body
-    return _shared_or_made(kind, key, stamp, make)
-
-
 def _settled(owed: limits.Charge | None, error: Exception | None, used: int | None = None) -> None:
     """The charge's verdict: counted with the tokens (``used``), counted now (no Redis round
     trip of ours to ride on), or let through (Redis away, the limits' rule)."""
@@ -357,26 +403,15 @@ def _settled(owed: limits.Charge | None, error: Exception | None, used: int | No
         raise limits.refusal(verdict)
 
 
-def _shared_or_made(kind: str, key: str, stamp: bytes, make: Make) -> bytes:
-    try:
-        kept = _redis().get(KEYS + "a:" + key)
-    except Exception as error:
-        return _outage(kind, make, error)
-    if kept is None or kept[: len(stamp) + 1] != stamp + b"\n":
-        return _made(kind, key, stamp, make, _fresh_alias(stamp))
-    body = bytes(kept[len(stamp) + 1 :])
-    _count(kind, "shared")
-    LOCAL.put(key, stamp, body)
-    return body
-
-
-def _made(kind: str, key: str, stamp: bytes, make: Make, alias: str) -> bytes:
-    """An answer made on ``alias`` and kept under ``stamp`` (the tokens read before it was)."""
+def _made(kind: str, key: str, stamp: bytes, make: Make, alias: str, *, shared: bool) -> bytes:
+    """An answer made on ``alias`` and kept under ``stamp`` (the tokens read before it was):
+    in this process, and in Redis when ``shared``."""
     body = make(alias)
-    try:
-        _redis().set(KEYS + "a:" + key, stamp + b"\n" + body, ex=ANSWER_SECONDS)
-    except Exception as error:
-        return _outage(kind, lambda alias: body, error)
+    if shared:
+        try:
+            _redis().set(KEYS + "a:" + key, stamp + b"\n" + body, ex=ANSWER_SECONDS)
+        except Exception as error:
+            return _outage(kind, lambda alias: body, error)
     _count(kind, "miss")
     LOCAL.put(key, stamp, body)
     return body
