@@ -13,8 +13,9 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
+from prometheus_client import REGISTRY
 
-from hall.api.lean import SKIPPED, LeanHandler, is_lean, lean_middleware
+from hall.api.lean import SKIPPED, LeanHandler, forget, is_lean, lean_middleware
 from hall.products.models import Product
 
 #: Headers made afresh for each answer.
@@ -80,7 +81,7 @@ def both(full: WSGIHandler, lean: LeanHandler, method: str, path: str,
 
 @pytest.mark.parametrize(("method", "path", "extra"), [
     ("GET", "/api/v1/gtins/6921234500019", {}),  # found
-    ("GET", "/api/v1/gtins/6921234500019", {"HTTP_COOKIE": "hall_language=en"}),
+    ("GET", "/api/v1/gtins/6921234500019", {"HTTP_COOKIE": "django_language=en"}),
     ("HEAD", "/api/v1/gtins/6921234500019", {}),
     ("GET", "/api/v1/gtins/4006381333931", {}),  # not registered: what its prefix says
     ("GET", "/api/v1/gtins/6921234500018", {}),  # a wrong check digit: the library's reason
@@ -170,3 +171,115 @@ def test_the_resolvers_flood_refusal_is_json_for_a_machine(full: WSGIHandler,
         assert refused.headers["content-type"] == "application/json"
         assert json.loads(refused.body)["error"]["code"] == "rate_limited"
         assert refused.headers["retry-after"].isdigit()
+
+
+# The quick path: a GTIN's 200 below Django's handler, with the headers learned from it.
+
+
+class Counting(LeanHandler):
+    """The lean handler, counting the requests that went through Django's handler."""
+
+    def __init__(self, full: WSGIHandler) -> None:
+        super().__init__(full)
+        self.through_django = 0
+
+    def get_response(self, request: Any) -> Any:
+        self.through_django += 1
+        return super().get_response(request)
+
+
+@pytest.fixture
+def counting(full: WSGIHandler) -> Counting:
+    forget()  # what earlier tests taught it
+    return Counting(full)
+
+
+FOUND = "/api/v1/gtins/6921234500019"
+
+
+@pytest.mark.parametrize("extra", [
+    {},
+    {"HTTP_COOKIE": "django_language=en"},
+    {"HTTP_COOKIE": "django_language=fr"},  # not a language of the hall's: Chinese
+    {"HTTP_X_FORWARDED_PROTO": "https"},  # from anyone: not believed
+    {"HTTP_ACCEPT": "application/json", "HTTP_USER_AGENT": "shelf-scanner/2"},
+])  # fmt: skip
+@pytest.mark.usefixtures("filed")
+def test_the_quick_path_answers_as_the_full_stack(full: WSGIHandler, counting: Counting,
+                                                  extra: dict[str, Any]) -> None:  # fmt: skip
+    learned = Answer(counting, environ("GET", FOUND, **extra))  # Django's, learned
+    quick = Answer(counting, environ("GET", FOUND, **extra))
+    whole = Answer(full, environ("GET", FOUND, **extra))
+    assert counting.through_django == 1
+    assert quick.same_as(whole), quick.difference(whole)
+    assert quick.same_as(learned)
+    assert quick.headers["x-request-id"] != learned.headers["x-request-id"]
+    assert quick.headers["etag"] == whole.headers["etag"]
+
+
+@pytest.mark.usefixtures("filed")
+def test_the_quick_path_learns_each_scheme_host_and_language() -> None:
+    proxy = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    kinds = [{"HTTP_HOST": "localhost"}, {"HTTP_COOKIE": "django_language=en"},
+             {**proxy, "HTTP_X_FORWARDED_PROTO": "https"}, proxy]  # fmt: skip
+    with override_settings(TRUSTED_PROXIES=["10.0.0.0/8"], SECURE_PROXY_SSL_HEADER=(
+            "HTTP_X_FORWARDED_PROTO", "https"), SECURE_HSTS_SECONDS=3600):  # fmt: skip
+        full = WSGIHandler()  # its middleware made under these settings
+        counting = Counting(full)
+        for extra in kinds:
+            Answer(counting, environ("GET", FOUND, **extra))
+            quick = Answer(counting, environ("GET", FOUND, **extra))
+            whole = Answer(full, environ("GET", FOUND, **extra))
+            assert quick.same_as(whole), (extra, quick.difference(whole))
+        secure = Answer(counting, environ("GET", FOUND, **kinds[2]))
+        english = Answer(counting, environ("GET", FOUND, **kinds[1]))
+    assert counting.through_django == len(kinds)
+    assert "strict-transport-security" in secure.headers
+    assert "strict-transport-security" not in quick.headers  # the proxy's http
+    assert english.headers["content-language"] == "en"
+    assert json.loads(english.body)["message"] != json.loads(secure.body)["message"]
+
+
+@pytest.mark.usefixtures("filed")
+def test_what_is_not_a_200_is_handed_over_and_counted_once(counting: Counting) -> None:
+    unknown, malformed = "/api/v1/gtins/4006381333931", "/api/v1/gtins/6921234500018"
+    counts = "hall_lookup_answers_total"
+    with override_settings(RATE_LIMITS={"address_per_minute": 5, "key_per_minute": 5}):
+        before = REGISTRY.get_sample_value(counts, {"kind": "gtin", "outcome": "local"}) or 0
+        statuses = [Answer(counting, environ("GET", path)).status[:3]
+                    for path in (FOUND, FOUND, unknown, malformed, FOUND, FOUND)]  # fmt: skip
+        refused = Answer(counting, environ("GET", FOUND))
+    assert statuses == ["200", "200", "404", "400", "200", "429"]  # five lookups a minute
+    assert counting.through_django == 5  # the first (learned), 404, 400 and both 429s
+    assert refused.status.startswith("429")
+    assert json.loads(refused.body)["error"]["code"] == "rate_limited"
+    assert refused.headers["retry-after"].isdigit()
+    kept = REGISTRY.get_sample_value(counts, {"kind": "gtin", "outcome": "local"}) or 0
+    assert kept - before in (0, 2)  # the found GTIN's two answers kept (with Redis), no more
+
+
+@pytest.mark.usefixtures("filed")
+def test_conditions_keys_bodies_and_heads_go_to_django(counting: Counting) -> None:
+    first = Answer(counting, environ("GET", FOUND))
+    for method, extra in (("GET", {"HTTP_IF_NONE_MATCH": first.headers["etag"]}),
+                          ("GET", {"HTTP_X_API_KEY": "nonsense"}),
+                          ("GET", {"QUERY_STRING": "x=1"}),
+                          ("HEAD", {})):  # fmt: skip
+        Answer(counting, environ(method, FOUND, **extra))
+    assert counting.through_django == 5
+
+
+@pytest.mark.usefixtures("filed")
+def test_a_quick_answer_is_counted_by_route_and_keeps_the_proxys_request_id(
+    counting: Counting,
+) -> None:
+    Answer(counting, environ("GET", FOUND))
+    sample = {"route": "gtin_lookup", "status": "2xx"}
+    before = REGISTRY.get_sample_value("hall_http_requests_total", sample) or 0
+    with override_settings(TRUSTED_PROXIES=["10.0.0.0/8"]):
+        Answer(counting, environ("GET", FOUND, REMOTE_ADDR="10.0.0.2"))  # learned for 10/8
+        quick = Answer(counting, environ("GET", FOUND, REMOTE_ADDR="10.0.0.2",
+                                         HTTP_X_REQUEST_ID="proxy-id-12345678"))  # fmt: skip
+    assert counting.through_django == 2
+    assert quick.headers["x-request-id"] == "proxy-id-12345678"
+    assert REGISTRY.get_sample_value("hall_http_requests_total", sample) == before + 2

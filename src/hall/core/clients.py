@@ -17,7 +17,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-__all__ = ["UntrustedProxyHeaders", "client_address"]
+__all__ = ["UntrustedProxyHeaders", "client_address", "drop_untrusted_proxy_headers"]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -80,7 +80,12 @@ class UntrustedProxyHeaders:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        peer = _valid(str(request.META.get("REMOTE_ADDR") or ""))
-        if peer is None or not _is_trusted(peer):
-            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
+        drop_untrusted_proxy_headers(request)
         return self.get_response(request)
+
+
+def drop_untrusted_proxy_headers(request: HttpRequest) -> None:
+    """:class:`UntrustedProxyHeaders`' rule, for a path that answers without middleware."""
+    peer = _valid(str(request.META.get("REMOTE_ADDR") or ""))
+    if peer is None or not _is_trusted(peer):
+        request.META.pop("HTTP_X_FORWARDED_PROTO", None)

@@ -46,7 +46,7 @@ from prometheus_client.registry import Collector
 # The proxy rule is clients.py's own: a forwarded address is believed from those proxies only.
 from hall.core.clients import _is_trusted, _valid, client_address
 
-__all__ = ["LOGINS_REFUSED", "TASKS", "RequestMetrics", "exposition", "may_scrape"]
+__all__ = ["LOGINS_REFUSED", "TASKS", "RequestMetrics", "answered", "exposition", "may_scrape"]
 
 REQUESTS = Counter(
     "hall_http_requests", "Requests answered, by route (the URL's view name) and status class",
@@ -70,19 +70,25 @@ class RequestMetrics:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        #: Each route's series, found once: labels() costs more than the counting itself.
-        self.series: dict[tuple[str, int], tuple[Histogram, Counter]] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
-        key = (route_of(request), response.status_code // 100)
-        if (series := self.series.get(key)) is None:
-            series = self.series[key] = (LATENCY.labels(key[0]),
-                                         REQUESTS.labels(key[0], f"{key[1]}xx"))  # fmt: skip
-        series[0].observe(time.perf_counter() - started)
-        series[1].inc()
+        answered(route_of(request), response.status_code, started)
         return response
+
+
+#: Each route's series, found once: labels() costs more than the counting itself.
+_series: dict[tuple[str, int], tuple[Histogram, Counter]] = {}
+
+
+def answered(route: str, status: int, started: float) -> None:
+    """A request of ``route`` answered with ``status``, begun at ``started`` (perf_counter)."""
+    key = (route, status // 100)
+    if (series := _series.get(key)) is None:
+        series = _series[key] = (LATENCY.labels(route), REQUESTS.labels(route, f"{key[1]}xx"))
+    series[0].observe(time.perf_counter() - started)
+    series[1].inc()
 
 
 def route_of(request: HttpRequest) -> str:

@@ -32,14 +32,20 @@ from django.utils.translation import gettext as _
 from hall.core.errors import json_error
 
 
+def chosen_language(request: HttpRequest) -> str:
+    """The language of the request's words: the switch's cookie's, else the hall's own."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return (
+        chosen if any(chosen == code for code, _ in settings.LANGUAGES) else settings.LANGUAGE_CODE
+    )
+
+
 class ChosenLanguageMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.known = {code for code, _ in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in self.known else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         with translation.override(language):  # this request only, not the thread after it
             request.LANGUAGE_CODE = language
             response = self.get_response(request)

@@ -44,6 +44,7 @@ __all__ = [
     "JsonLines",
     "RequestIdFilter",
     "RequestIds",
+    "begin_request",
     "request_id",
     "start_sentry",
 ]
@@ -60,18 +61,33 @@ class RequestIds:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.tag_for_sentry = _sentry_tagger()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = _from_proxy(request) or os.urandom(16).hex()
-        # Kept until the response is closed (_request_finished), not only while the middleware
-        # runs: Django logs a 4xx answer after the last middleware has returned.
-        _current.set(request_id)
-        if self.tag_for_sentry is not None:
-            self.tag_for_sentry("request_id", request_id)  # the scope of this request only
+        request_id = begin_request(request)
         response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def begin_request(request: HttpRequest) -> str:
+    """The request's id (its trusted proxy's, else a new one), now this thread's for its log
+    records and Sentry's scope, for the answer's ``X-Request-ID``; the same id again for a
+    request begun already (the lean path's, handed over to Django's handler)."""
+    request_id = request.META.get(_BEGUN) or _from_proxy(request) or os.urandom(16).hex()
+    request.META[_BEGUN] = request_id
+    # Kept until the response is closed (_request_finished), not only while the middleware
+    # runs: Django logs a 4xx answer after the last middleware has returned.
+    _current.set(request_id)
+    if not _tagger:
+        _tagger.append(_sentry_tagger())  # Sentry is started by the settings, or never
+    if _tagger[0] is not None:
+        _tagger[0]("request_id", request_id)  # the scope of this request only
+    return request_id
+
+
+_tagger: list[Callable[[str, str], None] | None] = []
+#: The environ's key of the id a request was given (no header can name it: theirs are HTTP_).
+_BEGUN = "hall.request_id"
 
 
 def request_id() -> str | None:
