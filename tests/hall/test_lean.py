@@ -283,3 +283,17 @@ def test_a_quick_answer_is_counted_by_route_and_keeps_the_proxys_request_id(
     assert counting.through_django == 2
     assert quick.headers["x-request-id"] == "proxy-id-12345678"
     assert REGISTRY.get_sample_value("hall_http_requests_total", sample) == before + 2
+
+
+@pytest.mark.usefixtures("filed")
+def test_made_up_hosts_make_the_quick_path_forget_the_oldest(counting: Counting) -> None:
+    with override_settings(ALLOWED_HOSTS=["*"]):  # any host: as many kinds of request
+        hosts = [f"h{n}.example" for n in range(70)]
+        for host in hosts:
+            Answer(counting, environ("GET", FOUND, HTTP_HOST=host))
+        assert counting.through_django == 70
+        latest = Answer(counting, environ("GET", FOUND, HTTP_HOST=hosts[-1]))
+        assert counting.through_django == 70  # still known: quick
+        oldest = Answer(counting, environ("GET", FOUND, HTTP_HOST=hosts[0]))
+        assert counting.through_django == 71  # forgotten: learned again
+    assert latest.status == oldest.status == "200 OK"

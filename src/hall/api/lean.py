@@ -23,6 +23,7 @@ handed to the view (``HANDED_OVER``) so that nothing is looked up or counted twi
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -164,6 +165,7 @@ _VARIANTS = 64
 Variant = tuple[str, bool, str]
 #: The full stack's headers of a 200, by kind of request; None for those made per answer.
 _learned: dict[Variant, list[tuple[str, str | None]]] = {}
+_learning_lock = threading.Lock()
 _route: list[str] = []
 
 
@@ -183,10 +185,12 @@ def _learning(variant: Variant, start_response: Any) -> Any:
     """``start_response`` that learns the headers of the full stack's 200 for ``variant``."""
 
     def learn(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
-        if (status == "200 OK" and len(_learned) < _VARIANTS
-                and all(name.lower() != "set-cookie" for name, _ in headers)):  # fmt: skip
-            _learned[variant] = [(name, None if name.lower() in _PER_ANSWER else value)
-                                 for name, value in headers]  # fmt: skip
+        if status == "200 OK" and all(name.lower() != "set-cookie" for name, _ in headers):
+            with _learning_lock:  # rare: once for each kind of request
+                while len(_learned) >= _VARIANTS:  # made-up hosts (a wildcard ALLOWED_HOSTS)
+                    del _learned[next(iter(_learned))]  # the oldest: learned again if asked
+                _learned[variant] = [(name, None if name.lower() in _PER_ANSWER else value)
+                                     for name, value in headers]  # fmt: skip
         return start_response(status, headers, *exc_info)
 
     return learn
@@ -206,4 +210,5 @@ def _route_of(request: WSGIRequest) -> str:
 @receiver(setting_changed)
 def forget(**kwargs: Any) -> None:
     """The learned headers forgotten: other settings (the tests') may give others."""
-    _learned.clear()
+    with _learning_lock:
+        _learned.clear()
