@@ -43,6 +43,7 @@ import json
 import os
 import random
 import re
+import resource
 import secrets
 import shutil
 import subprocess
@@ -406,14 +407,69 @@ class Load:
     p99: float
     errors: int
     answers: Counter[str] | None  # None: the hall counts no lookup answers
+    cpu: dict[str, float]  # CPU seconds by process group during the measured run (cpu_used)
 
 
-def measured(workload: Workload) -> Load:
-    """``workload`` run on the hall's server, warmed up first, its answers counted around it."""
+def measured(workload: Workload, server_pid: int) -> Load:
+    """``workload`` run on the hall's server, warmed up first, its answers counted and the
+    machine's CPU shared out around it."""
     lookups(workload.warm, WARM_UP)
-    before = answers()
+    before, cpu_before = answers(), cpu_used(server_pid)
     rate, p99, errors = lookups(workload.measured)
-    return Load(rate, p99, errors, answered(before, answers()))
+    cpu = {
+        group: seconds - cpu_before.get(group, 0.0)
+        for group, seconds in cpu_used(server_pid).items()
+    }
+    return Load(rate, p99, errors, answered(before, answers()), cpu)
+
+
+def cpu_used(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far: by the hall's server (its process and its workers), Redis,
+    PostgreSQL, this process's finished children (wrk), and the whole machine ("machine",
+    from /proc/stat): where a lookup's CPU goes on a machine the load shares with them."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[str, int, float]] = {}
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = path.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        name, fields = (
+            text[text.index("(") + 1 : text.rindex(")")],
+            text[text.rindex(")") + 2 :].split(),
+        )
+        stats[int(path.parent.name)] = (
+            name,
+            int(fields[1]),
+            (int(fields[11]) + int(fields[12])) / tick,
+        )
+    servers, used = {server_pid}, dict.fromkeys(("hall", "PostgreSQL", "Redis"), 0.0)
+    for _ in range(3):  # the server's children and theirs
+        servers |= {pid for pid, (_, parent, _) in stats.items() if parent in servers}
+    for pid, (name, _, seconds) in stats.items():
+        group = (
+            "hall"
+            if pid in servers
+            else {"redis-server": "Redis", "postgres": "PostgreSQL"}.get(name)
+        )
+        if group is not None:
+            used[group] += seconds
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used["wrk"] = children.ru_utime + children.ru_stime
+    first = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    used["machine"] = (
+        sum(map(int, first)) - int(first[3]) - int(first[4])
+    ) / tick  # less idle, iowait
+    return used
+
+
+def cpu_shares(load: Load) -> str:
+    """Each group's CPU per lookup, in microseconds."""
+    requests = load.rate * SECONDS
+    groups = ("hall", "PostgreSQL", "Redis", "wrk", "machine")
+    return ", ".join(
+        f"{group} {load.cpu.get(group, 0.0) / requests * 1e6:,.0f}" for group in groups
+    )
 
 
 def answers() -> Counter[str] | None:
@@ -637,7 +693,7 @@ def on_the_hall(uniform: Workload, zipf: Workload) -> OnTheHall:
     with tempfile.TemporaryDirectory(prefix="tiaoma-bench-metrics-") as folder:
         process = server(metrics=Path(folder))
         try:
-            uniform_load, zipf_load = measured(uniform), measured(zipf)
+            uniform_load, zipf_load = measured(uniform, process.pid), measured(zipf, process.pid)
             # The API's own cost of accepting a job (recorded, handed to RabbitMQ), no worker
             # yet taking the cores; then again below with two workers running the jobs.
             enqueued = enqueue_p99()
@@ -679,6 +735,7 @@ def lookup_verdicts(hall: OnTheHall, statement: tuple[float, float]) -> list[Ver
             Verdict(f"{'  p99 latency':<44} {load.p99:8.1f} ms (target < {p99_target:g} ms)",
                     load.p99 < p99_target),
             Verdict(f"{'  (cache hit rate':<44} {hit_rate(load.answers)})", None),
+            Verdict(f"{'  (CPU per lookup, µs':<44} {cpu_shares(load)})", None),
         ]  # fmt: skip
     return verdicts
 
