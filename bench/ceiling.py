@@ -4,7 +4,9 @@ and driven by the same load: one only answers; one answers with the peer's own q
 nothing of the hall (on the hall's DATABASE_URL): no Python lookup that asks the database can
 beat it; one answers after a single GET from Redis (the hall's HALL_CACHE_URL, through
 redis-py as the hall's cache does): no cached answer that is checked against Redis on every
-lookup, as an answer never older than the last change must be, can beat it."""
+lookup, as an answer never older than the last change must be, can beat it; one makes that
+Redis call and the peer's select: no lookup that counts its client against a shared rate limit
+and then asks the database (a miss) can beat it."""
 
 from __future__ import annotations
 
@@ -60,3 +62,11 @@ def redis_application(environ: dict[str, Any],
     _redis_local.client.get("tiaoma:ceiling")
     start_response("200 OK", [*HEADERS, ("Content-Length", str(len(BODY)))])
     return [BODY]
+
+
+def redis_select_application(environ: dict[str, Any],
+                             start_response: StartResponse) -> Iterable[bytes]:  # fmt: skip
+    if not hasattr(_redis_local, "client"):
+        _redis_local.client = redis.Redis.from_url(os.environ["HALL_CACHE_URL"])
+    _redis_local.client.get("tiaoma:ceiling")
+    return select_application(environ, start_response)

@@ -24,8 +24,12 @@ from ``hall_lookup_answers_total{outcome}`` (local and shared are hits; miss, by
 are not), or "n/a" when the hall does not count its answers.
 
 For context it prints pgbench's single-row select on the same table with as many connections
-(the peer) and two ceilings, served and loaded as the hall is (bench/ceiling.py): an
-application that only answers, and one that runs only the peer's select.
+(the peer) and four ceilings, served and loaded as the hall is (bench/ceiling.py): an
+application that only answers, one that runs only the peer's select, one that makes only one
+Redis call (the least a lookup checked against Redis costs: a hit), and one that makes that
+call and the select (the least a miss costs that is counted against a shared rate limit). For
+each workload it shares out the CPU the machine spent per lookup: the hall's server,
+PostgreSQL, Redis, wrk.
 
 Needs PostgreSQL, ``pgbench`` and ``wrk`` (``apt-get install postgresql-client wrk``).
 The database is generated once and kept between runs. Environment:
@@ -781,6 +785,7 @@ def main() -> int:
     empty = ceiling_rate("application", uniform)
     select = ceiling_rate("select_application", uniform)
     one_redis_call = ceiling_rate("redis_application", uniform)
+    redis_and_select = ceiling_rate("redis_select_application", uniform)
     statement = (statement_before, statement_rate())
     peer = (peer_before + pgbench_rate()) / 2
     verdicts = lookup_verdicts(hall, statement)
@@ -789,6 +794,7 @@ def main() -> int:
         "an app that only answers": empty,
         "an app that runs only the peer's select": select,
         "an app that makes only one Redis call": one_redis_call,
+        "an app that makes one Redis call and the select": redis_and_select,
     })  # fmt: skip
     verdicts += job_verdicts(hall, in_process)
     took, created, failed = import_rows()
