@@ -13,9 +13,9 @@ Everything else goes to the full stack.
 The busiest of them, a GTIN's lookup by its plain digits whose answer is a 200, is answered
 below Django's handler (the *quick path*, three times less CPU than the lean middleware for a
 kept answer): the same request object, host check, language choice, proxy rule, rate limit,
-request id, metrics and request signals, the same answer (hall.lookup.services), and the
-headers the full stack gave the last 200 of the same kind of request (language, scheme, host),
-learned from it: until one is learned, and for anything but a 200 (an error, a refusal, a
+request id, Sentry scope, metrics and request signals, the same answer (hall.lookup.services),
+and the headers the full stack gave the last 200 of the same language and scheme, learned
+from it: until one is learned, and for anything but a 200 (an error, a refusal, a
 conditional request, a key, a body), the request goes to Django, with the answer already made
 handed to the view (``HANDED_OVER``) so that nothing is looked up or counted twice.
 """
@@ -23,7 +23,6 @@ handed to the view (``HANDED_OVER``) so that nothing is looked up or counted twi
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -44,7 +43,7 @@ from hall.core.clients import drop_untrusted_proxy_headers
 from hall.core.httpcache import digest
 from hall.core.metrics import answered
 from hall.core.middleware import chosen_language
-from hall.core.observability import begin_request
+from hall.core.observability import begin_request, request_scope
 from hall.lookup import services
 from hall.lookup.resolver import wants_json_by
 
@@ -123,33 +122,40 @@ class LeanHandler(WSGIHandler):
         request = WSGIRequest(environ)
         drop_untrusted_proxy_headers(request)
         try:
-            variant = (chosen_language(request), request.is_secure(), request.get_host())
+            request.get_host()
         except SuspiciousOperation:  # a host not allowed: Django's own 400
             return super().__call__(environ, start_response)
-        if (headers := _learned.get(variant)) is None:
+        variant = (chosen_language(request), request.is_secure())
+        if (learned := _learned.get(variant)) is None:
             return super().__call__(environ, _learning(variant, start_response))
         set_script_prefix(get_script_name(environ))
         request_started.send(sender=self.__class__, environ=environ)
-        request_id = begin_request(request)  # its log records carry it from now
-        handed: object
         try:
-            with translation.override(variant[0]):
-                status, body = services.gtin_answer(gtin, limits.address_charge(request))
-        except Exception as error:  # the view raises it again: the full stack answers it
-            handed = error
-        else:
-            if status == services.OK:
-                try:
-                    made = {"etag": quote_etag(digest(body)), "content-length": str(len(body)),
-                            "x-request-id": request_id}  # fmt: skip
-                    start_response("200 OK", _filled(headers, made))
+            with request_scope():
+                request_id = begin_request(request)  # its log records carry it from now
+                handed = _answered(request, gtin, variant[0])
+                if isinstance(handed, tuple) and handed[0] == services.OK:
+                    body = handed[1]
+                    headers = _filled(learned, {"etag": quote_etag(digest(body)),
+                                                "content-length": str(len(body)),
+                                                "x-request-id": request_id})  # fmt: skip
                     answered(_route_of(request), 200, started)
+                    start_response("200 OK", headers)
                     return [body]
-                finally:
-                    request_finished.send(sender=self.__class__)
-            handed = (status, body)
+        finally:  # this request ends here; a handed-over one begins again in Django's handler
+            request_finished.send(sender=self.__class__)
         environ[HANDED_OVER] = handed
         return super().__call__(environ, start_response)
+
+
+def _answered(request: WSGIRequest, gtin: str, language: str) -> tuple[int, bytes] | Exception:
+    """The lookup's answer, or what it raised (the view raises it again, and the full stack
+    answers it)."""
+    try:
+        with translation.override(language):
+            return services.gtin_answer(gtin, limits.address_charge(request))
+    except Exception as error:
+        return error
 
 
 #: A GTIN's lookup the quick path takes: its plain digits (the lengths the answers keep).
@@ -158,14 +164,13 @@ _QUICK = re.compile(r"/api/v1/gtins/([0-9]{8}|[0-9]{12,14})")
 #: 412), an API key (its own limit), a body (411, 413).
 _HANDED = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE",
            "HTTP_IF_UNMODIFIED_SINCE", "HTTP_X_API_KEY", "HTTP_TRANSFER_ENCODING")  # fmt: skip
-#: The headers made for each answer; the others are learned.
+#: The headers made for each answer; the others are learned, for each language and scheme
+#: (what the full stack's headers for a 200 of this route depend on: the host only decides
+#: whether there is an answer, which Django's own check says for each request).
 _PER_ANSWER = ("etag", "content-length", "x-request-id")
-#: Kinds of request whose headers are kept, at most (hosts are as many as ALLOWED_HOSTS lets).
-_VARIANTS = 64
-Variant = tuple[str, bool, str]
+Variant = tuple[str, bool]
 #: The full stack's headers of a 200, by kind of request; None for those made per answer.
 _learned: dict[Variant, list[tuple[str, str | None]]] = {}
-_learning_lock = threading.Lock()
 _route: list[str] = []
 
 
@@ -176,7 +181,8 @@ def _quick_gtin(environ: dict[str, Any]) -> str | None:
     found = _QUICK.fullmatch(environ.get("PATH_INFO", ""))
     if (found is None or environ.get("CONTENT_LENGTH") not in (None, "", "0")
             or any(name in environ for name in _HANDED)
-            or settings.DISALLOWED_USER_AGENTS):  # fmt: skip
+            # Django's CommonMiddleware answers by the user agent or the host (a redirect).
+            or settings.DISALLOWED_USER_AGENTS or settings.PREPEND_WWW):  # fmt: skip
         return None
     return found.group(1)
 
@@ -186,11 +192,8 @@ def _learning(variant: Variant, start_response: Any) -> Any:
 
     def learn(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
         if status == "200 OK" and all(name.lower() != "set-cookie" for name, _ in headers):
-            with _learning_lock:  # rare: once for each kind of request
-                while len(_learned) >= _VARIANTS:  # made-up hosts (a wildcard ALLOWED_HOSTS)
-                    del _learned[next(iter(_learned))]  # the oldest: learned again if asked
-                _learned[variant] = [(name, None if name.lower() in _PER_ANSWER else value)
-                                     for name, value in headers]  # fmt: skip
+            _learned[variant] = [(name, None if name.lower() in _PER_ANSWER else value)
+                                 for name, value in headers]  # fmt: skip
         return start_response(status, headers, *exc_info)
 
     return learn
@@ -210,5 +213,4 @@ def _route_of(request: WSGIRequest) -> str:
 @receiver(setting_changed)
 def forget(**kwargs: Any) -> None:
     """The learned headers forgotten: other settings (the tests') may give others."""
-    with _learning_lock:
-        _learned.clear()
+    _learned.clear()

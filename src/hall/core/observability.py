@@ -23,6 +23,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -46,6 +47,7 @@ __all__ = [
     "RequestIds",
     "begin_request",
     "request_id",
+    "request_scope",
     "start_sentry",
 ]
 
@@ -86,6 +88,20 @@ def begin_request(request: HttpRequest) -> str:
 
 
 _tagger: list[Callable[[str, str], None] | None] = []
+
+
+def request_scope() -> AbstractContextManager[object]:
+    """Sentry's scope of one request, for a path that answers below Django's handler (which
+    Sentry's integration wraps): its tags and breadcrumbs are that request's alone. Nothing
+    without Sentry."""
+    if "sentry_sdk" in sys.modules:
+        import sentry_sdk  # noqa: PLC0415 - loaded already (start_sentry): nothing to pay
+
+        if sentry_sdk.is_initialized():
+            return sentry_sdk.isolation_scope()
+    return nullcontext()
+
+
 #: The environ's key of the id a request was given (no header can name it: theirs are HTTP_).
 _BEGUN = "hall.request_id"
 

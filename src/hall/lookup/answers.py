@@ -99,7 +99,9 @@ ANSWER_SECONDS = 26 * 3600
 #: How long a token lives unchanged: longer than any answer kept under it.
 TOKEN_SECONDS = 2 * ANSWER_SECONDS
 #: How long a change in flight keeps its scopes uncached if its commit never comes.
-PENDING_SECONDS = 600
+#: (Longer than any transaction that writes what the answers show: a count that lapsed before
+#: its change committed would let an answer from before the change be kept under its mark.)
+PENDING_SECONDS = 2 * 3600  # twice a background task's time limit (HALL_TASK_SECONDS)
 #: Answers this process keeps in its own memory (a GTIN's is about 1.5 KB).
 LOCAL_ANSWERS = 20_000
 #: Scopes per Lua call: a change of 100,000 products is not one long script in Redis.
@@ -345,15 +347,15 @@ def answer(kind: str, query: str, scopes: Sequence[str], make: Make,
                   f"{KEYS}v:{ALL}", b"" if held is None else held[0],
                   zlib.crc32(key.encode()) % SEEN_BITS, 2 * SEEN_SECONDS],
         )  # fmt: skip
-        tokens = results[1 : 1 + len(named)]
+        tokens, raced = results[1 : 1 + len(named)], False
         if replicated and None in tokens:
-            tokens, made = _made_at_position(named, tokens)
+            tokens, made, raced = _made_at_position(named, tokens)
     except Exception as error:  # the client's connection errors: answered uncached
         _settled(owed, error)
         return _outage(kind, make, error)
     _settled(owed, None, results[0] if owed is not None else None)
     in_flight, verdict = results[1 + len(named) : 1 + 2 * len(named)], results[1 + 2 * len(named) :]
-    if any(in_flight):  # a change is being written: the primary, nothing kept
+    if any(in_flight) or raced:  # a change is being written: the primary, nothing kept
         _count(kind, "bypass")
         return make(DEFAULT_DB_ALIAS)
     stamp = b"|".join(made.encode() if token is None else token for token in tokens)
@@ -372,11 +374,14 @@ def answer(kind: str, query: str, scopes: Sequence[str], make: Make,
     return _made(kind, key, stamp, make, alias, shared=verdict[0] != b"new" or verdict[1] == 1)
 
 
-def _made_at_position(named: Sequence[str],
-                      tokens: list[bytes | None]) -> tuple[list[bytes | None], str]:  # fmt: skip
+def _made_at_position(
+    named: Sequence[str], tokens: list[bytes | None]
+) -> tuple[list[bytes | None], str, bool]:
     """The tokens missing made now, each naming the primary's WAL position (every change
     committed before the tokens were lost is behind it): the replica answers under them only
-    once it has replayed that far. None stays where this lookup's token was set."""
+    once it has replayed that far. None stays where this lookup's token was set. True when
+    another token was set first: perhaps a change's mark, whose count this lookup has not
+    read, so no answer may be kept under it."""
     made = os.urandom(8).hex() + _committed_position(always=True)
     pipeline = _redis().pipeline(transaction=False)
     missing = [scope for scope, token in zip(named, tokens, strict=True) if token is None]
@@ -384,8 +389,9 @@ def _made_at_position(named: Sequence[str],
         pipeline.set(f"{KEYS}v:{scope}", made, nx=True, get=True,
                      ex=None if scope == ALL else TOKEN_SECONDS)  # fmt: skip
     found = dict(zip(missing, pipeline.execute(), strict=True))
-    return [found[scope] if token is None else token
-            for scope, token in zip(named, tokens, strict=True)], made  # fmt: skip
+    filled = [found[scope] if token is None else token
+              for scope, token in zip(named, tokens, strict=True)]  # fmt: skip
+    return filled, made, any(found.values())
 
 
 def _settled(owed: limits.Charge | None, error: Exception | None, used: int | None = None) -> None:
