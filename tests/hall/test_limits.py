@@ -43,6 +43,18 @@ def test_the_real_client(peer: str, forwarded: str, trusted: list[str], client: 
 
 
 @pytest.mark.django_db
+def test_an_ipv6_client_is_limited_by_its_64(client: Client, settings: Any) -> None:
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    start_early_in_a_window()
+    for host in range(captcha.CAPTCHAS_PER_MINUTE):  # one subscriber's network, many addresses
+        client.get("/accounts/captcha.png", HTTP_X_FORWARDED_FOR=f"2001:db8:1:2::{host + 1:x}")
+    refused = client.get("/accounts/captcha.png", HTTP_X_FORWARDED_FOR="2001:db8:1:2:ffff::9")
+    assert refused.status_code == 429
+    elsewhere = client.get("/accounts/captcha.png", HTTP_X_FORWARDED_FOR="2001:db8:1:3::1")
+    assert elsewhere.status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_captcha_writes_no_session(client: Client) -> None:
     for _ in range(20):
         assert client.get("/accounts/captcha.png").status_code == 200
