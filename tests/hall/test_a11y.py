@@ -423,7 +423,7 @@ def test_the_members_pages(page: Any, live_server: Any, demo: Member) -> None:
     page.goto(seeds[2])
     page.fill("#id_legal_representative", "")
     page.click("#submit")
-    assert page.locator(".field-error").count() > 0
+    page.locator(".field-error").first.wait_for()  # the refusal's page, however slow it comes
     walk.audit_here(" refused")
     # A product import with a row the import refuses: the job's page and its error file.
     template = page.request.get("/products/import/template.csv").body()
