@@ -10,9 +10,9 @@ PostgreSQL alone allows a lookup; measured before and after the load tests, and 
 - GTIN lookups for a Zipf(1.0) workload over all the products (shelves' products asked again
   and again, most GTINs rarely): at least 1.0 of the reference, p99 under 10 ms;
 - a file of 1,000,000 GTINs verified through the API's background job in under 10 s (and no
-  slower than the 7.2 s the README reports), run by two Celery workers on RabbitMQ, no slower
-  than the same job run in this process (the job's body alone: what the worker adds is the
-  ratio);
+  slower than the 7.2 s the README reports), run by two Celery workers on RabbitMQ; from the
+  API's accepting the file to the job's end no slower than the same job run in this process
+  (the job's body alone: what the broker and the worker add is the ratio);
 - a job accepted by the API (recorded, handed to the broker) in under 20 ms at p99;
 - 100,000 product rows imported in under 60 s.
 
@@ -538,8 +538,9 @@ def batch_file(rng: random.Random) -> bytes:
     return ("\n".join(lines) + "\n").encode("ascii")
 
 
-def verify_job(data: bytes) -> tuple[float, dict[str, int]]:
-    """Seconds from upload to a finished job (its result file written), and its counts."""
+def verify_job(data: bytes) -> tuple[float, float, dict[str, int]]:
+    """Seconds from upload to a finished job (its result file written), seconds from the API's
+    accepting it (the file uploaded and stored) to the same, and its counts."""
     from hall.accounts.models import ApiKey
 
     secret = ApiKey.issue(name="bench")[1]
@@ -553,16 +554,17 @@ def verify_job(data: bytes) -> tuple[float, dict[str, int]]:
                                      headers, method="POST")  # fmt: skip
     with urllib.request.urlopen(request, timeout=120) as response:
         job = json.load(response)
+    accepted = time.perf_counter()
     while job["status"] in ("queued", "running"):
         time.sleep(0.05)
         status = urllib.request.Request(f"http://127.0.0.1:{PORT}/api/v1/verify/jobs/{job['id']}",
                                          headers={"X-API-Key": secret})  # fmt: skip
         with urllib.request.urlopen(status, timeout=30) as response:
             job = json.load(response)
-    elapsed = time.perf_counter() - started
+    finished = time.perf_counter()
     if job["status"] != "done" or job["error"]:
         raise RuntimeError(f"the verification job failed: {job}")
-    return elapsed, job["counts"]
+    return finished - started, finished - accepted, job["counts"]
 
 
 def workers(count: int = 2, metrics: Path | None = None) -> list[subprocess.Popen[bytes]]:
@@ -683,6 +685,7 @@ class OnTheHall:
     uniform: Load
     zipf: Load
     batch_seconds: float
+    batch_after_upload: float  # from the API's accepting the file: the broker's and worker's part
     batch_counts: dict[str, int]
     batch_answers: Counter[str] | None
     enqueued: float
@@ -708,7 +711,7 @@ def on_the_hall(uniform: Workload, zipf: Workload) -> OnTheHall:
             verify_job(b"GTIN\n" + uniform.warm.read_bytes()[: 15 * 1000])
             million = batch_file(random.Random(8))
             before = answers()
-            seconds, counts = verify_job(million)
+            seconds, after_upload, counts = verify_job(million)
             batch_answers = answered(before, answers())
             enqueued_busy = enqueue_p99()
         finally:
@@ -716,8 +719,8 @@ def on_the_hall(uniform: Workload, zipf: Workload) -> OnTheHall:
                 stopping.terminate()
             for stopping in (process, *running):
                 stopping.wait(timeout=60)
-    return OnTheHall(uniform_load, zipf_load, seconds, counts, batch_answers, enqueued,
-                     enqueued_busy, million)  # fmt: skip
+    return OnTheHall(uniform_load, zipf_load, seconds, after_upload, counts, batch_answers,
+                     enqueued, enqueued_busy, million)  # fmt: skip
 
 
 def lookup_verdicts(hall: OnTheHall, statement: tuple[float, float]) -> list[Verdict]:
@@ -758,9 +761,11 @@ def job_verdicts(hall: OnTheHall, in_process: float) -> list[Verdict]:
                 f"(target < {BATCH_SECONDS:g} s; README {BATCH_BEFORE_SECONDS:g} s)  "
                 f"{hall.batch_counts}", seconds < BATCH_SECONDS),
         Verdict(f"{'  (cache hit rate':<44} {hit_rate(hall.batch_answers)})", None),
+        Verdict(f"{'  from the API accepting the file to done':<44} "
+                f"{hall.batch_after_upload:8.1f} s  (the broker's and the workers' part)", None),
         Verdict(f"{'  the same job in this process (no worker)':<44} {in_process:8.1f} s  "
-                f"(Celery / in process {seconds / in_process:4.2f}, target <= "
-                f"{CELERY_RATIO:g})", seconds / in_process <= CELERY_RATIO),
+                f"(Celery / in process {hall.batch_after_upload / in_process:4.2f}, target <= "
+                f"{CELERY_RATIO:g})", hall.batch_after_upload / in_process <= CELERY_RATIO),
         Verdict(f"{'a job accepted by the API, p99':<44} {hall.enqueued:8.1f} ms "
                 f"(target < {ENQUEUE_P99_MS:g} ms)", hall.enqueued < ENQUEUE_P99_MS),
         Verdict(f"{'  (the same, two workers busy on the cores':<44} "
