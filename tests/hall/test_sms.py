@@ -157,3 +157,21 @@ def test_the_http_backend_posts_to_the_gateway_with_its_token(settings: Any) -> 
             HttpBackend().send("13900000000", "x")
     finally:
         server.shutdown()
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(
+    SMS_LIMITS={
+        "gap_seconds": 60,
+        "per_mobile_hour": 5,
+        "per_mobile_day": 10,
+        "per_address_hour": 3,
+        "per_address_day": 50,
+    }
+)
+def test_one_ipv6_network_asking_from_many_addresses_is_stopped() -> None:
+    for index in range(3):  # one subscriber's /64, a new address each time
+        send(mobile=f"1370000020{index}", address=f"2001:db8:5:6::{index + 1}")
+    with pytest.raises(sms.SmsError, match="过于频繁"):
+        send(mobile="13700000209", address="2001:db8:5:6:abcd::1")
+    send(mobile="13700000209", address="2001:db8:5:7::1")  # another subscriber

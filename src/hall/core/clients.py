@@ -17,7 +17,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-__all__ = ["UntrustedProxyHeaders", "client_address", "drop_untrusted_proxy_headers"]
+__all__ = ["UntrustedProxyHeaders", "client_address", "client_network",
+           "drop_untrusted_proxy_headers"]  # fmt: skip
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -54,6 +55,15 @@ def _valid(address: str) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         return str(ip.ipv4_mapped)
     return str(ip)
+
+
+@lru_cache(maxsize=4096)
+def client_network(address: str) -> str:
+    """What a client's limits count: its address; an IPv6 client's /64, the network a provider
+    gives one subscriber whole (its 2^64 addresses would otherwise be as many limits)."""
+    if ":" not in address:
+        return address
+    return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
 
 
 def client_address(request: HttpRequest) -> str | None:

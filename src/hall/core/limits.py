@@ -7,11 +7,9 @@ uncounted, and a warning is logged once a minute until the cache is back."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +17,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from hall.core.clients import client_address
+from hall.core.clients import client_address, client_network
 from hall.core.errors import RateLimited
 
 WINDOW_SECONDS = 60
@@ -134,18 +132,9 @@ def refusal(verdict: Verdict) -> RateLimited:
 def address_charge(request: HttpRequest, cost: int = 1, *, bucket: str = "address",
                    limit: int | None = None) -> Charge:  # fmt: skip
     """The real client's (hall.core.clients) charge: the public query's by default."""
-    address = counted_as(client_address(request) or "unknown")
+    address = client_network(client_address(request) or "unknown")
     per_minute = settings.RATE_LIMITS["address_per_minute"] if limit is None else limit
     return charge(f"{bucket}:{address}", per_minute, cost)
-
-
-@lru_cache(maxsize=4096)
-def counted_as(address: str) -> str:
-    """What a client's limits count: its address; an IPv6 client's /64, the network a provider
-    gives one subscriber whole (its 2^64 addresses would otherwise be as many limits)."""
-    if ":" not in address:
-        return address
-    return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
 
 
 def for_address(request: HttpRequest, cost: int = 1, *, bucket: str = "address",

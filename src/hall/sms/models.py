@@ -23,6 +23,9 @@ class SmsCode(models.Model):
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     code_hash = models.CharField(max_length=128)
     client_address = models.GenericIPAddressField(null=True, db_index=True)
+    #: What the per-client limits count (hall.core.clients.client_network): the address, an
+    #: IPv6 client's /64.
+    client_network = models.CharField(max_length=43, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

@@ -37,6 +37,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from hall.core.clients import client_network
 from hall.core.errors import HallError
 from hall.jobs.engine import app
 from hall.sms import templates
@@ -193,6 +194,7 @@ def send_code(
             purpose=purpose,
             code_hash=_digest(mobile, purpose, code),
             client_address=client_address,
+            client_network=client_network(client_address) if client_address else "",
             created_at=now,
             expires_at=now + timedelta(seconds=settings.SMS_CODE_SECONDS),
         )
@@ -233,7 +235,7 @@ def _check_counts(mobile: str, client_address: str | None, now: datetime) -> Non
     ):
         raise SmsError(_("该手机号今天获取验证码的次数已达上限，请稍后再试"))
     if client_address:
-        by_address = SmsCode.objects.filter(client_address=client_address)
+        by_address = SmsCode.objects.filter(client_network=client_network(client_address))
         if (
             by_address.filter(created_at__gt=hour).count() >= limits["per_address_hour"]
             or by_address.filter(created_at__gt=day).count() >= limits["per_address_day"]
