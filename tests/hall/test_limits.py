@@ -184,3 +184,22 @@ def test_with_the_cache_down_lookups_answer_uncounted_and_limits_return_with_it(
             system.unavailable(f"Redis at 127.0.0.1:6379: {error}")
         answers = [client.get("/api/v1/prefixes/69212345").status_code for _ in range(4)]
         assert answers[-1] == 429
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_from_one_ipv6_network_block_it(settings: Any) -> None:
+    from hall.accounts import services as accounts
+    from hall.core.errors import HallError
+
+    settings.LOGIN_LIMITS = {"failures": 5, "lock_minutes": 15, "per_address": 4}
+
+    def attempt(address: str, name: str) -> str:
+        request = RequestFactory().post("/accounts/login/", REMOTE_ADDR=address)
+        with pytest.raises(HallError) as refused:
+            accounts.user_login(request=request, identifier=name, password="Wrong2026pass")
+        return str(refused.value)
+
+    for n in range(4):  # one subscriber's /64, another address and another name each time
+        assert "账号或密码错误" in attempt(f"2001:db8:9:9::{n + 1}", f"1390000100{n}")
+    assert "次数过多" in attempt("2001:db8:9:9:ffff::7", "13900001009")
+    assert "账号或密码错误" in attempt("2001:db8:9:a::1", "13900001009")  # another network

@@ -175,6 +175,9 @@ class SecurityEvent(models.Model):
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
     mobile = models.CharField(max_length=20, blank=True)
     client_address = models.GenericIPAddressField(null=True, db_index=True)
+    #: What the per-client limits count (hall.core.clients.client_network): the address, an
+    #: IPv6 client's /64.
+    client_network = models.CharField(max_length=43, blank=True, db_index=True)
     detail = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

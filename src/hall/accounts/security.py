@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from hall.accounts.models import SecurityEvent, User
-from hall.core.clients import client_address
+from hall.core.clients import client_address, client_network
 
 __all__ = ["client_address", "record"]
 logger = logging.getLogger("hall.security")
@@ -31,6 +31,7 @@ def record(
         user=user,
         mobile=mobile or (user.mobile if user else ""),
         client_address=address,
+        client_network=client_network(address) if address else "",
         detail=detail[:200],
     )
     logger.info(

@@ -23,6 +23,7 @@ from hall.accounts import security
 from hall.accounts.backends import BY_CARD, BY_MOBILE, find_user
 from hall.accounts.mobile import InvalidMobile, normalise
 from hall.accounts.models import SecurityEvent, User
+from hall.core.clients import client_network
 from hall.core.errors import HallError
 from hall.members.facts import mask_mobile
 from hall.sms import services as sms
@@ -68,7 +69,7 @@ def _address_blocked(request: HttpRequest) -> bool:
     failures = SecurityEvent.objects.filter(
         kind=Kind.LOGIN_FAILED,
         created_at__gt=since,
-        client_address=security.client_address(request),
+        client_network=client_network(security.client_address(request) or ""),
     )
     return failures.count() >= limits["per_address"]
 
