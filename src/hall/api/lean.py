@@ -41,7 +41,7 @@ from hall.api.lookups import HANDED_OVER
 from hall.core import limits
 from hall.core.clients import drop_untrusted_proxy_headers
 from hall.core.httpcache import digest
-from hall.core.metrics import answered
+from hall.core.metrics import STARTED, answered
 from hall.core.middleware import chosen_language
 from hall.core.observability import begin_request, request_scope
 from hall.lookup import services
@@ -118,7 +118,7 @@ class LeanHandler(WSGIHandler):
         return super().__call__(environ, start_response)
 
     def _quick(self, environ: dict[str, Any], start_response: Any, gtin: str) -> Any:
-        started = time.perf_counter()
+        started = environ[STARTED] = time.perf_counter()  # a handed-over one is timed from now
         request = WSGIRequest(environ)
         drop_untrusted_proxy_headers(request)
         try:

@@ -46,7 +46,8 @@ from prometheus_client.registry import Collector
 # The proxy rule is clients.py's own: a forwarded address is believed from those proxies only.
 from hall.core.clients import _is_trusted, _valid, client_address
 
-__all__ = ["LOGINS_REFUSED", "TASKS", "RequestMetrics", "answered", "exposition", "may_scrape"]
+__all__ = ["LOGINS_REFUSED", "STARTED", "TASKS", "RequestMetrics", "answered", "exposition",
+           "may_scrape"]  # fmt: skip
 
 REQUESTS = Counter(
     "hall_http_requests", "Requests answered, by route (the URL's view name) and status class",
@@ -72,10 +73,15 @@ class RequestMetrics:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        started = time.perf_counter()
+        # Begun earlier by a path that handed the request over (hall.api.lean): from then.
+        started = request.META.setdefault(STARTED, time.perf_counter())
         response = self.get_response(request)
         answered(route_of(request), response.status_code, started)
         return response
+
+
+#: The environ's key of the moment a request began (no header can name it: theirs are HTTP_).
+STARTED = "hall.started"
 
 
 #: Each route's series, found once: labels() costs more than the counting itself.
