@@ -91,16 +91,13 @@ def test_one_send_per_minute_then_hour_and_day_bounds() -> None:
     assert SmsMessage.objects.filter(mobile=MOBILE).count() == 5
 
 
+#: Limits under which a client (an address, an IPv6 /64) is stopped at its fourth code.
+THREE_AN_HOUR_PER_CLIENT = {"gap_seconds": 60, "per_mobile_hour": 5, "per_mobile_day": 10,
+                            "per_address_hour": 3, "per_address_day": 50}  # fmt: skip
+
+
 @pytest.mark.django_db(transaction=True)
-@override_settings(
-    SMS_LIMITS={
-        "gap_seconds": 60,
-        "per_mobile_hour": 5,
-        "per_mobile_day": 10,
-        "per_address_hour": 3,
-        "per_address_day": 50,
-    }
-)
+@override_settings(SMS_LIMITS=THREE_AN_HOUR_PER_CLIENT)
 def test_one_address_asking_for_many_numbers_is_stopped() -> None:
     for index in range(3):
         send(mobile=f"1370000010{index}", address="10.9.9.9")
@@ -160,15 +157,7 @@ def test_the_http_backend_posts_to_the_gateway_with_its_token(settings: Any) -> 
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(
-    SMS_LIMITS={
-        "gap_seconds": 60,
-        "per_mobile_hour": 5,
-        "per_mobile_day": 10,
-        "per_address_hour": 3,
-        "per_address_day": 50,
-    }
-)
+@override_settings(SMS_LIMITS=THREE_AN_HOUR_PER_CLIENT)
 def test_one_ipv6_network_asking_from_many_addresses_is_stopped() -> None:
     for index in range(3):  # one subscriber's /64, a new address each time
         send(mobile=f"1370000020{index}", address=f"2001:db8:5:6::{index + 1}")
