@@ -12,7 +12,8 @@ PostgreSQL alone allows a lookup; measured before and after the load tests, and 
 - a file of 1,000,000 GTINs verified through the API's background job in under 10 s (and no
   slower than the 7.2 s the README reports), run by two Celery workers on RabbitMQ; from the
   API's accepting the file to the job's end no slower than the same job run in this process
-  (the job's body alone: what the broker and the worker add is the ratio);
+  (the job's body alone: what the broker and the worker add is the ratio; the best of three
+  runs of each);
 - a job accepted by the API (recorded, handed to the broker) in under 20 ms at p99;
 - 100,000 product rows imported in under 60 s.
 
@@ -102,6 +103,8 @@ REQUESTS, WARM_REQUESTS = 2_000_000, 200_000
 OUTCOMES = ("local", "shared", "miss", "bypass", "outage")
 #: The job through Celery against the job's body in this process; a job accepted by the API.
 CELERY_RATIO, ENQUEUE_P99_MS, ENQUEUES = 1.1, 20.0, 300
+#: The million-GTIN job's runs, through Celery and in process, of which the best counts.
+JOB_RUNS = 3
 BROKER = os.environ.get("TIAOMA_BENCH_BROKER", "amqp://guest:guest@127.0.0.1:5672//")
 
 
@@ -711,7 +714,10 @@ def on_the_hall(uniform: Workload, zipf: Workload) -> OnTheHall:
             verify_job(b"GTIN\n" + uniform.warm.read_bytes()[: 15 * 1000])
             million = batch_file(random.Random(8))
             before = answers()
-            seconds, after_upload, counts = verify_job(million)
+            # The best of JOB_RUNS, as in process: one run of either moves by 15 %.
+            runs = [verify_job(million) for _ in range(JOB_RUNS)]
+            seconds, after_upload = min(run[0] for run in runs), min(run[1] for run in runs)
+            counts = runs[0][2]
             batch_answers = answered(before, answers())
             enqueued_busy = enqueue_p99()
         finally:
@@ -786,7 +792,7 @@ def main() -> int:
     statement_rate(WARM_UP), pgbench_rate(WARM_UP)
     statement_before, peer_before = statement_rate(), pgbench_rate()
     hall = on_the_hall(uniform, zipf)
-    in_process = verify_in_process(hall.million)
+    in_process = min(verify_in_process(hall.million) for _ in range(JOB_RUNS))
     empty = ceiling_rate("application", uniform)
     select = ceiling_rate("select_application", uniform)
     one_redis_call = ceiling_rate("redis_application", uniform)
